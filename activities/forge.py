@@ -1,0 +1,44 @@
+"""Activities on the forge: open, merge and close the issue's pull request."""
+
+from __future__ import annotations
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.heartbeat import heartbeating
+from activities.payloads import IssueRef, PullOutcome
+from mcc.errors import Conflict, MergeConflict
+from mcc.forge.local import PullRef
+from mcc.runtime import Runtime
+
+
+def _outcome(ref: PullRef) -> PullOutcome:
+    return PullOutcome(
+        number=ref.number, state=ref.state, head_sha=ref.head_sha, merge_sha=ref.merge_sha
+    )
+
+
+class ForgeActivities:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    @activity.defn(name="open_pull_request")
+    async def open_pull_request(self, issue: IssueRef) -> PullOutcome:
+        ref = await self.runtime.forge.open_pull_request(issue.project_id, issue.issue_number)
+        return _outcome(ref)
+
+    @activity.defn(name="merge_pull_request")
+    async def merge_pull_request(self, issue: IssueRef) -> PullOutcome:
+        try:
+            ref = await heartbeating(
+                self.runtime.forge.merge_pull_request(issue.project_id, issue.issue_number)
+            )
+        except (MergeConflict, Conflict) as exc:
+            # Retrying cannot resolve a conflict; the workflow decides what happens next.
+            raise ApplicationError(exc.message, type=exc.code, non_retryable=True) from exc
+        return _outcome(ref)
+
+    @activity.defn(name="close_pull_request")
+    async def close_pull_request(self, issue: IssueRef) -> PullOutcome | None:
+        ref = await self.runtime.forge.close_pull_request(issue.project_id, issue.issue_number)
+        return _outcome(ref) if ref is not None else None

@@ -1,0 +1,27 @@
+"""Activity inputs and outputs: small dataclasses that carry ids, never rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class IssueRef:
+    project_id: int
+    issue_number: int
+    workflow_id: str
+
+
+@dataclass(frozen=True)
+class PhaseChange:
+    issue: IssueRef
+    phase: str
+    percent: int
+
+
+@dataclass(frozen=True)
+class PullOutcome:
+    number: int
+    state: str
+    head_sha: str | None = None
+    merge_sha: str | None = None

@@ -1,0 +1,33 @@
+"""Activities that record a run's progress where the person can see it."""
+
+from __future__ import annotations
+
+from temporalio import activity
+
+from activities.payloads import PhaseChange
+from mcc.events import project_room
+from mcc.issues import get_issue, set_phase
+from mcc.runtime import Runtime
+
+
+class StoreActivities:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    @activity.defn(name="record_phase")
+    async def record_phase(self, change: PhaseChange) -> None:
+        """Store the phase on the issue row and push `task_progress` to the project's room."""
+        async with self.runtime.db.sessions() as session:
+            issue = await get_issue(session, change.issue.project_id, change.issue.issue_number)
+            await set_phase(session, issue, change.phase)
+        await self.runtime.events.emit(
+            "task_progress",
+            {
+                "task_id": change.issue.workflow_id,
+                "percent": change.percent,
+                "status": change.phase,
+                "project_id": change.issue.project_id,
+                "issue_number": change.issue.issue_number,
+            },
+            project_room(change.issue.project_id),
+        )

@@ -1,0 +1,44 @@
+"""The API application factory: FastAPI routes, socket.io and the SPA on one port."""
+
+from __future__ import annotations
+
+import socketio
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api.errors import install_error_handlers
+from api.routes import health, issues, projects, pulls
+from api.spa import mount_spa
+from api.temporal_link import TemporalLink
+from mcc.runtime import Runtime
+
+
+def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
+    settings = runtime.settings
+    app = FastAPI(
+        title="Mission Control Center",
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.runtime = runtime
+    app.state.temporal = temporal
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    for module in (health, projects, issues, pulls):
+        app.include_router(module.router, prefix="/api")
+    mount_spa(app, settings.frontend_dist)
+    return app
+
+
+def with_socketio(app: FastAPI, sio: socketio.AsyncServer) -> socketio.ASGIApp:
+    """Wrap the app so socket.io answers on /socket.io and everything else goes to FastAPI."""
+    return socketio.ASGIApp(sio, other_asgi_app=app)

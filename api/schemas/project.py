@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ProjectCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    repo_path: str = Field(min_length=1, max_length=4096)
+    init: bool = Field(default=False, description="Create a new repository with a first commit.")
+
+
+class ProjectOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    slug: str
+    repo_path: str
+    default_branch: str
+    created_at: datetime

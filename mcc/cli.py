@@ -1,0 +1,132 @@
+"""The `mcc` command: the composition root (the one core module that wires api,
+workflows and activities together, and only inside commands)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from mcc.config import Settings
+
+
+def _exit(code: int) -> None:
+    """Leave without running interpreter shutdown.
+
+    temporalio/sdk-python#300: a process that used a Temporal client can abort in
+    PyGILState_Release during finalisation; flush and leave with the real code.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+@click.group()
+def main() -> None:
+    """Mission Control Center."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply the database migrations."""
+    from mcc.db.engine import Database
+    from mcc.db.migrate import upgrade
+
+    settings = Settings()
+    Database.from_settings(settings)  # creates the data dir for SQLite
+    upgrade(settings.resolved_database_url)
+    click.echo(f"database is up to date ({_safe_url(settings.resolved_database_url)})")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@main.command()
+def up() -> None:
+    """Start everything: Temporal dev server, API, socket.io, SPA and the worker."""
+    from api.server import serve
+    from mcc.db.engine import Database
+    from mcc.db.migrate import upgrade
+    from mcc.devserver import DevServer
+    from mcc.errors import MccError
+    from workflows.search_attributes import dev_server_flags
+
+    _logging()
+    settings = Settings()
+    code = 0
+    dev: DevServer | None = None
+    try:
+        Database.from_settings(settings)
+        upgrade(settings.resolved_database_url)
+        if settings.temporal_embedded:
+            dev = DevServer(settings, dev_server_flags())
+            dev.start()
+            click.echo(f"mcc: Temporal UI at {settings.temporal_ui_url}")
+        click.echo(f"mcc: MCC at http://{settings.host}:{settings.port}")
+        asyncio.run(serve(settings))
+    except KeyboardInterrupt:
+        pass
+    except MccError as exc:
+        click.echo(f"mcc: {exc.message}", err=True)
+        code = 1
+    finally:
+        if dev is not None:
+            dev.stop()
+    _exit(code)
+
+
+@main.command()
+def api() -> None:
+    """Serve only the API (scaled mode: run workers separately)."""
+    from api.server import serve
+
+    _logging()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(Settings(), api=True, worker=False))
+    _exit(0)
+
+
+@main.command()
+def worker() -> None:
+    """Run only a Temporal worker (scaled mode)."""
+    from api.server import serve
+
+    _logging()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(Settings(), api=False, worker=True))
+    _exit(0)
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def openapi(out: Path) -> None:
+    """Write the API's OpenAPI schema (the front end generates its types from it)."""
+    from api.app import create_app
+    from api.temporal_link import TemporalLink
+    from mcc.runtime import Runtime
+
+    settings = Settings(database_url="sqlite+aiosqlite://")
+    app = create_app(Runtime.build(settings), TemporalLink(settings))
+    out.write_text(json.dumps(app.openapi(), indent=2) + "\n")
+    click.echo(f"wrote {out}")
+    _exit(0)
+
+
+if __name__ == "__main__":
+    main()

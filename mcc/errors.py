@@ -1,0 +1,53 @@
+"""Typed domain errors.
+
+The core raises these; the API maps each `code` to one HTTP status and one JSON
+shape, so no handler invents its own error format and nothing internal leaks.
+"""
+
+from __future__ import annotations
+
+
+class MccError(Exception):
+    """Base of every error a user may see; `message` is safe to show."""
+
+    code: str = "error"
+    status: int = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(MccError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(MccError):
+    code = "conflict"
+    status = 409
+
+
+class InvalidInput(MccError):
+    code = "invalid_input"
+    status = 422
+
+
+class NotAGitRepo(InvalidInput):
+    code = "not_a_git_repo"
+
+
+class GitFailed(MccError):
+    """A git command failed; the message names the command, not the environment."""
+
+    code = "git_failed"
+    status = 500
+
+
+class MergeConflict(Conflict):
+    code = "merge_conflict"
+
+
+class ServiceUnavailable(MccError):
+    code = "service_unavailable"
+    status = 503

@@ -1,0 +1,141 @@
+"""The local forge: pull requests as rows, branches in the project's bare origin.
+
+Each method is one step of an issue's run and may be repeated after a crash:
+it looks at what is already done (the row, the ref) before doing anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mcc.db.base import utcnow
+from mcc.db.engine import Database
+from mcc.errors import Conflict, NotFound
+from mcc.forge.local_repos import LocalRepos
+from mcc.issues import close_issue, get_issue, next_number
+from mcc.models.issue import Issue
+from mcc.models.project import Project
+from mcc.models.pull_request import PullRequest
+from mcc.projects import get_project
+
+
+def issue_branch(number: int) -> str:
+    return f"mcc/issue-{number}"
+
+
+def issue_worktree(number: int) -> str:
+    return f"issue-{number}"
+
+
+@dataclass(frozen=True)
+class PullRef:
+    number: int
+    head_sha: str | None
+    merge_sha: str | None
+    state: str
+
+
+def _ref(pr: PullRequest) -> PullRef:
+    return PullRef(number=pr.number, head_sha=pr.head_sha, merge_sha=pr.merge_sha, state=pr.state)
+
+
+class LocalForge:
+    def __init__(self, db: Database, repos: LocalRepos) -> None:
+        self.db = db
+        self.repos = repos
+
+    async def _load(
+        self, session: AsyncSession, project_id: int, number: int
+    ) -> tuple[Project, Issue]:
+        project = await get_project(session, project_id)
+        return project, await get_issue(session, project_id, number)
+
+    async def issue_worktree(self, project_id: int, number: int) -> Path:
+        """The issue's own worktree on its branch (created from the default branch)."""
+        async with self.db.sessions() as session:
+            project = await get_project(session, project_id)
+        return await self.repos.ensure_worktree(
+            project_id, issue_worktree(number), issue_branch(number), project.default_branch
+        )
+
+    async def open_pull_request(self, project_id: int, number: int) -> PullRef:
+        async with self.db.sessions() as session:
+            project, issue = await self._load(session, project_id, number)
+            existing = await session.scalar(
+                select(PullRequest).where(PullRequest.issue_id == issue.id)
+            )
+            if existing is not None:
+                return _ref(existing)
+            branch = issue_branch(number)
+            head = await self.repos.rev(project_id, branch)
+            base = await self.repos.merge_base(project_id, project.default_branch, head)
+            pr = PullRequest(
+                project_id=project_id,
+                issue_id=issue.id,
+                number=await next_number(session, "pull_seq", project_id),
+                title=issue.title,
+                head_branch=branch,
+                base_branch=project.default_branch,
+                base_sha=base,
+                head_sha=head,
+                state="open",
+            )
+            session.add(pr)
+            await session.commit()
+            return _ref(pr)
+
+    async def merge_pull_request(self, project_id: int, number: int) -> PullRef:
+        """Merge the issue's pull request with a merge commit, close both, drop the worktree."""
+        async with self.db.sessions() as session:
+            project, issue = await self._load(session, project_id, number)
+            pr = await self._pull_of(session, issue)
+            if pr.state == "closed":
+                raise Conflict(f"pull request #{pr.number} is closed")
+            if pr.state != "merged":
+                result = await self.repos.merge(
+                    project_id,
+                    pr.head_branch,
+                    pr.base_branch,
+                    f"Merge pull request #{pr.number} from {pr.head_branch}\n\n"
+                    f"{issue.title} (closes #{issue.number})",
+                )
+                pr.state, pr.merge_sha, pr.head_sha = "merged", result.merge_sha, result.head_sha
+                pr.closed_at = utcnow()
+            await close_issue(session, issue, utcnow())
+            await self.repos.remove_worktree(project_id, issue_worktree(number))
+            await self.repos.publish(project_id, Path(project.repo_path), pr.base_branch)
+            return _ref(pr)
+
+    async def close_pull_request(self, project_id: int, number: int) -> PullRef | None:
+        """Close the issue and its pull request (if any) without merging."""
+        async with self.db.sessions() as session:
+            _, issue = await self._load(session, project_id, number)
+            pr = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
+            if pr is not None and pr.state == "open":
+                pr.state, pr.closed_at = "closed", utcnow()
+            await close_issue(session, issue, utcnow())
+            await self.repos.remove_worktree(project_id, issue_worktree(number))
+            return _ref(pr) if pr is not None else None
+
+    async def diff(self, project_id: int, pull_number: int) -> str:
+        async with self.db.sessions() as session:
+            pr = await session.scalar(
+                select(PullRequest).where(
+                    PullRequest.project_id == project_id, PullRequest.number == pull_number
+                )
+            )
+            if pr is None:
+                raise NotFound(f"pull request #{pull_number} not found")
+        head = pr.head_sha or await self.repos.rev(project_id, pr.head_branch)
+        return await self.repos.diff(project_id, pr.base_sha, head)
+
+    @staticmethod
+    async def _pull_of(session: AsyncSession, issue: Issue) -> PullRequest:
+        pr = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
+        if pr is None:
+            raise NotFound(f"issue #{issue.number} has no pull request")
+        return pr

@@ -1,0 +1,198 @@
+"""The git side of the local forge: a bare origin per project plus worktrees.
+
+Layout: `{data}/repos/{project_id}/origin.git` is the project's origin; every
+piece of work gets its own worktree next to it (`issue-{n}`, later
+`agent_{name}`), so commits land directly in the origin's refs and nothing is
+ever pushed. Every operation is idempotent because Temporal retries activities:
+running it again after a crash gives the same result and no duplicate commit.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from mcc.errors import GitFailed, InvalidInput, MergeConflict, NotAGitRepo
+from mcc.git.runner import Git
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    merge_sha: str
+    head_sha: str
+
+
+class LocalRepos:
+    def __init__(self, root: Path, git: Git) -> None:
+        self.root = root
+        self.git = git
+
+    def project_dir(self, project_id: int) -> Path:
+        return self.root / str(project_id)
+
+    def origin(self, project_id: int) -> Path:
+        return self.project_dir(project_id) / "origin.git"
+
+    def worktree(self, project_id: int, name: str) -> Path:
+        return self.project_dir(project_id) / name
+
+    # -- registration -------------------------------------------------------
+
+    async def inspect_source(self, source: Path) -> str:
+        """Check that `source` is a git repository with a commit; return its current branch."""
+        if not source.is_dir():
+            raise NotAGitRepo(f"{source} does not exist or is not a directory")
+        if not await self.git.ok(["rev-parse", "--git-dir"], source):
+            raise NotAGitRepo(f"{source} is not a git repository")
+        if not await self.git.ok(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], source):
+            raise NotAGitRepo(f"{source} has no commits yet; commit something first")
+        branch = (
+            await self.git.run(["symbolic-ref", "--quiet", "--short", "HEAD"], source)
+        ).strip()
+        if not branch:
+            raise NotAGitRepo(f"{source} has a detached HEAD; check out a branch first")
+        return branch
+
+    async def init_source(self, source: Path, name: str) -> None:
+        """Create a new repository at `source` with a first commit (for `init: true`)."""
+        if source.exists() and any(source.iterdir()):
+            raise InvalidInput(f"{source} already exists and is not empty")
+        source.mkdir(parents=True, exist_ok=True)
+        await self.git.run(["init", "--quiet", "--initial-branch=main"], source)
+        (source / "README.md").write_text(f"# {name}\n")
+        await self.git.run(["add", "README.md"], source)
+        await self.git.run(["commit", "--quiet", "-m", "Initial commit"], source)
+
+    async def create_origin(self, project_id: int, source: Path) -> None:
+        """Clone `source` as the project's bare origin (replacing a half-made one)."""
+        origin = self.origin(project_id)
+        if origin.exists():
+            shutil.rmtree(origin)
+        origin.parent.mkdir(parents=True, exist_ok=True)
+        await self.git.run(["clone", "--quiet", "--bare", str(source), str(origin)], origin.parent)
+
+    def remove_project(self, project_id: int) -> None:
+        shutil.rmtree(self.project_dir(project_id), ignore_errors=True)
+
+    # -- branches and worktrees ---------------------------------------------
+
+    async def rev(self, project_id: int, ref: str) -> str:
+        return (
+            await self.git.run(
+                ["rev-parse", "--verify", f"{ref}^{{commit}}"], self.origin(project_id)
+            )
+        ).strip()
+
+    async def branch_exists(self, project_id: int, branch: str) -> bool:
+        return await self.git.ok(
+            ["rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"], self.origin(project_id)
+        )
+
+    async def ensure_worktree(self, project_id: int, name: str, branch: str, base: str) -> Path:
+        """A worktree `name` on `branch` (created from `base` if new); reused when present."""
+        path = self.worktree(project_id, name)
+        origin = self.origin(project_id)
+        if path.exists() and await self.git.ok(["rev-parse", "--git-dir"], path):
+            return path
+        if path.exists():
+            shutil.rmtree(path)
+        await self.git.run(["worktree", "prune"], origin)
+        if await self.branch_exists(project_id, branch):
+            await self.git.run(["worktree", "add", "--quiet", str(path), branch], origin)
+        else:
+            await self.git.run(
+                ["worktree", "add", "--quiet", "-b", branch, str(path), base], origin
+            )
+        return path
+
+    async def remove_worktree(self, project_id: int, name: str) -> None:
+        path = self.worktree(project_id, name)
+        origin = self.origin(project_id)
+        if path.exists():
+            await self.git.run(["worktree", "remove", "--force", str(path)], origin, check=False)
+            shutil.rmtree(path, ignore_errors=True)
+        await self.git.run(["worktree", "prune"], origin)
+
+    async def commit_file(self, worktree: Path, relpath: str, content: str, message: str) -> str:
+        """Write and commit one file; a repeat with the same content commits nothing."""
+        target = worktree / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content)
+        await self.git.run(["add", "--", relpath], worktree)
+        if not await self.git.ok(["diff", "--cached", "--quiet"], worktree):
+            await self.git.run(["commit", "--quiet", "-m", message], worktree)
+        return (await self.git.run(["rev-parse", "HEAD"], worktree)).strip()
+
+    # -- pull requests ---------------------------------------------------------
+
+    async def merge_base(self, project_id: int, a: str, b: str) -> str:
+        return (await self.git.run(["merge-base", a, b], self.origin(project_id))).strip()
+
+    async def diff(self, project_id: int, base_sha: str, head_sha: str) -> str:
+        return await self.git.run(
+            ["diff", "--no-color", "--no-ext-diff", f"{base_sha}..{head_sha}"],
+            self.origin(project_id),
+        )
+
+    async def merge(self, project_id: int, branch: str, into: str, message: str) -> MergeResult:
+        """Make a real merge commit of `branch` into `into`, in the bare origin.
+
+        Uses `merge-tree --write-tree` (no worktree needed) and moves `into` with a
+        compare-and-swap `update-ref`, so a concurrent change is never overwritten.
+        If an earlier attempt already merged the branch, its merge commit is returned.
+        """
+        origin = self.origin(project_id)
+        head = await self.rev(project_id, branch)
+        target = await self.rev(project_id, into)
+        if await self.git.ok(["merge-base", "--is-ancestor", head, target], origin):
+            existing = await self._find_merge_commit(project_id, into, head)
+            if existing:
+                return MergeResult(merge_sha=existing, head_sha=head)
+            raise InvalidInput(f"{branch} has nothing to merge into {into}")
+        code, out, err = await self.git.status(
+            ["merge-tree", "--write-tree", "--no-messages", target, head], origin
+        )
+        if code == 1:
+            raise MergeConflict(f"{branch} does not merge cleanly into {into}")
+        if code != 0:
+            raise GitFailed(f"git merge-tree failed: {err.strip()}")
+        tree = out.split()[0]
+        commit = (
+            await self.git.run(
+                ["commit-tree", tree, "-p", target, "-p", head, "-m", message], origin
+            )
+        ).strip()
+        await self.git.run(["update-ref", f"refs/heads/{into}", commit, target], origin)
+        return MergeResult(merge_sha=commit, head_sha=head)
+
+    async def _find_merge_commit(self, project_id: int, into: str, head: str) -> str | None:
+        log = await self.git.run(
+            ["log", "--merges", "--format=%H %P", "-n", "200", into], self.origin(project_id)
+        )
+        for line in log.splitlines():
+            sha, *parents = line.split()
+            if head in parents[1:]:
+                return sha
+        return None
+
+    async def publish(self, project_id: int, source: Path, branch: str) -> None:
+        """Let the registered repository see the merge as `refs/remotes/mcc/{branch}`.
+
+        The person's working tree is never touched; they `git merge mcc/main` when
+        they want it. A source that moved away is not an error for the merge.
+        """
+        if not source.is_dir():
+            return
+        try:
+            await self.git.run(
+                [
+                    "fetch",
+                    "--quiet",
+                    str(self.origin(project_id)),
+                    f"+refs/heads/{branch}:refs/remotes/mcc/{branch}",
+                ],
+                source,
+            )
+        except GitFailed:
+            return

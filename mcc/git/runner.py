@@ -1,0 +1,72 @@
+"""Run git as a subprocess, without a shell, with a predictable environment."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from mcc.errors import GitFailed
+
+# No prompts (a missing credential must fail, not hang a worker), no pager, no
+# user-level config that could change behaviour (hooks paths, signing, aliases).
+_GIT_ENV = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_PAGER": "cat",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "LC_ALL": "C",
+}
+
+
+class Git:
+    """git with a fixed author identity, so the company's commits are recognisable."""
+
+    def __init__(self, author_name: str = "MCC", author_email: str = "mcc@localhost") -> None:
+        self.identity = {
+            "GIT_AUTHOR_NAME": author_name,
+            "GIT_AUTHOR_EMAIL": author_email,
+            "GIT_COMMITTER_NAME": author_name,
+            "GIT_COMMITTER_EMAIL": author_email,
+        }
+
+    def _env(self) -> dict[str, str]:
+        return {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": os.environ.get("HOME", "/"),
+            **_GIT_ENV,
+            **self.identity,
+        }
+
+    async def status(
+        self, args: Sequence[str], cwd: Path, *, stdin: bytes | None = None
+    ) -> tuple[int, str, str]:
+        """Run `git args` in `cwd`; return (exit code, stdout, stderr)."""
+        proc = await asyncio.create_subprocess_exec(
+            "git",
+            *args,
+            cwd=cwd,
+            env=self._env(),
+            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await proc.communicate(stdin)
+        code = proc.returncode if proc.returncode is not None else -1
+        return code, out.decode(errors="replace"), err.decode(errors="replace")
+
+    async def run(
+        self, args: Sequence[str], cwd: Path, *, check: bool = True, stdin: bytes | None = None
+    ) -> str:
+        """Run `git args` in `cwd`; return stdout, or raise GitFailed with git's message."""
+        code, out, err = await self.status(args, cwd, stdin=stdin)
+        if check and code != 0:
+            message = err.strip() or out.strip()
+            raise GitFailed(f"git {args[0]} failed: {message}")
+        return out
+
+    async def ok(self, args: Sequence[str], cwd: Path) -> bool:
+        """True when the git command exits 0 (for yes/no questions such as is-ancestor)."""
+        code, _, _ = await self.status(args, cwd)
+        return code == 0

@@ -1,0 +1,26 @@
+"""An issue: the unit of work that one IssueWorkflow run turns into a merge."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mcc.db.base import Base, Timestamped
+
+
+class Issue(Timestamped, Base):
+    __tablename__ = "issues"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    # Last phase the workflow reported; the live phase comes from its `status` query.
+    phase: Mapped[str] = mapped_column(String(32), default="queued")
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    workflow_id: Mapped[str] = mapped_column(String(300), unique=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
