@@ -1,14 +1,21 @@
-"""Process bodies: the embedded all-in-one process, an API-only one, a worker-only one."""
+"""Process bodies: the embedded all-in-one process, an API-only one, a worker-only one.
+
+`MccServer` is what `mcc up` runs and what the tests start on a free port, so
+the tests exercise the same wiring a person gets.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import signal
+from collections.abc import Iterator
 from typing import Any
 
 import socketio
 import uvicorn
+from temporalio.worker import Worker
 
 from api.app import create_app, with_socketio
 from api.realtime import SocketEvents, create_socket_server
@@ -32,46 +39,105 @@ class RedisEvents:
         await self.manager.emit(event, data, room=room)
 
 
-def _socket_server(settings: Settings) -> socketio.AsyncServer:
-    sio = create_socket_server(settings)
-    if settings.redis_url:
-        sio.manager = socketio.AsyncRedisManager(settings.redis_url)
-        sio.manager.set_server(sio)
-    return sio
+class _Uvicorn(uvicorn.Server):
+    """uvicorn without its own signal handling: the owner of the loop decides when to stop."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class MccServer:
+    """The API (with socket.io and the SPA), the Temporal worker, or both, in this loop."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        api: bool = True,
+        worker: bool = True,
+        handle_signals: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.sio: socketio.AsyncServer | None = None
+        if api:
+            self.sio = create_socket_server(settings)
+            if settings.redis_url:
+                self.sio.manager = socketio.AsyncRedisManager(settings.redis_url)
+                self.sio.manager.set_server(self.sio)
+        events: EventSink | None = None
+        if self.sio is not None:
+            events = SocketEvents(self.sio)
+        elif settings.redis_url:
+            events = RedisEvents(settings.redis_url)
+        self.runtime = Runtime.build(settings, events)
+        self.temporal = TemporalLink(settings)
+        self.with_worker = worker
+        self.worker: Worker | None = None
+        self.http: _Uvicorn | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        if api and self.sio is not None:
+            app = with_socketio(create_app(self.runtime, self.temporal), self.sio)
+            config = uvicorn.Config(
+                app, host=settings.host, port=settings.port, log_level="warning", lifespan="off"
+            )
+            self.http = _Uvicorn(config)
+
+    @property
+    def port(self) -> int:
+        """The bound port (useful when the settings asked for port 0)."""
+        assert self.http is not None and self.http.servers
+        sock = self.http.servers[0].sockets[0]
+        return int(sock.getsockname()[1])
+
+    async def start(self) -> None:
+        if self.with_worker:
+            client = await self.temporal.connect()
+            self.worker = build_worker(client, self.runtime)
+            self._tasks.append(asyncio.create_task(self.worker.run(), name="temporal-worker"))
+            started = await start_queued_runs(client, self.settings, self.runtime.db)
+            if started:
+                log.info("started %d queued run(s)", started)
+        else:
+            # The API serves without Temporal (health says so) and connects when it can.
+            try:
+                await self.temporal.connect()
+            except Exception as exc:
+                log.warning("Temporal not reachable yet: %s", exc)
+        if self.http is not None:
+            self._tasks.append(asyncio.create_task(self.http.serve(), name="http"))
+            while not self.http.started:
+                if self._tasks[-1].done():
+                    self._tasks[-1].result()  # raises why it could not bind
+                await asyncio.sleep(0.02)
+
+    async def wait(self, stop: asyncio.Event) -> None:
+        """Until `stop` is set or a part ends by itself (a worker that cannot go on)."""
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait([stopper, *self._tasks], return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+
+    async def stop(self) -> None:
+        if self.http is not None:
+            self.http.should_exit = True
+        if self.worker is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.worker.shutdown(), timeout=10)
+        for task in self._tasks:
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(task, timeout=10)
+        await self.runtime.close()
 
 
 async def serve(settings: Settings, *, api: bool = True, worker: bool = True) -> None:
-    """Serve until Ctrl-C: the API (with socket.io and the SPA), the worker, or both."""
-    sio = _socket_server(settings) if api else None
-    events: EventSink | None = (
-        SocketEvents(sio)
-        if sio is not None
-        else (RedisEvents(settings.redis_url) if settings.redis_url else None)
-    )
-    runtime = Runtime.build(settings, events)
-    link = TemporalLink(settings)
-    tasks: list[asyncio.Task[Any]] = []
-    temporal_worker = None
+    """Serve until SIGINT (Ctrl-C) or SIGTERM, then stop the worker and the API cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    server = MccServer(settings, api=api, worker=worker)
     try:
-        client = await link.connect()
-        if worker:
-            temporal_worker = build_worker(client, runtime)
-            tasks.append(asyncio.create_task(temporal_worker.run(), name="temporal-worker"))
-            started = await start_queued_runs(client, settings, runtime.db)
-            if started:
-                log.info("started %d queued run(s)", started)
-        if api and sio is not None:
-            app = with_socketio(create_app(runtime, link), sio)
-            config = uvicorn.Config(
-                app, host=settings.host, port=settings.port, log_level="info", lifespan="off"
-            )
-            await uvicorn.Server(config).serve()
-        elif tasks:
-            await asyncio.gather(*tasks)
+        await server.start()
+        await server.wait(stop)
     finally:
-        if temporal_worker is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(temporal_worker.shutdown(), timeout=10)
-        for task in tasks:
-            task.cancel()
-        await runtime.close()
+        await server.stop()

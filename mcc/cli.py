@@ -28,6 +28,11 @@ def _exit(code: int) -> None:
     os._exit(code)
 
 
+def _interrupt(*_: object) -> None:
+    """SIGTERM stops a command the way Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def _logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -89,6 +94,32 @@ def up() -> None:
         if dev is not None:
             dev.stop()
     _exit(code)
+
+
+@main.command()
+def temporal() -> None:
+    """Run only the embedded Temporal dev server (until Ctrl-C)."""
+    import signal
+    import time
+
+    from mcc.devserver import DevServer
+    from workflows.search_attributes import dev_server_flags
+
+    settings = Settings()
+    dev = DevServer(settings, dev_server_flags())
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        dev.start()
+        click.echo(
+            f"mcc: Temporal at {settings.temporal_address}, UI at {settings.temporal_ui_url}"
+        )
+        while dev.process is None or dev.process.poll() is None:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        dev.stop()
+    _exit(0)
 
 
 @main.command()

@@ -114,8 +114,19 @@ class LocalRepos:
             shutil.rmtree(path, ignore_errors=True)
         await self.git.run(["worktree", "prune"], origin)
 
+    async def clear_stale_lock(self, worktree: Path) -> None:
+        """Remove the index lock a killed attempt left behind.
+
+        Each worktree is used by one step at a time, and git processes die with the
+        worker that started them, so a lock present when a step starts is stale.
+        """
+        gitdir = (await self.git.run(["rev-parse", "--git-dir"], worktree)).strip()
+        lock = (worktree / gitdir / "index.lock").resolve()
+        lock.unlink(missing_ok=True)
+
     async def commit_file(self, worktree: Path, relpath: str, content: str, message: str) -> str:
         """Write and commit one file; a repeat with the same content commits nothing."""
+        await self.clear_stale_lock(worktree)
         target = worktree / relpath
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import os
+import signal
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +21,25 @@ _GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
     "LC_ALL": "C",
 }
+
+
+def _load_prctl() -> object | None:
+    with contextlib.suppress(Exception):
+        return ctypes.CDLL("libc.so.6", use_errno=True).prctl
+    return None
+
+
+_PRCTL = _load_prctl()
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: git dies with the worker that started it.
+
+    A killed worker must not leave a git process behind that goes on writing
+    into a worktree the retried activity is about to use.
+    """
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # type: ignore[operator]  # PR_SET_PDEATHSIG
 
 
 class Git:
@@ -51,6 +73,7 @@ class Git:
             stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
+            preexec_fn=_die_with_parent,
         )
         out, err = await proc.communicate(stdin)
         code = proc.returncode if proc.returncode is not None else -1

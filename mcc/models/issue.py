@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mcc.db.base import Base, Timestamped
@@ -23,4 +23,4 @@ class Issue(Timestamped, Base):
     phase: Mapped[str] = mapped_column(String(32), default="queued")
     state: Mapped[str] = mapped_column(String(16), default="open")
     workflow_id: Mapped[str] = mapped_column(String(300), unique=True)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column()

@@ -1,0 +1,50 @@
+# Two commands do everything on a fresh machine: `make up` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FRONTEND := frontend
+
+.PHONY: up test install install-dev frontend lint typecheck pytest clean
+
+up: install frontend
+	$(BIN)/mcc up
+
+test: install-dev frontend lint pytest
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "MCC needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	@touch $@
+
+# The front end's API types are generated from the live OpenAPI schema, so a
+# change to the API that the SPA does not follow breaks this build.
+frontend: install $(FRONTEND)/node_modules/.installed
+	$(BIN)/mcc openapi $(FRONTEND)/openapi.json
+	cd $(FRONTEND) && npm run --silent gen:api && npm run --silent build
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy mcc api workflows activities
+
+pytest: install-dev
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(FRONTEND)/node_modules $(FRONTEND)/dist

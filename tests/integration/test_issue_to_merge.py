@@ -1,0 +1,155 @@
+"""An issue through the walking skeleton: spec commit, pull request, approval, merge."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import socketio
+
+from api.server import MccServer
+from tests.support.repos import git, make_repo
+from tests.support.waiting import eventually, wait_for_phase
+
+
+async def _project(api, tmp_path: Path, name: str | None = None) -> dict:
+    # Runs share one Temporal server across tests: unique names keep workflow ids apart.
+    name = name or f"Demo {uuid.uuid4().hex[:8]}"
+    repo = make_repo(tmp_path / "src", {"README.md": "# demo\n", "app.py": "print('hi')\n"})
+    response = await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_approved_issue_is_merged_into_main_with_a_merge_commit(
+    api, mcc: MccServer, tmp_path
+):
+    project = await _project(api, tmp_path)
+    pid = project["id"]
+    created = await api.post(
+        f"/api/projects/{pid}/issues", json={"title": "Greet people", "body": "Say hello."}
+    )
+    assert created.status_code == 201, created.text
+    slug = project["slug"]
+    assert created.json()["workflow_id"] == f"issue/{slug}/1"
+    assert created.json()["temporal_url"].endswith(f"/workflows/issue%2F{slug}%2F1")
+
+    issue = await wait_for_phase(api, pid, 1, "awaiting_approval")
+    pull = issue["pull_request"]
+    assert pull["state"] == "open" and pull["head_branch"] == "mcc/issue-1"
+    origin = mcc.runtime.repos.origin(pid)
+    assert git(origin, "show", "mcc/issue-1:.mcc/specs/1.md") == "# Greet people\n\nSay hello.\n"
+    assert mcc.runtime.repos.worktree(pid, "issue-1").is_dir()
+
+    diff = (await api.get(f"/api/projects/{pid}/pulls/{pull['number']}/diff")).json()["diff"]
+    assert "+++ b/.mcc/specs/1.md" in diff and "+Say hello." in diff
+
+    approved = await api.post(f"/api/projects/{pid}/issues/1/approve")
+    assert approved.status_code == 202, approved.text
+    done = await wait_for_phase(api, pid, 1, "done")
+
+    assert done["state"] == "closed"
+    merged = done["pull_request"]
+    assert merged["state"] == "merged"
+    main = git(origin, "rev-parse", "main").strip()
+    assert merged["merge_sha"] == main
+    parents = git(origin, "rev-list", "--parents", "-n", "1", main).split()[1:]
+    assert len(parents) == 2 and parents[1] == merged["head_sha"]
+    assert "Say hello." in git(origin, "show", "main:.mcc/specs/1.md")
+    assert not mcc.runtime.repos.worktree(pid, "issue-1").exists()
+    # The registered repository sees the merge without its working tree being touched.
+    assert git(Path(project["repo_path"]), "rev-parse", "refs/remotes/mcc/main").strip() == main
+    # The diff stays readable after the merge.
+    after = (await api.get(f"/api/projects/{pid}/pulls/{merged['number']}/diff")).json()["diff"]
+    assert after == diff
+
+    again = await api.post(f"/api/projects/{pid}/issues/1/approve")
+    assert again.status_code == 409
+    assert "not awaiting approval" in again.json()["error"]["message"]
+
+
+async def test_rejected_issue_is_closed_without_merging(api, mcc: MccServer, tmp_path):
+    project = await _project(api, tmp_path)
+    pid = project["id"]
+    await api.post(f"/api/projects/{pid}/issues", json={"title": "Bad idea", "body": "No."})
+    await wait_for_phase(api, pid, 1, "awaiting_approval")
+    origin = mcc.runtime.repos.origin(pid)
+    main_before = git(origin, "rev-parse", "main")
+
+    rejected = await api.post(
+        f"/api/projects/{pid}/issues/1/reject", json={"feedback": "Not what we need"}
+    )
+    assert rejected.status_code == 202, rejected.text
+    issue = await wait_for_phase(api, pid, 1, "rejected")
+
+    assert issue["state"] == "closed"
+    assert issue["pull_request"]["state"] == "closed"
+    assert git(origin, "rev-parse", "main") == main_before
+    assert not mcc.runtime.repos.worktree(pid, "issue-1").exists()
+
+
+async def test_issues_are_numbered_per_project(api, tmp_path):
+    tag = uuid.uuid4().hex[:6]
+    first = await _project(api, tmp_path / "a", name=f"Alpha {tag}")
+    second = await _project(api, tmp_path / "b", name=f"Beta {tag}")
+    numbers = []
+    for pid in (first["id"], second["id"], first["id"]):
+        response = await api.post(f"/api/projects/{pid}/issues", json={"title": "t", "body": ""})
+        numbers.append((response.json()["workflow_id"], response.json()["number"]))
+    assert numbers == [
+        (f"issue/alpha-{tag}/1", 1),
+        (f"issue/beta-{tag}/1", 1),
+        (f"issue/alpha-{tag}/2", 2),
+    ]
+
+
+async def test_approve_while_planning_is_refused_with_409(api, mcc: MccServer, tmp_path):
+    project = await _project(api, tmp_path)
+    pid = project["id"]
+    release = tmp_path / "release"
+    hook = mcc.runtime.repos.origin(pid) / "hooks" / "pre-commit"
+    hook.write_text(f"#!/bin/sh\nwhile [ ! -f {release} ]; do sleep 0.1; done\n")
+    hook.chmod(0o755)
+
+    await api.post(f"/api/projects/{pid}/issues", json={"title": "Slow", "body": "..."})
+    await wait_for_phase(api, pid, 1, "planning")
+    refused = await api.post(f"/api/projects/{pid}/issues/1/approve")
+    assert refused.status_code == 409
+    assert refused.json()["error"] == {
+        "code": "conflict",
+        "message": "issue #1 is not awaiting approval (phase: planning)",
+    }
+    release.touch()
+    await wait_for_phase(api, pid, 1, "awaiting_approval")
+
+
+async def test_phase_changes_are_pushed_to_the_project_room(api, mcc: MccServer, tmp_path):
+    project = await _project(api, tmp_path)
+    pid = project["id"]
+    seen: list[dict] = []
+    client = socketio.AsyncClient()
+    client.on("task_progress", lambda data: seen.append(data))
+    await client.connect(f"http://127.0.0.1:{mcc.port}", transports=["websocket"])
+    try:
+        assert (await client.call("join_project", {"project_id": pid}))["ok"] is True
+        await api.post(f"/api/projects/{pid}/issues", json={"title": "Live", "body": "x"})
+        await wait_for_phase(api, pid, 1, "awaiting_approval")
+        await api.post(f"/api/projects/{pid}/issues/1/approve")
+        await eventually(lambda: _async(any(e["status"] == "done" for e in seen)), 30, "done event")
+    finally:
+        await client.disconnect()
+
+    assert [e["status"] for e in seen] == [
+        "planning",
+        "pull_request",
+        "awaiting_approval",
+        "merging",
+        "done",
+    ]
+    assert all(e["task_id"] == f"issue/{project['slug']}/1" for e in seen)
+    assert [e["percent"] for e in seen] == sorted(e["percent"] for e in seen)
+    assert seen[-1]["percent"] == 100
+
+
+async def _async(value):
+    return value

@@ -1,0 +1,61 @@
+"""A worker killed mid-run (kill -9) loses nothing: after a restart the run finishes."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from api.server import MccServer
+from tests.support.processes import kill_hard, mcc_env, start_mcc, stop
+from tests.support.repos import git, make_repo
+from tests.support.waiting import eventually, wait_for_phase
+
+
+async def _exists(path):
+    return path.exists()
+
+
+@pytest.mark.external_worker
+async def test_run_survives_worker_killed_mid_activity_and_while_waiting(settings, api, tmp_path):
+    # The API runs here without a worker; the worker is a separate process we can kill.
+    mcc: MccServer = api._mcc  # set by the fixture below
+    env = mcc_env(settings)
+    log = tmp_path / "worker.log"
+    worker = start_mcc("worker", env, log)
+    try:
+        repo = make_repo(tmp_path / "src")
+        name = f"Crash {uuid.uuid4().hex[:6]}"
+        project = (
+            await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})
+        ).json()
+        pid = project["id"]
+        entered, release = tmp_path / "entered", tmp_path / "release"
+        hook = mcc.runtime.repos.origin(pid) / "hooks" / "pre-commit"
+        hook.write_text(
+            f"#!/bin/sh\ntouch {entered}\nwhile [ ! -f {release} ]; do sleep 0.1; done\n"
+        )
+        hook.chmod(0o755)
+
+        await api.post(f"/api/projects/{pid}/issues", json={"title": "Survive", "body": "ok"})
+        # The worker is inside the commit of the planning step: kill it there.
+        await eventually(lambda: _exists(entered), 30, "the planning commit to start")
+        kill_hard(worker)
+        release.touch()
+        worker = start_mcc("worker", env, log)
+
+        await wait_for_phase(api, pid, 1, "awaiting_approval", timeout_s=60)
+        # Kill it again while the run waits, and approve while no worker runs.
+        kill_hard(worker)
+        assert (await api.post(f"/api/projects/{pid}/issues/1/approve")).status_code == 202
+        worker = start_mcc("worker", env, log)
+        done = await wait_for_phase(api, pid, 1, "done", timeout_s=60)
+    finally:
+        stop(worker)
+
+    origin = mcc.runtime.repos.origin(pid)
+    assert done["pull_request"]["merge_sha"] == git(origin, "rev-parse", "main").strip()
+    # One spec commit, however many attempts it took.
+    commits = git(origin, "log", "--format=%s", "main").splitlines()
+    assert commits.count("Spec for #1: Survive") == 1
+    assert sum(1 for c in commits if c.startswith("Merge pull request #1")) == 1

@@ -1,0 +1,41 @@
+"""Polling for outcomes that arrive asynchronously (a run's phase, a list entry)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import httpx
+
+T = TypeVar("T")
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T | None]], timeout_s: float = 30, what: str = "condition"
+) -> T:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = await probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+async def wait_for_phase(
+    api: httpx.AsyncClient, project_id: int, number: int, phase: str, timeout_s: float = 30
+) -> dict[str, Any]:
+    last: dict[str, Any] = {}
+
+    async def probe() -> dict[str, Any] | None:
+        nonlocal last
+        last = (await api.get(f"/api/projects/{project_id}/issues/{number}")).json()
+        return last if last.get("phase") == phase else None
+
+    try:
+        return await eventually(probe, timeout_s, f"issue #{number} to reach {phase}")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; last seen: {last.get('phase')} ({last})") from None
