@@ -1,0 +1,105 @@
+"""Typed failures of an LLM call.
+
+The client never retries: Temporal activities do. So every failure carries a
+`retryable` flag the activity layer turns into a retry or into a
+non-retryable `ApplicationError`, and every message is written to be shown to
+the person as is — it never contains the API key or request headers (the
+client redacts the key from anything a provider echoes back).
+
+They are `MccError`s so the API's one exception handler maps them too; the
+HTTP statuses are those of a gateway (502/503/504), never 401: a provider
+refusing *our* key must not look like the user's session expiring.
+"""
+
+from __future__ import annotations
+
+from mcc.errors import MccError
+
+
+class LLMError(MccError):
+    """Base of every LLM failure; `str(error)` is safe to show a user."""
+
+    code = "llm_error"
+    status = 502
+    retryable: bool = False
+
+
+class LLMRateLimited(LLMError):
+    """429: the provider asks us to slow down; `retry_after_s` is its hint, if any."""
+
+    code = "llm_rate_limited"
+    status = 503
+    retryable = True
+
+    def __init__(self, message: str, *, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class LLMServerError(LLMError):
+    """5xx, a dropped connection or a garbled answer: the provider's fault, worth a retry."""
+
+    code = "llm_server_error"
+    retryable = True
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class LLMTimeout(LLMError):
+    """No answer (or no next stream chunk) within the client's timeout."""
+
+    code = "llm_timeout"
+    status = 504
+    retryable = True
+
+
+class LLMUnreachable(LLMError):
+    """Connection refused or name not resolved: the server may come back."""
+
+    code = "llm_unreachable"
+    retryable = True
+
+
+class LLMAuthError(LLMError):
+    """401/403: the key is wrong, revoked or lacks access; retrying cannot help."""
+
+    code = "llm_auth_failed"
+
+    def __init__(self, message: str, *, reason: str, status_code: int) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.status_code = status_code
+
+
+class LLMBadRequest(LLMError):
+    """400/404/422 (and other 4xx): the request itself is wrong, e.g. an unknown model."""
+
+    code = "llm_bad_request"
+
+    def __init__(self, message: str, *, reason: str, status_code: int | None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.status_code = status_code
+
+
+class LLMNotConfigured(LLMError):
+    """The base URL needs an API key and none is set; the message names the env var."""
+
+    code = "llm_not_configured"
+    status = 503
+
+
+class UnknownModelPrice(LLMError):
+    """No price is known for a model, so its cost cannot be bounded before the call."""
+
+    code = "unknown_model_price"
+    status = 422
+
+    def __init__(self, model: str) -> None:
+        super().__init__(
+            f"No price is known for model {model!r}: add a price override for it "
+            "or configure a default price, so its calls can be budgeted."
+        )
+        self.model = model

@@ -1,0 +1,1 @@
+"""Real HTTP servers that stand in for the outside world in tests."""
