@@ -7,7 +7,9 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
-from api.routes import health, issues, projects, pulls
+from api.middleware import install_middleware
+from api.rate_limits import RateLimits
+from api.routes import auth, health, issues, projects, pulls
 from api.spa import mount_spa
 from api.temporal_link import TemporalLink
 from mcc.runtime import Runtime
@@ -24,7 +26,9 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.temporal = temporal
+    app.state.rate_limits = RateLimits(settings)
     install_error_handlers(app)
+    install_middleware(app, settings, app.state.rate_limits)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -33,7 +37,7 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
-    for module in (health, projects, issues, pulls):
+    for module in (health, auth, projects, issues, pulls):
         app.include_router(module.router, prefix="/api")
     mount_spa(app, settings.frontend_dist)
     return app

@@ -6,14 +6,18 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.rate_limits import RateLimits
 from api.temporal_link import TemporalLink
 from mcc.issues import get_issue
 from mcc.models.issue import Issue
 from mcc.models.project import Project
+from mcc.models.user import User
 from mcc.projects import get_project
 from mcc.runtime import Runtime
+from mcc.security.errors import AuthError
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -33,13 +37,40 @@ async def get_session(
         yield session
 
 
+def get_rate_limits(request: Request) -> RateLimits:
+    limits: RateLimits = request.app.state.rate_limits
+    return limits
+
+
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 TemporalDep = Annotated[TemporalLink, Depends(get_temporal)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
+
+_bearer = HTTPBearer(auto_error=False, description="The access token from /api/auth/login.")
 
 
-async def load_project(project_id: int, session: SessionDep) -> Project:
-    return await get_project(session, project_id)
+async def current_user(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> User:
+    """The user of a valid access token; 401 otherwise."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthError("log in first (Authorization: Bearer <access token>)")
+    claims = runtime.keys.access_tokens.verify(credentials.credentials)
+    user = await session.get(User, claims.user_id)
+    if user is None:
+        raise AuthError("the account no longer exists")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+async def load_project(project_id: int, session: SessionDep, user: CurrentUser) -> Project:
+    """The current user's project; another user's answers 404 like a missing one."""
+    return await get_project(session, project_id, owner_id=user.id)
 
 
 ProjectDep = Annotated[Project, Depends(load_project)]

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mcc.errors import MccError
+from mcc.security.errors import AuthError, RateLimited
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,12 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MccError)
     async def _domain(_: Request, exc: MccError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
+        headers: dict[str, str] = {}
+        if isinstance(exc, RateLimited):
+            headers["Retry-After"] = str(exc.retry_after_s)
+        if isinstance(exc, AuthError):
+            headers["WWW-Authenticate"] = "Bearer"
+        return error_response(exc.status, exc.code, exc.message, headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -22,7 +22,6 @@ from api.realtime import SocketEvents, create_socket_server
 from api.runs import start_queued_runs
 from api.temporal_link import TemporalLink
 from mcc.config import Settings
-from mcc.events import EventSink
 from mcc.runtime import Runtime
 from workflows.worker import build_worker
 
@@ -59,18 +58,16 @@ class MccServer:
         handle_signals: bool = False,
     ) -> None:
         self.settings = settings
+        self.runtime = Runtime.build(settings)
         self.sio: socketio.AsyncServer | None = None
         if api:
-            self.sio = create_socket_server(settings)
+            self.sio = create_socket_server(self.runtime)
             if settings.redis_url:
                 self.sio.manager = socketio.AsyncRedisManager(settings.redis_url)
                 self.sio.manager.set_server(self.sio)
-        events: EventSink | None = None
-        if self.sio is not None:
-            events = SocketEvents(self.sio)
+            self.runtime.events = SocketEvents(self.sio)
         elif settings.redis_url:
-            events = RedisEvents(settings.redis_url)
-        self.runtime = Runtime.build(settings, events)
+            self.runtime.events = RedisEvents(settings.redis_url)
         self.temporal = TemporalLink(settings)
         self.with_worker = worker
         self.worker: Worker | None = None

@@ -96,6 +96,45 @@ def up() -> None:
     _exit(code)
 
 
+@main.group()
+def user() -> None:
+    """Manage accounts."""
+
+
+@user.command("create")
+@click.option("--email", required=True, help="The account's email (its login).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_create(email: str, password_stdin: bool) -> None:
+    """Create an account (the password is asked on the terminal)."""
+    from mcc.db.engine import Database
+    from mcc.db.migrate import upgrade
+    from mcc.errors import MccError
+    from mcc.security.accounts import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    settings = Settings()
+    db = Database.from_settings(settings)
+    upgrade(settings.resolved_database_url)
+
+    async def create() -> int:
+        try:
+            async with db.sessions() as session:
+                return (await create_user(session, email, password)).id
+        finally:
+            await db.dispose()
+
+    try:
+        user_id = asyncio.run(create())
+    except MccError as exc:
+        click.echo(f"mcc: {exc.message}", err=True)
+        _exit(1)
+    click.echo(f"created user {user_id} <{email.strip().lower()}>")
+    _exit(0)
+
+
 @main.command()
 def temporal() -> None:
     """Run only the embedded Temporal dev server (until Ctrl-C)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +46,19 @@ class Settings(BaseSettings):
         description="Scaled mode: socket.io fan-out between API and worker processes.",
     )
 
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Master key (32+ random bytes, base64 or hex). Embedded default: "
+        "generated once into {data}/secret.key with mode 0600.",
+    )
+    access_token_minutes: int = 15
+    refresh_token_days: int = 7
+    rate_limit_per_minute: int = Field(default=100, description="API requests per IP.")
+    login_failures_per_minute: int = Field(default=5, description="Per IP and per account.")
+    cookie_secure: bool | None = Field(
+        default=None, description="Secure cookies; default: on unless bound to loopback."
+    )
+
     git_author_name: str = "MCC"
     git_author_email: str = "mcc@localhost"
 
@@ -58,6 +71,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.resolved_data_dir / 'mcc.db'}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.host not in {"127.0.0.1", "localhost", "::1"}
 
     @property
     def repos_dir(self) -> Path:

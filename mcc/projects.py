@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.errors import Conflict, InvalidInput, NotFound
@@ -22,6 +23,7 @@ async def create_project(
     repo_path: str,
     init: bool = False,
     owner_id: int | None = None,
+    forge_token_enc: bytes | None = None,
 ) -> Project:
     """Register `repo_path` (or create it with `init`) as a new project.
 
@@ -33,12 +35,14 @@ async def create_project(
     source = Path(repo_path).expanduser()
     if not source.is_absolute():
         raise InvalidInput("repo_path must be an absolute path")
-    slug = slugify(name)
     clash = await session.scalar(
-        select(Project).where(or_(Project.name == name, Project.slug == slug))
+        select(Project).where(
+            Project.owner_id == owner_id, func.lower(Project.name) == name.lower()
+        )
     )
     if clash is not None:
         raise Conflict(f"a project named {clash.name!r} already exists")
+    slug = await _free_slug(session, slugify(name))
 
     created_source = False
     project: Project | None = None
@@ -54,6 +58,7 @@ async def create_project(
             repo_path=str(source),
             default_branch=default_branch,
             owner_id=owner_id,
+            forge_token_enc=forge_token_enc,
             issue_seq=0,
             pull_seq=0,
         )
@@ -61,6 +66,11 @@ async def create_project(
         await session.flush()
         await repos.create_origin(project.id, source)
         await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        if project is not None and project.id is not None:
+            repos.remove_project(project.id)
+        raise Conflict(f"a project named {name!r} was just created; try again") from exc
     except BaseException:
         await session.rollback()
         if project is not None and project.id is not None:
@@ -71,12 +81,36 @@ async def create_project(
     return project
 
 
-async def get_project(session: AsyncSession, project_id: int) -> Project:
+async def get_project(
+    session: AsyncSession, project_id: int, owner_id: int | None = None
+) -> Project:
+    """The project; with `owner_id`, only if that user owns it (else the same 404)."""
     project = await session.get(Project, project_id)
-    if project is None:
+    if project is None or (owner_id is not None and project.owner_id != owner_id):
         raise NotFound(f"project {project_id} not found")
     return project
 
 
-async def list_projects(session: AsyncSession) -> list[Project]:
-    return list((await session.scalars(select(Project).order_by(Project.id))).all())
+async def list_projects(session: AsyncSession, owner_id: int) -> list[Project]:
+    rows = await session.scalars(
+        select(Project).where(Project.owner_id == owner_id).order_by(Project.id)
+    )
+    return list(rows.all())
+
+
+async def _free_slug(session: AsyncSession, base: str) -> str:
+    """`base`, or `base-2`, `base-3`...: slugs name workflow ids, shared by all users."""
+    taken = set(
+        (await session.scalars(select(Project.slug).where(Project.slug.like(f"{base}%")))).all()
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def forge_token_context(project_id: int) -> str:
+    """Associated data sealing a forge token to its project row."""
+    return f"projects.forge_token:{project_id}"

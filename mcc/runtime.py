@@ -10,6 +10,7 @@ from mcc.events import DroppedEvents, EventSink
 from mcc.forge.local import LocalForge
 from mcc.forge.local_repos import LocalRepos
 from mcc.git.runner import Git
+from mcc.security.keyring import Keyring
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Runtime:
     repos: LocalRepos
     forge: LocalForge
     events: EventSink
+    keys: Keyring
 
     @classmethod
     def build(cls, settings: Settings, events: EventSink | None = None) -> Runtime:
@@ -32,6 +34,7 @@ class Runtime:
             repos=repos,
             forge=LocalForge(db, repos),
             events=events or DroppedEvents(),
+            keys=Keyring(settings),
         )
 
     async def close(self) -> None:

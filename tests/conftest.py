@@ -20,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 from api.server import MccServer
 from mcc.config import Settings
 from mcc.db.migrate import upgrade
+from mcc.security.accounts import create_user
 from tests.support.postgres import temporary_database
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
@@ -104,6 +105,9 @@ def settings(tmp_path: Path, database_url: str, temporal_address: str) -> Settin
         temporal_task_queue=f"mcc-test-{uuid.uuid4().hex[:8]}",
         temporal_embedded=False,
         frontend_dist=ROOT / "frontend" / "dist",
+        # Tests poll; the rate-limit tests build their own settings with the real limits.
+        rate_limit_per_minute=100_000,
+        login_failures_per_minute=1_000,
     )
 
 
@@ -130,6 +134,22 @@ async def api(
             base_url=f"http://127.0.0.1:{server.port}", timeout=30
         ) as client:
             client._mcc = server  # type: ignore[attr-defined]
+            user = await login_new_user(client, server, "owner@example.com")
+            client._user_id = user["id"]  # type: ignore[attr-defined]
             yield client
     finally:
         await server.stop()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+async def login_new_user(client: httpx.AsyncClient, server: MccServer, email: str) -> dict:
+    """Create an account directly and log `client` in as it (bearer header set)."""
+    async with server.runtime.db.sessions() as session:
+        await create_user(session, email, PASSWORD)
+    response = await client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    client.headers["Authorization"] = f"Bearer {body['access_token']}"
+    return body["user"]

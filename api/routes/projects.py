@@ -2,17 +2,30 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from api.deps import ProjectDep, RuntimeDep, SessionDep
+from api.deps import CurrentUser, ProjectDep, RuntimeDep, SessionDep
 from api.schemas.error import ErrorOut
-from api.schemas.project import ProjectCreate, ProjectOut
-from mcc.projects import create_project, list_projects
+from api.schemas.project import ProjectCreate, ProjectOut, ProjectUpdate
+from mcc.models.project import Project
+from mcc.projects import create_project, forge_token_context, list_projects
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
 
+def project_out(project: Project) -> ProjectOut:
+    return ProjectOut(
+        id=project.id,
+        name=project.name,
+        slug=project.slug,
+        repo_path=project.repo_path,
+        default_branch=project.default_branch,
+        has_forge_token=project.forge_token_enc is not None,
+        created_at=project.created_at,
+    )
+
+
 @router.get("", response_model=list[ProjectOut])
-async def list_all(session: SessionDep) -> list[ProjectOut]:
-    return [ProjectOut.model_validate(p) for p in await list_projects(session)]
+async def list_all(session: SessionDep, user: CurrentUser) -> list[ProjectOut]:
+    return [project_out(p) for p in await list_projects(session, user.id)]
 
 
 @router.post(
@@ -21,14 +34,39 @@ async def list_all(session: SessionDep) -> list[ProjectOut]:
     status_code=status.HTTP_201_CREATED,
     responses={409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
-async def register(body: ProjectCreate, session: SessionDep, runtime: RuntimeDep) -> ProjectOut:
+async def register(
+    body: ProjectCreate, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
+) -> ProjectOut:
     """Register an existing git repository, or create one with `init: true`."""
     project = await create_project(
-        session, runtime.repos, name=body.name, repo_path=body.repo_path, init=body.init
+        session,
+        runtime.repos,
+        name=body.name,
+        repo_path=body.repo_path,
+        init=body.init,
+        owner_id=user.id,
     )
-    return ProjectOut.model_validate(project)
+    if body.forge_token is not None and body.forge_token.get_secret_value():
+        project.forge_token_enc = runtime.keys.secrets.seal(
+            body.forge_token.get_secret_value(), forge_token_context(project.id)
+        )
+        await session.commit()
+    return project_out(project)
 
 
 @router.get("/{project_id}", response_model=ProjectOut, responses={404: {"model": ErrorOut}})
 async def get_one(project: ProjectDep) -> ProjectOut:
-    return ProjectOut.model_validate(project)
+    return project_out(project)
+
+
+@router.patch("/{project_id}", response_model=ProjectOut, responses={404: {"model": ErrorOut}})
+async def update(
+    body: ProjectUpdate, project: ProjectDep, session: SessionDep, runtime: RuntimeDep
+) -> ProjectOut:
+    if body.forge_token is not None:
+        token = body.forge_token.get_secret_value()
+        project.forge_token_enc = (
+            runtime.keys.secrets.seal(token, forge_token_context(project.id)) if token else None
+        )
+    await session.commit()
+    return project_out(project)

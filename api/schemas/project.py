@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
 class ProjectCreate(BaseModel):
@@ -11,6 +11,17 @@ class ProjectCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     repo_path: str = Field(min_length=1, max_length=4096)
     init: bool = Field(default=False, description="Create a new repository with a first commit.")
+    forge_token: SecretStr | None = Field(
+        default=None, max_length=4096, description="Stored encrypted; never returned."
+    )
+
+
+class ProjectUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    forge_token: SecretStr | None = Field(
+        default=None, max_length=4096, description="Set, or clear with an empty string."
+    )
 
 
 class ProjectOut(BaseModel):
@@ -21,4 +32,5 @@ class ProjectOut(BaseModel):
     slug: str
     repo_path: str
     default_branch: str
+    has_forge_token: bool
     created_at: datetime

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mcc.db.base import Base, Timestamped
@@ -10,15 +10,19 @@ from mcc.db.base import Base, Timestamped
 
 class Project(Timestamped, Base):
     __tablename__ = "projects"
+    # Names are unique per owner; slugs (part of workflow ids) are unique everywhere.
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     repo_path: Mapped[str] = mapped_column(String(4096))
     default_branch: Mapped[str] = mapped_column(String(255))
+    # A forge token (e.g. GitHub), AES-256-GCM sealed; never returned by the API.
+    forge_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Counters for per-project numbering, bumped with UPDATE ... RETURNING so two
     # concurrent requests never get the same number.
     issue_seq: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,8 +1,8 @@
-"""The person who owns projects (authentication arrives with its own issue)."""
+"""The person who owns projects, with their second factor."""
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import Boolean, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mcc.db.base import Base, Timestamped
@@ -14,3 +14,8 @@ class User(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # AES-256-GCM sealed; set at enrolment, trusted only once `totp_enabled`.
+    totp_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The last accepted time step, so one code cannot be used twice.
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0)

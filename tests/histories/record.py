@@ -22,6 +22,7 @@ from temporalio.testing import WorkflowEnvironment
 from api.server import MccServer
 from mcc.config import Settings
 from mcc.db.migrate import upgrade
+from tests.conftest import login_new_user
 from tests.support.repos import make_repo
 from tests.support.waiting import wait_for_phase
 from workflows.search_attributes import ALL
@@ -51,10 +52,13 @@ async def record() -> None:
             await server.start()
             try:
                 async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as api:
+                    await login_new_user(api, server, "history@example.com")
                     repo = make_repo(root / "src")
-                    pid = (await api.post(
-                        "/api/projects", json={"name": "history", "repo_path": str(repo)}
-                    )).json()["id"]
+                    pid = (
+                        await api.post(
+                            "/api/projects", json={"name": "history", "repo_path": str(repo)}
+                        )
+                    ).json()["id"]
                     for number, decision in ((1, "approve"), (2, "reject")):
                         await api.post(
                             f"/api/projects/{pid}/issues",
@@ -62,9 +66,7 @@ async def record() -> None:
                         )
                         await wait_for_phase(api, pid, number, "awaiting_approval")
                         body = {"feedback": "no"} if decision == "reject" else None
-                        await api.post(
-                            f"/api/projects/{pid}/issues/{number}/{decision}", json=body
-                        )
+                        await api.post(f"/api/projects/{pid}/issues/{number}/{decision}", json=body)
                         final = "done" if decision == "approve" else "rejected"
                         await wait_for_phase(api, pid, number, final)
                         history = await env.client.get_workflow_handle(

@@ -129,7 +129,10 @@ async def test_phase_changes_are_pushed_to_the_project_room(api, mcc: MccServer,
     seen: list[dict] = []
     client = socketio.AsyncClient()
     client.on("task_progress", lambda data: seen.append(data))
-    await client.connect(f"http://127.0.0.1:{mcc.port}", transports=["websocket"])
+    token = api.headers["Authorization"].removeprefix("Bearer ")
+    await client.connect(
+        f"http://127.0.0.1:{mcc.port}", transports=["websocket"], auth={"token": token}
+    )
     try:
         assert (await client.call("join_project", {"project_id": pid}))["ok"] is True
         await api.post(f"/api/projects/{pid}/issues", json={"title": "Live", "body": "x"})

@@ -11,22 +11,28 @@ import sys
 import httpx
 from temporalio.client import Client
 
-from tests.conftest import free_port
+from tests.conftest import PASSWORD, free_port
 from tests.support.repos import git, make_repo
 from tests.support.waiting import eventually, wait_for_phase
 
 
 def _start(env: dict[str, str], log) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "mcc.cli", "up"], env=env, stdout=log, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, start_new_session=True,
+        [sys.executable, "-m", "mcc.cli", "up"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
     )
 
 
 async def _healthy(api: httpx.AsyncClient) -> bool:
     try:
         return (await api.get("/api/health")).json() == {
-            "status": "ok", "db": "ok", "temporal": "ok"
+            "status": "ok",
+            "db": "ok",
+            "temporal": "ok",
         }
     except httpx.HTTPError:
         return False
@@ -57,9 +63,15 @@ async def test_mcc_up_serves_everything_and_keeps_state_across_restarts(tmp_path
     try:
         async with httpx.AsyncClient(base_url=base, timeout=10) as api:
             await eventually(lambda: _healthy(api), 90, "mcc up to be healthy")
-            project = (await api.post(
-                "/api/projects", json={"name": "Up", "repo_path": str(repo)}
-            )).json()
+            assert (await api.get("/api/auth/setup")).json() == {"needed": True}
+            setup = await api.post(
+                "/api/auth/setup", json={"email": "me@example.com", "password": PASSWORD}
+            )
+            assert setup.status_code == 201, setup.text
+            api.headers["Authorization"] = f"Bearer {setup.json()['access_token']}"
+            project = (
+                await api.post("/api/projects", json={"name": "Up", "repo_path": str(repo)})
+            ).json()
             pid = project["id"]
             await api.post(f"/api/projects/{pid}/issues", json={"title": "Persist", "body": "x"})
             await wait_for_phase(api, pid, 1, "awaiting_approval", timeout_s=60)
@@ -87,6 +99,11 @@ async def test_mcc_up_serves_everything_and_keeps_state_across_restarts(tmp_path
     try:
         async with httpx.AsyncClient(base_url=base, timeout=10) as api:
             await eventually(lambda: _healthy(api), 90, "mcc up to be healthy again")
+            assert (await api.get("/api/auth/setup")).json() == {"needed": False}
+            login = await api.post(
+                "/api/auth/login", json={"email": "me@example.com", "password": PASSWORD}
+            )
+            api.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
             assert [p["name"] for p in (await api.get("/api/projects")).json()] == ["Up"]
             issue = await wait_for_phase(api, pid, 1, "awaiting_approval", timeout_s=30)
             assert issue["title"] == "Persist"

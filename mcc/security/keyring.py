@@ -1,0 +1,35 @@
+"""The keys a process uses, derived once from the master key when first needed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cached_property
+
+from mcc.config import Settings
+from mcc.security.access_tokens import AccessTokens
+from mcc.security.keys import derive, master_key
+from mcc.security.secret_box import SecretBox
+
+
+class Keyring:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def _master(self) -> bytes:
+        return master_key(self.settings)
+
+    @cached_property
+    def secrets(self) -> SecretBox:
+        return SecretBox(derive(self._master, "mcc/secret-box/aes-256-gcm"))
+
+    @cached_property
+    def access_tokens(self) -> AccessTokens:
+        return AccessTokens(
+            derive(self._master, "mcc/jwt/hs256"),
+            timedelta(minutes=self.settings.access_token_minutes),
+        )
+
+    @property
+    def refresh_lifetime(self) -> timedelta:
+        return timedelta(days=self.settings.refresh_token_days)

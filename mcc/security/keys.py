@@ -1,0 +1,49 @@
+"""The master key and the keys derived from it (one per purpose, via HKDF)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from mcc.config import Settings
+from mcc.errors import InvalidInput
+
+
+def _decode(value: str) -> bytes:
+    value = value.strip()
+    for decode in (bytes.fromhex, base64.urlsafe_b64decode, base64.b64decode):
+        try:
+            raw = decode(value)
+        except (ValueError, binascii.Error):
+            continue
+        if len(raw) >= 32:
+            return raw
+    raise InvalidInput("MCC_SECRET_KEY must be at least 32 random bytes, hex or base64 encoded")
+
+
+def _key_file(path: Path) -> bytes:
+    """Read the embedded mode's key, creating it once with mode 0600."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32) + "\n")
+    return _decode(path.read_text())
+
+
+def master_key(settings: Settings) -> bytes:
+    if settings.secret_key is not None:
+        return _decode(settings.secret_key.get_secret_value())
+    return _key_file(settings.resolved_data_dir / "secret.key")
+
+
+def derive(master: bytes, purpose: str) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(
+        master
+    )
