@@ -1,0 +1,242 @@
+"""Accounts: login, token lifetimes, rotation with reuse detection, 2FA, first run."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pyotp
+import pytest
+import socketio
+
+from api.server import MccServer
+from tests.conftest import PASSWORD, login_new_user
+
+
+def _base(api: httpx.AsyncClient) -> str:
+    return str(api.base_url)
+
+
+async def _login(base: str, email: str, password: str = PASSWORD, **extra) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=base) as fresh:
+        return await fresh.post(
+            "/api/auth/login", json={"email": email, "password": password, **extra}
+        )
+
+
+async def test_login_returns_an_access_token_and_a_strict_httponly_refresh_cookie(api):
+    response = await _login(_base(api), "owner@example.com")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token_type"] == "bearer" and body["expires_in"] == 15 * 60
+    assert body["user"] == {"id": api._user_id, "email": "owner@example.com", "totp_enabled": False}
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("mcc_refresh=")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/api/auth" in cookie
+    assert "Max-Age=604800" in cookie
+
+
+async def test_wrong_password_and_unknown_user_answer_the_same_in_about_the_same_time(api):
+    base = _base(api)
+    timings: dict[str, list[float]] = {"wrong": [], "unknown": []}
+    bodies = set()
+    for _ in range(5):
+        for kind, email in (("wrong", "owner@example.com"), ("unknown", "nobody@example.com")):
+            start = time.perf_counter()
+            response = await _login(base, email, "not the password")
+            timings[kind].append(time.perf_counter() - start)
+            assert response.status_code == 401
+            bodies.add(response.text)
+    assert bodies == {
+        '{"error":{"code":"invalid_credentials","message":"wrong email or password"}}'
+    }
+    ratio = statistics.median(timings["wrong"]) / statistics.median(timings["unknown"])
+    assert 0.5 < ratio < 2.0, timings
+
+
+async def test_a_request_without_a_token_or_with_an_expired_one_is_refused(api, mcc: MccServer):
+    async with httpx.AsyncClient(base_url=_base(api)) as anonymous:
+        missing = await anonymous.get("/api/projects")
+        assert missing.status_code == 401
+        assert missing.headers["www-authenticate"] == "Bearer"
+        assert missing.json()["error"]["code"] == "unauthorized"
+
+        old = datetime.now(UTC) - timedelta(minutes=16)
+        expired = mcc.runtime.keys.access_tokens.issue(api._user_id, now=old)
+        response = await anonymous.get(
+            "/api/projects", headers={"Authorization": f"Bearer {expired}"}
+        )
+        assert response.status_code == 401
+        assert response.json()["error"] == {
+            "code": "token_invalid",
+            "message": "the access token expired; refresh it",
+        }
+        fresh = mcc.runtime.keys.access_tokens.issue(api._user_id, now=old + timedelta(minutes=2))
+        ok = await anonymous.get("/api/projects", headers={"Authorization": f"Bearer {fresh}"})
+        assert ok.status_code == 200
+
+        forged = await anonymous.get(
+            "/api/projects", headers={"Authorization": f"Bearer {expired[:-4]}AAAA"}
+        )
+        assert forged.status_code == 401
+
+
+async def test_refresh_rotates_the_token_and_a_reused_one_revokes_its_family(api):
+    login = await _login(_base(api), "owner@example.com")
+    first = login.cookies["mcc_refresh"]
+
+    async def refresh(token: str) -> httpx.Response:
+        async with httpx.AsyncClient(base_url=_base(api), cookies={"mcc_refresh": token}) as c:
+            return await c.post("/api/auth/refresh")
+
+    rotated = await refresh(first)
+    assert rotated.status_code == 200
+    second = rotated.cookies["mcc_refresh"]
+    assert second != first
+    new_access = rotated.json()["access_token"]
+    async with httpx.AsyncClient(base_url=_base(api)) as client:
+        me = await client.get("/api/auth/me", headers={"Authorization": f"Bearer {new_access}"})
+        assert me.json()["email"] == "owner@example.com"
+
+    reused = await refresh(first)
+    assert reused.status_code == 401
+    assert "already used" in reused.json()["error"]["message"]
+    # The thief's reuse ended the legitimate session too.
+    assert (await refresh(second)).status_code == 401
+
+
+async def test_logout_revokes_the_refresh_token(api):
+    login = await _login(_base(api), "owner@example.com")
+    token = login.cookies["mcc_refresh"]
+    async with httpx.AsyncClient(base_url=_base(api), cookies={"mcc_refresh": token}) as client:
+        out = await client.post("/api/auth/logout")
+        assert out.status_code == 204
+        assert 'mcc_refresh=""' in out.headers["set-cookie"]
+    async with httpx.AsyncClient(base_url=_base(api), cookies={"mcc_refresh": token}) as client:
+        again = await client.post("/api/auth/refresh")
+        assert again.status_code == 401
+
+
+async def test_totp_enrolment_then_required_at_login_with_single_use_codes(api):
+    setup = await api.post("/api/auth/totp/setup")
+    assert setup.status_code == 200
+    secret = setup.json()["secret"]
+    assert setup.json()["otpauth_uri"].startswith("otpauth://totp/")
+    assert "issuer=Mission%20Control%20Center" in setup.json()["otpauth_uri"]
+    assert setup.json()["qr_svg"].startswith("data:image/svg+xml;base64,")
+    totp = pyotp.TOTP(secret)
+
+    wrong = await api.post("/api/auth/totp/confirm", json={"code": "000000"})
+    assert wrong.status_code == 401
+    confirmed = await api.post("/api/auth/totp/confirm", json={"code": totp.now()})
+    assert confirmed.status_code == 200
+    recovery = confirmed.json()["recovery_codes"]
+    assert len(recovery) == 10 and len(set(recovery)) == 10
+    assert (await api.get("/api/auth/me")).json()["totp_enabled"] is True
+
+    base = _base(api)
+    needs = await _login(base, "owner@example.com")
+    assert needs.status_code == 401 and needs.json()["error"]["code"] == "totp_required"
+    bad = await _login(base, "owner@example.com", totp="123456")
+    assert bad.status_code == 401 and bad.json()["error"]["code"] == "invalid_totp"
+
+    # The confirmation used the current step: the next valid code is the next step's.
+    next_code = totp.at(datetime.now(UTC) + timedelta(seconds=30))
+    good = await _login(base, "owner@example.com", totp=next_code)
+    assert good.status_code == 200
+    replay = await _login(base, "owner@example.com", totp=next_code)
+    assert replay.status_code == 401 and replay.json()["error"]["code"] == "invalid_totp"
+
+    by_recovery = await _login(base, "owner@example.com", totp=recovery[0].upper())
+    assert by_recovery.status_code == 200
+    spent = await _login(base, "owner@example.com", totp=recovery[0])
+    assert spent.status_code == 401
+
+
+async def test_first_run_setup_creates_the_first_account_only(settings):
+    server = MccServer(settings, worker=False)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            assert (await client.get("/api/auth/setup")).json() == {"needed": True}
+            short = await client.post(
+                "/api/auth/setup", json={"email": "me@example.com", "password": "short"}
+            )
+            assert short.status_code == 422
+            assert "at least 10 characters" in short.json()["error"]["message"]
+            created = await client.post(
+                "/api/auth/setup", json={"email": "Me@Example.com", "password": PASSWORD}
+            )
+            assert created.status_code == 201
+            assert created.json()["user"]["email"] == "me@example.com"
+            assert (await client.get("/api/auth/setup")).json() == {"needed": False}
+            second = await client.post(
+                "/api/auth/setup", json={"email": "x@example.com", "password": PASSWORD}
+            )
+            assert second.status_code == 409
+            assert second.json()["error"]["code"] == "setup_done"
+    finally:
+        await server.stop()
+
+
+async def test_socket_handshake_requires_a_valid_access_token(api, mcc: MccServer):
+    url = f"http://127.0.0.1:{mcc.port}"
+    for auth in (None, {"token": "not-a-jwt"}):
+        client = socketio.AsyncClient()
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await client.connect(url, transports=["websocket"], auth=auth)
+    client = socketio.AsyncClient()
+    token = api.headers["Authorization"].removeprefix("Bearer ")
+    await client.connect(url, transports=["websocket"], auth={"token": token})
+    assert client.connected
+    await client.disconnect()
+
+
+def test_mcc_user_create_reads_the_password_from_stdin(tmp_path):
+    env = {"MCC_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    created = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mcc.cli",
+            "user",
+            "create",
+            "--email",
+            "Cli@Example.com",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.strip() == "created user 1 <cli@example.com>"
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mcc.cli",
+            "user",
+            "create",
+            "--email",
+            "cli@example.com",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+
+
+__all__ = ["login_new_user"]
