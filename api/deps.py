@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,6 +42,9 @@ def get_rate_limits(request: Request) -> RateLimits:
     return limits
 
 
+# Ids fit the databases' 32-bit integers; anything else is a 422, not a crash.
+DbId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 TemporalDep = Annotated[TemporalLink, Depends(get_temporal)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
@@ -68,7 +71,7 @@ async def current_user(
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-async def load_project(project_id: int, session: SessionDep, user: CurrentUser) -> Project:
+async def load_project(project_id: DbId, session: SessionDep, user: CurrentUser) -> Project:
     """The current user's project; another user's answers 404 like a missing one."""
     return await get_project(session, project_id, owner_id=user.id)
 
@@ -76,7 +79,7 @@ async def load_project(project_id: int, session: SessionDep, user: CurrentUser) 
 ProjectDep = Annotated[Project, Depends(load_project)]
 
 
-async def load_issue(number: int, project: ProjectDep, session: SessionDep) -> Issue:
+async def load_issue(number: DbId, project: ProjectDep, session: SessionDep) -> Issue:
     return await get_issue(session, project.id, number)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from api.deps import ProjectDep, RuntimeDep, SessionDep
+from api.deps import DbId, ProjectDep, RuntimeDep, SessionDep
 from api.schemas.error import ErrorOut
 from api.schemas.pull import DiffOut, PullRequestOut
 from mcc.models.issue import Issue
@@ -39,5 +39,5 @@ async def list_pulls(project: ProjectDep, session: SessionDep) -> list[PullReque
 
 
 @router.get("/{number}/diff", response_model=DiffOut, responses={404: {"model": ErrorOut}})
-async def diff(number: int, project: ProjectDep, runtime: RuntimeDep) -> DiffOut:
+async def diff(number: DbId, project: ProjectDep, runtime: RuntimeDep) -> DiffOut:
     return DiffOut(number=number, diff=await runtime.forge.diff(project.id, number))

@@ -1,0 +1,91 @@
+"""Schemathesis over the OpenAPI schema, authenticated: no 5xx, no response that
+breaks its declared schema. Bounded examples keep it inside CI's time."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from mcc.config import Settings
+from mcc.db.migrate import upgrade
+from tests.conftest import PASSWORD, ROOT
+from tests.support.repos import make_repo
+from tests.support.threaded_server import ThreadedMcc
+
+# Per operation; bounded so the run stays within CI's budget.
+EXAMPLES = 25
+
+
+@pytest.fixture(scope="module")
+def live(temporal_address: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    root: Path = tmp_path_factory.mktemp("fuzz")
+    url = f"sqlite+aiosqlite:///{root / 'mcc.db'}"
+    upgrade(url)
+    config = Settings(
+        data_dir=root / "data",
+        database_url=url,
+        port=0,
+        temporal_address=temporal_address,
+        temporal_task_queue=f"fuzz-{uuid.uuid4().hex[:6]}",
+        temporal_embedded=False,
+        frontend_dist=ROOT / "frontend" / "dist",
+        rate_limit_per_minute=1_000_000,
+        login_failures_per_minute=1_000_000,
+    )
+    threaded = ThreadedMcc(config)
+    server = threaded.start()
+    base = f"http://127.0.0.1:{server.port}"
+    with httpx.Client(base_url=base) as client:
+        token = client.post(
+            "/api/auth/setup", json={"email": "fuzz@example.com", "password": PASSWORD}
+        ).json()["access_token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        repo = make_repo(root / "src")
+        project = client.post(
+            "/api/projects", json={"name": "Fuzz " + uuid.uuid4().hex[:6], "repo_path": str(repo)}
+        ).json()
+        client.post(f"/api/projects/{project['id']}/issues", json={"title": "t", "body": "b"})
+    try:
+        yield {"base": base, "token": token}
+    finally:
+        threaded.stop()
+
+
+def test_api_answers_generated_requests_without_5xx_or_schema_breaks(live: dict) -> None:
+    schema = schemathesis.openapi.from_url(f"{live['base']}/api/openapi.json")
+    headers = {"Authorization": f"Bearer {live['token']}"}
+    failures: dict[str, str] = {}
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        def exercise(case: schemathesis.Case) -> None:
+            case.call_and_validate(
+                base_url=live["base"],
+                headers=headers,
+                checks=[not_a_server_error, response_schema_conformance],
+            )
+
+        try:
+            exercise()
+        except Exception as exc:  # collect every operation's failure, then report them all
+            failures[operation.label] = str(exc)[:2000]
+    assert operations >= 10
+    assert not failures, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
