@@ -13,7 +13,7 @@ class SetupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: str = Field(min_length=3, max_length=320)
-    password: str = Field(min_length=1, max_length=1024)
+    password: str = Field(min_length=10, max_length=1024, description="At least 10 characters.")
 
 
 class LoginIn(BaseModel):

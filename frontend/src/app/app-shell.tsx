@@ -1,0 +1,36 @@
+import { Outlet } from "react-router-dom";
+
+import { ConnectionStatus } from "@/components/layout/connection-status";
+import { UserMenu } from "@/features/auth/components/user-menu";
+import { HealthIndicator } from "@/features/health/components/health-indicator";
+import { ProjectNav } from "@/features/projects/components/project-nav";
+
+/** Discord-like frame: a dark sidebar with the projects, the page in the main pane. */
+export function AppShell() {
+  return (
+    <div className="flex min-h-screen flex-col md:h-screen md:flex-row">
+      <aside className="flex flex-col border-b border-sidebar-border bg-sidebar md:w-64 md:shrink-0 md:border-b-0 md:border-r">
+        <div className="flex h-14 shrink-0 items-center gap-2 border-b border-sidebar-border px-4">
+          <img src="/favicon.svg" alt="" className="h-7 w-7" />
+          <div className="leading-tight">
+            <div className="text-sm font-semibold">Mission Control</div>
+            <div className="text-[11px] text-muted-foreground">issues → merged pull requests</div>
+          </div>
+        </div>
+        <nav aria-label="Projects" className="overflow-x-auto p-2 md:flex-1 md:overflow-y-auto">
+          <ProjectNav />
+        </nav>
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col md:h-screen">
+        <header className="flex min-h-12 shrink-0 flex-wrap items-center justify-end gap-x-3 gap-y-1 border-b px-4 py-1.5 md:px-6">
+          <HealthIndicator />
+          <ConnectionStatus />
+          <UserMenu />
+        </header>
+        <main id="main" className="flex-1 p-4 md:overflow-y-auto md:p-6">
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}

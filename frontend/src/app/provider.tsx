@@ -1,0 +1,25 @@
+import { useEffect, type ReactNode } from "react";
+import { QueryClientProvider } from "@tanstack/react-query";
+
+import { queryClient } from "@/lib/query-client";
+import { installSessionEffects } from "@/lib/session";
+import { startRealtime } from "@/lib/socket";
+import { useIssueProgressSync } from "@/features/issues/api/sync-issue-progress";
+
+function RealtimeSync() {
+  useEffect(() => {
+    installSessionEffects(); // proactive refresh, cache reset on logout, logout from other tabs
+    startRealtime(); // socket.io while logged in, with the access token in the handshake
+  }, []);
+  useIssueProgressSync();
+  return null;
+}
+
+export function AppProvider({ children }: { children: ReactNode }) {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RealtimeSync />
+      {children}
+    </QueryClientProvider>
+  );
+}

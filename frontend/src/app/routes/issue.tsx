@@ -1,0 +1,29 @@
+import { useEffect, useRef } from "react";
+import { useParams } from "react-router-dom";
+
+import { IssueDetail } from "@/features/issues/components/issue-detail";
+import { NotFoundRoute } from "./not-found";
+import { positiveInt } from "./params";
+
+// Matches the `xl:` breakpoint where the detail sits beside the issues table.
+const SIDE_BY_SIDE = "(min-width: 1280px)";
+
+export function IssueRoute() {
+  const params = useParams();
+  const projectId = positiveInt(params.projectId);
+  const number = positiveInt(params.issueNumber);
+  const ref = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    // Stacked layout: the detail sits above the table, so bring it into view when an issue is picked.
+    if (!window.matchMedia(SIDE_BY_SIDE).matches) ref.current?.scrollIntoView({ block: "start" });
+  }, [number]);
+
+  if (projectId === null || number === null) return <NotFoundRoute />;
+  return (
+    <div ref={ref} className="scroll-mt-4">
+      {/* Keyed so the approve / reject state of one issue never leaks into the next. */}
+      <IssueDetail key={`${projectId}/${number}`} projectId={projectId} number={number} />
+    </div>
+  );
+}

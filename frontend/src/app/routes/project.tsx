@@ -1,0 +1,73 @@
+import { Outlet, useOutlet, useParams } from "react-router-dom";
+
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { QueryState } from "@/components/query-state";
+import { cn } from "@/lib/cn";
+import { CreateIssueForm } from "@/features/issues/components/create-issue-form";
+import { IssuesTable } from "@/features/issues/components/issues-table";
+import { useProject } from "@/features/projects/api/get-project";
+import { useProjectRoom } from "@/features/projects/api/project-room";
+import { ProjectHeader } from "@/features/projects/components/project-header";
+import { PullsList } from "@/features/pulls/components/pulls-list";
+import { NotFoundRoute } from "./not-found";
+import { positiveInt } from "./params";
+
+export function ProjectRoute() {
+  const projectId = positiveInt(useParams().projectId);
+  if (projectId === null) return <NotFoundRoute />;
+  return <ProjectPage projectId={projectId} />;
+}
+
+function ProjectPage({ projectId }: { projectId: number }) {
+  const project = useProject(projectId);
+  const issueOpen = useOutlet() !== null;
+  useProjectRoom(projectId);
+
+  return (
+    <div className={cn("mx-auto grid grid-cols-1 gap-6", issueOpen ? "max-w-[100rem]" : "max-w-5xl")}>
+      <QueryState query={project} loading="Loading project…">
+        {(data) => <ProjectHeader project={data} />}
+      </QueryState>
+      <div
+        className={cn(
+          "grid grid-cols-1 items-start gap-6",
+          issueOpen && "xl:grid-cols-2 2xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]",
+        )}
+      >
+        <div className="grid min-w-0 grid-cols-1 gap-6">
+          <Card>
+            <CardHeader>
+              <CardTitle>Issues</CardTitle>
+              <CardDescription>Phases update live as the workflows move.</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <IssuesTable projectId={projectId} compact={issueOpen} />
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle>New issue</CardTitle>
+              <CardDescription>The architect plans it, the coders build it, you approve the merge.</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <CreateIssueForm projectId={projectId} />
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle>Pull requests</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <PullsList projectId={projectId} />
+            </CardContent>
+          </Card>
+        </div>
+        {issueOpen && (
+          <div className="order-first min-w-0 xl:order-none">
+            <Outlet />
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

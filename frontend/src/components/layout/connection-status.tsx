@@ -1,0 +1,34 @@
+import { useConnectionStore, type ConnectionStatus as Status } from "@/stores/connection";
+import { cn } from "@/lib/cn";
+
+const LABELS: Record<Status, string> = {
+  connected: "Live",
+  connecting: "Connecting…",
+  offline: "Offline",
+};
+
+const DOT: Record<Status, string> = {
+  connected: "bg-emerald-400",
+  connecting: "bg-amber-400 animate-pulse",
+  offline: "bg-red-400",
+};
+
+/** The socket.io connection state, from the Zustand store. */
+export function ConnectionStatus() {
+  const status = useConnectionStore((state) => state.status);
+  const lastError = useConnectionStore((state) => state.lastError);
+
+  return (
+    <span
+      className="inline-flex items-center gap-1.5 rounded-full border px-2.5 py-0.5 text-xs"
+      title={lastError ? `Realtime: ${lastError}` : "Realtime updates over socket.io"}
+      data-status={status}
+    >
+      <span className={cn("h-2 w-2 rounded-full", DOT[status])} aria-hidden="true" />
+      <span>
+        <span className="sr-only">Realtime connection: </span>
+        {LABELS[status]}
+      </span>
+    </span>
+  );
+}

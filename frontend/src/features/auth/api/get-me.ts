@@ -1,0 +1,17 @@
+import { queryOptions, useQuery } from "@tanstack/react-query";
+
+import { api } from "@/lib/api-client";
+import { useAuthStore } from "@/stores/auth";
+import type { User } from "../types";
+import { authKeys } from "./keys";
+
+/** The current user; also refreshes the copy in the auth store (the header shows its email). */
+export const getMe = async () => {
+  const user = await api.get<User>("/api/auth/me");
+  useAuthStore.getState().setUser(user);
+  return user;
+};
+
+export const meQueryOptions = () => queryOptions({ queryKey: authKeys.me(), queryFn: getMe, staleTime: 0 });
+
+export const useMe = () => useQuery(meQueryOptions());

@@ -1,0 +1,43 @@
+import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-query";
+
+import { api, type ApiError } from "@/lib/api-client";
+import { useAuthStore } from "@/stores/auth";
+import type { RecoveryCodes, TotpConfirmIn, TotpDisableIn, TotpSetup, User } from "../types";
+import { authKeys } from "./keys";
+
+export const startTotpSetup = () => api.post<TotpSetup>("/api/auth/totp/setup");
+export const confirmTotp = (input: TotpConfirmIn) => api.post<RecoveryCodes>("/api/auth/totp/confirm", input);
+export const disableTotp = (input: TotpDisableIn) => api.post<void>("/api/auth/totp/disable", input);
+
+function storeTotpEnabled(queryClient: QueryClient, enabled: boolean): void {
+  const user = queryClient.getQueryData<User>(authKeys.me()) ?? useAuthStore.getState().user;
+  if (!user) return;
+  const next = { ...user, totp_enabled: enabled };
+  queryClient.setQueryData(authKeys.me(), next);
+  useAuthStore.getState().setUser(next);
+}
+
+// gcTime 0: the secret and the recovery codes stay in the component only, not in the mutation cache.
+
+/** A new TOTP secret with its QR code; 2FA is not on until it is confirmed with a code. */
+export const useStartTotpSetup = () => useMutation<TotpSetup, ApiError, void>({ mutationFn: startTotpSetup, gcTime: 0 });
+
+/** Turn 2FA on; the answer holds the recovery codes, shown this once. */
+export const useConfirmTotp = () => {
+  const queryClient = useQueryClient();
+  return useMutation<RecoveryCodes, ApiError, TotpConfirmIn>({
+    mutationFn: confirmTotp,
+    onSuccess: () => storeTotpEnabled(queryClient, true),
+    gcTime: 0,
+  });
+};
+
+/** Turn 2FA off: needs the password and a current code (or a recovery code). */
+export const useDisableTotp = () => {
+  const queryClient = useQueryClient();
+  return useMutation<void, ApiError, TotpDisableIn>({
+    mutationFn: disableTotp,
+    onSuccess: () => storeTotpEnabled(queryClient, false),
+    gcTime: 0,
+  });
+};

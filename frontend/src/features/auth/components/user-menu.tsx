@@ -1,0 +1,37 @@
+import { useState } from "react";
+import { Loader2, LogOut, UserRound } from "lucide-react";
+import { Link } from "react-router-dom";
+
+import { Button } from "@/components/ui/button";
+import { logout } from "@/lib/session";
+import { useAuthStore } from "@/stores/auth";
+
+/** The header's account corner: the email (to the security page) and "Log out". */
+export function UserMenu() {
+  const email = useAuthStore((state) => state.user?.email);
+  const [leaving, setLeaving] = useState(false);
+
+  const onLogout = () => {
+    setLeaving(true);
+    // The auth store empties on the way out, and the route guard shows the login page.
+    void logout().finally(() => setLeaving(false));
+  };
+
+  return (
+    <div className="flex min-w-0 items-center gap-1">
+      <Link
+        to="/settings/security"
+        className="flex min-w-0 items-center gap-1.5 rounded-md px-2 py-1 text-xs text-muted-foreground hover:bg-accent hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+        title="Account security"
+      >
+        <UserRound className="h-3.5 w-3.5 shrink-0" aria-hidden="true" />
+        <span className="max-w-[10rem] truncate sm:max-w-[16rem]">{email}</span>
+        <span className="sr-only">: security settings</span>
+      </Link>
+      <Button variant="ghost" size="sm" className="h-8 px-2 text-xs" onClick={onLogout} disabled={leaving} aria-busy={leaving}>
+        {leaving ? <Loader2 className="animate-spin" aria-hidden="true" /> : <LogOut aria-hidden="true" />}
+        Log out
+      </Button>
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import { Server } from "lucide-react";
+
+import { ApiError } from "@/lib/api-client";
+import { cn } from "@/lib/cn";
+import { useHealth } from "../api/get-health";
+import type { Health } from "../types";
+
+function describe(health: Health): string {
+  if (health.status === "ok") return "API ok";
+  const down = (["db", "temporal"] as const).filter((part) => health[part] === "down");
+  return `Degraded: ${down.join(", ") || "unknown"} down`;
+}
+
+/** Back-end health (database and Temporal), polled every 30 s. */
+export function HealthIndicator() {
+  const health = useHealth();
+  const rateLimit = health.error instanceof ApiError && health.error.status === 429 ? health.error : null;
+  const label = health.isPending
+    ? "Checking API…"
+    : rateLimit
+      ? "Rate limited"
+      : health.isError
+        ? "API unreachable"
+        : describe(health.data);
+  const tone = health.isPending
+    ? "text-muted-foreground"
+    : health.isError
+      ? "text-red-300"
+      : health.data.status === "ok"
+        ? "text-emerald-300"
+        : "text-amber-300";
+
+  return (
+    <span className={cn("inline-flex items-center gap-1.5 text-xs", tone)} title={rateLimit ? rateLimit.message : "Server health"}>
+      <Server className="h-3.5 w-3.5" aria-hidden="true" />
+      {label}
+    </span>
+  );
+}

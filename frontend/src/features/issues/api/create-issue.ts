@@ -1,0 +1,16 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+
+import { api, type ApiError } from "@/lib/api-client";
+import type { Issue, IssueCreate } from "../types";
+import { storeIssue } from "./issue-cache";
+
+export const createIssue = (projectId: number, input: IssueCreate) =>
+  api.post<Issue>(`/api/projects/${projectId}/issues`, input);
+
+export const useCreateIssue = (projectId: number) => {
+  const queryClient = useQueryClient();
+  return useMutation<Issue, ApiError, IssueCreate>({
+    mutationFn: (input) => createIssue(projectId, input),
+    onSuccess: (issue) => storeIssue(queryClient, issue),
+  });
+};

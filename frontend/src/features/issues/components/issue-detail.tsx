@@ -1,0 +1,86 @@
+import type { ReactNode } from "react";
+import { ExternalLink, Loader2 } from "lucide-react";
+
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { QueryState } from "@/components/query-state";
+import { formatDateTime } from "@/lib/format";
+import { PullDiff } from "@/features/pulls/components/pull-diff";
+import { PullRequestSummary } from "@/features/pulls/components/pull-request-summary";
+import { useIssue } from "../api/get-issue";
+import { isPhaseActive } from "../phases";
+import { PhaseBadge } from "./phase-badge";
+import { ReviewActions } from "./review-actions";
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="grid gap-3 border-t pt-4">
+      <h3 className="text-xs font-semibold uppercase tracking-wide text-muted-foreground">{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+export function IssueDetail({ projectId, number }: { projectId: number; number: number }) {
+  const query = useIssue(projectId, number);
+
+  return (
+    <Card>
+      <QueryState query={query} loading={`Loading issue #${number}…`} className="p-6">
+        {(issue) => (
+          <>
+            <CardHeader className="gap-2">
+              <div className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
+                <span className="font-mono">#{issue.number}</span>
+                <Badge variant={issue.state === "open" ? "secondary" : "outline"}>{issue.state}</Badge>
+                <span>opened {formatDateTime(issue.created_at)}</span>
+              </div>
+              <CardTitle className="text-xl leading-snug">{issue.title}</CardTitle>
+              <div className="flex flex-wrap items-center gap-3 text-sm">
+                <span className="flex items-center gap-2">
+                  <span className="text-muted-foreground">Phase</span>
+                  <PhaseBadge phase={issue.phase} />
+                  {isPhaseActive(issue.phase) && (
+                    <Loader2 className="h-3.5 w-3.5 animate-spin text-sky-300" aria-hidden="true" />
+                  )}
+                </span>
+                <a
+                  href={issue.temporal_url}
+                  target="_blank"
+                  rel="noreferrer noopener"
+                  className="inline-flex items-center gap-1 font-mono text-xs text-muted-foreground hover:text-foreground hover:underline"
+                  title="Open the workflow in the Temporal UI"
+                >
+                  {issue.workflow_id}
+                  <ExternalLink className="h-3 w-3" aria-hidden="true" />
+                </a>
+              </div>
+            </CardHeader>
+            <CardContent className="grid gap-4">
+              {issue.body.trim() ? (
+                <p className="whitespace-pre-wrap break-words text-sm leading-relaxed">{issue.body}</p>
+              ) : (
+                <p className="text-sm italic text-muted-foreground">No description.</p>
+              )}
+              <Section title="Decision">
+                <ReviewActions issue={issue} updatedAt={query.dataUpdatedAt} />
+              </Section>
+              <Section title="Pull request">
+                {issue.pull_request ? (
+                  <>
+                    <PullRequestSummary pull={issue.pull_request} />
+                    <PullDiff projectId={projectId} number={issue.pull_request.number} />
+                  </>
+                ) : (
+                  <p className="text-sm text-muted-foreground">
+                    No pull request yet: the agents open one when the code is written.
+                  </p>
+                )}
+              </Section>
+            </CardContent>
+          </>
+        )}
+      </QueryState>
+    </Card>
+  );
+}

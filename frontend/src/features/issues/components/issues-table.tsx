@@ -1,0 +1,88 @@
+import { ExternalLink, Inbox } from "lucide-react";
+import { NavLink } from "react-router-dom";
+
+import { Badge } from "@/components/ui/badge";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { QueryState } from "@/components/query-state";
+import { cn } from "@/lib/cn";
+import { useIssues } from "../api/get-issues";
+import { PhaseBadge } from "./phase-badge";
+
+interface IssuesTableProps {
+  projectId: number;
+  /** Narrow column (an issue is open beside the table): the Temporal link shows as an icon. */
+  compact?: boolean;
+}
+
+export function IssuesTable({ projectId, compact = false }: IssuesTableProps) {
+  const issues = useIssues(projectId);
+
+  return (
+    <QueryState query={issues} loading="Loading issues…">
+      {(list) =>
+        list.length === 0 ? (
+          <div className="flex flex-col items-center gap-2 py-10 text-center text-sm text-muted-foreground">
+            <Inbox className="h-8 w-8" aria-hidden="true" />
+            No issues yet. File one and the agents pick it up.
+          </div>
+        ) : (
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead className="w-10 px-2">#</TableHead>
+                <TableHead className="px-2">Title</TableHead>
+                <TableHead className="px-2">Phase</TableHead>
+                <TableHead className="px-2">
+                  <span className={cn(compact ? "sr-only" : "sr-only sm:not-sr-only")}>Workflow</span>
+                </TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {[...list]
+                .sort((a, b) => b.number - a.number)
+                .map((issue) => (
+                  <TableRow key={issue.number}>
+                    <TableCell className="px-2 font-mono text-muted-foreground">{issue.number}</TableCell>
+                    {/* max-w-0 + w-full: the title takes the spare width and truncates instead of widening the table. */}
+                    <TableCell className="w-full max-w-0 px-2">
+                      <div className="flex items-center gap-2">
+                        <NavLink
+                          to={`/projects/${projectId}/issues/${issue.number}`}
+                          className={({ isActive }) =>
+                            cn("truncate font-medium hover:underline", isActive && "text-primary")
+                          }
+                          title={issue.title}
+                        >
+                          {issue.title}
+                        </NavLink>
+                        {issue.state === "closed" && <Badge variant="secondary">closed</Badge>}
+                      </div>
+                    </TableCell>
+                    <TableCell className="px-2">
+                      <PhaseBadge
+                        role="status"
+                        aria-label={`phase of issue #${issue.number}`}
+                        phase={issue.phase}
+                      />
+                    </TableCell>
+                    <TableCell className="px-2">
+                      <a
+                        href={issue.temporal_url}
+                        target="_blank"
+                        rel="noreferrer noopener"
+                        className="inline-flex items-center gap-1 whitespace-nowrap text-muted-foreground hover:text-foreground hover:underline"
+                        title="Open the workflow in the Temporal UI"
+                      >
+                        <span className={cn(compact ? "sr-only" : "sr-only sm:not-sr-only sm:whitespace-nowrap")}>Temporal UI</span>
+                        <ExternalLink className="h-3.5 w-3.5" aria-hidden="true" />
+                      </a>
+                    </TableCell>
+                  </TableRow>
+                ))}
+            </TableBody>
+          </Table>
+        )
+      }
+    </QueryState>
+  );
+}

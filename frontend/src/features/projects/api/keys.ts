@@ -1,0 +1,4 @@
+export const projectKeys = {
+  list: () => ["projects"] as const,
+  detail: (projectId: number) => ["project", projectId] as const,
+};

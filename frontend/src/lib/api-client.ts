@@ -1,0 +1,227 @@
+import type { components } from "@/lib/api-schema";
+import type { TokenOut } from "@/features/auth/types";
+import { useAuthStore } from "@/stores/auth";
+
+type ErrorBody = components["schemas"]["ErrorOut"]["error"];
+
+/** An HTTP error from the API, carrying the server's `{error: {code, message}}` body. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  /** Seconds to wait before asking again (a 429's `Retry-After`), else null. */
+  readonly retryAfter: number | null;
+
+  constructor(status: number, code: string, message: string, retryAfter: number | null = null) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** The message to show for a failed request; a rate limit says when to try again. */
+export function errorMessage(error: Error | null | undefined): string | null {
+  if (!error) return null;
+  if (error instanceof ApiError && error.status === 429 && error.retryAfter !== null) {
+    return `${error.message} (wait ${error.retryAfter} s)`;
+  }
+  return error.message;
+}
+
+/** 401 codes that mean "the access token is not (or no longer) good", as opposed to a wrong password or code. */
+const SESSION_ERRORS = new Set(["token_invalid", "unauthorized"]);
+/** Refresh before a request when the access token has less than this left. */
+const EXPIRY_MARGIN_MS = 5_000;
+
+function errorBodyOf(payload: unknown): ErrorBody | null {
+  if (typeof payload !== "object" || payload === null || !("error" in payload)) return null;
+  const error: unknown = payload.error;
+  if (typeof error !== "object" || error === null) return null;
+  if (!("code" in error) || !("message" in error)) return null;
+  const { code, message } = error;
+  return typeof code === "string" && typeof message === "string" ? { code, message } : null;
+}
+
+/** `Retry-After` in seconds: either delta-seconds or an HTTP date. */
+function retryAfterOf(response: Response): number | null {
+  const header = response.headers.get("Retry-After");
+  if (!header) return null;
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : null;
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  let payload: unknown = null;
+  try {
+    payload = await response.json();
+  } catch {
+    // Not JSON (e.g. a proxy's HTML error page): fall back to the status line below.
+  }
+  const retryAfter = response.status === 429 ? retryAfterOf(response) : null;
+  const body = errorBodyOf(payload);
+  if (body) return new ApiError(response.status, body.code, body.message, retryAfter);
+  const statusLine = `${response.status} ${response.statusText}`.trim();
+  return new ApiError(response.status, "http_error", `Request failed: ${statusLine}`, retryAfter);
+}
+
+const sessionEnded = () => new ApiError(401, "unauthorized", "Your session has ended. Log in again.");
+
+// ---------------------------------------------------------------------------------------------
+// Rate limits: after a 429 the same request fails here, without the network, until Retry-After
+// has passed. Keyed by method and path, because the login limit (failed attempts per account)
+// must not block the rest of the app, while the per-IP limit shows up on whatever is asked next.
+
+const cooldowns = new Map<string, { until: number; error: ApiError }>();
+
+function checkCooldown(key: string): void {
+  const cooldown = cooldowns.get(key);
+  if (!cooldown) return;
+  const left = cooldown.until - Date.now();
+  if (left <= 0) {
+    cooldowns.delete(key);
+    return;
+  }
+  const { code, message } = cooldown.error;
+  throw new ApiError(429, code, message, Math.ceil(left / 1000));
+}
+
+function startCooldown(key: string, error: ApiError): void {
+  cooldowns.set(key, { until: Date.now() + (error.retryAfter ?? 10) * 1000, error });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transport
+
+type Method = "GET" | "POST";
+
+async function send(method: Method, path: string, body: unknown, token: string | null): Promise<Response> {
+  const key = `${method} ${path}`;
+  checkCooldown(key);
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      // The refresh cookie (httpOnly, path /api/auth) goes along by itself on same-origin requests.
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new ApiError(0, "network_error", "Cannot reach the MCC server. Is it running?");
+  }
+  if (response.status === 429) {
+    const error = await toApiError(response);
+    startCooldown(key, error);
+    throw error;
+  }
+  return response;
+}
+
+async function parse<T>(response: Response): Promise<T> {
+  if (!response.ok) throw await toApiError(response);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session refresh
+
+let refreshing: Promise<TokenOut> | null = null;
+
+/**
+ * Serialise refreshes across tabs: they share one refresh cookie, and the server revokes the
+ * whole session family when a refresh token is spent twice. (Within a tab, `refreshing` does it.)
+ */
+function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+  // The DOM typings nest the promise (Promise<Promise<T>>); the lock resolves with the task's value.
+  return locks ? (locks.request("mcc-auth-refresh", task) as Promise<T>) : task();
+}
+
+async function runRefresh(): Promise<TokenOut> {
+  const { epoch, status } = useAuthStore.getState();
+  const response = await withRefreshLock(() => send("POST", "/api/auth/refresh", undefined, null));
+  if (response.status === 401) {
+    const error = await toApiError(response);
+    if (useAuthStore.getState().epoch === epoch) useAuthStore.getState().clear(status === "authenticated" ? "expired" : null);
+    throw error;
+  }
+  const token = await parse<TokenOut>(response);
+  // Logged out (or in again) while this was on the wire: do not resurrect the old session.
+  if (useAuthStore.getState().epoch !== epoch) throw sessionEnded();
+  useAuthStore.getState().setSession(token);
+  return token;
+}
+
+/**
+ * Trade the refresh cookie for a new access token (and a rotated cookie). Single-flight:
+ * concurrent callers share one request. A 401 ends the session (the login page follows);
+ * a network error or a 429 leaves it alone and rejects.
+ */
+export function refreshSession(): Promise<TokenOut> {
+  refreshing ??= runRefresh().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/** The access token to send now, refreshed first when it is about to expire; throws without a session. */
+export async function freshAccessToken(): Promise<string> {
+  const { status, accessToken, expiresAt } = useAuthStore.getState();
+  if (status !== "authenticated" || !accessToken) throw sessionEnded();
+  if (refreshing || (expiresAt !== null && expiresAt - Date.now() < EXPIRY_MARGIN_MS)) {
+    return (await refreshSession()).access_token;
+  }
+  return accessToken;
+}
+
+/** After `rejected` got a 401: a newer token if one arrived meanwhile, else the result of one refresh. */
+async function tokenAfter(rejected: string): Promise<string> {
+  const { status, accessToken } = useAuthStore.getState();
+  if (status !== "authenticated") throw sessionEnded();
+  if (accessToken && accessToken !== rejected && !refreshing) return accessToken;
+  return (await refreshSession()).access_token;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `bearer` (the default) sends the access token and, on a 401 about the token, refreshes once
+ * and retries once. `none` sends no token: the login, setup, refresh and logout calls and health.
+ */
+export type AuthMode = "bearer" | "none";
+
+interface RequestOptions {
+  auth?: AuthMode;
+}
+
+async function request<T>(method: Method, path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+  if (options.auth === "none") return parse<T>(await send(method, path, body, null));
+
+  const token = await freshAccessToken();
+  const response = await send(method, path, body, token);
+  if (response.status !== 401) return parse<T>(response);
+  const error = await toApiError(response);
+  if (!SESSION_ERRORS.has(error.code)) throw error; // e.g. invalid_totp: the user's input, not the session
+
+  const retry = await send(method, path, body, await tokenAfter(token));
+  if (retry.status === 401) {
+    const again = await toApiError(retry);
+    // A token fresh from /refresh refused as well: the session is not usable.
+    if (SESSION_ERRORS.has(again.code) && useAuthStore.getState().status === "authenticated") {
+      useAuthStore.getState().clear("expired");
+    }
+    throw again;
+  }
+  return parse<T>(retry);
+}
+
+/** Same-origin JSON client for `/api`; response types come from the generated OpenAPI schema. */
+export const api = {
+  get: <T>(path: string, options?: RequestOptions) => request<T>("GET", path, undefined, options),
+  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>("POST", path, body, options),
+};
