@@ -8,9 +8,11 @@ tests can build as many differently configured apps as they need.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -59,8 +61,67 @@ class Settings(BaseSettings):
         default=None, description="Secure cookies; default: on unless bound to loopback."
     )
 
+    llm_base_url: str = Field(
+        default="https://openrouter.ai/api/v1", description="Any OpenAI-compatible API."
+    )
+    llm_price_overrides: dict[str, tuple[float, float]] = Field(
+        default_factory=dict,
+        description='USD per token (input, output) by model, e.g. {"my/model": [1e-6, 2e-6]}.',
+    )
+    budget_timezone: str = Field(default="UTC", description="Budget days end at midnight here.")
+    budget_default_daily_usd: Decimal = Field(
+        default=Decimal(10), ge=0, description="Global daily LLM limit until the owner sets one."
+    )
+    budget_reservation_ttl_s: int = Field(
+        default=900, gt=0, description="An unsettled reservation is released after this long."
+    )
+
+    agent_default_model: str = Field(
+        default="anthropic/claude-sonnet-4", description="Model of newly created agents."
+    )
+    agent_max_steps: int = Field(default=40, description="LLM steps before needs_attention.")
+    agent_steps_per_history: int = Field(
+        default=25, description="Steps before an agent run continues as new."
+    )
+
+    pipeline_max_test_loops: int = Field(
+        default=3, description="Tester -> coder rounds before an issue needs attention."
+    )
+    pipeline_max_review_loops: int = Field(
+        default=3, description="Reviewer -> coder rounds before an issue needs attention."
+    )
+
     git_author_name: str = "MCC"
     git_author_email: str = "mcc@localhost"
+
+    sandbox: Literal["bwrap", "off"] = Field(
+        default="bwrap",
+        description="Agent commands run in bubblewrap; `off` runs them unconfined (env and limits kept).",
+    )
+    sandbox_bwrap: str = Field(default="bwrap", description="bubblewrap: a name on PATH or a path.")
+    sandbox_cpu_seconds: int = 300
+    sandbox_memory_mb: int = Field(default=2048, description="Address space per process.")
+    sandbox_max_processes: int = 256
+    sandbox_output_bytes: int = Field(default=256 * 1024, description="Per stream, then cut.")
+    sandbox_wall_seconds: float = 600
+    sandbox_share_python: bool = Field(
+        default=True,
+        description="Bind MCC's own Python (venv + interpreter) read-only, first on PATH.",
+    )
+    sandbox_ro_paths: list[Path] = Field(
+        default_factory=list, description="More host paths bound read-only (toolchains)."
+    )
+
+    @field_validator("budget_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
 
     @property
     def resolved_data_dir(self) -> Path:

@@ -1,0 +1,23 @@
+"""Exact USD amounts: Decimal at a fixed resolution, rounded against overspending."""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+QUANTUM = Decimal("1e-10")  # the resolution of the money columns
+ZERO = Decimal(0)
+
+
+def decimal_of(value: float) -> Decimal:
+    """A float price or cost as the Decimal its shortest repr names (0.1 -> Decimal("0.1"))."""
+    return Decimal(repr(value))
+
+
+def charge(amount: Decimal) -> Decimal:
+    """An amount to reserve or charge, rounded up: the budget never undercounts."""
+    return amount.quantize(QUANTUM, rounding=ROUND_CEILING)
+
+
+def allowance(amount: Decimal) -> Decimal:
+    """A limit, rounded down: the budget never admits more than was granted."""
+    return amount.quantize(QUANTUM, rounding=ROUND_FLOOR)

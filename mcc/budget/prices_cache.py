@@ -1,0 +1,158 @@
+"""Model prices for the budget: settings overrides, the provider's list (cached in the database), the shipped table.
+
+The provider's list is fetched when the cache is empty or older than a day,
+and again (at most every few minutes) when a model has no known price; when
+the provider is unreachable the cached list stays in use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import delete, insert, select
+
+from mcc.budget.money import decimal_of
+from mcc.config import Settings
+from mcc.db.base import utcnow
+from mcc.db.engine import Database
+from mcc.llm import LLMClient, LLMError, ModelPrice, PriceBook, UnknownModelPrice
+from mcc.llm.catalog import provider_prices
+from mcc.models.model_price import ModelPriceRow
+
+log = logging.getLogger(__name__)
+
+
+class Prices(Protocol):
+    async def price_of(self, model: str) -> ModelPrice:
+        """The price of `model`; raises UnknownModelPrice."""
+        ...
+
+
+class FixedPrices:
+    """A PriceBook as `Prices` (tests, and callers that manage prices themselves)."""
+
+    def __init__(self, book: PriceBook) -> None:
+        self.book = book
+
+    async def price_of(self, model: str) -> ModelPrice:
+        return self.book.price_of(model)
+
+
+def price_overrides(settings: Settings) -> dict[str, ModelPrice]:
+    return {
+        model: ModelPrice(model=model, input_usd_per_token=inp, output_usd_per_token=out)
+        for model, (inp, out) in settings.llm_price_overrides.items()
+    }
+
+
+class ModelPrices:
+    """Prices with the provider's list cached in `model_prices` (one cache per base URL)."""
+
+    def __init__(
+        self,
+        db: Database,
+        client: LLMClient,
+        settings: Settings,
+        *,
+        max_age: timedelta = timedelta(hours=24),
+        retry_after: timedelta = timedelta(minutes=5),
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._db = db
+        self._client = client
+        self._overrides = price_overrides(settings)
+        self._max_age = max_age
+        self._retry_after = retry_after
+        self._clock = clock
+        self._book = PriceBook(overrides=self._overrides)
+        self._loaded = False
+        self._fetched_at: datetime | None = None
+        self._attempted_at: datetime | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def base_url(self) -> str:
+        return self._client.base_url
+
+    async def price_of(self, model: str) -> ModelPrice:
+        if not self._loaded or self._stale():
+            await self._ensure_fresh()
+        try:
+            return self._book.price_of(model)
+        except UnknownModelPrice:
+            if not self._may_retry():
+                raise
+        await self.refresh()
+        return self._book.price_of(model)
+
+    async def load(self) -> None:
+        """Read the cached provider prices of this base URL."""
+        async with self._db.sessions() as session:
+            rows = (
+                await session.scalars(
+                    select(ModelPriceRow).where(ModelPriceRow.base_url == self.base_url)
+                )
+            ).all()
+        provider = {
+            row.model: ModelPrice(
+                model=row.model,
+                input_usd_per_token=float(row.input_usd_per_token),
+                output_usd_per_token=float(row.output_usd_per_token),
+            )
+            for row in rows
+        }
+        self._fetched_at = min((row.fetched_at for row in rows), default=None)
+        self._book = PriceBook(overrides=self._overrides, provider=provider)
+        self._loaded = True
+
+    async def refresh(self) -> bool:
+        """Fetch the provider's list into the cache; False (cache kept) when it cannot be had."""
+        async with self._lock:
+            self._attempted_at = self._clock()
+            try:
+                models = await self._client.list_models()
+            except LLMError as exc:
+                log.warning("model prices not refreshed: %s", exc)
+                if not self._loaded:
+                    await self.load()
+                return False
+            now = self._clock()
+            prices = provider_prices(models)
+            async with self._db.sessions() as session, session.begin():
+                await session.execute(
+                    delete(ModelPriceRow).where(ModelPriceRow.base_url == self.base_url)
+                )
+                if prices:
+                    await session.execute(
+                        insert(ModelPriceRow),
+                        [
+                            {
+                                "base_url": self.base_url,
+                                "model": model,
+                                "input_usd_per_token": decimal_of(price.input_usd_per_token),
+                                "output_usd_per_token": decimal_of(price.output_usd_per_token),
+                                "fetched_at": now,
+                            }
+                            for model, price in prices.items()
+                        ],
+                    )
+            self._book = PriceBook(overrides=self._overrides, provider=prices)
+            self._fetched_at = now
+            self._loaded = True
+            return True
+
+    async def _ensure_fresh(self) -> None:
+        if not self._loaded:
+            await self.load()
+        if self._stale() and self._may_retry():
+            await self.refresh()
+
+    def _stale(self) -> bool:
+        return self._fetched_at is None or self._clock() - self._fetched_at > self._max_age
+
+    def _may_retry(self) -> bool:
+        return self._attempted_at is None or self._clock() - self._attempted_at > self._retry_after

@@ -1,0 +1,108 @@
+"""Where budget bookkeeping runs: transactions that serialize per owner.
+
+PostgreSQL: the shared engine, where callers lock ledger rows with `SELECT
+... FOR UPDATE`, plus a small pool without pre-ping for the per-call budget
+functions (see `pg_functions`). SQLite has no row locks, so bookkeeping gets its own engine whose
+transactions start with `BEGIN IMMEDIATE` (the database's one write lock,
+taken up front, so two read-then-write transactions cannot interleave, across
+processes too), plus a lock per process so its callers queue here instead of
+spinning in SQLite's busy handler. The shared engine keeps its ordinary
+transactions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from mcc.db.engine import Database, is_sqlite
+
+_stores: weakref.WeakKeyDictionary[Database, BudgetStore] = weakref.WeakKeyDictionary()
+
+
+def _serialized_sqlite_engine(url: str) -> AsyncEngine:
+    # NullPool: a connection per transaction, so the engine holds nothing open
+    # and needs no disposal (it lives as long as its Database).
+    engine = create_async_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        # The driver must not open transactions itself; the "begin" hook does.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _bookkeeping_pg_engine(db: Database) -> AsyncEngine:
+    # Without pre-ping: a checkout costs no round trip. Every budget statement is
+    # idempotent by its key, so after a dropped connection the caller just retries
+    # (`retrying_disconnects`), and SQLAlchemy renews the pool.
+    engine = create_async_engine(db.url, pool_size=5, max_overflow=20, pool_pre_ping=False)
+
+    @event.listens_for(db.engine.sync_engine, "engine_disposed")
+    def _dispose_with_shared(_engine: Any) -> None:
+        engine.sync_engine.dispose()  # runs inside the shared engine's async dispose
+
+    return engine
+
+
+class BudgetStore:
+    """One per Database (see `of`): the engine and lock budget transactions use."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.sqlite = is_sqlite(db.url)
+        self.engine = _serialized_sqlite_engine(db.url) if self.sqlite else db.engine
+        # PostgreSQL's per-call budget functions are one statement each: no BEGIN/COMMIT.
+        self.autocommit: AsyncEngine = (
+            self.engine
+            if self.sqlite
+            else _bookkeeping_pg_engine(db).execution_options(isolation_level="AUTOCOMMIT")
+        )
+        self._queue = asyncio.Lock() if self.sqlite else None
+
+    @classmethod
+    def of(cls, db: Database) -> BudgetStore:
+        store = _stores.get(db)
+        if store is None:
+            store = _stores[db] = cls(db)
+        return store
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction, committed on exit (rolled back on an exception)."""
+        if self._queue is None:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._queue, self.engine.begin() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only connection on the shared engine (no write lock taken)."""
+        async with self.db.engine.connect() as conn:
+            yield conn
+
+
+def insert_or_merge(conn: AsyncConnection, entity: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT of this connection's dialect, which offers ON CONFLICT DO NOTHING / UPDATE."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(entity)
+    return sqlite.insert(entity)

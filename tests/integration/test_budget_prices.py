@@ -1,0 +1,63 @@
+"""Model prices: the provider's list (cached in the database), overrides, the shipped table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mcc.budget.prices_cache import ModelPrices
+from mcc.config import Settings
+from mcc.db.engine import Database
+from mcc.events import DroppedEvents
+from mcc.llm import ChatMessage, LLMClient, UnknownModelPrice
+from mcc.llm.gateway import GatewayCall, LLMGateway
+from tests.fakes.llm_server import scripted_llm_server
+
+
+async def test_prices_come_from_the_providers_list_and_outlive_its_outage(
+    database_url: str, tmp_path: Path
+) -> None:
+    db = Database(database_url)
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        llm_price_overrides={"test/model": (5e-6, 6e-6)},
+    )
+    try:
+        async with scripted_llm_server() as llm:
+            url = llm.base_url
+            async with LLMClient(base_url=url) as client:
+                prices = ModelPrices(db, client, settings)
+
+                pricey = await prices.price_of("test/pricey")
+                overridden = await prices.price_of("test/model")
+                shipped = await prices.price_of("openai/gpt-4o")
+                with pytest.raises(UnknownModelPrice):
+                    await prices.price_of("test/unpriced")  # listed without a price
+                gateway = LLMGateway(db, client, prices, DroppedEvents(), settings)
+                with pytest.raises(UnknownModelPrice):
+                    await gateway.call(
+                        GatewayCall(
+                            owner_id=1,
+                            model="test/unpriced",
+                            messages=[ChatMessage.user("hi")],
+                            max_tokens=10,
+                            idempotency_key="k",
+                        )
+                    )
+
+            assert (pricey.input_usd_per_token, pricey.output_usd_per_token) == (15e-6, 75e-6)
+            assert (overridden.input_usd_per_token, overridden.output_usd_per_token) == (5e-6, 6e-6)
+            assert shipped.output_usd_per_token == pytest.approx(10e-6)
+            assert len([r for r in llm.requests if r.path.endswith("/models")]) == 1
+            assert llm.chat_requests == []
+
+        # The provider is gone (same base URL, nothing listens): the cache still answers.
+        async with LLMClient(base_url=url) as offline:
+            restarted = ModelPrices(db, offline, settings)
+            assert (await restarted.price_of("test/pricey")).input_usd_per_token == 15e-6
+            assert await restarted.refresh() is False
+            assert (await restarted.price_of("test/pricey")).output_usd_per_token == 75e-6
+    finally:
+        await db.dispose()
