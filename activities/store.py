@@ -5,8 +5,10 @@ from __future__ import annotations
 from temporalio import activity
 
 from activities.payloads import PhaseChange
+from mcc.conversations import finish_run_conversation
 from mcc.events import project_room
 from mcc.issues import get_issue, set_phase
+from mcc.phases import Phase
 from mcc.runtime import Runtime
 
 
@@ -20,6 +22,8 @@ class StoreActivities:
         async with self.runtime.db.sessions() as session:
             issue = await get_issue(session, change.issue.project_id, change.issue.issue_number)
             await set_phase(session, issue, change.phase)
+            if Phase(change.phase).is_final:
+                await finish_run_conversation(session, change.issue.workflow_id, change.phase)
         await self.runtime.events.emit(
             "task_progress",
             {

@@ -11,7 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.rate_limits import RateLimits
 from api.temporal_link import TemporalLink
+from mcc.agents.roster import get_agent
+from mcc.conversations import get_conversation
 from mcc.issues import get_issue
+from mcc.models.agent import Agent
+from mcc.models.conversation import Conversation
 from mcc.models.issue import Issue
 from mcc.models.project import Project
 from mcc.models.user import User
@@ -84,3 +88,19 @@ async def load_issue(number: DbId, project: ProjectDep, session: SessionDep) -> 
 
 
 IssueDep = Annotated[Issue, Depends(load_issue)]
+
+
+async def load_agent(agent_id: DbId, session: SessionDep, user: CurrentUser) -> Agent:
+    return await get_agent(session, agent_id, owner_id=user.id)
+
+
+AgentDep = Annotated[Agent, Depends(load_agent)]
+
+
+async def load_conversation(
+    conversation_id: DbId, session: SessionDep, user: CurrentUser
+) -> Conversation:
+    return await get_conversation(session, conversation_id, owner_id=user.id)
+
+
+ConversationDep = Annotated[Conversation, Depends(load_conversation)]

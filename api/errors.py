@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.service import RPCError, RPCStatusCode
 
 from mcc.errors import MccError
 from mcc.security.errors import AuthError, RateLimited
@@ -65,6 +66,14 @@ def install_error_handlers(app: FastAPI) -> None:
             str(exc.detail),
             headers=dict(exc.headers) if exc.headers else None,
         )
+
+    @app.exception_handler(RPCError)
+    async def _temporal(_: Request, exc: RPCError) -> JSONResponse:
+        # A signal to a run that just finished is a conflict, not a server failure.
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return error_response(409, "run_ended", "the run has already ended")
+        log.warning("temporal call failed: %s", exc.message)
+        return error_response(503, "temporal_unavailable", "Temporal did not answer; try again")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

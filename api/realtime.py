@@ -7,12 +7,17 @@ joins its user's room at once and a project's room only if that user owns it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import socketio
 
+from mcc.budget.pause import set_paused
+from mcc.budget.store import BudgetStore
+from mcc.conversations import NewMessage, get_conversation, post_message
 from mcc.errors import MccError
-from mcc.events import project_room, user_room
+from mcc.events import conversation_room, project_room, user_room
+from mcc.models.conversation import Conversation
 from mcc.projects import get_project
 from mcc.runtime import Runtime
 
@@ -30,13 +35,22 @@ class SocketEvents:
 
 
 def _project_id(data: Any) -> int | None:
+    return _int_field(data, "project_id")
+
+
+def _int_field(data: Any, name: str) -> int | None:
     try:
-        return int(data["project_id"])
+        return int(data[name])
     except (KeyError, TypeError, ValueError):
         return None
 
 
-def create_socket_server(runtime: Runtime) -> socketio.AsyncServer:
+OnUserMessage = Callable[[Conversation, int], Awaitable[None]]
+
+
+def create_socket_server(
+    runtime: Runtime, on_user_message: OnUserMessage | None = None
+) -> socketio.AsyncServer:
     sio = socketio.AsyncServer(
         async_mode="asgi",
         cors_allowed_origins=runtime.settings.cors_origins or [],
@@ -83,5 +97,61 @@ def create_socket_server(runtime: Runtime) -> socketio.AsyncServer:
             return {"ok": False, "error": "project_id is required"}
         await sio.leave_room(sid, project_room(project_id))
         return {"ok": True}
+
+    @sio.event  # type: ignore[untyped-decorator]
+    async def join_conversation(sid: str, data: Any) -> dict[str, Any]:
+        user_id, conversation_id = await user_of(sid), _int_field(data, "conversation_id")
+        if user_id is None:
+            return {"ok": False, "error": "not authenticated"}
+        if conversation_id is None:
+            return {"ok": False, "error": "conversation_id is required"}
+        async with runtime.db.sessions() as session:
+            try:
+                await get_conversation(session, conversation_id, owner_id=user_id)
+            except MccError as exc:
+                return {"ok": False, "error": exc.message}
+        await sio.enter_room(sid, conversation_room(conversation_id))
+        return {"ok": True}
+
+    @sio.event  # type: ignore[untyped-decorator]
+    async def send_message(sid: str, data: Any) -> dict[str, Any]:
+        """The person posts in a conversation (same rules as the REST endpoint)."""
+        user_id, conversation_id = await user_of(sid), _int_field(data, "conversation_id")
+        content = data.get("content") if isinstance(data, dict) else None
+        if user_id is None:
+            return {"ok": False, "error": "not authenticated"}
+        if conversation_id is None or not isinstance(content, str) or not content.strip():
+            return {"ok": False, "error": "conversation_id and content are required"}
+        if len(content) > 50_000:
+            return {"ok": False, "error": "the message is too long (50 000 characters at most)"}
+        async with runtime.db.sessions() as session:
+            try:
+                conversation = await get_conversation(session, conversation_id, owner_id=user_id)
+            except MccError as exc:
+                return {"ok": False, "error": exc.message}
+            message, _ = await post_message(
+                session,
+                runtime.events,
+                NewMessage(conversation.id, author=f"user:{user_id}", role="user", content=content),
+            )
+        if on_user_message is not None:
+            await on_user_message(conversation, message.id)
+        return {"ok": True, "id": message.id}
+
+    @sio.event  # type: ignore[untyped-decorator]
+    async def emergency_pause(sid: str, data: Any = None) -> dict[str, Any]:
+        """Stop every agent of this user before its next LLM call (resume over REST)."""
+        user_id = await user_of(sid)
+        if user_id is None:
+            return {"ok": False, "error": "not authenticated"}
+        reason = data.get("reason") if isinstance(data, dict) else None
+        state = await set_paused(
+            BudgetStore.of(runtime.db),
+            runtime.events,
+            user_id,
+            True,
+            reason=reason[:200] if isinstance(reason, str) else None,
+        )
+        return {"ok": True, **state.event()}
 
     return sio

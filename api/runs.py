@@ -38,7 +38,14 @@ async def start_issue_run(
     try:
         await client.start_workflow(
             IssueWorkflow.run,
-            IssueRunInput(project.id, project.slug, issue.number),
+            IssueRunInput(
+                project.id,
+                project.slug,
+                issue.number,
+                max_test_loops=settings.pipeline_max_test_loops,
+                max_review_loops=settings.pipeline_max_review_loops,
+                agent_max_steps=settings.agent_max_steps,
+            ),
             id=issue.workflow_id,
             task_queue=settings.temporal_task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
@@ -85,8 +92,22 @@ async def approve_issue(client: Client, issue: Issue) -> None:
 
 
 async def reject_issue(client: Client, issue: Issue, feedback: str) -> None:
-    await _require_decidable(client, issue)
+    status = await issue_status(client, issue)
+    phase = status.phase if status is not None else issue.phase
+    if phase != Phase.AWAITING_APPROVAL.value:
+        raise Conflict(f"issue #{issue.number} is not awaiting approval (phase: {phase})")
     await _handle(client, issue).signal(IssueWorkflow.reject, RejectInput(feedback))
+
+
+async def steer_issue(client: Client, issue: Issue, action: str) -> None:
+    """retry (after needs_attention), pause, resume or cancel the issue's run."""
+    status = await issue_status(client, issue)
+    phase = status.phase if status is not None else issue.phase
+    if Phase(phase).is_final:
+        raise Conflict(f"issue #{issue.number}'s run has ended (phase: {phase})")
+    if action == "retry" and phase != Phase.NEEDS_ATTENTION.value:
+        raise Conflict(f"issue #{issue.number} does not need attention (phase: {phase})")
+    await _handle(client, issue).signal(action)
 
 
 async def start_queued_runs(client: Client, settings: Settings, db: Database) -> int:

@@ -17,11 +17,13 @@ import socketio
 import uvicorn
 from temporalio.worker import Worker
 
+from api.agent_runs import notify_user_message
 from api.app import create_app, with_socketio
 from api.realtime import SocketEvents, create_socket_server
 from api.runs import start_queued_runs
 from api.temporal_link import TemporalLink
 from mcc.config import Settings
+from mcc.models.conversation import Conversation
 from mcc.runtime import Runtime
 from workflows.worker import build_worker
 
@@ -61,7 +63,7 @@ class MccServer:
         self.runtime = Runtime.build(settings)
         self.sio: socketio.AsyncServer | None = None
         if api:
-            self.sio = create_socket_server(self.runtime)
+            self.sio = create_socket_server(self.runtime, self._user_message)
             if settings.redis_url:
                 self.sio.manager = socketio.AsyncRedisManager(settings.redis_url)
                 self.sio.manager.set_server(self.sio)
@@ -79,6 +81,9 @@ class MccServer:
                 app, host=settings.host, port=settings.port, log_level="warning", lifespan="off"
             )
             self.http = _Uvicorn(config)
+
+    async def _user_message(self, conversation: Conversation, message_id: int) -> None:
+        await notify_user_message(self.temporal.maybe_client, conversation, message_id)
 
     @property
     def port(self) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mcc.agents.roster import default_agents
 from mcc.errors import Conflict, InvalidInput, NotFound
 from mcc.forge.local_repos import LocalRepos
 from mcc.models.project import Project
@@ -24,8 +25,9 @@ async def create_project(
     init: bool = False,
     owner_id: int | None = None,
     forge_token_enc: bytes | None = None,
+    agent_model: str | None = None,
 ) -> Project:
-    """Register `repo_path` (or create it with `init`) as a new project.
+    """Register `repo_path` (or create it with `init`) as a new project, with its agents.
 
     Everything is undone on failure: no row, no origin, no half-made repository.
     """
@@ -59,11 +61,14 @@ async def create_project(
             default_branch=default_branch,
             owner_id=owner_id,
             forge_token_enc=forge_token_enc,
+            require_spec_approval=False,
             issue_seq=0,
             pull_seq=0,
         )
         session.add(project)
         await session.flush()
+        if agent_model:
+            session.add_all(default_agents(project.id, agent_model))
         await repos.create_origin(project.id, source)
         await session.commit()
     except IntegrityError as exc:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from mcc.config import Settings
 from mcc.db.engine import Database
@@ -10,6 +11,8 @@ from mcc.events import DroppedEvents, EventSink
 from mcc.forge.local import LocalForge
 from mcc.forge.local_repos import LocalRepos
 from mcc.git.runner import Git
+from mcc.llm.gateway import LLMGateway
+from mcc.sandbox.sandbox import Sandbox
 from mcc.security.keyring import Keyring
 
 
@@ -21,6 +24,21 @@ class Runtime:
     forge: LocalForge
     events: EventSink
     keys: Keyring
+    _gateway: LLMGateway | None = field(default=None, repr=False)
+    _sandbox: Sandbox | None = field(default=None, repr=False)
+
+    @property
+    def gateway(self) -> LLMGateway:
+        """The one path of every LLM call (built on first use: most commands never call)."""
+        if self._gateway is None:
+            self._gateway = LLMGateway.from_settings(self.db, _Forward(self), self.settings)
+        return self._gateway
+
+    @property
+    def sandbox(self) -> Sandbox:
+        if self._sandbox is None:
+            self._sandbox = Sandbox.from_settings(self.settings)
+        return self._sandbox
 
     @classmethod
     def build(cls, settings: Settings, events: EventSink | None = None) -> Runtime:
@@ -38,4 +56,16 @@ class Runtime:
         )
 
     async def close(self) -> None:
+        if self._gateway is not None:
+            await self._gateway.aclose()
         await self.db.dispose()
+
+
+class _Forward:
+    """Events to whatever sink the runtime has now (the server sets it after building)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    async def emit(self, event: str, data: dict[str, Any], room: str) -> None:
+        await self.runtime.events.emit(event, data, room)

@@ -21,6 +21,8 @@ from api.server import MccServer
 from mcc.config import Settings
 from mcc.db.migrate import upgrade
 from mcc.security.accounts import create_user
+from tests.fakes.llm_server import ScriptedLLMServer, scripted_llm_server
+from tests.support.company import Company, answer_forever
 from tests.support.postgres import temporary_database
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
@@ -96,7 +98,24 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 
 @pytest.fixture
-def settings(tmp_path: Path, database_url: str, temporal_address: str) -> Settings:
+async def llm() -> AsyncIterator[ScriptedLLMServer]:
+    """The scripted OpenAI-compatible server every agent of the test talks to."""
+    async with scripted_llm_server() as server:
+        yield server
+
+
+@pytest.fixture
+def company(llm: ScriptedLLMServer) -> Company:
+    """The agents answer as a default company (tests add rules for their scenario)."""
+    scripted = Company()
+    answer_forever(llm, scripted)
+    return scripted
+
+
+@pytest.fixture
+def settings(
+    tmp_path: Path, database_url: str, temporal_address: str, llm: ScriptedLLMServer
+) -> Settings:
     return Settings(
         data_dir=tmp_path / "data",
         database_url=database_url,
@@ -105,6 +124,8 @@ def settings(tmp_path: Path, database_url: str, temporal_address: str) -> Settin
         temporal_task_queue=f"mcc-test-{uuid.uuid4().hex[:8]}",
         temporal_embedded=False,
         frontend_dist=ROOT / "frontend" / "dist",
+        llm_base_url=llm.base_url,
+        agent_default_model="test/model",
         # Tests poll; the rate-limit tests build their own settings with the real limits.
         rate_limit_per_minute=100_000,
         login_failures_per_minute=1_000,
@@ -120,7 +141,7 @@ def mcc(api: httpx.AsyncClient) -> MccServer:
 
 @pytest.fixture
 async def api(
-    request: pytest.FixtureRequest, settings: Settings
+    request: pytest.FixtureRequest, settings: Settings, llm: ScriptedLLMServer
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client of a running MCC (`client._mcc` is the server).
 
@@ -134,6 +155,7 @@ async def api(
             base_url=f"http://127.0.0.1:{server.port}", timeout=30
         ) as client:
             client._mcc = server  # type: ignore[attr-defined]
+            client._llm = llm  # type: ignore[attr-defined]
             user = await login_new_user(client, server, "owner@example.com")
             client._user_id = user["id"]  # type: ignore[attr-defined]
             yield client

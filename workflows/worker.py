@@ -7,33 +7,48 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Interceptor, Worker
 
+from activities.agents import AgentActivities
 from activities.forge import ForgeActivities
-from activities.git import GitActivities
+from activities.pipeline import PipelineActivities
 from activities.store import StoreActivities
 from mcc.runtime import Runtime
+from workflows.agent_run import AgentRunWorkflow
 from workflows.issue import IssueWorkflow
 
-WORKFLOWS: Sequence[type] = (IssueWorkflow,)
+WORKFLOWS: Sequence[type] = (IssueWorkflow, AgentRunWorkflow)
 
 
 def activities_of(runtime: Runtime) -> list[Callable[..., Any]]:
-    store, git, forge = StoreActivities(runtime), GitActivities(runtime), ForgeActivities(runtime)
+    store, forge = StoreActivities(runtime), ForgeActivities(runtime)
+    pipeline = PipelineActivities(runtime)
+    agents = AgentActivities(runtime)
     return [
+        agents.open_run_conversation,
+        agents.start_agent_run,
+        agents.llm_step,
+        agents.run_tool,
+        agents.end_agent_run,
         store.record_phase,
-        git.commit_issue_spec,
+        pipeline.prepare_issue,
+        pipeline.integrate_branch,
+        pipeline.run_tests,
+        pipeline.post_issue_note,
         forge.open_pull_request,
         forge.merge_pull_request,
         forge.close_pull_request,
     ]
 
 
-def build_worker(client: Client, runtime: Runtime) -> Worker:
+def build_worker(
+    client: Client, runtime: Runtime, interceptors: Sequence[Interceptor] = ()
+) -> Worker:
     return Worker(
         client,
         task_queue=runtime.settings.temporal_task_queue,
         workflows=list(WORKFLOWS),
         activities=activities_of(runtime),
         max_concurrent_activities=50,
+        interceptors=interceptors,
     )

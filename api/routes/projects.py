@@ -45,6 +45,7 @@ async def register(
         repo_path=body.repo_path,
         init=body.init,
         owner_id=user.id,
+        agent_model=runtime.settings.agent_default_model,
     )
     if body.forge_token is not None and body.forge_token.get_secret_value():
         project.forge_token_enc = runtime.keys.secrets.seal(

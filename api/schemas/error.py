@@ -15,3 +15,8 @@ class ErrorOut(BaseModel):
     """The one shape of every error response."""
 
     error: ErrorBody
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` declaring the error shape for these statuses."""
+    return {status: {"model": ErrorOut} for status in statuses}

@@ -21,6 +21,13 @@ class RejectIn(BaseModel):
     feedback: str = Field(default="", max_length=20_000)
 
 
+class TestReportOut(BaseModel):
+    command: str | None
+    passed: bool
+    exit_code: int | None
+    output: str
+
+
 class IssueOut(BaseModel):
     project_id: int
     number: int
@@ -32,4 +39,15 @@ class IssueOut(BaseModel):
     temporal_url: str
     pull_request: PullRequestOut | None
     error: str | None = None
+    gate: str | None = Field(default=None, description="What approval is awaited: spec | merge.")
+    agents_at_work: list[str] = Field(default_factory=list)
+    test_loops: int = 0
+    review_loops: int = 0
+    rejections: int = 0
+    spec: str | None = None
+    test_report: TestReportOut | None = None
+    review: str | None = None
+    conversation_id: int | None = None
+    tokens: int = 0
+    cost_usd: float = 0.0
     created_at: datetime

@@ -130,8 +130,12 @@ class LocalForge:
             )
             if pr is None:
                 raise NotFound(f"pull request #{pull_number} not found")
-        head = pr.head_sha or await self.repos.rev(project_id, pr.head_branch)
-        return await self.repos.diff(project_id, pr.base_sha, head)
+        if pr.state != "open":
+            return await self.repos.diff(project_id, pr.base_sha, pr.head_sha or pr.base_sha)
+        # An open pull request shows its branch as it is now (agents keep pushing to it).
+        head = await self.repos.rev(project_id, pr.head_branch)
+        base = await self.repos.merge_base(project_id, pr.base_branch, head)
+        return await self.repos.diff(project_id, base, head)
 
     @staticmethod
     async def _pull_of(session: AsyncSession, issue: Issue) -> PullRequest:

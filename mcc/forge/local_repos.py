@@ -18,6 +18,15 @@ from mcc.git.runner import Git
 
 
 @dataclass(frozen=True)
+class Integration:
+    """The outcome of bringing one branch into another."""
+
+    sha: str  # the target's tip afterwards
+    conflict: bool = False
+    kind: str = "merge"  # up_to_date | fast_forward | merge | conflict
+
+
+@dataclass(frozen=True)
 class MergeResult:
     merge_sha: str
     head_sha: str
@@ -106,6 +115,25 @@ class LocalRepos:
             )
         return path
 
+    async def switch_worktree(self, worktree: Path, branch: str, base: str) -> None:
+        """Put a reused worktree on `branch` (from `base` if new), dropping leftovers.
+
+        An agent's worktree serves one task after another; what a finished task
+        left uncommitted is not carried into the next one.
+        """
+        current = (await self.git.run(["rev-parse", "--abbrev-ref", "HEAD"], worktree)).strip()
+        if current == branch:
+            return
+        await self.clear_stale_lock(worktree)
+        await self.git.run(["reset", "--quiet", "--hard"], worktree)
+        await self.git.run(["clean", "-fdq"], worktree)
+        if await self.git.ok(
+            ["rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"], worktree
+        ):
+            await self.git.run(["checkout", "--quiet", branch], worktree)
+        else:
+            await self.git.run(["checkout", "--quiet", "-b", branch, base], worktree)
+
     async def remove_worktree(self, project_id: int, name: str) -> None:
         path = self.worktree(project_id, name)
         origin = self.origin(project_id)
@@ -176,6 +204,59 @@ class LocalRepos:
         ).strip()
         await self.git.run(["update-ref", f"refs/heads/{into}", commit, target], origin)
         return MergeResult(merge_sha=commit, head_sha=head)
+
+    async def ensure_branch(self, project_id: int, branch: str, base: str) -> str:
+        """Create `branch` at `base` unless it exists; return its tip."""
+        if not await self.branch_exists(project_id, branch):
+            await self.git.run(["branch", branch, base], self.origin(project_id))
+        return await self.rev(project_id, branch)
+
+    async def integrate(
+        self, project_id: int, source: str, target: str, message: str
+    ) -> Integration:
+        """Bring `source` into `target` in the bare origin: nothing, fast-forward or merge.
+
+        A conflict is reported, not raised: it is work for an agent, not an error.
+        Idempotent: once integrated, `source` is an ancestor and nothing happens.
+        """
+        origin = self.origin(project_id)
+        head = await self.rev(project_id, source)
+        tip = await self.rev(project_id, target)
+        if await self.git.ok(["merge-base", "--is-ancestor", head, tip], origin):
+            return Integration(tip, kind="up_to_date")
+        if await self.git.ok(["merge-base", "--is-ancestor", tip, head], origin):
+            await self.git.run(["update-ref", f"refs/heads/{target}", head, tip], origin)
+            return Integration(head, kind="fast_forward")
+        code, out, err = await self.git.status(
+            ["merge-tree", "--write-tree", "--no-messages", tip, head], origin
+        )
+        if code == 1:
+            return Integration(tip, conflict=True, kind="conflict")
+        if code != 0:
+            raise GitFailed(f"git merge-tree failed: {err.strip()}")
+        commit = (
+            await self.git.run(
+                ["commit-tree", out.split()[0], "-p", tip, "-p", head, "-m", message], origin
+            )
+        ).strip()
+        await self.git.run(["update-ref", f"refs/heads/{target}", commit, tip], origin)
+        return Integration(commit, kind="merge")
+
+    async def ensure_detached_worktree(self, project_id: int, name: str, ref: str) -> Path:
+        """A worktree `name` checked out (detached) at `ref`'s current commit."""
+        path = self.worktree(project_id, name)
+        origin = self.origin(project_id)
+        sha = await self.rev(project_id, ref)
+        if path.exists() and await self.git.ok(["rev-parse", "--git-dir"], path):
+            await self.clear_stale_lock(path)
+            await self.git.run(["checkout", "--quiet", "--force", "--detach", sha], path)
+            await self.git.run(["clean", "-fdq"], path)
+            return path
+        if path.exists():
+            shutil.rmtree(path)
+        await self.git.run(["worktree", "prune"], origin)
+        await self.git.run(["worktree", "add", "--quiet", "--detach", str(path), sha], origin)
+        return path
 
     async def _find_merge_commit(self, project_id: int, into: str, head: str) -> str | None:
         log = await self.git.run(

@@ -4,10 +4,20 @@
 def load_all() -> None:
     """Import every model module so `Base.metadata` knows all tables (for Alembic)."""
     from mcc.models import (  # noqa: F401
+        agent,
+        budget_ledger,
+        budget_limit,
+        budget_reservation,
+        conversation,
         issue,
+        message,
+        model_price,
+        notification,
         project,
         pull_request,
         recovery_code,
         refresh_token,
+        system_state,
+        token_usage,
         user,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mcc.db.base import Base, Timestamped
@@ -23,6 +23,10 @@ class Project(Timestamped, Base):
     default_branch: Mapped[str] = mapped_column(String(255))
     # A forge token (e.g. GitHub), AES-256-GCM sealed; never returned by the API.
     forge_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The issue pipeline: the tester's command (detected when unset) and whether the
+    # architect's spec waits for the person's approval before coding starts.
+    test_command: Mapped[str | None] = mapped_column(String(1000))
+    require_spec_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     # Counters for per-project numbering, bumped with UPDATE ... RETURNING so two
     # concurrent requests never get the same number.
     issue_seq: Mapped[int] = mapped_column(Integer, default=0)

@@ -28,12 +28,11 @@ def database_url(request, tmp_path):
 
 
 async def test_approving_in_the_browser_merges_the_pull_request(
-    api, mcc: MccServer, browser: Browser, tmp_path
+    api, mcc: MccServer, browser: Browser, company, tmp_path
 ):
     repo = make_repo(tmp_path / "src", {"README.md": "# demo\n"})
     name = f"Browser {uuid.uuid4().hex[:6]}"
-    project = (await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})
-               ).json()
+    project = (await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})).json()
     pid = project["id"]
     created = await api.post(
         f"/api/projects/{pid}/issues", json={"title": "Add a greeting", "body": "Say hello."}
@@ -51,7 +50,7 @@ async def test_approving_in_the_browser_merges_the_pull_request(
     phase = page.get_by_role("status", name="phase of issue #1", exact=True)
     await expect(phase).to_have_text("awaiting_approval", timeout=30_000)
 
-    await page.get_by_role("link", name="Add a greeting").click()
+    await page.get_by_role("link", name="Add a greeting", exact=True).click()
     diff = page.get_by_role("region", name="Pull request diff")
     await expect(diff).to_contain_text("+Say hello.", timeout=15_000)
     await page.get_by_role("button", name="Approve", exact=True).click()

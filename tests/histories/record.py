@@ -2,14 +2,15 @@
 
     .venv/bin/python -m tests.histories.record
 
-Each run goes through the real API, worker and dev server; the histories are
-written next to this file. A change that alters an old run's command sequence
-then fails `test_replay.py` instead of breaking runs in production.
+Each run goes through the real API, worker, dev server and a scripted company;
+the histories are written next to this file. A change that alters an old run's
+command sequence then fails `test_replay.py` instead of breaking runs in flight.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 import tempfile
@@ -17,17 +18,32 @@ import uuid
 from pathlib import Path
 
 import httpx
+from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.server import MccServer
 from mcc.config import Settings
 from mcc.db.migrate import upgrade
 from tests.conftest import login_new_user
+from tests.fakes.llm_server import scripted_llm_server
+from tests.support.company import Company, answer_forever
 from tests.support.repos import make_repo
-from tests.support.waiting import wait_for_phase
+from tests.support.waiting import eventually, wait_for_phase
 from workflows.search_attributes import ALL
 
 HERE = Path(__file__).resolve().parent
+
+
+async def _save(client: Client, workflow_id: str, name: str) -> None:
+    """Write the history and remember its workflow id (replay needs the real one)."""
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    out = HERE / f"{name}.json"
+    out.write_text(history.to_json())
+    ids_file = HERE / "workflow_ids.json"
+    ids = json.loads(ids_file.read_text()) if ids_file.exists() else {}
+    ids[name] = workflow_id
+    ids_file.write_text(json.dumps(ids, indent=2, sort_keys=True) + "\n")
+    print(f"wrote {out}")
 
 
 async def record() -> None:
@@ -36,49 +52,70 @@ async def record() -> None:
         search_attributes=ALL,
     )
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
-            url = f"sqlite+aiosqlite:///{root / 'mcc.db'}"
-            await asyncio.to_thread(upgrade, url)
-            settings = Settings(
-                data_dir=root / "data",
-                database_url=url,
-                port=0,
-                temporal_address=env.client.service_client.config.target_host,
-                temporal_task_queue=f"record-{uuid.uuid4().hex[:6]}",
-                temporal_embedded=False,
-            )
-            server = MccServer(settings)
-            await server.start()
-            try:
-                async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as api:
-                    await login_new_user(api, server, "history@example.com")
-                    repo = make_repo(root / "src")
-                    pid = (
-                        await api.post(
-                            "/api/projects", json={"name": "history", "repo_path": str(repo)}
-                        )
-                    ).json()["id"]
-                    for number, decision in ((1, "approve"), (2, "reject")):
-                        await api.post(
-                            f"/api/projects/{pid}/issues",
-                            json={"title": f"Issue {number}", "body": "Recorded."},
-                        )
-                        await wait_for_phase(api, pid, number, "awaiting_approval")
-                        body = {"feedback": "no"} if decision == "reject" else None
-                        await api.post(f"/api/projects/{pid}/issues/{number}/{decision}", json=body)
-                        final = "done" if decision == "approve" else "rejected"
-                        await wait_for_phase(api, pid, number, final)
-                        history = await env.client.get_workflow_handle(
-                            f"issue/history/{number}"
-                        ).fetch_history()
-                        out = HERE / f"issue_workflow_{final}.json"
-                        out.write_text(history.to_json())
-                        print(f"wrote {out}")
-            finally:
-                await server.stop()
+        async with scripted_llm_server() as llm:
+            answer_forever(llm, Company(), 2000)
+            with tempfile.TemporaryDirectory() as tmp:
+                root = Path(tmp)
+                url = f"sqlite+aiosqlite:///{root / 'mcc.db'}"
+                await asyncio.to_thread(upgrade, url)
+                settings = Settings(
+                    data_dir=root / "data",
+                    database_url=url,
+                    port=0,
+                    temporal_address=env.client.service_client.config.target_host,
+                    temporal_task_queue=f"record-{uuid.uuid4().hex[:6]}",
+                    temporal_embedded=False,
+                    llm_base_url=llm.base_url,
+                    agent_default_model="test/model",
+                    rate_limit_per_minute=100_000,
+                )
+                server = MccServer(settings)
+                await server.start()
+                try:
+                    await _scenarios(env.client, server, root)
+                finally:
+                    await server.stop()
     finally:
         await env.shutdown()
+
+
+async def _scenarios(client: Client, server: MccServer, root: Path) -> None:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", timeout=30) as api:
+        await login_new_user(api, server, "history@example.com")
+        repo = make_repo(root / "src")
+        pid = (
+            await api.post("/api/projects", json={"name": "history", "repo_path": str(repo)})
+        ).json()["id"]
+        base = f"/api/projects/{pid}/issues"
+
+        # 1: approved and merged.
+        await api.post(base, json={"title": "Approved", "body": "Recorded."})
+        await wait_for_phase(api, pid, 1, "awaiting_approval", 60)
+        await api.post(f"{base}/1/approve")
+        await wait_for_phase(api, pid, 1, "done", 60)
+        await _save(client, "issue/history/1", "issue_workflow_done")
+        await _save(client, "issue/history/1/architect/plan-1", "agent_run_architect")
+
+        # 2: rejected once, reworked, approved.
+        await api.post(base, json={"title": "Reworked", "body": "Recorded."})
+        await wait_for_phase(api, pid, 2, "awaiting_approval", 60)
+        await api.post(f"{base}/2/reject", json={"feedback": "not yet"})
+
+        async def reworked() -> bool:
+            issue = (await api.get(f"{base}/2")).json()
+            return issue["review_loops"] == 2 and issue["phase"] == "awaiting_approval"
+
+        await eventually(reworked, 60, "the rework")
+        await api.post(f"{base}/2/approve")
+        await wait_for_phase(api, pid, 2, "done", 60)
+        await _save(client, "issue/history/2", "issue_workflow_reworked")
+
+        # 3: cancelled while awaiting approval.
+        await api.post(base, json={"title": "Cancelled", "body": "Recorded."})
+        await wait_for_phase(api, pid, 3, "awaiting_approval", 60)
+        await api.post(f"{base}/3/cancel")
+        await wait_for_phase(api, pid, 3, "cancelled", 60)
+        await _save(client, "issue/history/3", "issue_workflow_cancelled")
 
 
 if __name__ == "__main__":

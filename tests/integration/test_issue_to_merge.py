@@ -1,4 +1,5 @@
-"""An issue through the walking skeleton: spec commit, pull request, approval, merge."""
+"""An issue through the pipeline with the default scripted company: spec, pull request,
+approval, merge; rejection and cancellation; live phases."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ async def _project(api, tmp_path: Path, name: str | None = None) -> dict:
 
 
 async def test_approved_issue_is_merged_into_main_with_a_merge_commit(
-    api, mcc: MccServer, tmp_path
+    api, mcc: MccServer, company, tmp_path
 ):
     project = await _project(api, tmp_path)
     pid = project["id"]
@@ -39,7 +40,9 @@ async def test_approved_issue_is_merged_into_main_with_a_merge_commit(
     assert pull["state"] == "open" and pull["head_branch"] == "mcc/issue-1"
     origin = mcc.runtime.repos.origin(pid)
     assert git(origin, "show", "mcc/issue-1:.mcc/specs/1.md") == "# Greet people\n\nSay hello.\n"
-    assert mcc.runtime.repos.worktree(pid, "issue-1").is_dir()
+    assert issue["spec"] == "# Greet people\n\nSay hello."
+    assert issue["gate"] == "merge" and issue["review_loops"] == 1 and issue["test_loops"] == 1
+    assert issue["tokens"] > 0 and issue["cost_usd"] > 0
 
     diff = (await api.get(f"/api/projects/{pid}/pulls/{pull['number']}/diff")).json()["diff"]
     assert "+++ b/.mcc/specs/1.md" in diff and "+Say hello." in diff
@@ -56,7 +59,9 @@ async def test_approved_issue_is_merged_into_main_with_a_merge_commit(
     parents = git(origin, "rev-list", "--parents", "-n", "1", main).split()[1:]
     assert len(parents) == 2 and parents[1] == merged["head_sha"]
     assert "Say hello." in git(origin, "show", "main:.mcc/specs/1.md")
-    assert not mcc.runtime.repos.worktree(pid, "issue-1").exists()
+    # Every role took part, each in its own conversation.
+    seen = {name for name, _, _ in company.seen}
+    assert {"architect", "coder_1", "tester", "reviewer"} <= seen
     # The registered repository sees the merge without its working tree being touched.
     assert git(Path(project["repo_path"]), "rev-parse", "refs/remotes/mcc/main").strip() == main
     # The diff stays readable after the merge.
@@ -68,7 +73,9 @@ async def test_approved_issue_is_merged_into_main_with_a_merge_commit(
     assert "not awaiting approval" in again.json()["error"]["message"]
 
 
-async def test_rejected_issue_is_closed_without_merging(api, mcc: MccServer, tmp_path):
+async def test_a_rejection_goes_back_to_a_coder_and_cancel_closes_the_issue(
+    api, mcc: MccServer, company, tmp_path
+):
     project = await _project(api, tmp_path)
     pid = project["id"]
     await api.post(f"/api/projects/{pid}/issues", json={"title": "Bad idea", "body": "No."})
@@ -80,15 +87,26 @@ async def test_rejected_issue_is_closed_without_merging(api, mcc: MccServer, tmp
         f"/api/projects/{pid}/issues/1/reject", json={"feedback": "Not what we need"}
     )
     assert rejected.status_code == 202, rejected.text
-    issue = await wait_for_phase(api, pid, 1, "rejected")
 
+    # The feedback went to a coder, and the run came back for a new decision.
+    async def reworked():
+        issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()
+        back = issue["rejections"] == 1 and issue["review_loops"] == 2
+        return issue if back and issue["phase"] == "awaiting_approval" else None
+
+    await eventually(reworked, 60, "the rework to come back for approval")
+    rework = [task for name, task, _ in company.seen if name == "coder_1"]
+    assert any("rejected it" in task or "The person" in task for task in rework), rework
+
+    cancelled = await api.post(f"/api/projects/{pid}/issues/1/cancel")
+    assert cancelled.status_code == 202, cancelled.text
+    issue = await wait_for_phase(api, pid, 1, "cancelled")
     assert issue["state"] == "closed"
     assert issue["pull_request"]["state"] == "closed"
     assert git(origin, "rev-parse", "main") == main_before
-    assert not mcc.runtime.repos.worktree(pid, "issue-1").exists()
 
 
-async def test_issues_are_numbered_per_project(api, tmp_path):
+async def test_issues_are_numbered_per_project(api, company, tmp_path):
     tag = uuid.uuid4().hex[:6]
     first = await _project(api, tmp_path / "a", name=f"Alpha {tag}")
     second = await _project(api, tmp_path / "b", name=f"Beta {tag}")
@@ -103,7 +121,7 @@ async def test_issues_are_numbered_per_project(api, tmp_path):
     ]
 
 
-async def test_approve_while_planning_is_refused_with_409(api, mcc: MccServer, tmp_path):
+async def test_approve_while_planning_is_refused_with_409(api, mcc: MccServer, company, tmp_path):
     project = await _project(api, tmp_path)
     pid = project["id"]
     release = tmp_path / "release"
@@ -123,7 +141,7 @@ async def test_approve_while_planning_is_refused_with_409(api, mcc: MccServer, t
     await wait_for_phase(api, pid, 1, "awaiting_approval")
 
 
-async def test_phase_changes_are_pushed_to_the_project_room(api, mcc: MccServer, tmp_path):
+async def test_phase_changes_are_pushed_to_the_project_room(api, mcc: MccServer, company, tmp_path):
     project = await _project(api, tmp_path)
     pid = project["id"]
     seen: list[dict] = []
@@ -144,7 +162,10 @@ async def test_phase_changes_are_pushed_to_the_project_room(api, mcc: MccServer,
 
     assert [e["status"] for e in seen] == [
         "planning",
+        "coding",
         "pull_request",
+        "testing",
+        "review",
         "awaiting_approval",
         "merging",
         "done",

@@ -45,7 +45,7 @@ def _port_closed(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-async def test_mcc_up_serves_everything_and_keeps_state_across_restarts(tmp_path):
+async def test_mcc_up_serves_everything_and_keeps_state_across_restarts(tmp_path, llm, company):
     port, temporal_port, ui_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MCC_")}
     env.update(
@@ -54,6 +54,8 @@ async def test_mcc_up_serves_everything_and_keeps_state_across_restarts(tmp_path
         MCC_TEMPORAL_ADDRESS=f"127.0.0.1:{temporal_port}",
         MCC_TEMPORAL_UI_PORT=str(ui_port),
         MCC_TEMPORAL_UI_URL=f"http://127.0.0.1:{ui_port}",
+        MCC_LLM_BASE_URL=llm.base_url,
+        MCC_AGENT_DEFAULT_MODEL="test/model",
     )
     log = (tmp_path / "up.log").open("ab")
     base = f"http://127.0.0.1:{port}"

@@ -41,7 +41,9 @@ async def test_every_route_but_the_public_ones_requires_a_token(api):
     assert checked >= 10
 
 
-async def test_another_users_project_issue_and_pull_answer_404(api, mcc: MccServer, tmp_path):
+async def test_another_users_project_issue_and_pull_answer_404(
+    api, mcc: MccServer, company, tmp_path
+):
     repo = make_repo(tmp_path / "src")
     name = f"Mine {uuid.uuid4().hex[:6]}"  # workflow ids are shared by the test runs
     project = (await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})).json()

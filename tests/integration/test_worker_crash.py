@@ -17,7 +17,9 @@ async def _exists(path):
 
 
 @pytest.mark.external_worker
-async def test_run_survives_worker_killed_mid_activity_and_while_waiting(settings, api, tmp_path):
+async def test_run_survives_worker_killed_mid_activity_and_while_waiting(
+    settings, api, company, tmp_path
+):
     # The API runs here without a worker; the worker is a separate process we can kill.
     mcc: MccServer = api._mcc  # set by the fixture below
     env = mcc_env(settings)
@@ -38,7 +40,7 @@ async def test_run_survives_worker_killed_mid_activity_and_while_waiting(setting
         hook.chmod(0o755)
 
         await api.post(f"/api/projects/{pid}/issues", json={"title": "Survive", "body": "ok"})
-        # The worker is inside the commit of the planning step: kill it there.
+        # The worker is inside the architect's spec commit: kill it there.
         await eventually(lambda: _exists(entered), 30, "the planning commit to start")
         kill_hard(worker)
         release.touch()
@@ -57,5 +59,5 @@ async def test_run_survives_worker_killed_mid_activity_and_while_waiting(setting
     assert done["pull_request"]["merge_sha"] == git(origin, "rev-parse", "main").strip()
     # One spec commit, however many attempts it took.
     commits = git(origin, "log", "--format=%s", "main").splitlines()
-    assert commits.count("Spec for #1: Survive") == 1
+    assert commits.count("Spec: .mcc/specs/1.md") == 1
     assert sum(1 for c in commits if c.startswith("Merge pull request #1")) == 1

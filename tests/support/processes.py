@@ -22,6 +22,8 @@ def mcc_env(settings: Settings, **extra: str) -> dict[str, str]:
             "MCC_TEMPORAL_ADDRESS": settings.temporal_address,
             "MCC_TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
             "MCC_TEMPORAL_EMBEDDED": "false",
+            "MCC_LLM_BASE_URL": settings.llm_base_url,
+            "MCC_AGENT_DEFAULT_MODEL": settings.agent_default_model,
             **extra,
         }
     )

@@ -4,6 +4,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { queryClient } from "@/lib/query-client";
 import { installSessionEffects } from "@/lib/session";
 import { startRealtime } from "@/lib/socket";
+import { useConversationRealtimeSync } from "@/features/conversations/api/realtime-sync";
 import { useIssueProgressSync } from "@/features/issues/api/sync-issue-progress";
 
 function RealtimeSync() {
@@ -12,6 +13,7 @@ function RealtimeSync() {
     startRealtime(); // socket.io while logged in, with the access token in the handshake
   }, []);
   useIssueProgressSync();
+  useConversationRealtimeSync();
   return null;
 }
 

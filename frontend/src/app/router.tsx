@@ -3,10 +3,12 @@ import { createBrowserRouter } from "react-router-dom";
 import { AppShell } from "./app-shell";
 import { AuthRoot } from "./auth-root";
 import { RequireAuth } from "./require-auth";
+import { AgentRoute } from "./routes/agent";
+import { ConversationRoute } from "./routes/conversation";
 import { IssueRoute } from "./routes/issue";
 import { LoginRoute } from "./routes/login";
 import { NotFoundRoute, RouteError } from "./routes/not-found";
-import { ProjectRoute } from "./routes/project";
+import { ProjectOverviewRoute, ProjectRoute } from "./routes/project";
 import { ProjectsRoute } from "./routes/projects";
 import { SecurityRoute } from "./routes/security";
 import { SetupRoute } from "./routes/setup";
@@ -30,7 +32,17 @@ export const router = createBrowserRouter([
           {
             path: "projects/:projectId",
             element: <ProjectRoute />,
-            children: [{ path: "issues/:issueNumber", element: <IssueRoute /> }],
+            children: [
+              {
+                element: <ProjectOverviewRoute />,
+                children: [
+                  { index: true, element: null },
+                  { path: "issues/:issueNumber", element: <IssueRoute /> },
+                ],
+              },
+              { path: "conversations/:conversationId", element: <ConversationRoute /> },
+              { path: "agents/:agentId", element: <AgentRoute /> },
+            ],
           },
           { path: "settings/security", element: <SecurityRoute /> },
           { path: "*", element: <NotFoundRoute /> },

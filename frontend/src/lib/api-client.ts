@@ -93,7 +93,7 @@ function startCooldown(key: string, error: ApiError): void {
 // ---------------------------------------------------------------------------------------------
 // Transport
 
-type Method = "GET" | "POST";
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
 async function send(method: Method, path: string, body: unknown, token: string | null): Promise<Response> {
   const key = `${method} ${path}`;
@@ -224,4 +224,7 @@ async function request<T>(method: Method, path: string, body: unknown, options: 
 export const api = {
   get: <T>(path: string, options?: RequestOptions) => request<T>("GET", path, undefined, options),
   post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>("POST", path, body, options),
+  patch: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>("PATCH", path, body, options),
+  /** A 204 resolves to `undefined`. */
+  delete: <T = void>(path: string, options?: RequestOptions) => request<T>("DELETE", path, undefined, options),
 };

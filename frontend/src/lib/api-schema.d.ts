@@ -293,6 +293,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/issues/{number}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Steer
+         * @description retry after needs_attention; pause, resume or cancel the whole run.
+         */
+        post: operations["steer_api_projects__project_id__issues__number___action__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{project_id}/pulls": {
         parameters: {
             query?: never;
@@ -649,6 +669,45 @@ export interface components {
             /** Error */
             error?: string | null;
             /**
+             * Gate
+             * @description What approval is awaited: spec | merge.
+             */
+            gate?: string | null;
+            /** Agents At Work */
+            agents_at_work?: string[];
+            /**
+             * Test Loops
+             * @default 0
+             */
+            test_loops: number;
+            /**
+             * Review Loops
+             * @default 0
+             */
+            review_loops: number;
+            /**
+             * Rejections
+             * @default 0
+             */
+            rejections: number;
+            /** Spec */
+            spec?: string | null;
+            test_report?: components["schemas"]["TestReportOut"] | null;
+            /** Review */
+            review?: string | null;
+            /** Conversation Id */
+            conversation_id?: number | null;
+            /**
+             * Tokens
+             * @default 0
+             */
+            tokens: number;
+            /**
+             * Cost Usd
+             * @default 0
+             */
+            cost_usd: number;
+            /**
              * Created At
              * Format: date-time
              */
@@ -821,6 +880,17 @@ export interface components {
         SetupStateOut: {
             /** Needed */
             needed: boolean;
+        };
+        /** TestReportOut */
+        TestReportOut: {
+            /** Command */
+            command: string | null;
+            /** Passed */
+            passed: boolean;
+            /** Exit Code */
+            exit_code: number | null;
+            /** Output */
+            output: string;
         };
         /** TokenOut */
         TokenOut: {
@@ -1574,6 +1644,48 @@ export interface operations {
                 "application/json": components["schemas"]["RejectIn"];
             };
         };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueOut"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    steer_api_projects__project_id__issues__number___action__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                action: "retry" | "pause" | "resume" | "cancel";
+                number: number;
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description Successful Response */
             202: {

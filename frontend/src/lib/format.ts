@@ -10,3 +10,26 @@ export function formatDateTime(iso: string): string {
 export function shortSha(sha: string): string {
   return sha.slice(0, 10);
 }
+
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+
+/** A message time: the time alone today, else the date too. */
+export function formatMessageTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toDateString() === new Date().toDateString() ? timeOnly.format(date) : dateTime.format(date);
+}
+
+const integer = new Intl.NumberFormat(undefined);
+
+export function formatTokens(tokens: number): string {
+  return `${integer.format(tokens)} ${tokens === 1 ? "token" : "tokens"}`;
+}
+
+/** US dollars: cents for larger sums, four significant digits for the fractions of a cent a step costs. */
+export function formatCost(usd: number): string {
+  if (usd === 0) return "$0";
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  if (usd < 0.0001) return "<$0.0001";
+  return `$${usd.toPrecision(2).replace(/0+$/, "").replace(/\.$/, "")}`;
+}

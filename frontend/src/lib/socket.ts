@@ -13,12 +13,60 @@ export interface TaskProgressEvent {
   issue_number: number;
 }
 
+/** A tool call as stored on an assistant message (`arguments` is a JSON string). */
+export interface ToolCallPayload {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** Server → client `message` (conversation room): a message was stored. No `tool_call_id`, unlike REST. */
+export interface MessageEvent {
+  id: number;
+  conversation_id: number;
+  content: string;
+  author: string;
+  role: string;
+  timestamp: string;
+  tokens: number;
+  cost: number;
+  tool_calls: ToolCallPayload[] | null;
+}
+
+/** Server → client `message_delta` (conversation room): the assistant's answer of `step`, token by token. */
+export interface MessageDeltaEvent {
+  conversation_id: number;
+  step: number;
+  delta: string;
+  author: string;
+}
+
+/** Server → client `agent_status` (project room). It carries no project id. */
+export interface AgentStatusEvent {
+  agent_id: number;
+  name: string;
+  status: "idle" | "working" | "error";
+  current_task: string | null;
+}
+
+/** The acknowledgement of `join_conversation` and `send_message`. */
+export interface Ack {
+  ok: boolean;
+  error?: string;
+  id?: number;
+}
+
 interface ServerToClientEvents {
   task_progress: (event: TaskProgressEvent) => void;
+  message: (event: MessageEvent) => void;
+  message_delta: (event: MessageDeltaEvent) => void;
+  agent_status: (event: AgentStatusEvent) => void;
 }
 
 interface ClientToServerEvents {
-  join_project: (payload: { project_id: number }) => void;
+  join_project: (payload: { project_id: number }, ack: (response: Ack) => void) => void;
+  join_conversation: (payload: { conversation_id: number }, ack: (response: Ack) => void) => void;
+  send_message: (payload: { conversation_id: number; content: string }, ack: (response: Ack) => void) => void;
 }
 
 /** The access token of the latest handshake, to tell a stale token from a refused one. */
@@ -49,6 +97,12 @@ export const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
 
 // Rooms live on the server per connection, so every (re)connect joins them again.
 const joinedProjects = new Set<number>();
+const joinedConversations = new Set<number>();
+/** Told about every answer to `join_conversation` / `join_project`, the first one and those after a reconnect. */
+type JoinListener = (roomId: number, ack: Ack) => void;
+const joinListeners = new Set<JoinListener>();
+const projectJoinListeners = new Set<JoinListener>();
+const ACK_TIMEOUT_MS = 10_000;
 // At most one refresh for the socket until a connection gets through (no refresh loop
 // when the server keeps refusing); each later token still gets one attempt.
 let refreshedForSocket = false;
@@ -98,7 +152,8 @@ export function startRealtime(): void {
   socket.on("connect", () => {
     refreshedForSocket = false;
     setStatus("connected");
-    for (const projectId of joinedProjects) socket.emit("join_project", { project_id: projectId });
+    for (const projectId of joinedProjects) emitJoinProject(projectId);
+    for (const conversationId of joinedConversations) emitJoinConversation(conversationId);
   });
   socket.on("disconnect", (reason) => setStatus(socket.active ? "connecting" : "offline", reason));
   socket.on("connect_error", (error) => {
@@ -112,6 +167,7 @@ export function startRealtime(): void {
       if (previous.status === "authenticated") {
         socket.disconnect();
         joinedProjects.clear(); // the next user joins the rooms of the pages they open
+        joinedConversations.clear();
       }
       return;
     }
@@ -122,9 +178,69 @@ export function startRealtime(): void {
   connect();
 }
 
-/** Receive `task_progress` for this project (there is no leave event: rooms accumulate until logout). */
+function emitJoinProject(projectId: number): void {
+  socket.timeout(ACK_TIMEOUT_MS).emit("join_project", { project_id: projectId }, (error, response) => {
+    const ack: Ack = error ? { ok: false, error: "no answer from the server" } : response;
+    for (const listener of projectJoinListeners) listener(projectId, ack);
+  });
+}
+
+/**
+ * Receive `task_progress` and `agent_status` for this project (there is no leave event:
+ * rooms accumulate until logout).
+ */
 export function joinProject(projectId: number): void {
   if (joinedProjects.has(projectId)) return;
   joinedProjects.add(projectId);
-  if (socket.connected) socket.emit("join_project", { project_id: projectId });
+  if (socket.connected) emitJoinProject(projectId);
+}
+
+/**
+ * Listen to the answers of `join_project`. What changed between a page's first fetch and the
+ * join went to a room the socket was not in yet: refetch then.
+ */
+export function onProjectJoined(listener: JoinListener): () => void {
+  projectJoinListeners.add(listener);
+  return () => {
+    projectJoinListeners.delete(listener);
+  };
+}
+
+function emitJoinConversation(conversationId: number): void {
+  socket.timeout(ACK_TIMEOUT_MS).emit("join_conversation", { conversation_id: conversationId }, (error, response) => {
+    const ack: Ack = error ? { ok: false, error: "no answer from the server" } : response;
+    // Refused (e.g. not found): forget it, so a later visit asks again.
+    if (!ack.ok) joinedConversations.delete(conversationId);
+    for (const listener of joinListeners) listener(conversationId, ack);
+  });
+}
+
+/**
+ * Receive `message` and `message_delta` for this conversation (again after every reconnect;
+ * there is no leave event, so rooms accumulate until logout like the project rooms).
+ */
+export function joinConversation(conversationId: number): void {
+  if (joinedConversations.has(conversationId)) return;
+  joinedConversations.add(conversationId);
+  if (socket.connected) emitJoinConversation(conversationId);
+}
+
+/** Listen to the answers of `join_conversation`: after each one the messages can be caught up. */
+export function onConversationJoined(listener: JoinListener): () => void {
+  joinListeners.add(listener);
+  return () => {
+    joinListeners.delete(listener);
+  };
+}
+
+/**
+ * Post in a conversation over the socket. Rejects when the socket is not connected, the server
+ * does not answer in time, or it refuses, so the caller can fall back to REST. (A packet emitted
+ * offline would sit in socket.io's buffer and go out on reconnect: hence no emit while offline.)
+ */
+export async function sendMessageOverSocket(conversationId: number, content: string): Promise<number | null> {
+  if (!socket.connected) throw new Error("not connected");
+  const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("send_message", { conversation_id: conversationId, content });
+  if (!ack.ok) throw new Error(ack.error ?? "the server refused the message");
+  return ack.id ?? null;
 }

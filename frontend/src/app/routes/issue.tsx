@@ -5,8 +5,8 @@ import { IssueDetail } from "@/features/issues/components/issue-detail";
 import { NotFoundRoute } from "./not-found";
 import { positiveInt } from "./params";
 
-// Matches the `xl:` breakpoint where the detail sits beside the issues table.
-const SIDE_BY_SIDE = "(min-width: 1280px)";
+// Matches the `2xl:` breakpoint where the detail sits beside the issues table (the channel list takes the room below it).
+const SIDE_BY_SIDE = "(min-width: 1536px)";
 
 export function IssueRoute() {
   const params = useParams();

@@ -1,8 +1,9 @@
-import { Outlet, useOutlet, useParams } from "react-router-dom";
+import { Outlet, useParams } from "react-router-dom";
 
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { QueryState } from "@/components/query-state";
 import { cn } from "@/lib/cn";
+import { ChannelList } from "@/features/conversations/components/channel-list";
 import { CreateIssueForm } from "@/features/issues/components/create-issue-form";
 import { IssuesTable } from "@/features/issues/components/issues-table";
 import { useProject } from "@/features/projects/api/get-project";
@@ -12,16 +13,38 @@ import { PullsList } from "@/features/pulls/components/pulls-list";
 import { NotFoundRoute } from "./not-found";
 import { positiveInt } from "./params";
 
+/** `/projects/:projectId/*`: the project's channels on the left, the chosen one beside them. */
 export function ProjectRoute() {
   const projectId = positiveInt(useParams().projectId);
   if (projectId === null) return <NotFoundRoute />;
-  return <ProjectPage projectId={projectId} />;
+  return <ProjectLayout projectId={projectId} />;
 }
 
-function ProjectPage({ projectId }: { projectId: number }) {
+function ProjectLayout({ projectId }: { projectId: number }) {
   const project = useProject(projectId);
-  const issueOpen = useOutlet() !== null;
   useProjectRoom(projectId);
+
+  return (
+    <div className="flex flex-col gap-4 lg:h-full lg:flex-row lg:gap-6">
+      <ChannelList projectId={projectId} projectName={project.data?.name} />
+      {/* Its own scroll area on wide screens, so the channels stay in place. */}
+      <div className="min-w-0 flex-1 lg:overflow-y-auto lg:pr-1">
+        <Outlet />
+      </div>
+    </div>
+  );
+}
+
+/** `/projects/:projectId` and `/projects/:projectId/issues/:issueNumber`: issues, new issue, pull requests. */
+export function ProjectOverviewRoute() {
+  const projectId = positiveInt(useParams().projectId);
+  const issueOpen = useParams().issueNumber !== undefined;
+  if (projectId === null) return <NotFoundRoute />;
+  return <ProjectOverview projectId={projectId} issueOpen={issueOpen} />;
+}
+
+function ProjectOverview({ projectId, issueOpen }: { projectId: number; issueOpen: boolean }) {
+  const project = useProject(projectId);
 
   return (
     <div className={cn("mx-auto grid grid-cols-1 gap-6", issueOpen ? "max-w-[100rem]" : "max-w-5xl")}>
@@ -31,7 +54,7 @@ function ProjectPage({ projectId }: { projectId: number }) {
       <div
         className={cn(
           "grid grid-cols-1 items-start gap-6",
-          issueOpen && "xl:grid-cols-2 2xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]",
+          issueOpen && "2xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]",
         )}
       >
         <div className="grid min-w-0 grid-cols-1 gap-6">
@@ -63,7 +86,7 @@ function ProjectPage({ projectId }: { projectId: number }) {
           </Card>
         </div>
         {issueOpen && (
-          <div className="order-first min-w-0 xl:order-none">
+          <div className="order-first min-w-0 2xl:order-none">
             <Outlet />
           </div>
         )}

@@ -1,0 +1,72 @@
+"""Activities of the issue pipeline itself (the agents' steps are in activities/agents.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from temporalio import activity
+
+from activities.heartbeat import heartbeating
+from mcc.pipeline.steps import IssuePlan, PipelineSteps, TestReport
+from mcc.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class PrepareIssue:
+    project_id: int
+    issue_number: int
+    run_id: str
+
+
+@dataclass(frozen=True)
+class Integrate:
+    project_id: int
+    source: str
+    target: str
+
+
+@dataclass(frozen=True)
+class IntegrateResult:
+    merged: bool
+    sha: str
+
+
+@dataclass(frozen=True)
+class RunTests:
+    project_id: int
+    issue_number: int
+    ref: str
+
+
+@dataclass(frozen=True)
+class PostNote:
+    conversation_id: int
+    author: str
+    content: str
+    key: str
+
+
+class PipelineActivities:
+    def __init__(self, runtime: Runtime) -> None:
+        self.steps = PipelineSteps(runtime)
+
+    @activity.defn(name="prepare_issue")
+    async def prepare_issue(self, params: PrepareIssue) -> IssuePlan:
+        return await self.steps.prepare(params.project_id, params.issue_number, params.run_id)
+
+    @activity.defn(name="integrate_branch")
+    async def integrate_branch(self, params: Integrate) -> IntegrateResult:
+        merged, sha = await heartbeating(
+            self.steps.integrate(params.project_id, params.source, params.target)
+        )
+        return IntegrateResult(merged, sha)
+
+    @activity.defn(name="run_tests")
+    async def run_tests(self, params: RunTests) -> TestReport:
+        return await heartbeating(
+            self.steps.run_tests(params.project_id, params.issue_number, params.ref)
+        )
+
+    @activity.defn(name="post_issue_note")
+    async def post_issue_note(self, params: PostNote) -> None:
+        await self.steps.post(params.conversation_id, params.author, params.content, params.key)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas.ids import RowId
+
+RoleName = Literal["orchestrator", "architect", "coder", "tester", "reviewer"]
+
+
+class AgentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    project_id: RowId
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")
+    role: RoleName
+    model: str | None = Field(default=None, min_length=1, max_length=200)
+    temperature: float = Field(default=0.2, ge=0, le=2)
+    max_tokens: int = Field(default=4096, ge=16, le=200_000)
+    rules: str = Field(default="", max_length=50_000)
+
+
+class AgentUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = Field(default=None, min_length=1, max_length=200)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, ge=16, le=200_000)
+    rules: str | None = Field(default=None, max_length=50_000)
+
+
+class AgentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    project_id: int
+    name: str
+    role: RoleName
+    model: str
+    temperature: float
+    max_tokens: int
+    rules: str
+    status: Literal["idle", "working", "error"]
+    current_task: str | None
+    created_at: datetime
+
+
+class RunCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    task: str = Field(min_length=1, max_length=50_000)
+    title: str | None = Field(default=None, max_length=300)
+
+
+class RunOut(BaseModel):
+    run_id: str
+    conversation_id: int
+    branch: str
+    temporal_url: str

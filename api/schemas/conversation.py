@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ConversationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    project_id: int
+    agent_id: int | None
+    kind: str
+    title: str
+    run_id: str | None
+    status: str
+    outcome: str | None
+    summary: str | None
+    created_at: datetime
+
+
+class MessageOut(BaseModel):
+    id: int
+    conversation_id: int
+    author: str
+    role: str
+    content: str
+    tool_calls: list[dict[str, Any]] | None
+    tool_call_id: str | None
+    tokens: int
+    cost: float
+    timestamp: datetime
+
+
+class MessageCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    content: str = Field(min_length=1, max_length=50_000)
+    reply_to: int | None = Field(default=None, ge=1, le=2_147_483_647)

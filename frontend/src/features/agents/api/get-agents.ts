@@ -1,0 +1,12 @@
+import { queryOptions, useQuery } from "@tanstack/react-query";
+
+import { api } from "@/lib/api-client";
+import type { Agent } from "../types";
+import { agentKeys } from "./keys";
+
+export const getAgents = (projectId: number) => api.get<Agent[]>(`/api/agents?project_id=${projectId}`);
+
+export const agentsQueryOptions = (projectId: number) =>
+  queryOptions({ queryKey: agentKeys.list(projectId), queryFn: () => getAgents(projectId) });
+
+export const useAgents = (projectId: number) => useQuery(agentsQueryOptions(projectId));

@@ -1,0 +1,40 @@
+import { cn } from "@/lib/cn";
+import type { AgentRole, AgentStatus } from "../types";
+
+const DOT: Record<AgentStatus, string> = {
+  idle: "bg-zinc-500",
+  working: "bg-emerald-400",
+  error: "bg-red-500",
+};
+
+export const STATUS_LABEL: Record<AgentStatus, string> = {
+  idle: "idle",
+  working: "working",
+  error: "error",
+};
+
+/** The status dot of an agent (decorative: say the status in text next to it). */
+export function StatusDot({ status, ring = false, className }: { status: AgentStatus; ring?: boolean; className?: string }) {
+  return (
+    <span
+      aria-hidden="true"
+      data-status={status}
+      className={cn(
+        "block h-2.5 w-2.5 rounded-full",
+        DOT[status],
+        status === "working" && "animate-pulse",
+        ring && "ring-[3px] ring-sidebar",
+        className,
+      )}
+    />
+  );
+}
+
+/** Avatar colour per role, so the architect, coders, tester and reviewer are told apart at a glance. */
+export const ROLE_COLOR: Record<AgentRole, string> = {
+  orchestrator: "bg-rose-600",
+  architect: "bg-violet-600",
+  coder: "bg-sky-600",
+  tester: "bg-amber-600",
+  reviewer: "bg-emerald-600",
+};

@@ -1,0 +1,15 @@
+import type { components } from "@/lib/api-schema";
+
+export type Agent = components["schemas"]["AgentOut"];
+export type AgentCreate = components["schemas"]["AgentCreate"];
+export type AgentUpdate = components["schemas"]["AgentUpdate"];
+export type AgentStatus = Agent["status"];
+export type AgentRole = Agent["role"];
+export type RunCreate = components["schemas"]["RunCreate"];
+export type RunOut = components["schemas"]["RunOut"];
+
+/** The server's bounds (AgentCreate / AgentUpdate); it answers 422 outside them. */
+export const TEMPERATURE_RANGE = { min: 0, max: 2 } as const;
+export const MAX_TOKENS_RANGE = { min: 16, max: 200_000 } as const;
+export const MAX_RULES_LENGTH = 50_000;
+export const MAX_TASK_LENGTH = 50_000;

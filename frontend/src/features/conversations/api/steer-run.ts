@@ -1,0 +1,29 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+
+import { api, ApiError } from "@/lib/api-client";
+import type { Conversation, SteerAction } from "../types";
+import { conversationKeys } from "./keys";
+
+export const steerRun = (conversationId: number, action: SteerAction) =>
+  api.post<Conversation>(`/api/conversations/${conversationId}/${action}`);
+
+/** Pause, resume or cancel the conversation's run (202; 409 when no run is in progress). */
+export const useSteerRun = (conversation: Conversation) => {
+  const queryClient = useQueryClient();
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: conversationKeys.detail(conversation.id) });
+    void queryClient.invalidateQueries({ queryKey: conversationKeys.list(conversation.project_id) });
+  };
+  return useMutation<Conversation, ApiError, SteerAction>({
+    mutationFn: (action) => steerRun(conversation.id, action),
+    onSuccess: (updated, action) => {
+      queryClient.setQueryData(conversationKeys.detail(updated.id), updated);
+      // A cancelled run finishes shortly after the signal.
+      if (action === "cancel") setTimeout(refresh, 2_000);
+    },
+    onError: (error) => {
+      // 409: the run has ended meanwhile; show the conversation as it is now.
+      if (error.status === 409) refresh();
+    },
+  });
+};

@@ -1,0 +1,197 @@
+import { useId, type ReactNode } from "react";
+import { CircleDot, Hash, Inbox, LayoutDashboard } from "lucide-react";
+import { Link, matchPath, NavLink, useLocation } from "react-router-dom";
+
+import { Avatar } from "@/components/avatar";
+import { cn } from "@/lib/cn";
+import { useAgents } from "@/features/agents/api/get-agents";
+import { ROLE_COLOR, STATUS_LABEL, StatusDot } from "@/features/agents/components/agent-status";
+import type { Agent } from "@/features/agents/types";
+import { useConversations } from "../api/get-conversations";
+import { isLive, type Conversation } from "../types";
+
+/** A row of the list; highlighted on hover and when its link is the current page. */
+const rowClasses =
+  "group relative rounded-md transition-colors hover:bg-sidebar-accent has-[[aria-current=page]]:bg-sidebar-accent";
+
+const itemClasses = (isActive: boolean) =>
+  cn(
+    "flex min-w-0 items-center gap-2 rounded-md px-2 py-1.5 text-sm group-hover:text-foreground",
+    "focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+    // The whole row is the link's target, including the description under it.
+    "after:absolute after:inset-0 after:rounded-md after:content-['']",
+    isActive ? "font-medium text-foreground" : "text-sidebar-foreground",
+  );
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <section aria-labelledby={id} className="grid grid-cols-1 gap-0.5">
+      <h2 id={id} className="px-2 pb-1 pt-3 text-[11px] font-semibold uppercase tracking-wide text-muted-foreground">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+function Notice({ children, error = false }: { children: ReactNode; error?: boolean }) {
+  return <p className={cn("px-2 py-1 text-xs", error ? "text-red-300" : "text-muted-foreground")}>{children}</p>;
+}
+
+function AgentChannel({ projectId, agent }: { projectId: number; agent: Agent }) {
+  const taskId = useId();
+  return (
+    <li className={rowClasses}>
+      {/* The link's name is the agent, its role and status; the task is its description (kept out of the
+          name so a task titled like an issue does not compete with the issue's own link). */}
+      <NavLink
+        to={`/projects/${projectId}/agents/${agent.id}`}
+        aria-describedby={agent.current_task ? taskId : undefined}
+        className={({ isActive }) => itemClasses(isActive)}
+      >
+        <Avatar
+          name={agent.name}
+          size="sm"
+          color={ROLE_COLOR[agent.role]}
+          badge={<StatusDot status={agent.status} ring />}
+        />
+        <span className="truncate">{agent.name}</span>
+        <span className="sr-only">
+          , {agent.role}, {STATUS_LABEL[agent.status]}
+        </span>
+        <span aria-hidden="true" className="ml-auto shrink-0 text-[10px] uppercase tracking-wide text-muted-foreground">
+          {agent.role}
+        </span>
+      </NavLink>
+      {agent.current_task && (
+        <p
+          id={taskId}
+          className={cn(
+            "-mt-1 truncate pb-1 pl-10 pr-2 text-xs",
+            agent.status === "error" ? "text-red-300" : "text-muted-foreground",
+          )}
+          title={agent.current_task}
+        >
+          {agent.current_task}
+        </p>
+      )}
+    </li>
+  );
+}
+
+const KIND_ICON: Record<string, ReactNode> = {
+  task: <Hash />,
+  issue: <CircleDot />,
+  inbox: <Inbox />,
+};
+
+function ConversationChannel({
+  projectId,
+  conversation,
+  agentName,
+}: {
+  projectId: number;
+  conversation: Conversation;
+  agentName: string | null;
+}) {
+  const descriptionId = useId();
+  const live = isLive(conversation);
+  const state = live ? "live" : conversation.outcome ? `finished: ${conversation.outcome}` : "finished";
+  return (
+    <li className={rowClasses}>
+      {/* Named by the title alone; what it is and whether it is live is the description. */}
+      <NavLink
+        to={`/projects/${projectId}/conversations/${conversation.id}`}
+        aria-describedby={descriptionId}
+        title={conversation.title}
+        className={({ isActive }) => itemClasses(isActive)}
+      >
+        <span aria-hidden="true" className="text-muted-foreground [&_svg]:size-4">
+          {KIND_ICON[conversation.kind] ?? <Hash />}
+        </span>
+        <span className={cn("truncate", !live && "text-muted-foreground group-hover:text-foreground")}>
+          {conversation.title}
+        </span>
+        {live && (
+          <span
+            aria-hidden="true"
+            className="ml-auto inline-flex shrink-0 items-center gap-1 rounded bg-red-500/15 px-1 text-[10px] font-semibold uppercase tracking-wide text-red-300"
+          >
+            <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-red-400" />
+            live
+          </span>
+        )}
+      </NavLink>
+      <span id={descriptionId} className="sr-only">
+        {conversation.kind} conversation{agentName ? ` with ${agentName}` : ""}, {state}
+      </span>
+    </li>
+  );
+}
+
+/** The project's channels, Discord-style: the overview, then the agents, then the conversations. */
+export function ChannelList({ projectId, projectName }: { projectId: number; projectName?: string }) {
+  const agents = useAgents(projectId);
+  const conversations = useConversations(projectId);
+  const { pathname } = useLocation();
+  const overviewActive =
+    matchPath("/projects/:projectId", pathname) !== null ||
+    matchPath("/projects/:projectId/issues/*", pathname) !== null;
+  const agentName = (id: number | null) => agents.data?.find((a) => a.id === id)?.name ?? null;
+
+  return (
+    <nav
+      aria-label="Channels"
+      className="flex max-h-72 shrink-0 flex-col overflow-y-auto rounded-lg border border-sidebar-border bg-sidebar p-2 lg:max-h-none lg:w-64"
+    >
+      <p className="truncate px-2 pb-1 pt-1 text-sm font-semibold" title={projectName}>
+        {projectName ?? "Project"}
+      </p>
+      <ul className="grid grid-cols-1 gap-0.5">
+        <li className={rowClasses}>
+          {/* A plain Link: NavLink would count the conversations and agents as "inside" the overview. */}
+          <Link
+            to={`/projects/${projectId}`}
+            aria-current={overviewActive ? "page" : undefined}
+            className={itemClasses(overviewActive)}
+          >
+            <LayoutDashboard className="h-4 w-4 text-muted-foreground" aria-hidden="true" />
+            Overview
+          </Link>
+        </li>
+      </ul>
+
+      <Section title="Agents">
+        {agents.isPending && <Notice>Loading…</Notice>}
+        {agents.isError && <Notice error>Agents unavailable: {agents.error.message}</Notice>}
+        {agents.data?.length === 0 && <Notice>No agents in this project.</Notice>}
+        {agents.data && agents.data.length > 0 && (
+          <ul className="grid grid-cols-1 gap-0.5">
+            {agents.data.map((agent) => (
+              <AgentChannel key={agent.id} projectId={projectId} agent={agent} />
+            ))}
+          </ul>
+        )}
+      </Section>
+
+      <Section title="Conversations">
+        {conversations.isPending && <Notice>Loading…</Notice>}
+        {conversations.isError && <Notice error>Conversations unavailable: {conversations.error.message}</Notice>}
+        {conversations.data?.length === 0 && <Notice>No conversations yet. Give an agent a task.</Notice>}
+        {conversations.data && conversations.data.length > 0 && (
+          <ul className="grid grid-cols-1 gap-0.5">
+            {conversations.data.map((conversation) => (
+              <ConversationChannel
+                key={conversation.id}
+                projectId={projectId}
+                conversation={conversation}
+                agentName={agentName(conversation.agent_id)}
+              />
+            ))}
+          </ul>
+        )}
+      </Section>
+    </nav>
+  );
+}

@@ -1,0 +1,163 @@
+import { useMemo } from "react";
+import { ExternalLink } from "lucide-react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link } from "react-router-dom";
+
+import { Badge } from "@/components/ui/badge";
+import { FormError } from "@/components/form-error";
+import { QueryState } from "@/components/query-state";
+import { ApiError } from "@/lib/api-client";
+import { formatCost, formatDateTime, formatTokens } from "@/lib/format";
+import { temporalNamespaceUrl, temporalWorkflowUrl } from "@/lib/temporal";
+import { useAuthStore } from "@/stores/auth";
+import { useTypingStore } from "@/stores/typing";
+import { useAgents } from "@/features/agents/api/get-agents";
+import { runKeys } from "@/features/agents/api/keys";
+import type { RunOut } from "@/features/agents/types";
+import { issuesQueryOptions } from "@/features/issues/api/get-issues";
+import type { Issue } from "@/features/issues/types";
+import { useConversationRoom } from "../api/conversation-room";
+import { useConversation } from "../api/get-conversation";
+import { useMessages } from "../api/get-messages";
+import { hasOpenRun, isLive, type Conversation, type Message } from "../types";
+import { Composer } from "./composer";
+import { MessageLog } from "./message-log";
+import { RunControls } from "./run-controls";
+
+/**
+ * The run's page in the Temporal UI: the issue's own link for an issue conversation, the link
+ * the server gave when the run was started here, else the Temporal UI base of any issue link
+ * (or the local default) with the run id.
+ */
+function useTemporalUrl(conversation: Conversation): string | null {
+  const queryClient = useQueryClient();
+  const runId = conversation.run_id;
+  const issues = useQuery({ ...issuesQueryOptions(conversation.project_id), enabled: runId !== null });
+  if (runId === null) return null;
+  const own = issues.data?.find((i) => i.conversation_id === conversation.id || i.workflow_id === runId);
+  if (own) return own.temporal_url;
+  const started = queryClient.getQueryData<RunOut>(runKeys.detail(runId));
+  if (started) return started.temporal_url;
+  const anyIssue =
+    issues.data?.[0] ??
+    queryClient
+      .getQueriesData<Issue[]>({ queryKey: ["issues"] })
+      .map(([, list]) => list?.[0])
+      .find((issue) => issue !== undefined);
+  return temporalWorkflowUrl(runId, anyIssue ? temporalNamespaceUrl(anyIssue.temporal_url) : null);
+}
+
+function Totals({ messages }: { messages: Message[] }) {
+  const tokens = messages.reduce((sum, m) => sum + m.tokens, 0);
+  const cost = messages.reduce((sum, m) => sum + m.cost, 0);
+  if (tokens === 0 && cost === 0) return null;
+  return (
+    <span className="font-mono text-xs text-muted-foreground" title="Total of the messages so far">
+      {formatTokens(tokens)} · {formatCost(cost)}
+    </span>
+  );
+}
+
+function Header({ conversation, messages }: { conversation: Conversation; messages: Message[] | undefined }) {
+  const agents = useAgents(conversation.project_id);
+  const agent = agents.data?.find((a) => a.id === conversation.agent_id);
+  const temporalUrl = useTemporalUrl(conversation);
+  const live = isLive(conversation);
+
+  return (
+    <header className="grid shrink-0 gap-2">
+      <div className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
+        <Badge variant="outline" className="font-normal">
+          {conversation.kind}
+        </Badge>
+        {live ? (
+          <Badge className="gap-1 border-red-500/40 bg-red-500/15 text-red-300 hover:bg-red-500/15">
+            <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-red-400" aria-hidden="true" />
+            live
+          </Badge>
+        ) : (
+          <Badge variant="secondary">
+            finished{conversation.outcome ? `: ${conversation.outcome}` : ""}
+          </Badge>
+        )}
+        {agent && (
+          <span>
+            with{" "}
+            <Link
+              to={`/projects/${conversation.project_id}/agents/${agent.id}`}
+              className="font-medium text-foreground hover:underline"
+            >
+              {agent.name}
+            </Link>
+          </span>
+        )}
+        <span>started {formatDateTime(conversation.created_at)}</span>
+        {messages && <Totals messages={messages} />}
+      </div>
+      <h1 className="break-words text-xl font-bold leading-snug tracking-tight">{conversation.title}</h1>
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        {hasOpenRun(conversation) ? <RunControls conversation={conversation} /> : <span />}
+        {temporalUrl && (
+          <a
+            href={temporalUrl}
+            target="_blank"
+            rel="noreferrer noopener"
+            className="inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground hover:underline"
+            title={conversation.run_id ?? undefined}
+          >
+            Temporal UI
+            <ExternalLink className="h-3.5 w-3.5" aria-hidden="true" />
+          </a>
+        )}
+      </div>
+      {!live && conversation.summary && (
+        <section aria-label="Outcome" className="rounded-md border bg-card px-3 py-2 text-sm">
+          <span className="font-semibold">{conversation.outcome ?? "Summary"}:</span>{" "}
+          <span className="whitespace-pre-wrap break-words text-muted-foreground">{conversation.summary}</span>
+        </section>
+      )}
+    </header>
+  );
+}
+
+function Chat({ conversation }: { conversation: Conversation }) {
+  const messages = useMessages(conversation.id);
+  const typing = useTypingStore((state) => state.byConversation[conversation.id]);
+  const user = useAuthStore((state) => state.user);
+  const agents = useAgents(conversation.project_id);
+  const agentRoles = useMemo(() => new Map(agents.data?.map((a) => [a.name, a.role])), [agents.data]);
+  const me = useMemo(() => (user ? { id: user.id, email: user.email } : null), [user]);
+
+  return (
+    <>
+      <Header conversation={conversation} messages={messages.data} />
+      <QueryState query={messages} loading="Loading messages…" className="px-1">
+        {(list) => <MessageLog messages={list} typing={typing} me={me} agentRoles={agentRoles} />}
+      </QueryState>
+      <Composer conversation={conversation} />
+    </>
+  );
+}
+
+/** A conversation as a live chat, with its run's controls and a composer to step in. */
+export function ConversationView({ projectId, conversationId }: { projectId: number; conversationId: number }) {
+  const conversation = useConversation(projectId, conversationId);
+  useConversationRoom(conversationId);
+
+  if (conversation.isError && conversation.error instanceof ApiError && conversation.error.status === 404) {
+    return <FormError message={`Conversation ${conversationId} was not found.`} />;
+  }
+  return (
+    <section aria-label="Conversation" className="flex flex-col gap-3 lg:h-full">
+      <QueryState query={conversation} loading="Loading conversation…">
+        {(data) =>
+          data.project_id === projectId ? (
+            <Chat conversation={data} />
+          ) : (
+            <FormError message={`Conversation ${conversationId} belongs to another project.`} />
+          )
+        }
+      </QueryState>
+    </section>
+  );
+}

@@ -1,0 +1,322 @@
+"""One agent run, step by step: what the AgentRunWorkflow's activities do.
+
+Every write is keyed by the run id and the step (and the tool call's index), so
+a step retried after a crash finds its own earlier result instead of repeating
+it: an LLM answer that was stored is returned without calling (or paying) again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mcc.agents.memory import long_term_memory
+from mcc.agents.prompts import rule_files, system_prompt
+from mcc.agents.roles import LONG_TERM_MEMORY, MAY_MESSAGE, Role
+from mcc.agents.roster import list_agents
+from mcc.agents.tools.base import ToolContext
+from mcc.agents.tools.registry import execute, tool_specs
+from mcc.conversations import NewMessage, by_key, messages_of, post_message
+from mcc.errors import NotFound
+from mcc.events import conversation_room, project_room
+from mcc.llm.gateway import GatewayCall
+from mcc.llm.types import ChatMessage, ToolCall
+from mcc.models.agent import Agent
+from mcc.models.conversation import Conversation
+from mcc.models.message import Message
+from mcc.models.project import Project
+from mcc.runtime import Runtime
+from mcc.workspace.workspace import Workspace
+
+REMINDER = "Continue with your tools. When the task is complete, call finish(outcome, summary)."
+
+
+@dataclass(frozen=True)
+class RunScope:
+    """Which run this is, and where it works."""
+
+    run_id: str
+    project_id: int
+    agent_id: int
+    conversation_id: int
+    branch: str
+    base: str
+    issue_number: int | None = None
+    # What diffs compare with (a reviewer's branch starts at the issue branch but
+    # reviews everything since the default branch); `base` when unset.
+    diff_base: str | None = None
+
+
+@dataclass(frozen=True)
+class StepReply:
+    tool_calls: list[str]  # the names, in order; run_tool is called once per index
+    content: str
+    finish_reason: str | None
+    cost_usd: float = 0.0
+
+
+@dataclass(frozen=True)
+class ToolReply:
+    name: str
+    error: bool
+    finish: list[str] | None = None  # [outcome, summary]
+    artifact: dict[str, Any] = field(default_factory=dict)
+
+
+def worktree_name(agent_name: str) -> str:
+    return f"agent_{agent_name}"
+
+
+def _llm_key(run_id: str, step: int) -> str:
+    return f"{run_id}/llm/{step}"
+
+
+def _tool_key(run_id: str, step: int, index: int) -> str:
+    return f"{run_id}/tool/{step}/{index}"
+
+
+def _chat_message(message: Message) -> ChatMessage:
+    if message.role == "assistant":
+        calls = [
+            ToolCall(
+                id=c["id"],
+                name=c["name"],
+                arguments_json=c.get("arguments", "{}"),
+                arguments=None,
+            )
+            for c in (message.tool_calls or [])
+        ]
+        return ChatMessage(role="assistant", content=message.content or None, tool_calls=calls)
+    if message.role == "tool":
+        return ChatMessage(role="tool", content=message.content, tool_call_id=message.tool_call_id)
+    return ChatMessage(role=message.role, content=message.content)
+
+
+def _reply_of(message: Message) -> StepReply:
+    return StepReply(
+        tool_calls=[c["name"] for c in (message.tool_calls or [])],
+        content=message.content,
+        finish_reason=(message.meta or {}).get("finish_reason"),
+        cost_usd=float(message.cost_usd),
+    )
+
+
+def _tool_reply_of(message: Message) -> ToolReply:
+    meta = message.meta or {}
+    return ToolReply(
+        name=meta.get("tool", ""),
+        error=bool(meta.get("error")),
+        finish=meta.get("finish"),
+        artifact=meta.get("artifact") or {},
+    )
+
+
+class AgentSteps:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    async def _load(self, session: AsyncSession, scope: RunScope) -> tuple[Project, Agent]:
+        project = await session.get(Project, scope.project_id)
+        agent = await session.get(Agent, scope.agent_id)
+        if project is None or agent is None:
+            raise NotFound("the run's project or agent no longer exists")
+        return project, agent
+
+    async def _status(self, agent: Agent, status: str, task: str | None) -> None:
+        await self.runtime.events.emit(
+            "agent_status",
+            {"agent_id": agent.id, "name": agent.name, "status": status, "current_task": task},
+            project_room(agent.project_id),
+        )
+
+    async def start(self, scope: RunScope, task: str, title: str) -> None:
+        """Prepare the worktree and write the prompt and the task (once)."""
+        async with self.runtime.db.sessions() as session:
+            project, agent = await self._load(session, scope)
+            role = Role(agent.role)
+            worktree = await self.runtime.repos.ensure_worktree(
+                scope.project_id, worktree_name(agent.name), scope.branch, scope.base
+            )
+            await self.runtime.repos.switch_worktree(worktree, scope.branch, scope.base)
+            if await by_key(session, f"{scope.run_id}/system") is None:
+                memory = None
+                if role in LONG_TERM_MEMORY:
+                    memory = await long_term_memory(session, project.id, agent.id)
+                roster = await list_agents(session, project.id)
+                peers = [
+                    f"{a.name} ({a.role})"
+                    for a in roster
+                    if a.id != agent.id and Role(a.role) in MAY_MESSAGE[role]
+                ]
+                prompt = system_prompt(
+                    name=agent.name,
+                    role=role,
+                    project=project.name,
+                    files=rule_files(worktree, role),
+                    own_rules=agent.rules,
+                    memory=memory,
+                    peers=peers,
+                )
+                await post_message(
+                    session,
+                    self.runtime.events,
+                    NewMessage(
+                        conversation_id=scope.conversation_id,
+                        author="system",
+                        role="system",
+                        content=prompt,
+                        idempotency_key=f"{scope.run_id}/system",
+                    ),
+                )
+                await post_message(
+                    session,
+                    self.runtime.events,
+                    NewMessage(
+                        conversation_id=scope.conversation_id,
+                        author="system",
+                        role="user",
+                        content=task,
+                        idempotency_key=f"{scope.run_id}/task",
+                    ),
+                )
+            agent.status, agent.current_task = "working", title[:300]
+            await session.commit()
+            await self._status(agent, "working", agent.current_task)
+
+    async def llm_step(self, scope: RunScope, step: int) -> StepReply:
+        key = _llm_key(scope.run_id, step)
+        async with self.runtime.db.sessions() as session:
+            stored = await by_key(session, key)
+            if stored is not None:
+                return _reply_of(stored)
+            project, agent = await self._load(session, scope)
+            history = await messages_of(session, scope.conversation_id, limit=10_000)
+            owner_id = project.owner_id
+        # The prompt leads even if the person wrote before the run had started.
+        history.sort(key=lambda m: (m.role != "system", m.id))
+        chat = [_chat_message(m) for m in history]
+        if history and history[-1].role == "assistant" and not history[-1].tool_calls:
+            chat.append(ChatMessage(role="user", content=REMINDER))
+
+        async def stream(delta: str) -> None:
+            await self.runtime.events.emit(
+                "message_delta",
+                {
+                    "conversation_id": scope.conversation_id,
+                    "step": step,
+                    "delta": delta,
+                    "author": f"agent:{agent.name}",
+                },
+                conversation_room(scope.conversation_id),
+            )
+
+        result = await self.runtime.gateway.call(
+            GatewayCall(
+                owner_id=owner_id or 0,
+                model=agent.model,
+                messages=chat,
+                max_tokens=agent.max_tokens,
+                idempotency_key=key,
+                agent_name=agent.name,
+                agent_type=agent.role,
+                project_id=scope.project_id,
+                tools=tool_specs(Role(agent.role)),
+                temperature=agent.temperature,
+                conversation_id=scope.conversation_id,
+                task_id=scope.run_id,
+                on_delta=stream,
+            )
+        )
+        answer = result.chat
+        if answer is None:
+            raise NotFound("the step's answer was charged but not stored; it cannot be replayed")
+        calls = [
+            {"id": c.id, "name": c.name, "arguments": c.arguments_json} for c in answer.tool_calls
+        ]
+        async with self.runtime.db.sessions() as session:
+            message, _ = await post_message(
+                session,
+                self.runtime.events,
+                NewMessage(
+                    conversation_id=scope.conversation_id,
+                    author=f"agent:{agent.name}",
+                    role="assistant",
+                    content=answer.content or "",
+                    tool_calls=calls or None,
+                    tokens_in=result.usage.tokens_in,
+                    tokens_out=result.usage.tokens_out,
+                    cost_usd=result.usage.cost_usd,
+                    idempotency_key=key,
+                    meta={"finish_reason": answer.finish_reason},
+                ),
+            )
+        return _reply_of(message)
+
+    async def run_tool(self, scope: RunScope, step: int, index: int) -> ToolReply:
+        key = _tool_key(scope.run_id, step, index)
+        async with self.runtime.db.sessions() as session:
+            stored = await by_key(session, key)
+            if stored is not None:
+                return _tool_reply_of(stored)
+            assistant = await by_key(session, _llm_key(scope.run_id, step))
+            if assistant is None or not assistant.tool_calls or index >= len(assistant.tool_calls):
+                raise NotFound(f"step {step} has no tool call {index}")
+            call = assistant.tool_calls[index]
+            _, agent = await self._load(session, scope)
+        worktree = self.runtime.repos.worktree(scope.project_id, worktree_name(agent.name))
+        await self.runtime.repos.clear_stale_lock(worktree)
+        ctx = ToolContext(
+            project_id=scope.project_id,
+            agent_id=agent.id,
+            agent_name=agent.name,
+            role=Role(agent.role),
+            run_id=scope.run_id,
+            conversation_id=scope.conversation_id,
+            worktree=worktree,
+            base_ref=scope.diff_base or scope.base,
+            workspace=Workspace(worktree),
+            sandbox=self.runtime.sandbox,
+            git=self.runtime.repos.git,
+            db=self.runtime.db,
+            events=self.runtime.events,
+            call_key=key,
+            issue_number=scope.issue_number,
+        )
+        outcome = await execute(ctx, call["name"], call.get("arguments", "{}"))
+        meta = {
+            "tool": call["name"],
+            "error": outcome.error,
+            "finish": list(outcome.finish) if outcome.finish else None,
+            "artifact": outcome.artifact or None,
+        }
+        async with self.runtime.db.sessions() as session:
+            message, _ = await post_message(
+                session,
+                self.runtime.events,
+                NewMessage(
+                    conversation_id=scope.conversation_id,
+                    author=f"tool:{call['name']}",
+                    role="tool",
+                    content=outcome.content,
+                    tool_call_id=call["id"],
+                    idempotency_key=key,
+                    meta=meta,
+                ),
+            )
+        return _tool_reply_of(message)
+
+    async def end(self, scope: RunScope, outcome: str, summary: str) -> None:
+        """Close the conversation with its outcome (the agent's memory) and free the agent."""
+        async with self.runtime.db.sessions() as session:
+            conversation = await session.get(Conversation, scope.conversation_id)
+            agent = await session.get(Agent, scope.agent_id)
+            if conversation is not None and conversation.status != "finished":
+                conversation.status = "finished"
+                conversation.outcome, conversation.summary = outcome, summary[:8000]
+            if agent is not None:
+                agent.status, agent.current_task = "idle", None
+            await session.commit()
+        if agent is not None:
+            await self._status(agent, "idle", None)

@@ -1,0 +1,95 @@
+"""git in the agent's own worktree: status, diff against its base, commit."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from mcc.agents.roles import Role
+from mcc.agents.tools.base import Tool, ToolContext, ToolOutcome, ToolParams
+
+MAX_DIFF = 40_000
+
+
+class NoParams(ToolParams):
+    pass
+
+
+class GitStatus(Tool[NoParams]):
+    name = "git_status"
+    description = "Show the worktree's status (changed and untracked files)."
+    params = NoParams
+
+    async def run(self, ctx: ToolContext, args: NoParams) -> ToolOutcome:
+        out = await ctx.git.run(["status", "--short", "--branch"], ctx.worktree)
+        return ToolOutcome(out or "clean")
+
+
+class DiffParams(ToolParams):
+    against_base: bool = Field(
+        default=True,
+        description="true: everything on this branch since its base (what a reviewer sees); "
+        "false: uncommitted changes only.",
+    )
+
+
+class GitDiff(Tool[DiffParams]):
+    name = "git_diff"
+    description = "Show a diff of your branch against its base, or of uncommitted changes."
+    params = DiffParams
+
+    async def run(self, ctx: ToolContext, args: DiffParams) -> ToolOutcome:
+        spec = [f"{ctx.base_ref}...HEAD"] if args.against_base else ["HEAD"]
+        out = await ctx.git.run(["diff", "--no-color", "--no-ext-diff", *spec], ctx.worktree)
+        if len(out) > MAX_DIFF:
+            out = out[:MAX_DIFF] + "\n... (diff truncated)"
+        return ToolOutcome(out or "no differences")
+
+
+class CommitParams(ToolParams):
+    message: str = Field(min_length=1, max_length=2000)
+
+
+class GitCommit(Tool[CommitParams]):
+    name = "git_commit"
+    description = "Stage every change in the worktree and commit it."
+    params = CommitParams
+    roles = frozenset({Role.CODER, Role.TESTER, Role.ARCHITECT})
+
+    async def run(self, ctx: ToolContext, args: CommitParams) -> ToolOutcome:
+        await ctx.git.run(["add", "-A"], ctx.worktree)
+        if await ctx.git.ok(["diff", "--cached", "--quiet"], ctx.worktree):
+            return ToolOutcome("nothing to commit")
+        author = f"--author={ctx.agent_name} <{ctx.agent_name}@mcc.local>"
+        await ctx.git.run(["commit", "--quiet", author, "-m", args.message], ctx.worktree)
+        sha = (await ctx.git.run(["rev-parse", "--short", "HEAD"], ctx.worktree)).strip()
+        return ToolOutcome(f"committed {sha}: {args.message.splitlines()[0]}")
+
+
+class MergeParams(ToolParams):
+    ref: str = Field(min_length=1, max_length=255, description="The branch to merge in.")
+
+
+class GitMerge(Tool[MergeParams]):
+    name = "git_merge"
+    description = (
+        "Merge another branch into yours. On a conflict, the conflicting files are listed: "
+        "edit them to resolve the markers, then git_commit."
+    )
+    params = MergeParams
+    roles = frozenset({Role.CODER, Role.TESTER})
+
+    async def run(self, ctx: ToolContext, args: MergeParams) -> ToolOutcome:
+        if args.ref.startswith("-"):
+            return ToolOutcome("a branch name cannot start with '-'", error=True)
+        code, out, err = await ctx.git.status(
+            ["merge", "--no-edit", "--no-ff", args.ref], ctx.worktree
+        )
+        if code == 0:
+            return ToolOutcome(f"merged {args.ref}")
+        conflicted = await ctx.git.run(["diff", "--name-only", "--diff-filter=U"], ctx.worktree)
+        if conflicted.strip():
+            return ToolOutcome(
+                "merge conflict in:\n" + conflicted + "resolve the markers, then git_commit",
+                error=True,
+            )
+        return ToolOutcome(f"merge failed: {(err or out).strip()[:2000]}", error=True)

@@ -1,0 +1,169 @@
+"""Conversations and their messages, written once each and pushed live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mcc.errors import NotFound
+from mcc.events import EventSink, conversation_room
+from mcc.models.conversation import Conversation
+from mcc.models.message import Message
+from mcc.models.project import Project
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    conversation_id: int
+    author: str
+    role: str
+    content: str
+    tool_calls: list[dict[str, Any]] | None = None
+    tool_call_id: str | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: Decimal = Decimal(0)
+    idempotency_key: str | None = None
+    meta: dict[str, Any] | None = None
+
+
+def message_event(message: Message) -> dict[str, Any]:
+    """The realtime contract's `message` payload (plus what a chat view needs)."""
+    return {
+        "id": message.id,
+        "conversation_id": message.conversation_id,
+        "content": message.content,
+        "author": message.author,
+        "role": message.role,
+        "timestamp": message.created_at.isoformat(),
+        "tokens": message.tokens_in + message.tokens_out,
+        "cost": float(message.cost_usd),
+        "tool_calls": message.tool_calls,
+    }
+
+
+async def by_key(session: AsyncSession, key: str) -> Message | None:
+    return await session.scalar(select(Message).where(Message.idempotency_key == key))
+
+
+async def post_message(
+    session: AsyncSession, events: EventSink, new: NewMessage
+) -> tuple[Message, bool]:
+    """Store a message once per idempotency key; returns (message, created)."""
+    if new.idempotency_key:
+        existing = await by_key(session, new.idempotency_key)
+        if existing is not None:
+            return existing, False
+    message = Message(
+        conversation_id=new.conversation_id,
+        author=new.author,
+        role=new.role,
+        content=new.content,
+        tool_calls=new.tool_calls,
+        tool_call_id=new.tool_call_id,
+        tokens_in=new.tokens_in,
+        tokens_out=new.tokens_out,
+        cost_usd=new.cost_usd,
+        idempotency_key=new.idempotency_key,
+        meta=new.meta,
+    )
+    session.add(message)
+    try:
+        await session.commit()
+    except IntegrityError:
+        # A concurrent attempt of the same step won the race: its message stands.
+        await session.rollback()
+        assert new.idempotency_key
+        existing = await by_key(session, new.idempotency_key)
+        assert existing is not None
+        return existing, False
+    await events.emit("message", message_event(message), conversation_room(message.conversation_id))
+    return message, True
+
+
+async def messages_of(
+    session: AsyncSession, conversation_id: int, after_id: int = 0, limit: int = 500
+) -> list[Message]:
+    rows = await session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.id > after_id)
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def get_conversation(
+    session: AsyncSession, conversation_id: int, owner_id: int | None = None
+) -> Conversation:
+    conversation = await session.get(Conversation, conversation_id)
+    if conversation is not None and owner_id is not None:
+        project = await session.get(Project, conversation.project_id)
+        if project is None or project.owner_id != owner_id:
+            conversation = None
+    if conversation is None:
+        raise NotFound(f"conversation {conversation_id} not found")
+    return conversation
+
+
+async def open_conversation(
+    session: AsyncSession,
+    *,
+    project_id: int,
+    agent_id: int | None,
+    kind: str,
+    title: str,
+    run_id: str | None = None,
+) -> Conversation:
+    """The conversation of `run_id` (created once), or a new one when there is no run."""
+    if run_id is not None:
+        existing = await session.scalar(select(Conversation).where(Conversation.run_id == run_id))
+        if existing is not None:
+            return existing
+    conversation = Conversation(
+        project_id=project_id,
+        agent_id=agent_id,
+        kind=kind,
+        title=title[:300],
+        run_id=run_id,
+        status="open",
+    )
+    session.add(conversation)
+    await session.commit()
+    return conversation
+
+
+async def inbox_of(
+    session: AsyncSession, project_id: int, agent_id: int, name: str
+) -> Conversation:
+    """Where messages to an agent land while it has no run (created on first use)."""
+    existing = await session.scalar(
+        select(Conversation).where(Conversation.agent_id == agent_id, Conversation.kind == "inbox")
+    )
+    if existing is not None:
+        return existing
+    return await open_conversation(
+        session, project_id=project_id, agent_id=agent_id, kind="inbox", title=f"{name}'s inbox"
+    )
+
+
+async def project_conversations(session: AsyncSession, project_id: int) -> list[Conversation]:
+    rows = await session.scalars(
+        select(Conversation)
+        .where(Conversation.project_id == project_id)
+        .order_by(Conversation.id.desc())
+    )
+    return list(rows.all())
+
+
+async def finish_run_conversation(session: AsyncSession, run_id: str, outcome: str) -> None:
+    """Mark the conversation of a run that ended (the UI stops offering its controls)."""
+    conversation = await session.scalar(select(Conversation).where(Conversation.run_id == run_id))
+    if conversation is not None and conversation.status != "finished":
+        conversation.status, conversation.outcome = "finished", outcome
+        await session.commit()

@@ -1,0 +1,28 @@
+"""A conversation: an agent's work on one task, or an agent's inbox."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mcc.db.base import Base, Timestamped
+
+
+class Conversation(Timestamped, Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    agent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agents.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="task")  # task | inbox | issue
+    title: Mapped[str] = mapped_column(String(300))
+    # The run working in it (workflow id), when there is one.
+    run_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | finished
+    # What the agent reported with finish(outcome, summary): its long-term memory.
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    summary: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,127 @@
+"""The issue pipeline's own steps (the agents' work is in AgentRunWorkflow):
+preparing the issue branch, integrating agents' branches, running the tests,
+and posting what the person needs to see in the issue's conversation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from mcc.agents.roles import Role
+from mcc.conversations import NewMessage, open_conversation, post_message
+from mcc.errors import NotFound
+from mcc.forge.local import issue_branch
+from mcc.issues import get_issue
+from mcc.models.agent import Agent
+from mcc.pipeline.test_command import detect_test_command
+from mcc.projects import get_project
+from mcc.runtime import Runtime
+
+MAX_TEST_OUTPUT = 6_000
+
+
+@dataclass(frozen=True)
+class AgentSlot:
+    id: int
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class IssuePlan:
+    """What the workflow needs to know about its issue, read once at the start."""
+
+    title: str
+    body: str
+    default_branch: str
+    branch: str
+    conversation_id: int
+    require_spec_approval: bool
+    agents: list[AgentSlot] = field(default_factory=list)  # in roster order
+
+    def of_role(self, role: str) -> list[AgentSlot]:
+        return [a for a in self.agents if a.role == role]
+
+
+@dataclass(frozen=True)
+class TestReport:
+    command: str | None
+    passed: bool
+    exit_code: int | None
+    output: str
+
+
+class PipelineSteps:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    async def prepare(self, project_id: int, number: int, run_id: str) -> IssuePlan:
+        async with self.runtime.db.sessions() as session:
+            project = await get_project(session, project_id)
+            issue = await get_issue(session, project_id, number)
+            agents = (
+                await session.scalars(
+                    select(Agent).where(Agent.project_id == project_id).order_by(Agent.id)
+                )
+            ).all()
+            conversation = await open_conversation(
+                session,
+                project_id=project_id,
+                agent_id=None,
+                kind="issue",
+                title=f"#{number} {issue.title}",
+                run_id=run_id,
+            )
+        branch = issue_branch(number)
+        await self.runtime.repos.ensure_branch(project_id, branch, project.default_branch)
+        slots = [AgentSlot(a.id, a.name, a.role) for a in agents]
+        for role in (Role.ARCHITECT, Role.CODER, Role.TESTER, Role.REVIEWER):
+            if not any(s.role == role.value for s in slots):
+                raise NotFound(f"the project has no {role.value}; add one on the agents page")
+        return IssuePlan(
+            title=issue.title,
+            body=issue.body,
+            default_branch=project.default_branch,
+            branch=branch,
+            conversation_id=conversation.id,
+            require_spec_approval=project.require_spec_approval,
+            agents=slots,
+        )
+
+    async def integrate(self, project_id: int, source: str, target: str) -> tuple[bool, str]:
+        """(merged, tip): False when `source` conflicts with `target`."""
+        result = await self.runtime.repos.integrate(
+            project_id, source, target, f"Merge {source} into {target}"
+        )
+        return (not result.conflict, result.sha)
+
+    async def run_tests(self, project_id: int, number: int, ref: str) -> TestReport:
+        """The project's test command on `ref`, in the sandbox, in a throwaway worktree."""
+        async with self.runtime.db.sessions() as session:
+            project = await get_project(session, project_id)
+        worktree = await self.runtime.repos.ensure_detached_worktree(
+            project_id, f"issue-{number}-tests", ref
+        )
+        command = project.test_command or detect_test_command(worktree)
+        if command is None:
+            return TestReport(None, True, None, "no test command configured or detected")
+        result = await self.runtime.sandbox.run(
+            command, worktree, env={"PYTHONDONTWRITEBYTECODE": "1"}
+        )
+        output = (result.stdout + "\n" + result.stderr).strip()
+        return TestReport(command, result.ok, result.exit_code, output[-MAX_TEST_OUTPUT:])
+
+    async def post(self, conversation_id: int, author: str, content: str, key: str) -> None:
+        async with self.runtime.db.sessions() as session:
+            await post_message(
+                session,
+                self.runtime.events,
+                NewMessage(
+                    conversation_id=conversation_id,
+                    author=author,
+                    role="user",
+                    content=content,
+                    idempotency_key=key,
+                ),
+            )

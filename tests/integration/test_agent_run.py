@@ -1,0 +1,167 @@
+"""An agent carries out a task through the scripted LLM, with real tools, durably."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+
+from api.server import MccServer
+from mcc.models.message import Message
+from tests.fakes.llm_server import Reply, ScriptedToolCall
+from tests.support.repos import git, make_repo
+
+BUGGY = {
+    "calc.py": "def add(a, b):\n    return a - b\n",
+    "test_calc.py": (
+        "import unittest\n\nfrom calc import add\n\n\n"
+        "class AddTest(unittest.TestCase):\n"
+        "    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n"
+    ),
+}
+TESTS = "python3 -m unittest -q"
+
+
+def call(name: str, **arguments) -> Reply:
+    return Reply(tool_calls=[ScriptedToolCall(name, arguments)])
+
+
+FIX_SCRIPT = [
+    call("run_command", command=TESTS),
+    call("read_file", path="calc.py"),
+    # A malformed call: the agent gets an error message, the run goes on.
+    call("edit_file", path="calc.py", old="return a - b"),
+    call("edit_file", path="calc.py", old="return a - b", new="return a + b"),
+    call("run_command", command=TESTS),
+    call("git_commit", message="Fix add()"),
+    call("finish", outcome="done", summary="add() now adds; the test passes."),
+]
+
+
+async def _project_with_agents(api, tmp_path, files) -> tuple[dict, dict[str, dict]]:
+    repo = make_repo(tmp_path / "src", files)
+    name = f"Agents {uuid.uuid4().hex[:6]}"
+    project = (await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})).json()
+    agents = (await api.get("/api/agents", params={"project_id": project["id"]})).json()
+    return project, {a["name"]: a for a in agents}
+
+
+async def test_projects_start_with_the_default_roster(api, tmp_path):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    assert {n: a["role"] for n, a in agents.items()} == {
+        "architect": "architect",
+        "coder_1": "coder",
+        "coder_2": "coder",
+        "tester": "tester",
+        "reviewer": "reviewer",
+    }
+    assert all(a["status"] == "idle" and a["model"] == "test/model" for a in agents.values())
+
+
+async def test_a_coder_fixes_a_failing_test_through_the_tool_loop(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    project, agents = await _project_with_agents(api, tmp_path, BUGGY)
+    llm.script(*FIX_SCRIPT)
+    started = await api.post(
+        f"/api/agents/{agents['coder_1']['id']}/runs",
+        json={"task": "The test suite fails. Make it pass.", "title": "Fix the tests"},
+    )
+    assert started.status_code == 202, started.text
+    run = started.json()
+
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+    assert result["outcome"] == "done"
+    assert result["summary"] == "add() now adds; the test passes."
+
+    worktree = mcc.runtime.repos.worktree(project["id"], "agent_coder_1")
+    assert (worktree / "calc.py").read_text() == "def add(a, b):\n    return a + b\n"
+    assert git(worktree, "log", "-1", "--format=%an|%s") == "coder_1|Fix add()\n"
+    assert git(worktree, "rev-parse", "--abbrev-ref", "HEAD").strip() == run["branch"]
+    tests = await mcc.runtime.sandbox.run(TESTS, worktree)
+    assert tests.exit_code == 0, tests.stderr
+
+    messages = (await api.get(f"/api/conversations/{run['conversation_id']}/messages")).json()
+    roles = [m["role"] for m in messages]
+    assert roles[:2] == ["system", "user"]
+    assert roles[2:] == ["assistant", "tool"] * len(FIX_SCRIPT)
+    tool_results = [m["content"] for m in messages if m["role"] == "tool"]
+    assert tool_results[0].startswith("killed") or "exit code: 1" in tool_results[0]
+    assert "invalid arguments for edit_file: new: Field required" in tool_results[2]
+    assert tool_results[4].startswith("exit code: 0")
+    assistants = [m for m in messages if m["role"] == "assistant"]
+    assert all(m["tokens"] > 0 and m["cost"] > 0 for m in assistants)
+    assert len(llm.chat_requests) == len(FIX_SCRIPT)
+
+    coder = (await api.get(f"/api/agents/{agents['coder_1']['id']}")).json()
+    assert coder["status"] == "idle" and coder["current_task"] is None
+    conversation = (await api.get(f"/api/conversations/{run['conversation_id']}")).json()
+    assert conversation["status"] == "finished" and conversation["outcome"] == "done"
+
+
+async def test_a_message_outside_the_communication_rules_is_refused_to_the_sender(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    llm.script(
+        call("send_message", to="tester", content="please test"),
+        call("send_message", to="coder_1", content="rename x to count"),
+        call("finish", outcome="done", summary="asked coder_1 for a rename"),
+    )
+    run = (
+        await api.post(
+            f"/api/agents/{agents['reviewer']['id']}/runs", json={"task": "Review the naming."}
+        )
+    ).json()
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+    assert result["outcome"] == "done"
+
+    messages = (await api.get(f"/api/conversations/{run['conversation_id']}/messages")).json()
+    tool_results = [m["content"] for m in messages if m["role"] == "tool"]
+    assert tool_results[0] == (
+        "send_message failed: "
+        if False
+        else "a reviewer may not message a tester (tester); the company's rules route this "
+        "through someone else"
+    )
+    assert tool_results[1] == "delivered to coder_1"
+    async with mcc.runtime.db.sessions() as session:
+        delivered = await session.scalar(
+            select(func.count())
+            .select_from(Message)
+            .where(Message.content == "Message from reviewer: rename x to count")
+        )
+    assert delivered == 1
+
+
+async def test_the_person_steps_into_a_running_conversation(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    seen: list[list[dict]] = []
+
+    def answer(body):
+        seen.append(body["messages"])
+        if len(seen) == 1:
+            return call("list_files", path=".")
+        return call("finish", outcome="done", summary="ok")
+
+    llm.script(answer, answer)
+    await api.patch(f"/api/agents/{agents['coder_2']['id']}", json={"rules": "Be brief."})
+    run = (
+        await api.post(f"/api/agents/{agents['coder_2']['id']}/runs", json={"task": "Look around."})
+    ).json()
+    # Paused before its first step, the person writes, then resumes it.
+    await api.post(f"/api/conversations/{run['conversation_id']}/pause")
+    posted = await api.post(
+        f"/api/conversations/{run['conversation_id']}/messages",
+        json={"content": "Also check the README"},
+    )
+    assert posted.status_code == 201
+    await api.post(f"/api/conversations/{run['conversation_id']}/resume")
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+    assert result["outcome"] == "done"
+    system = seen[0][0]["content"]
+    assert "## Your own rules\n\nBe brief." in system
+    everything = [m.get("content") for batch in seen for m in batch]
+    assert "Also check the README" in everything
