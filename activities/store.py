@@ -8,6 +8,7 @@ from activities.payloads import PhaseChange
 from mcc.conversations import finish_run_conversation
 from mcc.events import project_room
 from mcc.issues import get_issue, set_phase
+from mcc.notifications import notify_needs_attention
 from mcc.phases import Phase
 from mcc.runtime import Runtime
 
@@ -24,6 +25,14 @@ class StoreActivities:
             await set_phase(session, issue, change.phase)
             if Phase(change.phase).is_final:
                 await finish_run_conversation(session, change.issue.workflow_id, change.phase)
+            if change.phase == Phase.NEEDS_ATTENTION.value:
+                info = activity.info()
+                await notify_needs_attention(
+                    session,
+                    self.runtime.events,
+                    issue,
+                    dedupe=f"needs_attention:{info.workflow_run_id}:{info.activity_id}",
+                )
         await self.runtime.events.emit(
             "task_progress",
             {

@@ -8,6 +8,8 @@ the workflow carries ids and small results, and continues as new on long runs.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
@@ -215,9 +217,11 @@ class AgentRunWorkflow:
             await self._tell_parent(kind)
         self._waiting_for = kind
         self._nudged = False
-        await workflow.wait_condition(
-            lambda: self._nudged or self._cancelled, timeout=BLOCKED_RETRY
-        )
+        # A resume or the person's message nudges the run; otherwise it tries again soon.
+        with contextlib.suppress(asyncio.TimeoutError):
+            await workflow.wait_condition(
+                lambda: self._nudged or self._cancelled, timeout=BLOCKED_RETRY
+            )
         self._waiting_for = None
 
     async def _end(

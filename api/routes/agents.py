@@ -1,16 +1,37 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from fastapi import APIRouter, Query, Response, status
 
 from api.agent_runs import start_agent_run
 from api.deps import AgentDep, CurrentUser, RuntimeDep, SessionDep, TemporalDep
 from api.schemas.agent import AgentCreate, AgentOut, AgentUpdate, RunCreate, RunOut
 from api.schemas.error import ErrorOut, error_responses
+from mcc.agents.budget_share import agent_shares, set_agent_share
 from mcc.agents.roles import Role
 from mcc.agents.roster import AgentSpec, add_agent, list_agents, remove_agent
+from mcc.models.agent import Agent
 from mcc.projects import get_project
+from mcc.runtime import Runtime
 
 router = APIRouter(prefix="/agents", tags=["agents"])
+
+
+async def agents_out(runtime: Runtime, owner_id: int, agents: list[Agent]) -> list[AgentOut]:
+    shares: dict[int, dict[str, Decimal]] = {}
+    out = []
+    for agent in agents:
+        if agent.project_id not in shares:
+            shares[agent.project_id] = await agent_shares(
+                runtime.db, owner_id, agent.project_id, runtime.settings.budget_default_daily_usd
+            )
+        share = shares[agent.project_id].get(agent.name)
+        view = AgentOut.model_validate(agent)
+        out.append(view.model_copy(update={"budget_share_pct": float(share) if share else None}))
+    return out
+
+
 ERRORS = error_responses(404, 409)
 
 
@@ -18,10 +39,11 @@ ERRORS = error_responses(404, 409)
 async def list_all(
     session: SessionDep,
     user: CurrentUser,
+    runtime: RuntimeDep,
     project_id: int = Query(ge=1, le=2_147_483_647),
 ) -> list[AgentOut]:
     project = await get_project(session, project_id, owner_id=user.id)
-    return [AgentOut.model_validate(a) for a in await list_agents(session, project.id)]
+    return await agents_out(runtime, user.id, await list_agents(session, project.id))
 
 
 @router.post("", response_model=AgentOut, status_code=status.HTTP_201_CREATED, responses=ERRORS)
@@ -41,21 +63,38 @@ async def create(
             rules=body.rules,
         ),
     )
-    return AgentOut.model_validate(agent)
+    return (await agents_out(runtime, user.id, [agent]))[0]
 
 
 @router.get("/{agent_id}", response_model=AgentOut, responses=ERRORS)
-async def get_one(agent: AgentDep) -> AgentOut:
-    return AgentOut.model_validate(agent)
+async def get_one(agent: AgentDep, user: CurrentUser, runtime: RuntimeDep) -> AgentOut:
+    return (await agents_out(runtime, user.id, [agent]))[0]
 
 
 @router.patch("/{agent_id}", response_model=AgentOut, responses=ERRORS)
-async def update(body: AgentUpdate, agent: AgentDep, session: SessionDep) -> AgentOut:
+async def update(
+    body: AgentUpdate,
+    agent: AgentDep,
+    session: SessionDep,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+) -> AgentOut:
     """Change an agent; its next task uses the new settings (rules are read per task)."""
-    for field, value in body.model_dump(exclude_none=True).items():
+    changes = body.model_dump(exclude_none=True)
+    share = changes.pop("budget_share_pct", None)
+    if share is not None:
+        await set_agent_share(
+            runtime.db,
+            user.id,
+            agent.project_id,
+            agent.name,
+            Decimal(str(share)),
+            runtime.settings.budget_default_daily_usd,
+        )
+    for field, value in changes.items():
         setattr(agent, field, value)
     await session.commit()
-    return AgentOut.model_validate(agent)
+    return (await agents_out(runtime, user.id, [agent]))[0]
 
 
 @router.delete("/{agent_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)

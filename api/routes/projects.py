@@ -19,6 +19,8 @@ def project_out(project: Project) -> ProjectOut:
         repo_path=project.repo_path,
         default_branch=project.default_branch,
         has_forge_token=project.forge_token_enc is not None,
+        test_command=project.test_command,
+        require_spec_approval=project.require_spec_approval,
         created_at=project.created_at,
     )
 
@@ -69,5 +71,9 @@ async def update(
         project.forge_token_enc = (
             runtime.keys.secrets.seal(token, forge_token_context(project.id)) if token else None
         )
+    if body.test_command is not None:
+        project.test_command = body.test_command.strip() or None
+    if body.require_spec_approval is not None:
+        project.require_spec_approval = body.require_spec_approval
     await session.commit()
     return project_out(project)

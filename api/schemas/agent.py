@@ -29,6 +29,9 @@ class AgentUpdate(BaseModel):
     temperature: float | None = Field(default=None, ge=0, le=2)
     max_tokens: int | None = Field(default=None, ge=16, le=200_000)
     rules: str | None = Field(default=None, max_length=50_000)
+    budget_share_pct: float | None = Field(
+        default=None, ge=0, le=100, description="The agent's share of its project's budget."
+    )
 
 
 class AgentOut(BaseModel):
@@ -44,6 +47,9 @@ class AgentOut(BaseModel):
     rules: str
     status: Literal["idle", "working", "error"]
     current_task: str | None
+    budget_share_pct: float | None = Field(
+        default=None, description="Share of the project's daily budget (unset: no own cap)."
+    )
     created_at: datetime
 
 

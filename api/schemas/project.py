@@ -19,6 +19,14 @@ class ProjectCreate(BaseModel):
 class ProjectUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    test_command: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="The tester's command (empty string: detect from the repository).",
+    )
+    require_spec_approval: bool | None = Field(
+        default=None, description="The architect's spec waits for your approval before coding."
+    )
     forge_token: SecretStr | None = Field(
         default=None, max_length=4096, description="Set, or clear with an empty string."
     )
@@ -33,4 +41,6 @@ class ProjectOut(BaseModel):
     repo_path: str
     default_branch: str
     has_forge_token: bool
+    test_command: str | None = None
+    require_spec_approval: bool = False
     created_at: datetime
