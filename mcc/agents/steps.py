@@ -7,6 +7,8 @@ it: an LLM answer that was stored is returned without calling (or paying) again.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,8 +67,12 @@ class ToolReply:
     artifact: dict[str, Any] = field(default_factory=dict)
 
 
-def worktree_name(agent_name: str) -> str:
-    return f"agent_{agent_name}"
+def worktree_name(agent_name: str, run_id: str) -> str:
+    """`agent_{name}/{run}`: one worktree per run, so one agent can work on several
+    issues at once without switching branches under its own feet."""
+    digest = hashlib.sha1(run_id.encode()).hexdigest()[:10]  # noqa: S324 - a name, not security
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "-", run_id.rsplit("/", 1)[-1])[:40]
+    return f"agent_{agent_name}/{readable}-{digest}"
 
 
 def _llm_key(run_id: str, step: int) -> str:
@@ -137,9 +143,11 @@ class AgentSteps:
             project, agent = await self._load(session, scope)
             role = Role(agent.role)
             worktree = await self.runtime.repos.ensure_worktree(
-                scope.project_id, worktree_name(agent.name), scope.branch, scope.base
+                scope.project_id,
+                worktree_name(agent.name, scope.run_id),
+                scope.branch,
+                scope.base,
             )
-            await self.runtime.repos.switch_worktree(worktree, scope.branch, scope.base)
             if await by_key(session, f"{scope.run_id}/system") is None:
                 memory = None
                 if role in LONG_TERM_MEMORY:
@@ -265,7 +273,9 @@ class AgentSteps:
                 raise NotFound(f"step {step} has no tool call {index}")
             call = assistant.tool_calls[index]
             _, agent = await self._load(session, scope)
-        worktree = self.runtime.repos.worktree(scope.project_id, worktree_name(agent.name))
+        worktree = self.runtime.repos.worktree(
+            scope.project_id, worktree_name(agent.name, scope.run_id)
+        )
         await self.runtime.repos.clear_stale_lock(worktree)
         ctx = ToolContext(
             project_id=scope.project_id,
@@ -315,8 +325,15 @@ class AgentSteps:
             if conversation is not None and conversation.status != "finished":
                 conversation.status = "finished"
                 conversation.outcome, conversation.summary = outcome, summary[:8000]
+            # An agent whose run could not finish shows as in error until its next task.
+            status = "error" if outcome in {"needs_attention", "failed"} else "idle"
             if agent is not None:
-                agent.status, agent.current_task = "idle", None
+                agent.status, agent.current_task = status, None
             await session.commit()
         if agent is not None:
-            await self._status(agent, "idle", None)
+            # The branch keeps the work; the checkout goes (a later run may need the branch).
+            await self.runtime.repos.remove_worktree(
+                scope.project_id, worktree_name(agent.name, scope.run_id)
+            )
+        if agent is not None:
+            await self._status(agent, status, None)

@@ -84,6 +84,13 @@ class ModelPrices:
         try:
             return self._book.price_of(model)
         except UnknownModelPrice:
+            pass
+        # A refresh in flight (another caller's) may be bringing this price: wait for it.
+        async with self._lock:
+            pass
+        try:
+            return self._book.price_of(model)
+        except UnknownModelPrice:
             if not self._may_retry():
                 raise
         await self.refresh()

@@ -115,25 +115,6 @@ class LocalRepos:
             )
         return path
 
-    async def switch_worktree(self, worktree: Path, branch: str, base: str) -> None:
-        """Put a reused worktree on `branch` (from `base` if new), dropping leftovers.
-
-        An agent's worktree serves one task after another; what a finished task
-        left uncommitted is not carried into the next one.
-        """
-        current = (await self.git.run(["rev-parse", "--abbrev-ref", "HEAD"], worktree)).strip()
-        if current == branch:
-            return
-        await self.clear_stale_lock(worktree)
-        await self.git.run(["reset", "--quiet", "--hard"], worktree)
-        await self.git.run(["clean", "-fdq"], worktree)
-        if await self.git.ok(
-            ["rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"], worktree
-        ):
-            await self.git.run(["checkout", "--quiet", branch], worktree)
-        else:
-            await self.git.run(["checkout", "--quiet", "-b", branch, base], worktree)
-
     async def remove_worktree(self, project_id: int, name: str) -> None:
         path = self.worktree(project_id, name)
         origin = self.origin(project_id)

@@ -74,11 +74,15 @@ async def test_a_coder_fixes_a_failing_test_through_the_tool_loop(
     assert result["outcome"] == "done"
     assert result["summary"] == "add() now adds; the test passes."
 
-    worktree = mcc.runtime.repos.worktree(project["id"], "agent_coder_1")
-    assert (worktree / "calc.py").read_text() == "def add(a, b):\n    return a + b\n"
-    assert git(worktree, "log", "-1", "--format=%an|%s") == "coder_1|Fix add()\n"
-    assert git(worktree, "rev-parse", "--abbrev-ref", "HEAD").strip() == run["branch"]
-    tests = await mcc.runtime.sandbox.run(TESTS, worktree)
+    # The run's worktree is gone; its branch holds the work, and the tests pass on it.
+    origin = mcc.runtime.repos.origin(project["id"])
+    branch = run["branch"]
+    assert git(origin, "show", f"{branch}:calc.py") == "def add(a, b):\n    return a + b\n"
+    assert git(origin, "log", "-1", "--format=%an|%s", branch) == "coder_1|Fix add()\n"
+    assert not any((mcc.runtime.repos.project_dir(project["id"]) / "agent_coder_1").iterdir())
+    checkout = tmp_path / "check"
+    git(origin, "worktree", "add", "-q", "--detach", str(checkout), branch)
+    tests = await mcc.runtime.sandbox.run(TESTS, checkout)
     assert tests.exit_code == 0, tests.stderr
 
     messages = (await api.get(f"/api/conversations/{run['conversation_id']}/messages")).json()
@@ -165,3 +169,52 @@ async def test_the_person_steps_into_a_running_conversation(
     assert "## Your own rules\n\nBe brief." in system
     everything = [m.get("content") for batch in seen for m in batch]
     assert "Also check the README" in everything
+
+
+async def test_a_long_run_continues_as_new_and_keeps_its_conversation(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    steps = [call("list_files", path=".") for _ in range(5)] + [finish_call()]
+    llm.script(*steps)
+    settings = mcc.settings.model_copy(update={"agent_steps_per_history": 2})
+    from api.agent_runs import start_agent_run
+    from mcc.projects import get_project
+
+    async with mcc.runtime.db.sessions() as session:
+        project = await get_project(session, agents["coder_2"]["project_id"])
+        from mcc.agents.roster import get_agent
+
+        agent = await get_agent(session, agents["coder_2"]["id"])
+        run_id, conversation_id, _ = await start_agent_run(
+            temporal_client, settings, session, project, agent, "Look around six times.", "Long"
+        )
+    handle = temporal_client.get_workflow_handle(run_id)
+    result = await handle.result()
+    assert result["outcome"] == "done" and result["steps"] == 6
+    # Three histories: after steps 2 and 4 the run continued as new.
+    runs = [wf async for wf in temporal_client.list_workflows(f'WorkflowId = "{run_id}"')]
+    assert len(runs) == 3
+    messages = (await api.get(f"/api/conversations/{conversation_id}/messages")).json()
+    assert [m["role"] for m in messages][2:] == ["assistant", "tool"] * 6
+
+
+async def test_an_agent_whose_run_cannot_finish_shows_error(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    llm.unauthorized_next(1)
+    run = (
+        await api.post(
+            f"/api/agents/{agents['tester']['id']}/runs", json={"task": "Run the tests."}
+        )
+    ).json()
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+    assert result["outcome"] == "needs_attention"
+    assert "refused the API key" in result["summary"]
+    tester = (await api.get(f"/api/agents/{agents['tester']['id']}")).json()
+    assert tester["status"] == "error"
+
+
+def finish_call() -> Reply:
+    return call("finish", outcome="done", summary="looked")

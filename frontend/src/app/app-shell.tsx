@@ -1,9 +1,13 @@
-import { Outlet } from "react-router-dom";
+import { Wallet } from "lucide-react";
+import { NavLink, Outlet } from "react-router-dom";
 
 import { ConnectionStatus } from "@/components/layout/connection-status";
+import { cn } from "@/lib/cn";
 import { UserMenu } from "@/features/auth/components/user-menu";
+import { BudgetAlerts } from "@/features/budget/components/budget-alerts";
 import { HealthIndicator } from "@/features/health/components/health-indicator";
 import { ProjectNav } from "@/features/projects/components/project-nav";
+import { EmergencyPause } from "@/features/system/components/emergency-pause";
 
 /** Discord-like frame: a dark sidebar with the projects, the page in the main pane. */
 export function AppShell() {
@@ -23,10 +27,24 @@ export function AppShell() {
       </aside>
       <div className="flex min-w-0 flex-1 flex-col md:h-screen">
         <header className="flex min-h-12 shrink-0 flex-wrap items-center justify-end gap-x-3 gap-y-1 border-b px-4 py-1.5 md:px-6">
+          <EmergencyPause />
+          <NavLink
+            to="/budget"
+            className={({ isActive }) =>
+              cn(
+                "inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-xs hover:bg-accent hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+                isActive ? "bg-accent text-foreground" : "text-muted-foreground",
+              )
+            }
+          >
+            <Wallet className="h-3.5 w-3.5" aria-hidden="true" />
+            Budget
+          </NavLink>
           <HealthIndicator />
           <ConnectionStatus />
           <UserMenu />
         </header>
+        <BudgetAlerts />
         <main id="main" className="flex-1 p-4 md:overflow-y-auto md:p-6">
           <Outlet />
         </main>

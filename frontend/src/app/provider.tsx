@@ -6,6 +6,7 @@ import { installSessionEffects } from "@/lib/session";
 import { startRealtime } from "@/lib/socket";
 import { useConversationRealtimeSync } from "@/features/conversations/api/realtime-sync";
 import { useIssueProgressSync } from "@/features/issues/api/sync-issue-progress";
+import { useBudgetRealtimeSync } from "@/features/budget/api/budget-realtime";
 
 function RealtimeSync() {
   useEffect(() => {
@@ -14,6 +15,7 @@ function RealtimeSync() {
   }, []);
   useIssueProgressSync();
   useConversationRealtimeSync();
+  useBudgetRealtimeSync();
   return null;
 }
 

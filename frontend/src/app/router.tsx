@@ -1,3 +1,5 @@
+import { lazy, Suspense } from "react";
+import { Loader2 } from "lucide-react";
 import { createBrowserRouter } from "react-router-dom";
 
 import { AppShell } from "./app-shell";
@@ -12,6 +14,18 @@ import { ProjectOverviewRoute, ProjectRoute } from "./routes/project";
 import { ProjectsRoute } from "./routes/projects";
 import { SecurityRoute } from "./routes/security";
 import { SetupRoute } from "./routes/setup";
+
+// The budget page brings the charts library: loaded when first opened.
+const BudgetRoute = lazy(() => import("./routes/budget"));
+
+function PageLoading({ label }: { label: string }) {
+  return (
+    <p className="flex items-center gap-2 py-6 text-sm text-muted-foreground" aria-busy="true">
+      <Loader2 className="h-4 w-4 animate-spin" aria-hidden="true" />
+      {label}
+    </p>
+  );
+}
 
 export const router = createBrowserRouter([
   {
@@ -43,6 +57,14 @@ export const router = createBrowserRouter([
               { path: "conversations/:conversationId", element: <ConversationRoute /> },
               { path: "agents/:agentId", element: <AgentRoute /> },
             ],
+          },
+          {
+            path: "budget",
+            element: (
+              <Suspense fallback={<PageLoading label="Loading budget…" />}>
+                <BudgetRoute />
+              </Suspense>
+            ),
           },
           { path: "settings/security", element: <SecurityRoute /> },
           { path: "*", element: <NotFoundRoute /> },

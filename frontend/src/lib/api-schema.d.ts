@@ -482,6 +482,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/budget/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List All */
+        get: operations["list_all_api_budget_limits_get"];
+        put?: never;
+        /**
+         * Create
+         * @description Set the limit of one level; the shares of a level's children may not pass 100%.
+         */
+        post: operations["create_api_budget_limits_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/budget/limits/{limit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove
+         * @description Remove a limit: the level is then bounded by its parent (global: the default limit).
+         */
+        delete: operations["remove_api_budget_limits__limit_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change */
+        patch: operations["change_api_budget_limits__limit_id__patch"];
+        trace?: never;
+    };
+    "/api/budget/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summary
+         * @description Today's spend and limit per level, and spend per day, project, agent and model over
+         *     `start`..`end` (budget days, inclusive; default: the last 30 days).
+         */
+        get: operations["summary_api_budget_summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** State */
+        get: operations["state_api_system_state_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause
+         * @description Emergency pause: every agent stops before its next LLM call (calls in flight finish).
+         */
+        post: operations["pause_api_system_pause_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume */
+        post: operations["resume_api_system_resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -515,6 +632,23 @@ export interface components {
              */
             rules: string;
         };
+        /** AgentLimitCreate */
+        AgentLimitCreate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            scope: "agent";
+            /** Project Id */
+            project_id: number;
+            /** Agent Name */
+            agent_name: string;
+            /**
+             * Share Pct
+             * @description The agent's share of its project's limit, in %.
+             */
+            share_pct: number | string;
+        };
         /** AgentOut */
         AgentOut: {
             /** Id */
@@ -544,10 +678,32 @@ export interface components {
             /** Current Task */
             current_task: string | null;
             /**
+             * Budget Share Pct
+             * @description Share of the project's daily budget (unset: no own cap).
+             */
+            budget_share_pct?: number | null;
+            /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+        };
+        /** AgentSpendOut */
+        AgentSpendOut: {
+            /** Cost Usd */
+            cost_usd: number;
+            /** Tokens In */
+            tokens_in: number;
+            /** Tokens Out */
+            tokens_out: number;
+            /** Calls */
+            calls: number;
+            /** Project Id */
+            project_id: number | null;
+            /** Agent Name */
+            agent_name: string;
+            /** Agent Type */
+            agent_type: string;
         };
         /** AgentUpdate */
         AgentUpdate: {
@@ -559,6 +715,48 @@ export interface components {
             max_tokens?: number | null;
             /** Rules */
             rules?: string | null;
+            /**
+             * Budget Share Pct
+             * @description The agent's share of its project's budget.
+             */
+            budget_share_pct?: number | null;
+        };
+        /** BudgetSummaryOut */
+        BudgetSummaryOut: {
+            /**
+             * Day
+             * Format: date
+             * @description Today, in the budget time zone.
+             */
+            day: string;
+            /** Timezone */
+            timezone: string;
+            /** Paused */
+            paused: boolean;
+            /**
+             * Levels
+             * @description Today's spend and limit of each level.
+             */
+            levels: components["schemas"]["LevelSpendOut"][];
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            total: components["schemas"]["SpendOut"];
+            /** By Day */
+            by_day: components["schemas"]["DaySpendOut"][];
+            /** By Project */
+            by_project: components["schemas"]["ProjectSpendOut"][];
+            /** By Agent */
+            by_agent: components["schemas"]["AgentSpendOut"][];
+            /** By Model */
+            by_model: components["schemas"]["ModelSpendOut"][];
         };
         /** ConversationOut */
         ConversationOut: {
@@ -586,6 +784,22 @@ export interface components {
              */
             created_at: string;
         };
+        /** DaySpendOut */
+        DaySpendOut: {
+            /** Cost Usd */
+            cost_usd: number;
+            /** Tokens In */
+            tokens_in: number;
+            /** Tokens Out */
+            tokens_out: number;
+            /** Calls */
+            calls: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+        };
         /** DiffOut */
         DiffOut: {
             /** Number */
@@ -610,6 +824,19 @@ export interface components {
          */
         ErrorOut: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /** GlobalLimitCreate */
+        GlobalLimitCreate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            scope: "global";
+            /**
+             * Daily Usd
+             * @description What all LLM calls together may cost per day.
+             */
+            daily_usd: number | string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -713,6 +940,80 @@ export interface components {
              */
             created_at: string;
         };
+        /** LevelSpendOut */
+        LevelSpendOut: {
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "global" | "project" | "agent";
+            /** Project Id */
+            project_id: number | null;
+            /** Project Name */
+            project_name: string | null;
+            /** Agent */
+            agent: string | null;
+            /** Spent Usd */
+            spent_usd: number;
+            /**
+             * Reserved Usd
+             * @description Held for calls in flight.
+             */
+            reserved_usd: number;
+            /**
+             * Limit Usd
+             * @description None: bounded only by the levels above.
+             */
+            limit_usd: number | null;
+            /**
+             * Percent
+             * @description spent / limit, in %.
+             */
+            percent: number | null;
+        };
+        /** LimitOut */
+        LimitOut: {
+            /** Id */
+            id: number;
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "global" | "project" | "agent";
+            /** Project Id */
+            project_id: number | null;
+            /** Agent Name */
+            agent_name: string | null;
+            /** Daily Usd */
+            daily_usd: number | null;
+            /** Share Pct */
+            share_pct: number | null;
+            /**
+             * Limit Usd
+             * @description What this level may spend per day, as set now.
+             */
+            limit_usd: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * LimitUpdate
+         * @description The new amount (global) or share (project, agent) of a limit.
+         */
+        LimitUpdate: {
+            /** Daily Usd */
+            daily_usd?: number | string | null;
+            /** Share Pct */
+            share_pct?: number | string | null;
+        };
         /** LoginIn */
         LoginIn: {
             /** Email */
@@ -760,6 +1061,24 @@ export interface components {
              */
             timestamp: string;
         };
+        /** ModelSpendOut */
+        ModelSpendOut: {
+            /** Cost Usd */
+            cost_usd: number;
+            /** Tokens In */
+            tokens_in: number;
+            /** Tokens Out */
+            tokens_out: number;
+            /** Calls */
+            calls: number;
+            /** Model */
+            model: string;
+        };
+        /** PauseIn */
+        PauseIn: {
+            /** Reason */
+            reason?: string | null;
+        };
         /** ProjectCreate */
         ProjectCreate: {
             /** Name */
@@ -778,6 +1097,21 @@ export interface components {
              */
             forge_token?: string | null;
         };
+        /** ProjectLimitCreate */
+        ProjectLimitCreate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            scope: "project";
+            /** Project Id */
+            project_id: number;
+            /**
+             * Share Pct
+             * @description The project's share of the global limit, in %.
+             */
+            share_pct: number | string;
+        };
         /** ProjectOut */
         ProjectOut: {
             /** Id */
@@ -792,14 +1126,46 @@ export interface components {
             default_branch: string;
             /** Has Forge Token */
             has_forge_token: boolean;
+            /** Test Command */
+            test_command?: string | null;
+            /**
+             * Require Spec Approval
+             * @default false
+             */
+            require_spec_approval: boolean;
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
         };
+        /** ProjectSpendOut */
+        ProjectSpendOut: {
+            /** Cost Usd */
+            cost_usd: number;
+            /** Tokens In */
+            tokens_in: number;
+            /** Tokens Out */
+            tokens_out: number;
+            /** Calls */
+            calls: number;
+            /** Project Id */
+            project_id: number | null;
+            /** Project Name */
+            project_name: string | null;
+        };
         /** ProjectUpdate */
         ProjectUpdate: {
+            /**
+             * Test Command
+             * @description The tester's command (empty string: detect from the repository).
+             */
+            test_command?: string | null;
+            /**
+             * Require Spec Approval
+             * @description The architect's spec waits for your approval before coding.
+             */
+            require_spec_approval?: boolean | null;
             /**
              * Forge Token
              * @description Set, or clear with an empty string.
@@ -880,6 +1246,37 @@ export interface components {
         SetupStateOut: {
             /** Needed */
             needed: boolean;
+        };
+        /** SpendOut */
+        SpendOut: {
+            /** Cost Usd */
+            cost_usd: number;
+            /** Tokens In */
+            tokens_in: number;
+            /** Tokens Out */
+            tokens_out: number;
+            /** Calls */
+            calls: number;
+        };
+        /** SystemStateOut */
+        SystemStateOut: {
+            /**
+             * Paused
+             * @description Emergency pause: no LLM call starts while it is on.
+             */
+            paused: boolean;
+            /** Since */
+            since: string | null;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Budget Day
+             * Format: date
+             * @description Today, in the budget time zone.
+             */
+            budget_day: string;
+            /** Timezone */
+            timezone: string;
         };
         /** TestReportOut */
         TestReportOut: {
@@ -2330,6 +2727,264 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_all_api_budget_limits_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitOut"][];
+                };
+            };
+        };
+    };
+    create_api_budget_limits_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GlobalLimitCreate"] | components["schemas"]["ProjectLimitCreate"] | components["schemas"]["AgentLimitCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    remove_api_budget_limits__limit_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                limit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_api_budget_limits__limit_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                limit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LimitUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    summary_api_budget_summary_get: {
+        parameters: {
+            query?: {
+                start?: string | null;
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetSummaryOut"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    state_api_system_state_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemStateOut"];
+                };
+            };
+        };
+    };
+    pause_api_system_pause_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PauseIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemStateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    resume_api_system_resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemStateOut"];
                 };
             };
         };

@@ -33,3 +33,9 @@ export function formatCost(usd: number): string {
   if (usd < 0.0001) return "<$0.0001";
   return `$${usd.toPrecision(2).replace(/0+$/, "").replace(/\.$/, "")}`;
 }
+
+/** US dollars with a fixed number of decimals (budgets and run costs: `$0.0123`). */
+export function formatUsd(usd: number, decimals = 2): string {
+  const sign = usd < 0 ? "-" : "";
+  return `${sign}$${Math.abs(usd).toFixed(decimals)}`;
+}

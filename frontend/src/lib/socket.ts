@@ -49,6 +49,31 @@ export interface AgentStatusEvent {
   current_task: string | null;
 }
 
+/**
+ * Server → client `budget_alert` (the user's own room, joined at the handshake): a budget level
+ * reached 80% (`warning`) or 100% (`critical`, runs stop) of its daily limit. Sent once per level
+ * and level per day.
+ */
+export interface BudgetAlertEvent {
+  level: "warning" | "critical";
+  current: number;
+  limit: number;
+  scope?: "global" | "project" | "agent";
+  project_id?: number | null;
+  agent?: string | null;
+  /** The budget day (YYYY-MM-DD). */
+  day?: string;
+  /** `call_refused`: a call was refused before the level was quite used up. */
+  reason?: "threshold" | "call_refused";
+}
+
+/** Server → client `system_state` (the user's own room): the emergency pause was turned on or off. */
+export interface SystemStateEvent {
+  paused: boolean;
+  since: string | null;
+  reason: string | null;
+}
+
 /** The acknowledgement of `join_conversation` and `send_message`. */
 export interface Ack {
   ok: boolean;
@@ -61,6 +86,8 @@ interface ServerToClientEvents {
   message: (event: MessageEvent) => void;
   message_delta: (event: MessageDeltaEvent) => void;
   agent_status: (event: AgentStatusEvent) => void;
+  budget_alert: (event: BudgetAlertEvent) => void;
+  system_state: (event: SystemStateEvent) => void;
 }
 
 interface ClientToServerEvents {

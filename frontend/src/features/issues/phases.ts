@@ -41,3 +41,71 @@ export function phaseClasses(phase: Phase): string {
 export function isPhaseActive(phase: Phase): boolean {
   return TONE_OF_PHASE[phase] === "active";
 }
+
+/** The pipeline's main line, in order. */
+export const PIPELINE_STEPS = [
+  "planning",
+  "coding",
+  "pull_request",
+  "testing",
+  "review",
+  "awaiting_approval",
+  "merging",
+  "done",
+] as const;
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+
+/** States off the main line: the run stopped (for now or for good) at some step. */
+export const SIDE_STATES = ["paused", "budget_blocked", "needs_attention", "rejected", "failed", "cancelled"] as const;
+
+/** Phases after which the run is over (the server answers 409 to any steering). */
+const FINAL_PHASES = new Set<string>(["done", "rejected", "failed", "cancelled"]);
+
+export function isFinalPhase(phase: Phase): boolean {
+  return FINAL_PHASES.has(phase);
+}
+
+/** Pause / resume / cancel make sense: the run has started and not ended. */
+export function isRunActive(phase: Phase): boolean {
+  return phase !== "queued" && !isFinalPhase(phase);
+}
+
+export function isSideState(phase: Phase): boolean {
+  return (SIDE_STATES as readonly string[]).includes(phase);
+}
+
+/**
+ * The `percent` that `task_progress` reports for each main step (mcc/phases.py). Side states
+ * keep the last value, which tells the step the run stopped at.
+ */
+const PERCENT_OF_STEP: Record<PipelineStep, number> = {
+  planning: 10,
+  coding: 30,
+  pull_request: 50,
+  testing: 60,
+  review: 75,
+  awaiting_approval: 90,
+  merging: 95,
+  done: 100,
+};
+
+export function stepOfPercent(percent: number): PipelineStep | null {
+  let step: PipelineStep | null = null;
+  for (const candidate of PIPELINE_STEPS) {
+    if (PERCENT_OF_STEP[candidate] <= percent) step = candidate;
+  }
+  return step;
+}
+
+/**
+ * A guess at the step a side state stopped at, from what the run has produced so far: used
+ * when this page saw no `task_progress` for the issue (the REST issue has no step or percent).
+ */
+export function stepOfEvidence(issue: Issue): PipelineStep | null {
+  if (issue.pull_request?.merge_sha) return "merging";
+  if (issue.review) return "review";
+  if (issue.test_report) return "testing";
+  if (issue.pull_request) return "pull_request";
+  if (issue.spec) return "coding"; // the spec is the end of planning
+  return issue.phase === "queued" ? null : "planning";
+}

@@ -3,6 +3,21 @@ import type { components } from "@/lib/api-schema";
 export type Issue = components["schemas"]["IssueOut"];
 export type IssueCreate = components["schemas"]["IssueCreate"];
 export type RejectIn = components["schemas"]["RejectIn"];
+export type TestReport = components["schemas"]["TestReportOut"];
 
 /** The phase where the workflow waits for the approve / reject signal. */
 export const AWAITING_APPROVAL = "awaiting_approval";
+/** The phase where the run stopped on an error and waits for Retry or Cancel. */
+export const NEEDS_ATTENTION = "needs_attention";
+export const PAUSED = "paused";
+
+/** What `awaiting_approval` is about: the architect's spec, or merging the pull request. */
+export type Gate = "spec" | "merge";
+
+/** The gate of an issue awaiting approval; an older server sends none, which means the merge. */
+export function gateOf(issue: Issue): Gate {
+  return issue.gate === "spec" ? "spec" : "merge";
+}
+
+/** `POST /api/projects/{id}/issues/{n}/{action}`: steering the whole run. */
+export type IssueSteerAction = "retry" | "pause" | "resume" | "cancel";

@@ -3,9 +3,39 @@ import type { QueryClient } from "@tanstack/react-query";
 import type { Issue } from "../types";
 import { issueKeys } from "./keys";
 
-/** Put a fresh copy of an issue (from a mutation response) into both the list and the detail cache. */
+/**
+ * Fields that only `GET …/issues/{n}` fills in, from the run's live status. The list and the
+ * mutation answers (create, approve, reject, retry, pause, resume, cancel) leave them at their
+ * defaults, so a cached detail keeps its own until it is refetched.
+ */
+const LIVE_FIELDS = [
+  "gate",
+  "agents_at_work",
+  "test_loops",
+  "review_loops",
+  "rejections",
+  "spec",
+  "test_report",
+  "review",
+  "conversation_id",
+  "error",
+] as const satisfies readonly (keyof Issue)[];
+
+function keepLiveFields(cached: Issue | undefined, fresh: Issue): Issue {
+  if (!cached) return fresh;
+  const merged: Issue = { ...fresh };
+  for (const field of LIVE_FIELDS) Object.assign(merged, { [field]: cached[field] });
+  return merged;
+}
+
+/**
+ * Put a fresh copy of an issue (from a mutation response) into both the list and the detail
+ * cache; the detail keeps its live fields (see LIVE_FIELDS).
+ */
 export function storeIssue(queryClient: QueryClient, issue: Issue): void {
-  queryClient.setQueryData(issueKeys.detail(issue.project_id, issue.number), issue);
+  queryClient.setQueryData<Issue>(issueKeys.detail(issue.project_id, issue.number), (cached) =>
+    keepLiveFields(cached, issue),
+  );
   queryClient.setQueryData<Issue[]>(issueKeys.list(issue.project_id), (issues) => {
     if (!issues) return issues;
     const known = issues.some((i) => i.number === issue.number);

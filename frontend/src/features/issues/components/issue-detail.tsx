@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
-import { ExternalLink, Loader2 } from "lucide-react";
+import { ExternalLink, Loader2, MessagesSquare } from "lucide-react";
+import { Link } from "react-router-dom";
 
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -9,7 +10,11 @@ import { PullDiff } from "@/features/pulls/components/pull-diff";
 import { PullRequestSummary } from "@/features/pulls/components/pull-request-summary";
 import { useIssue } from "../api/get-issue";
 import { isPhaseActive } from "../phases";
+import { AWAITING_APPROVAL, gateOf } from "../types";
+import { IssueRunControls } from "./issue-run-controls";
+import { RunStats, SpecView, TestReportView } from "./issue-run-details";
 import { PhaseBadge } from "./phase-badge";
+import { PipelineStepper } from "./pipeline-stepper";
 import { ReviewActions } from "./review-actions";
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -27,59 +32,96 @@ export function IssueDetail({ projectId, number }: { projectId: number; number: 
   return (
     <Card>
       <QueryState query={query} loading={`Loading issue #${number}…`} className="p-6">
-        {(issue) => (
-          <>
-            <CardHeader className="gap-2">
-              <div className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
-                <span className="font-mono">#{issue.number}</span>
-                <Badge variant={issue.state === "open" ? "secondary" : "outline"}>{issue.state}</Badge>
-                <span>opened {formatDateTime(issue.created_at)}</span>
-              </div>
-              <CardTitle className="text-xl leading-snug">{issue.title}</CardTitle>
-              <div className="flex flex-wrap items-center gap-3 text-sm">
-                <span className="flex items-center gap-2">
-                  <span className="text-muted-foreground">Phase</span>
-                  <PhaseBadge phase={issue.phase} />
-                  {isPhaseActive(issue.phase) && (
-                    <Loader2 className="h-3.5 w-3.5 animate-spin text-sky-300" aria-hidden="true" />
+        {(issue) => {
+          const specGate = issue.phase === AWAITING_APPROVAL && gateOf(issue) === "spec";
+          return (
+            <>
+              <CardHeader className="gap-2">
+                <div className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
+                  <span className="font-mono">#{issue.number}</span>
+                  <Badge variant={issue.state === "open" ? "secondary" : "outline"}>{issue.state}</Badge>
+                  <span>opened {formatDateTime(issue.created_at)}</span>
+                </div>
+                <CardTitle className="text-xl leading-snug">{issue.title}</CardTitle>
+                <div className="flex flex-wrap items-center gap-3 text-sm">
+                  <span className="flex items-center gap-2">
+                    <span className="text-muted-foreground">Phase</span>
+                    <PhaseBadge phase={issue.phase} />
+                    {isPhaseActive(issue.phase) && (
+                      <Loader2 className="h-3.5 w-3.5 animate-spin text-sky-300" aria-hidden="true" />
+                    )}
+                  </span>
+                  <a
+                    href={issue.temporal_url}
+                    target="_blank"
+                    rel="noreferrer noopener"
+                    className="inline-flex items-center gap-1 font-mono text-xs text-muted-foreground hover:text-foreground hover:underline"
+                    title="Open the workflow in the Temporal UI"
+                  >
+                    {issue.workflow_id}
+                    <ExternalLink className="h-3 w-3" aria-hidden="true" />
+                  </a>
+                  {issue.conversation_id != null && (
+                    <Link
+                      to={`/projects/${projectId}/conversations/${issue.conversation_id}`}
+                      className="inline-flex items-center gap-1 text-xs text-primary hover:underline"
+                      title="The spec, test and review notes of this issue's run"
+                    >
+                      <MessagesSquare className="h-3.5 w-3.5" aria-hidden="true" />
+                      Issue conversation
+                    </Link>
                   )}
-                </span>
-                <a
-                  href={issue.temporal_url}
-                  target="_blank"
-                  rel="noreferrer noopener"
-                  className="inline-flex items-center gap-1 font-mono text-xs text-muted-foreground hover:text-foreground hover:underline"
-                  title="Open the workflow in the Temporal UI"
-                >
-                  {issue.workflow_id}
-                  <ExternalLink className="h-3 w-3" aria-hidden="true" />
-                </a>
-              </div>
-            </CardHeader>
-            <CardContent className="grid gap-4">
-              {issue.body.trim() ? (
-                <p className="whitespace-pre-wrap break-words text-sm leading-relaxed">{issue.body}</p>
-              ) : (
-                <p className="text-sm italic text-muted-foreground">No description.</p>
-              )}
-              <Section title="Decision">
-                <ReviewActions issue={issue} updatedAt={query.dataUpdatedAt} />
-              </Section>
-              <Section title="Pull request">
-                {issue.pull_request ? (
-                  <>
-                    <PullRequestSummary pull={issue.pull_request} />
-                    <PullDiff projectId={projectId} number={issue.pull_request.number} />
-                  </>
+                </div>
+              </CardHeader>
+              <CardContent className="grid gap-4">
+                {issue.body.trim() ? (
+                  <p className="whitespace-pre-wrap break-words text-sm leading-relaxed">{issue.body}</p>
                 ) : (
-                  <p className="text-sm text-muted-foreground">
-                    No pull request yet: the agents open one when the code is written.
-                  </p>
+                  <p className="text-sm italic text-muted-foreground">No description.</p>
                 )}
-              </Section>
-            </CardContent>
-          </>
-        )}
+                <Section title="Pipeline">
+                  <PipelineStepper issue={issue} />
+                  <RunStats issue={issue} />
+                </Section>
+                <Section title="Run">
+                  <IssueRunControls issue={issue} />
+                </Section>
+                <Section title={specGate ? "Decision on the spec" : "Decision"}>
+                  <ReviewActions issue={issue} />
+                </Section>
+                {(issue.spec || issue.test_report || issue.review) && (
+                  <Section title="Spec, tests and review">
+                    {issue.spec && (
+                      // Keyed so that reaching the spec gate opens it even after it was closed.
+                      <SpecView key={specGate ? "gate" : "no-gate"} spec={issue.spec} defaultOpen={specGate} />
+                    )}
+                    {issue.test_report && <TestReportView report={issue.test_report} />}
+                    {issue.review && (
+                      <div className="grid gap-1">
+                        <h4 className="text-sm font-medium">Review</h4>
+                        <p className="whitespace-pre-wrap break-words rounded-md border bg-background/40 px-3 py-2 text-sm leading-relaxed">
+                          {issue.review}
+                        </p>
+                      </div>
+                    )}
+                  </Section>
+                )}
+                <Section title="Pull request">
+                  {issue.pull_request ? (
+                    <>
+                      <PullRequestSummary pull={issue.pull_request} />
+                      <PullDiff projectId={projectId} number={issue.pull_request.number} />
+                    </>
+                  ) : (
+                    <p className="text-sm text-muted-foreground">
+                      No pull request yet: the agents open one when the code is written.
+                    </p>
+                  )}
+                </Section>
+              </CardContent>
+            </>
+          );
+        }}
       </QueryState>
     </Card>
   );

@@ -6,41 +6,64 @@ import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import { FormError } from "@/components/form-error";
 import { useApproveIssue, useRejectIssue } from "../api/review-issue";
-import { AWAITING_APPROVAL, type Issue } from "../types";
+import { AWAITING_APPROVAL, gateOf, type Gate, type Issue } from "../types";
 
-interface ReviewActionsProps {
-  issue: Issue;
-  /** When the cached issue last changed (TanStack Query's `dataUpdatedAt`). */
-  updatedAt: number;
-}
+/** The longest the buttons stay held after a decision while the run still shows the same gate. */
+const DECISION_HOLD_MS = 30_000;
 
-/** Approve or reject the pull request; only possible while the workflow awaits approval. */
-export function ReviewActions({ issue, updatedAt }: ReviewActionsProps) {
+const WAITING: Record<Gate, string> = {
+  spec: "The spec waits for your decision: Approve lets the coders start on it, Reject sends it back to the architect.",
+  merge: "The pull request waits for your decision: Approve merges it, Reject sends it back to the coders.",
+};
+
+const PLACEHOLDER: Record<Gate, string> = {
+  spec: "What should the spec change before the coders start?",
+  merge: "What has to change before this can merge?",
+};
+
+/**
+ * Approve or reject what the run waits for: the spec (gate `spec`) or the pull request (gate
+ * `merge`); only possible while the workflow awaits approval.
+ */
+export function ReviewActions({ issue }: { issue: Issue }) {
   const approve = useApproveIssue(issue.project_id, issue.number);
   const reject = useRejectIssue(issue.project_id, issue.number);
   const [rejecting, setRejecting] = useState(false);
   const [feedback, setFeedback] = useState("");
-  // The 202 may still say awaiting_approval (the signal is queued): hold the buttons
-  // until the issue changes again, by socket event or refetch.
-  const [decidedAt, setDecidedAt] = useState(0);
+  // The 202 may still say awaiting_approval (the signal is queued, and refetches come in
+  // before the run moves on): hold the buttons until the run leaves awaiting_approval or
+  // waits at another gate.
+  const [decidedGate, setDecidedGate] = useState<Gate | null>(null);
   const [missing, setMissing] = useState<string | null>(null);
   const feedbackId = useId();
   const rejectButton = useRef<HTMLButtonElement>(null);
+  const gate = gateOf(issue);
 
-  // Decided elsewhere (another tab, a GitHub review): drop a half-written rejection.
+  // Decided elsewhere (another tab, a GitHub review), or the decision went through: drop a
+  // half-written rejection, and the hold on the buttons.
   useEffect(() => {
-    if (issue.phase !== AWAITING_APPROVAL) setRejecting(false);
+    if (issue.phase !== AWAITING_APPROVAL) {
+      setRejecting(false);
+      setDecidedGate(null);
+    }
   }, [issue.phase]);
 
+  // A transition this page missed (offline) must not hold the buttons for good.
+  useEffect(() => {
+    if (decidedGate === null) return;
+    const timer = setTimeout(() => setDecidedGate(null), DECISION_HOLD_MS);
+    return () => clearTimeout(timer);
+  }, [decidedGate]);
+
   const pending = approve.isPending || reject.isPending;
-  const decisionInFlight = decidedAt > 0 && updatedAt <= decidedAt;
+  const decisionInFlight = decidedGate !== null && decidedGate === gate && issue.phase === AWAITING_APPROVAL;
   const canDecide = issue.phase === AWAITING_APPROVAL && !pending && !decisionInFlight;
   const feedbackOpen = rejecting && issue.phase === AWAITING_APPROVAL && !decisionInFlight;
   const error = missing ?? approve.error?.message ?? reject.error?.message;
 
   const onApprove = () => {
     reject.reset();
-    approve.mutate(undefined, { onSuccess: () => setDecidedAt(Date.now()) });
+    approve.mutate(undefined, { onSuccess: () => setDecidedGate(gate) });
   };
 
   const onCancel = () => {
@@ -53,7 +76,7 @@ export function ReviewActions({ issue, updatedAt }: ReviewActionsProps) {
   const onReject = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (!feedback.trim()) {
-      setMissing("Tell the coders what has to change.");
+      setMissing(gate === "spec" ? "Tell the architect what has to change." : "Tell the coders what has to change.");
       return;
     }
     setMissing(null);
@@ -62,7 +85,7 @@ export function ReviewActions({ issue, updatedAt }: ReviewActionsProps) {
       { feedback: feedback.trim() },
       {
         onSuccess: () => {
-          setDecidedAt(Date.now());
+          setDecidedGate(gate);
           setRejecting(false);
           setFeedback("");
         },
@@ -101,8 +124,8 @@ export function ReviewActions({ issue, updatedAt }: ReviewActionsProps) {
           {decisionInFlight
             ? "Decision sent, waiting for the workflow…"
             : issue.phase === AWAITING_APPROVAL
-              ? "The pull request waits for your decision."
-              : "Enabled when the issue reaches awaiting_approval."}
+              ? WAITING[gate]
+              : "Enabled when the issue reaches awaiting_approval (the spec first, then the merge)."}
         </p>
       </div>
       {feedbackOpen && (
@@ -112,7 +135,7 @@ export function ReviewActions({ issue, updatedAt }: ReviewActionsProps) {
             id={feedbackId}
             value={feedback}
             onChange={(e) => setFeedback(e.target.value)}
-            placeholder="What has to change before this can merge?"
+            placeholder={PLACEHOLDER[gate]}
             rows={3}
             autoFocus
           />

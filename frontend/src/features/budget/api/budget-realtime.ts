@@ -1,0 +1,53 @@
+import { useEffect } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+
+import { socket, type BudgetAlertEvent, type SystemStateEvent } from "@/lib/socket";
+import { systemKeys } from "@/features/system/api/keys";
+import type { SystemState } from "@/features/system/types";
+import { useAuthStore } from "@/stores/auth";
+import { useBudgetAlertStore } from "@/stores/budget-alerts";
+import { budgetKeys } from "./keys";
+
+/**
+ * For the life of the app: `budget_alert` becomes a banner (and refreshes the budget page),
+ * `system_state` (the emergency pause, from any of the user's tabs) updates the header.
+ * Both come to the user's own room, which the server joins at the handshake.
+ */
+export function useBudgetRealtimeSync(): void {
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    const onAlert = (event: BudgetAlertEvent) => {
+      useBudgetAlertStore.getState().add(event);
+      void queryClient.invalidateQueries({ queryKey: budgetKeys.summaries() });
+    };
+    const onSystemState = (event: SystemStateEvent) => {
+      const cached = queryClient.getQueryData<SystemState>(systemKeys.state());
+      if (cached) queryClient.setQueryData<SystemState>(systemKeys.state(), { ...cached, ...event });
+      // The event lacks the budget day and time zone: fetch the whole state when none is cached.
+      else void queryClient.invalidateQueries({ queryKey: systemKeys.state() });
+      void queryClient.invalidateQueries({ queryKey: budgetKeys.summaries() });
+    };
+    // A pause or resume while the socket was down sent its event to nobody.
+    let connectedBefore = socket.connected;
+    const onConnect = () => {
+      if (connectedBefore) void queryClient.invalidateQueries({ queryKey: systemKeys.state() });
+      connectedBefore = true;
+    };
+
+    socket.on("budget_alert", onAlert);
+    socket.on("system_state", onSystemState);
+    socket.on("connect", onConnect);
+    const unsubscribe = useAuthStore.subscribe((state, previous) => {
+      if (state.status !== "authenticated" && previous.status === "authenticated") {
+        useBudgetAlertStore.getState().reset();
+      }
+    });
+    return () => {
+      socket.off("budget_alert", onAlert);
+      socket.off("system_state", onSystemState);
+      socket.off("connect", onConnect);
+      unsubscribe();
+    };
+  }, [queryClient]);
+}

@@ -1,0 +1,111 @@
+import { useState } from "react";
+import { AlertTriangle, Loader2, Pause, Play, RotateCcw, Square } from "lucide-react";
+
+import { Button } from "@/components/ui/button";
+import { FormError } from "@/components/form-error";
+import { errorMessage } from "@/lib/api-client";
+import { useSteerIssue } from "../api/steer-issue";
+import { isRunActive } from "../phases";
+import { NEEDS_ATTENTION, PAUSED, type Issue, type IssueSteerAction } from "../types";
+
+const SENT: Record<IssueSteerAction, string> = {
+  retry: "Retry sent: the run tries the failed step again.",
+  pause: "Pause sent: the agents stop after their current step.",
+  resume: "Resume sent.",
+  cancel: "Cancel sent: the run ends after its current step.",
+};
+
+/**
+ * Steer the issue's whole run: Retry / Cancel issue when it needs attention (with the error),
+ * Pause or Resume and Cancel issue while it runs. The server answers 409 when an action does
+ * not apply (any more); its message is shown.
+ */
+export function IssueRunControls({ issue }: { issue: Issue }) {
+  const steer = useSteerIssue(issue.project_id, issue.number);
+  const [sent, setSent] = useState<IssueSteerAction | null>(null);
+  const needsAttention = issue.phase === NEEDS_ATTENTION;
+  const active = isRunActive(issue.phase);
+
+  if (!active) {
+    return (
+      <div className="grid gap-3">
+        <p className="text-sm text-muted-foreground">
+          {issue.phase === "queued" ? "The run has not started yet." : "The run has ended."}
+        </p>
+        {/* E.g. a 409 after the run ended meanwhile: say why the click did nothing. */}
+        <FormError message={errorMessage(steer.error)} />
+      </div>
+    );
+  }
+
+  const run = (action: IssueSteerAction) => {
+    setSent(null);
+    steer.mutate(action, { onSuccess: () => setSent(action) });
+  };
+  const busy = (action: IssueSteerAction) => steer.isPending && steer.variables === action;
+  const icon = (action: IssueSteerAction, Icon: typeof Pause) =>
+    busy(action) ? <Loader2 className="animate-spin" aria-hidden="true" /> : <Icon aria-hidden="true" />;
+
+  return (
+    <div className="grid gap-3">
+      {needsAttention && (
+        <div
+          role="alert"
+          className="flex gap-2 rounded-md border border-amber-500/40 bg-amber-500/10 px-3 py-2 text-sm text-amber-100"
+        >
+          <AlertTriangle className="mt-0.5 h-4 w-4 shrink-0 text-amber-300" aria-hidden="true" />
+          <div className="grid min-w-0 gap-1">
+            <p className="font-medium">The run needs your attention.</p>
+            <p className="whitespace-pre-wrap break-words font-mono text-xs">
+              {issue.error?.trim() || "It stopped on an error without a message."}
+            </p>
+          </div>
+        </div>
+      )}
+      <div className="flex flex-wrap items-center gap-2">
+        {needsAttention ? (
+          <Button size="sm" onClick={() => run("retry")} disabled={steer.isPending} aria-busy={busy("retry")}>
+            {icon("retry", RotateCcw)}
+            Retry
+          </Button>
+        ) : issue.phase === PAUSED ? (
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={() => run("resume")}
+            disabled={steer.isPending}
+            aria-busy={busy("resume")}
+          >
+            {icon("resume", Play)}
+            Resume
+          </Button>
+        ) : (
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={() => run("pause")}
+            disabled={steer.isPending}
+            aria-busy={busy("pause")}
+          >
+            {icon("pause", Pause)}
+            Pause
+          </Button>
+        )}
+        <Button
+          variant="destructive"
+          size="sm"
+          onClick={() => run("cancel")}
+          disabled={steer.isPending}
+          aria-busy={busy("cancel")}
+        >
+          {icon("cancel", Square)}
+          Cancel issue
+        </Button>
+        <p role="status" className="text-xs text-muted-foreground">
+          {sent && !steer.isPending ? SENT[sent] : ""}
+        </p>
+      </div>
+      <FormError message={errorMessage(steer.error)} />
+    </div>
+  );
+}

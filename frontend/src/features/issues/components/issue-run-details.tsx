@@ -1,0 +1,123 @@
+import type { ReactNode } from "react";
+import { CheckCircle2, ChevronRight, XCircle } from "lucide-react";
+
+import { Avatar } from "@/components/avatar";
+import { Badge } from "@/components/ui/badge";
+import { cn } from "@/lib/cn";
+import { formatUsd } from "@/lib/format";
+import type { Issue, TestReport } from "../types";
+
+const integer = new Intl.NumberFormat(undefined);
+
+function Stat({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="grid gap-0.5">
+      <dt className="text-xs text-muted-foreground">{label}</dt>
+      <dd className="font-mono text-sm tabular-nums">{children}</dd>
+    </div>
+  );
+}
+
+/** Agents at work, loop counts, tokens and cost of the run. */
+export function RunStats({ issue }: { issue: Issue }) {
+  const agents = issue.agents_at_work ?? [];
+  return (
+    <div className="grid gap-3">
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <span className="text-muted-foreground">Agents at work:</span>
+        {agents.length === 0 ? (
+          <span className="text-muted-foreground">none right now</span>
+        ) : (
+          <ul aria-label="Agents at work" className="flex flex-wrap gap-1.5">
+            {agents.map((name) => (
+              <li key={name} className="inline-flex items-center gap-1.5 rounded-full border bg-secondary/60 py-0.5 pl-0.5 pr-2.5 text-xs">
+                <Avatar name={name} size="sm" />
+                {name}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <dl className="grid grid-cols-2 gap-x-4 gap-y-2 sm:grid-cols-5">
+        <Stat label="Test loops">{issue.test_loops}</Stat>
+        <Stat label="Review loops">{issue.review_loops}</Stat>
+        <Stat label="Rejections">{issue.rejections}</Stat>
+        <Stat label="Tokens">{integer.format(issue.tokens)}</Stat>
+        <Stat label="Cost (USD)">{formatUsd(issue.cost_usd, 4)}</Stat>
+      </dl>
+    </div>
+  );
+}
+
+interface CollapsibleProps {
+  summary: ReactNode;
+  children: ReactNode;
+  defaultOpen?: boolean;
+}
+
+/** A native <details>: keyboard and screen reader support come with it. */
+export function Collapsible({ summary, children, defaultOpen = false }: CollapsibleProps) {
+  return (
+    <details className="group rounded-md border bg-background/40" open={defaultOpen}>
+      <summary className="flex cursor-pointer list-none items-center gap-2 px-3 py-2 text-sm font-medium hover:bg-accent/40 [&::-webkit-details-marker]:hidden">
+        <ChevronRight className="h-4 w-4 shrink-0 transition-transform group-open:rotate-90" aria-hidden="true" />
+        {summary}
+      </summary>
+      <div className="border-t px-3 py-2">{children}</div>
+    </details>
+  );
+}
+
+/** The architect's spec (markdown, shown as written). */
+export function SpecView({ spec, defaultOpen }: { spec: string; defaultOpen: boolean }) {
+  return (
+    <Collapsible summary="Spec" defaultOpen={defaultOpen}>
+      <pre className="max-h-[28rem] overflow-auto whitespace-pre-wrap break-words font-mono text-xs leading-relaxed">
+        {spec}
+      </pre>
+    </Collapsible>
+  );
+}
+
+export function TestReportView({ report }: { report: TestReport }) {
+  return (
+    <Collapsible
+      defaultOpen={!report.passed}
+      summary={
+        <span className="flex min-w-0 flex-wrap items-center gap-2">
+          Test report
+          <Badge
+            variant="outline"
+            className={cn(
+              "gap-1",
+              report.passed
+                ? "border-emerald-500/40 bg-emerald-500/15 text-emerald-300"
+                : "border-red-500/40 bg-red-500/15 text-red-300",
+            )}
+          >
+            {report.passed ? (
+              <CheckCircle2 className="h-3 w-3" aria-hidden="true" />
+            ) : (
+              <XCircle className="h-3 w-3" aria-hidden="true" />
+            )}
+            {report.passed ? "passed" : "failed"}
+          </Badge>
+          {report.exit_code !== null && (
+            <span className="font-mono text-xs font-normal text-muted-foreground">exit code {report.exit_code}</span>
+          )}
+        </span>
+      }
+    >
+      <div className="grid gap-2">
+        <p className="text-xs text-muted-foreground">
+          Command:{" "}
+          <code className="rounded bg-muted px-1 py-0.5 font-mono text-foreground">{report.command ?? "(none)"}</code>
+        </p>
+        <pre className="max-h-[28rem] overflow-auto whitespace-pre-wrap break-words rounded bg-black/30 p-2 font-mono text-xs leading-relaxed"
+        >
+          {report.output || "(no output)"}
+        </pre>
+      </div>
+    </Collapsible>
+  );
+}

@@ -1,0 +1,3 @@
+export const systemKeys = {
+  state: () => ["system", "state"] as const,
+};

@@ -1,0 +1,21 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+
+import { api, type ApiError } from "@/lib/api-client";
+import { budgetKeys } from "@/features/budget/api/keys";
+import type { PauseIn, SystemState } from "../types";
+import { systemKeys } from "./keys";
+
+export const pauseSystem = (input?: PauseIn) => api.post<SystemState>("/api/system/pause", input ?? {});
+export const resumeSystem = () => api.post<SystemState>("/api/system/resume");
+
+/** Emergency pause on (`true`) or off: no LLM call of the user's agents starts while it is on. */
+export const useSetPaused = () => {
+  const queryClient = useQueryClient();
+  return useMutation<SystemState, ApiError, boolean>({
+    mutationFn: (paused) => (paused ? pauseSystem() : resumeSystem()),
+    onSuccess: (state) => {
+      queryClient.setQueryData(systemKeys.state(), state);
+      void queryClient.invalidateQueries({ queryKey: budgetKeys.summaries() });
+    },
+  });
+};

@@ -1,0 +1,70 @@
+import { Loader2, OctagonPause, Play } from "lucide-react";
+
+import { Button } from "@/components/ui/button";
+import { errorMessage } from "@/lib/api-client";
+import { formatDateTime } from "@/lib/format";
+import { useSystemState } from "../api/get-system-state";
+import { useSetPaused } from "../api/set-paused";
+
+/**
+ * The header's emergency stop: "Emergency pause" stops every agent before its next LLM call
+ * (calls in flight finish); "Resume all" lets them go on. The state is the server's.
+ */
+export function EmergencyPause() {
+  const state = useSystemState();
+  const setPaused = useSetPaused();
+  const paused = state.data?.paused ?? false;
+  const failure = errorMessage(setPaused.error) ?? (state.isError ? errorMessage(state.error) : null);
+  const since = state.data?.since ? ` since ${formatDateTime(state.data.since)}` : "";
+  const reason = state.data?.reason ? ` (${state.data.reason})` : "";
+
+  return (
+    <div className="flex items-center gap-2">
+      {paused && (
+        <span
+          role="status"
+          className="inline-flex items-center gap-1.5 rounded-full border border-red-500/50 bg-red-500/15 px-2.5 py-0.5 text-xs font-medium text-red-200"
+          title={`Emergency pause${since}${reason}: no LLM call starts.`}
+        >
+          <OctagonPause className="h-3.5 w-3.5" aria-hidden="true" />
+          All agents paused
+        </span>
+      )}
+      {paused ? (
+        <Button
+          size="sm"
+          variant="secondary"
+          className="h-8 px-3 text-xs"
+          onClick={() => setPaused.mutate(false)}
+          disabled={setPaused.isPending}
+          aria-busy={setPaused.isPending}
+        >
+          {setPaused.isPending ? <Loader2 className="animate-spin" aria-hidden="true" /> : <Play aria-hidden="true" />}
+          Resume all
+        </Button>
+      ) : (
+        <Button
+          size="sm"
+          variant="destructive"
+          className="h-8 bg-red-600 px-3 text-xs font-semibold text-white hover:bg-red-700"
+          onClick={() => setPaused.mutate(true)}
+          disabled={setPaused.isPending}
+          aria-busy={setPaused.isPending}
+          title="Stop every agent before its next LLM call (calls in flight finish)"
+        >
+          {setPaused.isPending ? (
+            <Loader2 className="animate-spin" aria-hidden="true" />
+          ) : (
+            <OctagonPause aria-hidden="true" />
+          )}
+          Emergency pause
+        </Button>
+      )}
+      {failure && (
+        <span role="alert" className="max-w-[14rem] truncate text-xs text-red-300" title={failure}>
+          {failure}
+        </span>
+      )}
+    </div>
+  );
+}
