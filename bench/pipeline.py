@@ -29,7 +29,7 @@ from temporalio import activity, workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -58,18 +58,23 @@ class BenchNoop:
             await workflow.execute_activity(noop, i, start_to_close_timeout=timedelta(seconds=10))
 
 
+BY_TYPE: dict[str, list[float]] = {}
+
+
 async def activity_latencies_ms(client: Client, workflow_id: str) -> list[float]:
     history = await client.get_workflow_handle(workflow_id).fetch_history()
-    scheduled: dict[int, float] = {}
+    scheduled: dict[int, tuple[float, str]] = {}
     out: list[float] = []
     for event in history.events:
         at = event.event_time.ToDatetime().timestamp()
         if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            scheduled[event.event_id] = at
+            kind = event.activity_task_scheduled_event_attributes.activity_type.name
+            scheduled[event.event_id] = (at, kind)
         elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
             start = scheduled.get(event.activity_task_completed_event_attributes.scheduled_event_id)
             if start is not None:
-                out.append((at - start) * 1000)
+                out.append((at - start[0]) * 1000)
+                BY_TYPE.setdefault(start[1], []).append((at - start[0]) * 1000)
     return out
 
 
@@ -141,7 +146,14 @@ async def run_issues(env: WorkflowEnvironment, m: int, root: Path) -> tuple[floa
 
 async def raw_round_trip(env: WorkflowEnvironment) -> list[float]:
     queue = f"bench-raw-{uuid.uuid4().hex[:6]}"
-    async with Worker(env.client, task_queue=queue, workflows=[BenchNoop], activities=[noop]):
+    # Unsandboxed: this module imports the whole app, which the sandbox would re-import.
+    async with Worker(
+        env.client,
+        task_queue=queue,
+        workflows=[BenchNoop],
+        activities=[noop],
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    ):
         wid = f"bench-noop-{uuid.uuid4().hex[:6]}"
         await env.client.execute_workflow(BenchNoop.run, RAW_SAMPLES, id=wid, task_queue=queue)
         return await activity_latencies_ms(env.client, wid)
@@ -154,12 +166,15 @@ async def main(m: int) -> None:
         dev_server_log_level="error",
     )
     try:
+        raw = await raw_round_trip(env)
         with tempfile.TemporaryDirectory() as tmp:
             wall, steps = await run_issues(env, m, Path(tmp))
-        raw = await raw_round_trip(env)
     finally:
         await env.shutdown()
     x, y = statistics.median(steps), statistics.median(raw)
+    if os.environ.get("MCC_BENCH_BY_TYPE"):
+        for kind, values in sorted(BY_TYPE.items()):
+            print(f"  {kind}: n={len(values)} p50={statistics.median(values):.1f} ms")
     print(
         f"issues={m} wall_s={wall:.1f} steps={len(steps)} "
         f"overhead_ms_per_step_p50={x:.2f} raw_activity_ms_p50={y:.2f} ratio={x / y:.2f}"
