@@ -63,6 +63,15 @@ async def test_another_users_project_issue_and_pull_answer_404(
             ("POST", f"/api/projects/{pid}/issues/1/reject", {"feedback": "no"}),
             ("GET", f"/api/projects/{pid}/pulls", None),
             ("GET", f"/api/projects/{pid}/pulls/1/diff", None),
+            ("POST", f"/api/projects/{pid}/issues/1/cancel", None),
+            ("GET", f"/api/projects/{pid}/conversations", None),
+            ("GET", f"/api/agents?project_id={pid}", None),
+            ("POST", "/api/agents", {"project_id": pid, "name": "spy", "role": "coder"}),
+            (
+                "POST",
+                "/api/budget/limits",
+                {"scope": "project", "project_id": pid, "share_pct": 10},
+            ),
         ]
         for method, url, body in attempts:
             response = await other.request(method, url, json=body)
@@ -72,6 +81,36 @@ async def test_another_users_project_issue_and_pull_answer_404(
                 "message": f"project {pid} not found",
             }
         assert (await other.get("/api/projects")).json() == []
+
+        # The owner's agents, conversations and budget rows are as unreachable.
+        agent_id = (await api.get("/api/agents", params={"project_id": pid})).json()[0]["id"]
+        conversation_id = (await api.get(f"/api/projects/{pid}/conversations")).json()[0]["id"]
+        limit_id = (
+            await api.post("/api/budget/limits", json={"scope": "global", "daily_usd": 5})
+        ).json()["id"]
+        by_id = [
+            ("GET", f"/api/agents/{agent_id}", None, "agent"),
+            ("PATCH", f"/api/agents/{agent_id}", {"rules": "leak"}, "agent"),
+            ("DELETE", f"/api/agents/{agent_id}", None, "agent"),
+            ("POST", f"/api/agents/{agent_id}/runs", {"task": "steal"}, "agent"),
+            ("GET", f"/api/conversations/{conversation_id}", None, "conversation"),
+            ("GET", f"/api/conversations/{conversation_id}/messages", None, "conversation"),
+            (
+                "POST",
+                f"/api/conversations/{conversation_id}/messages",
+                {"content": "hi"},
+                "conversation",
+            ),
+            ("POST", f"/api/conversations/{conversation_id}/cancel", None, "conversation"),
+            ("PATCH", f"/api/budget/limits/{limit_id}", {"daily_usd": 1000}, "limit"),
+            ("DELETE", f"/api/budget/limits/{limit_id}", None, "limit"),
+        ]
+        for method, url, body, kind in by_id:
+            response = await other.request(method, url, json=body)
+            assert response.status_code == 404, (method, url, response.text)
+            assert kind in response.json()["error"]["message"]
+        others_limits = (await other.get("/api/budget/limits")).json()
+        assert all(row["id"] != limit_id for row in others_limits)
 
         token = other.headers["Authorization"].removeprefix("Bearer ")
         sock = socketio.AsyncClient()
@@ -202,3 +241,36 @@ async def test_cors_is_closed_unless_an_origin_is_configured(api):
         headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
     )
     assert "access-control-allow-origin" not in preflight.headers
+
+
+async def test_with_redis_every_api_process_counts_against_the_same_window(settings):
+    """Two API processes (two apps here) behind one Redis share each IP's budget."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/13"
+    redis.Redis.from_url(url).flushdb()  # a window left by an earlier run would count
+    shared = settings.model_copy(update={"rate_limit_per_minute": 4, "redis_url": url})
+    first, second = MccServer(shared, worker=False), MccServer(shared, worker=False)
+    await first.start()
+    await second.start()
+    try:
+        async with httpx.AsyncClient() as client:
+            codes = []
+            for server in (first, second, first, second, first):
+                response = await client.get(f"http://127.0.0.1:{server.port}/api/health")
+                codes.append(response.status_code)
+        assert codes == [200, 200, 200, 200, 429]
+    finally:
+        await first.stop()
+        await second.stop()
+
+
+def test_the_embedded_secret_key_is_generated_once_with_mode_0600(tmp_path):
+    from mcc.config import Settings
+    from mcc.security.keys import master_key
+
+    settings = Settings(data_dir=tmp_path / "data")
+    first = master_key(settings)
+    path = tmp_path / "data" / "secret.key"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert master_key(settings) == first and len(first) == 32
