@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.agents.memory import long_term_memory
@@ -27,8 +28,10 @@ from mcc.llm.gateway import GatewayCall
 from mcc.llm.types import ChatMessage, ToolCall
 from mcc.models.agent import Agent
 from mcc.models.conversation import Conversation
+from mcc.models.issue import Issue
 from mcc.models.message import Message
 from mcc.models.project import Project
+from mcc.phases import PERCENT, Phase
 from mcc.runtime import Runtime
 from mcc.workspace.workspace import Workspace
 
@@ -239,7 +242,8 @@ class AgentSteps:
         )
         answer = result.chat
         if answer is None:
-            raise NotFound("the step's answer was charged but not stored; it cannot be replayed")
+            # Only a call settled before answers were kept (an older install) lands here.
+            raise NotFound("the step's answer was charged but not kept; it cannot be replayed")
         calls = [
             {"id": c.id, "name": c.name, "arguments": c.arguments_json} for c in answer.tool_calls
         ]
@@ -260,7 +264,36 @@ class AgentSteps:
                     meta={"finish_reason": answer.finish_reason},
                 ),
             )
+        await self._issue_progress(scope, agent, step)
         return _reply_of(message)
+
+    async def _issue_progress(self, scope: RunScope, agent: Agent, step: int) -> None:
+        """Each agent step of an issue's run is progress of that issue: `task_progress`
+        with the issue's stored phase (stored before shown), and who is at which step."""
+        if scope.issue_number is None:
+            return
+        async with self.runtime.db.sessions() as session:
+            issue = await session.scalar(
+                select(Issue).where(
+                    Issue.project_id == scope.project_id, Issue.number == scope.issue_number
+                )
+            )
+        if issue is None:
+            return
+        phase = Phase(issue.phase)
+        await self.runtime.events.emit(
+            "task_progress",
+            {
+                "task_id": issue.workflow_id,
+                "percent": PERCENT.get(phase, 0),
+                "status": phase.value,
+                "project_id": scope.project_id,
+                "issue_number": scope.issue_number,
+                "agent": agent.name,
+                "step": step,
+            },
+            project_room(scope.project_id),
+        )
 
     async def run_tool(self, scope: RunScope, step: int, index: int) -> ToolReply:
         key = _tool_key(scope.run_id, step, index)

@@ -38,6 +38,7 @@ from mcc.db.base import utcnow
 from mcc.db.engine import Database
 from mcc.errors import InvalidInput
 from mcc.events import EventSink
+from mcc.llm.answers import keep_answer, kept_answer
 from mcc.llm.client import LLMClient, OnDelta
 from mcc.llm.prices import ModelPrice, PriceBook, estimate_prompt_tokens
 from mcc.llm.types import ChatMessage, ChatResult, ToolSpec, Usage
@@ -71,7 +72,8 @@ class GatewayCall:
 
 @dataclass(frozen=True)
 class GatewayResult:
-    """The answer (None when replayed: the call was settled before) and what was charged for it."""
+    """The answer and what was charged for it. A replay (the call was settled before)
+    carries the answer kept for it; None only for calls settled before answers were kept."""
 
     chat: ChatResult | None
     usage: ChargedUsage
@@ -157,11 +159,17 @@ class LLMGateway:
             ),
         )
         if isinstance(outcome, Replay):
-            return GatewayResult(chat=None, usage=outcome.usage, replayed=True)
+            kept = await kept_answer(self.store.db, call.idempotency_key)
+            return GatewayResult(chat=kept, usage=outcome.usage, replayed=True)
         if isinstance(outcome, Refusal):
             await self._emit(outcome.alerts)
             raise outcome.error
-        chat = await self._chat(call, outcome)
+        # An earlier attempt may have got the answer and died before settling it:
+        # settle that one instead of asking (and paying) again.
+        chat = await kept_answer(self.store.db, call.idempotency_key)
+        if chat is None:
+            chat = await self._chat(call, outcome)
+            await keep_answer(self.store.db, call.idempotency_key, chat)
         cost, source = actual_cost(chat.usage, price, outcome.amount)
         usage = chat.usage or Usage()
         settlement = await settle(

@@ -10,6 +10,7 @@ def load_all() -> None:
         budget_reservation,
         conversation,
         issue,
+        llm_answer,
         message,
         model_price,
         notification,

@@ -232,11 +232,37 @@ async def test_a_retried_call_is_charged_once_and_not_sent_again(budget: Budget)
     first = await gateway.call(budget.call("run/1/llm/3"))
     again = await gateway.call(budget.call("run/1/llm/3"))
 
-    assert again.replayed and again.chat is None
+    assert again.replayed and again.chat is not None and again.chat.content == "first"
     assert again.usage == first.usage
     assert len(budget.llm.chat_requests) == 1
     assert len(await budget.rows(TokenUsage)) == 1
     assert await budget.ledger() == (Decimal("0.01"), Decimal(0))
+
+
+async def test_an_answer_kept_by_an_attempt_that_died_before_settling_is_not_asked_again(
+    budget: Budget,
+) -> None:
+    from mcc.llm.answers import keep_answer
+    from mcc.llm.types import ChatResult, Usage
+
+    gateway = budget.gateway()
+    # The dead attempt got this answer and kept it; its settlement never happened.
+    answer = ChatResult(
+        content="kept",
+        tool_calls=[],
+        finish_reason="stop",
+        model="test/model",
+        usage=Usage(prompt_tokens=10, completion_tokens=5, cost_usd=0.004),
+        response_id="r1",
+    )
+    await keep_answer(budget.db, "run/9/llm/0", answer)
+
+    result = await gateway.call(budget.call("run/9/llm/0"))
+
+    assert result.chat is not None and result.chat.content == "kept"
+    assert len(budget.llm.chat_requests) == 0  # the provider is not asked (or paid) again
+    assert len(await budget.rows(TokenUsage)) == 1
+    assert await budget.ledger() == (Decimal("0.004"), Decimal(0))
 
 
 async def test_a_retry_after_a_crash_reuses_the_crashed_attempts_reservation(

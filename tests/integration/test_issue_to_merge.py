@@ -160,7 +160,9 @@ async def test_phase_changes_are_pushed_to_the_project_room(api, mcc: MccServer,
     finally:
         await client.disconnect()
 
-    assert [e["status"] for e in seen] == [
+    phases = [e for e in seen if "agent" not in e]
+    steps = [e for e in seen if "agent" in e]
+    assert [e["status"] for e in phases] == [
         "planning",
         "coding",
         "pull_request",
@@ -173,6 +175,9 @@ async def test_phase_changes_are_pushed_to_the_project_room(api, mcc: MccServer,
     assert all(e["task_id"] == f"issue/{project['slug']}/1" for e in seen)
     assert [e["percent"] for e in seen] == sorted(e["percent"] for e in seen)
     assert seen[-1]["percent"] == 100
+    # Every agent step is progress too, tagged with the agent and its step.
+    assert {e["agent"] for e in steps} >= {"architect", "coder_1", "tester", "reviewer"}
+    assert all(e["status"] in {"planning", "coding", "testing", "review"} for e in steps)
 
 
 async def _async(value):
