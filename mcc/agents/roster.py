@@ -66,15 +66,6 @@ async def get_agent(session: AsyncSession, agent_id: int, owner_id: int | None =
     return agent
 
 
-async def agent_named(session: AsyncSession, project_id: int, name: str) -> Agent:
-    agent = await session.scalar(
-        select(Agent).where(Agent.project_id == project_id, Agent.name == name)
-    )
-    if agent is None:
-        raise NotFound(f"no agent named {name!r} in this project")
-    return agent
-
-
 async def add_agent(session: AsyncSession, project_id: int, spec: AgentSpec) -> Agent:
     agent = Agent(
         project_id=project_id,

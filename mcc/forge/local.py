@@ -27,8 +27,9 @@ def issue_branch(number: int) -> str:
     return f"mcc/issue-{number}"
 
 
-def issue_worktree(number: int) -> str:
-    return f"issue-{number}"
+def tests_worktree(number: int) -> str:
+    """Where the issue's test command runs (a detached checkout of the issue branch)."""
+    return f"issue-{number}-tests"
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,6 @@ class LocalForge:
     ) -> tuple[Project, Issue]:
         project = await get_project(session, project_id)
         return project, await get_issue(session, project_id, number)
-
-    async def issue_worktree(self, project_id: int, number: int) -> Path:
-        """The issue's own worktree on its branch (created from the default branch)."""
-        async with self.db.sessions() as session:
-            project = await get_project(session, project_id)
-        return await self.repos.ensure_worktree(
-            project_id, issue_worktree(number), issue_branch(number), project.default_branch
-        )
 
     async def open_pull_request(self, project_id: int, number: int) -> PullRef:
         async with self.db.sessions() as session:
@@ -106,7 +99,7 @@ class LocalForge:
                 pr.state, pr.merge_sha, pr.head_sha = "merged", result.merge_sha, result.head_sha
                 pr.closed_at = utcnow()
             await close_issue(session, issue, utcnow())
-            await self.repos.remove_worktree(project_id, issue_worktree(number))
+            await self.repos.remove_worktree(project_id, tests_worktree(number))
             await self.repos.publish(project_id, Path(project.repo_path), pr.base_branch)
             return _ref(pr)
 
@@ -118,7 +111,7 @@ class LocalForge:
             if pr is not None and pr.state == "open":
                 pr.state, pr.closed_at = "closed", utcnow()
             await close_issue(session, issue, utcnow())
-            await self.repos.remove_worktree(project_id, issue_worktree(number))
+            await self.repos.remove_worktree(project_id, tests_worktree(number))
             return _ref(pr) if pr is not None else None
 
     async def diff(self, project_id: int, pull_number: int) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from mcc.agents.roles import Role
 from mcc.conversations import NewMessage, open_conversation, post_message
 from mcc.errors import NotFound
-from mcc.forge.local import issue_branch
+from mcc.forge.local import issue_branch, tests_worktree
 from mcc.issues import get_issue
 from mcc.models.agent import Agent
 from mcc.pipeline.test_command import detect_test_command
@@ -101,7 +101,7 @@ class PipelineSteps:
         async with self.runtime.db.sessions() as session:
             project = await get_project(session, project_id)
         worktree = await self.runtime.repos.ensure_detached_worktree(
-            project_id, f"issue-{number}-tests", ref
+            project_id, tests_worktree(number), ref
         )
         command = project.test_command or detect_test_command(worktree)
         if command is None:
