@@ -218,3 +218,29 @@ async def test_an_agent_whose_run_cannot_finish_shows_error(
 
 def finish_call() -> Reply:
     return call("finish", outcome="done", summary="looked")
+
+
+async def test_the_architect_remembers_past_runs_and_a_coder_does_not(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    prompts: list[str] = []
+
+    def answer(body):
+        prompts.append(body["messages"][0]["content"])
+        return call("finish", outcome="done", summary=f"Decision {len(prompts)}: use SQLite")
+
+    llm.script(answer, answer, answer, answer)
+    for name in ("architect", "architect", "coder_1", "coder_1"):
+        run = (
+            await api.post(
+                f"/api/agents/{agents[name]['id']}/runs", json={"task": f"Plan it ({name})."}
+            )
+        ).json()
+        await temporal_client.get_workflow_handle(run["run_id"]).result()
+
+    first_architect, second_architect, first_coder, second_coder = prompts
+    assert "What you remember of this project" not in first_architect
+    assert "Decision 1: use SQLite" in second_architect
+    # Coders see only their task: no memory section, not even their own past run.
+    assert "What you remember" not in first_coder + second_coder
