@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import socketio
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.budget.pause import set_paused
 from mcc.budget.store import BudgetStore
@@ -46,6 +47,8 @@ def _int_field(data: Any, name: str) -> int | None:
 
 
 OnUserMessage = Callable[[Conversation, int], Awaitable[None]]
+# Loads a row for a user, raising NotFound when it is not theirs.
+OwnedCheck = Callable[[AsyncSession, int, int], Awaitable[object]]
 
 
 def create_socket_server(
@@ -75,20 +78,32 @@ def create_socket_server(
         await sio.save_session(sid, {"user_id": claims.user_id})
         await sio.enter_room(sid, user_room(claims.user_id))
 
-    @sio.event  # type: ignore[untyped-decorator]
-    async def join_project(sid: str, data: Any) -> dict[str, Any]:
-        user_id, project_id = await user_of(sid), _project_id(data)
+    async def join_owned(
+        sid: str, data: Any, field: str, check: OwnedCheck, room: Callable[[int], str]
+    ) -> dict[str, Any]:
+        """Enter the room of a row the socket's user owns (else the same 404 message)."""
+        user_id, row_id = await user_of(sid), _int_field(data, field)
         if user_id is None:
             return {"ok": False, "error": "not authenticated"}
-        if project_id is None:
-            return {"ok": False, "error": "project_id is required"}
+        if row_id is None:
+            return {"ok": False, "error": f"{field} is required"}
         async with runtime.db.sessions() as session:
             try:
-                await get_project(session, project_id, owner_id=user_id)
+                await check(session, row_id, user_id)
             except MccError as exc:
                 return {"ok": False, "error": exc.message}
-        await sio.enter_room(sid, project_room(project_id))
+        await sio.enter_room(sid, room(row_id))
         return {"ok": True}
+
+    @sio.event  # type: ignore[untyped-decorator]
+    async def join_project(sid: str, data: Any) -> dict[str, Any]:
+        return await join_owned(
+            sid,
+            data,
+            "project_id",
+            lambda session, pid, uid: get_project(session, pid, owner_id=uid),
+            project_room,
+        )
 
     @sio.event  # type: ignore[untyped-decorator]
     async def leave_project(sid: str, data: Any) -> dict[str, Any]:
@@ -100,18 +115,13 @@ def create_socket_server(
 
     @sio.event  # type: ignore[untyped-decorator]
     async def join_conversation(sid: str, data: Any) -> dict[str, Any]:
-        user_id, conversation_id = await user_of(sid), _int_field(data, "conversation_id")
-        if user_id is None:
-            return {"ok": False, "error": "not authenticated"}
-        if conversation_id is None:
-            return {"ok": False, "error": "conversation_id is required"}
-        async with runtime.db.sessions() as session:
-            try:
-                await get_conversation(session, conversation_id, owner_id=user_id)
-            except MccError as exc:
-                return {"ok": False, "error": exc.message}
-        await sio.enter_room(sid, conversation_room(conversation_id))
-        return {"ok": True}
+        return await join_owned(
+            sid,
+            data,
+            "conversation_id",
+            lambda session, cid, uid: get_conversation(session, cid, owner_id=uid),
+            conversation_room,
+        )
 
     @sio.event  # type: ignore[untyped-decorator]
     async def send_message(sid: str, data: Any) -> dict[str, Any]:

@@ -79,30 +79,34 @@ async def issue_status(client: Client | None, issue: Issue) -> IssueStatus | Non
         return None
 
 
-async def _require_decidable(client: Client, issue: Issue) -> None:
+async def _live_phase(client: Client, issue: Issue) -> str:
+    """The run's phase from its query, or the stored one when the run cannot answer."""
     status = await issue_status(client, issue)
-    phase = status.phase if status is not None else issue.phase
-    if phase not in DECIDABLE:
-        raise Conflict(f"issue #{issue.number} is not awaiting approval (phase: {phase})")
+    return status.phase if status is not None else issue.phase
+
+
+def _not_awaiting(issue: Issue, phase: str) -> Conflict:
+    return Conflict(f"issue #{issue.number} is not awaiting approval (phase: {phase})")
 
 
 async def approve_issue(client: Client, issue: Issue) -> None:
-    await _require_decidable(client, issue)
+    """Approve at the gate; in needs_attention an approval means "retry"."""
+    phase = await _live_phase(client, issue)
+    if phase not in DECIDABLE:
+        raise _not_awaiting(issue, phase)
     await _handle(client, issue).signal(IssueWorkflow.approve)
 
 
 async def reject_issue(client: Client, issue: Issue, feedback: str) -> None:
-    status = await issue_status(client, issue)
-    phase = status.phase if status is not None else issue.phase
+    phase = await _live_phase(client, issue)
     if phase != Phase.AWAITING_APPROVAL.value:
-        raise Conflict(f"issue #{issue.number} is not awaiting approval (phase: {phase})")
+        raise _not_awaiting(issue, phase)
     await _handle(client, issue).signal(IssueWorkflow.reject, RejectInput(feedback))
 
 
 async def steer_issue(client: Client, issue: Issue, action: str) -> None:
     """retry (after needs_attention), pause, resume or cancel the issue's run."""
-    status = await issue_status(client, issue)
-    phase = status.phase if status is not None else issue.phase
+    phase = await _live_phase(client, issue)
     if Phase(phase).is_final:
         raise Conflict(f"issue #{issue.number}'s run has ended (phase: {phase})")
     if action == "retry" and phase != Phase.NEEDS_ATTENTION.value:

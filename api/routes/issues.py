@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from fastapi import APIRouter, status
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import runs
@@ -22,23 +23,59 @@ from workflows.issue import IssueStatus
 router = APIRouter(prefix="/projects/{project_id}/issues", tags=["issues"])
 
 
-async def issue_out(
-    session: AsyncSession, settings: Settings, issue: Issue, live: IssueStatus | None = None
-) -> IssueOut:
-    pr = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
-    spent = (
-        await session.execute(
-            select(
-                func.coalesce(func.sum(TokenUsage.tokens_in + TokenUsage.tokens_out), 0),
-                func.coalesce(func.sum(TokenUsage.cost_usd), 0),
-            ).where(
-                or_(
-                    TokenUsage.task_id == issue.workflow_id,
-                    TokenUsage.task_id.like(f"{issue.workflow_id}/%"),
-                )
-            )
+@dataclass(frozen=True)
+class Facts:
+    """What an issue's answer needs besides its row: its pull request and its spend."""
+
+    pull: PullRequest | None = None
+    tokens: int = 0
+    cost_usd: float = 0.0
+
+
+def _issue_of_task(task_id: str) -> str:
+    """`issue/{slug}/{n}` of an issue run's task id (its agent runs add `/agent/label`)."""
+    return "/".join(task_id.split("/")[:3])
+
+
+async def facts_of(session: AsyncSession, project_id: int, issues: list[Issue]) -> dict[int, Facts]:
+    """The facts of many issues in two queries (the list is fetched on every event)."""
+    pulls = {
+        pr.issue_id: pr
+        for pr in await session.scalars(
+            select(PullRequest).where(PullRequest.project_id == project_id)
         )
-    ).one()
+    }
+    spent: dict[str, tuple[int, float]] = {}
+    prefixes = {issue.workflow_id.rsplit("/", 1)[0] for issue in issues}
+    for prefix in prefixes:
+        rows = await session.execute(
+            select(
+                TokenUsage.task_id,
+                func.sum(TokenUsage.tokens_in + TokenUsage.tokens_out),
+                func.sum(TokenUsage.cost_usd),
+            )
+            .where(TokenUsage.task_id.like(f"{prefix}/%"))
+            .group_by(TokenUsage.task_id)
+        )
+        for task_id, tokens, cost in rows.all():
+            key = _issue_of_task(task_id or "")
+            before_tokens, before_cost = spent.get(key, (0, 0.0))
+            spent[key] = (before_tokens + int(tokens or 0), before_cost + float(cost or 0))
+    return {
+        issue.id: Facts(pulls.get(issue.id), *spent.get(issue.workflow_id, (0, 0.0)))
+        for issue in issues
+    }
+
+
+async def issue_out(
+    session: AsyncSession,
+    settings: Settings,
+    issue: Issue,
+    live: IssueStatus | None = None,
+    facts: Facts | None = None,
+) -> IssueOut:
+    if facts is None:
+        facts = (await facts_of(session, issue.project_id, [issue]))[issue.id]
     extra: dict[str, Any] = {}
     if live is not None:
         report = live.test_report
@@ -62,10 +99,10 @@ async def issue_out(
         state=issue.state,
         workflow_id=issue.workflow_id,
         temporal_url=settings.temporal_run_url(issue.workflow_id),
-        pull_request=pull_out(pr, issue.number) if pr is not None else None,
+        pull_request=pull_out(facts.pull, issue.number) if facts.pull is not None else None,
         error=live.error if live is not None else None,
-        tokens=int(spent[0]),
-        cost_usd=float(spent[1]),
+        tokens=facts.tokens,
+        cost_usd=facts.cost_usd,
         created_at=issue.created_at,
         **extra,
     )
@@ -74,9 +111,10 @@ async def issue_out(
 @router.get("", response_model=list[IssueOut])
 async def list_all(project: ProjectDep, session: SessionDep, runtime: RuntimeDep) -> list[IssueOut]:
     """Issues with the phase their runs last reported (pushed live over socket.io)."""
+    issues = await list_issues(session, project.id)
+    facts = await facts_of(session, project.id, issues)
     return [
-        await issue_out(session, runtime.settings, issue)
-        for issue in await list_issues(session, project.id)
+        await issue_out(session, runtime.settings, issue, facts=facts[issue.id]) for issue in issues
     ]
 
 

@@ -156,11 +156,9 @@ class LocalRepos:
         )
 
     async def merge(self, project_id: int, branch: str, into: str, message: str) -> MergeResult:
-        """Make a real merge commit of `branch` into `into`, in the bare origin.
-
-        Uses `merge-tree --write-tree` (no worktree needed) and moves `into` with a
-        compare-and-swap `update-ref`, so a concurrent change is never overwritten.
-        If an earlier attempt already merged the branch, its merge commit is returned.
+        """Make a real merge commit of `branch` into `into`, in the bare origin (never a
+        fast-forward: the pull request stays visible in history). If an earlier attempt
+        already merged the branch, its merge commit is returned.
         """
         origin = self.origin(project_id)
         head = await self.rev(project_id, branch)
@@ -170,21 +168,34 @@ class LocalRepos:
             if existing:
                 return MergeResult(merge_sha=existing, head_sha=head)
             raise InvalidInput(f"{branch} has nothing to merge into {into}")
+        commit = await self._merge_commit(origin, into, target, head, message)
+        if commit is None:
+            raise MergeConflict(f"{branch} does not merge cleanly into {into}")
+        return MergeResult(merge_sha=commit, head_sha=head)
+
+    async def _merge_commit(
+        self, origin: Path, branch: str, tip: str, head: str, message: str
+    ) -> str | None:
+        """Merge `head` into `branch` (at `tip`) without a worktree; None on a conflict.
+
+        `merge-tree --write-tree` builds the tree, `commit-tree` the commit, and a
+        compare-and-swap `update-ref` moves the branch, so a concurrent change is
+        never overwritten (the caller's retry recomputes).
+        """
         code, out, err = await self.git.status(
-            ["merge-tree", "--write-tree", "--no-messages", target, head], origin
+            ["merge-tree", "--write-tree", "--no-messages", tip, head], origin
         )
         if code == 1:
-            raise MergeConflict(f"{branch} does not merge cleanly into {into}")
+            return None
         if code != 0:
             raise GitFailed(f"git merge-tree failed: {err.strip()}")
-        tree = out.split()[0]
         commit = (
             await self.git.run(
-                ["commit-tree", tree, "-p", target, "-p", head, "-m", message], origin
+                ["commit-tree", out.split()[0], "-p", tip, "-p", head, "-m", message], origin
             )
         ).strip()
-        await self.git.run(["update-ref", f"refs/heads/{into}", commit, target], origin)
-        return MergeResult(merge_sha=commit, head_sha=head)
+        await self.git.run(["update-ref", f"refs/heads/{branch}", commit, tip], origin)
+        return commit
 
     async def ensure_branch(self, project_id: int, branch: str, base: str) -> str:
         """Create `branch` at `base` unless it exists; return its tip."""
@@ -208,19 +219,9 @@ class LocalRepos:
         if await self.git.ok(["merge-base", "--is-ancestor", tip, head], origin):
             await self.git.run(["update-ref", f"refs/heads/{target}", head, tip], origin)
             return Integration(head, kind="fast_forward")
-        code, out, err = await self.git.status(
-            ["merge-tree", "--write-tree", "--no-messages", tip, head], origin
-        )
-        if code == 1:
+        commit = await self._merge_commit(origin, target, tip, head, message)
+        if commit is None:
             return Integration(tip, conflict=True, kind="conflict")
-        if code != 0:
-            raise GitFailed(f"git merge-tree failed: {err.strip()}")
-        commit = (
-            await self.git.run(
-                ["commit-tree", out.split()[0], "-p", tip, "-p", head, "-m", message], origin
-            )
-        ).strip()
-        await self.git.run(["update-ref", f"refs/heads/{target}", commit, tip], origin)
         return Integration(commit, kind="merge")
 
     async def ensure_detached_worktree(self, project_id: int, name: str, ref: str) -> Path:

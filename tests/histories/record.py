@@ -14,7 +14,6 @@ import json
 import os
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
 import httpx
@@ -22,12 +21,12 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.server import MccServer
-from mcc.config import Settings
 from mcc.db.migrate import upgrade
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import scripted_llm_server
 from tests.support.company import Company, answer_forever
 from tests.support.repos import make_repo
+from tests.support.settings import local_settings
 from tests.support.waiting import eventually, wait_for_phase
 from workflows.search_attributes import ALL
 
@@ -58,16 +57,12 @@ async def record() -> None:
                 root = Path(tmp)
                 url = f"sqlite+aiosqlite:///{root / 'mcc.db'}"
                 await asyncio.to_thread(upgrade, url)
-                settings = Settings(
-                    data_dir=root / "data",
-                    database_url=url,
-                    port=0,
-                    temporal_address=env.client.service_client.config.target_host,
-                    temporal_task_queue=f"record-{uuid.uuid4().hex[:6]}",
-                    temporal_embedded=False,
+                settings = local_settings(
+                    root / "data",
+                    url,
+                    env.client.service_client.config.target_host,
+                    "record",
                     llm_base_url=llm.base_url,
-                    agent_default_model="test/model",
-                    rate_limit_per_minute=100_000,
                 )
                 server = MccServer(settings)
                 await server.start()

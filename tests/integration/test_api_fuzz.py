@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from mcc.config import Settings
 from mcc.db.migrate import upgrade
-from tests.conftest import PASSWORD, ROOT
+from tests.conftest import PASSWORD
 from tests.support.repos import make_repo
+from tests.support.settings import local_settings
 from tests.support.threaded_server import ThreadedMcc
 
 # Per operation; bounded so the run stays within CI's budget.
@@ -29,14 +29,11 @@ def live(temporal_address: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     root: Path = tmp_path_factory.mktemp("fuzz")
     url = f"sqlite+aiosqlite:///{root / 'mcc.db'}"
     upgrade(url)
-    config = Settings(
-        data_dir=root / "data",
-        database_url=url,
-        port=0,
-        temporal_address=temporal_address,
-        temporal_task_queue=f"fuzz-{uuid.uuid4().hex[:6]}",
-        temporal_embedded=False,
-        frontend_dist=ROOT / "frontend" / "dist",
+    config = local_settings(
+        root / "data",
+        url,
+        temporal_address,
+        "fuzz",
         rate_limit_per_minute=1_000_000,
         login_failures_per_minute=1_000_000,
     )
