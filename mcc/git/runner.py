@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ctypes
 import os
-import signal
 from collections.abc import Sequence
 from pathlib import Path
 
 from mcc.errors import GitFailed
+from mcc.process.death_pact import death_pact
 
 # No prompts (a missing credential must fail, not hang a worker), no pager, no
 # user-level config that could change behaviour (hooks paths, signing, aliases).
@@ -21,25 +19,6 @@ _GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
     "LC_ALL": "C",
 }
-
-
-def _load_prctl() -> object | None:
-    with contextlib.suppress(Exception):
-        return ctypes.CDLL("libc.so.6", use_errno=True).prctl
-    return None
-
-
-_PRCTL = _load_prctl()
-
-
-def _die_with_parent() -> None:
-    """Runs in the child before exec: git dies with the worker that started it.
-
-    A killed worker must not leave a git process behind that goes on writing
-    into a worktree the retried activity is about to use.
-    """
-    if _PRCTL is not None:
-        _PRCTL(1, signal.SIGKILL)  # type: ignore[operator]  # PR_SET_PDEATHSIG
 
 
 class Git:
@@ -65,15 +44,17 @@ class Git:
         self, args: Sequence[str], cwd: Path, *, stdin: bytes | None = None
     ) -> tuple[int, str, str]:
         """Run `git args` in `cwd`; return (exit code, stdout, stderr)."""
+        # git dies with the worker: a killed worker leaves no git writing into a
+        # worktree that the retried step is about to use.
+        pact = death_pact()
         proc = await asyncio.create_subprocess_exec(
-            "git",
-            *args,
+            *pact.argv("git", *args),
             cwd=cwd,
             env=self._env(),
             stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            preexec_fn=_die_with_parent,
+            preexec_fn=pact.preexec,
         )
         out, err = await proc.communicate(stdin)
         code = proc.returncode if proc.returncode is not None else -1
