@@ -42,6 +42,9 @@ class ProcessCap(Protocol):
     def child_setup(self) -> None:
         """Runs in the forked child before exec: plain syscalls only (no locks, no imports)."""
 
+    def join_argv(self) -> list[str]:
+        """An argv prefix that joins the cap and then execs the rest, in the same process."""
+
     def attach(self, leader: int, pid_namespace: int | None) -> None:
         """The sandbox started: `leader` is its first process (its pid 1, if namespaced)."""
 
@@ -130,6 +133,12 @@ class PidsCgroup:
         finally:
             os.close(fd)
 
+    def join_argv(self) -> list[str]:
+        # "0" moves the writing process itself; exec keeps the pid, so bwrap and all
+        # it starts are in the cgroup from their first instruction. (sh would export
+        # a PWD that the command's environment, built from nothing, did not have.)
+        return ["/bin/sh", "-c", 'echo 0 > "$0" && unset PWD && exec "$@"', self._procs]
+
     def attach(self, leader: int, pid_namespace: int | None) -> None:
         pass
 
@@ -191,6 +200,9 @@ class ProcessCounter:
 
     def child_setup(self) -> None:
         pass
+
+    def join_argv(self) -> list[str]:
+        return []
 
     def attach(self, leader: int, pid_namespace: int | None) -> None:
         self._leader = leader

@@ -28,11 +28,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import json
 import logging
 import os
-import resource
 import shutil
 import signal
 import sys
@@ -53,6 +51,7 @@ from mcc.sandbox.bwrap import (
     python_prefixes,
 )
 from mcc.sandbox.errors import INSTALL_HINT, SandboxUnavailable
+from mcc.sandbox.launch import launch
 from mcc.sandbox.limits import SandboxLimits
 from mcc.sandbox.output import CappedOutput
 from mcc.sandbox.processes import PidsCgroup, ProcessCap, pids_cgroup_base, process_cap
@@ -64,16 +63,6 @@ SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 _SIGXCPU_EXIT = 128 + signal.SIGXCPU
 _DRAIN_GRACE_SECONDS = 2.0
 _NICENESS = 10  # agent commands yield the CPU to MCC itself (API, workflows, watchdog)
-
-
-def _load_prctl() -> Callable[..., int] | None:
-    with contextlib.suppress(Exception):
-        prctl: Callable[..., int] = ctypes.CDLL("libc.so.6", use_errno=True).prctl
-        return prctl
-    return None
-
-
-_PRCTL = _load_prctl()
 
 
 def _usable_cgroup_base() -> Path | None:
@@ -255,15 +244,7 @@ class Sandbox:
     ) -> CommandResult:
         """Start the command, watch it, enforce the limits, collect its output."""
         cap = process_cap(limits.max_processes, self._cgroup_base)
-        rlimits = limits.rlimits()
-
-        def child_setup() -> None:  # in the forked child, before exec: syscalls only
-            cap.child_setup()
-            for which, pair in rlimits:
-                resource.setrlimit(which, pair)
-            os.nice(_NICENESS)
-            if _PRCTL is not None:
-                _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the worker
+        start = launch(cap, limits.rlimits(), _NICENESS)
 
         # bwrap reports its pid 1, pid namespace and the exit code on this pipe.
         status_read, status_write = os.pipe() if confined else (None, None)
@@ -272,6 +253,7 @@ class Sandbox:
         started_at = time.monotonic()
         try:
             process = await asyncio.create_subprocess_exec(
+                *start.prefix,
                 *build_argv(status_write),
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
@@ -280,7 +262,7 @@ class Sandbox:
                 env=environment,
                 start_new_session=True,
                 pass_fds=(status_write,) if status_write is not None else (),
-                preexec_fn=child_setup,
+                preexec_fn=start.preexec,
             )
         except BaseException:
             if status_file is not None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import subprocess
+import sys
 import textwrap
 import time
 import uuid
@@ -277,6 +279,43 @@ async def test_sleeping_command_is_killed_at_the_wall_limit_with_its_children(
     assert 0.5 <= result.duration_s < 3
     left = subprocess.run(["pgrep", "-f", f"sleep {marker}"], capture_output=True, text=True)
     assert left.stdout == ""
+
+
+async def test_commands_run_at_a_lower_priority_than_mcc(sandbox: Sandbox, worktree: Path) -> None:
+    result = await sandbox.run(["nice"], worktree, FAST)
+    assert result.ok
+    assert int(result.stdout) == min(os.nice(0) + 10, 19)
+
+
+async def test_a_command_dies_with_the_worker_that_started_it(worktree: Path) -> None:
+    marker = f"{time.time_ns() % 10**6 + 2000}.25"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import asyncio, sys; from pathlib import Path; from mcc.sandbox import Sandbox;"
+            "asyncio.run(Sandbox().run(['sleep', sys.argv[1]], Path(sys.argv[2])))",
+            marker,
+            str(worktree),
+        ]
+    )
+
+    def running() -> bool:
+        found = subprocess.run(["pgrep", "-f", f"sleep {marker}"], capture_output=True)
+        return found.returncode == 0
+
+    try:
+        deadline = time.monotonic() + 20
+        while not running() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert running(), "the command did not start"
+    finally:
+        worker.kill()
+        worker.wait()
+    deadline = time.monotonic() + 5
+    while running() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert not running(), "the sandboxed command outlived the killed worker"
 
 
 async def test_background_job_does_not_outlive_its_command(
