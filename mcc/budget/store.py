@@ -21,17 +21,18 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
 
 from mcc.db.engine import Database, is_sqlite
 
 _stores: weakref.WeakKeyDictionary[Database, BudgetStore] = weakref.WeakKeyDictionary()
 
 
-def _serialized_sqlite_engine(url: str) -> AsyncEngine:
-    # NullPool: a connection per transaction, so the engine holds nothing open
-    # and needs no disposal (it lives as long as its Database).
-    engine = create_async_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+def _serialized_sqlite_engine(db: Database) -> AsyncEngine:
+    # One kept connection: the store's lock lets one transaction run at a time in
+    # this process anyway, and opening a connection per transaction (aiosqlite
+    # starts a thread for each) cost ~10 ms of every reservation and settlement.
+    engine = create_async_engine(db.url, pool_size=1, max_overflow=0, connect_args={"timeout": 30})
+    _dispose_with(db, engine)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
@@ -54,12 +55,16 @@ def _bookkeeping_pg_engine(db: Database) -> AsyncEngine:
     # idempotent by its key, so after a dropped connection the caller just retries
     # (`retrying_disconnects`), and SQLAlchemy renews the pool.
     engine = create_async_engine(db.url, pool_size=5, max_overflow=20, pool_pre_ping=False)
+    _dispose_with(db, engine)
+    return engine
+
+
+def _dispose_with(db: Database, engine: AsyncEngine) -> None:
+    """The bookkeeping engine closes its connections when the shared one is disposed."""
 
     @event.listens_for(db.engine.sync_engine, "engine_disposed")
     def _dispose_with_shared(_engine: Any) -> None:
         engine.sync_engine.dispose()  # runs inside the shared engine's async dispose
-
-    return engine
 
 
 class BudgetStore:
@@ -68,7 +73,7 @@ class BudgetStore:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.sqlite = is_sqlite(db.url)
-        self.engine = _serialized_sqlite_engine(db.url) if self.sqlite else db.engine
+        self.engine = _serialized_sqlite_engine(db) if self.sqlite else db.engine
         # PostgreSQL's per-call budget functions are one statement each: no BEGIN/COMMIT.
         self.autocommit: AsyncEngine = (
             self.engine

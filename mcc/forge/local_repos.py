@@ -9,6 +9,7 @@ running it again after a crash gives the same result and no duplicate commit.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,9 +130,21 @@ class LocalRepos:
         Each worktree is used by one step at a time, and git processes die with the
         worker that started them, so a lock present when a step starts is stale.
         """
-        gitdir = (await self.git.run(["rev-parse", "--git-dir"], worktree)).strip()
-        lock = (worktree / gitdir / "index.lock").resolve()
+        lock = (await self._git_dir(worktree)) / "index.lock"
         lock.unlink(missing_ok=True)
+
+    async def _git_dir(self, worktree: Path) -> Path:
+        """A linked worktree's `.git` is a file naming its git directory; read it
+        rather than start git for it on every tool call (the fallback asks git)."""
+        dot_git = worktree / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            first = dot_git.read_text().splitlines()[0]
+            if first.startswith("gitdir: "):
+                return (worktree / first.removeprefix("gitdir: ").strip()).resolve()
+        gitdir = (await self.git.run(["rev-parse", "--git-dir"], worktree)).strip()
+        return (worktree / gitdir).resolve()
 
     async def commit_file(self, worktree: Path, relpath: str, content: str, message: str) -> str:
         """Write and commit one file; a repeat with the same content commits nothing."""
