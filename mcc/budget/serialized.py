@@ -55,8 +55,7 @@ async def in_transaction(
     """Run `work` in a budget transaction, creating missing ledger rows first if it needs them."""
     for _ in range(3):
         try:
-            async with store.transaction() as conn:
-                return await work(conn)
+            return await store.run(work)
         except MissingLevels as missing:
             await create_levels(store, owner_id, missing.missing)
     raise RuntimeError("budget ledger rows vanished while being created")  # pragma: no cover

@@ -6,23 +6,27 @@ functions (see `pg_functions`). SQLite has no row locks, so bookkeeping gets its
 transactions start with `BEGIN IMMEDIATE` (the database's one write lock,
 taken up front, so two read-then-write transactions cannot interleave, across
 processes too), plus a lock per process so its callers queue here instead of
-spinning in SQLite's busy handler. The shared engine keeps its ordinary
-transactions.
+spinning in SQLite's busy handler. The per-call hot path (`run`) goes to a thread in one hop
+(`sqlite_thread`); the rare paths (limits, pause, new ledger rows) use
+`transaction`. The shared engine keeps its ordinary transactions.
 """
 
 from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from mcc.budget.sqlite_thread import ThreadTransactions, immediate_transactions
 from mcc.db.engine import Database, is_sqlite
+
+T = TypeVar("T")
 
 _stores: weakref.WeakKeyDictionary[Database, BudgetStore] = weakref.WeakKeyDictionary()
 
@@ -30,23 +34,10 @@ _stores: weakref.WeakKeyDictionary[Database, BudgetStore] = weakref.WeakKeyDicti
 def _serialized_sqlite_engine(db: Database) -> AsyncEngine:
     # One kept connection: the store's lock lets one transaction run at a time in
     # this process anyway, and opening a connection per transaction (aiosqlite
-    # starts a thread for each) cost ~10 ms of every reservation and settlement.
+    # starts a thread for each) cost ~10 ms of every transaction.
     engine = create_async_engine(db.url, pool_size=1, max_overflow=0, connect_args={"timeout": 30})
     _dispose_with(db, engine)
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _connect(dbapi_conn: Any, _record: Any) -> None:
-        # The driver must not open transactions itself; the "begin" hook does.
-        dbapi_conn.isolation_level = None
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
+    immediate_transactions(engine.sync_engine)
     return engine
 
 
@@ -81,6 +72,14 @@ class BudgetStore:
             else _bookkeeping_pg_engine(db).execution_options(isolation_level="AUTOCOMMIT")
         )
         self._queue = asyncio.Lock() if self.sqlite else None
+        self._thread: ThreadTransactions | None = None
+        if self.sqlite:
+            self._thread = ThreadTransactions(db.url)
+            thread = self._thread
+
+            @event.listens_for(db.engine.sync_engine, "engine_disposed")
+            def _close_thread(_engine: Any) -> None:
+                thread.close()
 
     @classmethod
     def of(cls, db: Database) -> BudgetStore:
@@ -98,6 +97,18 @@ class BudgetStore:
             return
         async with self._queue, self.engine.begin() as conn:
             yield conn
+
+    async def run(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """`work` as one write transaction: the per-call hot path (reserve, settle).
+
+        On SQLite it runs whole in the store's thread (see `sqlite_thread`), so
+        `work` may await only its connection's `execute` and `scalar`.
+        """
+        if self._queue is None or self._thread is None:
+            async with self.engine.begin() as conn:
+                return await work(conn)
+        async with self._queue:
+            return await self._thread.run(work)
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncConnection]:
