@@ -5,9 +5,12 @@
 Every issue runs the real IssueWorkflow with its child agent runs on the real dev
 server and worker, SQLite, the sandbox and the scripted company (zero latency),
 and is approved as soon as it waits. A step's overhead is its activity's
-scheduled-to-completed time in the run's history; the raw round trip of a
-trivial activity, measured the same way in the same run, is the floor Temporal
-itself sets. The last line is:
+scheduled-to-completed time in the run's history. The raw round trip of a
+trivial activity is measured the same way, by a worker in this same process on
+the same server, twice: alone before the issues start (`idle`), and every 50 ms
+while they run (`during_the_run`, the floor that Temporal and this process set
+at that load). The ratio of the last line is to the latter; the line before it
+gives both, and the ratio to the idle floor. The last line is:
 
     issues=<M> wall_s=<t> steps=<n> overhead_ms_per_step_p50=<x> raw_activity_ms_p50=<y> ratio=<x/y>
 """
@@ -15,14 +18,20 @@ itself sets. The last line is:
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import multiprocessing
 import os
 import statistics
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import httpx
 from temporalio import activity, workflow
@@ -50,12 +59,30 @@ async def noop(_: int) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class NoopPlan:
+    count: int
+    gap_s: float = 0.0  # between two activities: a probe, not a load of its own
+
+
 @workflow.defn(name="BenchNoop")
 class BenchNoop:
+    def __init__(self) -> None:
+        self.stopped = False
+
     @workflow.run
-    async def run(self, n: int) -> None:
-        for i in range(n):
-            await workflow.execute_activity(noop, i, start_to_close_timeout=timedelta(seconds=10))
+    async def run(self, plan: NoopPlan) -> None:
+        for i in range(plan.count):
+            await workflow.execute_activity(noop, i, start_to_close_timeout=timedelta(seconds=60))
+            if self.stopped:
+                return
+            if plan.gap_s:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await workflow.wait_condition(lambda: self.stopped, timeout=plan.gap_s)
+
+    @workflow.signal
+    def stop(self) -> None:
+        self.stopped = True
 
 
 BY_TYPE: dict[str, list[float]] = {}
@@ -87,9 +114,35 @@ async def children_of(client: Client, parent: str) -> list[str]:
     ]
 
 
+def _serve_company(base_url_out: Connection) -> None:
+    async def serve() -> None:
+        async with scripted_llm_server() as llm:
+            answer_forever(llm, Company(), 100_000)
+            base_url_out.send(llm.base_url)
+            await asyncio.Event().wait()  # until terminated
+
+    asyncio.run(serve())
+
+
+@contextlib.contextmanager
+def company_server() -> Iterator[str]:
+    """The scripted company in a process of its own, as a provider would be: in a
+    thread of this one it took the GIL from MCC (and MCC from it) at every answer."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_serve_company, args=(send,), daemon=True)
+    process.start()
+    try:
+        if not receive.poll(60):
+            raise RuntimeError("the scripted LLM server did not start")
+        yield receive.recv()
+    finally:
+        process.terminate()
+        process.join(10)
+
+
 async def run_issues(env: WorkflowEnvironment, m: int, root: Path) -> tuple[float, list[float]]:
-    async with scripted_llm_server() as llm:
-        answer_forever(llm, Company(), 100_000)
+    with company_server() as llm_base_url:
         url = f"sqlite+aiosqlite:///{root / 'mcc.db'}"
         await asyncio.to_thread(upgrade, url)
         settings = local_settings(
@@ -97,7 +150,7 @@ async def run_issues(env: WorkflowEnvironment, m: int, root: Path) -> tuple[floa
             url,
             env.client.service_client.config.target_host,
             "bench",
-            llm_base_url=llm.base_url,
+            llm_base_url=llm_base_url,
             rate_limit_per_minute=10_000_000,
             budget_default_daily_usd=1_000_000,
         )
@@ -118,16 +171,20 @@ async def run_issues(env: WorkflowEnvironment, m: int, root: Path) -> tuple[floa
                     await api.post(
                         f"/api/projects/{pid}/issues", json={"title": f"Issue {i}", "body": "bench"}
                     )
-                pending = set(range(1, m + 1))
+                pending, approved = set(range(1, m + 1)), set()
                 while pending:
-                    for number in list(pending):
-                        issue = (await api.get(f"/api/projects/{pid}/issues/{number}")).json()
-                        if issue["phase"] == "awaiting_approval":
-                            await api.post(f"/api/projects/{pid}/issues/{number}/approve")
-                        elif issue["phase"] == "done":
+                    # As a dashboard would: the list (stored phases), not each issue's
+                    # live status query, which costs the worker a workflow task each.
+                    for issue in (await api.get(f"/api/projects/{pid}/issues")).json():
+                        number, phase = issue["number"], issue["phase"]
+                        if phase == "awaiting_approval" and number not in approved:
+                            done = await api.post(f"/api/projects/{pid}/issues/{number}/approve")
+                            if done.status_code == 202:
+                                approved.add(number)
+                        elif phase == "done":
                             pending.discard(number)
-                        elif issue["phase"] in {"needs_attention", "cancelled"}:
-                            raise SystemExit(f"issue {number}: {issue['phase']}: {issue['error']}")
+                        elif phase in {"needs_attention", "cancelled"}:
+                            raise SystemExit(f"issue {number}: {phase}: {issue['error']}")
                     await asyncio.sleep(0.5)
                 wall = time.perf_counter() - started
             latencies: list[float] = []
@@ -141,7 +198,9 @@ async def run_issues(env: WorkflowEnvironment, m: int, root: Path) -> tuple[floa
             await server.stop()
 
 
-async def raw_round_trip(env: WorkflowEnvironment) -> list[float]:
+@contextlib.asynccontextmanager
+async def raw_probe(env: WorkflowEnvironment) -> AsyncIterator[Callable[..., Any]]:
+    """A worker of the trivial activity, in this process beside MCC's, on the same server."""
     queue = f"bench-raw-{uuid.uuid4().hex[:6]}"
     # Unsandboxed: this module imports the whole app, which the sandbox would re-import.
     async with Worker(
@@ -151,9 +210,12 @@ async def raw_round_trip(env: WorkflowEnvironment) -> list[float]:
         activities=[noop],
         workflow_runner=UnsandboxedWorkflowRunner(),
     ):
-        wid = f"bench-noop-{uuid.uuid4().hex[:6]}"
-        await env.client.execute_workflow(BenchNoop.run, RAW_SAMPLES, id=wid, task_queue=queue)
-        return await activity_latencies_ms(env.client, wid)
+
+        async def start(plan: NoopPlan) -> Any:
+            wid = f"bench-noop-{uuid.uuid4().hex[:6]}"
+            return await env.client.start_workflow(BenchNoop.run, plan, id=wid, task_queue=queue)
+
+        yield start
 
 
 async def main(m: int) -> None:
@@ -163,15 +225,29 @@ async def main(m: int) -> None:
         dev_server_log_level="error",
     )
     try:
-        raw = await raw_round_trip(env)
-        with tempfile.TemporaryDirectory() as tmp:
-            wall, steps = await run_issues(env, m, Path(tmp))
+        async with raw_probe(env) as start:
+            idle = await start(NoopPlan(RAW_SAMPLES))
+            await idle.result()
+            raw_idle = await activity_latencies_ms(env.client, idle.id)
+            # The same trivial activity, every 50 ms while the issues run: the floor
+            # Temporal and this process set at that load.
+            loaded = await start(NoopPlan(1_000_000, gap_s=0.05))
+            with tempfile.TemporaryDirectory() as tmp:
+                wall, steps = await run_issues(env, m, Path(tmp))
+            await loaded.signal(BenchNoop.stop)
+            await loaded.result()
+            raw_loaded = await activity_latencies_ms(env.client, loaded.id)
     finally:
         await env.shutdown()
-    x, y = statistics.median(steps), statistics.median(raw)
+    x = statistics.median(steps)
+    idle_p50, y = statistics.median(raw_idle), statistics.median(raw_loaded)
     if os.environ.get("MCC_BENCH_BY_TYPE"):
         for kind, values in sorted(BY_TYPE.items()):
             print(f"  {kind}: n={len(values)} p50={statistics.median(values):.1f} ms")
+    print(
+        f"raw_activity_ms_p50: idle={idle_p50:.2f} (n={len(raw_idle)}) "
+        f"during_the_run={y:.2f} (n={len(raw_loaded)}); ratio_to_idle={x / idle_p50:.2f}"
+    )
     print(
         f"issues={m} wall_s={wall:.1f} steps={len(steps)} "
         f"overhead_ms_per_step_p50={x:.2f} raw_activity_ms_p50={y:.2f} ratio={x / y:.2f}"
