@@ -9,6 +9,7 @@ running it again after a crash gives the same result and no duplicate commit.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shutil
 from dataclasses import dataclass
@@ -33,10 +34,26 @@ class MergeResult:
     head_sha: str
 
 
+# A branch that moved under a merge: recompute. Each miss means another merge landed,
+# so this bounds a burst of concurrent merges into one branch, not the time spent.
+_CAS_ATTEMPTS = 50
+
+
+class RefMoved(Exception):
+    """The compare-and-swap of a branch found another tip than the one merged onto."""
+
+
 class LocalRepos:
     def __init__(self, root: Path, git: Git) -> None:
         self.root = root
         self.git = git
+        # git's worktree bookkeeping (`worktree add/remove/prune`) is not safe against
+        # itself in one repository: 50 concurrent issues met "failed to read
+        # worktrees/<id>/commondir" while another add was half done.
+        self._worktree_admin: dict[int, asyncio.Lock] = {}
+
+    def _admin(self, project_id: int) -> asyncio.Lock:
+        return self._worktree_admin.setdefault(project_id, asyncio.Lock())
 
     def project_dir(self, project_id: int) -> Path:
         return self.root / str(project_id)
@@ -105,24 +122,28 @@ class LocalRepos:
         origin = self.origin(project_id)
         if path.exists() and await self.git.ok(["rev-parse", "--git-dir"], path):
             return path
-        if path.exists():
-            shutil.rmtree(path)
-        await self.git.run(["worktree", "prune"], origin)
-        if await self.branch_exists(project_id, branch):
-            await self.git.run(["worktree", "add", "--quiet", str(path), branch], origin)
-        else:
-            await self.git.run(
-                ["worktree", "add", "--quiet", "-b", branch, str(path), base], origin
-            )
+        async with self._admin(project_id):
+            if path.exists():
+                shutil.rmtree(path)
+            await self.git.run(["worktree", "prune"], origin)
+            if await self.branch_exists(project_id, branch):
+                await self.git.run(["worktree", "add", "--quiet", str(path), branch], origin)
+            else:
+                await self.git.run(
+                    ["worktree", "add", "--quiet", "-b", branch, str(path), base], origin
+                )
         return path
 
     async def remove_worktree(self, project_id: int, name: str) -> None:
         path = self.worktree(project_id, name)
         origin = self.origin(project_id)
-        if path.exists():
-            await self.git.run(["worktree", "remove", "--force", str(path)], origin, check=False)
-            shutil.rmtree(path, ignore_errors=True)
-        await self.git.run(["worktree", "prune"], origin)
+        async with self._admin(project_id):
+            if path.exists():
+                await self.git.run(
+                    ["worktree", "remove", "--force", str(path)], origin, check=False
+                )
+                shutil.rmtree(path, ignore_errors=True)
+            await self.git.run(["worktree", "prune"], origin)
 
     async def clear_stale_lock(self, worktree: Path) -> None:
         """Remove the index lock a killed attempt left behind.
@@ -174,17 +195,22 @@ class LocalRepos:
         already merged the branch, its merge commit is returned.
         """
         origin = self.origin(project_id)
-        head = await self.rev(project_id, branch)
-        target = await self.rev(project_id, into)
-        if await self.git.ok(["merge-base", "--is-ancestor", head, target], origin):
-            existing = await self._find_merge_commit(project_id, into, head)
-            if existing:
-                return MergeResult(merge_sha=existing, head_sha=head)
-            raise InvalidInput(f"{branch} has nothing to merge into {into}")
-        commit = await self._merge_commit(origin, into, target, head, message)
-        if commit is None:
-            raise MergeConflict(f"{branch} does not merge cleanly into {into}")
-        return MergeResult(merge_sha=commit, head_sha=head)
+        for _ in range(_CAS_ATTEMPTS):
+            head = await self.rev(project_id, branch)
+            target = await self.rev(project_id, into)
+            if await self.git.ok(["merge-base", "--is-ancestor", head, target], origin):
+                existing = await self._find_merge_commit(project_id, into, head)
+                if existing:
+                    return MergeResult(merge_sha=existing, head_sha=head)
+                raise InvalidInput(f"{branch} has nothing to merge into {into}")
+            try:
+                commit = await self._merge_commit(origin, into, target, head, message)
+            except RefMoved:
+                continue  # another merge landed on `into` meanwhile: merge onto it
+            if commit is None:
+                raise MergeConflict(f"{branch} does not merge cleanly into {into}")
+            return MergeResult(merge_sha=commit, head_sha=head)
+        raise GitFailed(f"{into} kept moving while {branch} was being merged; try again")
 
     async def _merge_commit(
         self, origin: Path, branch: str, tip: str, head: str, message: str
@@ -207,8 +233,23 @@ class LocalRepos:
                 ["commit-tree", out.split()[0], "-p", tip, "-p", head, "-m", message], origin
             )
         ).strip()
-        await self.git.run(["update-ref", f"refs/heads/{branch}", commit, tip], origin)
+        await self._move_branch(origin, branch, commit, tip)
         return commit
+
+    async def _move_branch(self, origin: Path, branch: str, new: str, old: str) -> None:
+        """`branch` from `old` to `new`, or RefMoved if it is no longer at `old`."""
+        code, _, err = await self.git.status(
+            ["update-ref", f"refs/heads/{branch}", new, old], origin
+        )
+        if code == 0:
+            return
+        if await self._tip(origin, branch) != old:
+            raise RefMoved(branch)
+        raise GitFailed(f"git update-ref failed: {err.strip()}")
+
+    async def _tip(self, origin: Path, ref: str) -> str:
+        code, out, _ = await self.git.status(["rev-parse", "--verify", f"{ref}^{{commit}}"], origin)
+        return out.strip() if code == 0 else ""
 
     async def ensure_branch(self, project_id: int, branch: str, base: str) -> str:
         """Create `branch` at `base` unless it exists; return its tip."""
@@ -225,17 +266,22 @@ class LocalRepos:
         Idempotent: once integrated, `source` is an ancestor and nothing happens.
         """
         origin = self.origin(project_id)
-        head = await self.rev(project_id, source)
-        tip = await self.rev(project_id, target)
-        if await self.git.ok(["merge-base", "--is-ancestor", head, tip], origin):
-            return Integration(tip, kind="up_to_date")
-        if await self.git.ok(["merge-base", "--is-ancestor", tip, head], origin):
-            await self.git.run(["update-ref", f"refs/heads/{target}", head, tip], origin)
-            return Integration(head, kind="fast_forward")
-        commit = await self._merge_commit(origin, target, tip, head, message)
-        if commit is None:
-            return Integration(tip, conflict=True, kind="conflict")
-        return Integration(commit, kind="merge")
+        for _ in range(_CAS_ATTEMPTS):
+            head = await self.rev(project_id, source)
+            tip = await self.rev(project_id, target)
+            if await self.git.ok(["merge-base", "--is-ancestor", head, tip], origin):
+                return Integration(tip, kind="up_to_date")
+            try:
+                if await self.git.ok(["merge-base", "--is-ancestor", tip, head], origin):
+                    await self._move_branch(origin, target, head, tip)
+                    return Integration(head, kind="fast_forward")
+                commit = await self._merge_commit(origin, target, tip, head, message)
+            except RefMoved:
+                continue  # another task's work landed on `target` meanwhile
+            if commit is None:
+                return Integration(tip, conflict=True, kind="conflict")
+            return Integration(commit, kind="merge")
+        raise GitFailed(f"{target} kept moving while {source} was being integrated; try again")
 
     async def ensure_detached_worktree(self, project_id: int, name: str, ref: str) -> Path:
         """A worktree `name` checked out (detached) at `ref`'s current commit."""
@@ -247,10 +293,11 @@ class LocalRepos:
             await self.git.run(["checkout", "--quiet", "--force", "--detach", sha], path)
             await self.git.run(["clean", "-fdq"], path)
             return path
-        if path.exists():
-            shutil.rmtree(path)
-        await self.git.run(["worktree", "prune"], origin)
-        await self.git.run(["worktree", "add", "--quiet", "--detach", str(path), sha], origin)
+        async with self._admin(project_id):
+            if path.exists():
+                shutil.rmtree(path)
+            await self.git.run(["worktree", "prune"], origin)
+            await self.git.run(["worktree", "add", "--quiet", "--detach", str(path), sha], origin)
         return path
 
     async def _find_merge_commit(self, project_id: int, into: str, head: str) -> str | None:

@@ -1,0 +1,64 @@
+"""The local forge's branches and worktrees under concurrent work in one repository."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from pathlib import Path
+
+from mcc.forge.local_repos import LocalRepos
+from mcc.git.runner import Git
+from tests.support.repos import make_repo
+
+BRANCHES = 8
+
+
+async def _repos_with_branches(tmp_path: Path) -> LocalRepos:
+    repos = LocalRepos(tmp_path / "forge", Git())
+    await repos.create_origin(1, make_repo(tmp_path / "src"))
+    for i in range(BRANCHES):
+        worktree = await repos.ensure_worktree(1, f"w{i}", f"task-{i}", "main")
+        await repos.commit_file(worktree, f"file_{i}.txt", f"{i}\n", f"task {i}")
+    return repos
+
+
+def _files_on(repos: LocalRepos, branch: str) -> set[str]:
+    listing = subprocess.run(
+        ["git", "ls-tree", "--name-only", branch],
+        cwd=repos.origin(1),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(listing.stdout.split())
+
+
+async def test_concurrent_merges_into_one_branch_all_land(tmp_path: Path) -> None:
+    repos = await _repos_with_branches(tmp_path)
+    results = await asyncio.gather(
+        *(repos.merge(1, f"task-{i}", "main", f"Merge task {i}") for i in range(BRANCHES))
+    )
+    assert len({r.merge_sha for r in results}) == BRANCHES
+    assert {f"file_{i}.txt" for i in range(BRANCHES)} <= _files_on(repos, "main")
+
+
+async def test_concurrent_integrations_into_one_branch_all_land(tmp_path: Path) -> None:
+    repos = await _repos_with_branches(tmp_path)
+    await repos.ensure_branch(1, "issue", "main")
+    results = await asyncio.gather(
+        *(repos.integrate(1, f"task-{i}", "issue", f"Integrate {i}") for i in range(BRANCHES))
+    )
+    assert not any(r.conflict for r in results)
+    assert {f"file_{i}.txt" for i in range(BRANCHES)} <= _files_on(repos, "issue")
+
+
+async def test_worktrees_come_and_go_concurrently_in_one_repository(tmp_path: Path) -> None:
+    repos = LocalRepos(tmp_path / "forge", Git())
+    await repos.create_origin(1, make_repo(tmp_path / "src"))
+    for _ in range(5):
+        paths = await asyncio.gather(
+            *(repos.ensure_worktree(1, f"w{i}", f"b{i}", "main") for i in range(16))
+        )
+        assert all((path / "README.md").exists() for path in paths)
+        await asyncio.gather(*(repos.remove_worktree(1, f"w{i}") for i in range(16)))
+        assert not any(path.exists() for path in paths)
