@@ -52,10 +52,15 @@ async def by_key(session: AsyncSession, key: str) -> Message | None:
 
 
 async def post_message(
-    session: AsyncSession, events: EventSink, new: NewMessage
+    session: AsyncSession, events: EventSink, new: NewMessage, *, looked_up: bool = False
 ) -> tuple[Message, bool]:
-    """Store a message once per idempotency key; returns (message, created)."""
-    if new.idempotency_key:
+    """Store a message once per idempotency key; returns (message, created).
+
+    `looked_up`: the caller found no message under the key a moment ago (in a
+    session with nothing else pending), so the insert is tried at once; a
+    concurrent attempt that won meanwhile is still caught by the unique key.
+    """
+    if new.idempotency_key and not looked_up:
         existing = await by_key(session, new.idempotency_key)
         if existing is not None:
             return existing, False

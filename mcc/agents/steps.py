@@ -199,12 +199,13 @@ class AgentSteps:
     async def llm_step(self, scope: RunScope, step: int) -> StepReply:
         key = _llm_key(scope.run_id, step)
         async with self.runtime.db.sessions() as session:
-            stored = await by_key(session, key)
-            if stored is not None:
-                return _reply_of(stored)
             project, agent = await self._load(session, scope)
             history = await messages_of(session, scope.conversation_id, limit=10_000)
             owner_id = project.owner_id
+        # The step's own answer, once stored, is in its conversation like any message.
+        stored = next((m for m in history if m.idempotency_key == key), None)
+        if stored is not None:
+            return _reply_of(stored)
         # The prompt leads even if the person wrote before the run had started.
         history.sort(key=lambda m: (m.role != "system", m.id))
         chat = [_chat_message(m) for m in history]
@@ -263,6 +264,7 @@ class AgentSteps:
                     idempotency_key=key,
                     meta={"finish_reason": answer.finish_reason},
                 ),
+                looked_up=True,
             )
         await self._issue_progress(scope, agent, step)
         return _reply_of(message)
@@ -296,16 +298,23 @@ class AgentSteps:
         )
 
     async def run_tool(self, scope: RunScope, step: int, index: int) -> ToolReply:
-        key = _tool_key(scope.run_id, step, index)
+        key, asked = _tool_key(scope.run_id, step, index), _llm_key(scope.run_id, step)
         async with self.runtime.db.sessions() as session:
-            stored = await by_key(session, key)
-            if stored is not None:
-                return _tool_reply_of(stored)
-            assistant = await by_key(session, _llm_key(scope.run_id, step))
-            if assistant is None or not assistant.tool_calls or index >= len(assistant.tool_calls):
-                raise NotFound(f"step {step} has no tool call {index}")
-            call = assistant.tool_calls[index]
-            _, agent = await self._load(session, scope)
+            found = {
+                m.idempotency_key: m
+                for m in await session.scalars(
+                    select(Message).where(Message.idempotency_key.in_([key, asked]))
+                )
+            }
+            agent = await session.get(Agent, scope.agent_id)
+        if key in found:
+            return _tool_reply_of(found[key])
+        assistant = found.get(asked)
+        if assistant is None or not assistant.tool_calls or index >= len(assistant.tool_calls):
+            raise NotFound(f"step {step} has no tool call {index}")
+        if agent is None:
+            raise NotFound("the run's agent no longer exists")
+        call = assistant.tool_calls[index]
         worktree = self.runtime.repos.worktree(
             scope.project_id, worktree_name(agent.name, scope.run_id)
         )
@@ -347,6 +356,7 @@ class AgentSteps:
                     idempotency_key=key,
                     meta=meta,
                 ),
+                looked_up=True,
             )
         return _tool_reply_of(message)
 
