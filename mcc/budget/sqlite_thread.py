@@ -25,6 +25,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from mcc.db.engine import kept_connections
+
 T = TypeVar("T")
 
 
@@ -55,9 +57,8 @@ def serialized_engine(url: str) -> Engine:
     """A sync engine with one connection whose transactions begin with `BEGIN IMMEDIATE`."""
     engine = create_engine(
         make_url(url).set(drivername="sqlite"),
-        pool_size=1,
-        max_overflow=0,
         connect_args={"timeout": 30, "check_same_thread": False},
+        **kept_connections(url, 1, 0),
     )
     immediate_transactions(engine)
     return engine

@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from mcc.budget.sqlite_thread import ThreadTransactions, immediate_transactions
-from mcc.db.engine import Database, is_sqlite
+from mcc.db.engine import Database, is_sqlite, kept_connections
 
 T = TypeVar("T")
 
@@ -35,7 +35,9 @@ def _serialized_sqlite_engine(db: Database) -> AsyncEngine:
     # One kept connection: the store's lock lets one transaction run at a time in
     # this process anyway, and opening a connection per transaction (aiosqlite
     # starts a thread for each) cost ~10 ms of every transaction.
-    engine = create_async_engine(db.url, pool_size=1, max_overflow=0, connect_args={"timeout": 30})
+    engine = create_async_engine(
+        db.url, connect_args={"timeout": 30}, **kept_connections(db.url, 1, 0)
+    )
     _dispose_with(db, engine)
     immediate_transactions(engine.sync_engine)
     return engine

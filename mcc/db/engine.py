@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,6 +20,14 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def kept_connections(url: str, size: int, overflow: int) -> dict[str, int]:
+    """Pool sizes for a file database; an in-memory one (`mcc openapi`) has a single
+    connection and takes none."""
+    if is_sqlite(url) and make_url(url).database in (None, "", ":memory:"):
+        return {}
+    return {"pool_size": size, "max_overflow": overflow}
+
+
 def create_engine(url: str) -> AsyncEngine:
     """Build the engine; SQLite gets WAL, foreign keys and a busy timeout.
 
@@ -29,7 +38,7 @@ def create_engine(url: str) -> AsyncEngine:
         # Connections are kept (each is an aiosqlite thread plus an open file): with
         # the default 5 kept, ten issues at work opened and closed ~7 per second.
         engine = create_async_engine(
-            url, pool_size=20, max_overflow=20, connect_args={"timeout": 30}
+            url, connect_args={"timeout": 30}, **kept_connections(url, 20, 20)
         )
 
         @event.listens_for(engine.sync_engine, "connect")
