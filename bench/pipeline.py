@@ -1,9 +1,10 @@
 """M concurrent issues through the whole pipeline against the scripted LLM server.
 
     .venv/bin/python bench/pipeline.py [M]
+    MCC_BENCH_DATABASE=postgresql .venv/bin/python bench/pipeline.py [M]
 
 Every issue runs the real IssueWorkflow with its child agent runs on the real dev
-server and worker, SQLite, the sandbox and the scripted company (zero latency),
+server and worker, SQLite (or PostgreSQL), the sandbox and the scripted company (zero latency),
 and is approved as soon as it waits. A step's overhead is its activity's
 scheduled-to-completed time in the run's history. The raw round trip of a
 trivial activity is measured the same way, by a worker in this same process on
@@ -47,6 +48,7 @@ from mcc.db.migrate import upgrade
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import scripted_llm_server
 from tests.support.company import Company, answer_forever
+from tests.support.postgres import temporary_database
 from tests.support.repos import make_repo
 from tests.support.settings import local_settings
 from workflows.search_attributes import ALL
@@ -141,61 +143,77 @@ def company_server() -> Iterator[str]:
         process.join(10)
 
 
+@contextlib.asynccontextmanager
+async def database(root: Path) -> AsyncIterator[str]:
+    """The embedded default (SQLite), or with MCC_BENCH_DATABASE=postgresql a
+    throwaway PostgreSQL database (the scaled mode's store)."""
+    if os.environ.get("MCC_BENCH_DATABASE") == "postgresql":
+        async with temporary_database() as url:
+            yield url
+    else:
+        yield f"sqlite+aiosqlite:///{root / 'mcc.db'}"
+
+
 async def run_issues(env: WorkflowEnvironment, m: int, root: Path) -> tuple[float, list[float]]:
     with company_server() as llm_base_url:
-        url = f"sqlite+aiosqlite:///{root / 'mcc.db'}"
-        await asyncio.to_thread(upgrade, url)
-        settings = local_settings(
-            root / "data",
-            url,
-            env.client.service_client.config.target_host,
-            "bench",
-            llm_base_url=llm_base_url,
-            rate_limit_per_minute=10_000_000,
-            budget_default_daily_usd=1_000_000,
-        )
-        server = MccServer(settings)
-        await server.start()
-        try:
-            async with httpx.AsyncClient(
-                base_url=f"http://127.0.0.1:{server.port}", timeout=60
-            ) as api:
-                await login_new_user(api, server, "bench@example.com")
-                repo = make_repo(root / "src", {"README.md": "# bench\n"})
-                project = (
-                    await api.post("/api/projects", json={"name": "bench", "repo_path": str(repo)})
-                ).json()
-                pid = project["id"]
-                started = time.perf_counter()
-                for i in range(m):
-                    await api.post(
-                        f"/api/projects/{pid}/issues", json={"title": f"Issue {i}", "body": "bench"}
-                    )
-                pending, approved = set(range(1, m + 1)), set()
-                while pending:
-                    # As a dashboard would: the list (stored phases), not each issue's
-                    # live status query, which costs the worker a workflow task each.
-                    for issue in (await api.get(f"/api/projects/{pid}/issues")).json():
-                        number, phase = issue["number"], issue["phase"]
-                        if phase == "awaiting_approval" and number not in approved:
-                            done = await api.post(f"/api/projects/{pid}/issues/{number}/approve")
-                            if done.status_code == 202:
-                                approved.add(number)
-                        elif phase == "done":
-                            pending.discard(number)
-                        elif phase in {"needs_attention", "cancelled"}:
-                            raise SystemExit(f"issue {number}: {phase}: {issue['error']}")
-                    await asyncio.sleep(0.5)
-                wall = time.perf_counter() - started
-            latencies: list[float] = []
-            for number in range(1, m + 1):
-                wf = f"issue/{project['slug']}/{number}"
-                latencies += await activity_latencies_ms(env.client, wf)
-                for child in await children_of(env.client, wf):
-                    latencies += await activity_latencies_ms(env.client, child)
-            return wall, latencies
-        finally:
-            await server.stop()
+        async with database(root) as url:
+            await asyncio.to_thread(upgrade, url)
+            settings = local_settings(
+                root / "data",
+                url,
+                env.client.service_client.config.target_host,
+                "bench",
+                llm_base_url=llm_base_url,
+                rate_limit_per_minute=10_000_000,
+                budget_default_daily_usd=1_000_000,
+            )
+            server = MccServer(settings)
+            await server.start()
+            try:
+                async with httpx.AsyncClient(
+                    base_url=f"http://127.0.0.1:{server.port}", timeout=60
+                ) as api:
+                    await login_new_user(api, server, "bench@example.com")
+                    repo = make_repo(root / "src", {"README.md": "# bench\n"})
+                    project = (
+                        await api.post(
+                            "/api/projects", json={"name": "bench", "repo_path": str(repo)}
+                        )
+                    ).json()
+                    pid = project["id"]
+                    started = time.perf_counter()
+                    for i in range(m):
+                        await api.post(
+                            f"/api/projects/{pid}/issues",
+                            json={"title": f"Issue {i}", "body": "bench"},
+                        )
+                    pending, approved = set(range(1, m + 1)), set()
+                    while pending:
+                        # As a dashboard would: the list (stored phases), not each issue's
+                        # live status query, which costs the worker a workflow task each.
+                        for issue in (await api.get(f"/api/projects/{pid}/issues")).json():
+                            number, phase = issue["number"], issue["phase"]
+                            if phase == "awaiting_approval" and number not in approved:
+                                done = await api.post(
+                                    f"/api/projects/{pid}/issues/{number}/approve"
+                                )
+                                if done.status_code == 202:
+                                    approved.add(number)
+                            elif phase == "done":
+                                pending.discard(number)
+                            elif phase in {"needs_attention", "cancelled"}:
+                                raise SystemExit(f"issue {number}: {phase}: {issue['error']}")
+                        await asyncio.sleep(0.5)
+                    wall = time.perf_counter() - started
+                latencies: list[float] = []
+                for number in range(1, m + 1):
+                    wf = f"issue/{project['slug']}/{number}"
+                    latencies += await activity_latencies_ms(env.client, wf)
+                    for child in await children_of(env.client, wf):
+                        latencies += await activity_latencies_ms(env.client, child)
+                return wall, latencies
+            finally:
+                await server.stop()
 
 
 @contextlib.asynccontextmanager
