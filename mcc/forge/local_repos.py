@@ -122,28 +122,38 @@ class LocalRepos:
         origin = self.origin(project_id)
         if path.exists() and await self.git.ok(["rev-parse", "--git-dir"], path):
             return path
+        exists = await self.branch_exists(project_id, branch)
+        add = [str(path), branch] if exists else ["-b", branch, str(path), base]
         async with self._admin(project_id):
-            if path.exists():
-                shutil.rmtree(path)
-            await self.git.run(["worktree", "prune"], origin)
-            if await self.branch_exists(project_id, branch):
-                await self.git.run(["worktree", "add", "--quiet", str(path), branch], origin)
-            else:
-                await self.git.run(
-                    ["worktree", "add", "--quiet", "-b", branch, str(path), base], origin
-                )
+            await self._add_worktree(origin, path, add)
         return path
+
+    async def _add_worktree(self, origin: Path, path: Path, args: list[str]) -> None:
+        """`git worktree add`; a registration that a killed attempt left behind (its
+        checkout gone, or its branch still marked as checked out) is pruned first.
+
+        Pruning only then, not before every add: it reads every worktree's admin
+        directory, under the repository's worktree lock that all runs queue for.
+        """
+        if path.exists():
+            shutil.rmtree(path)
+        code, _, _ = await self.git.status(["worktree", "add", "--quiet", *args], origin)
+        if code == 0:
+            return
+        shutil.rmtree(path, ignore_errors=True)
+        await self.git.run(["worktree", "prune"], origin)
+        await self.git.run(["worktree", "add", "--quiet", *args], origin)
 
     async def remove_worktree(self, project_id: int, name: str) -> None:
         path = self.worktree(project_id, name)
         origin = self.origin(project_id)
         async with self._admin(project_id):
-            if path.exists():
-                await self.git.run(
-                    ["worktree", "remove", "--force", str(path)], origin, check=False
-                )
+            removed = path.exists() and await self.git.ok(
+                ["worktree", "remove", "--force", str(path)], origin
+            )
+            if not removed:  # gone already, or not a worktree: clear what is left
                 shutil.rmtree(path, ignore_errors=True)
-            await self.git.run(["worktree", "prune"], origin)
+                await self.git.run(["worktree", "prune"], origin)
 
     async def clear_stale_lock(self, worktree: Path) -> None:
         """Remove the index lock a killed attempt left behind.
@@ -294,10 +304,7 @@ class LocalRepos:
             await self.git.run(["clean", "-fdq"], path)
             return path
         async with self._admin(project_id):
-            if path.exists():
-                shutil.rmtree(path)
-            await self.git.run(["worktree", "prune"], origin)
-            await self.git.run(["worktree", "add", "--quiet", "--detach", str(path), sha], origin)
+            await self._add_worktree(origin, path, ["--detach", str(path), sha])
         return path
 
     async def _find_merge_commit(self, project_id: int, into: str, head: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -62,3 +63,23 @@ async def test_worktrees_come_and_go_concurrently_in_one_repository(tmp_path: Pa
         assert all((path / "README.md").exists() for path in paths)
         await asyncio.gather(*(repos.remove_worktree(1, f"w{i}") for i in range(16)))
         assert not any(path.exists() for path in paths)
+
+
+async def test_a_worktree_whose_checkout_vanished_is_recreated_on_its_branch(
+    tmp_path: Path,
+) -> None:
+    # What a killed attempt can leave: git still lists the worktree, its files are gone.
+    repos = LocalRepos(tmp_path / "forge", Git())
+    await repos.create_origin(1, make_repo(tmp_path / "src"))
+    first = await repos.ensure_worktree(1, "w", "task", "main")
+    await repos.commit_file(first, "work.txt", "kept\n", "work")
+    shutil.rmtree(first)
+    again = await repos.ensure_worktree(1, "other", "task", "main")
+    assert (again / "work.txt").read_text() == "kept\n"
+    await repos.remove_worktree(1, "other")
+    shutil.rmtree(repos.worktree(1, "w"), ignore_errors=True)
+    detached = await repos.ensure_detached_worktree(1, "tests", "task")
+    assert (detached / "work.txt").exists()
+    await repos.remove_worktree(1, "tests")
+    await repos.remove_worktree(1, "tests")  # twice: nothing left to remove is fine
+    assert not detached.exists()
