@@ -2,13 +2,13 @@
 
 PostgreSQL: the shared engine, where callers lock ledger rows with `SELECT
 ... FOR UPDATE`, plus a small pool without pre-ping for the per-call budget
-functions (see `pg_functions`). SQLite has no row locks, so bookkeeping gets its own engine whose
-transactions start with `BEGIN IMMEDIATE` (the database's one write lock,
-taken up front, so two read-then-write transactions cannot interleave, across
-processes too), plus a lock per process so its callers queue here instead of
-spinning in SQLite's busy handler. The per-call hot path (`run`) goes to a thread in one hop
-(`sqlite_thread`); the rare paths (limits, pause, new ledger rows) use
-`transaction`. The shared engine keeps its ordinary transactions.
+functions (see `pg_functions`). SQLite has no row locks, so bookkeeping
+transactions start with `BEGIN IMMEDIATE` (the database's one write lock, taken
+up front, so two read-then-write transactions cannot interleave, across
+processes too). The per-call hot path (`run`: reserve, settle) queues for one
+thread that runs each transaction whole (`sqlite_thread`); the rare paths
+(limits, pause, new ledger rows) use `transaction`, on an engine of their own
+behind a per-process lock. The shared engine keeps its ordinary transactions.
 """
 
 from __future__ import annotations
@@ -106,11 +106,12 @@ class BudgetStore:
         On SQLite it runs whole in the store's thread (see `sqlite_thread`), so
         `work` may await only its connection's `execute` and `scalar`.
         """
-        if self._queue is None or self._thread is None:
+        if self._thread is None:
             async with self.engine.begin() as conn:
                 return await work(conn)
-        async with self._queue:
-            return await self._thread.run(work)
+        # The thread takes its jobs one after another, without waiting for the event
+        # loop in between (an asyncio lock here held each for two loop iterations).
+        return await self._thread.run(work)
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncConnection]:
