@@ -8,7 +8,7 @@ restart of `mcc up`.
 from __future__ import annotations
 
 import contextlib
-import ctypes
+import functools
 import os
 import shutil
 import signal
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from mcc.config import Settings
 from mcc.errors import ServiceUnavailable
+from mcc.process.death_pact import set_parent_death_signal
 
 
 def temporal_binary() -> Path:
@@ -45,13 +46,6 @@ def port_open(host: str, port: int) -> bool:
     with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
         return True
     return False
-
-
-def _die_with_parent() -> None:
-    """Make the kernel stop the dev server if `mcc up` itself is killed."""
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class DevServer:
@@ -95,7 +89,8 @@ class DevServer:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C reaches us; we stop it after the worker
-            preexec_fn=_die_with_parent,
+            # Stopped (not killed) if `mcc up` itself dies, so it can close its database.
+            preexec_fn=functools.partial(set_parent_death_signal, signal.SIGTERM),
         )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:

@@ -45,10 +45,10 @@ def _load_prctl() -> Callable[..., int] | None:
 _PRCTL = _load_prctl()
 
 
-def set_parent_death_signal() -> None:
-    """For a forked child before exec (plain syscalls only): SIGKILL when the parent dies."""
+def set_parent_death_signal(signum: int = signal.SIGKILL) -> None:
+    """For a forked child before exec (plain syscalls only): `signum` when the parent dies."""
     if _PRCTL is not None:
-        _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)
+        _PRCTL(PR_SET_PDEATHSIG, signum)
 
 
 def _setpriv_with_pdeathsig() -> str | None:
