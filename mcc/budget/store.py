@@ -38,7 +38,7 @@ def _serialized_sqlite_engine(db: Database) -> AsyncEngine:
     engine = create_async_engine(
         db.url, connect_args={"timeout": 30}, **kept_connections(db.url, 1, 0)
     )
-    _dispose_with(db, engine)
+    _on_dispose(db, engine.sync_engine.dispose)
     immediate_transactions(engine.sync_engine)
     return engine
 
@@ -48,16 +48,16 @@ def _bookkeeping_pg_engine(db: Database) -> AsyncEngine:
     # idempotent by its key, so after a dropped connection the caller just retries
     # (`retrying_disconnects`), and SQLAlchemy renews the pool.
     engine = create_async_engine(db.url, pool_size=5, max_overflow=20, pool_pre_ping=False)
-    _dispose_with(db, engine)
+    _on_dispose(db, engine.sync_engine.dispose)
     return engine
 
 
-def _dispose_with(db: Database, engine: AsyncEngine) -> None:
-    """The bookkeeping engine closes its connections when the shared one is disposed."""
+def _on_dispose(db: Database, close: Callable[[], None]) -> None:
+    """What bookkeeping keeps open is closed when the shared engine is disposed."""
 
     @event.listens_for(db.engine.sync_engine, "engine_disposed")
-    def _dispose_with_shared(_engine: Any) -> None:
-        engine.sync_engine.dispose()  # runs inside the shared engine's async dispose
+    def _close(_engine: Any) -> None:
+        close()  # runs inside the shared engine's async dispose
 
 
 class BudgetStore:
@@ -74,14 +74,9 @@ class BudgetStore:
             else _bookkeeping_pg_engine(db).execution_options(isolation_level="AUTOCOMMIT")
         )
         self._queue = asyncio.Lock() if self.sqlite else None
-        self._thread: ThreadTransactions | None = None
-        if self.sqlite:
-            self._thread = ThreadTransactions(db.url)
-            thread = self._thread
-
-            @event.listens_for(db.engine.sync_engine, "engine_disposed")
-            def _close_thread(_engine: Any) -> None:
-                thread.close()
+        self._thread = ThreadTransactions(db.url) if self.sqlite else None
+        if self._thread is not None:
+            _on_dispose(db, self._thread.close)
 
     @classmethod
     def of(cls, db: Database) -> BudgetStore:
