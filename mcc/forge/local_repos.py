@@ -177,17 +177,6 @@ class LocalRepos:
         gitdir = (await self.git.run(["rev-parse", "--git-dir"], worktree)).strip()
         return (worktree / gitdir).resolve()
 
-    async def commit_file(self, worktree: Path, relpath: str, content: str, message: str) -> str:
-        """Write and commit one file; a repeat with the same content commits nothing."""
-        await self.clear_stale_lock(worktree)
-        target = worktree / relpath
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content)
-        await self.git.run(["add", "--", relpath], worktree)
-        if not await self.git.ok(["diff", "--cached", "--quiet"], worktree):
-            await self.git.run(["commit", "--quiet", "-m", message], worktree)
-        return (await self.git.run(["rev-parse", "HEAD"], worktree)).strip()
-
     # -- pull requests ---------------------------------------------------------
 
     async def merge_base(self, project_id: int, a: str, b: str) -> str:

@@ -70,6 +70,14 @@ class Git:
             raise GitFailed(f"git {args[0]} failed: {message}")
         return out
 
+    async def commit_staged(self, cwd: Path, message: str, *, author: str | None = None) -> bool:
+        """Commit what is staged in `cwd`; False (and no commit) when nothing is."""
+        if await self.ok(["diff", "--cached", "--quiet"], cwd):
+            return False
+        by = [f"--author={author}"] if author else []
+        await self.run(["commit", "--quiet", *by, "-m", message], cwd)
+        return True
+
     async def ok(self, args: Sequence[str], cwd: Path) -> bool:
         """True when the git command exits 0 (for yes/no questions such as is-ancestor)."""
         code, _, _ = await self.status(args, cwd)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mcc.forge.local_repos import LocalRepos
 from mcc.git.runner import Git
-from tests.support.repos import make_repo
+from tests.support.repos import commit_file, make_repo
 
 BRANCHES = 8
 
@@ -19,7 +19,7 @@ async def _repos_with_branches(tmp_path: Path) -> LocalRepos:
     await repos.create_origin(1, make_repo(tmp_path / "src"))
     for i in range(BRANCHES):
         worktree = await repos.ensure_worktree(1, f"w{i}", f"task-{i}", "main")
-        await repos.commit_file(worktree, f"file_{i}.txt", f"{i}\n", f"task {i}")
+        await commit_file(repos.git, worktree, f"file_{i}.txt", f"{i}\n", f"task {i}")
     return repos
 
 
@@ -72,7 +72,7 @@ async def test_a_worktree_whose_checkout_vanished_is_recreated_on_its_branch(
     repos = LocalRepos(tmp_path / "forge", Git())
     await repos.create_origin(1, make_repo(tmp_path / "src"))
     first = await repos.ensure_worktree(1, "w", "task", "main")
-    await repos.commit_file(first, "work.txt", "kept\n", "work")
+    await commit_file(repos.git, first, "work.txt", "kept\n", "work")
     shutil.rmtree(first)
     again = await repos.ensure_worktree(1, "other", "task", "main")
     assert (again / "work.txt").read_text() == "kept\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from mcc.git.runner import Git
+
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
     "GIT_AUTHOR_EMAIL": "test@example.com",
@@ -33,3 +35,12 @@ def make_repo(path: Path, files: dict[str, str] | None = None, branch: str = "ma
     git(path, "add", "-A")
     git(path, "commit", "-q", "-m", "Initial commit")
     return path
+
+
+async def commit_file(git_: Git, worktree: Path, relpath: str, content: str, message: str) -> None:
+    """Write and commit one file in a worktree, through MCC's own git runner."""
+    target = worktree / relpath
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(content)
+    await git_.run(["add", "--", relpath], worktree)
+    await git_.commit_staged(worktree, message)

@@ -38,6 +38,11 @@ class ToolContext:
     call_key: str = ""
     issue_number: int | None = None
 
+    @property
+    def author(self) -> str:
+        """Whom the agent's commits name (MCC itself stays the committer)."""
+        return f"{self.agent_name} <{self.agent_name}@mcc.local>"
+
 
 @dataclass(frozen=True)
 class ToolOutcome:

@@ -57,10 +57,8 @@ class GitCommit(Tool[CommitParams]):
 
     async def run(self, ctx: ToolContext, args: CommitParams) -> ToolOutcome:
         await ctx.git.run(["add", "-A"], ctx.worktree)
-        if await ctx.git.ok(["diff", "--cached", "--quiet"], ctx.worktree):
+        if not await ctx.git.commit_staged(ctx.worktree, args.message, author=ctx.author):
             return ToolOutcome("nothing to commit")
-        author = f"--author={ctx.agent_name} <{ctx.agent_name}@mcc.local>"
-        await ctx.git.run(["commit", "--quiet", author, "-m", args.message], ctx.worktree)
         sha = (await ctx.git.run(["rev-parse", "--short", "HEAD"], ctx.worktree)).strip()
         return ToolOutcome(f"committed {sha}: {args.message.splitlines()[0]}")
 

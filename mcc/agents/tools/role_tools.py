@@ -26,9 +26,7 @@ class WriteSpec(Tool[SpecParams]):
         path = f".mcc/specs/{name}"
         await asyncio.to_thread(ctx.workspace.write_file, path, args.content.rstrip() + "\n")
         await ctx.git.run(["add", "--", path], ctx.worktree)
-        if not await ctx.git.ok(["diff", "--cached", "--quiet"], ctx.worktree):
-            author = f"--author={ctx.agent_name} <{ctx.agent_name}@mcc.local>"
-            await ctx.git.run(["commit", "--quiet", author, "-m", f"Spec: {path}"], ctx.worktree)
+        await ctx.git.commit_staged(ctx.worktree, f"Spec: {path}", author=ctx.author)
         return ToolOutcome(f"spec written to {path}", artifact={"spec": args.content})
 
 
