@@ -244,3 +244,37 @@ async def test_the_architect_remembers_past_runs_and_a_coder_does_not(
     assert "Decision 1: use SQLite" in second_architect
     # Coders see only their task: no memory section, not even their own past run.
     assert "What you remember" not in first_coder + second_coder
+
+
+async def test_the_person_writes_over_the_socket_under_the_rest_rules(
+    api, mcc: MccServer, tmp_path, temporal_client
+):
+    import socketio
+
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    run = (
+        await api.post(f"/api/agents/{agents['coder_1']['id']}/runs", json={"task": "Wait."})
+    ).json()
+    conversation_id = run["conversation_id"]
+    await api.post(f"/api/conversations/{conversation_id}/pause")
+    sock = socketio.AsyncClient()
+    token = api.headers["Authorization"].removeprefix("Bearer ")
+    await sock.connect(
+        f"http://127.0.0.1:{mcc.port}", transports=["websocket"], auth={"token": token}
+    )
+    try:
+        sent = await sock.call(
+            "send_message", {"conversation_id": conversation_id, "content": "From the socket"}
+        )
+        too_long = await sock.call(
+            "send_message", {"conversation_id": conversation_id, "content": "x" * 50_001}
+        )
+    finally:
+        await sock.disconnect()
+        await api.post(f"/api/conversations/{conversation_id}/cancel")
+    assert sent["ok"] is True
+    assert too_long == {"ok": False, "error": "the message is too long (50 000 characters at most)"}
+    messages = (await api.get(f"/api/conversations/{conversation_id}/messages")).json()
+    mine = [m for m in messages if m["role"] == "user" and m["author"].startswith("user:")]
+    assert [m["content"] for m in mine] == ["From the socket"]
+    assert mine[0]["id"] == sent["id"]
