@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.budget.pause import set_paused
 from mcc.budget.store import BudgetStore
-from mcc.conversations import NewMessage, get_conversation, post_message
+from mcc.conversations import get_conversation, post_user_message
 from mcc.errors import MccError
 from mcc.events import conversation_room, project_room, user_room
 from mcc.models.conversation import Conversation
@@ -132,18 +132,14 @@ def create_socket_server(
             return {"ok": False, "error": "not authenticated"}
         if conversation_id is None or not isinstance(content, str) or not content.strip():
             return {"ok": False, "error": "conversation_id and content are required"}
-        if len(content) > 50_000:
-            return {"ok": False, "error": "the message is too long (50 000 characters at most)"}
         async with runtime.db.sessions() as session:
             try:
                 conversation = await get_conversation(session, conversation_id, owner_id=user_id)
+                message = await post_user_message(
+                    session, runtime.events, conversation, user_id, content
+                )
             except MccError as exc:
                 return {"ok": False, "error": exc.message}
-            message, _ = await post_message(
-                session,
-                runtime.events,
-                NewMessage(conversation.id, author=f"user:{user_id}", role="user", content=content),
-            )
         if on_user_message is not None:
             await on_user_message(conversation, message.id)
         return {"ok": True, "id": message.id}

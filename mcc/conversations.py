@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mcc.errors import NotFound
+from mcc.errors import InvalidInput, NotFound
 from mcc.events import EventSink, conversation_room
 from mcc.models.conversation import Conversation
 from mcc.models.message import Message
@@ -89,6 +89,23 @@ async def post_message(
         return existing, False
     await events.emit("message", message_event(message), conversation_room(message.conversation_id))
     return message, True
+
+
+MAX_USER_MESSAGE = 50_000  # characters the person may write in one message
+
+
+async def post_user_message(
+    session: AsyncSession, events: EventSink, conversation: Conversation, user_id: int, content: str
+) -> Message:
+    """The person steps into a conversation (over REST or the socket alike)."""
+    if len(content) > MAX_USER_MESSAGE:
+        raise InvalidInput("the message is too long (50 000 characters at most)")
+    message, _ = await post_message(
+        session,
+        events,
+        NewMessage(conversation.id, author=f"user:{user_id}", role="user", content=content),
+    )
+    return message
 
 
 async def messages_of(

@@ -8,7 +8,7 @@ from api.agent_runs import notify_user_message, signal_run
 from api.deps import ConversationDep, CurrentUser, ProjectDep, RuntimeDep, SessionDep, TemporalDep
 from api.schemas.conversation import ConversationOut, MessageCreate, MessageOut
 from api.schemas.error import error_responses
-from mcc.conversations import NewMessage, messages_of, post_message, project_conversations
+from mcc.conversations import messages_of, post_user_message, project_conversations
 from mcc.errors import Conflict
 from mcc.models.message import Message
 
@@ -77,16 +77,7 @@ async def post(
     temporal: TemporalDep,
 ) -> MessageOut:
     """The person steps in: the message joins the conversation at the agent's next step."""
-    message, _ = await post_message(
-        session,
-        runtime.events,
-        NewMessage(
-            conversation_id=conversation.id,
-            author=f"user:{user.id}",
-            role="user",
-            content=body.content,
-        ),
-    )
+    message = await post_user_message(session, runtime.events, conversation, user.id, body.content)
     await notify_user_message(temporal.maybe_client, conversation, message.id)
     return message_out(message)
 

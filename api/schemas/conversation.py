@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mcc.conversations import MAX_USER_MESSAGE
+
 
 class ConversationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -37,5 +39,5 @@ class MessageOut(BaseModel):
 class MessageCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    content: str = Field(min_length=1, max_length=50_000)
+    content: str = Field(min_length=1, max_length=MAX_USER_MESSAGE)
     reply_to: int | None = Field(default=None, ge=1, le=2_147_483_647)
