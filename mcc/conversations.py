@@ -14,7 +14,7 @@ from mcc.errors import InvalidInput, NotFound
 from mcc.events import EventSink, conversation_room
 from mcc.models.conversation import Conversation
 from mcc.models.message import Message
-from mcc.models.project import Project
+from mcc.ownership import owns_project
 
 
 @dataclass(frozen=True)
@@ -124,11 +124,9 @@ async def get_conversation(
     session: AsyncSession, conversation_id: int, owner_id: int | None = None
 ) -> Conversation:
     conversation = await session.get(Conversation, conversation_id)
-    if conversation is not None and owner_id is not None:
-        project = await session.get(Project, conversation.project_id)
-        if project is None or project.owner_id != owner_id:
-            conversation = None
-    if conversation is None:
+    if conversation is None or (
+        owner_id is not None and not await owns_project(session, conversation.project_id, owner_id)
+    ):
         raise NotFound(f"conversation {conversation_id} not found")
     return conversation
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.agents.roles import DEFAULT_ROSTER, Role
 from mcc.errors import Conflict, InvalidInput, NotFound
 from mcc.models.agent import Agent
-from mcc.models.project import Project
+from mcc.ownership import owns_project
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,9 @@ async def list_agents(session: AsyncSession, project_id: int) -> list[Agent]:
 async def get_agent(session: AsyncSession, agent_id: int, owner_id: int | None = None) -> Agent:
     """The agent; with `owner_id`, only if that user owns its project (else the same 404)."""
     agent = await session.get(Agent, agent_id)
-    if agent is not None and owner_id is not None:
-        project = await session.get(Project, agent.project_id)
-        if project is None or project.owner_id != owner_id:
-            agent = None
-    if agent is None:
+    if agent is None or (
+        owner_id is not None and not await owns_project(session, agent.project_id, owner_id)
+    ):
         raise NotFound(f"agent {agent_id} not found")
     return agent
 
