@@ -43,10 +43,9 @@ from mcc.llm import ChatMessage, ChatResult, LLMClient, ModelPrice, PriceBook
 from mcc.llm.gateway import GatewayCall, LLMGateway
 from mcc.models.budget_ledger import BudgetLedger
 from mcc.models.budget_limit import BudgetLimit
-from mcc.models.project import Project
 from mcc.models.token_usage import TokenUsage
-from mcc.models.user import User
 from tests.fakes.llm_server import Reply, scripted_llm_server
+from tests.support.owners import owner_with_project
 from tests.support.postgres import temporary_database
 
 MODEL = "test/model"
@@ -142,42 +141,29 @@ async def _prepare(url: str, global_usd: Decimal) -> tuple[int, int]:
     await asyncio.to_thread(upgrade, url)
     db = Database(url)
     async with db.sessions() as session, session.begin():
-        user = User(email="bench@example.com", password_hash="-")
-        session.add(user)
-        await session.flush()
-        project = Project(
-            name="bench",
-            slug="bench",
-            repo_path="/srv/bench",
-            default_branch="main",
-            owner_id=user.id,
-            issue_seq=0,
-            pull_seq=0,
-        )
-        session.add(project)
-        await session.flush()
+        user_id, project_id = await owner_with_project(session, "bench@example.com", "bench")
         rows: list[dict[str, Any]] = [
             {"scope": "global", "level_key": "global", "daily_usd": global_usd},
             {
                 "scope": "project",
-                "project_id": project.id,
-                "level_key": level_key("project", project.id),
+                "project_id": project_id,
+                "level_key": level_key("project", project_id),
                 "share_pct": PROJECT_PCT,
             },
         ]
         rows += [
             {
                 "scope": "agent",
-                "project_id": project.id,
+                "project_id": project_id,
                 "agent_name": agent,
-                "level_key": level_key("agent", project.id, agent),
+                "level_key": level_key("agent", project_id, agent),
                 "share_pct": pct,
             }
             for agent, pct in AGENT_PCT.items()
         ]
         for row in rows:
-            await session.execute(insert(BudgetLimit).values(owner_id=user.id, **row))
-        ids = user.id, project.id
+            await session.execute(insert(BudgetLimit).values(owner_id=user_id, **row))
+        ids = user_id, project_id
     await db.dispose()
     return ids
 

@@ -29,10 +29,9 @@ from mcc.models.budget_ledger import BudgetLedger
 from mcc.models.budget_limit import BudgetLimit
 from mcc.models.budget_reservation import BudgetReservation
 from mcc.models.notification import Notification
-from mcc.models.project import Project
 from mcc.models.token_usage import TokenUsage
-from mcc.models.user import User
 from tests.fakes.llm_server import Reply, ScriptedLLMServer, scripted_llm_server
+from tests.support.owners import owner_with_project
 
 MODEL = "test/model"
 # No input price and 1 mUSD per output token: a call's worst case is max_tokens / 1000 USD.
@@ -140,21 +139,7 @@ async def budget(database_url: str, tmp_path: Path) -> AsyncIterator[Budget]:
     db = Database(database_url)
     async with scripted_llm_server() as llm:
         async with db.sessions() as session, session.begin():
-            user = User(email="owner@example.com", password_hash="-")
-            session.add(user)
-            await session.flush()
-            project = Project(
-                name="App",
-                slug="app",
-                repo_path="/srv/app",
-                default_branch="main",
-                owner_id=user.id,
-                issue_seq=0,
-                pull_seq=0,
-            )
-            session.add(project)
-            await session.flush()
-            ids = user.id, project.id
+            ids = await owner_with_project(session, "owner@example.com", "App")
         world = Budget(db=db, llm=llm, owner_id=ids[0], project_id=ids[1], tmp_path=tmp_path)
         try:
             yield world
