@@ -1,7 +1,7 @@
 import { useState } from "react";
-import { Loader2, Pause, Play, Square } from "lucide-react";
+import { Pause, Play, Square } from "lucide-react";
 
-import { Button } from "@/components/ui/button";
+import { SteerButton } from "@/components/steer-button";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
 import { useSteerRun } from "../api/steer-run";
@@ -23,42 +23,32 @@ export function RunControls({ conversation }: { conversation: Conversation }) {
 
   const run = (action: SteerAction) => steer.mutate(action, { onSuccess: () => setLast(action) });
   const busy = (action: SteerAction) => steer.isPending && steer.variables === action;
-  const icon = (action: SteerAction, Icon: typeof Pause) =>
-    busy(action) ? <Loader2 className="animate-spin" aria-hidden="true" /> : <Icon aria-hidden="true" />;
 
   return (
     <div className="grid gap-2">
       <div className="flex flex-wrap items-center gap-2">
-        <Button
-          variant="secondary"
-          size="sm"
+        <SteerButton
+          label="Pause"
+          icon={Pause}
           onClick={() => run("pause")}
           disabled={steer.isPending || last === "pause" || last === "cancel"}
-          aria-busy={busy("pause")}
-        >
-          {icon("pause", Pause)}
-          Pause
-        </Button>
-        <Button
-          variant="secondary"
-          size="sm"
+          busy={busy("pause")}
+        />
+        <SteerButton
+          label="Resume"
+          icon={Play}
           onClick={() => run("resume")}
           disabled={steer.isPending || last === "resume" || last === "cancel"}
-          aria-busy={busy("resume")}
-        >
-          {icon("resume", Play)}
-          Resume
-        </Button>
-        <Button
+          busy={busy("resume")}
+        />
+        <SteerButton
+          label="Cancel run"
+          icon={Square}
           variant="destructive"
-          size="sm"
           onClick={() => run("cancel")}
           disabled={steer.isPending || last === "cancel"}
-          aria-busy={busy("cancel")}
-        >
-          {icon("cancel", Square)}
-          Cancel run
-        </Button>
+          busy={busy("cancel")}
+        />
         <p role="status" className="text-xs text-muted-foreground">
           {last && !steer.isPending ? DONE[last] : ""}
         </p>

@@ -1,7 +1,7 @@
 import { useState } from "react";
-import { AlertTriangle, Loader2, Pause, Play, RotateCcw, Square } from "lucide-react";
+import { AlertTriangle, Pause, Play, RotateCcw, Square } from "lucide-react";
 
-import { Button } from "@/components/ui/button";
+import { SteerButton } from "@/components/steer-button";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
 import { useSteerIssue } from "../api/steer-issue";
@@ -43,8 +43,6 @@ export function IssueRunControls({ issue }: { issue: Issue }) {
     steer.mutate(action, { onSuccess: () => setSent(action) });
   };
   const busy = (action: IssueSteerAction) => steer.isPending && steer.variables === action;
-  const icon = (action: IssueSteerAction, Icon: typeof Pause) =>
-    busy(action) ? <Loader2 className="animate-spin" aria-hidden="true" /> : <Icon aria-hidden="true" />;
 
   return (
     <div className="grid gap-3">
@@ -64,43 +62,39 @@ export function IssueRunControls({ issue }: { issue: Issue }) {
       )}
       <div className="flex flex-wrap items-center gap-2">
         {needsAttention ? (
-          <Button size="sm" onClick={() => run("retry")} disabled={steer.isPending} aria-busy={busy("retry")}>
-            {icon("retry", RotateCcw)}
-            Retry
-          </Button>
+          <SteerButton
+            label="Retry"
+            icon={RotateCcw}
+            variant="default"
+            onClick={() => run("retry")}
+            disabled={steer.isPending}
+            busy={busy("retry")}
+          />
         ) : issue.phase === PAUSED ? (
-          <Button
-            variant="secondary"
-            size="sm"
+          <SteerButton
+            label="Resume"
+            icon={Play}
             onClick={() => run("resume")}
             disabled={steer.isPending}
-            aria-busy={busy("resume")}
-          >
-            {icon("resume", Play)}
-            Resume
-          </Button>
+            busy={busy("resume")}
+          />
         ) : (
-          <Button
-            variant="secondary"
-            size="sm"
+          <SteerButton
+            label="Pause"
+            icon={Pause}
             onClick={() => run("pause")}
             disabled={steer.isPending}
-            aria-busy={busy("pause")}
-          >
-            {icon("pause", Pause)}
-            Pause
-          </Button>
+            busy={busy("pause")}
+          />
         )}
-        <Button
+        <SteerButton
+          label="Cancel issue"
+          icon={Square}
           variant="destructive"
-          size="sm"
           onClick={() => run("cancel")}
           disabled={steer.isPending}
-          aria-busy={busy("cancel")}
-        >
-          {icon("cancel", Square)}
-          Cancel issue
-        </Button>
+          busy={busy("cancel")}
+        />
         <p role="status" className="text-xs text-muted-foreground">
           {sent && !steer.isPending ? SENT[sent] : ""}
         </p>
