@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from mcc.budget.sqlite_thread import ThreadTransactions, immediate_transactions
-from mcc.db.engine import Database, is_sqlite, kept_connections
+from mcc.db.engine import Database, is_sqlite, sqlite_engine
 
 T = TypeVar("T")
 
@@ -35,9 +35,7 @@ def _serialized_sqlite_engine(db: Database) -> AsyncEngine:
     # One kept connection: the store's lock lets one transaction run at a time in
     # this process anyway, and opening a connection per transaction (aiosqlite
     # starts a thread for each) cost ~10 ms of every transaction.
-    engine = create_async_engine(
-        db.url, connect_args={"timeout": 30}, **kept_connections(db.url, 1, 0)
-    )
+    engine = sqlite_engine(db.url, 1, 0)
     _on_dispose(db, engine.sync_engine.dispose)
     immediate_transactions(engine.sync_engine)
     return engine

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -14,6 +11,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from mcc.config import Settings
+from mcc.db.inline_sqlite import InlineDBAPI
 
 
 def is_sqlite(url: str) -> bool:
@@ -29,28 +27,19 @@ def kept_connections(url: str, size: int, overflow: int) -> dict[str, int]:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """Build the engine; SQLite gets WAL, foreign keys and a busy timeout.
+    """Build the engine; SQLite runs its statements on the event loop's thread.
 
-    WAL lets the API read while the worker writes; the busy timeout makes
-    concurrent writers wait for each other instead of failing at once.
+    See `inline_sqlite`: WAL lets the API read while the worker writes, and a
+    writer that meets the lock waits on the loop instead of failing at once.
     """
     if is_sqlite(url):
-        # Connections are kept (each is an aiosqlite thread plus an open file): with
-        # the default 5 kept, ten issues at work opened and closed ~7 per second.
-        engine = create_async_engine(
-            url, connect_args={"timeout": 30}, **kept_connections(url, 20, 20)
-        )
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
-        return engine
+        return sqlite_engine(url, 20, 20)
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def sqlite_engine(url: str, size: int, overflow: int) -> AsyncEngine:
+    """An async SQLite engine on inline connections, `size` kept (+ `overflow`)."""
+    return create_async_engine(url, module=InlineDBAPI(), **kept_connections(url, size, overflow))
 
 
 class Database:
