@@ -43,6 +43,34 @@ class RefMoved(Exception):
     """The compare-and-swap of a branch found another tip than the one merged onto."""
 
 
+def _registration(origin: Path, checkout: Path) -> Path | None:
+    """The origin's registration of `checkout`, if `checkout/.git` names one that
+    names it back (an agent may write anything into its checkout's `.git` file)."""
+    registration = _named_git_dir(checkout)
+    if registration is None or registration.parent != (origin / "worktrees").resolve():
+        return None
+    try:
+        back = Path((registration / "gitdir").read_text().strip()).resolve()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return registration if back == (checkout / ".git").resolve() else None
+
+
+def _named_git_dir(worktree: Path) -> Path | None:
+    """The git directory a linked worktree's `.git` file names (None if it names none)."""
+    with contextlib.suppress(OSError, UnicodeDecodeError, IndexError):
+        first = (worktree / ".git").read_text().splitlines()[0]
+        if first.startswith("gitdir: "):
+            return (worktree / first.removeprefix("gitdir: ").strip()).resolve()
+    return None
+
+
+def _delete_worktree(checkout: Path, registration: Path | None) -> None:
+    shutil.rmtree(checkout, ignore_errors=True)
+    if registration is not None:
+        shutil.rmtree(registration, ignore_errors=True)
+
+
 class LocalRepos:
     def __init__(self, root: Path, git: Git) -> None:
         self.root = root
@@ -145,14 +173,20 @@ class LocalRepos:
         await self.git.run(["worktree", "add", "--quiet", *args], origin)
 
     async def remove_worktree(self, project_id: int, name: str) -> None:
+        """What `git worktree remove --force` does, without starting git (~5 ms a run).
+
+        A linked worktree is its checkout plus its registration in the origin,
+        `origin.git/worktrees/<id>` (gitrepository-layout(5)); both are deleted,
+        checkout first, as git does. Whatever does not look like that (gone already,
+        half removed, not ours) is cleared and left to `git worktree prune`.
+        """
         path = self.worktree(project_id, name)
         origin = self.origin(project_id)
         async with self._admin(project_id):
-            removed = path.exists() and await self.git.ok(
-                ["worktree", "remove", "--force", str(path)], origin
-            )
-            if not removed:  # gone already, or not a worktree: clear what is left
-                shutil.rmtree(path, ignore_errors=True)
+            registration = _registration(origin, path)
+            # A checkout can be large: deleting it must not stall the event loop.
+            await asyncio.to_thread(_delete_worktree, path, registration)
+            if registration is None:
                 await self.git.run(["worktree", "prune"], origin)
 
     async def clear_stale_lock(self, worktree: Path) -> None:
@@ -170,10 +204,9 @@ class LocalRepos:
         dot_git = worktree / ".git"
         if dot_git.is_dir():
             return dot_git
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            first = dot_git.read_text().splitlines()[0]
-            if first.startswith("gitdir: "):
-                return (worktree / first.removeprefix("gitdir: ").strip()).resolve()
+        named = _named_git_dir(worktree)
+        if named is not None:
+            return named
         gitdir = (await self.git.run(["rev-parse", "--git-dir"], worktree)).strip()
         return (worktree / gitdir).resolve()
 

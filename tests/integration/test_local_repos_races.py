@@ -83,3 +83,50 @@ async def test_a_worktree_whose_checkout_vanished_is_recreated_on_its_branch(
     await repos.remove_worktree(1, "tests")
     await repos.remove_worktree(1, "tests")  # twice: nothing left to remove is fine
     assert not detached.exists()
+
+
+def _registered(repos: LocalRepos) -> list[str]:
+    listing = subprocess.run(
+        ["git", "worktree", "list", "--porcelain"],
+        cwd=repos.origin(1),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [
+        line.removeprefix("worktree ")
+        for line in listing.stdout.splitlines()[1:]
+        if line.startswith("worktree ")
+    ]
+
+
+async def test_a_removed_worktree_leaves_no_registration_and_frees_its_branch(
+    tmp_path: Path,
+) -> None:
+    repos = LocalRepos(tmp_path / "forge", Git())
+    await repos.create_origin(1, make_repo(tmp_path / "src"))
+    first = await repos.ensure_worktree(1, "w", "task", "main")
+    await commit_file(repos.git, first, "work.txt", "kept\n", "work")
+    (first / "untracked.txt").write_text("not committed\n")
+    await repos.remove_worktree(1, "w")
+    assert not first.exists()
+    assert _registered(repos) == []
+    # The branch is no longer checked out anywhere: a new run's worktree may take it.
+    again = await repos.ensure_worktree(1, "again", "task", "main")
+    assert (again / "work.txt").read_text() == "kept\n"
+    assert _registered(repos) == [str(again)]
+
+
+async def test_removing_a_worktree_whose_git_file_names_another_keeps_the_other(
+    tmp_path: Path,
+) -> None:
+    # An agent can write anything into its checkout, `.git` included.
+    repos = LocalRepos(tmp_path / "forge", Git())
+    await repos.create_origin(1, make_repo(tmp_path / "src"))
+    mine = await repos.ensure_worktree(1, "mine", "mine", "main")
+    theirs = await repos.ensure_worktree(1, "theirs", "theirs", "main")
+    (mine / ".git").write_text((theirs / ".git").read_text())
+    await repos.remove_worktree(1, "mine")
+    assert not mine.exists()
+    assert _registered(repos) == [str(theirs)]
+    assert (await repos.git.run(["status", "--short"], theirs)) == ""
