@@ -21,8 +21,8 @@ class StoreActivities:
     async def record_phase(self, change: PhaseChange) -> None:
         """Store the phase on the issue row and push `task_progress` to the project's room."""
         async with self.runtime.db.sessions() as session:
-            issue = await get_issue(session, change.issue.project_id, change.issue.issue_number)
-            await set_phase(session, issue, change.phase)
+            project_id, number = change.issue.project_id, change.issue.issue_number
+            await set_phase(session, project_id, number, change.phase)
             if Phase(change.phase).is_final:
                 await finish_run_conversation(session, change.issue.workflow_id, change.phase)
             if change.phase == Phase.NEEDS_ATTENTION.value:
@@ -30,7 +30,7 @@ class StoreActivities:
                 await notify_needs_attention(
                     session,
                     self.runtime.events,
-                    issue,
+                    await get_issue(session, project_id, number),
                     dedupe=f"needs_attention:{info.workflow_run_id}:{info.activity_id}",
                 )
         await self.runtime.events.emit(

@@ -52,15 +52,15 @@ async def by_key(session: AsyncSession, key: str) -> Message | None:
 
 
 async def post_message(
-    session: AsyncSession, events: EventSink, new: NewMessage, *, looked_up: bool = False
+    session: AsyncSession, events: EventSink, new: NewMessage, *, insert_first: bool = False
 ) -> tuple[Message, bool]:
     """Store a message once per idempotency key; returns (message, created).
 
-    `looked_up`: the caller found no message under the key a moment ago (in a
-    session with nothing else pending), so the insert is tried at once; a
-    concurrent attempt that won meanwhile is still caught by the unique key.
+    `insert_first`: try the insert at once and let the unique key catch a message
+    stored earlier under the key (one statement instead of two on the usual path).
+    Only for a session with nothing else in it: the failed insert is rolled back.
     """
-    if new.idempotency_key and not looked_up:
+    if new.idempotency_key and not insert_first:
         existing = await by_key(session, new.idempotency_key)
         if existing is not None:
             return existing, False
@@ -81,11 +81,11 @@ async def post_message(
     try:
         await session.commit()
     except IntegrityError:
-        # A concurrent attempt of the same step won the race: its message stands.
         await session.rollback()
-        assert new.idempotency_key
-        existing = await by_key(session, new.idempotency_key)
-        assert existing is not None
+        existing = await by_key(session, new.idempotency_key) if new.idempotency_key else None
+        if existing is None:  # not the key: the conversation is gone, say
+            raise
+        # An earlier (or concurrent) attempt of the same step stored it: it stands.
         return existing, False
     await events.emit("message", message_event(message), conversation_room(message.conversation_id))
     return message, True

@@ -61,8 +61,16 @@ async def list_issues(session: AsyncSession, project_id: int) -> list[Issue]:
     return list(rows.all())
 
 
-async def set_phase(session: AsyncSession, issue: Issue, phase: str) -> None:
-    issue.phase = phase
+async def set_phase(session: AsyncSession, project_id: int, number: int, phase: str) -> None:
+    """One UPDATE, committed: every step of a run records its phase."""
+    result = await session.execute(
+        update(Issue)
+        .where(Issue.project_id == project_id, Issue.number == number)
+        .values(phase=phase)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound(f"issue #{number} not found")
     await session.commit()
 
 

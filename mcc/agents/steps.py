@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.agents.memory import long_term_memory
@@ -133,11 +133,13 @@ class AgentSteps:
             raise NotFound("the run's project or agent no longer exists")
         return project, agent
 
-    async def _status(self, agent: Agent, status: str, task: str | None) -> None:
+    async def _status(
+        self, agent_id: int, name: str, project_id: int, status: str, task: str | None
+    ) -> None:
         await self.runtime.events.emit(
             "agent_status",
-            {"agent_id": agent.id, "name": agent.name, "status": status, "current_task": task},
-            project_room(agent.project_id),
+            {"agent_id": agent_id, "name": name, "status": status, "current_task": task},
+            project_room(project_id),
         )
 
     async def start(self, scope: RunScope, task: str, title: str) -> None:
@@ -194,7 +196,9 @@ class AgentSteps:
                 )
             agent.status, agent.current_task = "working", title[:300]
             await session.commit()
-            await self._status(agent, "working", agent.current_task)
+            await self._status(
+                agent.id, agent.name, agent.project_id, "working", agent.current_task
+            )
 
     async def llm_step(self, scope: RunScope, step: int) -> StepReply:
         key = _llm_key(scope.run_id, step)
@@ -264,7 +268,7 @@ class AgentSteps:
                     idempotency_key=key,
                     meta={"finish_reason": answer.finish_reason},
                 ),
-                looked_up=True,
+                insert_first=True,
             )
         await self._issue_progress(scope, agent, step)
         return _reply_of(message)
@@ -356,27 +360,36 @@ class AgentSteps:
                     idempotency_key=key,
                     meta=meta,
                 ),
-                looked_up=True,
+                insert_first=True,
             )
         return _tool_reply_of(message)
 
     async def end(self, scope: RunScope, outcome: str, summary: str) -> None:
         """Close the conversation with its outcome (the agent's memory) and free the agent."""
+        # An agent whose run could not finish shows as in error until its next task.
+        status = "error" if outcome in {"needs_attention", "failed"} else "idle"
         async with self.runtime.db.sessions() as session:
-            conversation = await session.get(Conversation, scope.conversation_id)
-            agent = await session.get(Agent, scope.agent_id)
-            if conversation is not None and conversation.status != "finished":
-                conversation.status = "finished"
-                conversation.outcome, conversation.summary = outcome, summary[:8000]
-            # An agent whose run could not finish shows as in error until its next task.
-            status = "error" if outcome in {"needs_attention", "failed"} else "idle"
-            if agent is not None:
-                agent.status, agent.current_task = status, None
-            await session.commit()
-        if agent is not None:
-            # The branch keeps the work; the checkout goes (a later run may need the branch).
-            await self.runtime.repos.remove_worktree(
-                scope.project_id, worktree_name(agent.name, scope.run_id)
+            # Two UPDATEs, nothing loaded: every agent run ends here.
+            await session.execute(
+                update(Conversation)
+                .where(Conversation.id == scope.conversation_id, Conversation.status != "finished")
+                .values(status="finished", outcome=outcome, summary=summary[:8000])
+                .execution_options(synchronize_session=False)
             )
-        if agent is not None:
-            await self._status(agent, status, None)
+            freed = (
+                await session.execute(
+                    update(Agent)
+                    .where(Agent.id == scope.agent_id)
+                    .values(status=status, current_task=None)
+                    .returning(Agent.name)
+                    .execution_options(synchronize_session=False)
+                )
+            ).first()
+            await session.commit()
+        if freed is None:
+            return
+        # The branch keeps the work; the checkout goes (a later run may need the branch).
+        await self.runtime.repos.remove_worktree(
+            scope.project_id, worktree_name(freed.name, scope.run_id)
+        )
+        await self._status(scope.agent_id, freed.name, scope.project_id, status, None)

@@ -124,4 +124,5 @@ class PipelineSteps:
                     content=content,
                     idempotency_key=key,
                 ),
+                insert_first=True,
             )
