@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -110,6 +110,14 @@ def _check(call: GatewayCall) -> None:
         raise InvalidInput("agent_name is at most 100 characters, agent_type 50")
 
 
+@dataclass
+class _Flight:
+    """One call being made, and how many attempts wait for its answer."""
+
+    task: asyncio.Future[GatewayResult]
+    waiters: int = 0
+
+
 class LLMGateway:
     def __init__(
         self,
@@ -129,6 +137,8 @@ class LLMGateway:
         self.ttl = timedelta(seconds=settings.budget_reservation_ttl_s)
         self.default_daily_usd = settings.budget_default_daily_usd
         self.clock = clock
+        # Calls being made now, by idempotency key (see `call`).
+        self._in_flight: dict[str, _Flight] = {}
 
     @classmethod
     def from_settings(cls, db: Database, events: EventSink, settings: Settings) -> LLMGateway:
@@ -140,8 +150,31 @@ class LLMGateway:
         await self.client.aclose()
 
     async def call(self, call: GatewayCall) -> GatewayResult:
-        """Make the call within budget; raises BudgetExceeded, SystemPaused, UnknownModelPrice or LLMError."""
+        """Make the call within budget; raises BudgetExceeded, SystemPaused, UnknownModelPrice or LLMError.
+
+        An attempt whose key is being called now in this process waits for that
+        call's answer instead of asking again. Temporal starts a second attempt of a
+        step while the first still runs when the first timed out waiting for a busy
+        worker to pick it up; the budget charged such twins once, but both asked (and
+        the provider billed) the model.
+        """
         _check(call)
+        key = call.idempotency_key
+        flight = self._in_flight.get(key)
+        twin = flight is not None
+        if flight is None:
+            flight = self._in_flight[key] = _Flight(asyncio.ensure_future(self._call(call)))
+            flight.task.add_done_callback(lambda _: self._in_flight.pop(key, None))
+        flight.waiters += 1
+        try:
+            result = await asyncio.shield(flight.task)
+        finally:
+            flight.waiters -= 1
+            if flight.waiters == 0 and not flight.task.done():
+                flight.task.cancel()  # every attempt gave up: stop the call (its hold goes back)
+        return replace(result, replayed=True) if twin else result
+
+    async def _call(self, call: GatewayCall) -> GatewayResult:
         price = await self.prices.price_of(call.model)
         now = self.clock()
         outcome = await reserve(

@@ -475,6 +475,42 @@ async def test_concurrent_attempts_of_one_call_are_charged_once(budget: Budget) 
     assert await budget.ledger() == (Decimal("0.03"), Decimal(0))
 
 
+async def test_attempts_of_a_call_in_flight_wait_for_its_answer_instead_of_asking_again(
+    budget: Budget,
+) -> None:
+    # Temporal starts a retry while the timed-out first attempt still runs.
+    budget.llm.script(Reply(content="once", cost=0.03), Reply(content="twice", cost=0.03))
+    budget.llm.latency_s = 0.1
+    gateway = budget.gateway()
+
+    first = asyncio.create_task(gateway.call(budget.call("step")))
+    await asyncio.sleep(0.02)
+    second, third = await asyncio.gather(
+        gateway.call(budget.call("step")), gateway.call(budget.call("step"))
+    )
+
+    assert len(budget.llm.chat_requests) == 1
+    assert {r.chat.content for r in (await first, second, third) if r.chat} == {"once"}
+    assert (await first).replayed is False and second.replayed and third.replayed
+    assert await budget.ledger() == (Decimal("0.03"), Decimal(0))
+
+
+async def test_a_call_goes_on_while_one_of_its_attempts_still_waits(budget: Budget) -> None:
+    budget.llm.script(Reply(content="kept", cost=0.03))
+    budget.llm.latency_s = 0.1
+    gateway = budget.gateway()
+
+    first = asyncio.create_task(gateway.call(budget.call("step")))
+    await asyncio.sleep(0.02)
+    second = asyncio.create_task(gateway.call(budget.call("step")))
+    await asyncio.sleep(0.01)
+    first.cancel()  # the timed-out attempt is cancelled; its twin still wants the answer
+
+    assert (await second).chat is not None
+    assert len(budget.llm.chat_requests) == 1
+    assert await budget.ledger() == (Decimal("0.03"), Decimal(0))
+
+
 async def test_deltas_stream_through_the_gateway(budget: Budget) -> None:
     budget.llm.script(Reply(content="streamed answer", cost=0.001))
     deltas: list[str] = []
