@@ -14,9 +14,15 @@ from tests.support.repos import commit_file, make_repo
 BRANCHES = 8
 
 
-async def _repos_with_branches(tmp_path: Path) -> LocalRepos:
+async def _repos(tmp_path: Path) -> LocalRepos:
+    """The local forge with project 1's origin made from a one-commit repository."""
     repos = LocalRepos(tmp_path / "forge", Git())
     await repos.create_origin(1, make_repo(tmp_path / "src"))
+    return repos
+
+
+async def _repos_with_branches(tmp_path: Path) -> LocalRepos:
+    repos = await _repos(tmp_path)
     for i in range(BRANCHES):
         worktree = await repos.ensure_worktree(1, f"w{i}", f"task-{i}", "main")
         await commit_file(repos.git, worktree, f"file_{i}.txt", f"{i}\n", f"task {i}")
@@ -54,8 +60,7 @@ async def test_concurrent_integrations_into_one_branch_all_land(tmp_path: Path) 
 
 
 async def test_worktrees_come_and_go_concurrently_in_one_repository(tmp_path: Path) -> None:
-    repos = LocalRepos(tmp_path / "forge", Git())
-    await repos.create_origin(1, make_repo(tmp_path / "src"))
+    repos = await _repos(tmp_path)
     for _ in range(5):
         paths = await asyncio.gather(
             *(repos.ensure_worktree(1, f"w{i}", f"b{i}", "main") for i in range(16))
@@ -69,10 +74,7 @@ async def test_a_worktree_whose_checkout_vanished_is_recreated_on_its_branch(
     tmp_path: Path,
 ) -> None:
     # What a killed attempt can leave: git still lists the worktree, its files are gone.
-    repos = LocalRepos(tmp_path / "forge", Git())
-    await repos.create_origin(1, make_repo(tmp_path / "src"))
-    first = await repos.ensure_worktree(1, "w", "task", "main")
-    await commit_file(repos.git, first, "work.txt", "kept\n", "work")
+    repos, first = await _worktree_with_work(tmp_path)
     shutil.rmtree(first)
     again = await repos.ensure_worktree(1, "other", "task", "main")
     assert (again / "work.txt").read_text() == "kept\n"
@@ -83,6 +85,14 @@ async def test_a_worktree_whose_checkout_vanished_is_recreated_on_its_branch(
     await repos.remove_worktree(1, "tests")
     await repos.remove_worktree(1, "tests")  # twice: nothing left to remove is fine
     assert not detached.exists()
+
+
+async def _worktree_with_work(tmp_path: Path) -> tuple[LocalRepos, Path]:
+    """A worktree `w` on branch `task` with one commit of `work.txt`."""
+    repos = await _repos(tmp_path)
+    first = await repos.ensure_worktree(1, "w", "task", "main")
+    await commit_file(repos.git, first, "work.txt", "kept\n", "work")
+    return repos, first
 
 
 def _registered(repos: LocalRepos) -> list[str]:
@@ -103,10 +113,7 @@ def _registered(repos: LocalRepos) -> list[str]:
 async def test_a_removed_worktree_leaves_no_registration_and_frees_its_branch(
     tmp_path: Path,
 ) -> None:
-    repos = LocalRepos(tmp_path / "forge", Git())
-    await repos.create_origin(1, make_repo(tmp_path / "src"))
-    first = await repos.ensure_worktree(1, "w", "task", "main")
-    await commit_file(repos.git, first, "work.txt", "kept\n", "work")
+    repos, first = await _worktree_with_work(tmp_path)
     (first / "untracked.txt").write_text("not committed\n")
     await repos.remove_worktree(1, "w")
     assert not first.exists()
@@ -121,8 +128,7 @@ async def test_removing_a_worktree_whose_git_file_names_another_keeps_the_other(
     tmp_path: Path,
 ) -> None:
     # An agent can write anything into its checkout, `.git` included.
-    repos = LocalRepos(tmp_path / "forge", Git())
-    await repos.create_origin(1, make_repo(tmp_path / "src"))
+    repos = await _repos(tmp_path)
     mine = await repos.ensure_worktree(1, "mine", "mine", "main")
     theirs = await repos.ensure_worktree(1, "theirs", "theirs", "main")
     (mine / ".git").write_text((theirs / ".git").read_text())
