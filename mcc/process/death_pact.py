@@ -8,6 +8,11 @@ worker-sized process (300 MB) took 13-16 ms per git command that way, with the
 event loop blocked for the whole fork, against 2.3-2.9 ms through util-linux's
 `setpriv --pdeathsig KILL` (vfork, then one extra exec). So the prefix is the
 default and the prctl hook the fallback for systems without a recent setpriv.
+
+The signal is armed in the child just before it execs the command, so a worker
+killed in the first millisecond of a child's life can still leave that one child
+behind (setpriv does not re-check its parent); git commands end by themselves and
+sandboxed ones at their time limit.
 """
 
 from __future__ import annotations

@@ -33,6 +33,14 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _command_of(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as comm:
+            return comm.read().strip()
+    except FileNotFoundError:
+        return ""
+
+
 @pytest.mark.parametrize("kind", ["default", "preexec"])
 def test_a_child_dies_when_the_process_that_started_it_is_killed(kind: str) -> None:
     parent = subprocess.Popen(
@@ -40,6 +48,11 @@ def test_a_child_dies_when_the_process_that_started_it_is_killed(kind: str) -> N
     )
     assert parent.stdout is not None
     child = int(parent.stdout.readline())
+    # setpriv arms the signal just before it execs the command: kill the parent once
+    # the command runs (killed before that, the child would miss it; see death_pact).
+    deadline = time.monotonic() + 5
+    while _command_of(child) != "sleep" and time.monotonic() < deadline:
+        time.sleep(0.005)
     assert _alive(child)
     parent.send_signal(signal.SIGKILL)
     parent.wait()
