@@ -34,6 +34,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_dbapi,
 )
+from sqlalchemy.util.concurrency import await_
 
 if TYPE_CHECKING:
     from sqlalchemy.connectors.asyncio import AsyncIODBAPIConnection
@@ -154,15 +155,8 @@ class InlineConnection:
     def isolation_level(self, value: str | None) -> None:
         self._conn.isolation_level = "IMMEDIATE" if value == "" else value  # type: ignore[assignment]
 
-    @property
-    def in_transaction(self) -> bool:
-        return self._conn.in_transaction
-
     def cursor(self) -> InlineCursor:
         return InlineCursor(self._conn.cursor())
-
-    async def execute(self, sql: str, parameters: Any = ()) -> InlineCursor:
-        return await self.cursor().execute(sql, parameters)
 
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._conn.create_function(*args, **kwargs)
@@ -174,9 +168,7 @@ class InlineConnection:
         self._conn.rollback()
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self.stop()
 
     def stop(self) -> None:
         """Close at once (SQLAlchemy's terminate): nothing runs elsewhere to wait for."""
@@ -225,8 +217,6 @@ class InlineDBAPI(AsyncAdapt_aiosqlite_dbapi):
         super().__init__(aiosqlite, sqlite3)
 
     def connect(self, *args: Any, **kwargs: Any) -> _Connection:
-        from sqlalchemy.util.concurrency import await_
-
         kwargs.pop("async_creator_fn", None)
         connection = await_(connect(*args, **kwargs))
         return _Connection(self, cast("AsyncIODBAPIConnection", connection))
