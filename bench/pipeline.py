@@ -43,14 +43,12 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.server import MccServer
-from mcc.db.migrate import upgrade
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import scripted_llm_server
 from tests.support.company import Company, answer_forever
+from tests.support.local_mcc import local_mcc
 from tests.support.postgres import temporary_database
 from tests.support.repos import make_repo
-from tests.support.settings import local_settings
 from workflows.search_attributes import ALL
 
 RAW_SAMPLES = 200
@@ -155,65 +153,66 @@ async def database(root: Path) -> AsyncIterator[str]:
 
 
 async def run_issues(env: WorkflowEnvironment, m: int, root: Path) -> tuple[float, list[float]]:
+    """(wall seconds, every step's latency) for `m` issues filed at once and approved."""
+    temporal = env.client.service_client.config.target_host
     with company_server() as llm_base_url:
-        async with database(root) as url:
-            await asyncio.to_thread(upgrade, url)
-            settings = local_settings(
-                root / "data",
+        async with (
+            database(root) as url,
+            local_mcc(
+                root,
                 url,
-                env.client.service_client.config.target_host,
+                temporal,
                 "bench",
                 llm_base_url=llm_base_url,
                 rate_limit_per_minute=10_000_000,
                 budget_default_daily_usd=1_000_000,
-            )
-            server = MccServer(settings)
-            await server.start()
-            try:
-                async with httpx.AsyncClient(
-                    base_url=f"http://127.0.0.1:{server.port}", timeout=60
-                ) as api:
-                    await login_new_user(api, server, "bench@example.com")
-                    repo = make_repo(root / "src", {"README.md": "# bench\n"})
-                    project = (
-                        await api.post(
-                            "/api/projects", json={"name": "bench", "repo_path": str(repo)}
-                        )
-                    ).json()
-                    pid = project["id"]
-                    started = time.perf_counter()
-                    for i in range(m):
-                        await api.post(
-                            f"/api/projects/{pid}/issues",
-                            json={"title": f"Issue {i}", "body": "bench"},
-                        )
-                    pending, approved = set(range(1, m + 1)), set()
-                    while pending:
-                        # As a dashboard would: the list (stored phases), not each issue's
-                        # live status query, which costs the worker a workflow task each.
-                        for issue in (await api.get(f"/api/projects/{pid}/issues")).json():
-                            number, phase = issue["number"], issue["phase"]
-                            if phase == "awaiting_approval" and number not in approved:
-                                done = await api.post(
-                                    f"/api/projects/{pid}/issues/{number}/approve"
-                                )
-                                if done.status_code == 202:
-                                    approved.add(number)
-                            elif phase == "done":
-                                pending.discard(number)
-                            elif phase in {"needs_attention", "cancelled"}:
-                                raise SystemExit(f"issue {number}: {phase}: {issue['error']}")
-                        await asyncio.sleep(0.5)
-                    wall = time.perf_counter() - started
-                latencies: list[float] = []
-                for number in range(1, m + 1):
-                    wf = f"issue/{project['slug']}/{number}"
-                    latencies += await activity_latencies_ms(env.client, wf)
-                    for child in await children_of(env.client, wf):
-                        latencies += await activity_latencies_ms(env.client, child)
-                return wall, latencies
-            finally:
-                await server.stop()
+            ) as server,
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", timeout=60) as api,
+        ):
+            await login_new_user(api, server, "bench@example.com")
+            repo = make_repo(root / "src", {"README.md": "# bench\n"})
+            project = (
+                await api.post("/api/projects", json={"name": "bench", "repo_path": str(repo)})
+            ).json()
+            started = time.perf_counter()
+            for i in range(m):
+                await api.post(
+                    f"/api/projects/{project['id']}/issues",
+                    json={"title": f"Issue {i}", "body": "bench"},
+                )
+            await approve_until_done(api, project["id"], m)
+            wall = time.perf_counter() - started
+            return wall, await step_latencies_ms(env.client, project["slug"], m)
+
+
+async def approve_until_done(api: httpx.AsyncClient, project_id: int, m: int) -> None:
+    """Approve each issue as soon as it waits, until all `m` are done."""
+    pending, approved = set(range(1, m + 1)), set()
+    while pending:
+        # As a dashboard would: the list (stored phases), not each issue's live status
+        # query, which costs the worker a workflow task each.
+        for issue in (await api.get(f"/api/projects/{project_id}/issues")).json():
+            number, phase = issue["number"], issue["phase"]
+            if phase == "awaiting_approval" and number not in approved:
+                done = await api.post(f"/api/projects/{project_id}/issues/{number}/approve")
+                if done.status_code == 202:
+                    approved.add(number)
+            elif phase == "done":
+                pending.discard(number)
+            elif phase in {"needs_attention", "cancelled"}:
+                raise SystemExit(f"issue {number}: {phase}: {issue['error']}")
+        await asyncio.sleep(0.5)
+
+
+async def step_latencies_ms(client: Client, slug: str, m: int) -> list[float]:
+    """Every activity of the `m` issue runs and their agent runs, from their histories."""
+    latencies: list[float] = []
+    for number in range(1, m + 1):
+        wf = f"issue/{slug}/{number}"
+        latencies += await activity_latencies_ms(client, wf)
+        for child in await children_of(client, wf):
+            latencies += await activity_latencies_ms(client, child)
+    return latencies
 
 
 @contextlib.asynccontextmanager

@@ -21,12 +21,11 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.server import MccServer
-from mcc.db.migrate import upgrade
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import scripted_llm_server
 from tests.support.company import Company, answer_forever
+from tests.support.local_mcc import local_mcc
 from tests.support.repos import make_repo
-from tests.support.settings import local_settings
 from tests.support.waiting import eventually, wait_for_phase
 from workflows.search_attributes import ALL
 
@@ -55,21 +54,14 @@ async def record() -> None:
             answer_forever(llm, Company(), 2000)
             with tempfile.TemporaryDirectory() as tmp:
                 root = Path(tmp)
-                url = f"sqlite+aiosqlite:///{root / 'mcc.db'}"
-                await asyncio.to_thread(upgrade, url)
-                settings = local_settings(
-                    root / "data",
-                    url,
+                async with local_mcc(
+                    root,
+                    f"sqlite+aiosqlite:///{root / 'mcc.db'}",
                     env.client.service_client.config.target_host,
                     "record",
                     llm_base_url=llm.base_url,
-                )
-                server = MccServer(settings)
-                await server.start()
-                try:
+                ) as server:
                     await _scenarios(env.client, server, root)
-                finally:
-                    await server.stop()
     finally:
         await env.shutdown()
 
