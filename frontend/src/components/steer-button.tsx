@@ -25,3 +25,18 @@ export function SteerButton({
     </Button>
   );
 }
+
+/**
+ * The props a SteerButton for `action` takes from its steering mutation: the click, every
+ * button disabled while any request is in flight, the spinner on the one that was clicked.
+ */
+export function steering<A>(
+  steer: { isPending: boolean; variables?: A },
+  run: (action: A) => void,
+) {
+  return (action: A) => ({
+    onClick: () => run(action),
+    disabled: steer.isPending,
+    busy: steer.isPending && steer.variables === action,
+  });
+}

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Pause, Play, Square } from "lucide-react";
 
-import { SteerButton } from "@/components/steer-button";
+import { SteerButton, steering } from "@/components/steer-button";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
 import { useSteerRun } from "../api/steer-run";
@@ -22,7 +22,7 @@ export function RunControls({ conversation }: { conversation: Conversation }) {
   const [last, setLast] = useState<SteerAction | null>(null);
 
   const run = (action: SteerAction) => steer.mutate(action, { onSuccess: () => setLast(action) });
-  const busy = (action: SteerAction) => steer.isPending && steer.variables === action;
+  const button = steering(steer, run);
 
   return (
     <div className="grid gap-2">
@@ -30,24 +30,21 @@ export function RunControls({ conversation }: { conversation: Conversation }) {
         <SteerButton
           label="Pause"
           icon={Pause}
-          onClick={() => run("pause")}
+          {...button("pause")}
           disabled={steer.isPending || last === "pause" || last === "cancel"}
-          busy={busy("pause")}
         />
         <SteerButton
           label="Resume"
           icon={Play}
-          onClick={() => run("resume")}
+          {...button("resume")}
           disabled={steer.isPending || last === "resume" || last === "cancel"}
-          busy={busy("resume")}
         />
         <SteerButton
           label="Cancel run"
           icon={Square}
           variant="destructive"
-          onClick={() => run("cancel")}
+          {...button("cancel")}
           disabled={steer.isPending || last === "cancel"}
-          busy={busy("cancel")}
         />
         <p role="status" className="text-xs text-muted-foreground">
           {last && !steer.isPending ? DONE[last] : ""}

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { AlertTriangle, Pause, Play, RotateCcw, Square } from "lucide-react";
 
-import { SteerButton } from "@/components/steer-button";
+import { SteerButton, steering } from "@/components/steer-button";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
 import { useSteerIssue } from "../api/steer-issue";
@@ -42,7 +42,7 @@ export function IssueRunControls({ issue }: { issue: Issue }) {
     setSent(null);
     steer.mutate(action, { onSuccess: () => setSent(action) });
   };
-  const busy = (action: IssueSteerAction) => steer.isPending && steer.variables === action;
+  const button = steering(steer, run);
 
   return (
     <div className="grid gap-3">
@@ -62,38 +62,17 @@ export function IssueRunControls({ issue }: { issue: Issue }) {
       )}
       <div className="flex flex-wrap items-center gap-2">
         {needsAttention ? (
-          <SteerButton
-            label="Retry"
-            icon={RotateCcw}
-            variant="default"
-            onClick={() => run("retry")}
-            disabled={steer.isPending}
-            busy={busy("retry")}
-          />
+          <SteerButton label="Retry" icon={RotateCcw} variant="default" {...button("retry")} />
         ) : issue.phase === PAUSED ? (
-          <SteerButton
-            label="Resume"
-            icon={Play}
-            onClick={() => run("resume")}
-            disabled={steer.isPending}
-            busy={busy("resume")}
-          />
+          <SteerButton label="Resume" icon={Play} {...button("resume")} />
         ) : (
-          <SteerButton
-            label="Pause"
-            icon={Pause}
-            onClick={() => run("pause")}
-            disabled={steer.isPending}
-            busy={busy("pause")}
-          />
+          <SteerButton label="Pause" icon={Pause} {...button("pause")} />
         )}
         <SteerButton
           label="Cancel issue"
           icon={Square}
           variant="destructive"
-          onClick={() => run("cancel")}
-          disabled={steer.isPending}
-          busy={busy("cancel")}
+          {...button("cancel")}
         />
         <p role="status" className="text-xs text-muted-foreground">
           {sent && !steer.isPending ? SENT[sent] : ""}
