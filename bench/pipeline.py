@@ -8,7 +8,7 @@ server and worker, SQLite (or PostgreSQL), the sandbox and the scripted company 
 and is approved as soon as it waits. A step's overhead is its activity's
 scheduled-to-completed time in the run's history. The raw round trip of a
 trivial activity is measured the same way, by a worker in this same process on
-the same server, twice: alone before the issues start (`idle`), and every 50 ms
+the same server, twice: alone before the issues start (`idle`), and every 200 ms
 while they run (`during_the_run`, the floor that Temporal and this process set
 at that load). The ratio of the last line is to the latter; the line before it
 gives both, and the ratio to the idle floor. The last line is:
@@ -52,11 +52,21 @@ from tests.support.repos import make_repo
 from workflows.search_attributes import ALL
 
 RAW_SAMPLES = 200
+PAUSE = frozenset({"bench_pause"})
 
 
 @activity.defn(name="bench_noop")
 async def noop(_: int) -> int:
     return 0
+
+
+@activity.defn(name="bench_pause")
+async def pause(seconds: float) -> None:
+    """The probe's gap. Not a workflow timer: the dev server fires timers about once
+    a second, which left a one-issue run with five or six samples of the floor. A
+    local activity, so that a gap adds no task to the server (the probe must not be
+    a load of its own)."""
+    await asyncio.sleep(seconds)
 
 
 @dataclass(frozen=True)
@@ -77,8 +87,9 @@ class BenchNoop:
             if self.stopped:
                 return
             if plan.gap_s:
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await workflow.wait_condition(lambda: self.stopped, timeout=plan.gap_s)
+                await workflow.execute_local_activity(
+                    pause, plan.gap_s, start_to_close_timeout=timedelta(seconds=60)
+                )
 
     @workflow.signal
     def stop(self) -> None:
@@ -88,7 +99,9 @@ class BenchNoop:
 BY_TYPE: dict[str, list[float]] = {}
 
 
-async def activity_latencies_ms(client: Client, workflow_id: str) -> list[float]:
+async def activity_latencies_ms(
+    client: Client, workflow_id: str, skip: frozenset[str] = frozenset()
+) -> list[float]:
     history = await client.get_workflow_handle(workflow_id).fetch_history()
     scheduled: dict[int, tuple[float, str]] = {}
     out: list[float] = []
@@ -99,7 +112,7 @@ async def activity_latencies_ms(client: Client, workflow_id: str) -> list[float]
             scheduled[event.event_id] = (at, kind)
         elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
             start = scheduled.get(event.activity_task_completed_event_attributes.scheduled_event_id)
-            if start is not None:
+            if start is not None and start[1] not in skip:
                 out.append((at - start[0]) * 1000)
                 BY_TYPE.setdefault(start[1], []).append((at - start[0]) * 1000)
     return out
@@ -152,8 +165,11 @@ async def database(root: Path) -> AsyncIterator[str]:
         yield f"sqlite+aiosqlite:///{root / 'mcc.db'}"
 
 
-async def run_issues(env: WorkflowEnvironment, m: int, root: Path) -> tuple[float, list[float]]:
-    """(wall seconds, every step's latency) for `m` issues filed at once and approved."""
+async def run_issues(
+    env: WorkflowEnvironment, m: int, root: Path, floor: Callable[[], Any]
+) -> tuple[float, list[float], list[float]]:
+    """(wall seconds, every step's latency, the floor's samples) for `m` issues filed at
+    once and approved; `floor` probes the trivial activity over exactly that window."""
     temporal = env.client.service_client.config.target_host
     with company_server() as llm_base_url:
         async with (
@@ -174,15 +190,17 @@ async def run_issues(env: WorkflowEnvironment, m: int, root: Path) -> tuple[floa
             project = (
                 await api.post("/api/projects", json={"name": "bench", "repo_path": str(repo)})
             ).json()
-            started = time.perf_counter()
-            for i in range(m):
-                await api.post(
-                    f"/api/projects/{project['id']}/issues",
-                    json={"title": f"Issue {i}", "body": "bench"},
-                )
-            await approve_until_done(api, project["id"], m)
-            wall = time.perf_counter() - started
-            return wall, await step_latencies_ms(env.client, project["slug"], m)
+            async with floor() as samples:
+                started = time.perf_counter()
+                for i in range(m):
+                    await api.post(
+                        f"/api/projects/{project['id']}/issues",
+                        json={"title": f"Issue {i}", "body": "bench"},
+                    )
+                await approve_until_done(api, project["id"], m)
+                wall = time.perf_counter() - started
+            steps = await step_latencies_ms(env.client, project["slug"], m)
+            return wall, steps, samples
 
 
 async def approve_until_done(api: httpx.AsyncClient, project_id: int, m: int) -> None:
@@ -224,7 +242,7 @@ async def raw_probe(env: WorkflowEnvironment) -> AsyncIterator[Callable[..., Any
         env.client,
         task_queue=queue,
         workflows=[BenchNoop],
-        activities=[noop],
+        activities=[noop, pause],
         workflow_runner=UnsandboxedWorkflowRunner(),
     ):
 
@@ -233,6 +251,24 @@ async def raw_probe(env: WorkflowEnvironment) -> AsyncIterator[Callable[..., Any
             return await env.client.start_workflow(BenchNoop.run, plan, id=wid, task_queue=queue)
 
         yield start
+
+
+def floor_during(env: WorkflowEnvironment, start: Callable[..., Any]) -> Callable[[], Any]:
+    """The trivial activity every 200 ms while the block runs: the floor that Temporal
+    and this process set at that load. The list fills when the block ends."""
+
+    @contextlib.asynccontextmanager
+    async def probing() -> AsyncIterator[list[float]]:
+        samples: list[float] = []
+        loaded = await start(NoopPlan(1_000_000, gap_s=0.2))
+        try:
+            yield samples
+        finally:
+            await loaded.signal(BenchNoop.stop)
+            await loaded.result()
+        samples += await activity_latencies_ms(env.client, loaded.id, skip=PAUSE)
+
+    return probing
 
 
 async def main(m: int) -> None:
@@ -246,14 +282,10 @@ async def main(m: int) -> None:
             idle = await start(NoopPlan(RAW_SAMPLES))
             await idle.result()
             raw_idle = await activity_latencies_ms(env.client, idle.id)
-            # The same trivial activity, every 50 ms while the issues run: the floor
-            # Temporal and this process set at that load.
-            loaded = await start(NoopPlan(1_000_000, gap_s=0.05))
             with tempfile.TemporaryDirectory() as tmp:
-                wall, steps = await run_issues(env, m, Path(tmp))
-            await loaded.signal(BenchNoop.stop)
-            await loaded.result()
-            raw_loaded = await activity_latencies_ms(env.client, loaded.id)
+                wall, steps, raw_loaded = await run_issues(
+                    env, m, Path(tmp), floor_during(env, start)
+                )
     finally:
         await env.shutdown()
     x = statistics.median(steps)
