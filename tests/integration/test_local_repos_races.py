@@ -124,6 +124,31 @@ async def test_a_removed_worktree_leaves_no_registration_and_frees_its_branch(
     assert _registered(repos) == [str(again)]
 
 
+async def test_a_removed_worktree_is_deleted_from_disk_in_the_background(tmp_path: Path) -> None:
+    repos, first = await _worktree_with_work(tmp_path)
+    registration = tmp_path / "forge" / "1" / "origin.git" / "worktrees" / "w"
+    assert registration.is_dir()
+    await repos.remove_worktree(1, "w")
+    # Gone from where git and the next run look at once; deleted from disk soon after.
+    assert not first.exists() and not registration.exists()
+    await repos.trash_emptied()
+    assert list(repos.trash.iterdir()) == []
+
+
+async def test_what_a_killed_process_left_in_the_trash_goes_with_the_next_removal(
+    tmp_path: Path,
+) -> None:
+    repos = await _repos(tmp_path)
+    left = repos.trash / "left-by-a-killed-worker"
+    (left / "src").mkdir(parents=True)
+    (left / "src" / "big.bin").write_bytes(b"x" * 4096)
+    await repos.ensure_worktree(1, "w", "task", "main")
+    await repos.remove_worktree(1, "w")
+    await repos.trash_emptied()
+    assert not left.exists()
+    assert list(repos.trash.iterdir()) == []
+
+
 async def test_removing_a_worktree_whose_git_file_names_another_keeps_the_other(
     tmp_path: Path,
 ) -> None:
