@@ -43,6 +43,7 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from mcc.devserver import tuning_flags
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import scripted_llm_server
 from tests.support.company import Company, answer_forever
@@ -276,6 +277,7 @@ async def main(m: int) -> None:
         dev_server_existing_path=str(Path(sys.executable).parent / "temporal"),
         search_attributes=ALL,
         dev_server_log_level="error",
+        dev_server_extra_args=tuning_flags(),
     )
     try:
         async with raw_probe(env) as start:

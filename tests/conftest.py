@@ -19,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from api.server import MccServer
 from mcc.config import Settings
 from mcc.db.migrate import upgrade
+from mcc.devserver import tuning_flags
 from mcc.security.accounts import create_user
 from tests.fakes.llm_server import ScriptedLLMServer, scripted_llm_server
 from tests.support.company import Company, answer_forever
@@ -64,6 +65,7 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
         dev_server_existing_path=str(TEMPORAL_BIN),
         search_attributes=SEARCH_ATTRIBUTES,
         dev_server_log_level="error",
+        dev_server_extra_args=tuning_flags(),
     )
     try:
         yield env

@@ -21,6 +21,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.server import MccServer
+from mcc.devserver import tuning_flags
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import scripted_llm_server
 from tests.support.company import Company, answer_forever
@@ -48,6 +49,7 @@ async def record() -> None:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(Path(sys.executable).parent / "temporal"),
         search_attributes=ALL,
+        dev_server_extra_args=tuning_flags(),
     )
     try:
         async with scripted_llm_server() as llm:
