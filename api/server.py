@@ -24,6 +24,7 @@ from api.runs import start_queued_runs
 from api.temporal_link import TemporalLink
 from mcc.config import Settings
 from mcc.models.conversation import Conversation
+from mcc.process.heap import freeze_startup_heap
 from mcc.runtime import Runtime
 from workflows.worker import build_worker
 
@@ -112,6 +113,7 @@ class MccServer:
                 if self._tasks[-1].done():
                     self._tasks[-1].result()  # raises why it could not bind
                 await asyncio.sleep(0.02)
+        freeze_startup_heap()
 
     async def wait(self, stop: asyncio.Event) -> None:
         """Until `stop` is set or a part ends by itself (a worker that cannot go on)."""

@@ -1,0 +1,23 @@
+"""Keep what a long-running MCC process builds at start out of the collector's way."""
+
+from __future__ import annotations
+
+import gc
+
+_frozen = False
+
+
+def freeze_startup_heap() -> None:
+    """Move every object alive now into the collector's permanent generation.
+
+    Modules, the app, SQLAlchemy's mappers and Temporal's worker live as long as the
+    process, yet every full collection walked them all (~250 000 objects): pauses of
+    110-130 ms in a ten-issue run, every step in flight stalled meanwhile. Start-up
+    garbage is collected first so that none of it is kept for good. Once per process.
+    """
+    global _frozen
+    if _frozen:
+        return
+    gc.collect()
+    gc.freeze()
+    _frozen = True
