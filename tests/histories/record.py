@@ -18,17 +18,15 @@ from pathlib import Path
 
 import httpx
 from temporalio.client import Client
-from temporalio.testing import WorkflowEnvironment
 
 from api.server import MccServer
-from mcc.devserver import tuning_flags
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import scripted_llm_server
 from tests.support.company import Company, answer_forever
 from tests.support.local_mcc import local_mcc
 from tests.support.repos import make_repo
+from tests.support.temporal import start_dev_server
 from tests.support.waiting import eventually, wait_for_phase
-from workflows.search_attributes import ALL
 
 HERE = Path(__file__).resolve().parent
 
@@ -46,11 +44,7 @@ async def _save(client: Client, workflow_id: str, name: str) -> None:
 
 
 async def record() -> None:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(Path(sys.executable).parent / "temporal"),
-        search_attributes=ALL,
-        dev_server_extra_args=tuning_flags(),
-    )
+    env = await start_dev_server(log_level="warn")
     try:
         async with scripted_llm_server() as llm:
             answer_forever(llm, Company(), 2000)
