@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gc
 
-_frozen = False
-
 
 def freeze_startup_heap() -> None:
     """Move every object alive now into the collector's permanent generation.
@@ -13,11 +11,10 @@ def freeze_startup_heap() -> None:
     Modules, the app, SQLAlchemy's mappers and Temporal's worker live as long as the
     process, yet every full collection walked them all (~250 000 objects): pauses of
     110-130 ms in a ten-issue run, every step in flight stalled meanwhile. Start-up
-    garbage is collected first so that none of it is kept for good. Once per process.
+    garbage is collected first so that none of it is kept for good. Once per process:
+    a later start (tests start many servers) finds the heap frozen already.
     """
-    global _frozen
-    if _frozen:
+    if gc.get_freeze_count():
         return
     gc.collect()
     gc.freeze()
-    _frozen = True
