@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import multiprocessing
 import os
 import statistics
@@ -166,7 +167,10 @@ async def database(root: Path) -> AsyncIterator[str]:
 
 
 async def run_issues(
-    env: WorkflowEnvironment, m: int, root: Path, floor: Callable[[], Any]
+    env: WorkflowEnvironment,
+    m: int,
+    root: Path,
+    floor: Callable[[], contextlib.AbstractAsyncContextManager[list[float]]],
 ) -> tuple[float, list[float], list[float]]:
     """(wall seconds, every step's latency, the floor's samples) for `m` issues filed at
     once and approved; `floor` probes the trivial activity over exactly that window."""
@@ -253,22 +257,20 @@ async def raw_probe(env: WorkflowEnvironment) -> AsyncIterator[Callable[..., Any
         yield start
 
 
-def floor_during(env: WorkflowEnvironment, start: Callable[..., Any]) -> Callable[[], Any]:
+@contextlib.asynccontextmanager
+async def floor_during(
+    env: WorkflowEnvironment, start: Callable[..., Any]
+) -> AsyncIterator[list[float]]:
     """The trivial activity every 200 ms while the block runs: the floor that Temporal
     and this process set at that load. The list fills when the block ends."""
-
-    @contextlib.asynccontextmanager
-    async def probing() -> AsyncIterator[list[float]]:
-        samples: list[float] = []
-        loaded = await start(NoopPlan(1_000_000, gap_s=0.2))
-        try:
-            yield samples
-        finally:
-            await loaded.signal(BenchNoop.stop)
-            await loaded.result()
-        samples += await activity_latencies_ms(env.client, loaded.id, skip=PAUSE)
-
-    return probing
+    samples: list[float] = []
+    loaded = await start(NoopPlan(1_000_000, gap_s=0.2))
+    try:
+        yield samples
+    finally:
+        await loaded.signal(BenchNoop.stop)
+        await loaded.result()
+    samples += await activity_latencies_ms(env.client, loaded.id, skip=PAUSE)
 
 
 async def main(m: int) -> None:
@@ -280,7 +282,7 @@ async def main(m: int) -> None:
             raw_idle = await activity_latencies_ms(env.client, idle.id)
             with tempfile.TemporaryDirectory() as tmp:
                 wall, steps, raw_loaded = await run_issues(
-                    env, m, Path(tmp), floor_during(env, start)
+                    env, m, Path(tmp), functools.partial(floor_during, env, start)
                 )
     finally:
         await env.shutdown()

@@ -235,7 +235,8 @@ class LocalRepos:
             self._emptying = asyncio.create_task(asyncio.to_thread(_empty, self.trash))
 
     async def trash_emptied(self) -> None:
-        """Wait for the background deletion (tests, and a clean shutdown)."""
+        """Wait for the background deletion (tests). A process that stops first leaves
+        the rest in the trash, for the next removal's sweep."""
         while self._emptying is not None and not self._emptying.done():
             await asyncio.shield(self._emptying)
 
