@@ -300,15 +300,18 @@ async def test_a_command_dies_with_the_worker_that_started_it(worktree: Path) ->
         ]
     )
 
-    def running() -> bool:
-        found = subprocess.run(["pgrep", "-f", f"sleep {marker}"], capture_output=True)
+    def running(pattern: str = f"sleep {marker}") -> bool:
+        found = subprocess.run(["pgrep", "-f", pattern], capture_output=True)
         return found.returncode == 0
 
+    # The command itself, not a wrapper whose arguments name it: setpriv arms the
+    # death signal just before it execs (see death_pact), so kill the worker after that.
+    command = f"^sleep {marker}$"
     try:
         deadline = time.monotonic() + 20
-        while not running() and time.monotonic() < deadline:
+        while not running(command) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
-        assert running(), "the command did not start"
+        assert running(command), "the command did not start"
     finally:
         worker.kill()
         worker.wait()
