@@ -26,7 +26,7 @@ from mcc.config import Settings
 from mcc.models.conversation import Conversation
 from mcc.process.heap import freeze_startup_heap
 from mcc.runtime import Runtime
-from workflows.worker import build_worker
+from workflows.worker import build_workers
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class MccServer:
             self.runtime.events = RedisEvents(settings.redis_url)
         self.temporal = TemporalLink(settings)
         self.with_worker = worker
-        self.worker: Worker | None = None
+        self.workers: list[Worker] = []
         self.http: _Uvicorn | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         if api and self.sio is not None:
@@ -96,8 +96,11 @@ class MccServer:
     async def start(self) -> None:
         if self.with_worker:
             client = await self.temporal.connect()
-            self.worker = build_worker(client, self.runtime)
-            self._tasks.append(asyncio.create_task(self.worker.run(), name="temporal-worker"))
+            extra = self.settings.worker_connections - 1
+            clients = [client, *[await self.temporal.another_connection() for _ in range(extra)]]
+            self.workers = build_workers(clients, self.runtime)
+            for n, worker in enumerate(self.workers):
+                self._tasks.append(asyncio.create_task(worker.run(), name=f"temporal-worker-{n}"))
             started = await start_queued_runs(client, self.settings, self.runtime.db)
             if started:
                 log.info("started %d queued run(s)", started)
@@ -124,9 +127,10 @@ class MccServer:
     async def stop(self) -> None:
         if self.http is not None:
             self.http.should_exit = True
-        if self.worker is not None:
+        if self.workers:
+            shutdowns = asyncio.gather(*(worker.shutdown() for worker in self.workers))
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self.worker.shutdown(), timeout=10)
+                await asyncio.wait_for(shutdowns, timeout=10)
         for task in self._tasks:
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(task, timeout=10)

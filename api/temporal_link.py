@@ -40,6 +40,13 @@ class TemporalLink:
             )
         return self._client
 
+    async def another_connection(self) -> Client:
+        """A client of its own (a worker per connection, see `build_workers`)."""
+        await self.connect()
+        return await Client.connect(
+            self.settings.temporal_address, namespace=self.settings.temporal_namespace
+        )
+
     async def healthy(self) -> bool:
         if self._client is None:
             try:
