@@ -42,7 +42,6 @@ class TemporalLink:
 
     async def another_connection(self) -> Client:
         """A client of its own (a worker per connection, see `build_workers`)."""
-        await self.connect()
         return await Client.connect(
             self.settings.temporal_address, namespace=self.settings.temporal_namespace
         )
