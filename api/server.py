@@ -97,7 +97,8 @@ class MccServer:
         if self.with_worker:
             client = await self.temporal.connect()
             extra = self.settings.worker_connections - 1
-            clients = [client, *[await self.temporal.another_connection() for _ in range(extra)]]
+            more = await asyncio.gather(*(self.temporal.another_connection() for _ in range(extra)))
+            clients = [client, *more]
             self.workers = build_workers(clients, self.runtime)
             for n, worker in enumerate(self.workers):
                 self._tasks.append(asyncio.create_task(worker.run(), name=f"temporal-worker-{n}"))

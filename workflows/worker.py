@@ -41,26 +41,10 @@ def activities_of(runtime: Runtime) -> list[Callable[..., Any]]:
     ]
 
 
-def build_worker(
-    client: Client,
-    runtime: Runtime,
-    interceptors: Sequence[Interceptor] = (),
-    max_activities: int | None = None,
-    identity: str | None = None,
-) -> Worker:
-    return Worker(
-        client,
-        task_queue=runtime.settings.temporal_task_queue,
-        workflows=list(WORKFLOWS),
-        activities=activities_of(runtime),
-        max_concurrent_activities=max_activities or runtime.settings.worker_max_activities,
-        interceptors=interceptors,
-        identity=identity,
-    )
-
-
-def build_workers(clients: Sequence[Client], runtime: Runtime) -> list[Worker]:
-    """One worker per connection, sharing the process's activity slots.
+def build_workers(
+    clients: Sequence[Client], runtime: Runtime, interceptors: Sequence[Interceptor] = ()
+) -> list[Worker]:
+    """One worker per connection, sharing the process's activities and activity slots.
 
     Why several: the SDK moves tasks from its core to Python through one poll at a
     time per worker, and each hand-off takes a few turns of the event loop; under
@@ -68,8 +52,25 @@ def build_workers(clients: Sequence[Client], runtime: Runtime) -> list[Worker]:
     connection, hence a connection each; each worker shows in the Temporal UI as
     the process's identity with its number.
     """
+    activities = activities_of(runtime)
     share = max(1, runtime.settings.worker_max_activities // len(clients))
     return [
-        build_worker(client, runtime, max_activities=share, identity=f"{client.identity}/{n}")
+        Worker(
+            client,
+            task_queue=runtime.settings.temporal_task_queue,
+            workflows=list(WORKFLOWS),
+            activities=activities,
+            max_concurrent_activities=share,
+            interceptors=interceptors,
+            identity=f"{client.identity}/{n}",
+        )
         for n, client in enumerate(clients, 1)
     ]
+
+
+def build_worker(
+    client: Client, runtime: Runtime, interceptors: Sequence[Interceptor] = ()
+) -> Worker:
+    """A lone worker with all the process's slots (tests that wrap its activities)."""
+    [worker] = build_workers([client], runtime, interceptors)
+    return worker
