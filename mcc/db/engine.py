@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from mcc.config import Settings
+from mcc.db.inline_session import InlineSession
 from mcc.db.inline_sqlite import InlineDBAPI
 
 
@@ -49,7 +50,9 @@ class Database:
         self.url = url
         self.engine = create_engine(url)
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
-            self.engine, expire_on_commit=False
+            self.engine,
+            class_=InlineSession if is_sqlite(url) else AsyncSession,
+            expire_on_commit=False,
         )
 
     @classmethod

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mcc.db import inline_sqlite
-from mcc.db.engine import create_engine
+from mcc.db.engine import Database, create_engine
 
 
 @pytest.fixture
@@ -105,3 +105,32 @@ async def test_connections_have_wal_foreign_keys_and_normal_sync(engine: AsyncEn
         assert await conn.scalar(text("PRAGMA journal_mode")) == "wal"
         assert await conn.scalar(text("PRAGMA foreign_keys")) == 1
         assert await conn.scalar(text("PRAGMA synchronous")) == 1  # NORMAL
+
+
+async def test_a_session_runs_and_closes_without_a_turn_of_the_loop(tmp_path: Path) -> None:
+    """SQLAlchemy closes an AsyncSession in a shielded task of its own (three turns of
+    the loop, ~10 ms on a busy worker); on the inline engine nothing in `close` can
+    suspend, so the session closes in place and hands its connection back."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}")
+    async with db.engine.begin() as conn:
+        await conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    turns = 0
+
+    async def count_turns() -> None:
+        nonlocal turns
+        while True:
+            await asyncio.sleep(0)
+            turns += 1
+
+    counter = asyncio.create_task(count_turns())
+    await asyncio.sleep(0)
+    pool = db.engine.sync_engine.pool
+    idle_before, turns_before = pool.checkedin(), turns  # type: ignore[attr-defined]
+    async with db.sessions() as session:
+        await session.execute(text("INSERT INTO t VALUES (1)"))
+        await session.commit()
+        assert await session.scalar(text("SELECT count(*) FROM t")) == 1
+    assert turns == turns_before
+    assert pool.checkedin() == max(idle_before, 1)  # type: ignore[attr-defined]
+    counter.cancel()
+    await db.dispose()
