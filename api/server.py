@@ -24,6 +24,7 @@ from api.runs import start_queued_runs
 from api.temporal_link import TemporalLink
 from mcc.config import Settings
 from mcc.models.conversation import Conversation
+from mcc.process.child_watcher import use_pidfd_child_watcher
 from mcc.process.heap import freeze_startup_heap
 from mcc.runtime import Runtime
 from workflows.worker import build_workers
@@ -94,6 +95,7 @@ class MccServer:
         return int(sock.getsockname()[1])
 
     async def start(self) -> None:
+        use_pidfd_child_watcher()
         if self.with_worker:
             client = await self.temporal.connect()
             extra = self.settings.worker_connections - 1
