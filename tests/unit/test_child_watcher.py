@@ -16,28 +16,30 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-async def _exit_code_and_threads(code: int) -> tuple[int, int]:
+def _threads() -> set[int | None]:
+    return {thread.ident for thread in threading.enumerate()}
+
+
+async def _exit_code_and_new_threads(code: int) -> tuple[int, set[int | None]]:
+    before = _threads()
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", f"import time, sys; time.sleep(0.2); sys.exit({code})"
     )
     await asyncio.sleep(0.1)
-    threads_while_running = threading.active_count()
-    return await proc.wait(), threads_while_running
+    started = _threads() - before  # threads may end meanwhile; none may start
+    return await proc.wait(), started
 
 
 async def test_a_child_is_awaited_without_a_thread_of_its_own() -> None:
     assert use_pidfd_child_watcher()
     assert isinstance(asyncio.get_child_watcher(), RunningLoopPidfdWatcher)
-    threads_before = threading.active_count()
-    code, threads_during = await _exit_code_and_threads(3)
-    assert code == 3
-    assert threads_during == threads_before
+    assert await _exit_code_and_new_threads(3) == (3, set())
 
 
 def test_another_loop_of_the_process_can_start_children_too() -> None:
     use_pidfd_child_watcher()
-    assert asyncio.run(_exit_code_and_threads(0))[0] == 0
-    assert asyncio.run(_exit_code_and_threads(7))[0] == 7
+    assert asyncio.run(_exit_code_and_new_threads(0))[0] == 0
+    assert asyncio.run(_exit_code_and_new_threads(7))[0] == 7
 
 
 async def test_installing_twice_keeps_one_watcher() -> None:
