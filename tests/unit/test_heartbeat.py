@@ -9,6 +9,7 @@ import pytest
 from temporalio.testing import ActivityEnvironment
 
 from activities.heartbeat import heartbeating
+from tests.support.loop_turns import loop_turns
 
 
 async def test_long_work_heartbeats_until_it_returns() -> None:
@@ -31,26 +32,17 @@ async def test_long_work_heartbeats_until_it_returns() -> None:
 
 
 async def test_work_that_does_not_suspend_costs_no_turn_of_the_loop() -> None:
-    turns = 0
-
-    async def count_turns() -> None:
-        nonlocal turns
-        while True:
-            await asyncio.sleep(0)
-            turns += 1
-
     async def work() -> int:
         return 42
 
-    async def activity_body() -> tuple[int, int]:
-        before = turns
-        result = await heartbeating(work())
-        return result, turns - before
+    async with loop_turns() as turns:
 
-    counter = asyncio.create_task(count_turns())
-    await asyncio.sleep(0)
-    assert await ActivityEnvironment().run(activity_body) == (42, 0)
-    counter.cancel()
+        async def activity_body() -> tuple[int, int]:
+            before = turns.count
+            result = await heartbeating(work())
+            return result, turns.count - before
+
+        assert await ActivityEnvironment().run(activity_body) == (42, 0)
 
 
 async def test_cancelling_the_activity_cancels_its_work() -> None:

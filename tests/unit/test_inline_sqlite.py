@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from mcc.db import inline_sqlite
 from mcc.db.engine import Database, create_engine
+from tests.support.loop_turns import loop_turns
 
 
 @pytest.fixture
@@ -114,23 +115,13 @@ async def test_a_session_runs_and_closes_without_a_turn_of_the_loop(tmp_path: Pa
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}")
     async with db.engine.begin() as conn:
         await conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
-    turns = 0
-
-    async def count_turns() -> None:
-        nonlocal turns
-        while True:
-            await asyncio.sleep(0)
-            turns += 1
-
-    counter = asyncio.create_task(count_turns())
-    await asyncio.sleep(0)
     pool = db.engine.sync_engine.pool
-    idle_before, turns_before = pool.checkedin(), turns  # type: ignore[attr-defined]
-    async with db.sessions() as session:
-        await session.execute(text("INSERT INTO t VALUES (1)"))
-        await session.commit()
-        assert await session.scalar(text("SELECT count(*) FROM t")) == 1
-    assert turns == turns_before
+    async with loop_turns() as turns:
+        idle_before = pool.checkedin()  # type: ignore[attr-defined]
+        async with db.sessions() as session:
+            await session.execute(text("INSERT INTO t VALUES (1)"))
+            await session.commit()
+            assert await session.scalar(text("SELECT count(*) FROM t")) == 1
+        assert turns.count == 0
     assert pool.checkedin() == max(idle_before, 1)  # type: ignore[attr-defined]
-    counter.cancel()
     await db.dispose()
