@@ -6,7 +6,11 @@ import asyncio
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from mcc.errors import GitFailed
 from mcc.forge.local_repos import LocalRepos
 from mcc.git.runner import Git
 from tests.support.repos import commit_file, make_repo
@@ -161,3 +165,28 @@ async def test_removing_a_worktree_whose_git_file_names_another_keeps_the_other(
     assert not mine.exists()
     assert _registered(repos) == [str(theirs)]
     assert (await repos.git.run(["status", "--short"], theirs)) == ""
+
+
+async def test_several_refs_resolve_with_one_git_process(tmp_path: Path) -> None:
+    repos = await _repos(tmp_path)
+    worktree = await repos.ensure_worktree(1, "w", "task", "main")
+    await commit_file(repos.git, worktree, "f.txt", "x\n", "task")
+    spawned: list[str] = []
+    status = repos.git.status
+
+    async def counted(args: Any, cwd: Path, *, stdin: bytes | None = None) -> Any:
+        spawned.append(args[0])
+        return await status(args, cwd, stdin=stdin)
+
+    repos.git.status = counted  # type: ignore[method-assign]
+    shas = await repos.revs(1, "task", "main", "refs/heads/task")
+    assert spawned == ["cat-file"]
+    repos.git.status = status  # type: ignore[method-assign]
+    assert shas == [await repos.rev(1, "task"), await repos.rev(1, "main"), shas[0]]
+    assert shas[0] != shas[1]
+
+
+async def test_a_ref_that_names_no_commit_is_a_git_failure_naming_it(tmp_path: Path) -> None:
+    repos = await _repos(tmp_path)
+    with pytest.raises(GitFailed, match="nope"):
+        await repos.revs(1, "main", "nope")
