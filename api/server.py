@@ -10,12 +10,12 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import socketio
 import uvicorn
-from temporalio.worker import Worker
+from temporalio.worker import Interceptor, Worker
 
 from api.agent_runs import notify_user_message
 from api.app import create_app, with_socketio
@@ -60,6 +60,7 @@ class MccServer:
         api: bool = True,
         worker: bool = True,
         handle_signals: bool = False,
+        interceptors: Sequence[Interceptor] = (),
     ) -> None:
         self.settings = settings
         self.runtime = Runtime.build(settings)
@@ -74,6 +75,7 @@ class MccServer:
             self.runtime.events = RedisEvents(settings.redis_url)
         self.temporal = TemporalLink(settings)
         self.with_worker = worker
+        self.interceptors = interceptors  # for the workers (the bench times its steps)
         self.workers: list[Worker] = []
         self.http: _Uvicorn | None = None
         self._tasks: list[asyncio.Task[Any]] = []
@@ -101,7 +103,7 @@ class MccServer:
             extra = self.settings.worker_connections - 1
             more = await asyncio.gather(*(self.temporal.another_connection() for _ in range(extra)))
             clients = [client, *more]
-            self.workers = build_workers(clients, self.runtime)
+            self.workers = build_workers(clients, self.runtime, self.interceptors)
             for n, worker in enumerate(self.workers):
                 self._tasks.append(asyncio.create_task(worker.run(), name=f"temporal-worker-{n}"))
             started = await start_queued_runs(client, self.settings, self.runtime.db)

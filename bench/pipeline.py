@@ -14,6 +14,10 @@ at that load). The ratio of the last line is to the latter; the line before it
 gives both, and the ratio to the idle floor. The last line is:
 
     issues=<M> wall_s=<t> steps=<n> overhead_ms_per_step_p50=<x> raw_activity_ms_p50=<y> ratio=<x/y>
+
+With MCC_BENCH_BY_TYPE=1 it first prints each activity type's p50, split into the
+wait for the worker (scheduled -> its code began, timed by an interceptor on MCC's
+workers) and the code itself.
 """
 
 from __future__ import annotations
@@ -40,7 +44,13 @@ from temporalio import activity, workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+from temporalio.worker import (
+    ActivityInboundInterceptor,
+    ExecuteActivityInput,
+    Interceptor,
+    UnsandboxedWorkflowRunner,
+    Worker,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -98,24 +108,49 @@ class BenchNoop:
 
 
 BY_TYPE: dict[str, list[float]] = {}
+# Where MCC's activities ran in Python: (workflow id, activity id) -> (began, ended), epoch s.
+IN_PYTHON: dict[tuple[str, str], tuple[float, float]] = {}
+WAITS: dict[str, list[float]] = {}  # by type: scheduled -> its code began, ms
+BODIES: dict[str, list[float]] = {}  # by type: the activity's own code, ms
+
+
+class _StepClock(ActivityInboundInterceptor):
+    async def execute_activity(self, input: ExecuteActivityInput) -> Any:
+        info, began = activity.info(), time.time()
+        try:
+            return await super().execute_activity(input)
+        finally:
+            IN_PYTHON[(info.workflow_id or "", info.activity_id)] = (began, time.time())
+
+
+class StepClock(Interceptor):
+    """Times MCC's activities in Python, so that a step's time splits into the wait
+    for the worker (scheduled -> its code begins) and the code itself."""
+
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+        return _StepClock(next)
 
 
 async def activity_latencies_ms(
     client: Client, workflow_id: str, skip: frozenset[str] = frozenset()
 ) -> list[float]:
     history = await client.get_workflow_handle(workflow_id).fetch_history()
-    scheduled: dict[int, tuple[float, str]] = {}
+    scheduled: dict[int, tuple[float, str, str]] = {}
     out: list[float] = []
     for event in history.events:
         at = event.event_time.ToDatetime().timestamp()
         if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            kind = event.activity_task_scheduled_event_attributes.activity_type.name
-            scheduled[event.event_id] = (at, kind)
+            attributes = event.activity_task_scheduled_event_attributes
+            scheduled[event.event_id] = (at, attributes.activity_type.name, attributes.activity_id)
         elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
             start = scheduled.get(event.activity_task_completed_event_attributes.scheduled_event_id)
             if start is not None and start[1] not in skip:
                 out.append((at - start[0]) * 1000)
                 BY_TYPE.setdefault(start[1], []).append((at - start[0]) * 1000)
+                ran = IN_PYTHON.get((workflow_id, start[2]))
+                if ran is not None:
+                    WAITS.setdefault(start[1], []).append((ran[0] - start[0]) * 1000)
+                    BODIES.setdefault(start[1], []).append((ran[1] - ran[0]) * 1000)
     return out
 
 
@@ -183,6 +218,7 @@ async def run_issues(
                 url,
                 temporal,
                 "bench",
+                interceptors=[StepClock()],
                 llm_base_url=llm_base_url,
                 rate_limit_per_minute=10_000_000,
                 budget_default_daily_usd=1_000_000,
@@ -290,7 +326,11 @@ async def main(m: int) -> None:
     idle_p50, y = statistics.median(raw_idle), statistics.median(raw_loaded)
     if os.environ.get("MCC_BENCH_BY_TYPE"):
         for kind, values in sorted(BY_TYPE.items()):
-            print(f"  {kind}: n={len(values)} p50={statistics.median(values):.1f} ms")
+            split = ""
+            if kind in WAITS:
+                wait, body = statistics.median(WAITS[kind]), statistics.median(BODIES[kind])
+                split = f" (wait for the worker p50={wait:.1f}, code p50={body:.1f})"
+            print(f"  {kind}: n={len(values)} p50={statistics.median(values):.1f} ms{split}")
     print(
         f"raw_activity_ms_p50: idle={idle_p50:.2f} (n={len(raw_idle)}) "
         f"during_the_run={y:.2f} (n={len(raw_loaded)}); ratio_to_idle={x / idle_p50:.2f}"
