@@ -165,14 +165,11 @@ class LocalRepos:
     # -- branches and worktrees ---------------------------------------------
 
     async def rev(self, project_id: int, ref: str) -> str:
-        return (
-            await self.git.run(
-                ["rev-parse", "--verify", f"{ref}^{{commit}}"], self.origin(project_id)
-            )
-        ).strip()
+        [sha] = await self.revs(project_id, ref)
+        return sha
 
     async def revs(self, project_id: int, *refs: str) -> list[str]:
-        """The commits `refs` name, from one git process instead of one each
+        """The commits `refs` name, from one git process however many there are
         (`cat-file --batch-check` takes any revision, as `rev-parse` does)."""
         asked = "".join(f"{ref}^{{commit}}\n" for ref in refs).encode()
         out = await self.git.run(
@@ -180,14 +177,13 @@ class LocalRepos:
             self.origin(project_id),
             stdin=asked,
         )
-        answers = out.splitlines()
-        shas: list[str] = []
-        for n, ref in enumerate(refs):
-            sha, _, kind = answers[n].partition(" ") if n < len(answers) else ("", "", "")
+        answers = [line.partition(" ") for line in out.splitlines()]
+        if len(answers) != len(refs):
+            raise GitFailed(f"git answered {len(answers)} of {len(refs)} revisions")
+        for ref, (_, _, kind) in zip(refs, answers, strict=True):
             if kind != "commit":
                 raise GitFailed(f"git could not resolve {ref} to a commit")
-            shas.append(sha)
-        return shas
+        return [sha for sha, _, _ in answers]
 
     async def branch_exists(self, project_id: int, branch: str) -> bool:
         return await self.git.ok(
