@@ -18,6 +18,7 @@ process may run several loops in turn (tests do). Linux 5.3+; elsewhere, and on
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import sys
@@ -69,6 +70,7 @@ class RunningLoopPidfdWatcher(asyncio.AbstractChildWatcher):
         pass
 
 
+@functools.cache
 def _pidfds_work() -> bool:
     try:
         os.close(os.pidfd_open(os.getpid()))
