@@ -13,7 +13,8 @@ from mcc.conversations import open_conversation
 from mcc.models.agent import Agent
 from mcc.models.conversation import Conversation
 from mcc.models.project import Project
-from workflows.agent_run import AgentRunInput, AgentRunWorkflow, UserMessage
+from workflows.agent_run import AgentRunWorkflow
+from workflows.agent_run_payloads import AgentRunInput, UserMessage
 
 
 async def start_agent_run(

@@ -22,7 +22,8 @@ from mcc.errors import Conflict, ServiceUnavailable
 from mcc.models.issue import Issue
 from mcc.models.project import Project
 from mcc.phases import Phase
-from workflows.issue import IssueRunInput, IssueStatus, IssueWorkflow, RejectInput
+from workflows.issue import IssueWorkflow
+from workflows.issue_payloads import IssueRunInput, IssueStatus, RejectInput
 from workflows.search_attributes import MCC_ISSUE, MCC_PHASE, MCC_PROJECT
 
 log = logging.getLogger(__name__)

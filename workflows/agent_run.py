@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -29,55 +29,13 @@ with workflow.unsafe.imports_passed_through():
         ToolInput,
     )
     from mcc.agents.steps import RunScope
-
-
-@dataclass
-class AgentRunInput:
-    run_id: str
-    project_id: int
-    agent_id: int
-    branch: str
-    base: str
-    task: str
-    title: str
-    issue_number: int | None = None
-    diff_base: str | None = None
-    max_steps: int = 40
-    steps_per_history: int = 25
-    # Carried over by continue-as-new.
-    start_step: int = 0
-    conversation_id: int | None = None
-    artifacts: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class AgentRunResult:
-    outcome: str  # done | blocked | failed | needs_attention | cancelled
-    summary: str
-    steps: int
-    conversation_id: int
-    artifacts: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class UserMessage:
-    message_id: int
-
-
-@dataclass
-class ChildBlocked:
-    """Sent to the parent run when the budget or an emergency pause holds this one."""
-
-    reason: str | None  # "BudgetExceeded" | "SystemPaused" | None when it goes on again
-
-
-@dataclass
-class AgentRunStatus:
-    step: int
-    paused: bool
-    waiting_for: str | None
-    conversation_id: int | None
-    outcome: str | None
+    from workflows.agent_run_payloads import (
+        AgentRunInput,
+        AgentRunResult,
+        AgentRunStatus,
+        ChildBlocked,
+        UserMessage,
+    )
 
 
 RETRY = RetryPolicy(

@@ -13,7 +13,6 @@ workflow, and the workflow carries ids and small results.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -33,56 +32,11 @@ with workflow.unsafe.imports_passed_through():
     )
     from activities.store import StoreActivities
     from mcc.phases import PERCENT, Phase
-    from mcc.pipeline.steps import AgentSlot, IssuePlan, TestReport
-    from workflows.agent_run import (
-        AgentRunInput,
-        AgentRunResult,
-        AgentRunWorkflow,
-        ChildBlocked,
-    )
+    from mcc.pipeline.steps import AgentSlot, IssuePlan
+    from workflows.agent_run import AgentRunWorkflow
+    from workflows.agent_run_payloads import AgentRunInput, AgentRunResult, ChildBlocked
+    from workflows.issue_payloads import IssueRunInput, IssueRunResult, IssueStatus, RejectInput
     from workflows.search_attributes import MCC_ISSUE, MCC_PHASE, MCC_PROJECT
-
-
-@dataclass
-class IssueRunInput:
-    project_id: int
-    project_slug: str
-    issue_number: int
-    max_test_loops: int = 3
-    max_review_loops: int = 3
-    agent_max_steps: int = 40
-
-
-@dataclass
-class IssueRunResult:
-    phase: str
-    pull_number: int | None = None
-    merge_sha: str | None = None
-
-
-@dataclass
-class RejectInput:
-    feedback: str = ""
-
-
-@dataclass
-class IssueStatus:
-    phase: str
-    percent: int
-    pull_number: int | None = None
-    merge_sha: str | None = None
-    feedback: str | None = None
-    error: str | None = None
-    gate: str | None = None  # what awaiting_approval is about: "spec" or "merge"
-    agents_at_work: list[str] = field(default_factory=list)
-    test_loops: int = 0
-    review_loops: int = 0
-    rejections: int = 0
-    spec: str | None = None
-    tasks: list[dict[str, Any]] = field(default_factory=list)
-    test_report: TestReport | None = None
-    review: str | None = None
-    conversation_id: int | None = None
 
 
 class _Cancelled(Exception):

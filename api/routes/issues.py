@@ -18,7 +18,7 @@ from mcc.issues import create_issue, list_issues
 from mcc.models.issue import Issue
 from mcc.models.pull_request import PullRequest
 from mcc.models.token_usage import TokenUsage
-from workflows.issue import IssueStatus
+from workflows.issue_payloads import IssueStatus
 
 router = APIRouter(prefix="/projects/{project_id}/issues", tags=["issues"])
 
