@@ -10,8 +10,12 @@ scheduled-to-completed time in the run's history. The raw round trip of a
 trivial activity is measured the same way, by a worker in this same process on
 the same server, twice: alone before the issues start (`idle`), and every 200 ms
 while they run (`during_the_run`, the floor that Temporal and this process set
-at that load). The ratio of the last line is to the latter; the line before it
-gives both, and the ratio to the idle floor. The last line is:
+at that load). Only the probe's samples scheduled while at least one step was in
+flight count for the latter: a sample at a moment with none (the run's last issues
+waiting for the approval poll, say) measures the idle floor, not the loaded one;
+the line before the last gives the count and p50 of all samples too. The ratio of
+the last line is to that floor; the line before it gives both floors, and the
+ratio to the idle one. The last line is:
 
     issues=<M> wall_s=<t> steps=<n> overhead_ms_per_step_p50=<x> raw_activity_ms_p50=<y> ratio=<x/y>
 
@@ -131,12 +135,19 @@ class StepClock(Interceptor):
         return _StepClock(next)
 
 
-async def activity_latencies_ms(
+Span = tuple[float, float]  # an activity's scheduled and completed times, epoch s
+
+
+def latency_ms(span: Span) -> float:
+    return (span[1] - span[0]) * 1000
+
+
+async def activity_spans(
     client: Client, workflow_id: str, skip: frozenset[str] = frozenset()
-) -> list[float]:
+) -> list[Span]:
     history = await client.get_workflow_handle(workflow_id).fetch_history()
     scheduled: dict[int, tuple[float, str, str]] = {}
-    out: list[float] = []
+    out: list[Span] = []
     for event in history.events:
         at = event.event_time.ToDatetime().timestamp()
         if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
@@ -145,7 +156,7 @@ async def activity_latencies_ms(
         elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
             start = scheduled.get(event.activity_task_completed_event_attributes.scheduled_event_id)
             if start is not None and start[1] not in skip:
-                out.append((at - start[0]) * 1000)
+                out.append((start[0], at))
                 BY_TYPE.setdefault(start[1], []).append((at - start[0]) * 1000)
                 ran = IN_PYTHON.get((workflow_id, start[2]))
                 if ran is not None:
@@ -205,10 +216,10 @@ async def run_issues(
     env: WorkflowEnvironment,
     m: int,
     root: Path,
-    floor: Callable[[], contextlib.AbstractAsyncContextManager[list[float]]],
-) -> tuple[float, list[float], list[float]]:
-    """(wall seconds, every step's latency, the floor's samples) for `m` issues filed at
-    once and approved; `floor` probes the trivial activity over exactly that window."""
+    floor: Callable[[], contextlib.AbstractAsyncContextManager[list[Span]]],
+) -> tuple[float, list[Span], list[Span]]:
+    """(wall seconds, every step, the floor's samples) for `m` issues filed at once and
+    approved; `floor` probes the trivial activity over exactly that window."""
     temporal = env.client.service_client.config.target_host
     with company_server() as llm_base_url:
         async with (
@@ -240,7 +251,7 @@ async def run_issues(
                     )
                 await approve_until_done(api, project["id"], m)
                 wall = time.perf_counter() - started
-            steps = await step_latencies_ms(env.client, project["slug"], m)
+            steps = await step_spans(env.client, project["slug"], m)
             return wall, steps, samples
 
 
@@ -263,15 +274,20 @@ async def approve_until_done(api: httpx.AsyncClient, project_id: int, m: int) ->
         await asyncio.sleep(0.5)
 
 
-async def step_latencies_ms(client: Client, slug: str, m: int) -> list[float]:
+async def step_spans(client: Client, slug: str, m: int) -> list[Span]:
     """Every activity of the `m` issue runs and their agent runs, from their histories."""
-    latencies: list[float] = []
+    spans: list[Span] = []
     for number in range(1, m + 1):
         wf = f"issue/{slug}/{number}"
-        latencies += await activity_latencies_ms(client, wf)
+        spans += await activity_spans(client, wf)
         for child in await children_of(client, wf):
-            latencies += await activity_latencies_ms(client, child)
-    return latencies
+            spans += await activity_spans(client, child)
+    return spans
+
+
+def while_busy(samples: list[Span], steps: list[Span]) -> list[Span]:
+    """The probe's samples scheduled while at least one of the steps was in flight."""
+    return [s for s in samples if any(a <= s[0] < b for a, b in steps)]
 
 
 @contextlib.asynccontextmanager
@@ -297,17 +313,17 @@ async def raw_probe(env: WorkflowEnvironment) -> AsyncIterator[Callable[..., Any
 @contextlib.asynccontextmanager
 async def floor_during(
     env: WorkflowEnvironment, start: Callable[..., Any]
-) -> AsyncIterator[list[float]]:
+) -> AsyncIterator[list[Span]]:
     """The trivial activity every 200 ms while the block runs: the floor that Temporal
     and this process set at that load. The list fills when the block ends."""
-    samples: list[float] = []
+    samples: list[Span] = []
     loaded = await start(NoopPlan(1_000_000, gap_s=0.2))
     try:
         yield samples
     finally:
         await loaded.signal(BenchNoop.stop)
         await loaded.result()
-    samples += await activity_latencies_ms(env.client, loaded.id, skip=PAUSE)
+    samples += await activity_spans(env.client, loaded.id, skip=PAUSE)
 
 
 async def main(m: int) -> None:
@@ -316,15 +332,17 @@ async def main(m: int) -> None:
         async with raw_probe(env) as start:
             idle = await start(NoopPlan(RAW_SAMPLES))
             await idle.result()
-            raw_idle = await activity_latencies_ms(env.client, idle.id)
+            raw_idle = [latency_ms(s) for s in await activity_spans(env.client, idle.id)]
             with tempfile.TemporaryDirectory() as tmp:
-                wall, steps, raw_loaded = await run_issues(
+                wall, steps, probed = await run_issues(
                     env, m, Path(tmp), functools.partial(floor_during, env, start)
                 )
     finally:
         await env.shutdown()
-    x = statistics.median(steps)
+    x = statistics.median(latency_ms(s) for s in steps)
+    raw_loaded = [latency_ms(s) for s in while_busy(probed, steps)]
     idle_p50, y = statistics.median(raw_idle), statistics.median(raw_loaded)
+    every_sample = statistics.median(latency_ms(s) for s in probed)
     if os.environ.get("MCC_BENCH_BY_TYPE"):
         for kind, values in sorted(BY_TYPE.items()):
             split = ""
@@ -334,7 +352,8 @@ async def main(m: int) -> None:
             print(f"  {kind}: n={len(values)} p50={statistics.median(values):.1f} ms{split}")
     print(
         f"raw_activity_ms_p50: idle={idle_p50:.2f} (n={len(raw_idle)}) "
-        f"during_the_run={y:.2f} (n={len(raw_loaded)}); ratio_to_idle={x / idle_p50:.2f}"
+        f"during_the_run={y:.2f} (n={len(raw_loaded)} while a step was in flight; all "
+        f"{len(probed)} samples: {every_sample:.2f}); ratio_to_idle={x / idle_p50:.2f}"
     )
     print(
         f"issues={m} wall_s={wall:.1f} steps={len(steps)} "
