@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import asyncio
 
-from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.enums.v1 import DescribeTaskQueueMode, TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 
 
 async def pollers(mcc, kind: TaskQueueType.ValueType) -> set[str]:
+    """Who polls the queue, over all its partitions. The plain describe reports the
+    root partition only, and a worker whose activity pollers all wait on other
+    partitions (eager dispatch leaves them in minute-long polls) is missing there."""
     client = mcc.temporal.client
     response = await client.workflow_service.describe_task_queue(
         DescribeTaskQueueRequest(
             namespace=client.namespace,
             task_queue=TaskQueue(name=mcc.settings.temporal_task_queue),
-            task_queue_type=kind,
+            api_mode=DescribeTaskQueueMode.DESCRIBE_TASK_QUEUE_MODE_ENHANCED,
+            task_queue_types=[kind],
+            report_pollers=True,
         )
     )
-    return {poller.identity for poller in response.pollers}
+    return {
+        poller.identity
+        for version in response.versions_info.values()
+        for types in version.types_info.values()
+        for poller in types.pollers
+    }
 
 
 async def test_each_connection_polls_for_workflow_and_activity_tasks(mcc):
