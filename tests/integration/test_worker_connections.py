@@ -4,31 +4,39 @@ from __future__ import annotations
 
 import asyncio
 
-from temporalio.api.enums.v1 import DescribeTaskQueueMode, TaskQueueType
+from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
-from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.api.workflowservice.v1 import (
+    DescribeTaskQueueRequest,
+    ListTaskQueuePartitionsRequest,
+)
 
 
 async def pollers(mcc, kind: TaskQueueType.ValueType) -> set[str]:
-    """Who polls the queue, over all its partitions. The plain describe reports the
-    root partition only, and a worker whose activity pollers all wait on other
-    partitions (eager dispatch leaves them in minute-long polls) is missing there."""
+    """Who polls the queue, over all its partitions. A describe reports one partition
+    (the root, given the queue's name), and a worker whose activity pollers all wait on
+    other partitions (eager dispatch leaves them in minute-long polls) is missing there."""
     client = mcc.temporal.client
-    response = await client.workflow_service.describe_task_queue(
-        DescribeTaskQueueRequest(
-            namespace=client.namespace,
-            task_queue=TaskQueue(name=mcc.settings.temporal_task_queue),
-            api_mode=DescribeTaskQueueMode.DESCRIBE_TASK_QUEUE_MODE_ENHANCED,
-            task_queue_types=[kind],
-            report_pollers=True,
-        )
+    queue = TaskQueue(name=mcc.settings.temporal_task_queue)
+    listed = await client.workflow_service.list_task_queue_partitions(
+        ListTaskQueuePartitionsRequest(namespace=client.namespace, task_queue=queue)
     )
-    return {
-        poller.identity
-        for version in response.versions_info.values()
-        for types in version.types_info.values()
-        for poller in types.pollers
-    }
+    partitions = (
+        listed.workflow_task_queue_partitions
+        if kind == TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+        else listed.activity_task_queue_partitions
+    )
+    seen: set[str] = set()
+    for partition in partitions:
+        response = await client.workflow_service.describe_task_queue(
+            DescribeTaskQueueRequest(
+                namespace=client.namespace,
+                task_queue=TaskQueue(name=partition.key),
+                task_queue_type=kind,
+            )
+        )
+        seen |= {poller.identity for poller in response.pollers}
+    return seen
 
 
 async def test_each_connection_polls_for_workflow_and_activity_tasks(mcc):
