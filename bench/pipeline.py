@@ -156,12 +156,13 @@ async def activity_spans(
         elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
             start = scheduled.get(event.activity_task_completed_event_attributes.scheduled_event_id)
             if start is not None and start[1] not in skip:
-                out.append((start[0], at))
-                BY_TYPE.setdefault(start[1], []).append((at - start[0]) * 1000)
+                span = (start[0], at)
+                out.append(span)
+                BY_TYPE.setdefault(start[1], []).append(latency_ms(span))
                 ran = IN_PYTHON.get((workflow_id, start[2]))
                 if ran is not None:
-                    WAITS.setdefault(start[1], []).append((ran[0] - start[0]) * 1000)
-                    BODIES.setdefault(start[1], []).append((ran[1] - ran[0]) * 1000)
+                    WAITS.setdefault(start[1], []).append(latency_ms((start[0], ran[0])))
+                    BODIES.setdefault(start[1], []).append(latency_ms(ran))
     return out
 
 
