@@ -19,6 +19,7 @@ from mcc.conversations import open_conversation
 from mcc.errors import MccError
 from mcc.llm.errors import LLMError, LLMRateLimited
 from mcc.runtime import Runtime
+from mcc.sandbox.errors import SandboxUnavailable
 
 WAITABLE = {"BudgetExceeded", "SystemPaused"}
 
@@ -61,6 +62,8 @@ class EndRun:
 def _application_error(exc: MccError) -> ApplicationError:
     if isinstance(exc, BudgetExceeded | SystemPaused):
         return ApplicationError(exc.message, type=type(exc).__name__, non_retryable=True)
+    if isinstance(exc, SandboxUnavailable):  # a person must install or repair it: no retry
+        return ApplicationError(exc.message, type=exc.code, non_retryable=True)
     if isinstance(exc, LLMError):
         delay = None
         if isinstance(exc, LLMRateLimited) and exc.retry_after_s:

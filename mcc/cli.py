@@ -70,6 +70,8 @@ def up() -> None:
     from mcc.db.migrate import upgrade
     from mcc.devserver import DevServer
     from mcc.errors import MccError
+    from mcc.readiness import startup_lines
+    from mcc.sandbox.sandbox import Sandbox
     from workflows.search_attributes import dev_server_flags
 
     _logging()
@@ -84,6 +86,8 @@ def up() -> None:
             dev.start()
             click.echo(f"mcc: Temporal UI at {settings.temporal_ui_url}")
         click.echo(f"mcc: MCC at http://{settings.host}:{settings.port}")
+        for line in startup_lines(settings, asyncio.run(Sandbox.from_settings(settings).probe())):
+            click.echo(f"mcc: {line}")
         asyncio.run(serve(settings))
     except KeyboardInterrupt:
         pass

@@ -135,6 +135,20 @@ class Settings(BaseSettings):
     sandbox_bwrap: str = Field(default="bwrap", description="bubblewrap: a name on PATH or a path.")
     sandbox_cpu_seconds: int = 300
     sandbox_memory_mb: int = Field(default=2048, description="Address space per process.")
+    sandbox_command_memory_mb: int = Field(
+        default=4096,
+        description="Memory of one command's processes together (a memory cgroup; an RSS "
+        "watchdog where none can be made).",
+    )
+    sandbox_disk_mb: int = Field(
+        default=4096, description="What an agent's worktree may hold; a command past it is killed."
+    )
+    sandbox_uid: int = Field(
+        default=65533,
+        ge=1,
+        description="When MCC runs as root, agents' commands run as this unprivileged uid/gid.",
+    )
+    sandbox_gid: int = Field(default=65533, ge=1)
     sandbox_max_processes: int = 256
     sandbox_output_bytes: int = Field(default=256 * 1024, description="Per stream, then cut.")
     sandbox_wall_seconds: float = 600

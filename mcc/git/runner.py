@@ -8,16 +8,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mcc.errors import GitFailed
+from mcc.git.hardening import hardened_environment
 from mcc.process.death_pact import death_pact
 
 # No prompts (a missing credential must fail, not hang a worker), no pager, no
-# user-level config that could change behaviour (hooks paths, signing, aliases).
+# user-level config that could change behaviour (hooks paths, signing, aliases),
+# and nothing a repository configures may run a command (see `hardening`).
 _GIT_ENV = {
     "GIT_TERMINAL_PROMPT": "0",
     "GIT_PAGER": "cat",
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_NO_REPLACE_OBJECTS": "1",
     "LC_ALL": "C",
+    **hardened_environment(),
 }
 
 
