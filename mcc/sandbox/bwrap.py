@@ -51,6 +51,7 @@ ETC_FILES = (
     "services",
 )
 ROOT_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+SETPRIV = "/usr/bin/setpriv"
 PRIVATE_TMP = "/tmp"  # noqa: S108  # a fresh tmpfs inside the sandbox, not the host's /tmp
 SYSTEM_PATHS = tuple(Path(p) for p in ("/usr", "/etc", "/proc", "/dev", "/sys", "/boot"))
 
@@ -198,7 +199,7 @@ def bwrap_argv(
         ]
         uid, gid = run_as
         command = [
-            "/usr/bin/setpriv",
+            SETPRIV,
             f"--reuid={uid}",
             f"--regid={gid}",
             "--clear-groups",

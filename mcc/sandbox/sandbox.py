@@ -50,6 +50,7 @@ from mcc.config import Settings
 from mcc.errors import InvalidInput
 from mcc.sandbox.bwrap import (
     PRIVATE_TMP,
+    SETPRIV,
     BwrapFeatures,
     bwrap_argv,
     check_worktree,
@@ -233,6 +234,11 @@ class Sandbox:
         bwrap = self._find_bwrap()
         features = await self._bwrap_features(bwrap)
         if self.run_as is not None:
+            if not Path(SETPRIV).is_file():
+                raise SandboxUnavailable(
+                    f"{SETPRIV} (util-linux) is needed to run commands as an unprivileged "
+                    "user: install util-linux"
+                )
             if not features.perms:
                 raise SandboxUnavailable(
                     "this bubblewrap is too old to run commands as an unprivileged user "
