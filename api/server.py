@@ -82,7 +82,14 @@ class MccServer:
         if api and self.sio is not None:
             app = with_socketio(create_app(self.runtime, self.temporal), self.sio)
             config = uvicorn.Config(
-                app, host=settings.host, port=settings.port, log_level="warning", lifespan="off"
+                app,
+                host=settings.host,
+                port=settings.port,
+                log_level="warning",
+                lifespan="off",
+                # uvicorn would believe X-Forwarded-For from 127.0.0.1 and rewrite the
+                # peer; MCC decides whom to believe itself (`MCC_TRUSTED_PROXIES`).
+                proxy_headers=False,
             )
             self.http = _Uvicorn(config)
 

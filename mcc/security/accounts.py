@@ -148,6 +148,7 @@ async def confirm_totp_enrolment(
 async def disable_totp(
     session: AsyncSession, box: SecretBox, user: User, password: str, code: str
 ) -> None:
+    await session.commit()  # no transaction (on SQLite: the write lock) across the hash
     if not await verify_password(user.password_hash, password):
         raise InvalidCredentials()
     if not user.totp_enabled:

@@ -200,6 +200,54 @@ async def test_one_recovery_code_sent_in_twenty_logins_at_once_opens_one_session
     assert (await _login(_base(api), "owner@example.com", totp=recovery[4])).status_code == 200
 
 
+async def test_refresh_and_logout_refuse_a_request_from_another_site(api, mcc: MccServer):
+    token = (await _login(_base(api), "owner@example.com")).cookies["mcc_refresh"]
+    own = f"http://127.0.0.1:{mcc.port}"
+    hostile = [
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Origin": f"http://127.0.0.1:{mcc.port + 1}"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": own, "Sec-Fetch-Site": "cross-site"},
+    ]
+    async with httpx.AsyncClient(base_url=_base(api), cookies={"mcc_refresh": token}) as client:
+        for path in ("/api/auth/refresh", "/api/auth/logout"):
+            for headers in hostile:
+                refused = await client.post(path, headers=headers)
+                assert refused.status_code == 403, (path, headers)
+                assert refused.json()["error"] == {
+                    "code": "cross_site_request",
+                    "message": "this request came from another site and was refused",
+                }
+                assert "set-cookie" not in refused.headers
+        # None of that touched the session: the app's own page still refreshes it.
+        same = await client.post(
+            "/api/auth/refresh", headers={"Origin": own, "Sec-Fetch-Site": "same-origin"}
+        )
+        assert same.status_code == 200
+
+
+async def test_an_origin_listed_in_cors_origins_may_refresh(settings):
+    allowed = settings.model_copy(update={"cors_origins": ["http://localhost:5173"]})
+    server = MccServer(allowed, worker=False)
+    await server.start()
+    try:
+        base = f"http://127.0.0.1:{server.port}"
+        async with httpx.AsyncClient(base_url=base) as client:
+            await login_new_user(client, server, "dev@example.com")
+            token = client.cookies["mcc_refresh"]
+        async with httpx.AsyncClient(base_url=base, cookies={"mcc_refresh": token}) as client:
+            other = await client.post("/api/auth/refresh", headers={"Origin": "http://evil:5173"})
+            assert other.status_code == 403
+            dev = await client.post(
+                "/api/auth/refresh",
+                headers={"Origin": "http://localhost:5173", "Sec-Fetch-Site": "same-site"},
+            )
+            assert dev.status_code == 200
+    finally:
+        await server.stop()
+
+
 async def test_first_run_setup_creates_the_first_account_only(settings):
     server = MccServer(settings, worker=False)
     await server.start()
