@@ -88,12 +88,17 @@ def refuse_cross_site(request: Request, runtime: RuntimeDep) -> None:
     """For endpoints a cookie authenticates: refuse what a browser says came from
     another site, a second line behind the cookie's SameSite=Strict.
 
-    `Sec-Fetch-Site: cross-site` is refused; an `Origin` must be this server's own
+    Fetch metadata first (a page cannot forge it): `cross-site` is refused,
+    `same-origin` and `none` (typed in the address bar) pass, which also serves the
+    front end's dev server proxy. Otherwise an `Origin` must be this server's own
     (the `Host` it was asked for) or one of `MCC_CORS_ORIGINS`. Clients that send
     neither header (curl, scripts) are not browsers riding a cookie and pass.
     """
-    if request.headers.get("sec-fetch-site", "").lower() == "cross-site":
+    fetch_site = request.headers.get("sec-fetch-site", "").lower()
+    if fetch_site == "cross-site":
         raise CrossSiteRequest()
+    if fetch_site in {"same-origin", "none"}:
+        return
     origin = request.headers.get("origin")
     if origin is None:
         return

@@ -207,6 +207,7 @@ async def test_refresh_and_logout_refuse_a_request_from_another_site(api, mcc: M
         {"Origin": "https://evil.example"},
         {"Origin": "null"},
         {"Origin": f"http://127.0.0.1:{mcc.port + 1}"},
+        {"Origin": "https://evil.example", "Sec-Fetch-Site": "same-site"},
         {"Sec-Fetch-Site": "cross-site"},
         {"Origin": own, "Sec-Fetch-Site": "cross-site"},
     ]
