@@ -122,9 +122,13 @@ class MccServer:
                 log.info("started %d queued run(s)", started)
         else:
             # The API serves without Temporal (health says so) and connects when it can.
-            self._connecting = asyncio.create_task(
-                self.temporal.connect_when_ready(), name="temporal-connect"
-            )
+            try:
+                await self.temporal.connect()
+            except Exception as exc:
+                log.warning("Temporal not reachable yet (%s); retrying in the background", exc)
+                self._connecting = asyncio.create_task(
+                    self.temporal.connect_when_ready(), name="temporal-connect"
+                )
         if self.http is not None:
             self._tasks.append(asyncio.create_task(self.http.serve(), name="http"))
             while not self.http.started:
