@@ -17,7 +17,7 @@ from mcc.agents.steps import AgentSteps, RunScope, StepReply, ToolReply
 from mcc.budget.errors import BudgetExceeded, SystemPaused
 from mcc.conversations import open_conversation
 from mcc.errors import MccError
-from mcc.llm.errors import LLMError, LLMRateLimited
+from mcc.llm.errors import LLMError
 from mcc.runtime import Runtime
 
 WAITABLE = {"BudgetExceeded", "SystemPaused"}
@@ -62,9 +62,8 @@ def _application_error(exc: MccError) -> ApplicationError:
     if isinstance(exc, BudgetExceeded | SystemPaused):
         return ApplicationError(exc.message, type=type(exc).__name__, non_retryable=True)
     if isinstance(exc, LLMError):
-        delay = None
-        if isinstance(exc, LLMRateLimited) and exc.retry_after_s:
-            delay = timedelta(seconds=exc.retry_after_s)
+        # The provider's Retry-After (429, 503) is the next attempt's delay.
+        delay = timedelta(seconds=exc.retry_after_s) if exc.retry_after_s else None
         return ApplicationError(
             exc.message, type=exc.code, non_retryable=not exc.retryable, next_retry_delay=delay
         )

@@ -266,7 +266,10 @@ class AgentSteps:
                     tokens_out=result.usage.tokens_out,
                     cost_usd=result.usage.cost_usd,
                     idempotency_key=key,
-                    meta={"finish_reason": answer.finish_reason},
+                    meta={
+                        "finish_reason": answer.finish_reason,
+                        "cached_tokens": answer.usage.cached_tokens if answer.usage else 0,
+                    },
                 ),
                 insert_first=True,
             )

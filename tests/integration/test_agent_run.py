@@ -216,6 +216,40 @@ async def test_an_agent_whose_run_cannot_finish_shows_error(
     assert tester["status"] == "error"
 
 
+async def test_a_rate_limited_step_waits_the_providers_retry_after_then_goes_on(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    llm.rate_limit_next(1, retry_after="3")
+    llm.script(call("finish", outcome="done", summary="after the wait"))
+    run = (
+        await api.post(f"/api/agents/{agents['tester']['id']}/runs", json={"task": "Look."})
+    ).json()
+
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+
+    assert result["outcome"] == "done"
+    refused, answered = llm.chat_requests
+    # The retry policy alone would have retried after 1 s.
+    assert answered.at - refused.at >= 2.9
+
+
+async def test_a_provider_account_without_credit_needs_attention_at_once(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    llm.fail_next(1, status=402, message="Insufficient credits")
+    run = (
+        await api.post(f"/api/agents/{agents['tester']['id']}/runs", json={"task": "Look."})
+    ).json()
+
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+
+    assert result["outcome"] == "needs_attention"
+    assert "lack of credit" in result["summary"] and "Insufficient credits" in result["summary"]
+    assert len(llm.chat_requests) == 1  # not retried
+
+
 def finish_call() -> Reply:
     return call("finish", outcome="done", summary="looked")
 
