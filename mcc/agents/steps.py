@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mcc.agents.context import ContextLimits, fit_context
 from mcc.agents.memory import long_term_memory
 from mcc.agents.prompts import rule_files, system_prompt
 from mcc.agents.roles import LONG_TERM_MEMORY, MAY_MESSAGE, Role
@@ -24,6 +25,7 @@ from mcc.agents.tools.registry import execute, tool_specs
 from mcc.conversations import NewMessage, by_key, messages_of, post_message
 from mcc.errors import NotFound
 from mcc.events import conversation_room, project_room
+from mcc.llm.caching import takes_cache_breakpoints
 from mcc.llm.gateway import GatewayCall
 from mcc.llm.types import ChatMessage, ToolCall
 from mcc.models.agent import Agent
@@ -215,6 +217,11 @@ class AgentSteps:
         chat = [_chat_message(m) for m in history]
         if history and history[-1].role == "assistant" and not history[-1].tool_calls:
             chat.append(ChatMessage(role="user", content=REMINDER))
+        specs = tool_specs(Role(agent.role))
+        window = await self.runtime.gateway.context_window(agent.model)
+        fitted = fit_context(
+            chat, ContextLimits(window_tokens=window, max_tokens=agent.max_tokens), specs
+        )
 
         async def stream(delta: str) -> None:
             await self.runtime.events.emit(
@@ -232,17 +239,18 @@ class AgentSteps:
             GatewayCall(
                 owner_id=owner_id or 0,
                 model=agent.model,
-                messages=chat,
-                max_tokens=agent.max_tokens,
+                messages=fitted.messages,
+                max_tokens=fitted.max_tokens,
                 idempotency_key=key,
                 agent_name=agent.name,
                 agent_type=agent.role,
                 project_id=scope.project_id,
-                tools=tool_specs(Role(agent.role)),
+                tools=specs,
                 temperature=agent.temperature,
                 conversation_id=scope.conversation_id,
                 task_id=scope.run_id,
                 on_delta=stream,
+                cache_prefix=fitted.head if takes_cache_breakpoints(agent.model) else 0,
             )
         )
         answer = result.chat

@@ -121,8 +121,10 @@ class ReceivedRequest:
         return value.removeprefix("Bearer ") if value.startswith("Bearer ") else None
 
 
-def count_tokens(text: str | None) -> int:
-    """Tokens the fake bills for a text: 4 UTF-8 bytes per token, the typical BPE ratio."""
+def count_tokens(text: str | list[dict[str, Any]] | None) -> int:
+    """Tokens the fake bills for a text (or content parts): 4 UTF-8 bytes per token, the typical BPE ratio."""
+    if isinstance(text, list):
+        text = "".join(str(part.get("text", "")) for part in text)
     return math.ceil(len((text or "").encode("utf-8")) / 4)
 
 

@@ -120,6 +120,22 @@ async def test_cached_prompt_tokens_are_read_from_the_usage_details(
     assert streamed.usage is not None and streamed.usage.cached_tokens == 800
 
 
+async def test_a_cache_breakpoint_marks_the_end_of_the_stable_prefix(
+    llm: ScriptedLLMServer, client: LLMClient
+) -> None:
+    llm.script(Reply(content="ok"))
+    later = [ChatMessage(role="assistant", content="Hi."), ChatMessage.user("Again.")]
+
+    await client.chat("anthropic/claude-sonnet-4", [*HELLO, *later], max_tokens=10, cache_prefix=2)
+
+    sent = llm.chat_requests[0].body["messages"]
+    assert sent[0] == {"role": "system", "content": "You are terse."}
+    assert sent[1]["content"] == [
+        {"type": "text", "text": "Say hello.", "cache_control": {"type": "ephemeral"}}
+    ]
+    assert sent[3] == {"role": "user", "content": "Again."}
+
+
 async def test_request_carries_messages_tools_tool_choice_and_limits(
     llm: ScriptedLLMServer, client: LLMClient
 ) -> None:
