@@ -98,7 +98,8 @@ class AgentActivities:
     @activity.defn(name="llm_step")
     async def llm_step(self, params: StepInput) -> StepReply:
         try:
-            return await heartbeating(self.steps.llm_step(params.scope, params.step))
+            attempt = activity.info().attempt
+            return await heartbeating(self.steps.llm_step(params.scope, params.step, attempt))
         except MccError as exc:
             raise _application_error(exc) from exc
 

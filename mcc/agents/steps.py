@@ -202,7 +202,13 @@ class AgentSteps:
                 agent.id, agent.name, agent.project_id, "working", agent.current_task
             )
 
-    async def llm_step(self, scope: RunScope, step: int) -> StepReply:
+    async def llm_step(self, scope: RunScope, step: int, attempt: int = 1) -> StepReply:
+        """Ask the agent's model for the next step; `attempt` counts tries of this step.
+
+        Retries (provider failures; budget refusals end an attempt without
+        counting) past `agent_fallback_after_failures` go to the agent's fallback
+        model, if it has one, which the conversation is told.
+        """
         key = _llm_key(scope.run_id, step)
         async with self.runtime.db.sessions() as session:
             project, agent = await self._load(session, scope)
@@ -217,8 +223,15 @@ class AgentSteps:
         chat = [_chat_message(m) for m in history]
         if history and history[-1].role == "assistant" and not history[-1].tool_calls:
             chat.append(ChatMessage(role="user", content=REMINDER))
+        model = agent.model
+        failures = attempt - 1
+        if agent.fallback_model and failures >= self.runtime.settings.agent_fallback_after_failures:
+            model = agent.fallback_model
+            note = await self._fallback_note(scope, step, agent, failures)
+            if all(m.idempotency_key != note.idempotency_key for m in history):
+                chat.append(_chat_message(note))
         specs = tool_specs(Role(agent.role))
-        window = await self.runtime.gateway.context_window(agent.model)
+        window = await self.runtime.gateway.context_window(model)
         fitted = fit_context(
             chat, ContextLimits(window_tokens=window, max_tokens=agent.max_tokens), specs
         )
@@ -238,7 +251,7 @@ class AgentSteps:
         result = await self.runtime.gateway.call(
             GatewayCall(
                 owner_id=owner_id or 0,
-                model=agent.model,
+                model=model,
                 messages=fitted.messages,
                 max_tokens=fitted.max_tokens,
                 idempotency_key=key,
@@ -250,7 +263,7 @@ class AgentSteps:
                 conversation_id=scope.conversation_id,
                 task_id=scope.run_id,
                 on_delta=stream,
-                cache_prefix=fitted.head if takes_cache_breakpoints(agent.model) else 0,
+                cache_prefix=fitted.head if takes_cache_breakpoints(model) else 0,
             )
         )
         answer = result.chat
@@ -275,6 +288,7 @@ class AgentSteps:
                     cost_usd=result.usage.cost_usd,
                     idempotency_key=key,
                     meta={
+                        "model": model,
                         "finish_reason": answer.finish_reason,
                         "cached_tokens": answer.usage.cached_tokens if answer.usage else 0,
                     },
@@ -283,6 +297,28 @@ class AgentSteps:
             )
         await self._issue_progress(scope, agent, step)
         return _reply_of(message)
+
+    async def _fallback_note(
+        self, scope: RunScope, step: int, agent: Agent, failures: int
+    ) -> Message:
+        """Say in the conversation (once per step) that this step uses the fallback model."""
+        async with self.runtime.db.sessions() as session:
+            message, _ = await post_message(
+                session,
+                self.runtime.events,
+                NewMessage(
+                    conversation_id=scope.conversation_id,
+                    author="system",
+                    role="user",
+                    content=(
+                        f"[{agent.model} failed {failures} times in a row at the provider; "
+                        f"this step uses the fallback model {agent.fallback_model}.]"
+                    ),
+                    idempotency_key=f"{scope.run_id}/fallback/{step}",
+                    meta={"fallback_model": agent.fallback_model},
+                ),
+            )
+        return message
 
     async def _issue_progress(self, scope: RunScope, agent: Agent, step: int) -> None:
         """Each agent step of an issue's run is progress of that issue: `task_progress`

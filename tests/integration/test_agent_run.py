@@ -312,3 +312,35 @@ async def test_the_person_writes_over_the_socket_under_the_rest_rules(
     mine = [m for m in messages if m["role"] == "user" and m["author"].startswith("user:")]
     assert [m["content"] for m in mine] == ["From the socket"]
     assert mine[0]["id"] == sent["id"]
+
+
+async def test_after_repeated_provider_failures_a_step_uses_the_agents_fallback_model(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    tester = agents["tester"]
+    patched = await api.patch(f"/api/agents/{tester['id']}", json={"fallback_model": "test/pricey"})
+    assert patched.json()["fallback_model"] == "test/pricey"
+    llm.fail_next(3, status=503, message="overloaded", retry_after="0.1")
+    llm.script(call("finish", outcome="done", summary="done on the fallback"))
+
+    run = (await api.post(f"/api/agents/{tester['id']}/runs", json={"task": "Look."})).json()
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+
+    assert result["outcome"] == "done"
+    assert [r.body["model"] for r in llm.chat_requests] == ["test/model"] * 3 + ["test/pricey"]
+    messages = (await api.get(f"/api/conversations/{run['conversation_id']}/messages")).json()
+    note = next(m for m in messages if "fallback model" in m["content"])
+    assert note["content"] == (
+        "[test/model failed 3 times in a row at the provider; "
+        "this step uses the fallback model test/pricey.]"
+    )
+    answer = next(m for m in messages if m["role"] == "assistant")
+    assert answer["id"] > note["id"]
+    # Charged at the fallback's price (the scripted provider bills test/pricey at 15/75 $/M).
+    sent = llm.chat_requests[-1]
+    from tests.fakes.llm_server import prompt_tokens_of
+
+    assert answer["cost"] >= prompt_tokens_of(sent.body) * 15e-6
+    cleared = await api.patch(f"/api/agents/{tester['id']}", json={"fallback_model": ""})
+    assert cleared.json()["fallback_model"] is None
