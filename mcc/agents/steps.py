@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.agents.context import ContextLimits, fit_context
+from mcc.agents.loop_guard import AgentStuck, judge
 from mcc.agents.memory import long_term_memory
 from mcc.agents.prompts import rule_files, system_prompt
 from mcc.agents.roles import LONG_TERM_MEMORY, MAY_MESSAGE, Role
@@ -223,12 +224,24 @@ class AgentSteps:
         chat = [_chat_message(m) for m in history]
         if history and history[-1].role == "assistant" and not history[-1].tool_calls:
             chat.append(ChatMessage(role="user", content=REMINDER))
+        verdict = judge(history)
+        if verdict.kind == "stuck":
+            raise AgentStuck(verdict.text)
+        notes: list[tuple[str, str, dict[str, Any]]] = []
+        if verdict.kind == "note":
+            notes.append((f"{scope.run_id}/guard/{step}", verdict.text, {"loop_guard": True}))
         model = agent.model
         failures = attempt - 1
         if agent.fallback_model and failures >= self.runtime.settings.agent_fallback_after_failures:
             model = agent.fallback_model
-            note = await self._fallback_note(scope, step, agent, failures)
-            if all(m.idempotency_key != note.idempotency_key for m in history):
+            text = (
+                f"[{agent.model} failed {failures} times in a row at the provider; "
+                f"this step uses the fallback model {agent.fallback_model}.]"
+            )
+            notes.append((f"{scope.run_id}/fallback/{step}", text, {"fallback_model": model}))
+        for note_key, text, meta in notes:
+            note = await self._note(scope, note_key, text, meta)
+            if all(m.idempotency_key != note_key for m in history):
                 chat.append(_chat_message(note))
         specs = tool_specs(Role(agent.role))
         window = await self.runtime.gateway.context_window(model)
@@ -298,10 +311,8 @@ class AgentSteps:
         await self._issue_progress(scope, agent, step)
         return _reply_of(message)
 
-    async def _fallback_note(
-        self, scope: RunScope, step: int, agent: Agent, failures: int
-    ) -> Message:
-        """Say in the conversation (once per step) that this step uses the fallback model."""
+    async def _note(self, scope: RunScope, key: str, content: str, meta: dict[str, Any]) -> Message:
+        """A note from MCC to the agent in its conversation (once per key), e.g. a loop-guard warning."""
         async with self.runtime.db.sessions() as session:
             message, _ = await post_message(
                 session,
@@ -310,12 +321,9 @@ class AgentSteps:
                     conversation_id=scope.conversation_id,
                     author="system",
                     role="user",
-                    content=(
-                        f"[{agent.model} failed {failures} times in a row at the provider; "
-                        f"this step uses the fallback model {agent.fallback_model}.]"
-                    ),
-                    idempotency_key=f"{scope.run_id}/fallback/{step}",
-                    meta={"fallback_model": agent.fallback_model},
+                    content=content,
+                    idempotency_key=key,
+                    meta=meta,
                 ),
             )
         return message

@@ -175,7 +175,8 @@ async def test_a_long_run_continues_as_new_and_keeps_its_conversation(
     api, mcc: MccServer, llm, tmp_path, temporal_client
 ):
     _, agents = await _project_with_agents(api, tmp_path, None)
-    steps = [call("list_files", path=".") for _ in range(5)] + [finish_call()]
+    # Different calls: five identical ones would be stopped by the loop guard.
+    steps = [call("run_command", command=f"echo step {n}") for n in range(5)] + [finish_call()]
     llm.script(*steps)
     settings = mcc.settings.model_copy(update={"agent_steps_per_history": 2})
     from api.agent_runs import start_agent_run
@@ -344,3 +345,36 @@ async def test_after_repeated_provider_failures_a_step_uses_the_agents_fallback_
     assert answer["cost"] >= prompt_tokens_of(sent.body) * 15e-6
     cleared = await api.patch(f"/api/agents/{tester['id']}", json={"fallback_model": ""})
     assert cleared.json()["fallback_model"] is None
+
+
+async def test_an_agent_repeating_one_call_is_told_then_stopped_as_stuck(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, {"a.txt": "same\n"})
+    llm.script(*[call("read_file", path="a.txt") for _ in range(6)])
+
+    run = (
+        await api.post(f"/api/agents/{agents['coder_2']['id']}/runs", json={"task": "Read."})
+    ).json()
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+
+    assert result["outcome"] == "needs_attention"
+    assert result["summary"] == "stuck: repeating read_file"
+    assert len(llm.chat_requests) == 5  # no sixth paid call
+    fourth = llm.chat_requests[3].body["messages"]
+    assert "same arguments 3 times in a row" in fourth[-1]["content"]
+
+
+async def test_an_agent_polling_a_command_whose_output_changes_is_not_stuck(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    poll = call("run_command", command='python3 -c "import time; print(time.time_ns())"')
+    llm.script(*[poll] * 7, call("finish", outcome="done", summary="it finished"))
+
+    run = (
+        await api.post(f"/api/agents/{agents['coder_2']['id']}/runs", json={"task": "Wait."})
+    ).json()
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+
+    assert (result["outcome"], result["summary"]) == ("done", "it finished")
