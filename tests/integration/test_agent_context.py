@@ -12,7 +12,7 @@ from tests.fakes.llm_server import Reply, ScriptedToolCall, prompt_tokens_of
 from tests.support.repos import make_repo
 
 WINDOW = 128_000  # what the scripted server's /models says of test/model
-BIG = "".join(f"line {n:05d} " + "x" * 40 + "\n" for n in range(1, 1001))  # 52,000 characters
+BIG = "".join(f"line {n:05d} " + "x" * 40 + "\n" for n in range(1, 1101))  # 57,200 characters
 
 
 def call(name: str, **arguments) -> Reply:
@@ -28,7 +28,9 @@ async def test_a_40_step_run_reading_2m_characters_keeps_every_request_in_the_wi
     agents = (await api.get("/api/agents", params={"project_id": project["id"]})).json()
     coder = next(a for a in agents if a["name"] == "coder_1")
     llm.script(
-        *[call("read_file", path="big.txt") for _ in range(39)],
+        # Each read starts a line later: the same read again and again would be stopped
+        # by the loop guard.
+        *[call("read_file", path="big.txt", start_line=n) for n in range(1, 40)],
         call("finish", outcome="done", summary="read it all"),
     )
 
