@@ -100,3 +100,56 @@ async def test_an_anthropic_agent_caches_its_prompt_and_task_and_pays_what_the_p
     assert answer is not None
     assert answer.meta["cached_tokens"] == 900
     assert float(answer.cost_usd) == 0.0012
+
+
+async def test_200_steps_over_a_100k_token_conversation_keep_every_history_under_5_mb(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    from api.agent_runs import start_agent_run
+    from mcc.agents.roster import get_agent
+    from mcc.projects import get_project
+
+    lines = "".join(f"row {n:05d} " + "y" * 41 + "\n" for n in range(1, 4001))
+    repo = make_repo(tmp_path / "src", {"rows.txt": lines})
+    name = f"History {uuid.uuid4().hex[:6]}"
+    project = (await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})).json()
+    agents = (await api.get("/api/agents", params={"project_id": project["id"]})).json()
+    coder = next(a for a in agents if a["name"] == "coder_2")
+    llm.script(
+        *[
+            call("read_file", path="rows.txt", start_line=20 * n + 1, end_line=20 * n + 40)
+            for n in range(199)
+        ],
+        call("finish", outcome="done", summary="read 199 slices"),
+    )
+    settings = mcc.settings.model_copy(update={"agent_max_steps": 200})
+    async with mcc.runtime.db.sessions() as session:
+        run_id, conversation_id, _ = await start_agent_run(
+            temporal_client,
+            settings,
+            session,
+            await get_project(session, project["id"]),
+            await get_agent(session, coder["id"]),
+            "Read rows.txt slice by slice.",
+            "Long",
+        )
+
+    result = await temporal_client.get_workflow_handle(run_id).result()
+
+    assert (result["outcome"], result["steps"]) == ("done", 200)
+    async with mcc.runtime.db.sessions() as session:
+        chars = await session.scalar(
+            select(func.sum(func.length(Message.content))).where(
+                Message.conversation_id == conversation_id
+            )
+        )
+    assert chars >= 400_000  # about 100k tokens of conversation
+    sizes = []
+    async for wf in temporal_client.list_workflows(f'WorkflowId = "{run_id}"'):
+        history = await temporal_client.get_workflow_handle(
+            run_id, run_id=wf.run_id
+        ).fetch_history()
+        sizes.append(len(history.to_json()))
+    print(f"\n{len(sizes)} histories, largest {max(sizes)} bytes (JSON), total {sum(sizes)}")
+    assert len(sizes) == 8  # continued as new every 25 steps
+    assert max(sizes) < 5_000_000
