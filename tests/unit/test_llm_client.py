@@ -351,6 +351,17 @@ async def test_answer_finished_with_an_error_is_not_taken_as_an_answer(
         await client.chat("test/model", HELLO, max_tokens=10)
 
 
+async def test_a_proxy_page_instead_of_an_answer_is_a_retryable_server_error(
+    llm: ScriptedLLMServer, client: LLMClient
+) -> None:
+    llm.script(RawSSE("<html><body>502 Bad Gateway</body></html>"))
+
+    with pytest.raises(LLMServerError) as caught:
+        await client.chat("test/model", HELLO, max_tokens=10)
+
+    assert caught.value.retryable
+
+
 async def test_garbled_stream_chunk_is_a_retryable_server_error(
     llm: ScriptedLLMServer, client: LLMClient
 ) -> None:
