@@ -363,8 +363,17 @@ class _PartialCall:
 def _feed_call(calls: dict[int, _PartialCall], piece: Any) -> None:
     """One streamed piece of a tool call: the id and name first, then the arguments in parts."""
     index = getattr(piece, "index", None)
-    if not isinstance(index, int):
-        index = max(calls, default=0)
+    if not isinstance(index, int) or isinstance(index, bool):
+        # A server that omits the index: a new id starts a new call, anything else
+        # continues the call being streamed.
+        call_id = _text(getattr(piece, "id", None))
+        known = next((i for i, p in calls.items() if call_id and p.id == call_id), None)
+        if known is not None:
+            index = known
+        elif call_id:
+            index = max(calls, default=-1) + 1
+        else:
+            index = max(calls, default=0)
     partial = calls.setdefault(index, _PartialCall())
     partial.id = _text(getattr(piece, "id", None)) or partial.id
     function = getattr(piece, "function", None)

@@ -269,6 +269,27 @@ async def test_streamed_tool_call_pieces_are_assembled_into_complete_calls(
     assert result.usage is not None and result.usage.completion_tokens > 0
 
 
+async def test_streamed_tool_calls_without_an_index_are_told_apart_by_their_ids(
+    llm: ScriptedLLMServer, client: LLMClient
+) -> None:
+    def chunk(call: dict[str, Any], finish: str | None = None) -> str:
+        choice = {"index": 0, "delta": {"tool_calls": [call]}, "finish_reason": finish}
+        return f"data: {json.dumps({'id': 'g', 'choices': [choice]})}\n\n"
+
+    llm.script(
+        RawSSE(
+            chunk({"id": "a", "function": {"name": "read_file", "arguments": '{"path": '}})
+            + chunk({"function": {"arguments": '"x.py"}'}})
+            + chunk({"id": "b", "function": {"name": "read_file", "arguments": "{}"}}, "tool_calls")
+            + "data: [DONE]\n\n"
+        )
+    )
+
+    result = await client.chat("test/model", HELLO, max_tokens=50, on_delta=_Deltas())
+
+    assert [(c.id, c.arguments) for c in result.tool_calls] == [("a", {"path": "x.py"}), ("b", {})]
+
+
 async def test_streaming_request_answered_in_one_piece_still_reaches_the_callback(
     llm: ScriptedLLMServer, client: LLMClient
 ) -> None:
