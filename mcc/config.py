@@ -138,6 +138,11 @@ class Settings(BaseSettings):
         default="anthropic/claude-sonnet-4", description="Model of newly created agents."
     )
     agent_max_steps: int = Field(default=40, description="LLM steps before needs_attention.")
+    agent_fallback_after_failures: int = Field(
+        default=3,
+        ge=1,
+        description="Failed attempts of a step on an agent's model before its fallback model is used.",
+    )
     agent_steps_per_history: int = Field(
         default=25, description="Steps before an agent run continues as new."
     )

@@ -667,6 +667,8 @@ export interface components {
             role: "orchestrator" | "architect" | "coder" | "tester" | "reviewer";
             /** Model */
             model: string;
+            /** Fallback Model */
+            fallback_model?: string | null;
             /** Temperature */
             temperature: number;
             /** Max Tokens */
@@ -712,6 +714,11 @@ export interface components {
         AgentUpdate: {
             /** Model */
             model?: string | null;
+            /**
+             * Fallback Model
+             * @description Model a step switches to after repeated provider failures; '' removes it.
+             */
+            fallback_model?: string | null;
             /** Temperature */
             temperature?: number | null;
             /** Max Tokens */
