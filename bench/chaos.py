@@ -8,7 +8,8 @@ its state in a file so that it survives its own death), two `mcc api` and two
 filed at once and approved as soon as they wait. For CHAOS_SECONDS (default 60)
 a random process (a worker, an API process or the Temporal server) is killed
 with SIGKILL every 2-6 s and started again a second later; then the run goes on
-undisturbed until every issue is done or 10 minutes have passed. The last line:
+undisturbed until every issue is done or 10 minutes have passed. The line before
+the last counts the kills of each process; the last:
 
     issues=<N> finished=<n> kills=<k> repeated_llm_steps=<r> duplicate_prs=<d> ledger_mismatch_usd=<x>
 
@@ -77,7 +78,7 @@ class Fleet:
         for n in range(2):
             self.commands[f"worker{n}"] = ("worker", env)
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
-        self.kills = 0
+        self.kills: dict[str, int] = dict.fromkeys(self.commands, 0)
 
     def start(self, name: str) -> None:
         command, env = self.commands[name]
@@ -89,7 +90,7 @@ class Fleet:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
-        self.kills += 1
+        self.kills[name] += 1
 
     def stop_all(self) -> None:
         for process in self.processes.values():
@@ -234,8 +235,9 @@ async def main(n: int, chaos_seconds: float) -> None:
                 fleet.stop_all()
             calls, duplicate_prs, mismatch = await ledger(database_url)
             repeated = len(llm.chat_requests) - calls
+    print("kills by process: " + " ".join(f"{k}={v}" for k, v in sorted(fleet.kills.items())))
     print(
-        f"issues={n} finished={finished} kills={fleet.kills} repeated_llm_steps={repeated}"
+        f"issues={n} finished={finished} kills={sum(fleet.kills.values())} repeated_llm_steps={repeated}"
         f" duplicate_prs={duplicate_prs} ledger_mismatch_usd={mismatch:.6f}"
     )
 
