@@ -294,13 +294,9 @@ async def test_cors_is_closed_unless_an_origin_is_configured(api):
     assert "access-control-allow-origin" not in preflight.headers
 
 
-async def test_with_redis_every_api_process_counts_against_the_same_window(settings):
+async def test_with_redis_every_api_process_counts_against_the_same_window(settings, redis_url):
     """Two API processes (two apps here) behind one Redis share each IP's budget."""
-    import redis
-
-    url = "redis://127.0.0.1:6379/13"
-    redis.Redis.from_url(url).flushdb()  # a window left by an earlier run would count
-    shared = settings.model_copy(update={"rate_limit_per_minute": 4, "redis_url": url})
+    shared = settings.model_copy(update={"rate_limit_per_minute": 4, "redis_url": redis_url})
     first, second = MccServer(shared, worker=False), MccServer(shared, worker=False)
     await first.start()
     await second.start()
