@@ -8,7 +8,7 @@ from temporalio.exceptions import ApplicationError
 from activities.heartbeat import heartbeating
 from activities.payloads import IssueRef, PullOutcome
 from mcc.errors import Conflict, MergeConflict
-from mcc.forge.local import PullRef
+from mcc.forge.base import PullRef
 from mcc.runtime import Runtime
 
 

@@ -13,7 +13,7 @@ from mcc.agents.tools.command_output import fit_output
 from mcc.agents.tools.commands import KILLED
 from mcc.conversations import NewMessage, open_conversation, post_message
 from mcc.errors import NotFound
-from mcc.forge.local import issue_branch, tests_worktree
+from mcc.forge.base import issue_branch, tests_worktree
 from mcc.issues import get_issue
 from mcc.models.agent import Agent
 from mcc.pipeline.test_command import detect_test_command

@@ -1,0 +1,220 @@
+"""GitHub as the forge of a project: agents work in MCC's bare origin (a mirror of
+the repository); the issue branch is pushed to GitHub and the pull request opened,
+merged or closed there through the REST API.
+
+Every method may run again after a crash, so each looks first at what GitHub
+and the database already show (an open pull request for the branch, a merge).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from github.PullRequest import PullRequest as GhPull
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mcc.config import Settings
+from mcc.db.base import utcnow
+from mcc.db.engine import Database
+from mcc.errors import Conflict, NotFound
+from mcc.forge.base import PullRef, issue_branch, tests_worktree
+from mcc.forge.errors import ForgeRefused
+from mcc.forge.github.api import Credentials, GitHubApi, git_auth
+from mcc.forge.local_repos import LocalRepos
+from mcc.issues import close_issue, get_issue
+from mcc.models.issue import Issue
+from mcc.models.project import Project
+from mcc.models.pull_request import PullRequest
+from mcc.models.token_usage import TokenUsage
+from mcc.projects import forge_token_context, get_project
+from mcc.security.keyring import Keyring
+
+
+def _ref(pr: PullRequest, url: str | None = None) -> PullRef:
+    return PullRef(pr.number, pr.head_sha, pr.merge_sha, pr.state, url)
+
+
+class GitHubForge:
+    def __init__(
+        self, db: Database, repos: LocalRepos, api: GitHubApi, keys: Keyring, settings: Settings
+    ) -> None:
+        self.db = db
+        self.repos = repos
+        self.api = api
+        self.keys = keys
+        self.settings = settings
+
+    # -- credentials and git --------------------------------------------------------
+
+    def credentials(self, project: Project) -> Credentials:
+        if project.github_installation_id is not None:
+            return Credentials(installation_id=project.github_installation_id)
+        token = None
+        if project.forge_token_enc is not None:
+            token = self.keys.secrets.open(project.forge_token_enc, forge_token_context(project.id))
+        return Credentials(personal_token=token)
+
+    async def git_config(self, project: Project) -> list[tuple[str, str]]:
+        return git_auth(await self.api.token(self.credentials(project)))
+
+    async def push_branch(self, project: Project, branch: str) -> None:
+        """Publish `branch` from the origin to GitHub (the clone URL is `repo_path`)."""
+        await self.repos.git.run(
+            ["push", "--quiet", project.repo_path, f"refs/heads/{branch}:refs/heads/{branch}"],
+            self.repos.origin(project.id),
+            config=await self.git_config(project),
+        )
+
+    async def refresh_branch(self, project: Project, branch: str) -> None:
+        """Bring `branch` from GitHub into the origin (after a merge there, or a push)."""
+        await self.repos.git.run(
+            ["fetch", "--quiet", project.repo_path, f"+refs/heads/{branch}:refs/heads/{branch}"],
+            self.repos.origin(project.id),
+            config=await self.git_config(project),
+        )
+
+    # -- the Forge protocol ------------------------------------------------------------
+
+    async def _load(
+        self, session: AsyncSession, project_id: int, number: int
+    ) -> tuple[Project, Issue]:
+        project = await get_project(session, project_id)
+        return project, await get_issue(session, project_id, number)
+
+    async def _pull(self, project: Project, number: int) -> GhPull:
+        gh = await self.api.github(self.credentials(project))
+        repo = project.github_repo or ""
+        return await self.api.call(
+            f"reading pull request #{number} of {repo}",
+            lambda: gh.get_repo(repo).get_pull(number),
+        )
+
+    async def open_pull_request(self, project_id: int, number: int) -> PullRef:
+        async with self.db.sessions() as session:
+            project, issue = await self._load(session, project_id, number)
+            branch = issue_branch(number)
+            await self.push_branch(project, branch)  # later pushes update an open PR too
+            existing = await session.scalar(
+                select(PullRequest).where(PullRequest.issue_id == issue.id)
+            )
+            head = await self.repos.rev(project_id, branch)
+            if existing is not None:
+                existing.head_sha = head
+                await session.commit()
+                return _ref(existing)
+            gh = await self.api.github(self.credentials(project))
+            full = project.github_repo or ""
+            body = await self._description(session, project, issue)
+
+            def open_or_find() -> GhPull:
+                repo = gh.get_repo(full)
+                owner = full.split("/")[0]
+                for pull in repo.get_pulls(state="open", head=f"{owner}:{branch}"):
+                    return pull  # opened before a crash: the same pull request
+                return repo.create_pull(
+                    base=project.default_branch, head=branch, title=issue.title, body=body
+                )
+
+            pull = await self.api.call(f"opening the pull request on {full}", open_or_find)
+            base = await self.repos.merge_base(project_id, project.default_branch, head)
+            row = PullRequest(
+                project_id=project_id,
+                issue_id=issue.id,
+                number=pull.number,
+                title=issue.title,
+                head_branch=branch,
+                base_branch=project.default_branch,
+                base_sha=base,
+                head_sha=head,
+                state="open",
+            )
+            session.add(row)
+            await session.commit()
+            return _ref(row, pull.html_url)
+
+    async def _description(self, session: AsyncSession, project: Project, issue: Issue) -> str:
+        cost = await session.scalar(
+            select(func.coalesce(func.sum(TokenUsage.cost_usd), 0)).where(
+                TokenUsage.project_id == project.id
+            )
+        )
+        return (
+            f"Closes #{issue.number}.\n\n{issue.title}\n\n"
+            f"Opened by Mission Control Center. Cost so far (project): "
+            f"${Decimal(cost or 0):.4f}\n\n"
+            f"Run in the Temporal UI: {self.settings.temporal_run_url(issue.workflow_id)}\n\n"
+            "Approve with a review **Approve**; **Request changes** sends the review back "
+            "to the agents."
+        )
+
+    async def merge_pull_request(self, project_id: int, number: int) -> PullRef:
+        """Merge on GitHub as a merge commit of exactly the head MCC knows; refused if it moved."""
+        async with self.db.sessions() as session:
+            project, issue = await self._load(session, project_id, number)
+            row = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
+            if row is None:
+                raise NotFound(f"issue #{number} has no pull request")
+            if row.state == "closed":
+                raise Conflict(f"pull request #{row.number} is closed")
+            if row.state != "merged":
+                head = await self.repos.rev(project_id, issue_branch(number))
+                pull = await self._pull(project, row.number)
+                if not pull.merged:
+                    title = f"Merge pull request #{row.number} from {row.head_branch}"
+                    status = await self.api.call(
+                        f"merging pull request #{row.number}",
+                        lambda: pull.merge(merge_method="merge", sha=head, commit_title=title),
+                    )
+                    if not status.merged:
+                        raise ForgeRefused(f"GitHub did not merge #{row.number}: {status.message}")
+                    merge_sha = status.sha
+                else:
+                    merge_sha = pull.merge_commit_sha
+                row.state, row.merge_sha, row.head_sha = "merged", merge_sha, head
+                row.closed_at = utcnow()
+            await close_issue(session, issue, utcnow())
+            await session.commit()
+            await self.refresh_branch(project, row.base_branch)
+            await self.repos.remove_worktree(project_id, tests_worktree(number))
+            return _ref(row)
+
+    async def close_pull_request(self, project_id: int, number: int) -> PullRef | None:
+        async with self.db.sessions() as session:
+            project, issue = await self._load(session, project_id, number)
+            row = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
+            if row is not None and row.state == "open":
+                pull = await self._pull(project, row.number)
+                if pull.state == "open":
+                    await self.api.call(
+                        f"closing pull request #{row.number}", lambda: pull.edit(state="closed")
+                    )
+                row.state, row.closed_at = "closed", utcnow()
+            await close_issue(session, issue, utcnow())
+            await session.commit()
+            await self.repos.remove_worktree(project_id, tests_worktree(number))
+            return _ref(row) if row is not None else None
+
+    async def comment(self, project_id: int, number: int, body: str) -> None:
+        async with self.db.sessions() as session:
+            project = await get_project(session, project_id)
+        gh = await self.api.github(self.credentials(project))
+        full = project.github_repo or ""
+        await self.api.call(
+            f"commenting on #{number}",
+            lambda: gh.get_repo(full).get_issue(number).create_comment(body),
+        )
+
+    async def diff(self, project_id: int, pull_number: int) -> str:
+        async with self.db.sessions() as session:
+            row = await session.scalar(
+                select(PullRequest).where(
+                    PullRequest.project_id == project_id, PullRequest.number == pull_number
+                )
+            )
+            if row is None:
+                raise NotFound(f"pull request #{pull_number} not found")
+        head = row.head_sha or row.base_sha
+        if row.state == "open":
+            head = await self.repos.rev(project_id, row.head_branch)
+        return await self.repos.diff(project_id, row.base_sha, head)
