@@ -278,7 +278,9 @@ class FakeGitHub:
         try:
             response = await self._answer(request, handler)
         except web.HTTPException as exc:
-            response = exc
+            response = web.Response(
+                status=exc.status, text=exc.text, content_type="application/json"
+            )
         self.requests.append((request.method, request.path, response.status))
         return response
 
@@ -568,10 +570,12 @@ class FakeGitHub:
         }
         loop = asyncio.get_running_loop()
         started = loop.time()
-        async with aiohttp.ClientSession() as session:
-            async with session.post(url, data=body, headers=headers) as response:
-                await response.read()
-                return response.status, loop.time() - started
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, data=body, headers=headers) as response,
+        ):
+            await response.read()
+            return response.status, loop.time() - started
 
     def repo_payload(self, repo: FakeRepo) -> dict[str, Any]:
         return self._repo_json(repo, None)
@@ -583,20 +587,19 @@ class FakeGitHub:
         return self._pull_json(repo, pull)
 
 
+class _Refusal(web.HTTPException):
+    """A GitHub error answer: its status and GitHub's `{"message": ...}` body."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status_code = status
+        super().__init__(
+            text=json.dumps({"message": message, "documentation_url": "https://docs.github.com"}),
+            content_type="application/json",
+        )
+
+
 def _error(status: int, message: str) -> web.HTTPException:
-    cls = {
-        401: web.HTTPUnauthorized,
-        404: web.HTTPNotFound,
-        405: web.HTTPMethodNotAllowed,
-        409: web.HTTPConflict,
-        422: web.HTTPUnprocessableEntity,
-    }.get(status, web.HTTPBadRequest)
-    kwargs: dict[str, Any] = {"method": "PUT", "allowed_methods": []} if status == 405 else {}
-    return cls(
-        text=json.dumps({"message": message, "documentation_url": "https://docs.github.com"}),
-        content_type="application/json",
-        **kwargs,
-    )
+    return _Refusal(status, message)
 
 
 @dataclass

@@ -1,0 +1,209 @@
+"""MCC with a GitHub repository, against the fake GitHub the tests start: registering,
+webhooks (signature, once-only delivery) and an issue from a label to a merge there."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from pydantic import SecretStr
+from sqlalchemy import func, select
+
+from api.server import MccServer
+from mcc.config import Settings
+from mcc.models.project import Project
+from mcc.models.webhook_delivery import WebhookDelivery
+from tests.fakes.github_server import FakeGitHub, RunningFake, start_fake_github
+from tests.support.repos import git
+from tests.support.settings import local_settings
+
+APP_ID = 4242
+SECRET = "webhook secret for the tests"
+
+
+@pytest.fixture(scope="module")
+def app_key(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The App's private key file and the public key the fake checks JWTs with."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = tmp_path_factory.mktemp("app") / "app.pem"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return path, public.decode()
+
+
+@pytest.fixture
+async def fake(tmp_path: Path, app_key: tuple[Path, str]) -> AsyncIterator[RunningFake]:
+    running = await start_fake_github(tmp_path / "github", APP_ID, app_key[1])
+    try:
+        yield running
+    finally:
+        await running.runner.cleanup()
+
+
+@pytest.fixture
+def settings(tmp_path, database_url, temporal_address, llm, fake, app_key) -> Settings:
+    return local_settings(
+        tmp_path / "data",
+        database_url,
+        temporal_address,
+        "mcc-github",
+        llm_base_url=llm.base_url,
+        github_app_id=APP_ID,
+        github_private_key_file=app_key[0],
+        github_webhook_secret=SecretStr(SECRET),
+        github_api_url=fake.url,
+        github_write_interval_s=0,
+    )
+
+
+def _hook_url(mcc: MccServer) -> str:
+    return f"http://127.0.0.1:{mcc.port}/api/webhooks/github"
+
+
+async def _count(mcc: MccServer, model: type) -> int:
+    async with mcc.runtime.db.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def _register(api, github: FakeGitHub, installed: bool = True) -> tuple[dict, str]:
+    full = f"octo/app-{uuid.uuid4().hex[:6]}"
+    github.add_repo(full, installation_id=77 if installed else None)
+    response = await api.post(
+        "/api/projects", json={"name": f"GH {full}", "github": {"repo": full}}
+    )
+    assert response.status_code == 201, response.text
+    return response.json(), full
+
+
+# -- registering ----------------------------------------------------------------------
+
+
+async def test_registering_a_github_repository_mirrors_it_with_the_apps_token(
+    api, mcc: MccServer, fake: RunningFake
+):
+    project, full = await _register(api, fake.github)
+
+    assert project["forge"] == "github" and project["github_repo"] == full
+    assert project["default_branch"] == "main" and project["trigger_label"] == "mcc"
+    origin = mcc.runtime.repos.origin(project["id"])
+    bare = fake.github.repos[full].bare
+    assert git(origin, "rev-parse", "main") == git(bare, "rev-parse", "main")
+    # The token went to git through the environment only: not in a URL, not on disk.
+    config = (origin / "config").read_text()
+    assert "x-access-token" not in config and "extraheader" not in config.lower()
+    assert fake.github.tokens_issued == 1
+
+
+async def test_registering_with_a_personal_token_stores_it_sealed(
+    api, mcc: MccServer, fake: RunningFake
+):
+    full = f"octo/pat-{uuid.uuid4().hex[:6]}"
+    repo = fake.github.add_repo(full)  # no App installation
+    token = fake.github.personal_token()
+    response = await api.post(
+        "/api/projects", json={"name": "With token", "github": {"repo": full, "token": token}}
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["has_forge_token"] is True
+    async with mcc.runtime.db.sessions() as session:
+        row = await session.get(Project, response.json()["id"])
+        assert row is not None and row.forge_token_enc is not None
+        assert token.encode() not in row.forge_token_enc
+    assert git(mcc.runtime.repos.origin(row.id), "rev-parse", "main") == git(
+        repo.bare, "rev-parse", "main"
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "status", "code"),
+    [
+        ("unknown", 422, "forge_app_not_installed"),
+        ("not_installed", 422, "forge_app_not_installed"),
+        ("bad_name", 422, "invalid_input"),
+        ("token_for_unknown", 404, "forge_repo_not_found"),
+    ],
+)
+async def test_a_repository_mcc_cannot_use_is_refused_and_nothing_is_created(
+    api, mcc: MccServer, fake: RunningFake, case: str, status: int, code: str
+):
+    body: dict = {"repo": "octo/nowhere"}
+    if case == "not_installed":
+        fake.github.add_repo("octo/elsewhere")
+        body = {"repo": "octo/elsewhere"}
+    elif case == "bad_name":
+        body = {"repo": "not a repo"}
+    elif case == "token_for_unknown":
+        body = {"repo": "octo/nowhere", "token": fake.github.personal_token()}
+    response = await api.post("/api/projects", json={"name": "Refused", "github": body})
+
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["code"] == code
+    assert await _count(mcc, Project) == 0
+    assert not mcc.settings.repos_dir.exists() or not any(mcc.settings.repos_dir.iterdir())
+
+
+# -- webhooks -------------------------------------------------------------------------
+
+
+async def test_a_forged_signature_is_refused_and_nothing_is_stored(
+    api, mcc: MccServer, fake: RunningFake
+):
+    status, _ = await fake.github.deliver(
+        _hook_url(mcc), "not the secret", "ping", {"zen": "Keep it logically awesome."}
+    )
+    assert status == 401
+    status, _ = await fake.github.deliver(
+        _hook_url(mcc), SECRET, "ping", {"zen": "x"}, signature="sha256=" + "0" * 64
+    )
+    assert status == 401
+    assert await _count(mcc, WebhookDelivery) == 0
+
+
+async def test_unknown_events_are_acknowledged_and_ignored(api, mcc: MccServer, fake):
+    status, seconds = await fake.github.deliver(_hook_url(mcc), SECRET, "star", {"action": "x"})
+    assert status == 200 and seconds < 1
+
+
+async def test_the_same_delivery_five_times_starts_one_run(
+    api, mcc: MccServer, fake: RunningFake, temporal_client
+):
+    project, full = await _register(api, fake.github)
+    repo = fake.github.repos[full]
+    issue = fake.github.open_issue(repo, "Greet people", "Say hello.", ["mcc"])
+    payload = {
+        "action": "labeled",
+        "label": {"name": "mcc"},
+        "issue": fake.github.issue_payload(repo, issue),
+        "repository": fake.github.repo_payload(repo),
+    }
+    answers = [
+        await fake.github.deliver(_hook_url(mcc), SECRET, "issues", payload, delivery="d-1")
+        for _ in range(5)
+    ]
+    assert [status for status, _ in answers] == [200] * 5
+    assert max(seconds for _, seconds in answers) < 1
+    # A second delivery of another event for the same issue finds the same run.
+    status, _ = await fake.github.deliver(_hook_url(mcc), SECRET, "issues", payload)
+    assert status == 200
+    assert await _count(mcc, WebhookDelivery) == 2
+    runs = [
+        r
+        async for r in temporal_client.list_workflows(
+            f"WorkflowId = 'issue/{project['slug']}/{issue.number}'"
+        )
+    ]
+    assert len(runs) == 1
+    issues = (await api.get(f"/api/projects/{project['id']}/issues")).json()
+    assert [i["number"] for i in issues] == [issue.number]
