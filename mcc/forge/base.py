@@ -47,6 +47,10 @@ class Forge(Protocol):
         """Close the issue and its pull request (if any) without merging."""
         ...
 
+    async def publish_branch(self, project_id: int, branch: str) -> None:
+        """Make the forge show `branch` as the origin has it (updates an open pull request)."""
+        ...
+
     async def comment(self, project_id: int, number: int, body: str) -> None:
         """Say something on the issue's pull request (or the issue while there is none)."""
         ...

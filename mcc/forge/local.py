@@ -97,6 +97,9 @@ class LocalForge:
             await self.repos.remove_worktree(project_id, tests_worktree(number))
             return _ref(pr) if pr is not None else None
 
+    async def publish_branch(self, project_id: int, branch: str) -> None:
+        """Branches live in the origin itself: there is nothing to publish."""
+
     async def comment(self, project_id: int, number: int, body: str) -> None:
         """The local forge shows a run's notes in its conversation, so nothing more to say."""
 

@@ -30,6 +30,9 @@ class ForgeRouter:
     async def close_pull_request(self, project_id: int, number: int) -> PullRef | None:
         return await (await self.of_project(project_id)).close_pull_request(project_id, number)
 
+    async def publish_branch(self, project_id: int, branch: str) -> None:
+        await (await self.of_project(project_id)).publish_branch(project_id, branch)
+
     async def comment(self, project_id: int, number: int, body: str) -> None:
         await (await self.of_project(project_id)).comment(project_id, number, body)
 

@@ -96,6 +96,9 @@ class PipelineSteps:
         result = await self.runtime.repos.integrate(
             project_id, source, target, f"Merge {source} into {target}"
         )
+        if not result.conflict:
+            # A forge that shows the branch elsewhere (a pull request on GitHub) sees it move.
+            await self.runtime.forge.publish_branch(project_id, target)
         return (not result.conflict, result.sha)
 
     async def run_tests(self, project_id: int, number: int, ref: str) -> TestReport:

@@ -357,6 +357,13 @@ class FakeGitHub:
     async def get_issue(self, request: web.Request) -> web.Response:
         kind, value = self._token_of(request)
         repo = self._repo_for(request, kind, value)
+        pull = repo.pulls.get(int(request.match_info["number"]))
+        if pull is not None:  # on GitHub every pull request is an issue too
+            shown = FakeIssue(pull.number, pull.title, pull.body, pull.user, pull.state)
+            shown.comments = pull.reviews
+            return web.json_response(
+                {**self._issue_json(repo, shown), "pull_request": {"url": "pulls"}}
+            )
         return web.json_response(self._issue_json(repo, self._issue(repo, request)))
 
     async def edit_issue(self, request: web.Request) -> web.Response:

@@ -18,8 +18,10 @@ from mcc.config import Settings
 from mcc.models.project import Project
 from mcc.models.webhook_delivery import WebhookDelivery
 from tests.fakes.github_server import FakeGitHub, RunningFake, start_fake_github
+from tests.support.company import Rule, call, finish
 from tests.support.repos import git
 from tests.support.settings import local_settings
+from tests.support.waiting import eventually, wait_for_phase
 
 APP_ID = 4242
 SECRET = "webhook secret for the tests"
@@ -207,3 +209,174 @@ async def test_the_same_delivery_five_times_starts_one_run(
     assert len(runs) == 1
     issues = (await api.get(f"/api/projects/{project['id']}/issues")).json()
     assert [i["number"] for i in issues] == [issue.number]
+
+
+# -- an issue from a label to a merge on GitHub -----------------------------------------
+
+
+def _review(github: FakeGitHub, full: str, pull_number: int, state: str, body: str = "") -> dict:
+    repo = github.repos[full]
+    pull = repo.pulls[pull_number]
+    return {
+        "action": "submitted",
+        "review": {
+            "id": 1,
+            "state": state,
+            "body": body,
+            "commit_id": github.branch_sha(repo, pull.head),
+            "user": {"login": "alice", "type": "User"},
+        },
+        "pull_request": github.pull_payload(repo, pull),
+        "repository": github.repo_payload(repo),
+    }
+
+
+async def _labelled_issue(mcc: MccServer, github: FakeGitHub, full: str) -> int:
+    repo = github.repos[full]
+    repo.permissions["alice"] = "write"
+    issue = github.open_issue(repo, "Greet people", "Say hello.", ["mcc"])
+    status, _ = await github.deliver(
+        _hook_url(mcc),
+        SECRET,
+        "issues",
+        {
+            "action": "labeled",
+            "label": {"name": "mcc"},
+            "issue": github.issue_payload(repo, issue),
+            "repository": github.repo_payload(repo),
+        },
+    )
+    assert status == 200
+    return issue.number
+
+
+async def test_a_labelled_issue_becomes_a_pull_request_that_an_approving_review_merges(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    pid = project["id"]
+    number = await _labelled_issue(mcc, github, full)
+
+    waiting = await wait_for_phase(api, pid, number, "awaiting_approval", timeout_s=60)
+    repo = github.repos[full]
+    [pull] = repo.pulls.values()
+    assert pull.state == "open" and pull.head == f"mcc/issue-{number}" and pull.base == "main"
+    assert f"Closes #{number}" in pull.body and "Temporal UI" in pull.body
+    assert waiting["pull_request"]["number"] == pull.number
+    head = github.branch_sha(repo, pull.head)
+    assert head == git(mcc.runtime.repos.origin(pid), "rev-parse", pull.head).strip()
+    main_before = github.branch_sha(repo, "main")
+
+    status, _ = await github.deliver(
+        _hook_url(mcc),
+        SECRET,
+        "pull_request_review",
+        _review(github, full, pull.number, "approved"),
+    )
+    assert status == 200
+    done = await wait_for_phase(api, pid, number, "done", timeout_s=60)
+
+    assert pull.merged and pull.state == "closed"
+    main = github.branch_sha(repo, "main")
+    parents = git(repo.bare, "rev-list", "--parents", "-n", "1", main).split()[1:]
+    assert parents == [main_before, head]  # a merge commit of exactly the approved head
+    assert done["pull_request"]["merge_sha"] == main
+    assert git(mcc.runtime.repos.origin(pid), "rev-parse", "main").strip() == main
+    assert "Say hello." in git(repo.bare, "show", "main:.mcc/specs/1.md")
+
+
+async def test_changes_requested_on_github_sends_the_review_back_then_approval_merges(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    company.rules.append(
+        Rule(
+            "coder",
+            "Say it louder.",
+            [
+                call("write_file", path="GREETING.md", content="HELLO!\n"),
+                call("git_commit", message="Say it louder"),
+                finish("louder"),
+            ],
+        )
+    )
+    github = fake.github
+    project, full = await _register(api, github)
+    pid = project["id"]
+    number = await _labelled_issue(mcc, github, full)
+    await wait_for_phase(api, pid, number, "awaiting_approval", timeout_s=60)
+    repo = github.repos[full]
+    [pull] = repo.pulls.values()
+    first_head = github.branch_sha(repo, pull.head)
+
+    review = _review(github, full, pull.number, "changes_requested", "Say it louder.")
+    status, _ = await github.deliver(_hook_url(mcc), SECRET, "pull_request_review", review)
+    assert status == 200
+
+    async def reworked() -> dict | None:
+        issue = (await api.get(f"/api/projects/{pid}/issues/{number}")).json()
+        back = issue["phase"] == "awaiting_approval" and issue["review_loops"] == 2
+        return issue if back else None
+
+    issue = await eventually(reworked, 60, "the rework to come back for approval")
+    assert issue["rejections"] == 1
+    assert github.branch_sha(repo, pull.head) != first_head  # the rework was pushed to the PR
+    assert len(repo.pulls) == 1
+
+    # A review of the old head is not a decision on the new one.
+    stale = {**review, "review": {**review["review"], "state": "approved"}}
+    status, _ = await github.deliver(_hook_url(mcc), SECRET, "pull_request_review", stale)
+    assert status == 200
+    assert "only on a review of the current head" in pull.reviews[-1]["body"]
+
+    approved = _review(github, full, pull.number, "approved")
+    await github.deliver(_hook_url(mcc), SECRET, "pull_request_review", approved)
+    await wait_for_phase(api, pid, number, "done", timeout_s=60)
+    assert pull.merged
+    assert git(repo.bare, "show", "main:GREETING.md") == "HELLO!\n"
+
+
+async def test_a_review_by_someone_without_write_access_decides_nothing(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    number = await _labelled_issue(mcc, github, full)
+    await wait_for_phase(api, project["id"], number, "awaiting_approval", timeout_s=60)
+    repo = github.repos[full]
+    [pull] = repo.pulls.values()
+    review = _review(github, full, pull.number, "approved")
+    review["review"]["user"] = {"login": "mallory", "type": "User"}
+    repo.permissions["mallory"] = "read"
+
+    status, _ = await github.deliver(_hook_url(mcc), SECRET, "pull_request_review", review)
+    assert status == 200
+    issue = (await api.get(f"/api/projects/{project['id']}/issues/{number}")).json()
+    assert issue["phase"] == "awaiting_approval" and not pull.merged
+
+
+async def test_closing_the_issue_on_github_cancels_the_run_and_closes_the_pull_request(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    number = await _labelled_issue(mcc, github, full)
+    await wait_for_phase(api, project["id"], number, "awaiting_approval", timeout_s=60)
+    repo = github.repos[full]
+    [pull] = repo.pulls.values()
+    issue = repo.issues[number]
+    issue.state = "closed"
+
+    status, _ = await github.deliver(
+        _hook_url(mcc),
+        SECRET,
+        "issues",
+        {
+            "action": "closed",
+            "issue": github.issue_payload(repo, issue),
+            "repository": github.repo_payload(repo),
+        },
+    )
+    assert status == 200
+    await wait_for_phase(api, project["id"], number, "cancelled", timeout_s=60)
+    assert pull.state == "closed" and not pull.merged

@@ -195,6 +195,23 @@ class GitHubForge:
             await self.repos.remove_worktree(project_id, tests_worktree(number))
             return _ref(row) if row is not None else None
 
+    async def publish_branch(self, project_id: int, branch: str) -> None:
+        """Push `branch` once its pull request is open (before, the opening pushes it)."""
+        async with self.db.sessions() as session:
+            project = await get_project(session, project_id)
+            row = await session.scalar(
+                select(PullRequest).where(
+                    PullRequest.project_id == project_id,
+                    PullRequest.head_branch == branch,
+                    PullRequest.state == "open",
+                )
+            )
+            if row is None:
+                return
+            await self.push_branch(project, branch)
+            row.head_sha = await self.repos.rev(project_id, branch)
+            await session.commit()
+
     async def comment(self, project_id: int, number: int, body: str) -> None:
         async with self.db.sessions() as session:
             project = await get_project(session, project_id)
