@@ -15,6 +15,7 @@ import hmac
 import json
 import secrets
 import subprocess
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -117,7 +118,8 @@ class FakeGitHub:
         self.token_lifetime = timedelta(hours=1)
         self.tokens_issued = 0
         self.injected: deque[Injected] = deque()
-        self.requests: list[tuple[str, str, int]] = []  # (method, path, status)
+        # (method, path, status, monotonic time) of every request, for the tests' asserts.
+        self.requests: list[tuple[str, str, int, float]] = []
         self.url = ""
 
     # -- arranging -------------------------------------------------------------
@@ -281,7 +283,7 @@ class FakeGitHub:
             response = web.Response(
                 status=exc.status, text=exc.text, content_type="application/json"
             )
-        self.requests.append((request.method, request.path, response.status))
+        self.requests.append((request.method, request.path, response.status, time.monotonic()))
         return response
 
     async def _answer(self, request: web.Request, handler: Any) -> web.StreamResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -380,3 +381,91 @@ async def test_closing_the_issue_on_github_cancels_the_run_and_closes_the_pull_r
     assert status == 200
     await wait_for_phase(api, project["id"], number, "cancelled", timeout_s=60)
     assert pull.state == "closed" and not pull.merged
+
+
+# -- rate limits, tokens, a moved head ----------------------------------------------------
+
+
+async def _awaiting(api, mcc: MccServer, github: FakeGitHub) -> tuple[dict, str, int]:
+    project, full = await _register(api, github)
+    number = await _labelled_issue(mcc, github, full)
+    await wait_for_phase(api, project["id"], number, "awaiting_approval", timeout_s=60)
+    return project, full, number
+
+
+async def test_a_secondary_rate_limit_on_the_merge_waits_as_asked_then_merges(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full, number = await _awaiting(api, mcc, github)
+    [pull] = github.repos[full].pulls.values()
+    github.inject(403, {"Retry-After": "2"}, path_part=f"/pulls/{pull.number}/merge")
+
+    await github.deliver(
+        _hook_url(mcc),
+        SECRET,
+        "pull_request_review",
+        _review(github, full, pull.number, "approved"),
+    )
+    await wait_for_phase(api, project["id"], number, "done", timeout_s=60)
+
+    merges = [(status, at) for m, path, status, at in github.requests if path.endswith("/merge")]
+    assert [status for status, _ in merges] == [403, 200]
+    assert merges[1][1] - merges[0][1] >= 1.9  # Temporal waited what GitHub asked, no sooner
+    assert pull.merged
+
+
+async def test_a_revoked_token_is_needs_attention_with_the_cause_and_retry_recovers(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full, number = await _awaiting(api, mcc, github)
+    [pull] = github.repos[full].pulls.values()
+    github.revoke_all_tokens()  # the cached installation token is refused from now on
+
+    await api.post(f"/api/projects/{project['id']}/issues/{number}/approve")
+    stuck = await wait_for_phase(api, project["id"], number, "needs_attention", timeout_s=60)
+    assert "GitHub refused MCC's credentials" in stuck["error"]
+    refused = [s for m, p, s, _ in github.requests if s == 401]
+    assert len(refused) == 1  # not retried in a loop
+
+    retried = await api.post(f"/api/projects/{project['id']}/issues/{number}/retry")
+    assert retried.status_code == 202, retried.text
+    await wait_for_phase(api, project["id"], number, "done", timeout_s=60)
+    assert pull.merged
+
+
+async def test_installation_tokens_near_their_end_are_replaced_during_a_run(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    github.token_lifetime = timedelta(minutes=4)  # always inside MCC's 5-minute margin
+    project, full, number = await _awaiting(api, mcc, github)
+    [pull] = github.repos[full].pulls.values()
+    await github.deliver(
+        _hook_url(mcc),
+        SECRET,
+        "pull_request_review",
+        _review(github, full, pull.number, "approved"),
+    )
+    await wait_for_phase(api, project["id"], number, "done", timeout_s=60)
+    assert pull.merged and github.tokens_issued > 3
+    assert not [s for _, _, s, _ in github.requests if s == 401]
+
+
+async def test_the_merge_is_refused_when_the_head_moved_on_github(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full, number = await _awaiting(api, mcc, github)
+    repo = github.repos[full]
+    [pull] = repo.pulls.values()
+    head = github.branch_sha(repo, pull.head)
+    tree = git(repo.bare, "rev-parse", f"{head}^{{tree}}").strip()
+    moved = git(repo.bare, "commit-tree", tree, "-p", head, "-m", "pushed by someone").strip()
+    git(repo.bare, "update-ref", f"refs/heads/{pull.head}", moved)
+
+    await api.post(f"/api/projects/{project['id']}/issues/{number}/approve")
+    stuck = await wait_for_phase(api, project["id"], number, "needs_attention", timeout_s=60)
+    assert "Head branch was modified" in stuck["error"]
+    assert not pull.merged

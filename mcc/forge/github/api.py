@@ -99,12 +99,22 @@ class GitHubApi:
     def has_app(self) -> bool:
         return self._app is not None
 
-    async def call(self, what: str, fn: Callable[[], T]) -> T:
-        """Run one PyGithub call in a thread; its errors as domain errors."""
+    async def call(
+        self, what: str, fn: Callable[[], T], credentials: Credentials | None = None
+    ) -> T:
+        """Run one PyGithub call in a thread; its errors as domain errors.
+
+        A refused installation token is forgotten, so that the person's retry fetches
+        a new one (GitHub revokes tokens early, e.g. when permissions change).
+        """
         try:
             return await asyncio.to_thread(fn)
         except GithubException as exc:
-            raise translate(exc, what) from None
+            error = translate(exc, what)
+            installation = credentials.installation_id if credentials else None
+            if isinstance(error, ForgeAuthFailed) and installation is not None:
+                self.tokens.forget(installation)
+            raise error from None
 
     def client(self, token: str) -> Github:
         return Github(

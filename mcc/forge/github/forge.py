@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.config import Settings
 from mcc.db.base import utcnow
 from mcc.db.engine import Database
-from mcc.errors import Conflict, NotFound
+from mcc.errors import Conflict, GitFailed, NotFound
 from mcc.forge.base import PullRef, issue_branch, tests_worktree
-from mcc.forge.errors import ForgeRefused
+from mcc.forge.errors import ForgeAuthFailed, ForgeRefused
 from mcc.forge.github.api import Credentials, GitHubApi, git_auth
 from mcc.forge.local_repos import LocalRepos
 from mcc.issues import close_issue, get_issue
@@ -29,6 +29,9 @@ from mcc.models.pull_request import PullRequest
 from mcc.models.token_usage import TokenUsage
 from mcc.projects import forge_token_context, get_project
 from mcc.security.keyring import Keyring
+
+# What git says when the server refuses a token (HTTP 401/403 on the smart protocol).
+_REFUSED_CREDENTIALS = ("Authentication failed", "could not read Username", "error: 401", " 403")
 
 
 def _ref(pr: PullRequest, url: str | None = None) -> PullRef:
@@ -55,24 +58,33 @@ class GitHubForge:
             token = self.keys.secrets.open(project.forge_token_enc, forge_token_context(project.id))
         return Credentials(personal_token=token)
 
-    async def git_config(self, project: Project) -> list[tuple[str, str]]:
-        return git_auth(await self.api.token(self.credentials(project)))
-
     async def push_branch(self, project: Project, branch: str) -> None:
         """Publish `branch` from the origin to GitHub (the clone URL is `repo_path`)."""
-        await self.repos.git.run(
+        await self._remote_git(
+            project,
             ["push", "--quiet", project.repo_path, f"refs/heads/{branch}:refs/heads/{branch}"],
-            self.repos.origin(project.id),
-            config=await self.git_config(project),
         )
 
     async def refresh_branch(self, project: Project, branch: str) -> None:
         """Bring `branch` from GitHub into the origin (after a merge there, or a push)."""
-        await self.repos.git.run(
+        await self._remote_git(
+            project,
             ["fetch", "--quiet", project.repo_path, f"+refs/heads/{branch}:refs/heads/{branch}"],
-            self.repos.origin(project.id),
-            config=await self.git_config(project),
         )
+
+    async def _remote_git(self, project: Project, args: list[str]) -> None:
+        credentials = self.credentials(project)
+        config = git_auth(await self.api.token(credentials))
+        try:
+            await self.repos.git.run(args, self.repos.origin(project.id), config=config)
+        except GitFailed as exc:
+            if not any(sign in exc.message for sign in _REFUSED_CREDENTIALS):
+                raise
+            if credentials.installation_id is not None:
+                self.api.tokens.forget(credentials.installation_id)
+            raise ForgeAuthFailed(
+                f"GitHub refused MCC's credentials for git {args[0]} (token revoked or expired)"
+            ) from None
 
     # -- the Forge protocol ------------------------------------------------------------
 
@@ -83,11 +95,13 @@ class GitHubForge:
         return project, await get_issue(session, project_id, number)
 
     async def _pull(self, project: Project, number: int) -> GhPull:
-        gh = await self.api.github(self.credentials(project))
+        credentials = self.credentials(project)
+        gh = await self.api.github(credentials)
         repo = project.github_repo or ""
         return await self.api.call(
             f"reading pull request #{number} of {repo}",
             lambda: gh.get_repo(repo).get_pull(number),
+            credentials,
         )
 
     async def open_pull_request(self, project_id: int, number: int) -> PullRef:
@@ -103,7 +117,8 @@ class GitHubForge:
                 existing.head_sha = head
                 await session.commit()
                 return _ref(existing)
-            gh = await self.api.github(self.credentials(project))
+            credentials = self.credentials(project)
+            gh = await self.api.github(credentials)
             full = project.github_repo or ""
             body = await self._description(session, project, issue)
 
@@ -116,7 +131,9 @@ class GitHubForge:
                     base=project.default_branch, head=branch, title=issue.title, body=body
                 )
 
-            pull = await self.api.call(f"opening the pull request on {full}", open_or_find)
+            pull = await self.api.call(
+                f"opening the pull request on {full}", open_or_find, credentials
+            )
             base = await self.repos.merge_base(project_id, project.default_branch, head)
             row = PullRequest(
                 project_id=project_id,
@@ -165,6 +182,7 @@ class GitHubForge:
                     status = await self.api.call(
                         f"merging pull request #{row.number}",
                         lambda: pull.merge(merge_method="merge", sha=head, commit_title=title),
+                        self.credentials(project),
                     )
                     if not status.merged:
                         raise ForgeRefused(f"GitHub did not merge #{row.number}: {status.message}")
@@ -187,7 +205,9 @@ class GitHubForge:
                 pull = await self._pull(project, row.number)
                 if pull.state == "open":
                     await self.api.call(
-                        f"closing pull request #{row.number}", lambda: pull.edit(state="closed")
+                        f"closing pull request #{row.number}",
+                        lambda: pull.edit(state="closed"),
+                        self.credentials(project),
                     )
                 row.state, row.closed_at = "closed", utcnow()
             await close_issue(session, issue, utcnow())
@@ -215,11 +235,13 @@ class GitHubForge:
     async def comment(self, project_id: int, number: int, body: str) -> None:
         async with self.db.sessions() as session:
             project = await get_project(session, project_id)
-        gh = await self.api.github(self.credentials(project))
+        credentials = self.credentials(project)
+        gh = await self.api.github(credentials)
         full = project.github_repo or ""
         await self.api.call(
             f"commenting on #{number}",
             lambda: gh.get_repo(full).get_issue(number).create_comment(body),
+            credentials,
         )
 
     async def diff(self, project_id: int, pull_number: int) -> str:
