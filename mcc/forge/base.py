@@ -51,6 +51,10 @@ class Forge(Protocol):
         """Make the forge show `branch` as the origin has it (updates an open pull request)."""
         ...
 
+    async def show_phase(self, project_id: int, number: int, phase: str) -> None:
+        """Show the run's phase where the issue lives (best effort: never fails a step)."""
+        ...
+
     async def comment(self, project_id: int, number: int, body: str) -> None:
         """Say something on the issue's pull request (or the issue while there is none)."""
         ...

@@ -100,6 +100,9 @@ class LocalForge:
     async def publish_branch(self, project_id: int, branch: str) -> None:
         """Branches live in the origin itself: there is nothing to publish."""
 
+    async def show_phase(self, project_id: int, number: int, phase: str) -> None:
+        """The dashboard shows the phase from the issue row already."""
+
     async def comment(self, project_id: int, number: int, body: str) -> None:
         """The local forge shows a run's notes in its conversation, so nothing more to say."""
 

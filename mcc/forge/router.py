@@ -33,6 +33,9 @@ class ForgeRouter:
     async def publish_branch(self, project_id: int, branch: str) -> None:
         await (await self.of_project(project_id)).publish_branch(project_id, branch)
 
+    async def show_phase(self, project_id: int, number: int, phase: str) -> None:
+        await (await self.of_project(project_id)).show_phase(project_id, number, phase)
+
     async def comment(self, project_id: int, number: int, body: str) -> None:
         await (await self.of_project(project_id)).comment(project_id, number, body)
 

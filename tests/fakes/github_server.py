@@ -266,6 +266,7 @@ class FakeGitHub:
         r.add_post("/repos/{owner}/{repo}/issues/{number}/comments", self.add_comment)
         r.add_patch("/repos/{owner}/{repo}/issues/comments/{id}", self.edit_comment)
         r.add_post("/repos/{owner}/{repo}/issues/{number}/labels", self.add_labels)
+        r.add_delete("/repos/{owner}/{repo}/issues/{number}/labels/{name}", self.remove_label)
         r.add_get("/repos/{owner}/{repo}/pulls", self.list_pulls)
         r.add_post("/repos/{owner}/{repo}/pulls", self.create_pull)
         r.add_get("/repos/{owner}/{repo}/pulls/{number}", self.get_pull)
@@ -424,10 +425,20 @@ class FakeGitHub:
         kind, value = self._token_of(request)
         repo = self._repo_for(request, kind, value)
         issue = self._issue(repo, request)
-        for label in (await request.json()).get("labels", []):
+        body = await request.json()  # GitHub takes a bare list or {"labels": [...]}
+        for label in body if isinstance(body, list) else body.get("labels", []):
             if label not in issue.labels:
                 issue.labels.append(label)
         return web.json_response([{"name": name} for name in issue.labels])
+
+    async def remove_label(self, request: web.Request) -> web.Response:
+        kind, value = self._token_of(request)
+        issue = self._issue(self._repo_for(request, kind, value), request)
+        name = request.match_info["name"]
+        if name not in issue.labels:
+            raise _error(404, "Label does not exist")
+        issue.labels.remove(name)
+        return web.json_response([{"name": label} for label in issue.labels])
 
     def _pull(self, repo: FakeRepo, request: web.Request) -> FakePull:
         pull = repo.pulls.get(int(request.match_info["number"]))

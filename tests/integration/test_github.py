@@ -285,6 +285,11 @@ async def test_a_labelled_issue_becomes_a_pull_request_that_an_approving_review_
     assert done["pull_request"]["merge_sha"] == main
     assert git(mcc.runtime.repos.origin(pid), "rev-parse", "main").strip() == main
     assert "Say hello." in git(repo.bare, "show", "main:.mcc/specs/1.md")
+    # GitHub shows what MCC did: one status comment, edited in place, and the phase's label.
+    status_comments = [c for c in repo.issues[number].comments if "mcc:status" in c["body"]]
+    assert len(status_comments) == 1 and "**done**" in status_comments[0]["body"]
+    assert status_comments[0]["user"]["login"] == FakeGitHub.APP_LOGIN
+    assert [x for x in repo.issues[number].labels if x.startswith("mcc")] == ["mcc", "mcc:done"]
 
 
 async def test_changes_requested_on_github_sends_the_review_back_then_approval_merges(
@@ -469,3 +474,47 @@ async def test_the_merge_is_refused_when_the_head_moved_on_github(
     stuck = await wait_for_phase(api, project["id"], number, "needs_attention", timeout_s=60)
     assert "Head branch was modified" in stuck["error"]
     assert not pull.merged
+
+
+async def test_a_cancel_command_from_a_writer_cancels_and_one_from_a_reader_does_not(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full, number = await _awaiting(api, mcc, github)
+    repo = github.repos[full]
+    repo.permissions["mallory"] = "read"
+
+    def comment(login: str) -> dict:
+        return {
+            "action": "created",
+            "comment": {"id": 9, "body": "/cancel", "user": {"login": login, "type": "User"}},
+            "issue": github.issue_payload(repo, repo.issues[number]),
+            "repository": github.repo_payload(repo),
+        }
+
+    await github.deliver(_hook_url(mcc), SECRET, "issue_comment", comment("mallory"))
+    issue = (await api.get(f"/api/projects/{project['id']}/issues/{number}")).json()
+    assert issue["phase"] == "awaiting_approval"
+
+    await github.deliver(_hook_url(mcc), SECRET, "issue_comment", comment("alice"))
+    await wait_for_phase(api, project["id"], number, "cancelled", timeout_s=60)
+    [pull] = repo.pulls.values()
+    assert pull.state == "closed" and not pull.merged
+
+
+async def test_a_pull_request_closed_by_a_person_cancels_the_run(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full, number = await _awaiting(api, mcc, github)
+    repo = github.repos[full]
+    [pull] = repo.pulls.values()
+    pull.state = "closed"
+    payload = {
+        "action": "closed",
+        "pull_request": github.pull_payload(repo, pull),
+        "repository": github.repo_payload(repo),
+    }
+    status, _ = await github.deliver(_hook_url(mcc), SECRET, "pull_request", payload)
+    assert status == 200
+    await wait_for_phase(api, project["id"], number, "cancelled", timeout_s=60)

@@ -8,6 +8,7 @@ and the database already show (an open pull request for the branch, a merge).
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from github.PullRequest import PullRequest as GhPull
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.config import Settings
 from mcc.db.base import utcnow
 from mcc.db.engine import Database
-from mcc.errors import Conflict, GitFailed, NotFound
+from mcc.errors import Conflict, GitFailed, MccError, NotFound
 from mcc.forge.base import PullRef, issue_branch, tests_worktree
 from mcc.forge.errors import ForgeAuthFailed, ForgeRefused
 from mcc.forge.github.api import Credentials, GitHubApi, git_auth
@@ -30,6 +31,9 @@ from mcc.models.token_usage import TokenUsage
 from mcc.projects import forge_token_context, get_project
 from mcc.security.keyring import Keyring
 
+log = logging.getLogger(__name__)
+# Marks MCC's one status comment on an issue, so it is found and edited in place.
+STATUS_MARKER = "<!-- mcc:status -->"
 # What git says when the server refuses a token (HTTP 401/403 on the smart protocol).
 _REFUSED_CREDENTIALS = ("Authentication failed", "could not read Username", "error: 401", " 403")
 
@@ -231,6 +235,41 @@ class GitHubForge:
             await self.push_branch(project, branch)
             row.head_sha = await self.repos.rev(project_id, branch)
             await session.commit()
+
+    async def show_phase(self, project_id: int, number: int, phase: str) -> None:
+        """One status comment on the issue, edited in place, and an `mcc:<phase>` label.
+
+        Best effort: a failure is logged, never a failed step (the next phase retries it).
+        """
+        async with self.db.sessions() as session:
+            project, issue = await self._load(session, project_id, number)
+        credentials = self.credentials(project)
+        full = project.github_repo or ""
+        link = self.settings.temporal_run_url(issue.workflow_id)
+        body = f"{STATUS_MARKER}\nMission Control Center: **{phase.replace('_', ' ')}**\n\n[Run]({link})"
+        label = f"mcc:{phase}"
+
+        def update() -> None:
+            gh_issue = gh.get_repo(full).get_issue(number)
+            for comment in gh_issue.get_comments():
+                if comment.body.startswith(STATUS_MARKER):
+                    if comment.body != body:
+                        comment.edit(body)
+                    break
+            else:
+                gh_issue.create_comment(body)
+            names = [existing.name for existing in gh_issue.labels]
+            for name in names:
+                if name.startswith("mcc:") and name != label:
+                    gh_issue.remove_from_labels(name)
+            if label not in names:
+                gh_issue.add_to_labels(label)
+
+        try:
+            gh = await self.api.github(credentials)
+            await self.api.call(f"showing the phase on #{number}", update, credentials)
+        except MccError as exc:
+            log.warning("could not show the phase of %s on GitHub: %s", full, exc.message)
 
     async def comment(self, project_id: int, number: int, body: str) -> None:
         async with self.db.sessions() as session:
