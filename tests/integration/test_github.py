@@ -264,6 +264,9 @@ async def test_a_labelled_issue_becomes_a_pull_request_that_an_approving_review_
     [pull] = repo.pulls.values()
     assert pull.state == "open" and pull.head == f"mcc/issue-{number}" and pull.base == "main"
     assert f"Closes #{number}" in pull.body and "Temporal UI" in pull.body
+    assert "## Spec\n\n# Greet people\n\nSay hello." in pull.body
+    shown_cost = float(pull.body.split("Cost so far: $")[1].split()[0])
+    assert 0 < shown_cost <= waiting["cost_usd"]
     assert waiting["pull_request"]["number"] == pull.number
     head = github.branch_sha(repo, pull.head)
     assert head == git(mcc.runtime.repos.origin(pid), "rev-parse", pull.head).strip()

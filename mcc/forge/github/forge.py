@@ -157,12 +157,17 @@ class GitHubForge:
     async def _description(self, session: AsyncSession, project: Project, issue: Issue) -> str:
         cost = await session.scalar(
             select(func.coalesce(func.sum(TokenUsage.cost_usd), 0)).where(
-                TokenUsage.project_id == project.id
+                TokenUsage.task_id.like(f"{issue.workflow_id}/%")
             )
         )
+        code, spec, _ = await self.repos.git.status(
+            ["show", f"{issue_branch(issue.number)}:.mcc/specs/{issue.number}.md"],
+            self.repos.origin(project.id),
+        )
+        shown_spec = f"## Spec\n\n{spec.strip()}\n\n" if code == 0 and spec.strip() else ""
         return (
-            f"Closes #{issue.number}.\n\n{issue.title}\n\n"
-            f"Opened by Mission Control Center. Cost so far (project): "
+            f"Closes #{issue.number}.\n\n{issue.title}\n\n{shown_spec}"
+            f"Opened by Mission Control Center. Cost so far: "
             f"${Decimal(cost or 0):.4f}\n\n"
             f"Run in the Temporal UI: {self.settings.temporal_run_url(issue.workflow_id)}\n\n"
             "Approve with a review **Approve**; **Request changes** sends the review back "
@@ -234,7 +239,17 @@ class GitHubForge:
                 return
             await self.push_branch(project, branch)
             row.head_sha = await self.repos.rev(project_id, branch)
+            issue = await session.get(Issue, row.issue_id)
+            assert issue is not None
+            body = await self._description(session, project, issue)
             await session.commit()
+        pull = await self._pull(project, row.number)
+        if pull.body != body:  # the description shows the spec and cost as they are now
+            await self.api.call(
+                f"updating pull request #{row.number}",
+                lambda: pull.edit(body=body),
+                self.credentials(project),
+            )
 
     async def show_phase(self, project_id: int, number: int, phase: str) -> None:
         """One status comment on the issue, edited in place, and an `mcc:<phase>` label.
