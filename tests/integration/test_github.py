@@ -521,3 +521,33 @@ async def test_a_pull_request_closed_by_a_person_cancels_the_run(
     status, _ = await github.deliver(_hook_url(mcc), SECRET, "pull_request", payload)
     assert status == 200
     await wait_for_phase(api, project["id"], number, "cancelled", timeout_s=60)
+
+
+async def test_a_delivery_mcc_could_not_act_on_is_acted_on_when_github_redelivers_it(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    repo = github.repos[full]
+    repo.permissions["alice"] = "write"
+    issue = github.open_issue(repo, "Greet people", "Say hello.", ["mcc"])
+    payload = {
+        "action": "labeled",
+        "issue": github.issue_payload(repo, issue),
+        "repository": github.repo_payload(repo),
+    }
+    client = mcc.temporal._client
+    mcc.temporal._client = None  # Temporal unreachable while the delivery arrives
+    try:
+        status, _ = await github.deliver(_hook_url(mcc), SECRET, "issues", payload, delivery="r-1")
+    finally:
+        mcc.temporal._client = client
+    assert status == 503
+    assert await _count(mcc, WebhookDelivery) == 0  # not claimed: a redelivery will count
+
+    for _ in range(3):  # GitHub's redelivery, then duplicates of it
+        status, _ = await github.deliver(_hook_url(mcc), SECRET, "issues", payload, delivery="r-1")
+        assert status == 200
+    await wait_for_phase(api, project["id"], issue.number, "awaiting_approval", timeout_s=60)
+    assert len(repo.pulls) == 1
+    assert await _count(mcc, WebhookDelivery) == 1
