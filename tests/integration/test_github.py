@@ -3,6 +3,7 @@ webhooks (signature, once-only delivery) and an issue from a label to a merge th
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -423,23 +424,37 @@ async def test_a_secondary_rate_limit_on_the_merge_waits_as_asked_then_merges(
     assert pull.merged
 
 
-async def test_a_revoked_token_is_needs_attention_with_the_cause_and_retry_recovers(
+async def test_a_revoked_personal_token_is_needs_attention_and_a_new_token_recovers(
     api, mcc: MccServer, fake: RunningFake, company
 ):
     github = fake.github
-    project, full, number = await _awaiting(api, mcc, github)
-    [pull] = github.repos[full].pulls.values()
-    github.revoke_all_tokens()  # the cached installation token is refused from now on
+    full = f"octo/pat-{uuid.uuid4().hex[:6]}"
+    repo = github.add_repo(full)
+    repo.permissions["alice"] = "write"
+    created = await api.post(
+        "/api/projects",
+        json={"name": "PAT", "github": {"repo": full, "token": github.personal_token()}},
+    )
+    assert created.status_code == 201, created.text
+    pid = created.json()["id"]
+    number = await _labelled_issue(mcc, github, full)
+    await wait_for_phase(api, pid, number, "awaiting_approval", timeout_s=60)
+    [pull] = repo.pulls.values()
+    github.revoke_all_tokens()  # the person revoked the token on GitHub
 
-    await api.post(f"/api/projects/{project['id']}/issues/{number}/approve")
-    stuck = await wait_for_phase(api, project["id"], number, "needs_attention", timeout_s=60)
+    await api.post(f"/api/projects/{pid}/issues/{number}/approve")
+    stuck = await wait_for_phase(api, pid, number, "needs_attention", timeout_s=60)
     assert "GitHub refused MCC's credentials" in stuck["error"]
-    refused = [s for m, p, s, _ in github.requests if s == 401]
-    assert len(refused) == 1  # not retried in a loop
+    refused = len([s for _, _, s, _ in github.requests if s == 401])
+    await asyncio.sleep(2)
+    assert len([s for _, _, s, _ in github.requests if s == 401]) == refused  # no retry loop
+    assert not pull.merged
 
-    retried = await api.post(f"/api/projects/{project['id']}/issues/{number}/retry")
+    updated = await api.patch(f"/api/projects/{pid}", json={"forge_token": github.personal_token()})
+    assert updated.status_code == 200, updated.text
+    retried = await api.post(f"/api/projects/{pid}/issues/{number}/retry")
     assert retried.status_code == 202, retried.text
-    await wait_for_phase(api, project["id"], number, "done", timeout_s=60)
+    await wait_for_phase(api, pid, number, "done", timeout_s=60)
     assert pull.merged
 
 
@@ -551,3 +566,17 @@ async def test_a_delivery_mcc_could_not_act_on_is_acted_on_when_github_redeliver
     await wait_for_phase(api, project["id"], issue.number, "awaiting_approval", timeout_s=60)
     assert len(repo.pulls) == 1
     assert await _count(mcc, WebhookDelivery) == 1
+
+
+async def test_an_installation_token_revoked_early_is_replaced_and_the_merge_goes_through(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full, number = await _awaiting(api, mcc, github)
+    [pull] = github.repos[full].pulls.values()
+    issued = github.tokens_issued
+    github.revoke_all_tokens()  # GitHub revokes installation tokens e.g. on a permission change
+
+    await api.post(f"/api/projects/{project['id']}/issues/{number}/approve")
+    await wait_for_phase(api, project["id"], number, "done", timeout_s=60)
+    assert pull.merged and github.tokens_issued == issued + 1
