@@ -58,7 +58,6 @@ async def register(
             trigger_label=body.github.trigger_label,
         )
         return project_out(github_project)
-    assert body.repo_path is not None  # the schema takes exactly one of the two
     project = await create_project(
         session,
         runtime.repos,

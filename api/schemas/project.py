@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
@@ -23,7 +24,7 @@ class ProjectCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
-    repo_path: str | None = Field(default=None, min_length=1, max_length=4096)
+    repo_path: str = Field(min_length=1, max_length=4096)
     github: GitHubRepoIn | None = Field(
         default=None, description="Register a GitHub repository instead of a local path."
     )
@@ -32,11 +33,16 @@ class ProjectCreate(BaseModel):
         default=None, max_length=4096, description="Stored encrypted; never returned."
     )
 
-    @model_validator(mode="after")
-    def _one_source(self) -> ProjectCreate:
-        if (self.repo_path is None) == (self.github is None):
-            raise ValueError("give exactly one of repo_path and github")
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _one_source(cls, data: Any) -> Any:
+        """A GitHub project has no local path: `repo_path` stays required for the others."""
+        if isinstance(data, dict) and data.get("github") is not None:
+            if data.get("repo_path") is not None:
+                raise ValueError("give either repo_path or github, not both")
+            repo = data["github"].get("repo", "") if isinstance(data["github"], dict) else ""
+            return {**data, "repo_path": f"github:{repo}"}
+        return data
 
 
 class ProjectUpdate(BaseModel):
