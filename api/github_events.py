@@ -15,11 +15,14 @@ from sqlalchemy import select
 from temporalio.client import Client
 
 from api import runs
+from api.agent_runs import notify_user_message
 from api.forge_decisions import decide_from_forge
+from mcc.conversations import NewMessage, post_message
 from mcc.errors import Conflict, MccError, NotFound, ServiceUnavailable
 from mcc.forge.github.issues import ensure_github_issue
 from mcc.forge.github.webhooks import project_of_repo
 from mcc.issues import get_issue
+from mcc.models.conversation import Conversation
 from mcc.models.issue import Issue
 from mcc.models.project import Project
 from mcc.models.pull_request import PullRequest
@@ -104,17 +107,50 @@ class GitHubEvents:
         if payload.get("action") != "created":
             return "ignored"
         comment = payload["comment"]
-        command = str(comment.get("body", "")).strip().split(maxsplit=1)[:1]
-        if command not in (["/retry"], ["/cancel"]):
-            return "ignored"
+        text = str(comment.get("body", "")).strip()
+        command = text.split(maxsplit=1)[:1]
         user = comment.get("user") or {}
-        if user.get("type") == "Bot" or not await self._may_write(project, user.get("login", "")):
-            return "ignored"
+        login = str(user.get("login", ""))
+        if not text or user.get("type") == "Bot" or login.endswith("[bot]"):
+            return "ignored"  # MCC's own status comments among them
         issue = await self._issue_for(project, int(payload["issue"]["number"]))
-        if issue is None:
+        if issue is None or not await self._may_write(project, login):
             return "ignored"
-        await runs.steer_issue(self._client(), issue, command[0].lstrip("/"))
-        return command[0].lstrip("/")
+        if command in (["/retry"], ["/cancel"]):
+            await runs.steer_issue(self._client(), issue, command[0].lstrip("/"))
+            return command[0].lstrip("/")
+        told = await self._tell_agents(project, issue, login, text, str(comment.get("id", "")))
+        return "told_agents" if told else "ignored"
+
+    async def _tell_agents(
+        self, project: Project, issue: Issue, login: str, text: str, comment_id: str
+    ) -> bool:
+        """A writer's comment goes to every agent at work on the issue, as the person's
+        message (they read it at their next step); none at work: nothing to tell."""
+        async with self.runtime.db.sessions() as session:
+            conversations = list(
+                await session.scalars(
+                    select(Conversation).where(
+                        Conversation.project_id == project.id,
+                        Conversation.run_id.like(f"{issue.workflow_id}/%"),
+                        Conversation.status == "open",
+                    )
+                )
+            )
+            for conversation in conversations:
+                message, _ = await post_message(
+                    session,
+                    self.runtime.events,
+                    NewMessage(
+                        conversation.id,
+                        author=f"user:{project.owner_id}",
+                        role="user",
+                        content=f"@{login} on GitHub: {text}",
+                        idempotency_key=f"github-comment/{comment_id}/{conversation.id}",
+                    ),
+                )
+                await notify_user_message(self.client, conversation, message.id)
+        return bool(conversations)
 
     # -- pull requests ------------------------------------------------------------------
 
