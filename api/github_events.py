@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import select
 from temporalio.client import Client
@@ -240,10 +241,10 @@ class GitHubEvents:
 
     async def _may_write(self, project: Project, login: str) -> bool:
         github = self.runtime.github
-        gh = await github.api.github(github.credentials(project))
         full = project.github_repo or ""
-        level = await github.api.call(
+        answer = await github.api.read(
+            github.credentials(project),
+            f"/repos/{full}/collaborators/{quote(login, safe='')}/permission",
             f"reading {login}'s permission on {full}",
-            lambda: gh.get_repo(full).get_collaborator_permission(login),
         )
-        return level in WRITE_ACCESS
+        return str(answer.get("permission", "none")) in WRITE_ACCESS

@@ -346,6 +346,9 @@ async def test_changes_requested_on_github_sends_the_review_back_then_approval_m
     await wait_for_phase(api, pid, number, "done", timeout_s=60)
     assert pull.merged
     assert git(repo.bare, "show", "main:GREETING.md") == "HELLO!\n"
+    # What MCC reread (the reviewer's permission, the pull request) came back as 304s.
+    rereads = [p for m, p, status, _ in github.requests if status == 304]
+    assert any(p.endswith("/collaborators/alice/permission") for p in rereads)
 
 
 async def test_a_review_by_someone_without_write_access_decides_nothing(

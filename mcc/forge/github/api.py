@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from github import Auth, Github, GithubException, GithubIntegration
 
@@ -94,6 +95,8 @@ class GitHubApi:
         self.base_url = settings.github_api_url.rstrip("/")
         self._app = AppIdentity.from_settings(settings)
         self.tokens = InstallationTokens()
+        # path -> (ETag, JSON) of conditional reads; small: a few entries per open issue.
+        self._etags: dict[str, tuple[str, Any]] = {}
 
     @property
     def has_app(self) -> bool:
@@ -173,6 +176,37 @@ class GitHubApi:
 
     async def github(self, credentials: Credentials) -> Github:
         return self.client(await self.token(credentials))
+
+    async def read(self, credentials: Credentials, path: str, what: str) -> Any:
+        """GET `path` as JSON, conditionally: what MCC read before is asked for with its
+        ETag, and a 304 (which costs no rate-limit quota) answers from the cache."""
+        gh = await self.github(credentials)
+        cached = self._etags.get(path)
+        headers = {"If-None-Match": cached[0]} if cached else None
+
+        def get() -> tuple[int, dict[str, Any], str]:
+            status, response_headers, body = gh.requester.requestJson("GET", path, headers=headers)
+            if status >= 400:
+                raise GithubException(status, json.loads(body) if body else None, response_headers)
+            return status, response_headers, body
+
+        status, response_headers, body = await self.call(what, get, credentials)
+        if status == 304 and cached is not None:
+            return cached[1]
+        data = json.loads(body)
+        etag = {k.lower(): v for k, v in response_headers.items()}.get("etag")
+        if etag:
+            self._etags[path] = (str(etag), data)
+        return data
+
+    async def write(
+        self, credentials: Credentials, verb: str, path: str, body: dict[str, Any], what: str
+    ) -> Any:
+        gh = await self.github(credentials)
+        _, data = await self.call(
+            what, lambda: gh.requester.requestJsonAndCheck(verb, path, input=body), credentials
+        )
+        return data
 
 
 def git_auth(token: str) -> list[tuple[str, str]]:

@@ -243,12 +243,12 @@ class GitHubForge:
             assert issue is not None
             body = await self._description(session, project, issue)
             await session.commit()
-        pull = await self._pull(project, row.number)
-        if pull.body != body:  # the description shows the spec and cost as they are now
-            await self.api.call(
-                f"updating pull request #{row.number}",
-                lambda: pull.edit(body=body),
-                self.credentials(project),
+        credentials = self.credentials(project)
+        path = f"/repos/{project.github_repo}/pulls/{row.number}"
+        pull = await self.api.read(credentials, path, f"reading pull request #{row.number}")
+        if pull.get("body") != body:  # the description shows the spec and cost as they are now
+            await self.api.write(
+                credentials, "PATCH", path, {"body": body}, f"updating #{row.number}"
             )
 
     async def show_phase(self, project_id: int, number: int, phase: str) -> None:
