@@ -624,3 +624,25 @@ async def test_a_writers_comment_reaches_the_agents_at_work_once(
             )
         )
     assert contents == ["@alice on GitHub: Use British spelling."]
+
+
+async def test_a_push_to_the_default_branch_refreshes_the_mirror(
+    api, mcc: MccServer, fake: RunningFake
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    repo = github.repos[full]
+    main = github.branch_sha(repo, "main")
+    tree = git(repo.bare, "rev-parse", f"{main}^{{tree}}").strip()
+    pushed = git(repo.bare, "commit-tree", tree, "-p", main, "-m", "pushed on GitHub").strip()
+    git(repo.bare, "update-ref", "refs/heads/main", pushed)
+    payload = {"ref": "refs/heads/main", "after": pushed, "repository": github.repo_payload(repo)}
+
+    status, seconds = await github.deliver(_hook_url(mcc), SECRET, "push", payload)
+    assert status == 200 and seconds < 1
+    origin = mcc.runtime.repos.origin(project["id"])
+
+    async def refreshed() -> bool:
+        return git(origin, "rev-parse", "main").strip() == pushed
+
+    await eventually(refreshed, 10, "the mirror to have the pushed commit")
