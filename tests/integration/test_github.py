@@ -438,7 +438,7 @@ async def test_a_revoked_personal_token_is_needs_attention_and_a_new_token_recov
     repo.permissions["alice"] = "write"
     created = await api.post(
         "/api/projects",
-        json={"name": "PAT", "github": {"repo": full, "token": github.personal_token()}},
+        json={"name": f"PAT {full}", "github": {"repo": full, "token": github.personal_token()}},
     )
     assert created.status_code == 201, created.text
     pid = created.json()["id"]
