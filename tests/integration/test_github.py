@@ -646,3 +646,29 @@ async def test_a_push_to_the_default_branch_refreshes_the_mirror(
         return git(origin, "rev-parse", "main").strip() == pushed
 
     await eventually(refreshed, 10, "the mirror to have the pushed commit")
+
+
+@pytest.mark.parametrize("limit", [5])
+async def test_a_burst_of_deliveries_is_not_rate_limited_like_the_api(
+    tmp_path, database_url, temporal_address, llm, fake: RunningFake, app_key, limit
+):
+    settings = local_settings(
+        tmp_path / "burst",
+        database_url,
+        temporal_address,
+        "mcc-burst",
+        llm_base_url=llm.base_url,
+        github_webhook_secret=SecretStr(SECRET),
+        github_api_url=fake.url,
+        rate_limit_per_minute=limit,
+    )
+    server = MccServer(settings, worker=False)
+    await server.start()
+    try:
+        answers = [
+            await fake.github.deliver(_hook_url(server), SECRET, "ping", {"zen": str(i)})
+            for i in range(limit * 3)
+        ]
+    finally:
+        await server.stop()
+    assert [status for status, _ in answers] == [200] * (limit * 3)
