@@ -5,10 +5,11 @@ from __future__ import annotations
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.forge_errors import forge_posture
 from activities.heartbeat import heartbeating
 from activities.payloads import IssueRef, PullOutcome
 from mcc.errors import Conflict, MergeConflict
-from mcc.forge.local import PullRef
+from mcc.forge.base import PullRef
 from mcc.runtime import Runtime
 
 
@@ -23,11 +24,13 @@ class ForgeActivities:
         self.runtime = runtime
 
     @activity.defn(name="open_pull_request")
+    @forge_posture
     async def open_pull_request(self, issue: IssueRef) -> PullOutcome:
         ref = await self.runtime.forge.open_pull_request(issue.project_id, issue.issue_number)
         return _outcome(ref)
 
     @activity.defn(name="merge_pull_request")
+    @forge_posture
     async def merge_pull_request(self, issue: IssueRef) -> PullOutcome:
         try:
             ref = await heartbeating(
@@ -39,6 +42,7 @@ class ForgeActivities:
         return _outcome(ref)
 
     @activity.defn(name="close_pull_request")
+    @forge_posture
     async def close_pull_request(self, issue: IssueRef) -> PullOutcome | None:
         ref = await self.runtime.forge.close_pull_request(issue.project_id, issue.issue_number)
         return _outcome(ref) if ref is not None else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.forge_errors import forge_posture
 from activities.heartbeat import heartbeating
 from mcc.pipeline.steps import IssuePlan, PipelineSteps, TestReport
 from mcc.runtime import Runtime
@@ -57,6 +58,7 @@ class PipelineActivities:
         return await self.steps.prepare(params.project_id, params.issue_number, params.run_id)
 
     @activity.defn(name="integrate_branch")
+    @forge_posture
     async def integrate_branch(self, params: Integrate) -> IntegrateResult:
         merged, sha = await heartbeating(
             self.steps.integrate(params.project_id, params.source, params.target)

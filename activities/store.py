@@ -33,6 +33,9 @@ class StoreActivities:
                     await get_issue(session, project_id, number),
                     dedupe=f"needs_attention:{info.workflow_run_id}:{info.activity_id}",
                 )
+        await self.runtime.forge.show_phase(
+            change.issue.project_id, change.issue.issue_number, change.phase
+        )
         await self.runtime.events.emit(
             "task_progress",
             {

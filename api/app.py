@@ -10,7 +10,18 @@ from api.client_address import ClientAddress
 from api.errors import install_error_handlers
 from api.middleware import install_middleware
 from api.rate_limits import RateLimits
-from api.routes import agents, auth, budget, conversations, health, issues, projects, pulls, system
+from api.routes import (
+    agents,
+    auth,
+    budget,
+    conversations,
+    health,
+    issues,
+    projects,
+    pulls,
+    system,
+    webhooks,
+)
 from api.spa import mount_spa
 from api.temporal_link import TemporalLink
 from mcc.runtime import Runtime
@@ -39,7 +50,18 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
-    for module in (health, auth, projects, issues, pulls, agents, conversations, budget, system):
+    for module in (
+        health,
+        auth,
+        projects,
+        issues,
+        pulls,
+        agents,
+        conversations,
+        budget,
+        system,
+        webhooks,
+    ):
         app.include_router(module.router, prefix="/api")
     mount_spa(app, settings.frontend_dist)
     return app

@@ -157,6 +157,25 @@ class Settings(BaseSettings):
     git_author_name: str = "MCC"
     git_author_email: str = "mcc@localhost"
 
+    github_app_id: int | None = Field(default=None, description="GitHub App id (App auth).")
+    github_private_key_file: Path | None = Field(
+        default=None, description="The GitHub App's private key (PEM file)."
+    )
+    github_private_key: SecretStr | None = Field(
+        default=None, description="The GitHub App's private key itself (instead of a file)."
+    )
+    github_webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret GitHub signs webhook deliveries with."
+    )
+    github_api_url: str = Field(
+        default="https://api.github.com", description="GitHub's REST API (tests: the fake)."
+    )
+    github_write_interval_s: float = Field(
+        default=1.0, description="Pause between GitHub writes, as GitHub asks of integrations."
+    )
+    github_trigger_label: str = Field(
+        default="mcc", description="The label that hands a GitHub issue to MCC."
+    )
     sandbox: Literal["bwrap", "off"] = Field(
         default="bwrap",
         description="Agent commands run in bubblewrap; `off` runs them unconfined (env and limits kept).",

@@ -8,8 +8,11 @@ from typing import Any
 from mcc.config import Settings
 from mcc.db.engine import Database
 from mcc.events import DroppedEvents, EventSink
+from mcc.forge.github.api import GitHubApi
+from mcc.forge.github.forge import GitHubForge
 from mcc.forge.local import LocalForge
 from mcc.forge.local_repos import LocalRepos
+from mcc.forge.router import ForgeRouter
 from mcc.git.runner import Git
 from mcc.llm.gateway import LLMGateway
 from mcc.readiness import SandboxCheck
@@ -22,9 +25,10 @@ class Runtime:
     settings: Settings
     db: Database
     repos: LocalRepos
-    forge: LocalForge
+    forge: ForgeRouter  # a `Forge` that hands each call to the project's own forge
     events: EventSink
     keys: Keyring
+    github: GitHubForge
     _gateway: LLMGateway | None = field(default=None, repr=False)
     _sandbox: Sandbox | None = field(default=None, repr=False)
     _sandbox_check: SandboxCheck | None = field(default=None, repr=False)
@@ -59,13 +63,16 @@ class Runtime:
                 trusted_root=settings.repos_dir,
             ),
         )
+        keys = Keyring(settings)
+        github = GitHubForge(db, repos, GitHubApi(settings), keys, settings)
         return cls(
             settings=settings,
             db=db,
             repos=repos,
-            forge=LocalForge(db, repos),
+            forge=ForgeRouter(db, {"local": LocalForge(db, repos), "github": github}),
             events=events or DroppedEvents(),
-            keys=Keyring(settings),
+            keys=keys,
+            github=github,
         )
 
     async def close(self) -> None:

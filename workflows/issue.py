@@ -129,13 +129,18 @@ class IssueWorkflow:
         await self._code(ref, plan, params, self._status.tasks)
 
         await self._enter(Phase.PULL_REQUEST)
-        pull = await workflow.execute_activity_method(
-            ForgeActivities.open_pull_request,
-            ref,
-            start_to_close_timeout=QUICK_TIMEOUT,
-            heartbeat_timeout=QUICK_HEARTBEAT,
-            retry_policy=STEP_RETRY,
-        )
+        while True:
+            try:
+                pull = await workflow.execute_activity_method(
+                    ForgeActivities.open_pull_request,
+                    ref,
+                    start_to_close_timeout=QUICK_TIMEOUT,
+                    heartbeat_timeout=QUICK_HEARTBEAT,
+                    retry_policy=STEP_RETRY,
+                )
+                break
+            except ActivityError as err:  # e.g. the forge refused MCC's credentials
+                await self._attention(f"the pull request could not be opened: {_message(err)}")
         self._status.pull_number = pull.number
 
         while True:

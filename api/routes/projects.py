@@ -5,6 +5,7 @@ from fastapi import APIRouter, status
 from api.deps import CurrentUser, ProjectDep, RuntimeDep, SessionDep
 from api.schemas.error import ErrorOut
 from api.schemas.project import ProjectCreate, ProjectOut, ProjectUpdate
+from mcc.forge.github.registration import create_github_project
 from mcc.models.project import Project
 from mcc.projects import create_project, forge_token_context, list_projects
 
@@ -19,6 +20,9 @@ def project_out(project: Project) -> ProjectOut:
         repo_path=project.repo_path,
         default_branch=project.default_branch,
         has_forge_token=project.forge_token_enc is not None,
+        forge=project.forge,
+        github_repo=project.github_repo,
+        trigger_label=project.trigger_label,
         test_command=project.test_command,
         require_spec_approval=project.require_spec_approval,
         created_at=project.created_at,
@@ -39,7 +43,21 @@ async def list_all(session: SessionDep, user: CurrentUser) -> list[ProjectOut]:
 async def register(
     body: ProjectCreate, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
 ) -> ProjectOut:
-    """Register an existing git repository, or create one with `init: true`."""
+    """Register an existing git repository, create one with `init: true`, or mirror a
+    GitHub repository (`github: {"repo": "owner/name"}`)."""
+    if body.github is not None:
+        token = body.github.token.get_secret_value() if body.github.token else None
+        github_project = await create_github_project(
+            session,
+            runtime.github,
+            name=body.name,
+            repo=body.github.repo,
+            token=token or None,
+            owner_id=user.id,
+            agent_model=runtime.settings.agent_default_model,
+            trigger_label=body.github.trigger_label,
+        )
+        return project_out(github_project)
     project = await create_project(
         session,
         runtime.repos,

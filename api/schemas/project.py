@@ -1,8 +1,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+
+class GitHubRepoIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    repo: str = Field(min_length=3, max_length=200, description="owner/name on GitHub.")
+    token: SecretStr | None = Field(
+        default=None,
+        max_length=4096,
+        description="A fine-grained personal token (when no GitHub App is installed).",
+    )
+    trigger_label: str | None = Field(
+        default=None, min_length=1, max_length=50, description="Label that hands issues to MCC."
+    )
 
 
 class ProjectCreate(BaseModel):
@@ -10,10 +25,24 @@ class ProjectCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     repo_path: str = Field(min_length=1, max_length=4096)
+    github: GitHubRepoIn | None = Field(
+        default=None, description="Register a GitHub repository instead of a local path."
+    )
     init: bool = Field(default=False, description="Create a new repository with a first commit.")
     forge_token: SecretStr | None = Field(
         default=None, max_length=4096, description="Stored encrypted; never returned."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_source(cls, data: Any) -> Any:
+        """A GitHub project has no local path: `repo_path` stays required for the others."""
+        if isinstance(data, dict) and data.get("github") is not None:
+            if data.get("repo_path") is not None:
+                raise ValueError("give either repo_path or github, not both")
+            repo = data["github"].get("repo", "") if isinstance(data["github"], dict) else ""
+            return {**data, "repo_path": f"github:{repo}"}
+        return data
 
 
 class ProjectUpdate(BaseModel):
@@ -41,6 +70,9 @@ class ProjectOut(BaseModel):
     repo_path: str
     default_branch: str
     has_forge_token: bool
+    forge: str = "local"
+    github_repo: str | None = None
+    trigger_label: str = "mcc"
     test_command: str | None = None
     require_spec_approval: bool = False
     created_at: datetime

@@ -6,7 +6,6 @@ it looks at what is already done (the row, the ref) before doing anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,29 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.db.base import utcnow
 from mcc.db.engine import Database
 from mcc.errors import Conflict, NotFound
+from mcc.forge.base import PullRef, issue_branch, tests_worktree
 from mcc.forge.local_repos import LocalRepos
 from mcc.issues import close_issue, get_issue, next_number
 from mcc.models.issue import Issue
 from mcc.models.project import Project
 from mcc.models.pull_request import PullRequest
 from mcc.projects import get_project
-
-
-def issue_branch(number: int) -> str:
-    return f"mcc/issue-{number}"
-
-
-def tests_worktree(number: int) -> str:
-    """Where the issue's test command runs (a detached checkout of the issue branch)."""
-    return f"issue-{number}-tests"
-
-
-@dataclass(frozen=True)
-class PullRef:
-    number: int
-    head_sha: str | None
-    merge_sha: str | None
-    state: str
 
 
 def _ref(pr: PullRequest) -> PullRef:
@@ -113,6 +96,15 @@ class LocalForge:
             await close_issue(session, issue, utcnow())
             await self.repos.remove_worktree(project_id, tests_worktree(number))
             return _ref(pr) if pr is not None else None
+
+    async def publish_branch(self, project_id: int, branch: str) -> None:
+        """Branches live in the origin itself: there is nothing to publish."""
+
+    async def show_phase(self, project_id: int, number: int, phase: str) -> None:
+        """The dashboard shows the phase from the issue row already."""
+
+    async def comment(self, project_id: int, number: int, body: str) -> None:
+        """The local forge shows a run's notes in its conversation, so nothing more to say."""
 
     async def diff(self, project_id: int, pull_number: int) -> str:
         async with self.db.sessions() as session:

@@ -49,20 +49,33 @@ class Git:
             "GIT_COMMITTER_EMAIL": author_email,
         }
 
-    def _env(self, cwd: Path) -> dict[str, str]:
+    def _env(self, cwd: Path, config: Sequence[tuple[str, str]] = ()) -> dict[str, str]:
         trusted = self.trusted_root is not None and Path(cwd).resolve().is_relative_to(
             self.trusted_root
         )
-        return {
+        env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": os.environ.get("HOME", "/"),
             **_GIT_ENV,
             **(_HARDENED_TRUSTING_OWNER if trusted else _HARDENED),
             **self.identity,
         }
+        # Per-command configuration (a remote's credentials) lives only in this
+        # process's environment: never in a remote URL or a config file on disk.
+        count = int(env["GIT_CONFIG_COUNT"])
+        for index, (key, value) in enumerate(config, start=count):
+            env[f"GIT_CONFIG_KEY_{index}"] = key
+            env[f"GIT_CONFIG_VALUE_{index}"] = value
+        env["GIT_CONFIG_COUNT"] = str(count + len(config))
+        return env
 
     async def status(
-        self, args: Sequence[str], cwd: Path, *, stdin: bytes | None = None
+        self,
+        args: Sequence[str],
+        cwd: Path,
+        *,
+        stdin: bytes | None = None,
+        config: Sequence[tuple[str, str]] = (),
     ) -> tuple[int, str, str]:
         """Run `git args` in `cwd`; return (exit code, stdout, stderr)."""
         # git dies with the worker: a killed worker leaves no git writing into a
@@ -71,7 +84,7 @@ class Git:
         proc = await asyncio.create_subprocess_exec(
             *pact.argv("git", *args),
             cwd=cwd,
-            env=self._env(cwd),
+            env=self._env(cwd, config),
             stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -82,10 +95,16 @@ class Git:
         return code, out.decode(errors="replace"), err.decode(errors="replace")
 
     async def run(
-        self, args: Sequence[str], cwd: Path, *, check: bool = True, stdin: bytes | None = None
+        self,
+        args: Sequence[str],
+        cwd: Path,
+        *,
+        check: bool = True,
+        stdin: bytes | None = None,
+        config: Sequence[tuple[str, str]] = (),
     ) -> str:
         """Run `git args` in `cwd`; return stdout, or raise GitFailed with git's message."""
-        code, out, err = await self.status(args, cwd, stdin=stdin)
+        code, out, err = await self.status(args, cwd, stdin=stdin, config=config)
         if check and code != 0:
             message = err.strip() or out.strip()
             raise GitFailed(f"git {args[0]} failed: {message}")

@@ -21,4 +21,5 @@ def load_all() -> None:
         system_state,
         token_usage,
         user,
+        webhook_delivery,
     )

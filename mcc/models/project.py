@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mcc.db.base import Base, Timestamped
@@ -21,6 +29,11 @@ class Project(Timestamped, Base):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     repo_path: Mapped[str] = mapped_column(String(4096))
     default_branch: Mapped[str] = mapped_column(String(255))
+    # Where issues and pull requests live: "local" (MCC's database) or "github".
+    forge: Mapped[str] = mapped_column(String(16), default="local", server_default="local")
+    github_repo: Mapped[str | None] = mapped_column(String(200), index=True)  # "owner/name"
+    github_installation_id: Mapped[int | None] = mapped_column(BigInteger)
+    trigger_label: Mapped[str] = mapped_column(String(50), default="mcc", server_default="mcc")
     # A forge token (e.g. GitHub), AES-256-GCM sealed; never returned by the API.
     forge_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     # The issue pipeline: the tester's command (detected when unset) and whether the

@@ -13,7 +13,7 @@ from mcc.agents.tools.command_output import fit_output
 from mcc.agents.tools.commands import KILLED
 from mcc.conversations import NewMessage, open_conversation, post_message
 from mcc.errors import NotFound
-from mcc.forge.local import issue_branch, tests_worktree
+from mcc.forge.base import issue_branch, tests_worktree
 from mcc.issues import get_issue
 from mcc.models.agent import Agent
 from mcc.pipeline.test_command import detect_test_command
@@ -96,6 +96,9 @@ class PipelineSteps:
         result = await self.runtime.repos.integrate(
             project_id, source, target, f"Merge {source} into {target}"
         )
+        if not result.conflict:
+            # A forge that shows the branch elsewhere (a pull request on GitHub) sees it move.
+            await self.runtime.forge.publish_branch(project_id, target)
         return (not result.conflict, result.sha)
 
     async def run_tests(self, project_id: int, number: int, ref: str) -> TestReport:

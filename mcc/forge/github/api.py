@@ -1,0 +1,215 @@
+"""GitHub's REST API through PyGithub, with MCC's credentials and error posture.
+
+PyGithub is synchronous, so each call runs in a thread. It is built with no
+retries of its own: a rate limit becomes `ForgeRateLimited` with the delay
+GitHub asked for, and Temporal owns the waiting (never a sleeping thread or a
+tight loop here).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any, TypeVar
+
+from github import Auth, Github, GithubException, GithubIntegration
+
+from mcc.config import Settings
+from mcc.errors import MccError, ServiceUnavailable
+from mcc.forge.errors import (
+    ForgeAppNotInstalled,
+    ForgeAuthFailed,
+    ForgeNoAccess,
+    ForgeNotConfigured,
+    ForgeRateLimited,
+    ForgeRefused,
+    ForgeRepoNotFound,
+)
+from mcc.forge.github.auth import AppIdentity, InstallationToken, InstallationTokens
+
+T = TypeVar("T")
+TIMEOUT_S = 30
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How one project reaches GitHub: its App installation, or a personal token."""
+
+    installation_id: int | None = None
+    personal_token: str | None = field(default=None, repr=False)
+
+
+def rate_limit_delay(status: int, headers: dict[str, str], now: float) -> float | None:
+    """Seconds GitHub asks us to wait, or None when the answer is no rate limit.
+
+    Secondary limits say `Retry-After`; primary ones `X-RateLimit-Remaining: 0`
+    with the reset time (docs.github.com, "rate limits for the REST API").
+    """
+    lowered = {k.lower(): v for k, v in headers.items()}
+    if status not in (403, 429):
+        return None
+    if "retry-after" in lowered:
+        try:
+            return max(1.0, float(lowered["retry-after"]))
+        except ValueError:
+            return 60.0
+    if lowered.get("x-ratelimit-remaining") == "0":
+        try:
+            return max(1.0, float(lowered.get("x-ratelimit-reset", "0")) - now)
+        except ValueError:
+            return 60.0
+    return 60.0 if status == 429 else None
+
+
+def translate(exc: GithubException, what: str) -> MccError:
+    """One GitHub error as the domain error a run or a person can act on."""
+    headers = dict(exc.headers or {})
+    data = exc.data if isinstance(exc.data, dict) else {}
+    message = exc.message or str(data.get("message", ""))
+    delay = rate_limit_delay(exc.status, headers, time.time())
+    if delay is not None:
+        return ForgeRateLimited(f"GitHub rate-limited {what}; retry in {delay:.0f} s", delay)
+    if exc.status == 401:
+        return ForgeAuthFailed(
+            f"GitHub refused MCC's credentials while {what} (token revoked or expired)"
+        )
+    if exc.status == 404:
+        return ForgeRepoNotFound(f"GitHub found nothing while {what} (unknown, or no access)")
+    if exc.status == 403:
+        return ForgeNoAccess(f"GitHub denied {what}: {message}")
+    if exc.status in (405, 409, 422):
+        return ForgeRefused(f"GitHub refused {what}: {message}")
+    return ServiceUnavailable(f"GitHub answered {exc.status} while {what}")
+
+
+class GitHubApi:
+    """Clients for GitHub with a project's credentials (tokens cached per installation)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.base_url = settings.github_api_url.rstrip("/")
+        self._app = AppIdentity.from_settings(settings)
+        self.tokens = InstallationTokens()
+        # path -> (ETag, JSON) of conditional reads; small: a few entries per open issue.
+        self._etags: dict[str, tuple[str, Any]] = {}
+
+    @property
+    def has_app(self) -> bool:
+        return self._app is not None
+
+    async def call(
+        self, what: str, fn: Callable[[], T], credentials: Credentials | None = None
+    ) -> T:
+        """Run one PyGithub call in a thread; its errors as domain errors.
+
+        A refused installation token is forgotten, so that the person's retry fetches
+        a new one (GitHub revokes tokens early, e.g. when permissions change).
+        """
+        try:
+            return await asyncio.to_thread(fn)
+        except GithubException as exc:
+            error = translate(exc, what)
+            installation = credentials.installation_id if credentials else None
+            if isinstance(error, ForgeAuthFailed) and installation is not None:
+                self.tokens.forget(installation)
+            raise error from None
+
+    def client(self, token: str) -> Github:
+        return Github(
+            auth=Auth.Token(token),
+            base_url=self.base_url,
+            timeout=TIMEOUT_S,
+            retry=None,
+            seconds_between_requests=None,
+            seconds_between_writes=self.settings.github_write_interval_s or None,
+        )
+
+    def _integration(self) -> GithubIntegration:
+        if self._app is None:
+            raise ForgeNotConfigured(
+                "no GitHub App is configured (MCC_GITHUB_APP_ID); give the project a "
+                "personal token instead"
+            )
+        return GithubIntegration(
+            auth=Auth.AppAuth(str(self._app.app_id), self._app.private_key),
+            base_url=self.base_url,
+            timeout=TIMEOUT_S,
+            retry=None,
+        )
+
+    async def installation_for(self, repo: str) -> int:
+        """The App's installation on `owner/name`, or ForgeAppNotInstalled."""
+        integration = self._integration()
+        owner, _, name = repo.partition("/")
+        try:
+            installation = await asyncio.to_thread(integration.get_repo_installation, owner, name)
+        except GithubException as exc:
+            if exc.status == 404:
+                raise ForgeAppNotInstalled(
+                    f"the GitHub App is not installed on {repo} (or {repo} does not exist)"
+                ) from None
+            raise translate(exc, f"looking up the App's installation on {repo}") from None
+        return int(installation.id)
+
+    async def _fetch_token(self, installation_id: int) -> InstallationToken:
+        integration = self._integration()
+        auth = await self.call(
+            "creating an installation token",
+            lambda: integration.get_access_token(installation_id),
+        )
+        expires = auth.expires_at
+        if expires.tzinfo is None:
+            expires = expires.replace(tzinfo=UTC)
+        return InstallationToken(auth.token, expires)
+
+    async def token(self, credentials: Credentials) -> str:
+        if credentials.installation_id is not None:
+            return await self.tokens.get(credentials.installation_id, self._fetch_token)
+        if credentials.personal_token:
+            return credentials.personal_token
+        raise ForgeNotConfigured("the project has neither a GitHub App installation nor a token")
+
+    async def github(self, credentials: Credentials) -> Github:
+        return self.client(await self.token(credentials))
+
+    async def read(self, credentials: Credentials, path: str, what: str) -> Any:
+        """GET `path` as JSON, conditionally: what MCC read before is asked for with its
+        ETag, and a 304 (which costs no rate-limit quota) answers from the cache."""
+        gh = await self.github(credentials)
+        cached = self._etags.get(path)
+        headers = {"If-None-Match": cached[0]} if cached else None
+
+        def get() -> tuple[int, dict[str, Any], str]:
+            status, response_headers, body = gh.requester.requestJson("GET", path, headers=headers)
+            if status >= 400:
+                raise GithubException(status, json.loads(body) if body else None, response_headers)
+            return status, response_headers, body
+
+        status, response_headers, body = await self.call(what, get, credentials)
+        if status == 304 and cached is not None:
+            return cached[1]
+        data = json.loads(body)
+        etag = {k.lower(): v for k, v in response_headers.items()}.get("etag")
+        if etag:
+            self._etags[path] = (str(etag), data)
+        return data
+
+    async def write(
+        self, credentials: Credentials, verb: str, path: str, body: dict[str, Any], what: str
+    ) -> Any:
+        gh = await self.github(credentials)
+        _, data = await self.call(
+            what, lambda: gh.requester.requestJsonAndCheck(verb, path, input=body), credentials
+        )
+        return data
+
+
+def git_auth(token: str) -> list[tuple[str, str]]:
+    """git configuration that authenticates one command (GitHub takes Basic with any user)."""
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    return [("http.extraHeader", f"Authorization: Basic {basic}")]

@@ -1,0 +1,43 @@
+"""One `Forge` for the whole process that hands each call to the project's own forge."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from mcc.db.engine import Database
+from mcc.forge.base import Forge, PullRef
+from mcc.projects import get_project
+
+
+class ForgeRouter:
+    """Satisfies `Forge` by asking the project which kind it is (its `forge` column)."""
+
+    def __init__(self, db: Database, forges: Mapping[str, Forge]) -> None:
+        self.db = db
+        self.forges = dict(forges)
+
+    async def of_project(self, project_id: int) -> Forge:
+        async with self.db.sessions() as session:
+            kind = (await get_project(session, project_id)).forge
+        return self.forges[kind]
+
+    async def open_pull_request(self, project_id: int, number: int) -> PullRef:
+        return await (await self.of_project(project_id)).open_pull_request(project_id, number)
+
+    async def merge_pull_request(self, project_id: int, number: int) -> PullRef:
+        return await (await self.of_project(project_id)).merge_pull_request(project_id, number)
+
+    async def close_pull_request(self, project_id: int, number: int) -> PullRef | None:
+        return await (await self.of_project(project_id)).close_pull_request(project_id, number)
+
+    async def publish_branch(self, project_id: int, branch: str) -> None:
+        await (await self.of_project(project_id)).publish_branch(project_id, branch)
+
+    async def show_phase(self, project_id: int, number: int, phase: str) -> None:
+        await (await self.of_project(project_id)).show_phase(project_id, number, phase)
+
+    async def comment(self, project_id: int, number: int, body: str) -> None:
+        await (await self.of_project(project_id)).comment(project_id, number, body)
+
+    async def diff(self, project_id: int, pull_number: int) -> str:
+        return await (await self.of_project(project_id)).diff(project_id, pull_number)
