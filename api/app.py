@@ -9,7 +9,18 @@ from fastapi.middleware.cors import CORSMiddleware
 from api.errors import install_error_handlers
 from api.middleware import install_middleware
 from api.rate_limits import RateLimits
-from api.routes import agents, auth, budget, conversations, health, issues, projects, pulls, system
+from api.routes import (
+    agents,
+    auth,
+    budget,
+    conversations,
+    health,
+    issues,
+    notifications,
+    projects,
+    pulls,
+    system,
+)
 from api.spa import mount_spa
 from api.temporal_link import TemporalLink
 from mcc.runtime import Runtime
@@ -37,7 +48,8 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
-    for module in (health, auth, projects, issues, pulls, agents, conversations, budget, system):
+    routers = (health, auth, projects, issues, pulls, agents, conversations, budget, system)
+    for module in (*routers, notifications):
         app.include_router(module.router, prefix="/api")
     mount_spa(app, settings.frontend_dist)
     return app

@@ -160,6 +160,35 @@ class Settings(BaseSettings):
         default_factory=list, description="More host paths bound read-only (toolchains)."
     )
 
+    # -- notifications (Telegram and the watchdog) --
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, description="Telegram bot token; else the one set on the settings page."
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org", description="The Bot API (tests point it at a fake)."
+    )
+    telegram_poll_seconds: int = Field(
+        default=25, ge=0, description="getUpdates long-poll timeout of the worker."
+    )
+    telegram_link_code_minutes: int = Field(
+        default=10, gt=0, description="How long a `/start <code>` link code stays valid."
+    )
+    telegram_per_chat_interval_s: float = Field(
+        default=1.0, ge=0, description="At most one message per this many seconds per chat."
+    )
+    telegram_global_per_second: int = Field(
+        default=30, gt=0, description="At most this many messages per second over all chats."
+    )
+    public_url: str | None = Field(
+        default=None, description="Where people open MCC (links in Telegram messages)."
+    )
+    stall_minutes: int = Field(
+        default=15, gt=0, description="A run without progress this long notifies (watchdog)."
+    )
+    watchdog_interval_s: float = Field(
+        default=60, gt=0, description="How often the worker looks for stalled runs."
+    )
+
     @field_validator("budget_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

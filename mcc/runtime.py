@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcc.budget.alerts import Alert
 from mcc.config import Settings
 from mcc.db.engine import Database
 from mcc.events import DroppedEvents, EventSink
@@ -12,6 +13,10 @@ from mcc.forge.local import LocalForge
 from mcc.forge.local_repos import LocalRepos
 from mcc.git.runner import Git
 from mcc.llm.gateway import LLMGateway
+from mcc.notifications.in_app import InAppNotifier
+from mcc.notifications.service import Notifications
+from mcc.notifications.telegram.channel import TelegramNotifier
+from mcc.notifications.telegram.pacing import Pacer
 from mcc.readiness import SandboxCheck
 from mcc.sandbox.sandbox import Sandbox
 from mcc.security.keyring import Keyring
@@ -28,13 +33,43 @@ class Runtime:
     _gateway: LLMGateway | None = field(default=None, repr=False)
     _sandbox: Sandbox | None = field(default=None, repr=False)
     _sandbox_check: SandboxCheck | None = field(default=None, repr=False)
+    _notifications: Notifications | None = field(default=None, repr=False)
+    _telegram: TelegramNotifier | None = field(default=None, repr=False)
 
     @property
     def gateway(self) -> LLMGateway:
         """The one path of every LLM call (built on first use: most commands never call)."""
         if self._gateway is None:
             self._gateway = LLMGateway.from_settings(self.db, _Forward(self), self.settings)
+            self._gateway.on_alerts = self._deliver_alerts
         return self._gateway
+
+    @property
+    def telegram(self) -> TelegramNotifier:
+        if self._telegram is None:
+            self._telegram = TelegramNotifier(
+                self.db,
+                self.settings,
+                self.keys.secrets,
+                Pacer(
+                    self.settings.telegram_per_chat_interval_s,
+                    self.settings.telegram_global_per_second,
+                ),
+            )
+        return self._telegram
+
+    @property
+    def notifications(self) -> Notifications:
+        """`notify(owner_id, Notification)`: every channel, one path."""
+        if self._notifications is None:
+            self._notifications = Notifications(
+                self.db, [InAppNotifier(_Forward(self)), self.telegram]
+            )
+        return self._notifications
+
+    async def _deliver_alerts(self, alerts: list[Alert]) -> None:
+        for alert in alerts:
+            await self.notifications.deliver_stored(alert.owner_id, alert.dedupe_key)
 
     @property
     def sandbox(self) -> Sandbox:
@@ -66,6 +101,8 @@ class Runtime:
     async def close(self) -> None:
         if self._gateway is not None:
             await self._gateway.aclose()
+        if self._telegram is not None:
+            await self._telegram.aclose()
         await self.db.dispose()
 
 

@@ -11,6 +11,7 @@ from mcc.budget.pause import PauseState, pause_state, set_paused
 from mcc.budget.store import BudgetStore
 from mcc.config import Settings
 from mcc.db.base import utcnow
+from mcc.notifications.system import pause_notification
 
 router = APIRouter(prefix="/system", tags=["system"])
 
@@ -35,17 +36,23 @@ async def pause(
     user: CurrentUser, runtime: RuntimeDep, body: PauseIn | None = None
 ) -> SystemStateOut:
     """Emergency pause: every agent stops before its next LLM call (calls in flight finish)."""
+    store = BudgetStore.of(runtime.db)
+    was = await pause_state(store, user.id)
     paused = await set_paused(
-        BudgetStore.of(runtime.db),
-        runtime.events,
-        user.id,
-        True,
-        reason=body.reason if body else None,
+        store, runtime.events, user.id, True, reason=body.reason if body else None
     )
+    if not was.paused:
+        await runtime.notifications.notify(
+            user.id, pause_notification(True, paused.since or utcnow(), paused.reason)
+        )
     return _out(paused, runtime.settings)
 
 
 @router.post("/resume", response_model=SystemStateOut)
 async def resume(user: CurrentUser, runtime: RuntimeDep) -> SystemStateOut:
-    resumed = await set_paused(BudgetStore.of(runtime.db), runtime.events, user.id, False)
+    store = BudgetStore.of(runtime.db)
+    was = await pause_state(store, user.id)
+    resumed = await set_paused(store, runtime.events, user.id, False)
+    if was.paused:
+        await runtime.notifications.notify(user.id, pause_notification(False, utcnow(), was.reason))
     return _out(resumed, runtime.settings)

@@ -14,11 +14,13 @@ def load_all() -> None:
         message,
         model_price,
         notification,
+        notification_channel,
         project,
         pull_request,
         recovery_code,
         refresh_token,
         system_state,
+        telegram,
         token_usage,
         user,
     )
