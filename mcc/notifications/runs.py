@@ -169,8 +169,9 @@ async def stalled_runs(session: AsyncSession, now: datetime, stall_after: timede
     for issue, owner_id, phase_at, message_at in rows.all():
         if owner_id is None:
             continue
-        moments = [m for m in (issue.created_at, phase_at, _aware(message_at)) if m is not None]
-        last = max(moments)
+        # The last phase change (the issue's creation before its first one), or a later message.
+        moments = [phase_at or issue.created_at, _aware(message_at)]
+        last = max(m for m in moments if m is not None)
         if now - last < stall_after:
             continue
         minutes = int((now - last).total_seconds() // 60)
