@@ -17,6 +17,8 @@ from sqlalchemy import select
 from mcc.budget.alerts import Alert, store_alerts
 from mcc.db.base import utcnow
 from mcc.events import RecordedEvents, user_room
+from mcc.llm.gateway import GatewayCall
+from mcc.llm.types import ChatMessage
 from mcc.models.issue import Issue
 from mcc.models.notification import Notification as NotificationRow
 from mcc.models.notification_channel import NotificationDelivery
@@ -30,6 +32,7 @@ from mcc.notifications.telegram.updates import TelegramUpdates
 from mcc.notifications.watchdog import check_stalls
 from mcc.phases import Phase
 from mcc.runtime import Runtime
+from tests.fakes.llm_server import Reply, ScriptedLLMServer
 from tests.fakes.telegram_server import FakeTelegram, telegram_server
 from tests.support.owners import owner_with_project
 from tests.support.settings import local_settings
@@ -83,7 +86,7 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 async def harness(
-    tmp_path: Path, database_url: str, telegram: FakeTelegram
+    tmp_path: Path, database_url: str, telegram: FakeTelegram, llm: ScriptedLLMServer
 ) -> AsyncIterator[Harness]:
     settings = local_settings(
         tmp_path / "data",
@@ -94,6 +97,8 @@ async def harness(
         telegram_bot_token=telegram.token,
         telegram_poll_seconds=0,
         telegram_per_chat_interval_s=0.05,
+        llm_base_url=llm.base_url,
+        budget_default_daily_usd=Decimal(1),
     )
     events = RecordedEvents()
     runtime = Runtime.build(settings, events)
@@ -189,6 +194,30 @@ async def test_every_kind_lands_once_in_the_app_and_once_on_telegram(harness: Ha
     assert [b["text"] for b in buttons] == ["✅ Approve", "❌ Reject"]
     attention = next(m for m in on_phone if "needs your attention" in m.text)
     assert "boom" in attention.text
+
+
+async def test_a_budget_alert_from_an_llm_call_reaches_the_phone_once(
+    harness: Harness, llm: ScriptedLLMServer
+):
+    await harness.link()
+    llm.script(Reply(content="ok", cost=0.85), Reply(content="ok", cost=0.01))
+    for key in ("call/1", "call/2", "call/1"):  # the last one replays the first
+        await harness.runtime.gateway.call(
+            GatewayCall(
+                owner_id=harness.owner_id,
+                model="test/model",
+                messages=[ChatMessage.user("hi")],
+                max_tokens=5,
+                idempotency_key=key,
+            )
+        )
+    alerts = [row for row in await harness.rows() if row.kind == "budget_alert"]
+    assert [(row.level, row.payload["title"]) for row in alerts] == [
+        ("warning", "The daily budget is at 85%")
+    ]
+    phone = [m.text for m in harness.telegram.messages_to(CHAT) if "budget" in m.text]
+    assert phone == ["<b>⚠️ The daily budget is at 85%</b>\n$0.85 of $1.00 spent today."]
+    assert [e["kind"] for e in harness.in_app()] == ["budget_alert"]
 
 
 async def test_a_429_is_waited_out_and_the_message_arrives_once(harness: Harness):
