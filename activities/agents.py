@@ -101,10 +101,18 @@ class AgentActivities:
 
     @activity.defn(name="llm_step")
     async def llm_step(self, params: StepInput) -> StepReply:
+        auto_pause = self.runtime.auto_pause
         try:
-            return await heartbeating(self.steps.llm_step(params.scope, params.step))
+            reply = await heartbeating(self.steps.llm_step(params.scope, params.step))
         except MccError as exc:
+            owner_id = await auto_pause.owner_of(params.scope.project_id)
+            if owner_id is not None:
+                await auto_pause.after_error(owner_id, exc)
             raise _application_error(exc) from exc
+        owner_id = await auto_pause.owner_of(params.scope.project_id)
+        if owner_id is not None:
+            await auto_pause.after_spend(owner_id)
+        return reply
 
     @activity.defn(name="run_tool")
     async def run_tool(self, params: ToolInput) -> ToolReply:

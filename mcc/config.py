@@ -185,6 +185,14 @@ class Settings(BaseSettings):
     stall_minutes: int = Field(
         default=15, gt=0, description="A run without progress this long notifies (watchdog)."
     )
+    auto_pause_spend_share: Decimal = Field(
+        default=Decimal("0.5"),
+        ge=0,
+        le=1,
+        description="Spend within auto_pause_window_minutes above this share of the daily"
+        " limit turns the emergency pause on (0: never).",
+    )
+    auto_pause_window_minutes: int = Field(default=10, gt=0)
     watchdog_interval_s: float = Field(
         default=60, gt=0, description="How often the worker looks for stalled runs."
     )

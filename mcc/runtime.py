@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from mcc.budget.alerts import Alert
+from mcc.budget.auto_pause import AutoPause
+from mcc.budget.store import BudgetStore
 from mcc.config import Settings
 from mcc.db.engine import Database
 from mcc.events import DroppedEvents, EventSink
@@ -35,6 +38,7 @@ class Runtime:
     _sandbox_check: SandboxCheck | None = field(default=None, repr=False)
     _notifications: Notifications | None = field(default=None, repr=False)
     _telegram: TelegramNotifier | None = field(default=None, repr=False)
+    _auto_pause: AutoPause | None = field(default=None, repr=False)
 
     @property
     def gateway(self) -> LLMGateway:
@@ -66,6 +70,20 @@ class Runtime:
                 self.db, [InAppNotifier(_Forward(self)), self.telegram]
             )
         return self._notifications
+
+    @property
+    def auto_pause(self) -> AutoPause:
+        """Turns the emergency pause on by itself on critical errors or a spend spike."""
+        if self._auto_pause is None:
+            self._auto_pause = AutoPause(
+                BudgetStore.of(self.db),
+                _Forward(self),
+                self.notifications,
+                self.settings.budget_default_daily_usd,
+                self.settings.auto_pause_spend_share,
+                timedelta(minutes=self.settings.auto_pause_window_minutes),
+            )
+        return self._auto_pause
 
     async def _deliver_alerts(self, alerts: list[Alert]) -> None:
         for alert in alerts:

@@ -15,13 +15,18 @@ import pytest
 from sqlalchemy import select
 
 from mcc.budget.alerts import Alert, store_alerts
+from mcc.budget.auto_pause import critical_reason
+from mcc.budget.pause import pause_state
+from mcc.budget.store import BudgetStore
 from mcc.db.base import utcnow
 from mcc.events import RecordedEvents, user_room
+from mcc.llm.errors import LLMAuthError, LLMBadRequest
 from mcc.llm.gateway import GatewayCall
 from mcc.llm.types import ChatMessage
 from mcc.models.issue import Issue
 from mcc.models.notification import Notification as NotificationRow
 from mcc.models.notification_channel import NotificationDelivery
+from mcc.models.token_usage import TokenUsage
 from mcc.notifications import Channel, Decision, Kind, Notification
 from mcc.notifications.preferences import set_preferences
 from mcc.notifications.runs import phase_notification, record_progress
@@ -377,3 +382,57 @@ async def test_the_watchdog_tells_a_stalled_run_once(harness: Harness):
     assert await check_stalls(harness.runtime.notifications, stall, later + stall) == 2
     told = [row.payload["issue_number"] for row in await harness.rows() if row.kind == "stalled"]
     assert sorted(told) == [9, 9, 11]
+
+
+async def test_a_refused_key_turns_the_emergency_pause_on_once_and_says_why(harness: Harness):
+    await harness.link()
+    auto = harness.runtime.auto_pause
+    refused = LLMAuthError("the key was refused", reason="invalid key", status_code=401)
+    assert await auto.after_error(harness.owner_id, refused) is True
+    assert await auto.after_error(harness.owner_id, refused) is False  # already on
+
+    state = await pause_state(BudgetStore.of(harness.runtime.db), harness.owner_id)
+    assert state.paused and state.reason == "automatic: the LLM provider refused the API key (401)"
+    phone = [m.text for m in harness.telegram.messages_to(CHAT) if "Emergency pause" in m.text]
+    assert len(phone) == 1 and "refused the API key" in phone[0]
+    no_credit = LLMBadRequest("no credit", reason="insufficient credits", status_code=402)
+    assert critical_reason(no_credit) == "the LLM provider reports no credit left (402)"
+    wrong_model = LLMBadRequest("unknown model", reason="no such model", status_code=404)
+    assert critical_reason(wrong_model) is None
+
+
+async def test_a_spend_spike_turns_the_emergency_pause_on(harness: Harness):
+    now = utcnow()
+
+    async def spend(key: str, usd: str, minutes_ago: int) -> None:
+        async with harness.runtime.db.sessions() as session:
+            session.add(
+                TokenUsage(
+                    owner_id=harness.owner_id,
+                    day=now.date(),
+                    project_id=None,
+                    agent_name="coder_1",
+                    agent_type="coder",
+                    model="test/model",
+                    tokens_in=1,
+                    tokens_out=1,
+                    cost_usd=Decimal(usd),
+                    cost_source="tokens",
+                    conversation_id=None,
+                    task_id=None,
+                    idempotency_key=key,
+                    created_at=now - timedelta(minutes=minutes_ago),
+                )
+            )
+            await session.commit()
+
+    auto = harness.runtime.auto_pause  # daily limit 1 USD; pause above 50% in 10 minutes
+    await spend("old", "0.45", 30)
+    await spend("recent", "0.30", 2)
+    assert await auto.after_spend(harness.owner_id, now) is False
+    await spend("spike", "0.25", 1)
+    assert await auto.after_spend(harness.owner_id, now) is True
+    state = await pause_state(BudgetStore.of(harness.runtime.db), harness.owner_id)
+    assert state.paused and state.reason is not None
+    assert "$0.55 spent in the last 10 minutes" in state.reason
+    assert [row.kind for row in await harness.rows()] == ["emergency_pause"]
