@@ -19,6 +19,7 @@ from api.routes import (
     notifications,
     projects,
     pulls,
+    rules_files,
     system,
 )
 from api.spa import mount_spa
@@ -49,7 +50,7 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
             allow_headers=["*"],
         )
     routers = (health, auth, projects, issues, pulls, agents, conversations, budget, system)
-    for module in (*routers, notifications):
+    for module in (*routers, notifications, rules_files):
         app.include_router(module.router, prefix="/api")
     mount_spa(app, settings.frontend_dist)
     return app
