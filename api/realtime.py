@@ -136,7 +136,12 @@ def create_socket_server(
             try:
                 conversation = await get_conversation(session, conversation_id, owner_id=user_id)
                 message = await post_user_message(
-                    session, runtime.events, conversation, user_id, content
+                    session,
+                    runtime.events,
+                    conversation,
+                    user_id,
+                    content,
+                    _int_field(data, "reply_to"),
                 )
             except MccError as exc:
                 return {"ok": False, "error": exc.message}

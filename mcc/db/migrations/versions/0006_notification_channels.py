@@ -1,4 +1,4 @@
-"""notification channels
+"""notification channels, run progress, telegram, message replies
 
 Revision ID: 0006
 Revises: 0005
@@ -18,6 +18,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reply_to', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f('fk_messages_reply_to_messages'), 'messages', ['reply_to'], ['id'],
+            ondelete='SET NULL',
+        )
     op.create_table('run_progress',
     sa.Column('workflow_id', sa.String(length=300), nullable=False),
     sa.Column('progress_at', sa.DateTime(timezone=True), nullable=False),
@@ -107,3 +113,6 @@ def downgrade() -> None:
     op.drop_table('notification_preferences')
     op.drop_table('telegram_bot')
     op.drop_table('run_progress')
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_messages_reply_to_messages'), type_='foreignkey')
+        batch_op.drop_column('reply_to')
