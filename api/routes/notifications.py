@@ -92,7 +92,7 @@ async def telegram_state(
     )
 
 
-@router.put("/telegram/token", response_model=TelegramStateOut)
+@router.post("/telegram/token", response_model=TelegramStateOut)
 async def telegram_token(
     body: TelegramTokenIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> TelegramStateOut:

@@ -63,3 +63,22 @@ async def test_an_urgent_notification_toasts_and_the_bell_counts_it(
     await expect(page.get_by_role("button", name="Notifications", exact=True)).to_be_visible(
         timeout=15_000
     )
+
+
+async def test_telegram_is_set_up_and_linked_from_the_bell(api, mcc: MccServer, browser: Browser):
+    page = await browser.new_page()
+    await page.goto(f"http://127.0.0.1:{mcc.port}/")
+    await page.get_by_label("Email").fill("owner@example.com")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await page.get_by_role("button", name="Notifications", exact=True).click(timeout=15_000)
+
+    telegram = page.get_by_role("region", name="Telegram")
+    await telegram.get_by_label("Bot token").fill("4242:secret-token")
+    await telegram.get_by_role("button", name="Save").click()
+    await telegram.get_by_role("button", name="Link my Telegram").click()
+    await expect(telegram).to_contain_text("Send the bot /start ")
+
+    state = (await api.get("/api/notifications/telegram")).json()
+    assert state["bot_configured"] is True and state["token_source"] == "settings"
+    assert "secret-token" not in str(state)

@@ -19,3 +19,17 @@ export interface NotificationList {
   items: AppNotification[];
   unread: number;
 }
+
+/** `GET /api/notifications/telegram`: the bot, and the person's chat (linked, blocked, or none). */
+export interface TelegramState {
+  bot_configured: boolean;
+  token_source: "environment" | "settings" | null;
+  link: { state: "linked" | "blocked"; username: string | null; linked_at: string; detail: string | null } | null;
+}
+
+export interface LinkCode {
+  code: string;
+  expires_at: string;
+  /** What to send the bot: `/start <code>`. */
+  command: string;
+}

@@ -8,6 +8,7 @@ import { formatDateTime } from "@/lib/format";
 import { useNotifications } from "../api/get-notifications";
 import { useMarkAllRead, useMarkRead } from "../api/mark-read";
 import type { AppNotification } from "../types";
+import { TelegramLink } from "./telegram-link";
 
 const LEVEL_DOT: Record<string, string> = {
   critical: "bg-red-400",
@@ -125,6 +126,7 @@ export function NotificationBell() {
               ))}
             </ul>
           )}
+          <TelegramLink />
         </div>
       )}
     </div>
