@@ -114,6 +114,9 @@ class Settings(BaseSettings):
         default="anthropic/claude-sonnet-4", description="Model of newly created agents."
     )
     agent_max_steps: int = Field(default=40, description="LLM steps before needs_attention.")
+    agent_inbox_max_steps: int = Field(
+        default=8, gt=0, description="LLM steps of the short run that answers an agent's inbox."
+    )
     agent_steps_per_history: int = Field(
         default=25, description="Steps before an agent run continues as new."
     )
