@@ -10,6 +10,7 @@ from api.errors import install_error_handlers
 from api.middleware import install_middleware
 from api.rate_limits import RateLimits
 from api.routes import (
+    agent_messages,
     agents,
     auth,
     budget,
@@ -50,7 +51,7 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
             allow_headers=["*"],
         )
     routers = (health, auth, projects, issues, pulls, agents, conversations, budget, system)
-    for module in (*routers, notifications, rules_files):
+    for module in (*routers, notifications, rules_files, agent_messages):
         app.include_router(module.router, prefix="/api")
     mount_spa(app, settings.frontend_dist)
     return app

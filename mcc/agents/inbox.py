@@ -21,12 +21,18 @@ def wake_artifact(agent_id: int, sender: str, content: str, key: str) -> dict[st
     return {WAKE: {"agent_id": agent_id, "sender": sender, "content": content, "key": key}}
 
 
+PERSON = "the person"
+
+
 def inbox_task(sender: str, content: str) -> str:
-    return (
-        f"{sender} wrote to you while you were not working:\n\n{content}\n\n"
-        f"Answer {sender} with send_message (they read it at their next step), "
-        "briefly and concretely, then call finish with what you answered."
-    )
+    if sender == PERSON:
+        how = "Answer in your finish summary (the person reads it), briefly and concretely."
+    else:
+        how = (
+            f"Answer {sender} with send_message (they read it at their next step), "
+            "briefly and concretely, then call finish with what you answered."
+        )
+    return f"{sender} wrote to you while you were not working:\n\n{content}\n\n{how}"
 
 
 @dataclass(frozen=True)

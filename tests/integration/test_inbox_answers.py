@@ -66,3 +66,34 @@ async def test_an_idle_architect_answers_a_coders_question(
             )
         )
     assert titles == ["architect answers coder_1"]  # one short run, not one per retry
+
+
+async def test_the_person_speaks_to_an_idle_agent_and_it_answers(
+    api, mcc: MccServer, llm, tmp_path: Path, temporal_client
+):
+    repo = make_repo(tmp_path / "src")
+    name = f"Ask {uuid.uuid4().hex[:6]}"
+    project = (await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})).json()
+    agents = {
+        a["name"]: a
+        for a in (await api.get("/api/agents", params={"project_id": project["id"]})).json()
+    }
+    tasks: list[str] = []
+
+    def answer(body):
+        tasks.append(str(body["messages"][1]["content"]))
+        return _call("finish", outcome="done", summary="We use SQLite everywhere.")
+
+    llm.script(answer)
+    sent = await api.post(
+        f"/api/agents/{agents['architect']['id']}/messages",
+        json={"content": "Which database do we use?"},
+    )
+    assert sent.status_code == 201, sent.text
+    run_id = sent.json()["woke_run_id"]
+    assert run_id is not None
+    result = await temporal_client.get_workflow_handle(run_id).result()
+    assert result["summary"] == "We use SQLite everywhere."
+    assert "the person wrote to you" in tasks[0] and "Which database do we use?" in tasks[0]
+    inbox = (await api.get(f"/api/conversations/{sent.json()['conversation_id']}")).json()
+    assert inbox["kind"] == "inbox"
