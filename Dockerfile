@@ -7,8 +7,13 @@ COPY frontend/ ./
 RUN npm run build
 
 FROM python:3.11-slim-bookworm
+# git for the repositories; bubblewrap for the agents' sandbox (util-linux's setpriv
+# and prlimit come with the base system).
 RUN apt-get update && apt-get install -y --no-install-recommends git bubblewrap \
     && rm -rf /var/lib/apt/lists/*
+# An unprivileged user: bubblewrap then confines agent commands with a user
+# namespace, and nothing in the container runs as root.
+RUN useradd --create-home --uid 10001 mcc && mkdir /data && chown mcc:mcc /data
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY mcc mcc
@@ -19,4 +24,5 @@ RUN pip install --no-cache-dir .
 COPY --from=frontend /src/frontend/dist /app/frontend/dist
 ENV MCC_FRONTEND_DIST=/app/frontend/dist MCC_DATA_DIR=/data MCC_HOST=0.0.0.0
 VOLUME /data
+USER mcc
 CMD ["mcc", "api"]

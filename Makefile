@@ -5,12 +5,17 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FRONTEND := frontend
 
-.PHONY: up test install install-dev bytecode frontend lint typecheck pytest clean
+.PHONY: up bootstrap test install install-dev bytecode frontend lint typecheck pytest clean
 
-up: install bytecode frontend
+up: bootstrap install bytecode frontend
 	$(BIN)/mcc up
 
 test: install-dev frontend lint pytest
+
+# What the host needs (Python 3.11+ with venv, git, make, Node 20+, bubblewrap),
+# installed with apt-get where allowed, else the one command to run is printed.
+bootstrap:
+	@PYTHON=$(PYTHON) bash scripts/bootstrap
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "MCC needs Python 3.11 or newer")'

@@ -21,7 +21,7 @@ from mcc.agents.steps import AgentSteps, RunScope, StepReply, ToolReply
 from mcc.budget.errors import BudgetExceeded, SystemPaused
 from mcc.conversations import open_conversation
 from mcc.errors import MccError
-from mcc.llm.errors import LLMError, LLMRateLimited
+from mcc.llm.errors import LLMError
 from mcc.runtime import Runtime
 from mcc.sandbox.errors import SandboxUnavailable
 
@@ -69,9 +69,8 @@ def _application_error(exc: MccError) -> ApplicationError:
     if isinstance(exc, SandboxUnavailable):  # a person must install or repair it: no retry
         return ApplicationError(exc.message, type=exc.code, non_retryable=True)
     if isinstance(exc, LLMError):
-        delay = None
-        if isinstance(exc, LLMRateLimited) and exc.retry_after_s:
-            delay = timedelta(seconds=exc.retry_after_s)
+        # The provider's Retry-After (429, 503) is the next attempt's delay.
+        delay = timedelta(seconds=exc.retry_after_s) if exc.retry_after_s else None
         return ApplicationError(
             exc.message, type=exc.code, non_retryable=not exc.retryable, next_retry_delay=delay
         )
@@ -107,7 +106,8 @@ class AgentActivities:
     async def llm_step(self, params: StepInput) -> StepReply:
         auto_pause = self.runtime.auto_pause
         try:
-            reply = await heartbeating(self.steps.llm_step(params.scope, params.step))
+            attempt = activity.info().attempt
+            reply = await heartbeating(self.steps.llm_step(params.scope, params.step, attempt))
         except MccError as exc:
             owner_id = await auto_pause.owner_of(params.scope.project_id)
             if owner_id is not None:

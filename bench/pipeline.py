@@ -15,9 +15,16 @@ flight count for the latter: a sample at a moment with none (the run's last issu
 waiting for the approval poll, say) measures the idle floor, not the loaded one;
 the line before the last gives the count and p50 of all samples too. The ratio of
 the last line is to that floor; the line before it gives both floors, and the
-ratio to the idle one. The last line is:
+ratio to the idle one.
 
-    issues=<M> wall_s=<t> steps=<n> overhead_ms_per_step_p50=<x> raw_activity_ms_p50=<y> ratio=<x/y>
+After the run, the same server and a worker in this process run the raw Temporal
+baseline: for each issue, one workflow with as many trivial activities as the
+issue's run had and one child workflow per agent run with as many activities as
+that child had, all issues started at once; activities and children in sequence
+(MCC's coders may run in parallel, so the baseline is no faster for their
+sake). `wall_ratio` is MCC's wall time over the baseline's. The last line is:
+
+    issues=<M> wall_s=<t> steps=<n> overhead_ms_per_step_p50=<x> raw_activity_ms_p50=<y> ratio=<x/y> baseline_wall_s=<b> wall_ratio=<t/b>
 
 With MCC_BENCH_BY_TYPE=1 it first prints each activity type's p50, split into the
 wait for the worker (scheduled -> its code began, timed by an interceptor on MCC's
@@ -88,6 +95,36 @@ async def pause(seconds: float) -> None:
 class NoopPlan:
     count: int
     gap_s: float = 0.0  # between two activities: a probe, not a load of its own
+
+
+@dataclass(frozen=True)
+class RunShape:
+    """How many activities an issue's run had, and each of its child runs."""
+
+    activities: int
+    children: tuple[int, ...]
+
+
+@workflow.defn(name="BenchChild")
+class BenchChild:
+    @workflow.run
+    async def run(self, count: int) -> None:
+        for i in range(count):
+            await workflow.execute_activity(noop, i, start_to_close_timeout=timedelta(seconds=60))
+
+
+@workflow.defn(name="BenchIssue")
+class BenchIssue:
+    """An issue's run with MCC taken out: the same workflows and activity count, no work."""
+
+    @workflow.run
+    async def run(self, shape: RunShape) -> None:
+        for i in range(shape.activities):
+            await workflow.execute_activity(noop, i, start_to_close_timeout=timedelta(seconds=60))
+        for n, count in enumerate(shape.children):
+            await workflow.execute_child_workflow(
+                BenchChild.run, count, id=f"{workflow.info().workflow_id}/child-{n}"
+            )
 
 
 @workflow.defn(name="BenchNoop")
@@ -218,9 +255,10 @@ async def run_issues(
     m: int,
     root: Path,
     floor: Callable[[], contextlib.AbstractAsyncContextManager[list[Span]]],
-) -> tuple[float, list[Span], list[Span]]:
-    """(wall seconds, every step, the floor's samples) for `m` issues filed at once and
-    approved; `floor` probes the trivial activity over exactly that window."""
+) -> tuple[float, list[Span], list[Span], list[RunShape]]:
+    """(wall seconds, every step, the floor's samples, each run's shape) for `m` issues
+    filed at once and approved; `floor` probes the trivial activity over exactly that
+    window."""
     temporal = env.client.service_client.config.target_host
     with company_server() as llm_base_url:
         async with (
@@ -252,8 +290,8 @@ async def run_issues(
                     )
                 await approve_until_done(api, project["id"], m)
                 wall = time.perf_counter() - started
-            steps = await step_spans(env.client, project["slug"], m)
-            return wall, steps, samples
+            steps, shapes = await step_spans(env.client, project["slug"], m)
+            return wall, steps, samples, shapes
 
 
 async def approve_until_done(api: httpx.AsyncClient, project_id: int, m: int) -> None:
@@ -275,15 +313,22 @@ async def approve_until_done(api: httpx.AsyncClient, project_id: int, m: int) ->
         await asyncio.sleep(0.5)
 
 
-async def step_spans(client: Client, slug: str, m: int) -> list[Span]:
-    """Every activity of the `m` issue runs and their agent runs, from their histories."""
+async def step_spans(client: Client, slug: str, m: int) -> tuple[list[Span], list[RunShape]]:
+    """Every activity of the `m` issue runs and their agent runs, from their histories,
+    and each issue's shape (its activities, its children's)."""
     spans: list[Span] = []
+    shapes: list[RunShape] = []
     for number in range(1, m + 1):
         wf = f"issue/{slug}/{number}"
-        spans += await activity_spans(client, wf)
+        own = await activity_spans(client, wf)
+        spans += own
+        children: list[int] = []
         for child in await children_of(client, wf):
-            spans += await activity_spans(client, child)
-    return spans
+            theirs = await activity_spans(client, child)
+            spans += theirs
+            children.append(len(theirs))
+        shapes.append(RunShape(len(own), tuple(children)))
+    return spans, shapes
 
 
 def while_busy(samples: list[Span], steps: list[Span]) -> list[Span]:
@@ -299,12 +344,17 @@ async def raw_probe(env: WorkflowEnvironment) -> AsyncIterator[Callable[..., Any
     async with Worker(
         env.client,
         task_queue=queue,
-        workflows=[BenchNoop],
+        workflows=[BenchNoop, BenchIssue, BenchChild],
         activities=[noop, pause],
         workflow_runner=UnsandboxedWorkflowRunner(),
     ):
 
-        async def start(plan: NoopPlan) -> Any:
+        async def start(plan: NoopPlan | RunShape) -> Any:
+            if isinstance(plan, RunShape):
+                wid = f"bench-issue-{uuid.uuid4().hex[:6]}"
+                return await env.client.start_workflow(
+                    BenchIssue.run, plan, id=wid, task_queue=queue
+                )
             wid = f"bench-noop-{uuid.uuid4().hex[:6]}"
             return await env.client.start_workflow(BenchNoop.run, plan, id=wid, task_queue=queue)
 
@@ -327,6 +377,14 @@ async def floor_during(
     samples += await activity_spans(env.client, loaded.id, skip=PAUSE)
 
 
+async def baseline_wall(start: Callable[..., Any], shapes: list[RunShape]) -> float:
+    """Seconds for raw Temporal to run every issue's shape, all started at once."""
+    began = time.perf_counter()
+    handles = [await start(shape) for shape in shapes]
+    await asyncio.gather(*(handle.result() for handle in handles))
+    return time.perf_counter() - began
+
+
 async def main(m: int) -> None:
     env = await start_dev_server()
     try:
@@ -335,9 +393,10 @@ async def main(m: int) -> None:
             await idle.result()
             raw_idle = [latency_ms(s) for s in await activity_spans(env.client, idle.id)]
             with tempfile.TemporaryDirectory() as tmp:
-                wall, steps, probed = await run_issues(
+                wall, steps, probed, shapes = await run_issues(
                     env, m, Path(tmp), functools.partial(floor_during, env, start)
                 )
+            baseline = await baseline_wall(start, shapes)
     finally:
         await env.shutdown()
     x = statistics.median(latency_ms(s) for s in steps)
@@ -358,7 +417,8 @@ async def main(m: int) -> None:
     )
     print(
         f"issues={m} wall_s={wall:.1f} steps={len(steps)} "
-        f"overhead_ms_per_step_p50={x:.2f} raw_activity_ms_p50={y:.2f} ratio={x / y:.2f}"
+        f"overhead_ms_per_step_p50={x:.2f} raw_activity_ms_p50={y:.2f} ratio={x / y:.2f} "
+        f"baseline_wall_s={baseline:.1f} wall_ratio={wall / baseline:.2f}"
     )
 
 

@@ -81,14 +81,16 @@ def up() -> None:
     try:
         Database.from_settings(settings)
         upgrade(settings.resolved_database_url)
+        wait_s = settings.temporal_start_timeout_s
         if settings.temporal_embedded:
             dev = DevServer(settings, dev_server_flags())
-            dev.start()
+            dev.start(timeout_s=wait_s)
             click.echo(f"mcc: Temporal UI at {settings.temporal_ui_url}")
         click.echo(f"mcc: MCC at http://{settings.host}:{settings.port}")
         for line in startup_lines(settings, asyncio.run(Sandbox.from_settings(settings).probe())):
             click.echo(f"mcc: {line}")
-        asyncio.run(serve(settings))
+        # An open port is not a ready server: the worker connects once Temporal answers.
+        asyncio.run(serve(settings, temporal_wait_s=wait_s))
     except KeyboardInterrupt:
         pass
     except MccError as exc:
@@ -200,6 +202,64 @@ def openapi(out: Path) -> None:
     out.write_text(json.dumps(app.openapi(), indent=2) + "\n")
     click.echo(f"wrote {out}")
     _exit(0)
+
+
+@main.command("eval")
+@click.option(
+    "--tasks", default="", help="Comma-separated task slugs of eval/tasks (default: all)."
+)
+@click.option(
+    "--model", default=None, help="Model of every agent (default: MCC_AGENT_DEFAULT_MODEL)."
+)
+@click.option("--max-usd", type=float, default=5.0, show_default=True, help="Daily budget limit.")
+@click.option(
+    "--mode",
+    type=click.Choice(["both", "company", "baseline"]),
+    default="both",
+    show_default=True,
+)
+@click.option(
+    "--timeout-s", type=float, default=None, help="Per task and mode (default: the task's)."
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("eval-results.json"),
+    show_default=True,
+)
+@click.option("--tasks-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+def eval_(
+    tasks: str,
+    model: str | None,
+    max_usd: float,
+    mode: str,
+    timeout_s: float | None,
+    json_out: Path,
+    tasks_dir: Path | None,
+) -> None:
+    """Measure resolved issues per dollar: the company against one coder alone."""
+    from api.evaluation import EvalOptions, run_eval
+    from mcc.errors import MccError
+    from mcc.eval.tasks import DEFAULT_TASKS_DIR, load_tasks
+
+    _logging()
+    code = 0
+    try:
+        options = EvalOptions(
+            tasks=load_tasks(tasks_dir or DEFAULT_TASKS_DIR, [t for t in tasks.split(",") if t]),
+            modes=("company", "baseline") if mode == "both" else (mode,),
+            model=model,
+            max_usd=max_usd,
+            json_out=json_out,
+            timeout_s=timeout_s,
+        )
+        click.echo(asyncio.run(run_eval(Settings(), options)))
+        click.echo(f"mcc: wrote {json_out}")
+    except MccError as exc:
+        click.echo(f"mcc: {exc.message}", err=True)
+        code = 1
+    _exit(code)
 
 
 if __name__ == "__main__":

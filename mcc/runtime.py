@@ -105,7 +105,12 @@ class Runtime:
     def build(cls, settings: Settings, events: EventSink | None = None) -> Runtime:
         db = Database.from_settings(settings)
         repos = LocalRepos(
-            settings.repos_dir, Git(settings.git_author_name, settings.git_author_email)
+            settings.repos_dir,
+            Git(
+                settings.git_author_name,
+                settings.git_author_email,
+                trusted_root=settings.repos_dir,
+            ),
         )
         return cls(
             settings=settings,

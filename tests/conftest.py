@@ -23,6 +23,7 @@ from mcc.security.accounts import create_user
 from tests.fakes.llm_server import ScriptedLLMServer, scripted_llm_server
 from tests.support.company import Company, answer_forever
 from tests.support.postgres import temporary_database
+from tests.support.services import redis_base_url, stop_containers
 from tests.support.settings import local_settings
 from tests.support.temporal import start_dev_server
 
@@ -43,6 +44,7 @@ _exit_status = 0
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     global _exit_status
     _exit_status = int(exitstatus)
+    stop_containers()  # before os._exit below skips atexit
 
 
 @pytest.hookimpl(trylast=True)
@@ -90,6 +92,16 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     async with temporary_database() as url:
         await asyncio.to_thread(upgrade, url)
         yield url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """An empty Redis database (number 13) on the session's Redis server."""
+    import redis
+
+    url = f"{redis_base_url()}/13"
+    redis.Redis.from_url(url).flushdb()  # a window left by an earlier run would count
+    return url
 
 
 @pytest.fixture

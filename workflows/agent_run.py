@@ -229,4 +229,6 @@ class AgentRunWorkflow:
 def _why(err: ActivityError) -> str:
     cause = err.cause
     message = cause.message if isinstance(cause, ApplicationError) else str(cause or err)
+    if isinstance(cause, ApplicationError) and cause.type == "agent_stuck":
+        return message  # "stuck: repeating <tool>", said by the loop guard (mcc.agents.loop_guard)
     return f"a step failed after its retries: {message}"

@@ -91,6 +91,10 @@ async def update(
             Decimal(str(share)),
             runtime.settings.budget_default_daily_usd,
         )
+    if changes.get("fallback_model") == "":
+        changes["fallback_model"] = None
+    if "fallback_model" in body.model_fields_set and body.fallback_model is None:
+        changes["fallback_model"] = None
     for field, value in changes.items():
         setattr(agent, field, value)
     await session.commit()

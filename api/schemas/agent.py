@@ -26,6 +26,11 @@ class AgentUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = Field(default=None, min_length=1, max_length=200)
+    fallback_model: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Model a step switches to after repeated provider failures; '' removes it.",
+    )
     temperature: float | None = Field(default=None, ge=0, le=2)
     max_tokens: int | None = Field(default=None, ge=16, le=200_000)
     rules: str | None = Field(default=None, max_length=50_000)
@@ -42,6 +47,7 @@ class AgentOut(BaseModel):
     name: str
     role: RoleName
     model: str
+    fallback_model: str | None = None
     temperature: float
     max_tokens: int
     rules: str

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mcc.agents.context import ContextLimits, fit_context
+from mcc.agents.loop_guard import AgentStuck, judge
 from mcc.agents.memory import long_term_memory
 from mcc.agents.prompts import rule_files, system_prompt
 from mcc.agents.roles import LONG_TERM_MEMORY, MAY_MESSAGE, Role
@@ -24,6 +26,7 @@ from mcc.agents.tools.registry import execute, tool_specs
 from mcc.conversations import NewMessage, by_key, messages_of, post_message
 from mcc.errors import NotFound
 from mcc.events import conversation_room, project_room
+from mcc.llm.caching import takes_cache_breakpoints
 from mcc.llm.gateway import GatewayCall
 from mcc.llm.types import ChatMessage, ToolCall
 from mcc.models.agent import Agent
@@ -200,7 +203,13 @@ class AgentSteps:
                 agent.id, agent.name, agent.project_id, "working", agent.current_task
             )
 
-    async def llm_step(self, scope: RunScope, step: int) -> StepReply:
+    async def llm_step(self, scope: RunScope, step: int, attempt: int = 1) -> StepReply:
+        """Ask the agent's model for the next step; `attempt` counts tries of this step.
+
+        Retries (provider failures; budget refusals end an attempt without
+        counting) past `agent_fallback_after_failures` go to the agent's fallback
+        model, if it has one, which the conversation is told.
+        """
         key = _llm_key(scope.run_id, step)
         async with self.runtime.db.sessions() as session:
             project, agent = await self._load(session, scope)
@@ -215,6 +224,30 @@ class AgentSteps:
         chat = [_chat_message(m) for m in history]
         if history and history[-1].role == "assistant" and not history[-1].tool_calls:
             chat.append(ChatMessage(role="user", content=REMINDER))
+        verdict = judge(history)
+        if verdict.kind == "stuck":
+            raise AgentStuck(verdict.text)
+        notes: list[tuple[str, str, dict[str, Any]]] = []
+        if verdict.kind == "note":
+            notes.append((f"{scope.run_id}/guard/{step}", verdict.text, {"loop_guard": True}))
+        model = agent.model
+        failures = attempt - 1
+        if agent.fallback_model and failures >= self.runtime.settings.agent_fallback_after_failures:
+            model = agent.fallback_model
+            text = (
+                f"[{agent.model} failed {failures} times in a row at the provider; "
+                f"this step uses the fallback model {agent.fallback_model}.]"
+            )
+            notes.append((f"{scope.run_id}/fallback/{step}", text, {"fallback_model": model}))
+        for note_key, text, meta in notes:
+            note = await self._note(scope, note_key, text, meta)
+            if all(m.idempotency_key != note_key for m in history):
+                chat.append(_chat_message(note))
+        specs = tool_specs(Role(agent.role))
+        window = await self.runtime.gateway.context_window(model)
+        fitted = fit_context(
+            chat, ContextLimits(window_tokens=window, max_tokens=agent.max_tokens), specs
+        )
 
         async def stream(delta: str) -> None:
             await self.runtime.events.emit(
@@ -231,18 +264,19 @@ class AgentSteps:
         result = await self.runtime.gateway.call(
             GatewayCall(
                 owner_id=owner_id or 0,
-                model=agent.model,
-                messages=chat,
-                max_tokens=agent.max_tokens,
+                model=model,
+                messages=fitted.messages,
+                max_tokens=fitted.max_tokens,
                 idempotency_key=key,
                 agent_name=agent.name,
                 agent_type=agent.role,
                 project_id=scope.project_id,
-                tools=tool_specs(Role(agent.role)),
+                tools=specs,
                 temperature=agent.temperature,
                 conversation_id=scope.conversation_id,
                 task_id=scope.run_id,
                 on_delta=stream,
+                cache_prefix=fitted.head if takes_cache_breakpoints(model) else 0,
             )
         )
         answer = result.chat
@@ -266,12 +300,33 @@ class AgentSteps:
                     tokens_out=result.usage.tokens_out,
                     cost_usd=result.usage.cost_usd,
                     idempotency_key=key,
-                    meta={"finish_reason": answer.finish_reason},
+                    meta={
+                        "model": model,
+                        "finish_reason": answer.finish_reason,
+                        "cached_tokens": answer.usage.cached_tokens if answer.usage else 0,
+                    },
                 ),
                 insert_first=True,
             )
         await self._issue_progress(scope, agent, step)
         return _reply_of(message)
+
+    async def _note(self, scope: RunScope, key: str, content: str, meta: dict[str, Any]) -> Message:
+        """A note from MCC to the agent in its conversation (once per key), e.g. a loop-guard warning."""
+        async with self.runtime.db.sessions() as session:
+            message, _ = await post_message(
+                session,
+                self.runtime.events,
+                NewMessage(
+                    conversation_id=scope.conversation_id,
+                    author="system",
+                    role="user",
+                    content=content,
+                    idempotency_key=key,
+                    meta=meta,
+                ),
+            )
+        return message
 
     async def _issue_progress(self, scope: RunScope, agent: Agent, step: int) -> None:
         """Each agent step of an issue's run is progress of that issue: `task_progress`

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -20,7 +20,7 @@ from mcc.config import Settings
 from mcc.db.base import utcnow
 from mcc.db.engine import Database
 from mcc.llm import LLMClient, LLMError, ModelPrice, PriceBook, UnknownModelPrice
-from mcc.llm.catalog import provider_prices
+from mcc.llm.catalog import provider_prices, provider_windows
 from mcc.models.model_price import ModelPriceRow
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 class Prices(Protocol):
     async def price_of(self, model: str) -> ModelPrice:
         """The price of `model`; raises UnknownModelPrice."""
+        ...
+
+    def context_lengths(self) -> Mapping[str, int]:
+        """The context windows the provider published, by model (empty when unknown)."""
         ...
 
 
@@ -40,6 +44,9 @@ class FixedPrices:
 
     async def price_of(self, model: str) -> ModelPrice:
         return self.book.price_of(model)
+
+    def context_lengths(self) -> Mapping[str, int]:
+        return {}
 
 
 def price_overrides(settings: Settings) -> dict[str, ModelPrice]:
@@ -73,10 +80,16 @@ class ModelPrices:
         self._fetched_at: datetime | None = None
         self._attempted_at: datetime | None = None
         self._lock = asyncio.Lock()
+        # Not cached in the database: until the first refresh of a process the
+        # shipped table (or the conservative default) stands in.
+        self._windows: dict[str, int] = {}
 
     @property
     def base_url(self) -> str:
         return self._client.base_url
+
+    def context_lengths(self) -> Mapping[str, int]:
+        return self._windows
 
     async def price_of(self, model: str) -> ModelPrice:
         if not self._loaded or self._stale():
@@ -129,6 +142,7 @@ class ModelPrices:
                 return False
             now = self._clock()
             prices = provider_prices(models)
+            self._windows = provider_windows(models)
             async with self._db.sessions() as session, session.begin():
                 await session.execute(
                     delete(ModelPriceRow).where(ModelPriceRow.base_url == self.base_url)

@@ -32,15 +32,18 @@ HARDENED_CONFIG: tuple[tuple[str, str], ...] = (
     ("commit.gpgSign", "false"),
     ("tag.gpgSign", "false"),
     ("credential.helper", ""),
-    # Worktrees belong to the sandbox's user; what they may configure is neutralised above.
-    ("safe.directory", "*"),
 )
+# MCC's own worktrees belong to the sandbox's user while agents work in them; git's
+# ownership check would refuse them, and what they may configure is neutralised above.
+TRUST_OWNER = (("safe.directory", "*"),)
 
 
-def hardened_environment() -> dict[str, str]:
-    """`GIT_CONFIG_*` variables carrying `HARDENED_CONFIG` as command-line configuration."""
-    env = {"GIT_CONFIG_COUNT": str(len(HARDENED_CONFIG))}
-    for index, (key, value) in enumerate(HARDENED_CONFIG):
+def hardened_environment(*extra: tuple[str, str]) -> dict[str, str]:
+    """`GIT_CONFIG_*` variables carrying `HARDENED_CONFIG` (and `extra`) as command-line
+    configuration."""
+    pairs = (*HARDENED_CONFIG, *extra)
+    env = {"GIT_CONFIG_COUNT": str(len(pairs))}
+    for index, (key, value) in enumerate(pairs):
         env[f"GIT_CONFIG_KEY_{index}"] = key
         env[f"GIT_CONFIG_VALUE_{index}"] = value
     return env

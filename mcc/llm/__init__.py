@@ -1,4 +1,4 @@
-"""The LLM gateway: one OpenAI-compatible client, typed errors, and prices.
+"""The LLM gateway: the `openai` SDK behind one client, typed errors, and prices.
 
 The budget layer wraps `LLMClient.chat` with a reservation of
 `worst_case_cost(estimate_prompt_tokens(...), max_tokens, price)` before the
@@ -12,6 +12,7 @@ from mcc.llm.errors import (
     LLMAuthError,
     LLMBadRequest,
     LLMError,
+    LLMNoCredit,
     LLMNotConfigured,
     LLMRateLimited,
     LLMServerError,
@@ -41,6 +42,7 @@ __all__ = [
     "LLMBadRequest",
     "LLMClient",
     "LLMError",
+    "LLMNoCredit",
     "LLMNotConfigured",
     "LLMRateLimited",
     "LLMServerError",

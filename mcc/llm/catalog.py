@@ -57,7 +57,8 @@ def parse_model_list(body: Any) -> list[ModelInfo]:
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             continue
         model_id: str = entry["id"]
-        context_length = entry.get("context_length")
+        # OpenRouter says context_length, vLLM max_model_len.
+        context_length = entry.get("context_length", entry.get("max_model_len"))
         models.append(
             ModelInfo(
                 id=model_id,
@@ -71,3 +72,8 @@ def parse_model_list(body: Any) -> list[ModelInfo]:
 def provider_prices(models: list[ModelInfo]) -> dict[str, ModelPrice]:
     """The priced models as the `provider` mapping a PriceBook takes."""
     return {model.id: model.price for model in models if model.price is not None}
+
+
+def provider_windows(models: list[ModelInfo]) -> dict[str, int]:
+    """The context lengths the provider published, by model id."""
+    return {model.id: model.context_length for model in models if model.context_length}

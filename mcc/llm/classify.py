@@ -1,4 +1,10 @@
-"""Turning a provider's failure into a typed LLMError.
+"""Turning a provider's failure into a typed LLMError: the one place that decides a retry posture.
+
+429 and 5xx are retryable and carry the server's Retry-After (the activity
+makes it the next retry delay); 401/403 (the key) and 402 (no credit) are not
+retried and reach the person with the provider's reason; other 4xx are the
+request's fault and not retried either. The SDK's exceptions are read here
+and nowhere else.
 
 Providers disagree on error bodies — OpenAI/OpenRouter `{"error": {"message"}}`,
 Ollama `{"error": "..."}`, vLLM `{"message": ...}`, FastAPI `{"detail": ...}`,
@@ -15,13 +21,15 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import httpx
+import httpx2
+import openai
 
 from mcc.llm.endpoint import display_url
 from mcc.llm.errors import (
     LLMAuthError,
     LLMBadRequest,
     LLMError,
+    LLMNoCredit,
     LLMRateLimited,
     LLMServerError,
     LLMTimeout,
@@ -140,6 +148,12 @@ def error_for_status(
             f"{where} is rate limiting requests (429): {reason}{hint}",
             retry_after_s=retry_after,
         )
+    if status == 402:
+        return LLMNoCredit(
+            f"{where} refused the call for lack of credit (402): {reason}",
+            reason=reason,
+            status_code=status,
+        )
     if status in (401, 403):
         return LLMAuthError(
             f"{where} refused the API key ({status}): {reason}",
@@ -149,7 +163,11 @@ def error_for_status(
     if status == 408:
         return LLMTimeout(f"{where} timed out the request (408): {reason}")
     if status >= 500:
-        return LLMServerError(f"{where} failed ({status}): {reason}", status_code=status)
+        return LLMServerError(
+            f"{where} failed ({status}): {reason}",
+            status_code=status,
+            retry_after_s=parse_retry_after(headers.get("retry-after")),
+        )
     if 300 <= status < 400:
         location = redact(headers.get("location", "?"), secret)
         reason = f"redirected to {location}; check the base URL"
@@ -175,14 +193,25 @@ def error_in_payload(error: Any, *, base_url: str, secret: str | None) -> LLMErr
     return LLMServerError(f"LLM provider {display_url(base_url)} failed while answering: {reason}")
 
 
-def error_for_transport(
-    exc: httpx.TransportError, *, base_url: str, secret: str | None
-) -> LLMError:
-    """The typed error for a request that got no (complete) HTTP answer."""
+def error_for_sdk(exc: openai.APIError, *, base_url: str, secret: str | None) -> LLMError:
+    """The typed error for whatever the `openai` SDK raised for a request to `base_url`."""
     where = display_url(base_url)
-    detail = redact(f"{type(exc).__name__}: {exc}".rstrip(": "), secret)
-    if isinstance(exc, httpx.TimeoutException):
-        return LLMTimeout(f"LLM provider {where} did not answer in time ({detail})")
-    if isinstance(exc, httpx.ConnectError):
-        return LLMUnreachable(f"Cannot reach LLM provider {where} ({detail})")
-    return LLMServerError(f"Connection to LLM provider {where} broke off ({detail})")
+    if isinstance(exc, openai.APIStatusError):
+        response = exc.response
+        try:
+            text = response.text
+        except httpx2.ResponseNotRead:
+            text = ""
+        return error_for_status(
+            exc.status_code, response.headers, text, base_url=base_url, secret=secret
+        )
+    if isinstance(exc, openai.APITimeoutError):
+        return LLMTimeout(f"LLM provider {where} did not answer in time")
+    if isinstance(exc, openai.APIConnectionError):
+        cause = exc.__cause__
+        detail = redact(f"{type(cause).__name__}: {cause}".rstrip(": "), secret) if cause else ""
+        if isinstance(cause, httpx2.ConnectError):
+            return LLMUnreachable(f"Cannot reach LLM provider {where} ({detail})")
+        return LLMServerError(f"Connection to LLM provider {where} broke off ({detail})")
+    # An error object inside a 200 stream (OpenRouter, once the answer has started).
+    return error_in_payload(exc.body, base_url=base_url, secret=secret)

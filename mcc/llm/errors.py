@@ -17,11 +17,17 @@ from mcc.errors import MccError
 
 
 class LLMError(MccError):
-    """Base of every LLM failure; `str(error)` is safe to show a user."""
+    """Base of every LLM failure; `str(error)` is safe to show a user.
+
+    `retryable` and `retry_after_s` are the retry posture: the activity turns a
+    retryable error into a Temporal retry (after `retry_after_s` when the
+    provider said how long to wait) and any other into a non-retryable one.
+    """
 
     code = "llm_error"
     status = 502
     retryable: bool = False
+    retry_after_s: float | None = None
 
 
 class LLMRateLimited(LLMError):
@@ -42,9 +48,12 @@ class LLMServerError(LLMError):
     code = "llm_server_error"
     retryable = True
 
-    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, status_code: int | None = None, retry_after_s: float | None = None
+    ) -> None:
         super().__init__(message)
         self.status_code = status_code
+        self.retry_after_s = retry_after_s
 
 
 class LLMTimeout(LLMError):
@@ -66,6 +75,17 @@ class LLMAuthError(LLMError):
     """401/403: the key is wrong, revoked or lacks access; retrying cannot help."""
 
     code = "llm_auth_failed"
+
+    def __init__(self, message: str, *, reason: str, status_code: int) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.status_code = status_code
+
+
+class LLMNoCredit(LLMError):
+    """402: the provider account has no credit left; only the person can fix it."""
+
+    code = "llm_no_credit"
 
     def __init__(self, message: str, *, reason: str, status_code: int) -> None:
         super().__init__(message)

@@ -20,6 +20,7 @@ stored usage without calling or charging again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -40,8 +41,10 @@ from mcc.errors import InvalidInput
 from mcc.events import EventSink
 from mcc.llm.answers import keep_answer, kept_answer
 from mcc.llm.client import LLMClient, OnDelta
+from mcc.llm.errors import UnknownModelPrice
 from mcc.llm.prices import ModelPrice, PriceBook, estimate_prompt_tokens
 from mcc.llm.types import ChatMessage, ChatResult, ToolSpec, Usage
+from mcc.llm.windows import context_window
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,8 @@ class GatewayCall:
     conversation_id: int | None = None
     task_id: str | None = None
     on_delta: OnDelta | None = None
+    # > 0: a prompt-cache breakpoint after the first `cache_prefix` messages (see `caching`).
+    cache_prefix: int = 0
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,12 @@ class LLMGateway:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+    async def context_window(self, model: str) -> int:
+        """Tokens `model`'s context holds (provider list, shipped table, or a safe default)."""
+        with contextlib.suppress(UnknownModelPrice):  # the call itself will say so
+            await self.prices.price_of(model)  # refreshes the provider's list when stale
+        return context_window(model, self.prices.context_lengths())
 
     async def call(self, call: GatewayCall) -> GatewayResult:
         """Make the call within budget; raises BudgetExceeded, SystemPaused, UnknownModelPrice or LLMError.
@@ -236,6 +247,7 @@ class LLMGateway:
                 tools=call.tools,
                 tool_choice=call.tool_choice,
                 on_delta=call.on_delta,
+                cache_prefix=call.cache_prefix,
             )
         except BaseException:
             # Failed or cancelled: give the hold back now rather than at its expiry

@@ -135,12 +135,17 @@ class ChatMessage(BaseModel):
 
 
 class Usage(BaseModel):
-    """Tokens of one call, and its cost in USD when the provider reports it (OpenRouter)."""
+    """Tokens of one call, and its cost in USD when the provider reports it (OpenRouter).
+
+    `cached_tokens` is the part of `prompt_tokens` the provider served from its
+    prompt cache (billed at its cache price, which `cost_usd` already reflects).
+    """
 
     model_config = ConfigDict(frozen=True)
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_tokens: int = 0
     cost_usd: float | None = None
 
     @property

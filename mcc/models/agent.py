@@ -19,6 +19,8 @@ class Agent(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))
     model: Mapped[str] = mapped_column(String(200))
+    # Used for a step once `model` failed at the provider K times in a row (see AgentSteps).
+    fallback_model: Mapped[str | None] = mapped_column(String(200))
     temperature: Mapped[float] = mapped_column(Float, default=0.2)
     max_tokens: Mapped[int] = mapped_column(Integer, default=4096)
     rules: Mapped[str] = mapped_column(Text, default="")

@@ -74,6 +74,7 @@ class Reply:
     prompt_tokens: int | None = None  # None: counted from the request
     completion_tokens: int | None = None  # None: counted from the answer
     cost: float | None = None  # None: tokens x the server's price for the model, if any
+    cached_tokens: int | None = None  # reported as usage.prompt_tokens_details.cached_tokens
     model: str | None = None  # None: the requested model
     chunk_chars: int = 3  # streaming: content is sent in pieces of this many characters
     chunk_delay_s: float = 0.0
@@ -111,6 +112,8 @@ class ReceivedRequest:
     path: str
     headers: dict[str, str]  # lower-cased names
     body: Any  # parsed JSON, None for a GET
+    at: float = 0.0  # time.monotonic() when it arrived
+    size: int = 0  # bytes of the request body
 
     @property
     def bearer(self) -> str | None:
@@ -118,8 +121,10 @@ class ReceivedRequest:
         return value.removeprefix("Bearer ") if value.startswith("Bearer ") else None
 
 
-def count_tokens(text: str | None) -> int:
-    """Tokens the fake bills for a text: 4 UTF-8 bytes per token, the typical BPE ratio."""
+def count_tokens(text: str | list[dict[str, Any]] | None) -> int:
+    """Tokens the fake bills for a text (or content parts): 4 UTF-8 bytes per token, the typical BPE ratio."""
+    if isinstance(text, list):
+        text = "".join(str(part.get("text", "")) for part in text)
     return math.ceil(len((text or "").encode("utf-8")) / 4)
 
 
@@ -224,6 +229,8 @@ class ScriptedLLMServer:
             path=request.url.path,
             headers={k.lower(): v for k, v in request.headers.items()},
             body=body,
+            at=time.monotonic(),
+            size=len(raw),
         )
         with self._lock:
             self.requests.append(received)
@@ -349,6 +356,8 @@ class _Answer:
             "completion_tokens": completion,
             "total_tokens": prompt + completion,
         }
+        if reply.cached_tokens is not None:
+            usage["prompt_tokens_details"] = {"cached_tokens": reply.cached_tokens}
         price = models.get(model)
         if reply.cost is not None:
             usage["cost"] = reply.cost

@@ -183,7 +183,8 @@ async def test_a_long_run_continues_as_new_and_keeps_its_conversation(
     api, mcc: MccServer, llm, tmp_path, temporal_client
 ):
     _, agents = await _project_with_agents(api, tmp_path, None)
-    steps = [call("list_files", path=".") for _ in range(5)] + [finish_call()]
+    # Different calls: five identical ones would be stopped by the loop guard.
+    steps = [call("run_command", command=f"echo step {n}") for n in range(5)] + [finish_call()]
     llm.script(*steps)
     settings = mcc.settings.model_copy(update={"agent_steps_per_history": 2})
     from api.agent_runs import start_agent_run
@@ -222,6 +223,40 @@ async def test_an_agent_whose_run_cannot_finish_shows_error(
     assert "refused the API key" in result["summary"]
     tester = (await api.get(f"/api/agents/{agents['tester']['id']}")).json()
     assert tester["status"] == "error"
+
+
+async def test_a_rate_limited_step_waits_the_providers_retry_after_then_goes_on(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    llm.rate_limit_next(1, retry_after="3")
+    llm.script(call("finish", outcome="done", summary="after the wait"))
+    run = (
+        await api.post(f"/api/agents/{agents['tester']['id']}/runs", json={"task": "Look."})
+    ).json()
+
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+
+    assert result["outcome"] == "done"
+    refused, answered = llm.chat_requests
+    # The retry policy alone would have retried after 1 s.
+    assert answered.at - refused.at >= 2.9
+
+
+async def test_a_provider_account_without_credit_needs_attention_at_once(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    llm.fail_next(1, status=402, message="Insufficient credits")
+    run = (
+        await api.post(f"/api/agents/{agents['tester']['id']}/runs", json={"task": "Look."})
+    ).json()
+
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+
+    assert result["outcome"] == "needs_attention"
+    assert "lack of credit" in result["summary"] and "Insufficient credits" in result["summary"]
+    assert len(llm.chat_requests) == 1  # not retried
 
 
 def finish_call() -> Reply:
@@ -286,3 +321,68 @@ async def test_the_person_writes_over_the_socket_under_the_rest_rules(
     mine = [m for m in messages if m["role"] == "user" and m["author"].startswith("user:")]
     assert [m["content"] for m in mine] == ["From the socket"]
     assert mine[0]["id"] == sent["id"]
+
+
+async def test_after_repeated_provider_failures_a_step_uses_the_agents_fallback_model(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    tester = agents["tester"]
+    patched = await api.patch(f"/api/agents/{tester['id']}", json={"fallback_model": "test/pricey"})
+    assert patched.json()["fallback_model"] == "test/pricey"
+    llm.fail_next(3, status=503, message="overloaded", retry_after="0.1")
+    llm.script(call("finish", outcome="done", summary="done on the fallback"))
+
+    run = (await api.post(f"/api/agents/{tester['id']}/runs", json={"task": "Look."})).json()
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+
+    assert result["outcome"] == "done"
+    assert [r.body["model"] for r in llm.chat_requests] == ["test/model"] * 3 + ["test/pricey"]
+    messages = (await api.get(f"/api/conversations/{run['conversation_id']}/messages")).json()
+    note = next(m for m in messages if "fallback model" in m["content"])
+    assert note["content"] == (
+        "[test/model failed 3 times in a row at the provider; "
+        "this step uses the fallback model test/pricey.]"
+    )
+    answer = next(m for m in messages if m["role"] == "assistant")
+    assert answer["id"] > note["id"]
+    # Charged at the fallback's price (the scripted provider bills test/pricey at 15/75 $/M).
+    sent = llm.chat_requests[-1]
+    from tests.fakes.llm_server import prompt_tokens_of
+
+    assert answer["cost"] >= prompt_tokens_of(sent.body) * 15e-6
+    cleared = await api.patch(f"/api/agents/{tester['id']}", json={"fallback_model": ""})
+    assert cleared.json()["fallback_model"] is None
+
+
+async def test_an_agent_repeating_one_call_is_told_then_stopped_as_stuck(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, {"a.txt": "same\n"})
+    llm.script(*[call("read_file", path="a.txt") for _ in range(6)])
+
+    run = (
+        await api.post(f"/api/agents/{agents['coder_2']['id']}/runs", json={"task": "Read."})
+    ).json()
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+
+    assert result["outcome"] == "needs_attention"
+    assert result["summary"] == "stuck: repeating read_file"
+    assert len(llm.chat_requests) == 5  # no sixth paid call
+    fourth = llm.chat_requests[3].body["messages"]
+    assert "same arguments 3 times in a row" in fourth[-1]["content"]
+
+
+async def test_an_agent_polling_a_command_whose_output_changes_is_not_stuck(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    poll = call("run_command", command='python3 -c "import time; print(time.time_ns())"')
+    llm.script(*[poll] * 7, call("finish", outcome="done", summary="it finished"))
+
+    run = (
+        await api.post(f"/api/agents/{agents['coder_2']['id']}/runs", json={"task": "Wait."})
+    ).json()
+    result = await temporal_client.get_workflow_handle(run["run_id"]).result()
+
+    assert (result["outcome"], result["summary"]) == ("done", "it finished")

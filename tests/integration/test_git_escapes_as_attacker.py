@@ -64,7 +64,7 @@ echo planted
 
 @pytest.fixture
 async def agent(tmp_path: Path) -> tuple[ToolContext, LocalRepos, Path]:
-    repos = LocalRepos(tmp_path / "repos", Git())
+    repos = LocalRepos(tmp_path / "repos", Git(trusted_root=tmp_path / "repos"))
     source = make_repo(tmp_path / "source", {"README.md": "# app\n"})
     await repos.create_origin(1, source)
     worktree = await repos.ensure_worktree(1, "agent_coder_1", "task/1", "main")

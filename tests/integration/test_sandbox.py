@@ -22,18 +22,6 @@ pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bub
 FAST = SandboxLimits(wall_seconds=20)
 
 
-@pytest.fixture(scope="module")
-def sandbox() -> Sandbox:
-    return Sandbox()
-
-
-@pytest.fixture
-def worktree(tmp_path: Path) -> Path:
-    path = tmp_path / "worktree"
-    path.mkdir()
-    return path
-
-
 def git(*args: str, cwd: Path) -> str:
     env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "GIT_CONFIG_NOSYSTEM": "1"}
     identity = ["-c", "user.name=t", "-c", "user.email=t@t"]

@@ -30,18 +30,6 @@ HOG = (
 )
 
 
-@pytest.fixture(scope="module")
-def sandbox() -> Sandbox:
-    return Sandbox()
-
-
-@pytest.fixture
-def worktree(tmp_path: Path) -> Path:
-    path = tmp_path / "worktree"
-    path.mkdir()
-    return path
-
-
 async def test_a_sysctl_write_is_refused(sandbox: Sandbox, worktree: Path) -> None:
     before = Path("/proc/sys/kernel/core_pattern").read_text()
     # Writing the value it already has: harmless on the host even if it got through.

@@ -13,6 +13,7 @@ from mcc.llm import (
     LLMAuthError,
     LLMBadRequest,
     LLMError,
+    LLMNoCredit,
     LLMRateLimited,
     LLMServerError,
     LLMTimeout,
@@ -42,7 +43,7 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
     ("status", "kind", "retryable"),
     [
         (400, LLMBadRequest, False),
-        (402, LLMBadRequest, False),
+        (402, LLMNoCredit, False),
         (404, LLMBadRequest, False),
         (422, LLMBadRequest, False),
         (401, LLMAuthError, False),

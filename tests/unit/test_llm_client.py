@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from mcc.llm import (
@@ -16,6 +16,7 @@ from mcc.llm import (
     LLMAuthError,
     LLMBadRequest,
     LLMClient,
+    LLMNoCredit,
     LLMNotConfigured,
     LLMRateLimited,
     LLMServerError,
@@ -67,14 +68,14 @@ class _Deltas:
         self.received.append(delta)
 
 
-class _RerouteTo(httpx.AsyncBaseTransport):
+class _RerouteTo(httpx2.AsyncBaseTransport):
     """Sends every request to the fake server, whatever host the client thinks it talks to."""
 
     def __init__(self, server: ScriptedLLMServer) -> None:
         self._port = server.port
-        self._inner = httpx.AsyncHTTPTransport()
+        self._inner = httpx2.AsyncHTTPTransport()
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         path = "/v1" + request.url.path.removeprefix("/api/v1")
         request.url = request.url.copy_with(
             scheme="http", host="127.0.0.1", port=self._port, path=path
@@ -103,6 +104,36 @@ async def test_plain_completion_returns_content_usage_and_provider_cost(
     assert result.usage is not None
     assert (result.usage.prompt_tokens, result.usage.completion_tokens) == (20, 3)
     assert result.usage.cost_usd == pytest.approx(0.00042)
+
+
+async def test_cached_prompt_tokens_are_read_from_the_usage_details(
+    llm: ScriptedLLMServer, client: LLMClient
+) -> None:
+    llm.script(Reply(content="again", prompt_tokens=1000, cached_tokens=900, cost=0.0001))
+    llm.script(Reply(content="streamed", prompt_tokens=1000, cached_tokens=800))
+
+    plain = await client.chat("test/model", HELLO, max_tokens=50)
+    streamed = await client.chat("test/model", HELLO, max_tokens=50, on_delta=_Deltas())
+
+    assert plain.usage is not None and plain.usage.cached_tokens == 900
+    assert plain.usage.cost_usd == pytest.approx(0.0001)
+    assert streamed.usage is not None and streamed.usage.cached_tokens == 800
+
+
+async def test_a_cache_breakpoint_marks_the_end_of_the_stable_prefix(
+    llm: ScriptedLLMServer, client: LLMClient
+) -> None:
+    llm.script(Reply(content="ok"))
+    later = [ChatMessage(role="assistant", content="Hi."), ChatMessage.user("Again.")]
+
+    await client.chat("anthropic/claude-sonnet-4", [*HELLO, *later], max_tokens=10, cache_prefix=2)
+
+    sent = llm.chat_requests[0].body["messages"]
+    assert sent[0] == {"role": "system", "content": "You are terse."}
+    assert sent[1]["content"] == [
+        {"type": "text", "text": "Say hello.", "cache_control": {"type": "ephemeral"}}
+    ]
+    assert sent[3] == {"role": "user", "content": "Again."}
 
 
 async def test_request_carries_messages_tools_tool_choice_and_limits(
@@ -238,6 +269,27 @@ async def test_streamed_tool_call_pieces_are_assembled_into_complete_calls(
     assert result.usage is not None and result.usage.completion_tokens > 0
 
 
+async def test_streamed_tool_calls_without_an_index_are_told_apart_by_their_ids(
+    llm: ScriptedLLMServer, client: LLMClient
+) -> None:
+    def chunk(call: dict[str, Any], finish: str | None = None) -> str:
+        choice = {"index": 0, "delta": {"tool_calls": [call]}, "finish_reason": finish}
+        return f"data: {json.dumps({'id': 'g', 'choices': [choice]})}\n\n"
+
+    llm.script(
+        RawSSE(
+            chunk({"id": "a", "function": {"name": "read_file", "arguments": '{"path": '}})
+            + chunk({"function": {"arguments": '"x.py"}'}})
+            + chunk({"id": "b", "function": {"name": "read_file", "arguments": "{}"}}, "tool_calls")
+            + "data: [DONE]\n\n"
+        )
+    )
+
+    result = await client.chat("test/model", HELLO, max_tokens=50, on_delta=_Deltas())
+
+    assert [(c.id, c.arguments) for c in result.tool_calls] == [("a", {"path": "x.py"}), ("b", {})]
+
+
 async def test_streaming_request_answered_in_one_piece_still_reaches_the_callback(
     llm: ScriptedLLMServer, client: LLMClient
 ) -> None:
@@ -320,6 +372,17 @@ async def test_answer_finished_with_an_error_is_not_taken_as_an_answer(
         await client.chat("test/model", HELLO, max_tokens=10)
 
 
+async def test_a_proxy_page_instead_of_an_answer_is_a_retryable_server_error(
+    llm: ScriptedLLMServer, client: LLMClient
+) -> None:
+    llm.script(RawSSE("<html><body>502 Bad Gateway</body></html>"))
+
+    with pytest.raises(LLMServerError) as caught:
+        await client.chat("test/model", HELLO, max_tokens=10)
+
+    assert caught.value.retryable
+
+
 async def test_garbled_stream_chunk_is_a_retryable_server_error(
     llm: ScriptedLLMServer, client: LLMClient
 ) -> None:
@@ -374,6 +437,31 @@ async def test_server_error_is_retryable_and_carries_the_provider_message(
     assert caught.value.retryable
     assert caught.value.status_code == 500
     assert "model overloaded" in str(caught.value)
+
+
+async def test_unavailable_server_is_retryable_after_its_retry_after(
+    llm: ScriptedLLMServer, client: LLMClient
+) -> None:
+    llm.fail_next(1, status=503, message="overloaded", retry_after="12")
+
+    with pytest.raises(LLMServerError) as caught:
+        await client.chat("test/model", HELLO, max_tokens=10)
+
+    assert caught.value.retryable
+    assert caught.value.retry_after_s == 12.0
+
+
+async def test_no_credit_is_not_retried_and_says_why(
+    llm: ScriptedLLMServer, client: LLMClient
+) -> None:
+    llm.fail_next(1, status=402, message="Insufficient credits. Add more using /credits")
+
+    with pytest.raises(LLMNoCredit) as caught:
+        await client.chat("test/model", HELLO, max_tokens=10)
+
+    assert not caught.value.retryable
+    assert "Insufficient credits" in str(caught.value)
+    assert len(llm.chat_requests) == 1
 
 
 async def test_rejected_key_is_a_non_retryable_auth_error_that_never_shows_the_key() -> None:

@@ -165,7 +165,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Totp Disable */
+        /**
+         * Totp Disable
+         * @description Turn 2FA off: the password and a code (or a recovery code), like a login.
+         */
         post: operations["totp_disable_api_auth_totp_disable_post"];
         delete?: never;
         options?: never;
@@ -664,6 +667,8 @@ export interface components {
             role: "orchestrator" | "architect" | "coder" | "tester" | "reviewer";
             /** Model */
             model: string;
+            /** Fallback Model */
+            fallback_model?: string | null;
             /** Temperature */
             temperature: number;
             /** Max Tokens */
@@ -709,6 +714,11 @@ export interface components {
         AgentUpdate: {
             /** Model */
             model?: string | null;
+            /**
+             * Fallback Model
+             * @description Model a step switches to after repeated provider failures; '' removes it.
+             */
+            fallback_model?: string | null;
             /** Temperature */
             temperature?: number | null;
             /** Max Tokens */
@@ -1429,6 +1439,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenOut"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -1473,6 +1492,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1527,6 +1555,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -1553,6 +1590,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
             };
         };
     };

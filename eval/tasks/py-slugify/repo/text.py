@@ -1,0 +1,3 @@
+def slugify(title):
+    """A URL slug of title."""
+    return title.lower().replace(" ", "-")
