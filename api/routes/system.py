@@ -7,11 +7,11 @@ from fastapi import APIRouter
 from api.deps import CurrentUser, RuntimeDep
 from api.schemas.system import PauseIn, SystemStateOut
 from mcc.budget.day import budget_day
-from mcc.budget.pause import PauseState, pause_state, set_paused
+from mcc.budget.pause import PauseState, pause_state
 from mcc.budget.store import BudgetStore
 from mcc.config import Settings
 from mcc.db.base import utcnow
-from mcc.notifications.system import pause_notification
+from mcc.notifications.pausing import switch_pause
 
 router = APIRouter(prefix="/system", tags=["system"])
 
@@ -36,23 +36,20 @@ async def pause(
     user: CurrentUser, runtime: RuntimeDep, body: PauseIn | None = None
 ) -> SystemStateOut:
     """Emergency pause: every agent stops before its next LLM call (calls in flight finish)."""
-    store = BudgetStore.of(runtime.db)
-    was = await pause_state(store, user.id)
-    paused = await set_paused(
-        store, runtime.events, user.id, True, reason=body.reason if body else None
+    paused = await switch_pause(
+        BudgetStore.of(runtime.db),
+        runtime.events,
+        runtime.notifications,
+        user.id,
+        True,
+        reason=body.reason if body else None,
     )
-    if not was.paused:
-        await runtime.notifications.notify(
-            user.id, pause_notification(True, paused.since or utcnow(), paused.reason)
-        )
     return _out(paused, runtime.settings)
 
 
 @router.post("/resume", response_model=SystemStateOut)
 async def resume(user: CurrentUser, runtime: RuntimeDep) -> SystemStateOut:
-    store = BudgetStore.of(runtime.db)
-    was = await pause_state(store, user.id)
-    resumed = await set_paused(store, runtime.events, user.id, False)
-    if was.paused:
-        await runtime.notifications.notify(user.id, pause_notification(False, utcnow(), was.reason))
+    resumed = await switch_pause(
+        BudgetStore.of(runtime.db), runtime.events, runtime.notifications, user.id, False
+    )
     return _out(resumed, runtime.settings)

@@ -132,3 +132,28 @@ async def test_an_approve_press_merges_and_a_second_press_is_already_decided(
     assert len(await eventually(merged_told, 20, "the merged message")) == 1
     kinds = [i["kind"] for i in (await api.get("/api/notifications")).json()["items"]]
     assert kinds.count("approval_needed") == 1 and kinds.count("merged") == 1
+
+
+async def test_pausing_by_hand_is_told_once_per_change(api: httpx.AsyncClient, mcc: MccServer):
+    import socketio
+
+    sock = socketio.AsyncClient()
+    token = api.headers["Authorization"].removeprefix("Bearer ")
+    await sock.connect(
+        f"http://127.0.0.1:{mcc.port}", transports=["websocket"], auth={"token": token}
+    )
+    try:
+        paused = await sock.call("emergency_pause", {"reason": "too fast"})
+        assert paused["ok"] is True and paused["paused"] is True
+    finally:
+        await sock.disconnect()
+    await api.post("/api/system/pause", json={"reason": "again"})  # already on: no news
+    await api.post("/api/system/resume")
+    await api.post("/api/system/resume")  # already off: no news
+
+    items = (await api.get("/api/notifications")).json()["items"]
+    assert [(i["kind"], i["title"]) for i in items] == [
+        ("emergency_pause", "Emergency pause lifted: agents continue"),
+        ("emergency_pause", "Emergency pause is on: agents stop at their next step"),
+    ]
+    assert items[1]["message"] == "too fast"
