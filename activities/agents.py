@@ -6,13 +6,17 @@ tries the same step again later); a provider's Retry-After becomes the retry del
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 from activities.heartbeat import heartbeating
+from mcc.agents.inbox import WAKE, inbox_run
 from mcc.agents.steps import AgentSteps, RunScope, StepReply, ToolReply
 from mcc.budget.errors import BudgetExceeded, SystemPaused
 from mcc.conversations import open_conversation
@@ -100,18 +104,42 @@ class AgentActivities:
 
     @activity.defn(name="llm_step")
     async def llm_step(self, params: StepInput) -> StepReply:
+        auto_pause = self.runtime.auto_pause
         try:
             attempt = activity.info().attempt
-            return await heartbeating(self.steps.llm_step(params.scope, params.step, attempt))
+            reply = await heartbeating(self.steps.llm_step(params.scope, params.step, attempt))
         except MccError as exc:
+            owner_id = await auto_pause.owner_of(params.scope.project_id)
+            if owner_id is not None:
+                await auto_pause.after_error(owner_id, exc)
             raise _application_error(exc) from exc
+        owner_id = await auto_pause.owner_of(params.scope.project_id)
+        if owner_id is not None:
+            await auto_pause.after_spend(owner_id)
+        return reply
 
     @activity.defn(name="run_tool")
     async def run_tool(self, params: ToolInput) -> ToolReply:
         try:
-            return await heartbeating(self.steps.run_tool(params.scope, params.step, params.index))
+            reply = await heartbeating(self.steps.run_tool(params.scope, params.step, params.index))
+            wake = reply.artifact.pop(WAKE, None)
+            if wake is not None:
+                await self._wake(wake)
         except MccError as exc:
             raise _application_error(exc) from exc
+        return reply
+
+    async def _wake(self, wake: dict[str, Any]) -> None:
+        """Start the short run in which an idle agent answers (once: its id is the message's)."""
+        run = await inbox_run(self.runtime.db, wake, self.runtime.settings.agent_inbox_max_steps)
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await activity.client().start_workflow(
+                "AgentRunWorkflow",
+                run.params,
+                id=run.run_id,
+                task_queue=activity.info().task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
 
     @activity.defn(name="end_agent_run")
     async def end_agent_run(self, params: EndRun) -> None:

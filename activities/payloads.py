@@ -17,6 +17,7 @@ class PhaseChange:
     issue: IssueRef
     phase: str
     percent: int
+    reason: str | None = None  # why the run needs attention (told to the person)
 
 
 @dataclass(frozen=True)

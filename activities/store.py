@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
 from activities.payloads import PhaseChange
 from mcc.conversations import finish_run_conversation
+from mcc.db.base import utcnow
+from mcc.errors import MccError
 from mcc.events import project_room
 from mcc.issues import get_issue, set_phase
-from mcc.notifications import notify_needs_attention
+from mcc.models.pull_request import PullRequest
+from mcc.notifications.runs import DiffSummary, owner_of, phase_notification, record_progress
 from mcc.phases import Phase
 from mcc.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 
 class StoreActivities:
@@ -19,20 +28,15 @@ class StoreActivities:
 
     @activity.defn(name="record_phase")
     async def record_phase(self, change: PhaseChange) -> None:
-        """Store the phase on the issue row and push `task_progress` to the project's room."""
+        """Store the phase on the issue row, tell the owner what needs them (once per
+        entry: the key is this activity's), and push `task_progress` to the project's room."""
         async with self.runtime.db.sessions() as session:
             project_id, number = change.issue.project_id, change.issue.issue_number
             await set_phase(session, project_id, number, change.phase)
+            await record_progress(session, change.issue.workflow_id, utcnow())
             if Phase(change.phase).is_final:
                 await finish_run_conversation(session, change.issue.workflow_id, change.phase)
-            if change.phase == Phase.NEEDS_ATTENTION.value:
-                info = activity.info()
-                await notify_needs_attention(
-                    session,
-                    self.runtime.events,
-                    await get_issue(session, project_id, number),
-                    dedupe=f"needs_attention:{info.workflow_run_id}:{info.activity_id}",
-                )
+        await self._notify(change)
         await self.runtime.forge.show_phase(
             change.issue.project_id, change.issue.issue_number, change.phase
         )
@@ -47,3 +51,31 @@ class StoreActivities:
             },
             project_room(change.issue.project_id),
         )
+
+    async def _notify(self, change: PhaseChange) -> None:
+        phase = Phase(change.phase)
+        info = activity.info()
+        # Stable across retries of this step and replays of the run; a new entry into
+        # the same phase is another activity, so another notification.
+        key = f"{phase.value}:{info.workflow_run_id}:{info.activity_id}"
+        async with self.runtime.db.sessions() as session:
+            issue = await get_issue(session, change.issue.project_id, change.issue.issue_number)
+            owner_id = await owner_of(session, issue)
+            if owner_id is None:
+                return
+            diff = await self._diff(session, issue.id) if phase == Phase.AWAITING_APPROVAL else None
+            note = await phase_notification(
+                session, issue, phase, key, reason=change.reason, diff=diff
+            )
+        if note is not None:
+            await self.runtime.notifications.notify(owner_id, note)
+
+    async def _diff(self, session: AsyncSession, issue_id: int) -> DiffSummary | None:
+        pull = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue_id))
+        if pull is None:
+            return None
+        try:
+            return DiffSummary.of(await self.runtime.forge.diff(pull.project_id, pull.number))
+        except MccError as exc:
+            log.info("no diff summary for pull request #%s: %s", pull.number, exc.message)
+            return None

@@ -11,14 +11,17 @@ from api.errors import install_error_handlers
 from api.middleware import install_middleware
 from api.rate_limits import RateLimits
 from api.routes import (
+    agent_messages,
     agents,
     auth,
     budget,
     conversations,
     health,
     issues,
+    notifications,
     projects,
     pulls,
+    rules_files,
     system,
     webhooks,
 )
@@ -50,18 +53,8 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
-    for module in (
-        health,
-        auth,
-        projects,
-        issues,
-        pulls,
-        agents,
-        conversations,
-        budget,
-        system,
-        webhooks,
-    ):
+    routers = (health, auth, projects, issues, pulls, agents, conversations, budget, system)
+    for module in (*routers, webhooks, notifications, rules_files, agent_messages):
         app.include_router(module.router, prefix="/api")
     mount_spa(app, settings.frontend_dist)
     return app

@@ -13,12 +13,12 @@ from typing import Any
 import socketio
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mcc.budget.pause import set_paused
 from mcc.budget.store import BudgetStore
 from mcc.conversations import get_conversation, post_user_message
 from mcc.errors import MccError
 from mcc.events import conversation_room, project_room, user_room
 from mcc.models.conversation import Conversation
+from mcc.notifications.pausing import switch_pause
 from mcc.projects import get_project
 from mcc.runtime import Runtime
 
@@ -136,7 +136,12 @@ def create_socket_server(
             try:
                 conversation = await get_conversation(session, conversation_id, owner_id=user_id)
                 message = await post_user_message(
-                    session, runtime.events, conversation, user_id, content
+                    session,
+                    runtime.events,
+                    conversation,
+                    user_id,
+                    content,
+                    _int_field(data, "reply_to"),
                 )
             except MccError as exc:
                 return {"ok": False, "error": exc.message}
@@ -151,9 +156,10 @@ def create_socket_server(
         if user_id is None:
             return {"ok": False, "error": "not authenticated"}
         reason = data.get("reason") if isinstance(data, dict) else None
-        state = await set_paused(
+        state = await switch_pause(
             BudgetStore.of(runtime.db),
             runtime.events,
+            runtime.notifications,
             user_id,
             True,
             reason=reason[:200] if isinstance(reason, str) else None,

@@ -21,6 +21,7 @@ from api.agent_runs import notify_user_message
 from api.app import create_app, with_socketio
 from api.realtime import SocketEvents, create_socket_server
 from api.runs import start_queued_runs
+from api.telegram import background_tasks
 from api.temporal_link import TemporalLink
 from mcc.config import Settings
 from mcc.models.conversation import Conversation
@@ -83,6 +84,7 @@ class MccServer:
         self.http: _Uvicorn | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._connecting: asyncio.Task[Any] | None = None
+        self._background: list[asyncio.Task[None]] = []  # loops that end only when cancelled
         if api and self.sio is not None:
             app = with_socketio(create_app(self.runtime, self.temporal), self.sio)
             config = uvicorn.Config(
@@ -117,6 +119,7 @@ class MccServer:
             self.workers = build_workers(clients, self.runtime, self.interceptors)
             for n, worker in enumerate(self.workers):
                 self._tasks.append(asyncio.create_task(worker.run(), name=f"temporal-worker-{n}"))
+            self._background = background_tasks(self.runtime, self.temporal)
             started = await start_queued_runs(client, self.settings, self.runtime.db)
             if started:
                 log.info("started %d queued run(s)", started)
@@ -150,6 +153,10 @@ class MccServer:
                 await self._connecting
         if self.http is not None:
             self.http.should_exit = True
+        for task in self._background:
+            task.cancel()
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
         if self.workers:
             shutdowns = asyncio.gather(*(worker.shutdown() for worker in self.workers))
             with contextlib.suppress(Exception):

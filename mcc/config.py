@@ -143,6 +143,9 @@ class Settings(BaseSettings):
         ge=1,
         description="Failed attempts of a step on an agent's model before its fallback model is used.",
     )
+    agent_inbox_max_steps: int = Field(
+        default=8, gt=0, description="LLM steps of the short run that answers an agent's inbox."
+    )
     agent_steps_per_history: int = Field(
         default=25, description="Steps before an agent run continues as new."
     )
@@ -206,6 +209,43 @@ class Settings(BaseSettings):
     )
     sandbox_ro_paths: list[Path] = Field(
         default_factory=list, description="More host paths bound read-only (toolchains)."
+    )
+
+    # -- notifications (Telegram and the watchdog) --
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, description="Telegram bot token; else the one set on the settings page."
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org", description="The Bot API (tests point it at a fake)."
+    )
+    telegram_poll_seconds: int = Field(
+        default=25, ge=0, description="getUpdates long-poll timeout of the worker."
+    )
+    telegram_link_code_minutes: int = Field(
+        default=10, gt=0, description="How long a `/start <code>` link code stays valid."
+    )
+    telegram_per_chat_interval_s: float = Field(
+        default=1.0, ge=0, description="At most one message per this many seconds per chat."
+    )
+    telegram_global_per_second: int = Field(
+        default=30, gt=0, description="At most this many messages per second over all chats."
+    )
+    public_url: str | None = Field(
+        default=None, description="Where people open MCC (links in Telegram messages)."
+    )
+    stall_minutes: int = Field(
+        default=15, gt=0, description="A run without progress this long notifies (watchdog)."
+    )
+    auto_pause_spend_share: Decimal = Field(
+        default=Decimal("0.5"),
+        ge=0,
+        le=1,
+        description="Spend within auto_pause_window_minutes above this share of the daily"
+        " limit turns the emergency pause on (0: never).",
+    )
+    auto_pause_window_minutes: int = Field(default=10, gt=0)
+    watchdog_interval_s: float = Field(
+        default=60, gt=0, description="How often the worker looks for stalled runs."
     )
 
     @field_validator("trusted_proxies", "repo_roots", mode="before")

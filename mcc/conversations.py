@@ -30,6 +30,7 @@ class NewMessage:
     cost_usd: Decimal = Decimal(0)
     idempotency_key: str | None = None
     meta: dict[str, Any] | None = None
+    reply_to: int | None = None
 
 
 def message_event(message: Message) -> dict[str, Any]:
@@ -44,6 +45,7 @@ def message_event(message: Message) -> dict[str, Any]:
         "tokens": message.tokens_in + message.tokens_out,
         "cost": float(message.cost_usd),
         "tool_calls": message.tool_calls,
+        "reply_to": message.reply_to,
     }
 
 
@@ -76,6 +78,7 @@ async def post_message(
         cost_usd=new.cost_usd,
         idempotency_key=new.idempotency_key,
         meta=new.meta,
+        reply_to=new.reply_to,
     )
     session.add(message)
     try:
@@ -95,15 +98,31 @@ MAX_USER_MESSAGE = 50_000  # characters the person may write in one message
 
 
 async def post_user_message(
-    session: AsyncSession, events: EventSink, conversation: Conversation, user_id: int, content: str
+    session: AsyncSession,
+    events: EventSink,
+    conversation: Conversation,
+    user_id: int,
+    content: str,
+    reply_to: int | None = None,
 ) -> Message:
-    """The person steps into a conversation (over REST or the socket alike)."""
+    """The person steps into a conversation (over REST or the socket alike), perhaps
+    answering one of its messages (`reply_to`)."""
     if len(content) > MAX_USER_MESSAGE:
         raise InvalidInput("the message is too long (50 000 characters at most)")
+    if reply_to is not None:
+        answered = await session.get(Message, reply_to) if 0 < reply_to < 2**31 else None
+        if answered is None or answered.conversation_id != conversation.id:
+            raise InvalidInput("reply_to must be a message of this conversation")
     message, _ = await post_message(
         session,
         events,
-        NewMessage(conversation.id, author=f"user:{user_id}", role="user", content=content),
+        NewMessage(
+            conversation.id,
+            author=f"user:{user_id}",
+            role="user",
+            content=content,
+            reply_to=reply_to,
+        ),
     )
     return message
 

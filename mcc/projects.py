@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.agents.roster import default_agents
+from mcc.agents.rules_files import templates as rule_file_templates
 from mcc.errors import Conflict, InvalidInput, NotFound
 from mcc.forge.local_repos import LocalRepos
 from mcc.models.project import Project
@@ -64,7 +65,7 @@ async def create_project(
     try:
         if init:
             existed = os.path.exists(source)  # False, not an error, for a bad name
-            await repos.init_source(source, name)
+            await repos.init_source(source, name, rule_file_templates())
             created_source = not existed
         default_branch = await repos.inspect_source(source)
         project = Project(

@@ -485,7 +485,7 @@ class IssueWorkflow:
         percent = PERCENT.get(phase, self._percent)
         await workflow.execute_activity_method(
             StoreActivities.record_phase,
-            PhaseChange(self._ref, phase.value, percent),
+            PhaseChange(self._ref, phase.value, percent, reason=self._status.error),
             start_to_close_timeout=QUICK_TIMEOUT,
             heartbeat_timeout=QUICK_HEARTBEAT,
             retry_policy=STEP_RETRY,

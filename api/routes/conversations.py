@@ -28,6 +28,7 @@ def message_out(message: Message) -> MessageOut:
         tokens=message.tokens_in + message.tokens_out,
         cost=float(message.cost_usd),
         timestamp=message.created_at,
+        reply_to=message.reply_to,
     )
 
 
@@ -77,7 +78,9 @@ async def post(
     temporal: TemporalDep,
 ) -> MessageOut:
     """The person steps in: the message joins the conversation at the agent's next step."""
-    message = await post_user_message(session, runtime.events, conversation, user.id, body.content)
+    message = await post_user_message(
+        session, runtime.events, conversation, user.id, body.content, body.reply_to
+    )
     await notify_user_message(temporal.maybe_client, conversation, message.id)
     return message_out(message)
 

@@ -7,10 +7,11 @@ from fastapi import APIRouter
 from api.deps import CurrentUser, RuntimeDep
 from api.schemas.system import PauseIn, SystemStateOut
 from mcc.budget.day import budget_day
-from mcc.budget.pause import PauseState, pause_state, set_paused
+from mcc.budget.pause import PauseState, pause_state
 from mcc.budget.store import BudgetStore
 from mcc.config import Settings
 from mcc.db.base import utcnow
+from mcc.notifications.pausing import switch_pause
 
 router = APIRouter(prefix="/system", tags=["system"])
 
@@ -35,9 +36,10 @@ async def pause(
     user: CurrentUser, runtime: RuntimeDep, body: PauseIn | None = None
 ) -> SystemStateOut:
     """Emergency pause: every agent stops before its next LLM call (calls in flight finish)."""
-    paused = await set_paused(
+    paused = await switch_pause(
         BudgetStore.of(runtime.db),
         runtime.events,
+        runtime.notifications,
         user.id,
         True,
         reason=body.reason if body else None,
@@ -47,5 +49,7 @@ async def pause(
 
 @router.post("/resume", response_model=SystemStateOut)
 async def resume(user: CurrentUser, runtime: RuntimeDep) -> SystemStateOut:
-    resumed = await set_paused(BudgetStore.of(runtime.db), runtime.events, user.id, False)
+    resumed = await switch_pause(
+        BudgetStore.of(runtime.db), runtime.events, runtime.notifications, user.id, False
+    )
     return _out(resumed, runtime.settings)

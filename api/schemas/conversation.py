@@ -34,6 +34,7 @@ class MessageOut(BaseModel):
     tokens: int
     cost: float
     timestamp: datetime
+    reply_to: int | None = None
 
 
 class MessageCreate(BaseModel):

@@ -60,6 +60,31 @@ class Alert:
             "reason": self.reason,
         }
 
+    def notification_payload(self) -> dict[str, Any]:
+        """The stored notification's payload: the event plus what a person reads."""
+        payload = self.payload()
+        title, message = budget_title(payload)
+        return {**payload, "title": title, "message": message, "link": "/budget", "urgent": True}
+
+
+def budget_title(payload: dict[str, Any]) -> tuple[str, str]:
+    """Title and message of a budget alert payload (stored with the ledger row)."""
+    scope = str(payload.get("scope") or "budget")
+    who = {
+        "global": "The daily budget",
+        "project": f"Project {payload.get('project_id')}'s budget",
+        "agent": f"Agent {payload.get('agent')}'s budget",
+    }.get(scope, "A budget")
+    current, limit = float(payload.get("current", 0)), float(payload.get("limit", 0))
+    share = int(current / limit * 100) if limit else 100
+    if payload.get("level") == "critical":
+        title = f"{who} is used up ({share}%)"
+        message = f"${current:.2f} of ${limit:.2f}: runs wait until it is raised or the day ends."
+    else:
+        title = f"{who} is at {share}%"
+        message = f"${current:.2f} of ${limit:.2f} spent today."
+    return title, message
+
 
 def due_level(
     spent: Decimal,
@@ -128,7 +153,7 @@ async def store_alerts(conn: AsyncConnection, alerts: list[Alert], now: datetime
             "owner_id": alert.owner_id,
             "kind": "budget_alert",
             "level": alert.level,
-            "payload": alert.payload(),
+            "payload": alert.notification_payload(),
             "dedupe_key": alert.dedupe_key,
             "created_at": now,
         }

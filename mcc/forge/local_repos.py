@@ -178,8 +178,11 @@ class LocalRepos:
             raise NotAGitRepo(f"{source} has a detached HEAD; check out a branch first")
         return branch
 
-    async def init_source(self, source: Path, name: str) -> None:
-        """Create a new repository at `source` with a first commit (for `init: true`)."""
+    async def init_source(
+        self, source: Path, name: str, files: dict[str, str] | None = None
+    ) -> None:
+        """Create a new repository at `source` with a first commit (for `init: true`)
+        holding a README and `files` (relative path -> text)."""
         try:
             if source.exists() and not source.is_dir():
                 raise InvalidInput(f"{source} already exists and is not a directory")
@@ -190,7 +193,10 @@ class LocalRepos:
             raise InvalidInput(f"{source} could not be created ({exc.strerror})") from None
         await self.git.run(["init", "--quiet", "--initial-branch=main"], source)
         (source / "README.md").write_text(f"# {name}\n")
-        await self.git.run(["add", "README.md"], source)
+        for relative, text in (files or {}).items():
+            (source / relative).parent.mkdir(parents=True, exist_ok=True)
+            (source / relative).write_text(text)
+        await self.git.run(["add", "README.md", *(files or {})], source)
         await self.git.run(["commit", "--quiet", "-m", "Initial commit"], source)
 
     async def create_origin(self, project_id: int, source: Path) -> None:

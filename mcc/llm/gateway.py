@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -144,6 +144,8 @@ class LLMGateway:
         self.clock = clock
         # Calls being made now, by idempotency key (see `call`).
         self._in_flight: dict[str, _Flight] = {}
+        # Delivers stored alerts to the person's channels (the runtime sets it).
+        self.on_alerts: Callable[[list[Alert]], Awaitable[None]] | None = None
 
     @classmethod
     def from_settings(cls, db: Database, events: EventSink, settings: Settings) -> LLMGateway:
@@ -259,5 +261,7 @@ class LLMGateway:
     async def _emit(self, alerts: list[Alert]) -> None:
         try:
             await emit_alerts(self.events, alerts)
+            if alerts and self.on_alerts is not None:
+                await self.on_alerts(alerts)
         except Exception:
             log.exception("could not emit budget alerts (they are stored as notifications)")

@@ -36,3 +36,5 @@ class Message(Timestamped, Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(300), unique=True)
     # What a tool result meant for the run (finish, artifact, error), kept for retries.
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The message this one answers (in the same conversation), shown as a reply.
+    reply_to: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))

@@ -107,11 +107,19 @@ async def test_a_message_outside_the_communication_rules_is_refused_to_the_sende
     api, mcc: MccServer, llm, tmp_path, temporal_client
 ):
     _, agents = await _project_with_agents(api, tmp_path, None)
-    llm.script(
+    reviewer_says = [
         call("send_message", to="tester", content="please test"),
         call("send_message", to="coder_1", content="rename x to count"),
         call("finish", outcome="done", summary="asked coder_1 for a rename"),
-    )
+    ]
+
+    def answer(body):
+        # coder_1 was idle: the message wakes it for a short run (it just finishes here).
+        if body["messages"][0]["content"].startswith("You are coder_1"):
+            return call("finish", outcome="done", summary="will rename")
+        return reviewer_says.pop(0)
+
+    llm.script(*([answer] * 4))
     run = (
         await api.post(
             f"/api/agents/{agents['reviewer']['id']}/runs", json={"task": "Review the naming."}
@@ -128,7 +136,7 @@ async def test_a_message_outside_the_communication_rules_is_refused_to_the_sende
         else "a reviewer may not message a tester (tester); the company's rules route this "
         "through someone else"
     )
-    assert tool_results[1] == "delivered to coder_1"
+    assert tool_results[1] == "delivered to coder_1's inbox; they will answer shortly"
     async with mcc.runtime.db.sessions() as session:
         delivered = await session.scalar(
             select(func.count())

@@ -37,6 +37,10 @@ async def test_a_failed_agent_needs_attention_then_retry_goes_on(api, company, t
     refused = await api.post(f"/api/projects/{pid}/issues/1/reject", json={"feedback": "x"})
     assert refused.status_code == 409
 
+    # A refused key turned the emergency pause on by itself, saying why; the person lifts it.
+    state = (await api.get("/api/system/state")).json()
+    assert state["paused"] is True and "refused the API key" in state["reason"]
+    assert (await api.post("/api/system/resume")).json()["paused"] is False
     assert (await api.post(f"/api/projects/{pid}/issues/1/retry")).status_code == 202
     issue = await wait_for_phase(api, pid, 1, "awaiting_approval", 60)
     assert issue["error"] is None

@@ -6,6 +6,8 @@ import { cn } from "@/lib/cn";
 import { UserMenu } from "@/features/auth/components/user-menu";
 import { BudgetAlerts } from "@/features/budget/components/budget-alerts";
 import { HealthIndicator } from "@/features/health/components/health-indicator";
+import { NotificationBell } from "@/features/notifications/components/notification-bell";
+import { NotificationToasts } from "@/features/notifications/components/notification-toasts";
 import { ProjectNav } from "@/features/projects/components/project-nav";
 import { EmergencyPause } from "@/features/system/components/emergency-pause";
 
@@ -40,6 +42,7 @@ export function AppShell() {
             <Wallet className="h-3.5 w-3.5" aria-hidden="true" />
             Budget
           </NavLink>
+          <NotificationBell />
           <HealthIndicator />
           <ConnectionStatus />
           <UserMenu />
@@ -48,6 +51,7 @@ export function AppShell() {
         <main id="main" className="flex-1 p-4 md:overflow-y-auto md:p-6">
           <Outlet />
         </main>
+        <NotificationToasts />
       </div>
     </div>
   );

@@ -7,6 +7,7 @@ import { startRealtime } from "@/lib/socket";
 import { useConversationRealtimeSync } from "@/features/conversations/api/realtime-sync";
 import { useIssueProgressSync } from "@/features/issues/api/sync-issue-progress";
 import { useBudgetRealtimeSync } from "@/features/budget/api/budget-realtime";
+import { useNotificationsRealtimeSync } from "@/features/notifications/api/notifications-realtime";
 
 function RealtimeSync() {
   useEffect(() => {
@@ -16,6 +17,7 @@ function RealtimeSync() {
   useIssueProgressSync();
   useConversationRealtimeSync();
   useBudgetRealtimeSync();
+  useNotificationsRealtimeSync();
   return null;
 }
 

@@ -74,6 +74,20 @@ export interface SystemStateEvent {
   reason: string | null;
 }
 
+/** Server → client `notification` (the user's own room): see `features/notifications/types.ts`. */
+export interface NotificationEvent {
+  id: number;
+  kind: string;
+  level: string;
+  title: string;
+  message: string;
+  link: string | null;
+  urgent: boolean;
+  payload: Record<string, unknown>;
+  created_at: string;
+  read_at: string | null;
+}
+
 /** The acknowledgement of `join_conversation` and `send_message`. */
 export interface Ack {
   ok: boolean;
@@ -88,6 +102,7 @@ interface ServerToClientEvents {
   agent_status: (event: AgentStatusEvent) => void;
   budget_alert: (event: BudgetAlertEvent) => void;
   system_state: (event: SystemStateEvent) => void;
+  notification: (event: NotificationEvent) => void;
 }
 
 interface ClientToServerEvents {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from sqlalchemy import select
 
+from mcc.agents.inbox import wake_artifact
 from mcc.agents.roles import Role, may_message
 from mcc.agents.tools.base import Tool, ToolContext, ToolOutcome, ToolParams
 from mcc.conversations import NewMessage, inbox_of, post_message
@@ -47,6 +48,7 @@ class SendMessage(Tool[MessageParams]):
                 )
                 .order_by(Conversation.id.desc())
             )
+            woken = target is None
             if target is None:
                 target = await inbox_of(session, ctx.project_id, recipient.id, recipient.name)
             # Keyed by the sender's step, so a retried tool call delivers once.
@@ -60,5 +62,11 @@ class SendMessage(Tool[MessageParams]):
                     content=f"Message from {ctx.agent_name}: {args.content}",
                     idempotency_key=f"{ctx.call_key}/deliver",
                 ),
+            )
+        if woken:
+            # Not working: a short run lets the recipient read this and answer.
+            return ToolOutcome(
+                f"delivered to {args.to}'s inbox; they will answer shortly",
+                artifact=wake_artifact(recipient.id, ctx.agent_name, args.content, ctx.call_key),
             )
         return ToolOutcome(f"delivered to {args.to}")

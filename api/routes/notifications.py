@@ -1,0 +1,117 @@
+"""The notification center (bell, list, mark read), channel preferences and Telegram setup."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Literal, cast
+
+from fastapi import APIRouter, Response, status
+
+from api.deps import CurrentUser, DbId, RuntimeDep, SessionDep
+from api.schemas.error import ErrorOut
+from api.schemas.notification import (
+    LinkCodeOut,
+    NotificationListOut,
+    NotificationOut,
+    PreferenceIn,
+    PreferenceOut,
+    ReadAllOut,
+    TelegramLinkOut,
+    TelegramStateOut,
+    TelegramTokenIn,
+)
+from mcc.notifications.preferences import preferences_of, set_preferences
+from mcc.notifications.store import list_for, mark_all_read, mark_read
+from mcc.notifications.telegram.bot import set_bot_token, token_source
+from mcc.notifications.telegram.links import link_of, new_link_code, unlink
+
+router = APIRouter(prefix="/notifications", tags=["notifications"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No such notification of yours."}
+}
+
+
+@router.get("", response_model=NotificationListOut)
+async def list_notifications(
+    user: CurrentUser, session: SessionDep, unread_only: bool = False, limit: int = 50
+) -> NotificationListOut:
+    """The newest first, and how many are unread (the bell's count)."""
+    rows, unread = await list_for(
+        session, user.id, limit=max(1, min(limit, 200)), unread_only=unread_only
+    )
+    return NotificationListOut(
+        items=[NotificationOut.model_validate(row.event()) for row in rows], unread=unread
+    )
+
+
+@router.post("/read-all", response_model=ReadAllOut)
+async def read_all(user: CurrentUser, session: SessionDep) -> ReadAllOut:
+    return ReadAllOut(marked=await mark_all_read(session, user.id))
+
+
+@router.post("/{notification_id}/read", response_model=NotificationOut, responses=NOT_FOUND)
+async def read_one(
+    notification_id: DbId, user: CurrentUser, session: SessionDep
+) -> NotificationOut:
+    row = await mark_read(session, user.id, notification_id)
+    return NotificationOut.model_validate(row.event())
+
+
+@router.get("/preferences", response_model=list[PreferenceOut])
+async def preferences(user: CurrentUser, session: SessionDep) -> list[PreferenceOut]:
+    """Which kinds go to which channel (everything everywhere unless turned off)."""
+    return [PreferenceOut(**p.__dict__) for p in await preferences_of(session, user.id)]
+
+
+@router.put("/preferences", response_model=list[PreferenceOut])
+async def update_preferences(
+    body: list[PreferenceIn], user: CurrentUser, session: SessionDep
+) -> list[PreferenceOut]:
+    changes = [(p.kind.value, p.channel.value, p.enabled) for p in body]
+    return [PreferenceOut(**p.__dict__) for p in await set_preferences(session, user.id, changes)]
+
+
+@router.get("/telegram", response_model=TelegramStateOut)
+async def telegram_state(
+    user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> TelegramStateOut:
+    """Whether a bot is set up, and the person's chat: linked, blocked, or none."""
+    source = await token_source(session, runtime.settings)
+    link = await link_of(session, user.id)
+    return TelegramStateOut(
+        bot_configured=source is not None,
+        token_source=cast(Literal["environment", "settings"] | None, source),
+        link=TelegramLinkOut(
+            state=cast(Literal["linked", "blocked"], link.state),
+            username=link.username,
+            linked_at=link.linked_at,
+            detail=link.detail,
+        )
+        if link is not None
+        else None,
+    )
+
+
+@router.post("/telegram/token", response_model=TelegramStateOut)
+async def telegram_token(
+    body: TelegramTokenIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> TelegramStateOut:
+    """Set the bot token (stored AES-256-GCM sealed; never returned)."""
+    await set_bot_token(session, runtime.keys.secrets, body.token or None, user.id)
+    return await telegram_state(user, session, runtime)
+
+
+@router.post("/telegram/link-code", response_model=LinkCodeOut, status_code=201)
+async def telegram_link_code(
+    user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> LinkCodeOut:
+    """A one-time code: send the bot `/start <code>` before it expires."""
+    lifetime = timedelta(minutes=runtime.settings.telegram_link_code_minutes)
+    code = await new_link_code(session, user.id, lifetime)
+    return LinkCodeOut(code=code.code, expires_at=code.expires_at, command=f"/start {code.code}")
+
+
+@router.delete("/telegram/link", status_code=status.HTTP_204_NO_CONTENT)
+async def telegram_unlink(user: CurrentUser, session: SessionDep) -> Response:
+    await unlink(session, user.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,7 @@
+export const notificationKeys = {
+  list: () => ["notifications", "list"] as const,
+};
+
+export const telegramKeys = {
+  state: () => ["notifications", "telegram"] as const,
+};

@@ -1,0 +1,39 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+
+import { api, type ApiError } from "@/lib/api-client";
+import type { AppNotification, NotificationList } from "../types";
+import { notificationKeys } from "./keys";
+
+export const markRead = (id: number) => api.post<AppNotification>(`/api/notifications/${id}/read`);
+export const markAllRead = () => api.post<{ marked: number }>("/api/notifications/read-all");
+
+/** Mark one read: the cached list is updated from the answer (no refetch). */
+export const useMarkRead = () => {
+  const queryClient = useQueryClient();
+  return useMutation<AppNotification, ApiError, number>({
+    mutationFn: markRead,
+    onSuccess: (read) => {
+      queryClient.setQueryData<NotificationList>(notificationKeys.list(), (list) => {
+        if (!list) return list;
+        const wasUnread = list.items.some((item) => item.id === read.id && item.read_at === null);
+        return {
+          items: list.items.map((item) => (item.id === read.id ? read : item)),
+          unread: Math.max(0, list.unread - (wasUnread ? 1 : 0)),
+        };
+      });
+    },
+  });
+};
+
+export const useMarkAllRead = () => {
+  const queryClient = useQueryClient();
+  return useMutation<{ marked: number }, ApiError, void>({
+    mutationFn: markAllRead,
+    onSuccess: () => {
+      const now = new Date().toISOString();
+      queryClient.setQueryData<NotificationList>(notificationKeys.list(), (list) =>
+        list ? { items: list.items.map((item) => ({ ...item, read_at: item.read_at ?? now })), unread: 0 } : list,
+      );
+    },
+  });
+};

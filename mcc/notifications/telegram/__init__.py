@@ -1,0 +1,1 @@
+"""The Telegram channel: Bot API client, pacing, message text, chat links, button presses."""

@@ -1,0 +1,229 @@
+"""A fake Telegram Bot API: real HTTP (uvicorn on 127.0.0.1, a free port, its own thread).
+
+    async with telegram_server(token="123:abc") as tg:
+        tg.rate_limit_next(1, retry_after=1)   # the next sendMessage answers 429
+        tg.block(chat_id)                      # that chat answers 403 from now on
+        tg.press(chat_id, message_id, "a:5")   # queue a button press for getUpdates
+        tg.user_says(chat_id, "/start CODE")   # queue a text message
+        tg.sent                                # every accepted sendMessage, in order
+
+Only the methods MCC calls: sendMessage, getUpdates (long-polling, honours
+`offset` and `timeout`), editMessageReplyMarkup, answerCallbackQuery. A wrong
+token answers 401 like Telegram does; a text over 4096 characters answers 400.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+
+@dataclass
+class SentMessage:
+    chat_id: int
+    message_id: int
+    text: str
+    reply_markup: dict[str, Any] | None
+    at: float
+
+
+@dataclass
+class FakeTelegram:
+    token: str
+    port: int = 0
+    sent: list[SentMessage] = field(default_factory=list)
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    rejected_429: list[float] = field(default_factory=list)
+    refused_403: list[int] = field(default_factory=list)
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+    _blocked: set[int] = field(default_factory=set)
+    _limit_next: int = 0
+    _retry_after: int = 1
+    _next_update: int = 1
+    _next_message: int = 100
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    # -- what tests inject --------------------------------------------------------
+
+    def rate_limit_next(self, count: int, retry_after: int = 1) -> None:
+        with self._lock:
+            self._limit_next, self._retry_after = count, retry_after
+
+    def block(self, chat_id: int) -> None:
+        with self._lock:
+            self._blocked.add(chat_id)
+
+    def user_says(self, chat_id: int, text: str, username: str = "person") -> None:
+        self._push(
+            {
+                "message": {
+                    "message_id": self._new_message_id(),
+                    "chat": {"id": chat_id, "type": "private"},
+                    "from": {"id": chat_id, "username": username},
+                    "text": text,
+                    "date": int(time.time()),
+                }
+            }
+        )
+
+    def press(self, chat_id: int, message_id: int, data: str, *, from_id: int | None = None) -> str:
+        query_id = f"q{self._next_update}"
+        self._push(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": {"id": from_id if from_id is not None else chat_id},
+                    "message": {"message_id": message_id, "chat": {"id": chat_id}},
+                    "data": data,
+                }
+            }
+        )
+        return query_id
+
+    def answer_to(self, query_id: str) -> str | None:
+        for answer in self.answers:
+            if answer.get("callback_query_id") == query_id:
+                return str(answer.get("text"))
+        return None
+
+    def messages_to(self, chat_id: int) -> list[SentMessage]:
+        return [m for m in self.sent if m.chat_id == chat_id]
+
+    # -- the server ---------------------------------------------------------------
+
+    def _push(self, update: dict[str, Any]) -> None:
+        with self._lock:
+            update["update_id"] = self._next_update
+            self._next_update += 1
+            self._updates.append(update)
+
+    def _new_message_id(self) -> int:
+        with self._lock:
+            self._next_message += 1
+            return self._next_message
+
+    def app(self) -> Starlette:
+        return Starlette(routes=[Route("/bot{token}/{method}", self._call, methods=["POST"])])
+
+    async def _call(self, request: Request) -> JSONResponse:
+        if request.path_params["token"] != self.token:
+            return _error(401, "Unauthorized")
+        body = await request.json()
+        method = request.path_params["method"]
+        handler = {
+            "sendMessage": self._send,
+            "getUpdates": self._get_updates,
+            "editMessageReplyMarkup": self._edit,
+            "answerCallbackQuery": self._answer,
+        }.get(method)
+        if handler is None:
+            return _error(404, "Not Found: method not found")
+        return await handler(body)
+
+    async def _send(self, body: dict[str, Any]) -> JSONResponse:
+        chat_id = int(body["chat_id"])
+        text = str(body.get("text", ""))
+        with self._lock:
+            if chat_id in self._blocked:
+                self.refused_403.append(chat_id)
+                return _error(403, "Forbidden: bot was blocked by the user")
+            if self._limit_next > 0:
+                self._limit_next -= 1
+                self.rejected_429.append(time.monotonic())
+                return JSONResponse(
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": f"Too Many Requests: retry after {self._retry_after}",
+                        "parameters": {"retry_after": self._retry_after},
+                    },
+                    status_code=429,
+                )
+        if len(text) > 4096:
+            return _error(400, "Bad Request: message is too long")
+        message = SentMessage(
+            chat_id, self._new_message_id(), text, body.get("reply_markup"), time.monotonic()
+        )
+        with self._lock:
+            self.sent.append(message)
+        return _ok({"message_id": message.message_id, "chat": {"id": chat_id}, "text": text})
+
+    async def _get_updates(self, body: dict[str, Any]) -> JSONResponse:
+        offset = int(body.get("offset") or 0)
+        deadline = time.monotonic() + float(body.get("timeout") or 0)
+        while True:
+            with self._lock:
+                ready = [u for u in self._updates if u["update_id"] >= offset]
+            if ready or time.monotonic() >= deadline:
+                return _ok(ready)
+            await asyncio.sleep(0.02)
+
+    async def _edit(self, body: dict[str, Any]) -> JSONResponse:
+        with self._lock:
+            self.edits.append(body)
+        return _ok(True)
+
+    async def _answer(self, body: dict[str, Any]) -> JSONResponse:
+        with self._lock:
+            self.answers.append(body)
+        return _ok(True)
+
+
+def _ok(result: Any) -> JSONResponse:
+    return JSONResponse({"ok": True, "result": result})
+
+
+def _error(code: int, description: str) -> JSONResponse:
+    return JSONResponse(
+        {"ok": False, "error_code": code, "description": description}, status_code=code
+    )
+
+
+@asynccontextmanager
+async def telegram_server(token: str = "4242:fake-token") -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram(token=token)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    fake.port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        fake.app(),
+        loop="asyncio",
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="fake-telegram", daemon=True
+    )
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("fake Telegram server did not start")
+            await asyncio.sleep(0.01)
+        yield fake
+    finally:
+        server.should_exit = True
+        await asyncio.to_thread(thread.join, 10)
+        sock.close()
