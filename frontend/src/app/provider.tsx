@@ -7,6 +7,8 @@ import { startRealtime } from "@/lib/socket";
 import { useConversationRealtimeSync } from "@/features/conversations/api/realtime-sync";
 import { useIssueProgressSync } from "@/features/issues/api/sync-issue-progress";
 import { useBudgetRealtimeSync } from "@/features/budget/api/budget-realtime";
+import { useAgentRealtimeSync } from "@/features/agents/api/agents-realtime";
+import { usePullRealtimeSync } from "@/features/pulls/api/pulls-realtime";
 
 function RealtimeSync() {
   useEffect(() => {
@@ -15,6 +17,8 @@ function RealtimeSync() {
   }, []);
   useIssueProgressSync();
   useConversationRealtimeSync();
+  useAgentRealtimeSync();
+  usePullRealtimeSync();
   useBudgetRealtimeSync();
   return null;
 }

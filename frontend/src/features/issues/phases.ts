@@ -1,3 +1,4 @@
+import { isFinalPhase } from "@/lib/run-phases";
 import type { Issue } from "./types";
 
 type Phase = Issue["phase"];
@@ -58,12 +59,7 @@ export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 /** States off the main line: the run stopped (for now or for good) at some step. */
 export const SIDE_STATES = ["paused", "budget_blocked", "needs_attention", "rejected", "failed", "cancelled"] as const;
 
-/** Phases after which the run is over (the server answers 409 to any steering). */
-const FINAL_PHASES = new Set<string>(["done", "rejected", "failed", "cancelled"]);
-
-export function isFinalPhase(phase: Phase): boolean {
-  return FINAL_PHASES.has(phase);
-}
+export { isFinalPhase };
 
 /** Pause / resume / cancel make sense: the run has started and not ended. */
 export function isRunActive(phase: Phase): boolean {

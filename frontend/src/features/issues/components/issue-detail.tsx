@@ -110,7 +110,7 @@ export function IssueDetail({ projectId, number }: { projectId: number; number: 
                   {issue.pull_request ? (
                     <>
                       <PullRequestSummary pull={issue.pull_request} />
-                      <PullDiff projectId={projectId} number={issue.pull_request.number} />
+                      <PullDiff projectId={projectId} number={issue.pull_request.number} headSha={issue.pull_request.head_sha} />
                     </>
                   ) : (
                     <p className="text-sm text-muted-foreground">
