@@ -5,12 +5,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FRONTEND := frontend
 
-.PHONY: up test install install-dev bytecode frontend lint typecheck pytest clean
+.PHONY: up test install install-dev bytecode frontend frontend-test lint typecheck pytest clean
 
 up: install bytecode frontend
 	$(BIN)/mcc up
 
-test: install-dev frontend lint pytest
+test: install-dev frontend lint frontend-test pytest
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "MCC needs Python 3.11 or newer")'
@@ -64,7 +64,12 @@ frontend: install $(FRONTEND)/node_modules/.installed
 		(cd $(FRONTEND) && npm run --silent gen:api && npm run --silent build) && echo "$$digest" > $(SPA_STAMP); \
 	fi
 
-lint: install-dev
+# The front end's unit tests (Vitest + Testing Library + MSW, in Node: no browser).
+frontend-test: $(FRONTEND)/node_modules/.installed
+	cd $(FRONTEND) && npm test --silent
+
+lint: install-dev $(FRONTEND)/node_modules/.installed
+	cd $(FRONTEND) && npm run --silent lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy mcc api workflows activities

@@ -4,7 +4,7 @@ import { fileURLToPath, URL } from "node:url";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
 import react from "@vitejs/plugin-react";
-import { defineConfig, type Plugin } from "vite";
+import { defineConfig, type Plugin } from "vitest/config";
 
 // The Python back end (uvicorn: FastAPI + python-socketio) serves /api and /socket.io.
 const backend = "http://127.0.0.1:8000";
@@ -52,5 +52,10 @@ export default defineConfig({
   build: {
     outDir: "dist",
     emptyOutDir: true,
+  },
+  test: {
+    environment: "jsdom",
+    setupFiles: ["./src/testing/setup.ts"],
+    include: ["src/**/*.test.{ts,tsx}"],
   },
 });

@@ -4,7 +4,7 @@ import { NavLink, Outlet } from "react-router-dom";
 import { ConnectionStatus } from "@/components/layout/connection-status";
 import { cn } from "@/lib/cn";
 import { UserMenu } from "@/features/auth/components/user-menu";
-import { BudgetAlerts } from "@/features/budget/components/budget-alerts";
+import { BudgetAlerts } from "./budget/budget-alerts";
 import { HealthIndicator } from "@/features/health/components/health-indicator";
 import { ProjectNav } from "@/features/projects/components/project-nav";
 import { EmergencyPause } from "@/features/system/components/emergency-pause";

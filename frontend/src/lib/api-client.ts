@@ -1,8 +1,8 @@
 import type { components } from "@/lib/api-schema";
-import type { TokenOut } from "@/features/auth/types";
 import { useAuthStore } from "@/stores/auth";
 
 type ErrorBody = components["schemas"]["ErrorOut"]["error"];
+type TokenOut = components["schemas"]["TokenOut"];
 
 /** An HTTP error from the API, carrying the server's `{error: {code, message}}` body. */
 export class ApiError extends Error {

@@ -9,8 +9,8 @@ import { errorMessage } from "@/lib/api-client";
 import { formatUsd } from "@/lib/format";
 import { useAgents } from "@/features/agents/api/get-agents";
 import type { Project } from "@/features/projects/types";
-import { useSaveLimit, type SaveLimit } from "../api/save-limit";
-import type { Limit } from "../types";
+import { useSaveLimit, type SaveLimit } from "@/features/budget/api/save-limit";
+import type { Limit } from "@/features/budget/types";
 
 /** A number as typed (the server validates it; a 422 comes back with its message). */
 function amount(value: string): number | string {
@@ -45,6 +45,7 @@ export function GlobalLimitForm({ limit, effectiveUsd }: GlobalLimitFormProps) {
   // Changed elsewhere (another tab): follow, unless the person is typing.
   useEffect(() => {
     if (!save.isPending && current !== null) setValue(String(current));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- follow the server's value, not the save state
   }, [current]);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -125,6 +126,7 @@ export function ShareRow({ name, limit, create, of }: ShareRowProps) {
 
   useEffect(() => {
     if (!save.isPending) setValue(share !== null ? String(share) : "");
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- follow the server's value, not the save state
   }, [share]);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {

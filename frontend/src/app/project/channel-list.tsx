@@ -5,10 +5,10 @@ import { Link, matchPath, NavLink, useLocation } from "react-router-dom";
 import { Avatar } from "@/components/avatar";
 import { cn } from "@/lib/cn";
 import { useAgents } from "@/features/agents/api/get-agents";
-import { ROLE_COLOR, STATUS_LABEL, StatusDot } from "@/features/agents/components/agent-status";
+import { ROLE_COLOR, STATUS_LABEL, StatusDot } from "@/components/agent-status";
 import type { Agent } from "@/features/agents/types";
-import { useConversations } from "../api/get-conversations";
-import { isLive, type Conversation } from "../types";
+import { useConversations } from "@/features/conversations/api/get-conversations";
+import { isLive, type Conversation } from "@/features/conversations/types";
 
 /** A row of the list; highlighted on hover and when its link is the current page. */
 const rowClasses =
