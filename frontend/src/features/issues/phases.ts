@@ -24,6 +24,52 @@ const TONE_OF_PHASE: Record<string, Tone> = {
   cancelled: "muted",
 };
 
+/** A phase as the person reads it (the wire value stays in `data-phase`). */
+const PHASE_WORDS: Record<string, string> = {
+  queued: "Queued",
+  planning: "Planning",
+  coding: "Coding",
+  pull_request: "Opening the pull request",
+  testing: "Testing",
+  review: "In review",
+  awaiting_approval: "Awaiting your approval",
+  merging: "Merging",
+  done: "Merged",
+  paused: "Paused",
+  budget_blocked: "Stopped by the budget",
+  needs_attention: "Needs your attention",
+  rejected: "Rejected",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+/** Short names of the pipeline's steps and side states, for the stepper. */
+const STEP_WORDS: Record<string, string> = {
+  planning: "Plan",
+  coding: "Code",
+  pull_request: "Pull request",
+  testing: "Test",
+  review: "Review",
+  awaiting_approval: "Your approval",
+  merging: "Merge",
+  done: "Merged",
+  paused: "Paused",
+  budget_blocked: "Budget stop",
+  needs_attention: "Needs you",
+  rejected: "Rejected",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+/** The phase in plain words; an unknown phase (a newer server) reads as itself, underscores spaced. */
+export function phaseWords(phase: Phase): string {
+  return PHASE_WORDS[phase] ?? phase.replaceAll("_", " ");
+}
+
+export function stepWords(step: string): string {
+  return STEP_WORDS[step] ?? step.replaceAll("_", " ");
+}
+
 const TONE_CLASSES: Record<Tone, string> = {
   idle: "border-zinc-500/40 bg-zinc-500/15 text-zinc-300",
   active: "border-sky-500/40 bg-sky-500/15 text-sky-300",
