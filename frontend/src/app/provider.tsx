@@ -9,6 +9,7 @@ import { useIssueProgressSync } from "@/features/issues/api/sync-issue-progress"
 import { useBudgetRealtimeSync } from "@/features/budget/api/budget-realtime";
 import { useAgentRealtimeSync } from "@/features/agents/api/agents-realtime";
 import { usePullRealtimeSync } from "@/features/pulls/api/pulls-realtime";
+import { useProjectRealtimeSync } from "@/features/projects/api/projects-realtime";
 
 function RealtimeSync() {
   useEffect(() => {
@@ -19,6 +20,7 @@ function RealtimeSync() {
   useConversationRealtimeSync();
   useAgentRealtimeSync();
   usePullRealtimeSync();
+  useProjectRealtimeSync();
   useBudgetRealtimeSync();
   return null;
 }

@@ -56,6 +56,9 @@ export interface AgentStatusEvent {
   outcome?: string | null;
 }
 
+/** Server → client `project` (the user's own room): a project was registered or changed. */
+export type ProjectEvent = components["schemas"]["ProjectOut"];
+
 /** Server → client `conversation` (project room): a run's conversation was opened. */
 export type ConversationEvent = components["schemas"]["ConversationOut"];
 
@@ -97,6 +100,7 @@ interface ServerToClientEvents {
   message_delta: (event: MessageDeltaEvent) => void;
   agent_status: (event: AgentStatusEvent) => void;
   conversation: (event: ConversationEvent) => void;
+  project: (event: ProjectEvent) => void;
   budget_alert: (event: BudgetAlertEvent) => void;
   system_state: (event: SystemStateEvent) => void;
 }
