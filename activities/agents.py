@@ -92,6 +92,7 @@ class AgentActivities:
                 kind="task",
                 title=params.title,
                 run_id=params.run_id,
+                events=self.runtime.events,
             )
             return conversation.id
 

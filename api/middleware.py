@@ -1,4 +1,4 @@
-"""HTTP middleware: security headers on every response, the per-IP API rate limit."""
+"""HTTP middleware: security headers on every response, the API rate limit (per user or per IP)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from api.client_address import ClientAddress
 from api.errors import error_response
 from api.rate_limits import RateLimits
 from mcc.config import Settings
-from mcc.security.errors import RateLimited
+from mcc.security.errors import RateLimited, TokenInvalid
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -27,6 +27,23 @@ DOCS_CSP = (
 Next = Callable[[Request], Awaitable[Response]]
 
 
+def requester(request: Request) -> str | None:
+    """Whose window an API request counts against: `user:<id>` for a valid access token.
+
+    A person's tabs then share one window wherever they connect from, and people behind
+    one address (an office NAT, a proxy) do not use up each other's. Without a valid token
+    the request counts against its IP (None here).
+    """
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        claims = request.app.state.runtime.keys.access_tokens.verify(token.strip())
+    except TokenInvalid:
+        return None
+    return f"user:{claims.user_id}"
+
+
 def install_middleware(
     app: FastAPI, settings: Settings, limits: RateLimits, client_address: ClientAddress
 ) -> None:
@@ -38,7 +55,7 @@ def install_middleware(
             "/api/webhooks/"
         ):
             try:
-                await limits.hit_api(client_address.of(request))
+                await limits.hit_api(requester(request) or client_address.of(request))
             except RateLimited as exc:
                 return error_response(
                     429, exc.code, exc.message, headers={"Retry-After": str(exc.retry_after_s)}

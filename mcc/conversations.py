@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.errors import InvalidInput, NotFound
-from mcc.events import EventSink, conversation_room
+from mcc.events import EventSink, conversation_room, project_room
 from mcc.models.conversation import Conversation
 from mcc.models.message import Message
 from mcc.ownership import owns_project
@@ -46,6 +46,22 @@ def message_event(message: Message) -> dict[str, Any]:
         "cost": float(message.cost_usd),
         "tool_calls": message.tool_calls,
         "reply_to": message.reply_to,
+    }
+
+
+def conversation_event(conversation: Conversation) -> dict[str, Any]:
+    """The `conversation` payload (project room): the conversation as the REST list has it."""
+    return {
+        "id": conversation.id,
+        "project_id": conversation.project_id,
+        "agent_id": conversation.agent_id,
+        "kind": conversation.kind,
+        "title": conversation.title,
+        "run_id": conversation.run_id,
+        "status": conversation.status,
+        "outcome": conversation.outcome,
+        "summary": conversation.summary,
+        "created_at": conversation.created_at.isoformat(),
     }
 
 
@@ -158,8 +174,13 @@ async def open_conversation(
     kind: str,
     title: str,
     run_id: str | None = None,
+    events: EventSink | None = None,
 ) -> Conversation:
-    """The conversation of `run_id` (created once), or a new one when there is no run."""
+    """The conversation of `run_id` (created once), or a new one when there is no run.
+
+    With `events`, a new conversation is announced to the project's room, so open pages
+    add it to their lists without asking for them again.
+    """
     if run_id is not None:
         existing = await session.scalar(select(Conversation).where(Conversation.run_id == run_id))
         if existing is not None:
@@ -174,6 +195,10 @@ async def open_conversation(
     )
     session.add(conversation)
     await session.commit()
+    if events is not None:
+        await events.emit(
+            "conversation", conversation_event(conversation), project_room(project_id)
+        )
     return conversation
 
 

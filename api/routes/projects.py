@@ -6,6 +6,7 @@ from api.deps import CurrentUser, ProjectDep, RuntimeDep, SessionDep
 from api.schemas.error import ErrorOut
 from api.schemas.project import ProjectCreate, ProjectOut, ProjectUpdate
 from mcc.forge.github.registration import create_github_project
+from mcc.events import EventSink, user_room
 from mcc.models.project import Project
 from mcc.projects import create_project, forge_token_context, list_projects
 
@@ -27,6 +28,12 @@ def project_out(project: Project) -> ProjectOut:
         require_spec_approval=project.require_spec_approval,
         created_at=project.created_at,
     )
+
+
+async def announce(events: EventSink, owner_id: int, out: ProjectOut) -> ProjectOut:
+    """`project` to the owner's room: their other tabs add or update it without asking."""
+    await events.emit("project", out.model_dump(mode="json"), user_room(owner_id))
+    return out
 
 
 @router.get("", response_model=list[ProjectOut])
@@ -74,7 +81,7 @@ async def register(
             body.forge_token.get_secret_value(), forge_token_context(project.id)
         )
         await session.commit()
-    return project_out(project)
+    return await announce(runtime.events, user.id, project_out(project))
 
 
 @router.get("/{project_id}", response_model=ProjectOut, responses={404: {"model": ErrorOut}})
@@ -84,7 +91,11 @@ async def get_one(project: ProjectDep) -> ProjectOut:
 
 @router.patch("/{project_id}", response_model=ProjectOut, responses={404: {"model": ErrorOut}})
 async def update(
-    body: ProjectUpdate, project: ProjectDep, session: SessionDep, runtime: RuntimeDep
+    body: ProjectUpdate,
+    project: ProjectDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    user: CurrentUser,
 ) -> ProjectOut:
     if body.forge_token is not None:
         token = body.forge_token.get_secret_value()
@@ -96,4 +107,4 @@ async def update(
     if body.require_spec_approval is not None:
         project.require_spec_approval = body.require_spec_approval
     await session.commit()
-    return project_out(project)
+    return await announce(runtime.events, user.id, project_out(project))

@@ -137,12 +137,27 @@ class AgentSteps:
         return project, agent
 
     async def _status(
-        self, agent_id: int, name: str, project_id: int, status: str, task: str | None
+        self,
+        agent_id: int,
+        name: str,
+        scope: RunScope,
+        status: str,
+        task: str | None,
+        outcome: str | None = None,
     ) -> None:
+        """`agent_status`, with the run's conversation (and how it ended) so lists update in place."""
         await self.runtime.events.emit(
             "agent_status",
-            {"agent_id": agent_id, "name": name, "status": status, "current_task": task},
-            project_room(project_id),
+            {
+                "agent_id": agent_id,
+                "name": name,
+                "status": status,
+                "current_task": task,
+                "project_id": scope.project_id,
+                "conversation_id": scope.conversation_id,
+                "outcome": outcome,
+            },
+            project_room(scope.project_id),
         )
 
     async def start(self, scope: RunScope, task: str, title: str) -> None:
@@ -199,9 +214,7 @@ class AgentSteps:
                 )
             agent.status, agent.current_task = "working", title[:300]
             await session.commit()
-            await self._status(
-                agent.id, agent.name, agent.project_id, "working", agent.current_task
-            )
+            await self._status(agent.id, agent.name, scope, "working", agent.current_task)
 
     async def llm_step(self, scope: RunScope, step: int, attempt: int = 1) -> StepReply:
         """Ask the agent's model for the next step; `attempt` counts tries of this step.
@@ -447,4 +460,4 @@ class AgentSteps:
         await self.runtime.repos.remove_worktree(
             scope.project_id, worktree_name(freed.name, scope.run_id)
         )
-        await self._status(scope.agent_id, freed.name, scope.project_id, status, None)
+        await self._status(scope.agent_id, freed.name, scope, status, None, outcome)

@@ -74,6 +74,7 @@ class PipelineSteps:
                 kind="issue",
                 title=f"#{number} {issue.title}",
                 run_id=run_id,
+                events=self.runtime.events,
             )
         branch = issue_branch(number)
         await self.runtime.repos.ensure_branch(project_id, branch, project.default_branch)

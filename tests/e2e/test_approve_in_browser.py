@@ -48,14 +48,15 @@ async def test_approving_in_the_browser_merges_the_pull_request(
     await page.get_by_role("button", name="Log in").click()
 
     phase = page.get_by_role("status", name="phase of issue #1", exact=True)
-    await expect(phase).to_have_text("awaiting_approval", timeout=30_000)
+    await expect(phase).to_have_attribute("data-phase", "awaiting_approval", timeout=30_000)
+    await expect(phase).to_have_text("Awaiting your approval")  # the phase in plain words
 
     await page.get_by_role("link", name="Add a greeting", exact=True).click()
     diff = page.get_by_role("region", name="Pull request diff")
     await expect(diff).to_contain_text("+Say hello.", timeout=15_000)
     await page.get_by_role("button", name="Approve", exact=True).click()
 
-    await expect(phase).to_have_text("done", timeout=30_000)
+    await expect(phase).to_have_attribute("data-phase", "done", timeout=30_000)
     await page.screenshot(path=str(SCREENSHOT))
 
     origin = mcc.runtime.repos.origin(pid)

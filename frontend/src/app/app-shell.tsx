@@ -1,15 +1,23 @@
-import { Wallet } from "lucide-react";
+import { Bot, FolderGit2, LayoutDashboard, Settings, Wallet, type LucideIcon } from "lucide-react";
 import { NavLink, Outlet } from "react-router-dom";
 
 import { ConnectionStatus } from "@/components/layout/connection-status";
 import { cn } from "@/lib/cn";
 import { UserMenu } from "@/features/auth/components/user-menu";
-import { BudgetAlerts } from "@/features/budget/components/budget-alerts";
+import { BudgetAlerts } from "./budget/budget-alerts";
 import { HealthIndicator } from "@/features/health/components/health-indicator";
 import { NotificationBell } from "@/features/notifications/components/notification-bell";
 import { NotificationToasts } from "@/features/notifications/components/notification-toasts";
 import { ProjectNav } from "@/features/projects/components/project-nav";
 import { EmergencyPause } from "@/features/system/components/emergency-pause";
+
+const PAGES: { to: string; label: string; icon: LucideIcon; end?: boolean }[] = [
+  { to: "/", label: "Dashboard", icon: LayoutDashboard, end: true },
+  { to: "/projects", label: "Projects", icon: FolderGit2, end: true },
+  { to: "/agents", label: "Agents", icon: Bot },
+  { to: "/budget", label: "Budget", icon: Wallet },
+  { to: "/settings", label: "Settings", icon: Settings },
+];
 
 /** Discord-like frame: a dark sidebar with the projects, the page in the main pane. */
 export function AppShell() {
@@ -29,19 +37,25 @@ export function AppShell() {
       </aside>
       <div className="flex min-w-0 flex-1 flex-col md:h-screen">
         <header className="flex min-h-12 shrink-0 flex-wrap items-center justify-end gap-x-3 gap-y-1 border-b px-4 py-1.5 md:px-6">
+          <nav aria-label="Main" className="mr-auto flex flex-wrap items-center gap-1">
+            {PAGES.map(({ to, label, icon: Icon, end }) => (
+              <NavLink
+                key={to}
+                to={to}
+                end={end}
+                className={({ isActive }) =>
+                  cn(
+                    "inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-xs hover:bg-accent hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+                    isActive ? "bg-accent text-foreground" : "text-muted-foreground",
+                  )
+                }
+              >
+                <Icon className="h-3.5 w-3.5" aria-hidden="true" />
+                {label}
+              </NavLink>
+            ))}
+          </nav>
           <EmergencyPause />
-          <NavLink
-            to="/budget"
-            className={({ isActive }) =>
-              cn(
-                "inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-xs hover:bg-accent hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
-                isActive ? "bg-accent text-foreground" : "text-muted-foreground",
-              )
-            }
-          >
-            <Wallet className="h-3.5 w-3.5" aria-hidden="true" />
-            Budget
-          </NavLink>
           <NotificationBell />
           <HealthIndicator />
           <ConnectionStatus />

@@ -8,6 +8,9 @@ import { useConversationRealtimeSync } from "@/features/conversations/api/realti
 import { useIssueProgressSync } from "@/features/issues/api/sync-issue-progress";
 import { useBudgetRealtimeSync } from "@/features/budget/api/budget-realtime";
 import { useNotificationsRealtimeSync } from "@/features/notifications/api/notifications-realtime";
+import { useAgentRealtimeSync } from "@/features/agents/api/agents-realtime";
+import { usePullRealtimeSync } from "@/features/pulls/api/pulls-realtime";
+import { useProjectRealtimeSync } from "@/features/projects/api/projects-realtime";
 
 function RealtimeSync() {
   useEffect(() => {
@@ -16,6 +19,9 @@ function RealtimeSync() {
   }, []);
   useIssueProgressSync();
   useConversationRealtimeSync();
+  useAgentRealtimeSync();
+  usePullRealtimeSync();
+  useProjectRealtimeSync();
   useBudgetRealtimeSync();
   useNotificationsRealtimeSync();
   return null;

@@ -6,6 +6,8 @@ import { AppShell } from "./app-shell";
 import { AuthRoot } from "./auth-root";
 import { RequireAuth } from "./require-auth";
 import { AgentRoute } from "./routes/agent";
+import { AgentsRoute } from "./routes/agents";
+import { DashboardRoute } from "./routes/dashboard";
 import { ConversationRoute } from "./routes/conversation";
 import { IssueRoute } from "./routes/issue";
 import { LoginRoute } from "./routes/login";
@@ -42,7 +44,10 @@ export const router = createBrowserRouter([
           </RequireAuth>
         ),
         children: [
-          { index: true, element: <ProjectsRoute /> },
+          { index: true, element: <DashboardRoute /> },
+          { path: "projects", element: <ProjectsRoute /> },
+          { path: "agents", element: <AgentsRoute /> },
+          { path: "settings", element: <SecurityRoute /> },
           {
             path: "projects/:projectId",
             element: <ProjectRoute />,

@@ -1,8 +1,8 @@
 import type { components } from "@/lib/api-schema";
-import type { TokenOut } from "@/features/auth/types";
 import { useAuthStore } from "@/stores/auth";
 
 type ErrorBody = components["schemas"]["ErrorOut"]["error"];
+type TokenOut = components["schemas"]["TokenOut"];
 
 /** An HTTP error from the API, carrying the server's `{error: {code, message}}` body. */
 export class ApiError extends Error {
@@ -10,13 +10,16 @@ export class ApiError extends Error {
   readonly code: string;
   /** Seconds to wait before asking again (a 429's `Retry-After`), else null. */
   readonly retryAfter: number | null;
+  /** The parsed JSON body, when there was one (a 503 from /api/health still says what is down). */
+  readonly payload: unknown;
 
-  constructor(status: number, code: string, message: string, retryAfter: number | null = null) {
+  constructor(status: number, code: string, message: string, retryAfter: number | null = null, payload: unknown = null) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    this.payload = payload;
   }
 }
 
@@ -60,9 +63,9 @@ async function toApiError(response: Response): Promise<ApiError> {
   }
   const retryAfter = response.status === 429 ? retryAfterOf(response) : null;
   const body = errorBodyOf(payload);
-  if (body) return new ApiError(response.status, body.code, body.message, retryAfter);
+  if (body) return new ApiError(response.status, body.code, body.message, retryAfter, payload);
   const statusLine = `${response.status} ${response.statusText}`.trim();
-  return new ApiError(response.status, "http_error", `Request failed: ${statusLine}`, retryAfter);
+  return new ApiError(response.status, "http_error", `Request failed: ${statusLine}`, retryAfter, payload);
 }
 
 const sessionEnded = () => new ApiError(401, "unauthorized", "Your session has ended. Log in again.");

@@ -34,8 +34,16 @@ export function formatCost(usd: number): string {
   return `$${usd.toPrecision(2).replace(/0+$/, "").replace(/\.$/, "")}`;
 }
 
-/** US dollars with a fixed number of decimals (budgets and run costs: `$0.0123`). */
+/** Decimals money keeps: a budget of $0.045 is not $0.05 (the server stores 4). */
+const MAX_USD_DECIMALS = 4;
+
+/**
+ * US dollars with at least `decimals` decimals and as many more (up to 4) as the amount has:
+ * `$12.50`, `$0.045`, `$0.0123`.
+ */
 export function formatUsd(usd: number, decimals = 2): string {
   const sign = usd < 0 ? "-" : "";
-  return `${sign}$${Math.abs(usd).toFixed(decimals)}`;
+  const [whole, fraction = ""] = Math.abs(usd).toFixed(Math.max(decimals, MAX_USD_DECIMALS)).split(".");
+  const digits = fraction.replace(/0+$/, "").padEnd(decimals, "0");
+  return `${sign}$${whole}${digits ? `.${digits}` : ""}`;
 }

@@ -1,6 +1,8 @@
 import { api, ApiError, refreshSession } from "@/lib/api-client";
 import { queryClient } from "@/lib/query-client";
-import type { SetupState } from "@/features/auth/types";
+import type { components } from "@/lib/api-schema";
+
+type SetupState = components["schemas"]["SetupStateOut"];
 import { useAuthStore, type EndReason } from "@/stores/auth";
 
 /** Refresh this long before the access token expires (or halfway, for short-lived tokens). */

@@ -1,6 +1,7 @@
 import { io, type Socket } from "socket.io-client";
 
 import { freshAccessToken, refreshSession } from "@/lib/api-client";
+import type { components } from "@/lib/api-schema";
 import { useAuthStore } from "@/stores/auth";
 import { useConnectionStore } from "@/stores/connection";
 
@@ -41,13 +42,25 @@ export interface MessageDeltaEvent {
   author: string;
 }
 
-/** Server → client `agent_status` (project room). It carries no project id. */
+/**
+ * Server → client `agent_status` (project room): a run started (`working`, with its conversation)
+ * or ended (`idle` / `error`, with the outcome its conversation was closed with).
+ */
 export interface AgentStatusEvent {
   agent_id: number;
   name: string;
   status: "idle" | "working" | "error";
   current_task: string | null;
+  project_id?: number;
+  conversation_id?: number;
+  outcome?: string | null;
 }
+
+/** Server → client `project` (the user's own room): a project was registered or changed. */
+export type ProjectEvent = components["schemas"]["ProjectOut"];
+
+/** Server → client `conversation` (project room): a run's conversation was opened. */
+export type ConversationEvent = components["schemas"]["ConversationOut"];
 
 /**
  * Server → client `budget_alert` (the user's own room, joined at the handshake): a budget level
@@ -100,6 +113,8 @@ interface ServerToClientEvents {
   message: (event: MessageEvent) => void;
   message_delta: (event: MessageDeltaEvent) => void;
   agent_status: (event: AgentStatusEvent) => void;
+  conversation: (event: ConversationEvent) => void;
+  project: (event: ProjectEvent) => void;
   budget_alert: (event: BudgetAlertEvent) => void;
   system_state: (event: SystemStateEvent) => void;
   notification: (event: NotificationEvent) => void;

@@ -1,6 +1,9 @@
 import { create } from "zustand";
 
-import type { TokenOut, User } from "@/features/auth/types";
+import type { components } from "@/lib/api-schema";
+
+type TokenOut = components["schemas"]["TokenOut"];
+type User = components["schemas"]["UserOut"];
 
 /**
  * - `loading`: the start-up check (`GET /api/auth/setup`, then a silent refresh) is running

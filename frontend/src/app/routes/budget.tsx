@@ -1,4 +1,4 @@
-import { BudgetPage } from "@/features/budget/components/budget-page";
+import { BudgetPage } from "../budget/budget-page";
 
 /** `/budget` (loaded on demand: the charts library is the biggest part of it). */
 export function BudgetRoute() {

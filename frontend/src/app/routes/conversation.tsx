@@ -1,6 +1,6 @@
 import { useParams } from "react-router-dom";
 
-import { ConversationView } from "@/features/conversations/components/conversation-view";
+import { ConversationView } from "../conversation/conversation-view";
 import { NotFoundRoute } from "./not-found";
 import { positiveInt } from "./params";
 

@@ -1,7 +1,9 @@
 import { useEffect, useRef } from "react";
 import { useParams } from "react-router-dom";
 
-import { IssueDetail } from "@/features/issues/components/issue-detail";
+import { IssueDetail, type PullRequestSlot } from "@/features/issues/components/issue-detail";
+import { PullDiff } from "@/features/pulls/components/pull-diff";
+import { PullRequestSummary } from "@/features/pulls/components/pull-request-summary";
 import { NotFoundRoute } from "./not-found";
 import { positiveInt } from "./params";
 
@@ -11,6 +13,12 @@ const SIDE_BY_SIDE = "(min-width: 1536px)";
 export function IssueRoute() {
   const params = useParams();
   const projectId = positiveInt(params.projectId);
+  const pullRequest: PullRequestSlot = (pull) => (
+    <>
+      <PullRequestSummary pull={pull} />
+      {projectId !== null && <PullDiff projectId={projectId} number={pull.number} headSha={pull.head_sha} />}
+    </>
+  );
   const number = positiveInt(params.issueNumber);
   const ref = useRef<HTMLDivElement>(null);
 
@@ -23,7 +31,7 @@ export function IssueRoute() {
   return (
     <div ref={ref} className="scroll-mt-4">
       {/* Keyed so the approve / reject state of one issue never leaks into the next. */}
-      <IssueDetail key={`${projectId}/${number}`} projectId={projectId} number={number} />
+      <IssueDetail key={`${projectId}/${number}`} projectId={projectId} number={number} pullRequest={pullRequest} />
     </div>
   );
 }

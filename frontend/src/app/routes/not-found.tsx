@@ -8,7 +8,7 @@ function Message({ title, detail }: { title: string; detail: string }) {
       <h1 className="text-2xl font-bold">{title}</h1>
       <p className="text-sm text-muted-foreground">{detail}</p>
       <Button asChild variant="secondary">
-        <Link to="/">Back to projects</Link>
+        <Link to="/">Back to the dashboard</Link>
       </Button>
     </div>
   );

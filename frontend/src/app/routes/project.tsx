@@ -3,7 +3,7 @@ import { Outlet, useParams } from "react-router-dom";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { QueryState } from "@/components/query-state";
 import { cn } from "@/lib/cn";
-import { ChannelList } from "@/features/conversations/components/channel-list";
+import { ChannelList } from "../project/channel-list";
 import { CreateIssueForm } from "@/features/issues/components/create-issue-form";
 import { IssuesTable } from "@/features/issues/components/issues-table";
 import { useProject } from "@/features/projects/api/get-project";

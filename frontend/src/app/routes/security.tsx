@@ -8,8 +8,8 @@ export function SecurityRoute() {
   return (
     <div className="mx-auto grid max-w-3xl grid-cols-1 gap-6">
       <div>
-        <h1 className="text-2xl font-bold tracking-tight">Security</h1>
-        <p className="text-sm text-muted-foreground">How you sign in to Mission Control.</p>
+        <h1 className="text-2xl font-bold tracking-tight">Settings</h1>
+        <p className="text-sm text-muted-foreground">Your account and how you sign in to Mission Control.</p>
       </div>
       <Card>
         <CardHeader>

@@ -9,11 +9,7 @@ export type LimitUpdate = components["schemas"]["LimitUpdate"];
 export type BudgetSummary = components["schemas"]["BudgetSummaryOut"];
 export type LevelSpend = components["schemas"]["LevelSpendOut"];
 
-/** The range of `GET /api/budget/summary` (budget days, inclusive); empty: the server's default (30 days). */
-export interface SummaryRange {
-  start?: string;
-  end?: string;
-}
+export type { SummaryRange } from "@/lib/query-keys";
 
 /** At this share of a limit a level is shown as a warning (the server's `budget_alert` warning is at 80% too). */
 export const WARNING_PERCENT = 80;

@@ -1,3 +1,4 @@
+import { isFinalPhase } from "@/lib/run-phases";
 import type { Issue } from "./types";
 
 type Phase = Issue["phase"];
@@ -22,6 +23,52 @@ const TONE_OF_PHASE: Record<string, Tone> = {
   failed: "danger",
   cancelled: "muted",
 };
+
+/** A phase as the person reads it (the wire value stays in `data-phase`). */
+const PHASE_WORDS: Record<string, string> = {
+  queued: "Queued",
+  planning: "Planning",
+  coding: "Coding",
+  pull_request: "Opening the pull request",
+  testing: "Testing",
+  review: "In review",
+  awaiting_approval: "Awaiting your approval",
+  merging: "Merging",
+  done: "Merged",
+  paused: "Paused",
+  budget_blocked: "Stopped by the budget",
+  needs_attention: "Needs your attention",
+  rejected: "Rejected",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+/** Short names of the pipeline's steps and side states, for the stepper. */
+const STEP_WORDS: Record<string, string> = {
+  planning: "Plan",
+  coding: "Code",
+  pull_request: "Pull request",
+  testing: "Test",
+  review: "Review",
+  awaiting_approval: "Your approval",
+  merging: "Merge",
+  done: "Merged",
+  paused: "Paused",
+  budget_blocked: "Budget stop",
+  needs_attention: "Needs you",
+  rejected: "Rejected",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+/** The phase in plain words; an unknown phase (a newer server) reads as itself, underscores spaced. */
+export function phaseWords(phase: Phase): string {
+  return PHASE_WORDS[phase] ?? phase.replaceAll("_", " ");
+}
+
+export function stepWords(step: string): string {
+  return STEP_WORDS[step] ?? step.replaceAll("_", " ");
+}
 
 const TONE_CLASSES: Record<Tone, string> = {
   idle: "border-zinc-500/40 bg-zinc-500/15 text-zinc-300",
@@ -58,12 +105,7 @@ export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 /** States off the main line: the run stopped (for now or for good) at some step. */
 export const SIDE_STATES = ["paused", "budget_blocked", "needs_attention", "rejected", "failed", "cancelled"] as const;
 
-/** Phases after which the run is over (the server answers 409 to any steering). */
-const FINAL_PHASES = new Set<string>(["done", "rejected", "failed", "cancelled"]);
-
-export function isFinalPhase(phase: Phase): boolean {
-  return FINAL_PHASES.has(phase);
-}
+export { isFinalPhase };
 
 /** Pause / resume / cancel make sense: the run has started and not ended. */
 export function isRunActive(phase: Phase): boolean {

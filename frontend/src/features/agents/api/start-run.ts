@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { api, type ApiError } from "@/lib/api-client";
-import { conversationKeys } from "@/features/conversations/api/keys";
+import { conversationKeys } from "@/lib/query-keys";
 import type { RunCreate, RunOut } from "../types";
 import { agentKeys, runKeys } from "./keys";
 

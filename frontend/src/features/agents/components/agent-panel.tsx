@@ -24,7 +24,7 @@ import {
   type Agent,
   type AgentUpdate,
 } from "../types";
-import { ROLE_COLOR, STATUS_LABEL, StatusDot } from "./agent-status";
+import { ROLE_COLOR, STATUS_LABEL, StatusDot } from "@/components/agent-status";
 
 function Field({ id, label, hint, children }: { id: string; label: string; hint?: string; children: ReactNode }) {
   return (

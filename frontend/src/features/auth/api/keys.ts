@@ -1,3 +1,1 @@
-export const authKeys = {
-  me: () => ["auth", "me"] as const,
-};
+export { authKeys } from "@/lib/query-keys";

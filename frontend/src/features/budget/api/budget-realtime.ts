@@ -2,8 +2,8 @@ import { useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 
 import { socket, type BudgetAlertEvent, type SystemStateEvent } from "@/lib/socket";
-import { systemKeys } from "@/features/system/api/keys";
-import type { SystemState } from "@/features/system/types";
+import { systemKeys } from "@/lib/query-keys";
+import type { components } from "@/lib/api-schema";
 import { useAuthStore } from "@/stores/auth";
 import { useBudgetAlertStore } from "@/stores/budget-alerts";
 import { budgetKeys } from "./keys";
@@ -22,8 +22,8 @@ export function useBudgetRealtimeSync(): void {
       void queryClient.invalidateQueries({ queryKey: budgetKeys.summaries() });
     };
     const onSystemState = (event: SystemStateEvent) => {
-      const cached = queryClient.getQueryData<SystemState>(systemKeys.state());
-      if (cached) queryClient.setQueryData<SystemState>(systemKeys.state(), { ...cached, ...event });
+      const cached = queryClient.getQueryData<components["schemas"]["SystemStateOut"]>(systemKeys.state());
+      if (cached) queryClient.setQueryData<components["schemas"]["SystemStateOut"]>(systemKeys.state(), { ...cached, ...event });
       // The event lacks the budget day and time zone: fetch the whole state when none is cached.
       else void queryClient.invalidateQueries({ queryKey: systemKeys.state() });
       void queryClient.invalidateQueries({ queryKey: budgetKeys.summaries() });

@@ -1,32 +1,34 @@
 import { useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 
+import { isFinalPhase } from "@/lib/run-phases";
 import {
   onConversationJoined,
   onProjectJoined,
   socket,
   type AgentStatusEvent,
+  type ConversationEvent,
   type MessageDeltaEvent,
   type MessageEvent,
   type TaskProgressEvent,
 } from "@/lib/socket";
 import { useAuthStore } from "@/stores/auth";
 import { useTypingStore } from "@/stores/typing";
-import { storeAgentStatus } from "@/features/agents/api/agent-cache";
-import { agentKeys } from "@/features/agents/api/keys";
-import { issueKeys } from "@/features/issues/api/keys";
+import { finishConversation, listsConversation, storeConversation } from "./conversation-cache";
 import { conversationKeys, messageKeys } from "./keys";
 import { messageOfEvent, storeMessages } from "./message-cache";
 
 /**
- * Apply the conversation events to the query cache for the life of the app:
+ * Apply the conversation events to the query cache for the life of the app, without asking
+ * the server again unless an event says something the cache cannot take in:
  * - `message`: appended to its conversation (deduplicated by id), ends the typing bubble;
  * - `message_delta`: the typing bubble (Zustand, not the query cache: it is not server state);
- * - `agent_status`: the agent in place; the project's conversations are refetched, since a
- *   run starting or ending is when conversations appear or finish (no event says so).
- * - `task_progress`: an issue's workflow moved, which is when its conversation is opened.
+ * - `conversation`: a run's conversation opened, added to its project's list;
+ * - `agent_status`: a run ended, its conversation marked finished with the outcome; a run that
+ *   starts in a conversation the list lacks (its event was missed) refetches the list;
+ * - `task_progress` in a final phase: the issue's own conversation is finished.
  * After a (re)join of a conversation room its messages are caught up from REST; after a (re)join
- * of a project room its agents, conversations and issues are refetched.
+ * of a project room its conversations are refetched (events before the join were not ours).
  */
 export function useConversationRealtimeSync(): void {
   const queryClient = useQueryClient();
@@ -41,18 +43,27 @@ export function useConversationRealtimeSync(): void {
 
     const onDelta = (event: MessageDeltaEvent) => useTypingStore.getState().append(event);
 
+    const onConversation = (event: ConversationEvent) => {
+      storeConversation(queryClient, event);
+    };
+
     const onAgentStatus = (event: AgentStatusEvent) => {
-      const projects = storeAgentStatus(queryClient, event);
-      if (projects.length === 0) void queryClient.invalidateQueries({ queryKey: agentKeys.all() });
-      for (const projectId of projects) {
-        void queryClient.invalidateQueries({ queryKey: conversationKeys.list(projectId) });
-      }
-      void queryClient.invalidateQueries({ queryKey: conversationKeys.details() });
       if (event.status !== "working") useTypingStore.getState().finishAuthor(`agent:${event.name}`);
+      const { project_id: projectId, conversation_id: conversationId } = event;
+      if (projectId === undefined || conversationId === undefined) return;
+      if (event.status === "working") {
+        if (listsConversation(queryClient, projectId, conversationId) === false) {
+          void queryClient.invalidateQueries({ queryKey: conversationKeys.list(projectId), exact: true });
+        }
+        return;
+      }
+      const found = finishConversation(queryClient, projectId, { id: conversationId }, event.outcome ?? null);
+      if (!found) void queryClient.invalidateQueries({ queryKey: conversationKeys.list(projectId), exact: true });
     };
 
     const onTaskProgress = (event: TaskProgressEvent) => {
-      void queryClient.invalidateQueries({ queryKey: conversationKeys.list(event.project_id) });
+      if (!isFinalPhase(event.status)) return;
+      finishConversation(queryClient, event.project_id, { runId: event.task_id }, event.status);
     };
 
     // Events missed while disconnected are gone: refetch the lists after a reconnect
@@ -60,7 +71,6 @@ export function useConversationRealtimeSync(): void {
     let connectedBefore = socket.connected;
     const onConnect = () => {
       if (connectedBefore) {
-        void queryClient.invalidateQueries({ queryKey: agentKeys.all() });
         void queryClient.invalidateQueries({ queryKey: ["conversations"] });
         void queryClient.invalidateQueries({ queryKey: conversationKeys.details() });
         useTypingStore.getState().reset();
@@ -76,9 +86,7 @@ export function useConversationRealtimeSync(): void {
     // Events sent between the first fetch and the join were not for this socket yet.
     const stopProjectJoined = onProjectJoined((projectId, ack) => {
       if (!ack.ok) return;
-      void queryClient.invalidateQueries({ queryKey: agentKeys.list(projectId) });
       void queryClient.invalidateQueries({ queryKey: conversationKeys.list(projectId) });
-      void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId) });
     });
 
     const stopAuth = useAuthStore.subscribe((state, previous) => {
@@ -87,12 +95,14 @@ export function useConversationRealtimeSync(): void {
 
     socket.on("message", onMessage);
     socket.on("message_delta", onDelta);
+    socket.on("conversation", onConversation);
     socket.on("agent_status", onAgentStatus);
     socket.on("task_progress", onTaskProgress);
     socket.on("connect", onConnect);
     return () => {
       socket.off("message", onMessage);
       socket.off("message_delta", onDelta);
+      socket.off("conversation", onConversation);
       socket.off("agent_status", onAgentStatus);
       socket.off("task_progress", onTaskProgress);
       socket.off("connect", onConnect);

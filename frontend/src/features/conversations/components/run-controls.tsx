@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Pause, Play, Square } from "lucide-react";
 
+import { ConfirmButton } from "@/components/confirm-button";
 import { SteerButton, steering } from "@/components/steer-button";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
@@ -39,12 +40,15 @@ export function RunControls({ conversation }: { conversation: Conversation }) {
           {...button("resume")}
           disabled={steer.isPending || last === "resume" || last === "cancel"}
         />
-        <SteerButton
+        <ConfirmButton
           label="Cancel run"
           icon={Square}
           variant="destructive"
           {...button("cancel")}
           disabled={steer.isPending || last === "cancel"}
+          question="Cancel this run? The agent stops for good; its branch keeps the work."
+          confirmLabel="Yes, cancel the run"
+          keepLabel="Keep it running"
         />
         <p role="status" className="text-xs text-muted-foreground">
           {last && !steer.isPending ? DONE[last] : ""}

@@ -5,13 +5,15 @@ import { cn } from "@/lib/cn";
 import { useHealth } from "../api/get-health";
 import type { Health } from "../types";
 
+const PART_NAME = { db: "database", temporal: "Temporal" } as const;
+
 function describe(health: Health): string {
   if (health.status === "ok") return "API ok";
-  const down = (["db", "temporal"] as const).filter((part) => health[part] === "down");
-  return `Degraded: ${down.join(", ") || "unknown"} down`;
+  const down = (["db", "temporal"] as const).filter((part) => health[part] === "down").map((part) => PART_NAME[part]);
+  return `Degraded: ${down.join(" and ") || "a part"} down`;
 }
 
-/** Back-end health (database and Temporal), polled every 30 s. */
+/** Back-end health (database and Temporal), polled every minute. */
 export function HealthIndicator() {
   const health = useHealth();
   const rateLimit = health.error instanceof ApiError && health.error.status === 429 ? health.error : null;
@@ -20,7 +22,9 @@ export function HealthIndicator() {
     : rateLimit
       ? "Rate limited"
       : health.isError
-        ? "API unreachable"
+        ? health.error instanceof ApiError && health.error.status === 0
+          ? "API unreachable"
+          : "API error"
         : describe(health.data);
   const tone = health.isPending
     ? "text-muted-foreground"

@@ -1,4 +1,1 @@
-export const issueKeys = {
-  list: (projectId: number) => ["issues", projectId] as const,
-  detail: (projectId: number, number: number) => ["issue", projectId, number] as const,
-};
+export { issueKeys } from "@/lib/query-keys";

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { api, type ApiError } from "@/lib/api-client";
-import { pullKeys } from "@/features/pulls/api/keys";
+import { pullKeys } from "@/lib/query-keys";
 import type { Issue, RejectIn } from "../types";
 import { storeIssue } from "./issue-cache";
 

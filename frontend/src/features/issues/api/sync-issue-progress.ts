@@ -1,40 +1,50 @@
 import { useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 
-import { socket, type TaskProgressEvent } from "@/lib/socket";
-import { pullKeys } from "@/features/pulls/api/keys";
+import { onProjectJoined, socket, type TaskProgressEvent } from "@/lib/socket";
 import { useAuthStore } from "@/stores/auth";
 import { useIssueProgressStore } from "@/stores/issue-progress";
 import { issueKeys } from "./keys";
 import { storePhase } from "./issue-cache";
 
-// Entering these phases changes the pull request (opened, up for review, merged or closed).
-const PULL_REQUEST_PHASES = new Set(["testing", "awaiting_approval", "done", "rejected"]);
-/** A burst of events (a step ends, the next starts) refetches the issue detail once. */
-const DETAIL_REFETCH_DELAY_MS = 300;
+/** A burst of events (a phase ends, the next starts) refetches the issue detail once. */
+const PHASE_REFETCH_DELAY_MS = 300;
+/** Phase changes in quick succession refresh an open detail at most this often (the last one always). */
+const PHASE_REFETCH_INTERVAL_MS = 10_000;
+/**
+ * Agent steps (same phase) change only the detail's cost and loop counters: refreshed at most
+ * this often, so a page watching a long run stays far below the rate limit.
+ */
+const STEP_REFETCH_INTERVAL_MS = 20_000;
 
 /**
  * Apply socket.io `task_progress` events to the query cache for the life of the app:
- * the phase changes in place at once; the issue detail (loop counts, agents at work, cost,
- * spec, test report) is refetched shortly after each event, debounced per issue; pull
- * request data is refetched when it moves.
+ * the phase changes in place at once, in the list and the detail; an open issue detail
+ * (loop counts, agents at work, spec, test report) is refetched shortly after a phase change
+ * (at most every 10 s), and at most every 20 s while agents only take steps. An issue the page has not seen yet (filed
+ * elsewhere) refetches the project's list.
  */
 export function useIssueProgressSync(): void {
   const queryClient = useQueryClient();
 
   useEffect(() => {
     const timers = new Map<string, ReturnType<typeof setTimeout>>();
+    const lastFetched = new Map<string, number>();
 
-    const refetchDetailSoon = (projectId: number, number: number) => {
+    /** Refetch at least `delayMs` from now and `intervalMs` after the previous fetch. */
+    const refetchDetail = (projectId: number, number: number, intervalMs: number) => {
       const key = `${projectId}/${number}`;
+      const since = Date.now() - (lastFetched.get(key) ?? 0);
+      const delayMs = Math.max(PHASE_REFETCH_DELAY_MS, intervalMs - since);
       clearTimeout(timers.get(key));
       timers.set(
         key,
         setTimeout(() => {
           timers.delete(key);
+          lastFetched.set(key, Date.now());
           // Only an issue detail someone has open is fetched; others are marked stale.
           void queryClient.invalidateQueries({ queryKey: issueKeys.detail(projectId, number), exact: true });
-        }, DETAIL_REFETCH_DELAY_MS),
+        }, delayMs),
       );
     };
 
@@ -42,14 +52,11 @@ export function useIssueProgressSync(): void {
       if (typeof percent === "number") useIssueProgressStore.getState().setPercent(projectId, number, percent);
       const previous = storePhase(queryClient, projectId, number, status);
       if (previous === null) {
-        // An issue this page has not seen yet (e.g. filed by the orchestrator).
-        void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId) });
+        void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId), exact: true });
         return;
       }
-      if (previous !== status && PULL_REQUEST_PHASES.has(status)) {
-        void queryClient.invalidateQueries({ queryKey: pullKeys.project(projectId) });
-      }
-      refetchDetailSoon(projectId, number);
+      if (previous !== status) refetchDetail(projectId, number, PHASE_REFETCH_INTERVAL_MS);
+      else if (!timers.has(`${projectId}/${number}`)) refetchDetail(projectId, number, STEP_REFETCH_INTERVAL_MS);
     };
 
     // Events missed while disconnected are gone: refetch what is on screen after a reconnect.
@@ -61,6 +68,10 @@ export function useIssueProgressSync(): void {
       }
       connectedBefore = true;
     };
+    // Events sent between the first fetch and the join were not for this socket yet.
+    const stopProjectJoined = onProjectJoined((projectId, ack) => {
+      if (ack.ok) void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId) });
+    });
 
     socket.on("task_progress", onProgress);
     socket.on("connect", onConnect);
@@ -72,6 +83,7 @@ export function useIssueProgressSync(): void {
     return () => {
       socket.off("task_progress", onProgress);
       socket.off("connect", onConnect);
+      stopProjectJoined();
       unsubscribe();
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();

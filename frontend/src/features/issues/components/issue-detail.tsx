@@ -6,11 +6,9 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { QueryState } from "@/components/query-state";
 import { formatDateTime } from "@/lib/format";
-import { PullDiff } from "@/features/pulls/components/pull-diff";
-import { PullRequestSummary } from "@/features/pulls/components/pull-request-summary";
 import { useIssue } from "../api/get-issue";
 import { isPhaseActive } from "../phases";
-import { AWAITING_APPROVAL, gateOf } from "../types";
+import { AWAITING_APPROVAL, gateOf, type Issue } from "../types";
 import { IssueRunControls } from "./issue-run-controls";
 import { RunStats, SpecView, TestReportView } from "./issue-run-details";
 import { PhaseBadge } from "./phase-badge";
@@ -26,7 +24,18 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-export function IssueDetail({ projectId, number }: { projectId: number; number: number }) {
+/** The issue's pull request as the app shows it (the pulls feature, composed in src/app). */
+export type PullRequestSlot = (pull: NonNullable<Issue["pull_request"]>) => ReactNode;
+
+export function IssueDetail({
+  projectId,
+  number,
+  pullRequest,
+}: {
+  projectId: number;
+  number: number;
+  pullRequest: PullRequestSlot;
+}) {
   const query = useIssue(projectId, number);
 
   return (
@@ -108,10 +117,7 @@ export function IssueDetail({ projectId, number }: { projectId: number; number: 
                 )}
                 <Section title="Pull request">
                   {issue.pull_request ? (
-                    <>
-                      <PullRequestSummary pull={issue.pull_request} />
-                      <PullDiff projectId={projectId} number={issue.pull_request.number} />
-                    </>
+                    pullRequest(issue.pull_request)
                   ) : (
                     <p className="text-sm text-muted-foreground">
                       No pull request yet: the agents open one when the code is written.

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { AlertTriangle, Pause, Play, RotateCcw, Square } from "lucide-react";
 
+import { ConfirmButton } from "@/components/confirm-button";
 import { SteerButton, steering } from "@/components/steer-button";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
@@ -68,11 +69,14 @@ export function IssueRunControls({ issue }: { issue: Issue }) {
         ) : (
           <SteerButton label="Pause" icon={Pause} {...button("pause")} />
         )}
-        <SteerButton
+        <ConfirmButton
           label="Cancel issue"
           icon={Square}
           variant="destructive"
           {...button("cancel")}
+          question={`Cancel issue #${issue.number}? The run stops for good; its branch keeps the work.`}
+          confirmLabel="Yes, cancel the issue"
+          keepLabel="Keep it running"
         />
         <p role="status" className="text-xs text-muted-foreground">
           {sent && !steer.isPending ? SENT[sent] : ""}

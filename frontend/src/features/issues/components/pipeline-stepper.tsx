@@ -10,6 +10,7 @@ import {
   stepOfEvidence,
   stepOfPercent,
   type PipelineStep,
+  stepWords,
 } from "../phases";
 import { AWAITING_APPROVAL, gateOf, type Issue } from "../types";
 
@@ -76,7 +77,7 @@ export function PipelineStepper({ issue }: { issue: Issue }) {
               )}
               <span
                 className={cn(
-                  "inline-flex items-center gap-1 rounded-full border px-2 py-0.5 font-mono",
+                  "inline-flex items-center gap-1 rounded-full border px-2 py-0.5",
                   state === "complete" && "border-emerald-500/40 bg-emerald-500/10 text-emerald-300",
                   state === "current" && "border-sky-400 bg-sky-500/20 text-sky-200 ring-1 ring-sky-400/60",
                   state === "stopped" && "border-amber-400 bg-amber-500/20 text-amber-200 ring-1 ring-amber-400/60",
@@ -86,7 +87,7 @@ export function PipelineStepper({ issue }: { issue: Issue }) {
                 {state === "complete" && <Check className="h-3 w-3" aria-hidden="true" />}
                 {state === "current" && <CircleDot className="h-3 w-3" aria-hidden="true" />}
                 {state === "stopped" && <OctagonPause className="h-3 w-3" aria-hidden="true" />}
-                {step}
+                {stepWords(step)}
                 {isHere && position.note && <span className="font-sans">· {position.note}</span>}
                 <span className="sr-only">
                   {state === "complete" ? " (done)" : state === "upcoming" ? " (to come)" : " (current)"}
@@ -106,11 +107,11 @@ export function PipelineStepper({ issue }: { issue: Issue }) {
                 key={state}
                 aria-current={active ? "true" : undefined}
                 className={cn(
-                  "rounded-full border px-2 py-0.5 font-mono",
+                  "rounded-full border px-2 py-0.5",
                   active ? cn(phaseClasses(state), "font-semibold ring-1 ring-current") : "border-border/60 text-muted-foreground/60",
                 )}
               >
-                {state}
+                {stepWords(state)}
                 {active && <span className="sr-only"> (current)</span>}
               </li>
             );

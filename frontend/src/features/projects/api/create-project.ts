@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { api, type ApiError } from "@/lib/api-client";
 import type { Project, ProjectCreate } from "../types";
-import { projectKeys } from "./keys";
+import { storeProject } from "./project-cache";
 
 export const createProject = (input: ProjectCreate) => api.post<Project>("/api/projects", input);
 
@@ -10,9 +10,6 @@ export const useCreateProject = () => {
   const queryClient = useQueryClient();
   return useMutation<Project, ApiError, ProjectCreate>({
     mutationFn: createProject,
-    onSuccess: (project) => {
-      queryClient.setQueryData(projectKeys.detail(project.id), project);
-      void queryClient.invalidateQueries({ queryKey: projectKeys.list() });
-    },
+    onSuccess: (project) => storeProject(queryClient, project),
   });
 };

@@ -1,4 +1,1 @@
-export const projectKeys = {
-  list: () => ["projects"] as const,
-  detail: (projectId: number) => ["project", projectId] as const,
-};
+export { projectKeys } from "@/lib/query-keys";

@@ -45,7 +45,7 @@ export function ProjectNav() {
           )}
         </NavLink>
       ))}
-      <NavLink to="/" end className={itemClasses}>
+      <NavLink to="/projects" end className={itemClasses}>
         <span
           aria-hidden="true"
           className="flex h-8 w-8 shrink-0 items-center justify-center rounded-2xl bg-secondary text-emerald-400 transition-all group-hover:rounded-xl"

@@ -7,7 +7,12 @@ import { pullKeys } from "./keys";
 export const getPullDiff = (projectId: number, number: number) =>
   api.get<Diff>(`/api/projects/${projectId}/pulls/${number}/diff`);
 
-export const pullDiffQueryOptions = (projectId: number, number: number) =>
-  queryOptions({ queryKey: pullKeys.diff(projectId, number), queryFn: () => getPullDiff(projectId, number) });
+export const pullDiffQueryOptions = (projectId: number, number: number, headSha: string | null) =>
+  queryOptions({
+    queryKey: pullKeys.diff(projectId, number, headSha),
+    queryFn: () => getPullDiff(projectId, number),
+    staleTime: Infinity,
+  });
 
-export const usePullDiff = (projectId: number, number: number) => useQuery(pullDiffQueryOptions(projectId, number));
+export const usePullDiff = (projectId: number, number: number, headSha: string | null) =>
+  useQuery(pullDiffQueryOptions(projectId, number, headSha));

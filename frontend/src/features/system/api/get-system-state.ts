@@ -6,9 +6,9 @@ import { systemKeys } from "./keys";
 
 export const getSystemState = () => api.get<SystemState>("/api/system/state");
 
-// Changes arrive as `system_state` socket events (all of the user's tabs); the interval
-// covers a socket that is down.
+// Changes arrive as `system_state` socket events (all of the user's tabs); after a reconnect
+// the state is fetched again (budget-realtime.ts), so there is nothing to poll.
 export const systemStateQueryOptions = () =>
-  queryOptions({ queryKey: systemKeys.state(), queryFn: getSystemState, refetchInterval: 60_000 });
+  queryOptions({ queryKey: systemKeys.state(), queryFn: getSystemState, staleTime: Infinity });
 
 export const useSystemState = () => useQuery(systemStateQueryOptions());

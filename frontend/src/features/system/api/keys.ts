@@ -1,3 +1,1 @@
-export const systemKeys = {
-  state: () => ["system", "state"] as const,
-};
+export { systemKeys } from "@/lib/query-keys";

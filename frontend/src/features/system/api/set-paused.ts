@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { api, type ApiError } from "@/lib/api-client";
-import { budgetKeys } from "@/features/budget/api/keys";
+import { budgetKeys } from "@/lib/query-keys";
 import type { PauseIn, SystemState } from "../types";
 import { systemKeys } from "./keys";
 

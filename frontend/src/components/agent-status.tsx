@@ -1,5 +1,8 @@
 import { cn } from "@/lib/cn";
-import type { AgentRole, AgentStatus } from "../types";
+import type { components } from "@/lib/api-schema";
+
+export type AgentStatus = components["schemas"]["AgentOut"]["status"];
+export type AgentRole = components["schemas"]["AgentOut"]["role"];
 
 const DOT: Record<AgentStatus, string> = {
   idle: "bg-zinc-500",

@@ -5,10 +5,11 @@ import { Link, matchPath, NavLink, useLocation } from "react-router-dom";
 import { Avatar } from "@/components/avatar";
 import { cn } from "@/lib/cn";
 import { useAgents } from "@/features/agents/api/get-agents";
-import { ROLE_COLOR, STATUS_LABEL, StatusDot } from "@/features/agents/components/agent-status";
+import { ROLE_COLOR, STATUS_LABEL, StatusDot } from "@/components/agent-status";
 import type { Agent } from "@/features/agents/types";
-import { useConversations } from "../api/get-conversations";
-import { isLive, type Conversation } from "../types";
+import { useConversations } from "@/features/conversations/api/get-conversations";
+import { groupByIssue, isIssueGroup } from "@/features/conversations/grouping";
+import { isLive, type Conversation } from "@/features/conversations/types";
 
 /** A row of the list; highlighted on hover and when its link is the current page. */
 const rowClasses =
@@ -90,17 +91,22 @@ function ConversationChannel({
   projectId,
   conversation,
   agentName,
+  name = conversation.title,
+  nested = false,
 }: {
   projectId: number;
   conversation: Conversation;
   agentName: string | null;
+  /** What the row says (an issue's runs say their step: "architect · Plan #1"). */
+  name?: string;
+  nested?: boolean;
 }) {
   const descriptionId = useId();
   const live = isLive(conversation);
   const state = live ? "live" : conversation.outcome ? `finished: ${conversation.outcome}` : "finished";
   return (
-    <li className={rowClasses}>
-      {/* Named by the title alone; what it is and whether it is live is the description. */}
+    <li className={cn(rowClasses, nested && "ml-4")}>
+      {/* Named by what the row says; what it is and whether it is live is the description. */}
       <NavLink
         to={`/projects/${projectId}/conversations/${conversation.id}`}
         aria-describedby={descriptionId}
@@ -111,7 +117,7 @@ function ConversationChannel({
           {KIND_ICON[conversation.kind] ?? <Hash />}
         </span>
         <span className={cn("truncate", !live && "text-muted-foreground group-hover:text-foreground")}>
-          {conversation.title}
+          {name}
         </span>
         {live && (
           <span
@@ -181,14 +187,34 @@ export function ChannelList({ projectId, projectName }: { projectId: number; pro
         {conversations.data?.length === 0 && <Notice>No conversations yet. Give an agent a task.</Notice>}
         {conversations.data && conversations.data.length > 0 && (
           <ul className="grid grid-cols-1 gap-0.5">
-            {conversations.data.map((conversation) => (
-              <ConversationChannel
-                key={conversation.id}
-                projectId={projectId}
-                conversation={conversation}
-                agentName={agentName(conversation.agent_id)}
-              />
-            ))}
+            {groupByIssue(conversations.data).map((entry) =>
+              isIssueGroup(entry) ? (
+                <li key={entry.runId}>
+                  <ul aria-label={entry.issue?.title ?? entry.runId} className="grid grid-cols-1 gap-0.5">
+                    {entry.issue && (
+                      <ConversationChannel projectId={projectId} conversation={entry.issue} agentName={null} />
+                    )}
+                    {entry.runs.map((run) => (
+                      <ConversationChannel
+                        key={run.conversation.id}
+                        projectId={projectId}
+                        conversation={run.conversation}
+                        agentName={agentName(run.conversation.agent_id)}
+                        name={`${run.agent} · ${run.label}`}
+                        nested
+                      />
+                    ))}
+                  </ul>
+                </li>
+              ) : (
+                <ConversationChannel
+                  key={entry.id}
+                  projectId={projectId}
+                  conversation={entry}
+                  agentName={agentName(entry.agent_id)}
+                />
+              ),
+            )}
           </ul>
         )}
       </Section>

@@ -1,28 +1,40 @@
-import { useEffect, useId, useState, type FormEvent } from "react";
+import { useId, useState } from "react";
+import { useForm, type FieldError } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { Loader2, Trash2 } from "lucide-react";
 
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { FormError } from "@/components/form-error";
-import { errorMessage } from "@/lib/api-client";
 import { formatUsd } from "@/lib/format";
 import { useAgents } from "@/features/agents/api/get-agents";
 import type { Project } from "@/features/projects/types";
-import { useSaveLimit, type SaveLimit } from "../api/save-limit";
-import type { Limit } from "../types";
-
-/** A number as typed (the server validates it; a 422 comes back with its message). */
-function amount(value: string): number | string {
-  const trimmed = value.trim();
-  const number = Number(trimmed);
-  return trimmed !== "" && Number.isFinite(number) ? number : trimmed;
-}
+import {
+  agentShareSchema,
+  globalLimitSchema,
+  saveErrorMessage,
+  shareSchema,
+  type AgentShareValues,
+  type GlobalLimitValues,
+  type ShareValues,
+} from "@/features/budget/api/limit-schemas";
+import { useSaveLimit, type SaveLimit } from "@/features/budget/api/save-limit";
+import type { Limit } from "@/features/budget/types";
 
 function Saved({ show, children }: { show: boolean; children: string }) {
   return (
     <p role="status" className="text-xs text-emerald-300">
       {show ? children : ""}
+    </p>
+  );
+}
+
+/** A field's error in a sentence, under the field (its id is the input's aria-describedby). */
+function FieldMessage({ id, error }: { id: string; error: FieldError | undefined }) {
+  return (
+    <p id={id} role={error ? "alert" : undefined} className="text-xs text-red-300">
+      {error?.message ?? ""}
     </p>
   );
 }
@@ -39,25 +51,24 @@ export function GlobalLimitForm({ limit, effectiveUsd }: GlobalLimitFormProps) {
   const save = useSaveLimit();
   const inputId = useId();
   const current = limit?.daily_usd ?? effectiveUsd;
-  const [value, setValue] = useState(current === null ? "" : String(current));
   const [saved, setSaved] = useState(false);
+  // `values` follows changes from elsewhere (another tab); what the person is typing stays.
+  const form = useForm<GlobalLimitValues>({
+    resolver: zodResolver(globalLimitSchema),
+    values: { dailyUsd: current === null ? "" : String(current) },
+    resetOptions: { keepDirtyValues: true },
+  });
+  const error = form.formState.errors.dailyUsd;
 
-  // Changed elsewhere (another tab): follow, unless the person is typing.
-  useEffect(() => {
-    if (!save.isPending && current !== null) setValue(String(current));
-  }, [current]);
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const onSubmit = form.handleSubmit(({ dailyUsd }) => {
     setSaved(false);
-    const daily_usd = amount(value);
     save.mutate(
       limit
-        ? { kind: "update", id: limit.id, input: { daily_usd } }
-        : { kind: "create", input: { scope: "global", daily_usd } },
+        ? { kind: "update", id: limit.id, input: { daily_usd: dailyUsd } }
+        : { kind: "create", input: { scope: "global", daily_usd: dailyUsd } },
       { onSuccess: () => setSaved(true) },
     );
-  };
+  });
 
   const onReset = () => {
     if (!limit) return;
@@ -71,17 +82,14 @@ export function GlobalLimitForm({ limit, effectiveUsd }: GlobalLimitFormProps) {
         <Label htmlFor={inputId}>Daily limit (USD)</Label>
         <Input
           id={inputId}
-          type="number"
+          type="text"
           inputMode="decimal"
-          min={0}
-          step="0.01"
-          value={value}
-          onChange={(event) => {
-            setValue(event.target.value);
-            setSaved(false);
-          }}
-          aria-describedby={`${inputId}-hint`}
+          autoComplete="off"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={`${inputId}-error ${inputId}-hint`}
+          {...form.register("dailyUsd", { onChange: () => setSaved(false) })}
         />
+        <FieldMessage id={`${inputId}-error`} error={error} />
         <p id={`${inputId}-hint`} className="text-xs text-muted-foreground">
           {limit
             ? "What all agents of all projects may spend together per budget day."
@@ -100,7 +108,7 @@ export function GlobalLimitForm({ limit, effectiveUsd }: GlobalLimitFormProps) {
         )}
         <Saved show={saved && !save.isPending}>Saved.</Saved>
       </div>
-      <FormError message={errorMessage(save.error)} />
+      <FormError message={saveErrorMessage(save.error)} />
     </form>
   );
 }
@@ -110,7 +118,7 @@ interface ShareRowProps {
   name: string;
   limit: Limit | undefined;
   /** The limit to create when there is none yet (rows of existing limits need none). */
-  create?: (share_pct: number | string) => SaveLimit;
+  create?: (share_pct: string) => SaveLimit;
   /** What the share is a share of ("the global limit", "the project's limit"). */
   of: string;
 }
@@ -119,23 +127,22 @@ interface ShareRowProps {
 export function ShareRow({ name, limit, create, of }: ShareRowProps) {
   const save = useSaveLimit();
   const inputId = useId();
-  const [value, setValue] = useState(limit?.share_pct != null ? String(limit.share_pct) : "");
   const [saved, setSaved] = useState(false);
   const share = limit?.share_pct ?? null;
+  const form = useForm<ShareValues>({
+    resolver: zodResolver(shareSchema),
+    values: { sharePct: share !== null ? String(share) : "" },
+    resetOptions: { keepDirtyValues: true },
+  });
+  const error = form.formState.errors.sharePct;
 
-  useEffect(() => {
-    if (!save.isPending) setValue(share !== null ? String(share) : "");
-  }, [share]);
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const onSubmit = form.handleSubmit(({ sharePct }) => {
     setSaved(false);
-    const share_pct = amount(value);
     const change: SaveLimit | undefined = limit
-      ? { kind: "update", id: limit.id, input: { share_pct } }
-      : create?.(share_pct);
+      ? { kind: "update", id: limit.id, input: { share_pct: sharePct } }
+      : create?.(sharePct);
     if (change) save.mutate(change, { onSuccess: () => setSaved(true) });
-  };
+  });
 
   return (
     <li className="grid gap-2 rounded-md border bg-background/30 p-3">
@@ -144,18 +151,14 @@ export function ShareRow({ name, limit, create, of }: ShareRowProps) {
           <Label htmlFor={inputId}>Share of {name} (%)</Label>
           <Input
             id={inputId}
-            type="number"
+            type="text"
             inputMode="decimal"
-            min={0}
-            max={100}
-            step="0.1"
+            autoComplete="off"
             className="w-28"
-            value={value}
             placeholder="none"
-            onChange={(event) => {
-              setValue(event.target.value);
-              setSaved(false);
-            }}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={`${inputId}-error`}
+            {...form.register("sharePct", { onChange: () => setSaved(false) })}
           />
         </div>
         <p className="min-w-[10rem] flex-1 pb-2 text-xs text-muted-foreground">
@@ -187,7 +190,8 @@ export function ShareRow({ name, limit, create, of }: ShareRowProps) {
         </div>
         <Saved show={saved && !save.isPending}>Saved.</Saved>
       </form>
-      <FormError message={errorMessage(save.error)} />
+      <FieldMessage id={`${inputId}-error`} error={error} />
+      <FormError message={saveErrorMessage(save.error)} />
     </li>
   );
 }
@@ -252,24 +256,36 @@ function AddAgentShare({ projects, taken }: { projects: Project[]; taken: Limit[
   const free = (agents.data ?? []).filter(
     (agent) => !taken.some((limit) => limit.project_id === projectId && limit.agent_name === agent.name),
   );
-  const [agentName, setAgentName] = useState("");
-  const [share, setShare] = useState("");
   const ids = { project: useId(), agent: useId(), share: useId() };
-  const chosen = free.some((agent) => agent.name === agentName) ? agentName : (free[0]?.name ?? "");
+  const form = useForm<AgentShareValues>({
+    resolver: zodResolver(agentShareSchema),
+    defaultValues: { agentName: "", sharePct: "" },
+  });
+  const picked = form.watch("agentName");
+  const chosen = free.some((agent) => agent.name === picked) ? picked : (free[0]?.name ?? "");
+  const errors = form.formState.errors;
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const onSubmit = form.handleSubmit(({ sharePct }) => {
     save.mutate(
-      { kind: "create", input: { scope: "agent", project_id: projectId, agent_name: chosen, share_pct: amount(share) } },
-      { onSuccess: () => setShare("") },
+      { kind: "create", input: { scope: "agent", project_id: projectId, agent_name: chosen, share_pct: sharePct } },
+      { onSuccess: () => form.reset({ agentName: "", sharePct: "" }) },
     );
-  };
+  });
 
   const selectClass =
     "flex h-10 rounded-md border border-input bg-background px-3 py-2 text-sm ring-offset-background focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2";
 
   return (
-    <form className="grid gap-2" onSubmit={onSubmit} noValidate aria-label="Add an agent share">
+    <form
+      className="grid gap-2"
+      onSubmit={(event) => {
+        // The select shows the first free agent until one is picked: validate that one.
+        form.setValue("agentName", chosen);
+        void onSubmit(event);
+      }}
+      noValidate
+      aria-label="Add an agent share"
+    >
       <div className="flex flex-wrap items-end gap-3">
         <div className="grid gap-1.5">
           <Label htmlFor={ids.project}>Project</Label>
@@ -292,8 +308,10 @@ function AddAgentShare({ projects, taken }: { projects: Project[]; taken: Limit[
             id={ids.agent}
             className={selectClass}
             value={chosen}
-            onChange={(event) => setAgentName(event.target.value)}
+            onChange={(event) => form.setValue("agentName", event.target.value)}
             disabled={free.length === 0}
+            aria-invalid={errors.agentName ? true : undefined}
+            aria-describedby={`${ids.agent}-error`}
           >
             {free.length === 0 && <option value="">{agents.isPending ? "Loading…" : "No agent without a share"}</option>}
             {free.map((agent) => (
@@ -307,14 +325,13 @@ function AddAgentShare({ projects, taken }: { projects: Project[]; taken: Limit[
           <Label htmlFor={ids.share}>Share of the project (%)</Label>
           <Input
             id={ids.share}
-            type="number"
+            type="text"
             inputMode="decimal"
-            min={0}
-            max={100}
-            step="0.1"
+            autoComplete="off"
             className="w-28"
-            value={share}
-            onChange={(event) => setShare(event.target.value)}
+            aria-invalid={errors.sharePct ? true : undefined}
+            aria-describedby={`${ids.share}-error`}
+            {...form.register("sharePct")}
           />
         </div>
         <Button type="submit" size="sm" className="mb-0.5" disabled={save.isPending || !chosen} aria-busy={save.isPending}>
@@ -322,7 +339,9 @@ function AddAgentShare({ projects, taken }: { projects: Project[]; taken: Limit[
           Add agent share
         </Button>
       </div>
-      <FormError message={errorMessage(save.error)} />
+      <FieldMessage id={`${ids.agent}-error`} error={errors.agentName} />
+      <FieldMessage id={`${ids.share}-error`} error={errors.sharePct} />
+      <FormError message={saveErrorMessage(save.error)} />
     </form>
   );
 }

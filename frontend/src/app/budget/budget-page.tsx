@@ -9,12 +9,12 @@ import { QueryState } from "@/components/query-state";
 import { errorMessage } from "@/lib/api-client";
 import { formatUsd } from "@/lib/format";
 import { useProjects } from "@/features/projects/api/get-projects";
-import { useLimits } from "../api/get-limits";
-import { useBudgetSummary } from "../api/get-summary";
-import type { SummaryRange } from "../types";
-import { LevelBars } from "./level-bars";
+import { useLimits } from "@/features/budget/api/get-limits";
+import { useBudgetSummary } from "@/features/budget/api/get-summary";
+import type { SummaryRange } from "@/features/budget/types";
+import { LevelBars } from "@/features/budget/components/level-bars";
 import { AgentShares, GlobalLimitForm, ProjectShares } from "./limit-forms";
-import { SpendCharts } from "./spend-charts";
+import { SpendCharts } from "@/features/budget/components/spend-charts";
 
 const integer = new Intl.NumberFormat(undefined);
 

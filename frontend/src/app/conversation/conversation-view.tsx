@@ -12,17 +12,17 @@ import { temporalNamespaceUrl, temporalWorkflowUrl } from "@/lib/temporal";
 import { useAuthStore } from "@/stores/auth";
 import { useTypingStore } from "@/stores/typing";
 import { useAgents } from "@/features/agents/api/get-agents";
-import { runKeys } from "@/features/agents/api/keys";
+import { runKeys } from "@/lib/query-keys";
 import type { RunOut } from "@/features/agents/types";
 import { issuesQueryOptions } from "@/features/issues/api/get-issues";
 import type { Issue } from "@/features/issues/types";
-import { useConversationRoom } from "../api/conversation-room";
-import { useConversation } from "../api/get-conversation";
-import { useMessages } from "../api/get-messages";
-import { hasOpenRun, isLive, type Conversation, type Message } from "../types";
-import { Composer } from "./composer";
-import { MessageLog } from "./message-log";
-import { RunControls } from "./run-controls";
+import { useConversationRoom } from "@/features/conversations/api/conversation-room";
+import { useConversation } from "@/features/conversations/api/get-conversation";
+import { useMessages } from "@/features/conversations/api/get-messages";
+import { hasOpenRun, isLive, type Conversation, type Message } from "@/features/conversations/types";
+import { Composer } from "@/features/conversations/components/composer";
+import { MessageLog } from "@/features/conversations/components/message-log";
+import { RunControls } from "@/features/conversations/components/run-controls";
 
 /**
  * The run's page in the Temporal UI: the issue's own link for an issue conversation, the link

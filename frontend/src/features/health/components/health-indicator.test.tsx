@@ -1,0 +1,40 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render, screen } from "@testing-library/react";
+import { http, HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
+
+import { API, server } from "@/testing/server";
+import { HealthIndicator } from "./health-indicator";
+
+function show() {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <HealthIndicator />
+    </QueryClientProvider>,
+  );
+}
+
+describe("the health badge", () => {
+  it("says which part is down when the API answers 503", async () => {
+    server.use(
+      http.get(`${API}/api/health`, () =>
+        HttpResponse.json({ status: "degraded", db: "ok", temporal: "down" }, { status: 503 }),
+      ),
+    );
+    show();
+    expect(await screen.findByText("Degraded: Temporal down")).toBeTruthy();
+  });
+
+  it("says unreachable only when the server does not answer", async () => {
+    server.use(http.get(`${API}/api/health`, () => HttpResponse.error()));
+    show();
+    expect(await screen.findByText("API unreachable")).toBeTruthy();
+  });
+
+  it("says ok when everything answers", async () => {
+    server.use(http.get(`${API}/api/health`, () => HttpResponse.json({ status: "ok", db: "ok", temporal: "ok" })));
+    show();
+    expect(await screen.findByText("API ok")).toBeTruthy();
+  });
+});

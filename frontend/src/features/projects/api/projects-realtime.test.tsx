@@ -1,0 +1,36 @@
+import type { ReactNode } from "react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { renderHook } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { socket } from "@/lib/socket";
+import type { Project } from "../types";
+import { projectKeys } from "./keys";
+import { useProjectRealtimeSync } from "./projects-realtime";
+
+const project = (id: number, name: string): Project =>
+  ({ id, name, slug: name.toLowerCase(), repo_path: `/src/${id}`, test_command: null }) as Project;
+
+describe("project events", () => {
+  it("put a project registered in another tab into this tab's list, and changes in place", () => {
+    const queryClient = new QueryClient();
+    queryClient.setQueryData(projectKeys.list(), [project(1, "Alpha")]);
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    );
+    renderHook(() => useProjectRealtimeSync(), { wrapper });
+    const deliver = (event: Project) => {
+      for (const listener of socket.listeners("project")) listener(event);
+    };
+
+    deliver(project(2, "Beta"));
+    deliver({ ...project(1, "Alpha"), test_command: "pytest -q" });
+
+    const list = queryClient.getQueryData<Project[]>(projectKeys.list()) ?? [];
+    expect(list.map((p) => [p.id, p.name, p.test_command])).toEqual([
+      [1, "Alpha", "pytest -q"],
+      [2, "Beta", null],
+    ]);
+    expect(queryClient.getQueryData<Project>(projectKeys.detail(2))?.name).toBe("Beta");
+  });
+});
