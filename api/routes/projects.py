@@ -5,8 +5,8 @@ from fastapi import APIRouter, status
 from api.deps import CurrentUser, ProjectDep, RuntimeDep, SessionDep
 from api.schemas.error import ErrorOut
 from api.schemas.project import ProjectCreate, ProjectOut, ProjectUpdate
-from mcc.forge.github.registration import create_github_project
 from mcc.events import EventSink, user_room
+from mcc.forge.github.registration import create_github_project
 from mcc.models.project import Project
 from mcc.projects import create_project, forge_token_context, list_projects
 
