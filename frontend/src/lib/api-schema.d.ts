@@ -13,7 +13,8 @@ export interface paths {
         };
         /**
          * Health
-         * @description Whether the database and Temporal answer; 503 names the one that does not.
+         * @description Whether the database and Temporal answer (503 names the one that does not), and
+         *     whether agents can work: the sandbox and the LLM (reported, still 200).
          */
         get: operations["health_api_health_get"];
         put?: never;
@@ -188,7 +189,8 @@ export interface paths {
         put?: never;
         /**
          * Register
-         * @description Register an existing git repository, or create one with `init: true`.
+         * @description Register an existing git repository, create one with `init: true`, or mirror a
+         *     GitHub repository (`github: {"repo": "owner/name"}`).
          */
         post: operations["register_api_projects_post"];
         delete?: never;
@@ -602,6 +604,212 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks/github": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Github */
+        post: operations["github_api_webhooks_github_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Notifications
+         * @description The newest first, and how many are unread (the bell's count).
+         */
+        get: operations["list_notifications_api_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read All */
+        post: operations["read_all_api_notifications_read_all_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read One */
+        post: operations["read_one_api_notifications__notification_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preferences
+         * @description Which kinds go to which channel (everything everywhere unless turned off).
+         */
+        get: operations["preferences_api_notifications_preferences_get"];
+        /** Update Preferences */
+        put: operations["update_preferences_api_notifications_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/telegram": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Telegram State
+         * @description Whether a bot is set up, and the person's chat: linked, blocked, or none.
+         */
+        get: operations["telegram_state_api_notifications_telegram_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/telegram/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Telegram Token
+         * @description Set the bot token (stored AES-256-GCM sealed; never returned).
+         */
+        post: operations["telegram_token_api_notifications_telegram_token_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/telegram/link-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Telegram Link Code
+         * @description A one-time code: send the bot `/start <code>` before it expires.
+         */
+        post: operations["telegram_link_code_api_notifications_telegram_link_code_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/telegram/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Telegram Unlink */
+        delete: operations["telegram_unlink_api_notifications_telegram_link_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/rules-files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Rules Files
+         * @description Commit `.mcc/AGENTS.md` and `.mcc/<role>.md` templates on `mcc/rules-files`.
+         */
+        post: operations["create_rules_files_api_projects__project_id__rules_files_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{agent_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Message Agent */
+        post: operations["message_agent_api_agents__agent_id__messages_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -651,6 +859,26 @@ export interface components {
              * @description The agent's share of its project's limit, in %.
              */
             share_pct: number | string;
+        };
+        /** AgentMessageIn */
+        AgentMessageIn: {
+            /** Content */
+            content: string;
+        };
+        /** AgentMessageOut */
+        AgentMessageOut: {
+            /**
+             * Conversation Id
+             * @description Where the message went.
+             */
+            conversation_id: number;
+            /** Message Id */
+            message_id: number;
+            /**
+             * Woke Run Id
+             * @description The short run started to answer, if any.
+             */
+            woke_run_id: string | null;
         };
         /** AgentOut */
         AgentOut: {
@@ -768,6 +996,11 @@ export interface components {
             /** By Model */
             by_model: components["schemas"]["ModelSpendOut"][];
         };
+        /**
+         * Channel
+         * @enum {string}
+         */
+        Channel: "in_app" | "telegram";
         /** ConversationOut */
         ConversationOut: {
             /** Id */
@@ -835,6 +1068,24 @@ export interface components {
         ErrorOut: {
             error: components["schemas"]["ErrorBody"];
         };
+        /** GitHubRepoIn */
+        GitHubRepoIn: {
+            /**
+             * Repo
+             * @description owner/name on GitHub.
+             */
+            repo: string;
+            /**
+             * Token
+             * @description A fine-grained personal token (when no GitHub App is installed).
+             */
+            token?: string | null;
+            /**
+             * Trigger Label
+             * @description Label that hands issues to MCC.
+             */
+            trigger_label?: string | null;
+        };
         /** GlobalLimitCreate */
         GlobalLimitCreate: {
             /**
@@ -853,7 +1104,11 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
-        /** HealthOut */
+        /**
+         * HealthOut
+         * @description `status` is about serving (database, Temporal: 503 when one is down); `sandbox` and
+         *     `llm` say whether agents can work, with `problems` in sentences for the person.
+         */
         HealthOut: {
             /**
              * Status
@@ -870,6 +1125,18 @@ export interface components {
              * @enum {string}
              */
             temporal: "ok" | "down";
+            /**
+             * Sandbox
+             * @enum {string}
+             */
+            sandbox: "ready" | "missing" | "broken" | "off";
+            /**
+             * Llm
+             * @enum {string}
+             */
+            llm: "configured" | "not_configured";
+            /** Problems */
+            problems: string[];
         };
         /** IssueCreate */
         IssueCreate: {
@@ -950,6 +1217,11 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * Kind
+         * @enum {string}
+         */
+        Kind: "approval_needed" | "needs_attention" | "budget_alert" | "merged" | "failed" | "cancelled" | "emergency_pause" | "github_problem" | "stalled";
         /** LevelSpendOut */
         LevelSpendOut: {
             /**
@@ -1024,6 +1296,21 @@ export interface components {
             /** Share Pct */
             share_pct?: number | string | null;
         };
+        /** LinkCodeOut */
+        LinkCodeOut: {
+            /** Code */
+            code: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Command
+             * @description What to send the bot: /start <code>.
+             */
+            command: string;
+        };
         /** LoginIn */
         LoginIn: {
             /** Email */
@@ -1070,6 +1357,8 @@ export interface components {
              * Format: date-time
              */
             timestamp: string;
+            /** Reply To */
+            reply_to?: number | null;
         };
         /** ModelSpendOut */
         ModelSpendOut: {
@@ -1084,10 +1373,71 @@ export interface components {
             /** Model */
             model: string;
         };
+        /** NotificationListOut */
+        NotificationListOut: {
+            /**
+             * Items
+             * @description Newest first.
+             */
+            items: components["schemas"]["NotificationOut"][];
+            /** Unread */
+            unread: number;
+        };
+        /** NotificationOut */
+        NotificationOut: {
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /**
+             * Level
+             * @description info | warning | critical
+             */
+            level: string;
+            /** Title */
+            title: string;
+            /** Message */
+            message: string;
+            /**
+             * Link
+             * @description Where in the app it is about (a path).
+             */
+            link: string | null;
+            /**
+             * Urgent
+             * @description Urgent kinds show a toast.
+             */
+            urgent: boolean;
+            /** Payload */
+            payload: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Read At */
+            read_at: string | null;
+        };
         /** PauseIn */
         PauseIn: {
             /** Reason */
             reason?: string | null;
+        };
+        /** PreferenceIn */
+        PreferenceIn: {
+            kind: components["schemas"]["Kind"];
+            channel: components["schemas"]["Channel"];
+            /** Enabled */
+            enabled: boolean;
+        };
+        /** PreferenceOut */
+        PreferenceOut: {
+            kind: components["schemas"]["Kind"];
+            channel: components["schemas"]["Channel"];
+            /** Enabled */
+            enabled: boolean;
         };
         /** ProjectCreate */
         ProjectCreate: {
@@ -1095,6 +1445,8 @@ export interface components {
             name: string;
             /** Repo Path */
             repo_path: string;
+            /** @description Register a GitHub repository instead of a local path. */
+            github?: components["schemas"]["GitHubRepoIn"] | null;
             /**
              * Init
              * @description Create a new repository with a first commit.
@@ -1136,6 +1488,18 @@ export interface components {
             default_branch: string;
             /** Has Forge Token */
             has_forge_token: boolean;
+            /**
+             * Forge
+             * @default local
+             */
+            forge: string;
+            /** Github Repo */
+            github_repo?: string | null;
+            /**
+             * Trigger Label
+             * @default mcc
+             */
+            trigger_label: string;
             /** Test Command */
             test_command?: string | null;
             /**
@@ -1211,6 +1575,11 @@ export interface components {
              */
             created_at: string;
         };
+        /** ReadAllOut */
+        ReadAllOut: {
+            /** Marked */
+            marked: number;
+        };
         /** RecoveryCodesOut */
         RecoveryCodesOut: {
             /** Recovery Codes */
@@ -1223,6 +1592,24 @@ export interface components {
              * @default
              */
             feedback: string;
+        };
+        /** RulesFilesOut */
+        RulesFilesOut: {
+            /**
+             * Branch
+             * @description Where the templates are committed, for review.
+             */
+            branch: string;
+            /**
+             * Files
+             * @description The files added (those missing before).
+             */
+            files: string[];
+            /**
+             * Commit
+             * @description None when every file existed already.
+             */
+            commit: string | null;
         };
         /** RunCreate */
         RunCreate: {
@@ -1287,6 +1674,42 @@ export interface components {
             budget_day: string;
             /** Timezone */
             timezone: string;
+        };
+        /** TelegramLinkOut */
+        TelegramLinkOut: {
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "linked" | "blocked";
+            /** Username */
+            username: string | null;
+            /**
+             * Linked At
+             * Format: date-time
+             */
+            linked_at: string;
+            /**
+             * Detail
+             * @description Why the chat is blocked.
+             */
+            detail: string | null;
+        };
+        /** TelegramStateOut */
+        TelegramStateOut: {
+            /** Bot Configured */
+            bot_configured: boolean;
+            /** Token Source */
+            token_source: ("environment" | "settings") | null;
+            link: components["schemas"]["TelegramLinkOut"] | null;
+        };
+        /** TelegramTokenIn */
+        TelegramTokenIn: {
+            /**
+             * Token
+             * @description The bot token from @BotFather; null removes it.
+             */
+            token?: string | null;
         };
         /** TestReportOut */
         TestReportOut: {
@@ -3031,6 +3454,330 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SystemStateOut"];
+                };
+            };
+        };
+    };
+    github_api_webhooks_github_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    list_notifications_api_notifications_get: {
+        parameters: {
+            query?: {
+                unread_only?: boolean;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationListOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_all_api_notifications_read_all_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllOut"];
+                };
+            };
+        };
+    };
+    read_one_api_notifications__notification_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationOut"];
+                };
+            };
+            /** @description No such notification of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    preferences_api_notifications_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferenceOut"][];
+                };
+            };
+        };
+    };
+    update_preferences_api_notifications_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferenceIn"][];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferenceOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    telegram_state_api_notifications_telegram_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelegramStateOut"];
+                };
+            };
+        };
+    };
+    telegram_token_api_notifications_telegram_token_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TelegramTokenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelegramStateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    telegram_link_code_api_notifications_telegram_link_code_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkCodeOut"];
+                };
+            };
+        };
+    };
+    telegram_unlink_api_notifications_telegram_link_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    create_rules_files_api_projects__project_id__rules_files_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulesFilesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    message_agent_api_agents__agent_id__messages_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agent_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentMessageIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentMessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
