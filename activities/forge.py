@@ -28,10 +28,14 @@ class ForgeActivities:
         return _outcome(ref)
 
     @activity.defn(name="merge_pull_request")
-    async def merge_pull_request(self, issue: IssueRef) -> PullOutcome:
+    async def merge_pull_request(
+        self, issue: IssueRef, approved_head: str | None = None
+    ) -> PullOutcome:
         try:
             ref = await heartbeating(
-                self.runtime.forge.merge_pull_request(issue.project_id, issue.issue_number)
+                self.runtime.forge.merge_pull_request(
+                    issue.project_id, issue.issue_number, approved_head
+                )
             )
         except (MergeConflict, Conflict) as exc:
             # Retrying cannot resolve a conflict; the workflow decides what happens next.

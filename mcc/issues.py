@@ -61,15 +61,21 @@ async def list_issues(session: AsyncSession, project_id: int) -> list[Issue]:
     return list(rows.all())
 
 
-async def set_phase(session: AsyncSession, project_id: int, number: int, phase: str) -> None:
-    """One UPDATE, committed: every step of a run records its phase."""
+async def set_phase(
+    session: AsyncSession, project_id: int, number: int, phase: str, round_: int | None = None
+) -> None:
+    """One UPDATE, committed: every step of a run records its phase.
+
+    With `round_`, the phase is a waiting one of that approval round and is stored
+    only while the round is open (a decision claimed meanwhile has set the next phase).
+    """
+    where = [Issue.project_id == project_id, Issue.number == number]
+    if round_ is not None:
+        where += [Issue.round == round_, Issue.gate.is_not(None)]
     result = await session.execute(
-        update(Issue)
-        .where(Issue.project_id == project_id, Issue.number == number)
-        .values(phase=phase)
-        .execution_options(synchronize_session=False)
+        update(Issue).where(*where).values(phase=phase).execution_options(synchronize_session=False)
     )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
+    if result.rowcount == 0 and round_ is None:  # type: ignore[attr-defined]
         raise NotFound(f"issue #{number} not found")
     await session.commit()
 

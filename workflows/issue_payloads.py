@@ -36,6 +36,16 @@ class RejectInput:
 
 
 @dataclass
+class Decided:
+    """A decision the API claimed for approval round `round` (one per round)."""
+
+    round: int
+    kind: str  # approve | reject | retry | cancel
+    feedback: str = ""
+    head: str | None = None
+
+
+@dataclass
 class IssueStatus:
     phase: str
     percent: int
@@ -53,3 +63,5 @@ class IssueStatus:
     test_report: TestReport | None = None
     review: str | None = None
     conversation_id: int | None = None
+    round: int = 0  # the latest approval round opened
+    head: str | None = None  # the commit that round is about

@@ -12,6 +12,7 @@ import httpx
 from temporalio.client import Client
 
 from tests.conftest import PASSWORD, free_port
+from tests.support.decisions import decide
 from tests.support.repos import git, make_repo
 from tests.support.waiting import eventually, wait_for_phase
 
@@ -109,7 +110,7 @@ async def test_mcc_up_serves_everything_and_keeps_state_across_restarts(tmp_path
             assert [p["name"] for p in (await api.get("/api/projects")).json()] == ["Up"]
             issue = await wait_for_phase(api, pid, 1, "awaiting_approval", timeout_s=30)
             assert issue["title"] == "Persist"
-            assert (await api.post(f"/api/projects/{pid}/issues/1/approve")).status_code == 202
+            assert (await decide(api, pid, 1, "approve")).status_code == 202
             done = await wait_for_phase(api, pid, 1, "done", timeout_s=60)
     finally:
         process.send_signal(signal.SIGINT)

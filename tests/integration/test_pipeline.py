@@ -10,6 +10,7 @@ import uuid
 from api.server import MccServer
 from tests.integration.test_agent_run import BUGGY
 from tests.support.company import Rule, call, finish
+from tests.support.decisions import decide
 from tests.support.repos import git, make_repo
 from tests.support.waiting import eventually, wait_for_phase
 
@@ -78,9 +79,7 @@ async def test_an_issue_becomes_a_merged_fix_through_every_role(
     diff = (await api.get(f"/api/projects/{pid}/pulls/1/diff")).json()["diff"]
     assert "+    return a + b" in diff and '"""The sum of a and b."""' in diff
 
-    await api.post(
-        f"/api/projects/{pid}/issues/1/reject", json={"feedback": "Also add a CHANGELOG entry."}
-    )
+    await decide(api, pid, 1, "reject", feedback="Also add a CHANGELOG entry.")
 
     async def back_for_approval():
         issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()
@@ -93,7 +92,7 @@ async def test_an_issue_becomes_a_merged_fix_through_every_role(
         )
 
     issue = await eventually(back_for_approval, 120, "the reworked pull request")
-    assert (await api.post(f"/api/projects/{pid}/issues/1/approve")).status_code == 202
+    assert (await decide(api, pid, 1, "approve")).status_code == 202
     done = await wait_for_phase(api, pid, 1, "done", 60)
     assert done["cost_usd"] > 0 and done["tokens"] > 0
 

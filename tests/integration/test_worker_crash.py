@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from api.server import MccServer
+from tests.support.decisions import decide
 from tests.support.processes import kill_hard, mcc_env, start_mcc, stop
 from tests.support.repos import git, make_repo
 from tests.support.waiting import eventually, wait_for_phase
@@ -49,7 +50,7 @@ async def test_run_survives_worker_killed_mid_activity_and_while_waiting(
         await wait_for_phase(api, pid, 1, "awaiting_approval", timeout_s=60)
         # Kill it again while the run waits, and approve while no worker runs.
         kill_hard(worker)
-        assert (await api.post(f"/api/projects/{pid}/issues/1/approve")).status_code == 202
+        assert (await decide(api, pid, 1, "approve")).status_code == 202
         worker = start_mcc("worker", env, log)
         done = await wait_for_phase(api, pid, 1, "done", timeout_s=60)
     finally:
