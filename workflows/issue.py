@@ -13,6 +13,7 @@ workflow, and the workflow carries ids and small results.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -31,6 +32,8 @@ with workflow.unsafe.imports_passed_through():
         RunTests,
     )
     from activities.store import StoreActivities
+    from mcc.agents import briefs
+    from mcc.agents.briefs import Brief
     from mcc.errors import HeadMoved
     from mcc.phases import PERCENT, Phase
     from mcc.pipeline.steps import AgentSlot, IssuePlan
@@ -92,23 +95,15 @@ async def _long(activity: Any, *args: Any) -> Any:
     )
 
 
-def planning_task(plan: IssuePlan, number: int, feedback: str | None) -> str:
-    text = (
-        f"Issue #{number}: {plan.title}\n\n{plan.body}\n\n"
-        "Read the repository, then write the technical spec with write_spec, split the work "
-        "into coding tasks with create_tasks, and finish."
-    )
-    if feedback:
-        text += f"\n\nThe person sent your previous spec back: {feedback}"
-    return text
+@dataclass(frozen=True)
+class Assignment:
+    """One agent on one task: its run is `{issue run}/{agent}/{label}`, on `branch`."""
 
-
-def coding_task(plan: IssuePlan, task: dict[str, Any], branch: str) -> str:
-    return (
-        f"Issue: {plan.title}\n\nYour task: {task.get('title', '')}\n\n"
-        f"{task.get('description', '')}\n\nThe spec is in .mcc/specs/. Work on your branch "
-        f"{branch}, run the tests, commit with git_commit, then finish."
-    )
+    agent: AgentSlot
+    label: str
+    branch: str
+    brief: Brief
+    diff_base: str | None = None
 
 
 @workflow.defn(name="IssueWorkflow")
@@ -124,6 +119,7 @@ class IssueWorkflow:
         self._status = IssueStatus(phase=Phase.QUEUED.value, percent=0)
         self._active: list[str] = []
         self._ref: IssueRef | None = None
+        self._params: IssueRunInput | None = None
         self._children: list[str] = []
         # Runs with approval rounds: handlers record, `_keep_phase` and the run write.
         self._rounds = False
@@ -143,7 +139,7 @@ class IssueWorkflow:
     async def run(self, params: IssueRunInput) -> IssueRunResult:
         self._rounds = workflow.patched(DECISION_ROUNDS)
         ref = IssueRef(params.project_id, params.issue_number, workflow.info().workflow_id)
-        self._ref = ref
+        self._ref, self._params = ref, params
         workflow.upsert_search_attributes(
             [MCC_PROJECT.value_set(params.project_slug), MCC_ISSUE.value_set(params.issue_number)]
         )
@@ -199,8 +195,7 @@ class IssueWorkflow:
                 plan,
                 params,
                 f"rework-{self._status.rejections}",
-                f"The person reviewed the pull request and rejected it:\n\n{feedback}\n\n"
-                "Change the code accordingly, run the tests, commit, then finish.",
+                briefs.rework(self._status.rejections, feedback),
             )
 
         self._status.merge_sha = merged.merge_sha
@@ -230,16 +225,9 @@ class IssueWorkflow:
             attempt += 1
             await self._enter(Phase.PLANNING)
             branch = f"{plan.branch}-architect"
+            brief = briefs.plan(ref.issue_number, plan.title, plan.body, feedback)
             result = await self._agent(
-                ref,
-                plan,
-                params,
-                architect,
-                f"plan-{attempt}",
-                branch,
-                plan.branch,
-                planning_task(plan, ref.issue_number, feedback),
-                f"Plan #{ref.issue_number}",
+                plan, Assignment(architect, f"plan-{attempt}", branch, brief)
             )
             await self._integrate(ref, plan, branch, f"plan-{attempt}")
             self._status.spec = result.artifacts.get("spec")
@@ -274,17 +262,8 @@ class IssueWorkflow:
             branches = []
             for number, task in shares[coder.name]:
                 branch = f"{plan.branch}-task-{number}"
-                await self._agent(
-                    ref,
-                    plan,
-                    params,
-                    coder,
-                    f"task-{number}",
-                    branch,
-                    plan.branch,
-                    coding_task(plan, task, branch),
-                    f"Task {number}: {task.get('title', '')}",
-                )
+                brief = briefs.code(plan.title, number, task, branch)
+                await self._agent(plan, Assignment(coder, f"task-{number}", branch, brief))
                 branches.append((f"task-{number}", branch))
             return branches
 
@@ -294,11 +273,12 @@ class IssueWorkflow:
                 await self._integrate(ref, plan, branch, label, resolver=coder, params=params)
 
     async def _fix(
-        self, ref: IssueRef, plan: IssuePlan, params: IssueRunInput, label: str, task: str
+        self, ref: IssueRef, plan: IssuePlan, params: IssueRunInput, label: str, brief: Brief
     ) -> None:
+        """The first coder works on what came back, on a branch of its own."""
         coder = plan.of_role("coder")[0]
         branch = f"{plan.branch}-{label}"
-        await self._agent(ref, plan, params, coder, label, branch, plan.branch, task, label)
+        await self._agent(plan, Assignment(coder, label, branch, brief))
         await self._integrate(ref, plan, branch, label, resolver=coder, params=params)
 
     async def _test_and_review(self, ref: IssueRef, plan: IssuePlan, params: IssueRunInput) -> None:
@@ -312,19 +292,8 @@ class IssueWorkflow:
                 tests_round += 1
                 label = f"test-{self._status.test_loops}"
                 branch = f"{plan.branch}-{label}"
-                result = await self._agent(
-                    ref,
-                    plan,
-                    params,
-                    tester,
-                    label,
-                    branch,
-                    plan.branch,
-                    f"Test round {self._status.test_loops}. Run the project's tests against the "
-                    "issue branch, add missing tests if needed (commit them), report every bug "
-                    "with report_bug, then finish.",
-                    f"Test round {self._status.test_loops}",
-                )
+                brief = briefs.test(self._status.test_loops)
+                result = await self._agent(plan, Assignment(tester, label, branch, brief))
                 await self._integrate(ref, plan, branch, label, resolver=tester, params=params)
                 report = await _long(
                     PipelineActivities.run_tests,
@@ -347,34 +316,21 @@ class IssueWorkflow:
                     )
                     tests_round = 0
                 await self._enter(Phase.CODING)
-                described = "\n\n".join(f"- {b.get('title')}: {b.get('details')}" for b in bugs)
-                await self._fix(
-                    ref,
-                    plan,
-                    params,
-                    f"fix-{self._status.test_loops}",
-                    "The tester found problems.\n\n"
-                    f"{described or '(no bug reports)'}\n\nTest output:\n{report.output[-3000:]}"
-                    "\n\nFix them, run the tests, commit, then finish.",
-                )
+                loop = self._status.test_loops
+                fix = briefs.fix(loop, bugs, report.output)
+                await self._fix(ref, plan, params, f"fix-{loop}", fix)
 
             await self._enter(Phase.REVIEW)
             self._status.review_loops += 1
             label = f"review-{self._status.review_loops}"
-            result = await self._agent(
-                ref,
-                plan,
-                params,
+            review = Assignment(
                 reviewer,
                 label,
                 f"{plan.branch}-{label}",
-                plan.branch,
-                f"Review round {self._status.review_loops}. Review the change (git_diff shows "
-                "everything since the default branch), then approve it or request changes, "
-                "and finish.",
-                f"Review round {self._status.review_loops}",
+                briefs.review(self._status.review_loops),
                 diff_base=plan.default_branch,
             )
+            result = await self._agent(plan, review)
             self._status.review = result.artifacts.get("review")
             verdict = result.artifacts.get("verdict", "approve")
             await self._note(
@@ -390,61 +346,45 @@ class IssueWorkflow:
                     f"the reviewer still requests changes after {params.max_review_loops} rounds"
                 )
             await self._enter(Phase.CODING)
-            await self._fix(
-                ref,
-                plan,
-                params,
-                f"changes-{self._status.review_loops}",
-                f"The reviewer requested changes:\n\n{self._status.review}\n\n"
-                "Make them, run the tests, commit, then finish.",
-            )
+            loop = self._status.review_loops
+            changes = briefs.changes(loop, self._status.review)
+            await self._fix(ref, plan, params, f"changes-{loop}", changes)
 
     # -- building blocks --------------------------------------------------------------
 
-    async def _agent(
-        self,
-        ref: IssueRef,
-        plan: IssuePlan,
-        params: IssueRunInput,
-        agent: AgentSlot,
-        label: str,
-        branch: str,
-        base: str,
-        task: str,
-        title: str,
-        diff_base: str | None = None,
-    ) -> AgentRunResult:
+    async def _agent(self, plan: IssuePlan, work: Assignment) -> AgentRunResult:
         """Run one agent on one task as a child workflow, until it finishes its task."""
+        assert self._ref is not None and self._params is not None
         attempt = 0
         while True:
             suffix = f"-retry-{attempt}" if attempt else ""
-            run_id = f"{ref.workflow_id}/{agent.name}/{label}{suffix}"
-            self._active.append(agent.name)
+            run_id = f"{self._ref.workflow_id}/{work.agent.name}/{work.label}{suffix}"
+            self._active.append(work.agent.name)
             self._children.append(run_id)
             try:
                 result = await workflow.execute_child_workflow(
                     AgentRunWorkflow.run,
                     AgentRunInput(
                         run_id=run_id,
-                        project_id=ref.project_id,
-                        agent_id=agent.id,
-                        branch=branch,
-                        base=base,
-                        task=task,
-                        title=title,
-                        issue_number=ref.issue_number,
-                        diff_base=diff_base,
-                        max_steps=params.agent_max_steps,
+                        project_id=self._ref.project_id,
+                        agent_id=work.agent.id,
+                        branch=work.branch,
+                        base=plan.branch,
+                        task=work.brief.text,
+                        title=work.brief.title,
+                        issue_number=self._ref.issue_number,
+                        diff_base=work.diff_base,
+                        max_steps=self._params.agent_max_steps,
                     ),
                     id=run_id,
                 )
             finally:
-                self._active.remove(agent.name)
+                self._active.remove(work.agent.name)
                 self._children.remove(run_id)
             if result.outcome == "done":
                 return result
             await self._attention(
-                f"{agent.name} could not finish ({result.outcome}): {result.summary}"
+                f"{work.agent.name} could not finish ({result.outcome}): {result.summary}"
             )
             attempt += 1
 
@@ -466,17 +406,9 @@ class IssueWorkflow:
                 return
             if resolver is None or params is None:
                 break
+            brief = briefs.conflict(branch, plan.branch)
             await self._agent(
-                ref,
-                plan,
-                params,
-                resolver,
-                f"{label}-conflict-{round_}",
-                branch,
-                plan.branch,
-                f"Your branch {branch} conflicts with {plan.branch}. Merge {plan.branch} into "
-                "it with git_merge, resolve the conflicts, run the tests, git_commit, finish.",
-                f"Resolve conflicts of {branch}",
+                plan, Assignment(resolver, f"{label}-conflict-{round_}", branch, brief)
             )
         await self._attention(f"{branch} does not merge cleanly into {plan.branch}")
 

@@ -8,6 +8,7 @@ import subprocess
 import uuid
 
 from api.server import MccServer
+from mcc.agents.briefs import TaskKind
 from tests.integration.test_agent_run import BUGGY
 from tests.support.company import Rule, call, finish
 from tests.support.decisions import decide
@@ -25,7 +26,7 @@ async def test_an_issue_becomes_a_merged_fix_through_every_role(
     company.rules += [
         Rule(
             "coder",
-            "Your task:",
+            TaskKind.CODE,
             [
                 call("run_command", command=TESTS),
                 call("edit_file", path="calc.py", old="return a - b", new="return a + b"),
@@ -36,8 +37,9 @@ async def test_an_issue_becomes_a_merged_fix_through_every_role(
         ),
         Rule(
             "reviewer",
-            "Review round 1.",
-            [
+            TaskKind.REVIEW,
+            heading="Review round 1",
+            steps=[
                 call("git_diff", against_base=True),
                 call("request_changes", comments="Give add() a docstring."),
                 finish("changes requested"),
@@ -45,7 +47,7 @@ async def test_an_issue_becomes_a_merged_fix_through_every_role(
         ),
         Rule(
             "coder",
-            "The reviewer requested changes",
+            TaskKind.CHANGES,
             [
                 call("write_file", path="calc.py", content=DOCUMENTED),
                 call("git_commit", message="Document add()"),
@@ -54,7 +56,7 @@ async def test_an_issue_becomes_a_merged_fix_through_every_role(
         ),
         Rule(
             "coder",
-            "rejected it",
+            TaskKind.REWORK,
             [
                 call("write_file", path="CHANGELOG.md", content="- add() adds now\n"),
                 call("git_commit", message="Changelog"),
