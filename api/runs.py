@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import (
@@ -21,6 +20,7 @@ from mcc.config import Settings
 from mcc.db.engine import Database
 from mcc.decisions import claim_decision, withdraw_decision
 from mcc.errors import Conflict, ServiceUnavailable
+from mcc.issues import queued_issues
 from mcc.models.decision import Decision
 from mcc.models.issue import Issue
 from mcc.models.project import Project
@@ -127,12 +127,7 @@ async def start_queued_runs(client: Client, settings: Settings, db: Database) ->
     """Start the runs of issues stored while Temporal was unreachable; returns how many."""
     started = 0
     async with db.sessions() as session:
-        rows = await session.execute(
-            select(Issue, Project)
-            .join(Project, Project.id == Issue.project_id)
-            .where(Issue.phase == Phase.QUEUED.value, Issue.state == "open")
-        )
-        for issue, project in rows.all():
+        for issue, project in await queued_issues(session):
             try:
                 await start_issue_run(client, settings, project, issue)
                 started += 1

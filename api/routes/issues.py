@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from fastapi import APIRouter, status
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import runs
@@ -23,58 +21,12 @@ from api.schemas.issue import (
 from mcc.config import Settings
 from mcc.decisions import WAITING, decision_on
 from mcc.errors import ServiceUnavailable
-from mcc.issues import create_issue, list_issues
+from mcc.issues import Facts, create_issue, facts_of, list_issues
 from mcc.models.decision import Decision
 from mcc.models.issue import Issue
-from mcc.models.pull_request import PullRequest
-from mcc.models.token_usage import TokenUsage
 from workflows.issue_payloads import IssueStatus
 
 router = APIRouter(prefix="/projects/{project_id}/issues", tags=["issues"])
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What an issue's answer needs besides its row: its pull request and its spend."""
-
-    pull: PullRequest | None = None
-    tokens: int = 0
-    cost_usd: float = 0.0
-
-
-def _issue_of_task(task_id: str) -> str:
-    """`issue/{slug}/{n}` of an issue run's task id (its agent runs add `/agent/label`)."""
-    return "/".join(task_id.split("/")[:3])
-
-
-async def facts_of(session: AsyncSession, project_id: int, issues: list[Issue]) -> dict[int, Facts]:
-    """The facts of many issues in two queries (the list is fetched on every event)."""
-    pulls = {
-        pr.issue_id: pr
-        for pr in await session.scalars(
-            select(PullRequest).where(PullRequest.project_id == project_id)
-        )
-    }
-    spent: dict[str, tuple[int, float]] = {}
-    prefixes = {issue.workflow_id.rsplit("/", 1)[0] for issue in issues}
-    for prefix in prefixes:
-        rows = await session.execute(
-            select(
-                TokenUsage.task_id,
-                func.sum(TokenUsage.tokens_in + TokenUsage.tokens_out),
-                func.sum(TokenUsage.cost_usd),
-            )
-            .where(TokenUsage.task_id.like(f"{prefix}/%"))
-            .group_by(TokenUsage.task_id)
-        )
-        for task_id, tokens, cost in rows.all():
-            key = _issue_of_task(task_id or "")
-            before_tokens, before_cost = spent.get(key, (0, 0.0))
-            spent[key] = (before_tokens + int(tokens or 0), before_cost + float(cost or 0))
-    return {
-        issue.id: Facts(pulls.get(issue.id), *spent.get(issue.workflow_id, (0, 0.0)))
-        for issue in issues
-    }
 
 
 async def issue_out(
