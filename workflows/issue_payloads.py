@@ -1,8 +1,7 @@
 """What an issue run takes, returns, is sent and shows: plain data.
 
 Apart from the workflow so that the sandbox passes it through instead of building
-the dataclasses again at every run's start (executing the module: 3.1-3.2 ms with
-them, 1.4 without; see `workflows.agent_run_payloads`).
+the dataclasses again at every run's start (see `workflows.agent_run_payloads`).
 """
 
 from __future__ import annotations
