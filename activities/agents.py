@@ -1,26 +1,20 @@
 """Activities of an agent run: thin wrappers over `mcc.agents.steps`.
 
 Budget and pause refusals are not retried by Temporal (the workflow waits and
-tries the same step again later); a provider's Retry-After becomes the retry delay.
+tries the same step again later); `activities.errors` maps every domain error.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
+from activities.errors import domain_errors
 from activities.heartbeat import heartbeating
 from mcc.agents.steps import AgentSteps, RunScope, StepReply, ToolReply
-from mcc.budget.errors import BudgetExceeded, SystemPaused
 from mcc.conversations import open_conversation
-from mcc.errors import MccError
-from mcc.llm.errors import LLMError, LLMRateLimited
 from mcc.runtime import Runtime
-
-WAITABLE = {"BudgetExceeded", "SystemPaused"}
 
 
 @dataclass(frozen=True)
@@ -58,19 +52,6 @@ class EndRun:
     summary: str
 
 
-def _application_error(exc: MccError) -> ApplicationError:
-    if isinstance(exc, BudgetExceeded | SystemPaused):
-        return ApplicationError(exc.message, type=type(exc).__name__, non_retryable=True)
-    if isinstance(exc, LLMError):
-        delay = None
-        if isinstance(exc, LLMRateLimited) and exc.retry_after_s:
-            delay = timedelta(seconds=exc.retry_after_s)
-        return ApplicationError(
-            exc.message, type=exc.code, non_retryable=not exc.retryable, next_retry_delay=delay
-        )
-    return ApplicationError(exc.message, type=exc.code, non_retryable=exc.status < 500)
-
-
 class AgentActivities:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -90,25 +71,19 @@ class AgentActivities:
             return conversation.id
 
     @activity.defn(name="start_agent_run")
+    @domain_errors
     async def start_agent_run(self, params: StartRun) -> None:
-        try:
-            await heartbeating(self.steps.start(params.scope, params.task, params.title))
-        except MccError as exc:
-            raise _application_error(exc) from exc
+        await heartbeating(self.steps.start(params.scope, params.task, params.title))
 
     @activity.defn(name="llm_step")
+    @domain_errors
     async def llm_step(self, params: StepInput) -> StepReply:
-        try:
-            return await heartbeating(self.steps.llm_step(params.scope, params.step))
-        except MccError as exc:
-            raise _application_error(exc) from exc
+        return await heartbeating(self.steps.llm_step(params.scope, params.step))
 
     @activity.defn(name="run_tool")
+    @domain_errors
     async def run_tool(self, params: ToolInput) -> ToolReply:
-        try:
-            return await heartbeating(self.steps.run_tool(params.scope, params.step, params.index))
-        except MccError as exc:
-            raise _application_error(exc) from exc
+        return await heartbeating(self.steps.run_tool(params.scope, params.step, params.index))
 
     @activity.defn(name="end_agent_run")
     async def end_agent_run(self, params: EndRun) -> None:
