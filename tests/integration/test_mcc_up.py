@@ -19,7 +19,7 @@ from tests.support.waiting import eventually, wait_for_phase
 
 def _start(env: dict[str, str], log) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "mcc.cli", "up"],
+        [sys.executable, "-m", "api.cli", "up"],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
