@@ -1,8 +1,8 @@
 """Domain errors become Temporal's retry posture in one place.
 
 A refusal the workflow handles itself (budget, emergency pause) and any error
-that retrying cannot fix (a 4xx-like `MccError`, an LLM error that is not
-retryable) is non-retryable, with the error's name or code as its `type`, which
+that retrying cannot fix (a missing sandbox, a 4xx-like `MccError`, an LLM error
+that is not retryable) is non-retryable, with the error's name or code as its `type`, which
 the workflows match; a provider's Retry-After becomes the next retry's delay.
 """
 
@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError
 from mcc.budget.errors import BudgetExceeded, SystemPaused
 from mcc.errors import MccError
 from mcc.llm.errors import LLMError, LLMRateLimited
+from mcc.sandbox.errors import SandboxUnavailable
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -28,6 +29,8 @@ WAITABLE = {"BudgetExceeded", "SystemPaused"}
 def application_error(exc: MccError) -> ApplicationError:
     if isinstance(exc, BudgetExceeded | SystemPaused):
         return ApplicationError(exc.message, type=type(exc).__name__, non_retryable=True)
+    if isinstance(exc, SandboxUnavailable):  # a person must install or repair it: no retry
+        return ApplicationError(exc.message, type=exc.code, non_retryable=True)
     if isinstance(exc, LLMError):
         delay = None
         if isinstance(exc, LLMRateLimited) and exc.retry_after_s:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities.heartbeat import heartbeating
 from mcc.pipeline.steps import IssuePlan, PipelineSteps, TestReport
 from mcc.runtime import Runtime
+from mcc.sandbox.errors import SandboxUnavailable
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,12 @@ class PipelineActivities:
 
     @activity.defn(name="run_tests")
     async def run_tests(self, params: RunTests) -> TestReport:
-        return await heartbeating(
-            self.steps.run_tests(params.project_id, params.issue_number, params.ref)
-        )
+        try:
+            return await heartbeating(
+                self.steps.run_tests(params.project_id, params.issue_number, params.ref)
+            )
+        except SandboxUnavailable as exc:  # a person must install or repair it: no retry
+            raise ApplicationError(exc.message, type=exc.code, non_retryable=True) from exc
 
     @activity.defn(name="post_issue_note")
     async def post_issue_note(self, params: PostNote) -> None:

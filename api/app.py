@@ -6,6 +6,7 @@ import socketio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from api.client_address import ClientAddress
 from api.errors import install_error_handlers
 from api.middleware import install_middleware
 from api.rate_limits import RateLimits
@@ -27,8 +28,9 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
     app.state.runtime = runtime
     app.state.temporal = temporal
     app.state.rate_limits = RateLimits(settings)
+    app.state.client_address = ClientAddress(settings.trusted_proxies)
     install_error_handlers(app)
-    install_middleware(app, settings, app.state.rate_limits)
+    install_middleware(app, settings, app.state.rate_limits, app.state.client_address)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

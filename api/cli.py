@@ -70,6 +70,8 @@ def up() -> None:
     from mcc.db.migrate import upgrade
     from mcc.devserver import DevServer
     from mcc.errors import MccError
+    from mcc.readiness import startup_lines
+    from mcc.sandbox.sandbox import Sandbox
     from workflows.search_attributes import dev_server_flags
 
     _logging()
@@ -79,12 +81,16 @@ def up() -> None:
     try:
         Database.from_settings(settings)
         upgrade(settings.resolved_database_url)
+        wait_s = settings.temporal_start_timeout_s
         if settings.temporal_embedded:
             dev = DevServer(settings, dev_server_flags())
-            dev.start()
+            dev.start(timeout_s=wait_s)
             click.echo(f"mcc: Temporal UI at {settings.temporal_ui_url}")
         click.echo(f"mcc: MCC at http://{settings.host}:{settings.port}")
-        asyncio.run(serve(settings))
+        for line in startup_lines(settings, asyncio.run(Sandbox.from_settings(settings).probe())):
+            click.echo(f"mcc: {line}")
+        # An open port is not a ready server: the worker connects once Temporal answers.
+        asyncio.run(serve(settings, temporal_wait_s=wait_s))
     except KeyboardInterrupt:
         pass
     except MccError as exc:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.client_address import ClientAddress
 from api.rate_limits import RateLimits
 from api.temporal_link import TemporalLink
 from mcc.agents.roster import get_agent
@@ -21,7 +23,7 @@ from mcc.models.project import Project
 from mcc.models.user import User
 from mcc.projects import get_project
 from mcc.runtime import Runtime
-from mcc.security.errors import AuthError
+from mcc.security.errors import AuthError, CrossSiteRequest
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -46,6 +48,12 @@ def get_rate_limits(request: Request) -> RateLimits:
     return limits
 
 
+def get_client_address(request: Request) -> str:
+    """The client's address as the limits count it (see `api.client_address`)."""
+    resolver: ClientAddress = request.app.state.client_address
+    return resolver.of(request)
+
+
 # Ids fit the databases' 32-bit integers; anything else is a 422, not a crash.
 DbId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
@@ -53,6 +61,7 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 TemporalDep = Annotated[TemporalLink, Depends(get_temporal)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
+ClientIpDep = Annotated[str, Depends(get_client_address)]
 
 _bearer = HTTPBearer(auto_error=False, description="The access token from /api/auth/login.")
 
@@ -73,6 +82,37 @@ async def current_user(
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def refuse_cross_site(request: Request, runtime: RuntimeDep) -> None:
+    """For endpoints a cookie authenticates: refuse what a browser says came from
+    another site, a second line behind the cookie's SameSite=Strict.
+
+    Fetch metadata first (a page cannot forge it): `cross-site` is refused,
+    `same-origin` and `none` (typed in the address bar) pass, which also serves the
+    front end's dev server proxy. Otherwise an `Origin` must be this server's own
+    (the `Host` it was asked for) or one of `MCC_CORS_ORIGINS`. Clients that send
+    neither header (curl, scripts) are not browsers riding a cookie and pass.
+    """
+    fetch_site = request.headers.get("sec-fetch-site", "").lower()
+    if fetch_site == "cross-site":
+        raise CrossSiteRequest()
+    if fetch_site in {"same-origin", "none"}:
+        return
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    allowed = {o.rstrip("/").lower() for o in runtime.settings.cors_origins}
+    if origin.rstrip("/").lower() in allowed:
+        return
+    parts = urlsplit(origin)
+    host = request.headers.get("host", "").lower()
+    if parts.scheme in {"http", "https"} and host and parts.netloc.lower() == host:
+        return
+    raise CrossSiteRequest()
+
+
+SameSiteOnly = Depends(refuse_cross_site)
 
 
 async def load_project(project_id: DbId, session: SessionDep, user: CurrentUser) -> Project:

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 
+from api.client_address import ClientAddress
 from api.errors import error_response
 from api.rate_limits import RateLimits
 from mcc.config import Settings
@@ -26,13 +27,14 @@ DOCS_CSP = (
 Next = Callable[[Request], Awaitable[Response]]
 
 
-def install_middleware(app: FastAPI, settings: Settings, limits: RateLimits) -> None:
+def install_middleware(
+    app: FastAPI, settings: Settings, limits: RateLimits, client_address: ClientAddress
+) -> None:
     @app.middleware("http")
     async def rate_limit(request: Request, call_next: Next) -> Response:
         if request.url.path.startswith("/api/"):
-            ip = request.client.host if request.client else "unknown"
             try:
-                await limits.hit_api(ip)
+                await limits.hit_api(client_address.of(request))
             except RateLimited as exc:
                 return error_response(
                     429, exc.code, exc.message, headers={"Retry-After": str(exc.retry_after_s)}

@@ -1,4 +1,5 @@
-"""Rate limits: per IP on the whole API, and on failed logins per IP and per account.
+"""Rate limits: per IP on the whole API, and on failed password or second-factor
+checks (logins, turning 2FA on or off) per IP and per account.
 
 In memory in the embedded mode; in Redis when `MCC_REDIS_URL` is set, so every
 API process counts against the same window.
@@ -43,11 +44,11 @@ class RateLimits:
             )
 
     async def check_login(self, ip: str, account: str) -> None:
-        """Refuse a login attempt while the IP or the account has too many recent failures."""
+        """Refuse a credential check while the IP or the account has too many recent failures."""
         for scope, key in (("login-ip", ip), ("login-account", account)):
             if not await self._limiter.test(self._login, scope, key):
                 raise RateLimited(
-                    "too many failed logins; wait a minute and try again",
+                    "too many failed attempts to sign in; wait a minute and try again",
                     await self._retry_after(self._login, scope, key),
                 )
 

@@ -61,8 +61,11 @@ class MccServer:
         worker: bool = True,
         handle_signals: bool = False,
         interceptors: Sequence[Interceptor] = (),
+        temporal_wait_s: float | None = None,
     ) -> None:
         self.settings = settings
+        # How long a worker waits for Temporal to answer at start (None: until it does).
+        self.temporal_wait_s = temporal_wait_s
         self.runtime = Runtime.build(settings)
         self.sio: socketio.AsyncServer | None = None
         if api:
@@ -79,10 +82,18 @@ class MccServer:
         self.workers: list[Worker] = []
         self.http: _Uvicorn | None = None
         self._tasks: list[asyncio.Task[Any]] = []
+        self._connecting: asyncio.Task[Any] | None = None
         if api and self.sio is not None:
             app = with_socketio(create_app(self.runtime, self.temporal), self.sio)
             config = uvicorn.Config(
-                app, host=settings.host, port=settings.port, log_level="warning", lifespan="off"
+                app,
+                host=settings.host,
+                port=settings.port,
+                log_level="warning",
+                lifespan="off",
+                # uvicorn would believe X-Forwarded-For from 127.0.0.1 and rewrite the
+                # peer; MCC decides whom to believe itself (`MCC_TRUSTED_PROXIES`).
+                proxy_headers=False,
             )
             self.http = _Uvicorn(config)
 
@@ -99,7 +110,7 @@ class MccServer:
     async def start(self) -> None:
         use_pidfd_child_watcher()
         if self.with_worker:
-            client = await self.temporal.connect()
+            client = await self.temporal.connect_when_ready(self.temporal_wait_s)
             extra = self.settings.worker_connections - 1
             more = await asyncio.gather(*(self.temporal.another_connection() for _ in range(extra)))
             clients = [client, *more]
@@ -114,7 +125,10 @@ class MccServer:
             try:
                 await self.temporal.connect()
             except Exception as exc:
-                log.warning("Temporal not reachable yet: %s", exc)
+                log.warning("Temporal not reachable yet (%s); retrying in the background", exc)
+                self._connecting = asyncio.create_task(
+                    self.temporal.connect_when_ready(), name="temporal-connect"
+                )
         if self.http is not None:
             self._tasks.append(asyncio.create_task(self.http.serve(), name="http"))
             while not self.http.started:
@@ -130,6 +144,10 @@ class MccServer:
         stopper.cancel()
 
     async def stop(self) -> None:
+        if self._connecting is not None:
+            self._connecting.cancel()
+            with contextlib.suppress(BaseException):
+                await self._connecting
         if self.http is not None:
             self.http.should_exit = True
         if self.workers:
@@ -142,15 +160,31 @@ class MccServer:
         await self.runtime.close()
 
 
-async def serve(settings: Settings, *, api: bool = True, worker: bool = True) -> None:
+async def serve(
+    settings: Settings,
+    *,
+    api: bool = True,
+    worker: bool = True,
+    temporal_wait_s: float | None = None,
+) -> None:
     """Serve until SIGINT (Ctrl-C) or SIGTERM, then stop the worker and the API cleanly."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    server = MccServer(settings, api=api, worker=worker)
+    server = MccServer(settings, api=api, worker=worker, temporal_wait_s=temporal_wait_s)
     try:
-        await server.start()
+        start = asyncio.create_task(server.start())
+        # Ctrl-C while waiting for Temporal stops the wait too.
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait([start, stopper], return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if not start.done():
+            start.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await start
+            return
+        start.result()
         await server.wait(stop)
     finally:
         await server.stop()

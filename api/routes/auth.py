@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
-from api.deps import CurrentUser, RateLimitsDep, RuntimeDep, SessionDep
+from api.deps import (
+    ClientIpDep,
+    CurrentUser,
+    RateLimitsDep,
+    RuntimeDep,
+    SameSiteOnly,
+    SessionDep,
+)
+from api.rate_limits import RateLimits
 from api.schemas.auth import (
     LoginIn,
     RecoveryCodesOut,
@@ -34,6 +44,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 REFRESH_COOKIE = "mcc_refresh"
 COOKIE_PATH = "/api/auth"
 AUTH_ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 429: {"model": ErrorOut}}
+COOKIE_ERRORS: dict[int | str, dict[str, Any]] = {**AUTH_ERRORS, 403: {"model": ErrorOut}}
 
 
 def _set_refresh_cookie(response: Response, runtime: Runtime, token: str) -> None:
@@ -66,8 +77,18 @@ async def _start_session(
     return _token_out(runtime, user)
 
 
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+@asynccontextmanager
+async def _guarded(limits: RateLimits, ip: str, account: str) -> AsyncIterator[None]:
+    """A password or second-factor check, under the failed-attempt limits every such
+    check shares (per address and per account): refused while either is exhausted,
+    and a failure counts against both."""
+    await limits.check_login(ip, account)
+    try:
+        yield
+    except AuthError as exc:
+        if exc.code != "totp_required":
+            await limits.login_failed(ip, account)
+        raise
 
 
 @router.get("/setup", response_model=SetupStateOut)
@@ -80,7 +101,8 @@ async def setup_state(session: SessionDep) -> SetupStateOut:
     "/setup",
     response_model=TokenOut,
     status_code=status.HTTP_201_CREATED,
-    responses={409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    responses={403: {"model": ErrorOut}, 409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    dependencies=[SameSiteOnly],
 )
 async def first_run_setup(
     body: SetupIn, session: SessionDep, runtime: RuntimeDep, response: Response
@@ -89,29 +111,27 @@ async def first_run_setup(
     return await _start_session(session, runtime, user, response)
 
 
-@router.post("/login", response_model=TokenOut, responses=AUTH_ERRORS)
+@router.post(
+    "/login", response_model=TokenOut, responses=COOKIE_ERRORS, dependencies=[SameSiteOnly]
+)
 async def login(
     body: LoginIn,
-    request: Request,
+    ip: ClientIpDep,
     session: SessionDep,
     runtime: RuntimeDep,
     limits: RateLimitsDep,
     response: Response,
 ) -> TokenOut:
-    ip, account = _client_ip(request), body.email.strip().lower()
-    await limits.check_login(ip, account)
-    try:
+    async with _guarded(limits, ip, body.email.strip().lower()):
         user = await accounts.authenticate(
             session, runtime.keys.secrets, body.email, body.password, body.totp
         )
-    except AuthError as exc:
-        if exc.code != "totp_required":
-            await limits.login_failed(ip, account)
-        raise
     return await _start_session(session, runtime, user, response)
 
 
-@router.post("/refresh", response_model=TokenOut, responses=AUTH_ERRORS)
+@router.post(
+    "/refresh", response_model=TokenOut, responses=COOKIE_ERRORS, dependencies=[SameSiteOnly]
+)
 async def refresh(
     request: Request, session: SessionDep, runtime: RuntimeDep, response: Response
 ) -> TokenOut:
@@ -127,7 +147,12 @@ async def refresh(
     return _token_out(runtime, user)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={403: {"model": ErrorOut}},
+    dependencies=[SameSiteOnly],
+)
 async def logout(request: Request, session: SessionDep, response: Response) -> Response:
     token = request.cookies.get(REFRESH_COOKIE)
     if token:
@@ -152,18 +177,33 @@ async def totp_setup(user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 
 @router.post("/totp/confirm", response_model=RecoveryCodesOut, responses=AUTH_ERRORS)
 async def totp_confirm(
-    body: TotpConfirmIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+    body: TotpConfirmIn,
+    user: CurrentUser,
+    ip: ClientIpDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    limits: RateLimitsDep,
 ) -> RecoveryCodesOut:
     """Turn 2FA on; the recovery codes are shown this once and stored only hashed."""
-    codes = await accounts.confirm_totp_enrolment(session, runtime.keys.secrets, user, body.code)
+    async with _guarded(limits, ip, user.email):
+        codes = await accounts.confirm_totp_enrolment(
+            session, runtime.keys.secrets, user, body.code
+        )
     return RecoveryCodesOut(recovery_codes=codes)
 
 
 @router.post("/totp/disable", status_code=status.HTTP_204_NO_CONTENT, responses=AUTH_ERRORS)
 async def totp_disable(
-    body: TotpDisableIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+    body: TotpDisableIn,
+    user: CurrentUser,
+    ip: ClientIpDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    limits: RateLimitsDep,
 ) -> Response:
-    await accounts.disable_totp(session, runtime.keys.secrets, user, body.password, body.code)
+    """Turn 2FA off: the password and a code (or a recovery code), like a login."""
+    async with _guarded(limits, ip, user.email):
+        await accounts.disable_totp(session, runtime.keys.secrets, user, body.password, body.code)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -48,6 +48,8 @@ async def register(
         init=body.init,
         owner_id=user.id,
         agent_model=runtime.settings.agent_default_model,
+        data_dir=runtime.settings.resolved_data_dir,
+        repo_roots=runtime.settings.repo_roots,
     )
     if body.forge_token is not None and body.forge_token.get_secret_value():
         project.forge_token_enc = runtime.keys.secrets.seal(

@@ -127,11 +127,48 @@ class LocalRepos:
     # -- registration -------------------------------------------------------
 
     async def inspect_source(self, source: Path) -> str:
-        """Check that `source` is a git repository with a commit; return its current branch."""
-        if not source.is_dir():
-            raise NotAGitRepo(f"{source} does not exist or is not a directory")
-        if not await self.git.ok(["rev-parse", "--git-dir"], source):
-            raise NotAGitRepo(f"{source} is not a git repository")
+        """Check that `source` is the root of a git repository with a commit, which MCC
+        can read; return its current branch. Each refusal says what is wrong."""
+        try:
+            is_dir = source.is_dir()
+            exists = is_dir or source.exists()
+        except OSError as exc:  # a name too long, a loop of links
+            raise NotAGitRepo(f"{source} cannot be read by MCC ({exc.strerror})") from None
+        if not exists:
+            raise NotAGitRepo(f"{source} does not exist")
+        if not is_dir:
+            raise NotAGitRepo(f"{source} is not a directory")
+        if not os.access(source, os.R_OK | os.X_OK):
+            raise NotAGitRepo(f"{source} cannot be read by MCC (permission denied)")
+        code, out, err = await self.git.status(
+            ["rev-parse", "--is-inside-git-dir", "--show-toplevel"], source
+        )
+        if code != 0:
+            if "dubious ownership" in err:
+                raise NotAGitRepo(
+                    f"{source} belongs to another user of this machine, so git will not"
+                    " read it for MCC; register a repository MCC's user owns"
+                )
+            if "not a git repository" in err:
+                raise NotAGitRepo(f"{source} is not a git repository")
+            if out.strip() == "true":  # in a git dir, which has no top level to show
+                raise NotAGitRepo(
+                    f"{source} is inside a git directory (a .git folder or a bare"
+                    " repository); register a repository's working tree"
+                )
+            raise NotAGitRepo(f"{source} cannot be read as a git repository")
+        inside_git_dir, _, top = out.partition("\n")
+        if inside_git_dir.strip() == "true":
+            raise NotAGitRepo(
+                f"{source} is inside a git directory (a .git folder or a bare repository);"
+                " register a repository's working tree"
+            )
+        toplevel = Path(os.path.realpath(top.strip()))
+        if toplevel != Path(os.path.realpath(source)):
+            raise NotAGitRepo(
+                f"{source} is inside the git repository {toplevel}; register that"
+                " repository's root instead"
+            )
         if not await self.git.ok(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], source):
             raise NotAGitRepo(f"{source} has no commits yet; commit something first")
         branch = (
@@ -143,9 +180,14 @@ class LocalRepos:
 
     async def init_source(self, source: Path, name: str) -> None:
         """Create a new repository at `source` with a first commit (for `init: true`)."""
-        if source.exists() and any(source.iterdir()):
-            raise InvalidInput(f"{source} already exists and is not empty")
-        source.mkdir(parents=True, exist_ok=True)
+        try:
+            if source.exists() and not source.is_dir():
+                raise InvalidInput(f"{source} already exists and is not a directory")
+            if source.exists() and any(source.iterdir()):
+                raise InvalidInput(f"{source} already exists and is not empty")
+            source.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a parent that is a file, no permission, a name too long
+            raise InvalidInput(f"{source} could not be created ({exc.strerror})") from None
         await self.git.run(["init", "--quiet", "--initial-branch=main"], source)
         (source / "README.md").write_text(f"# {name}\n")
         await self.git.run(["add", "README.md"], source)
@@ -157,7 +199,16 @@ class LocalRepos:
         if origin.exists():
             shutil.rmtree(origin)
         origin.parent.mkdir(parents=True, exist_ok=True)
-        await self.git.run(["clone", "--quiet", "--bare", str(source), str(origin)], origin.parent)
+        code, _, _ = await self.git.status(
+            ["clone", "--quiet", "--bare", str(source), str(origin)], origin.parent
+        )
+        if code != 0:
+            # Checked before, so what is left is the repository's own state (a broken
+            # object, a file MCC may not read): the person's to fix, not a server fault.
+            raise NotAGitRepo(
+                f"{source} could not be copied (git clone failed); check that the"
+                " repository is complete and readable by MCC"
+            )
 
     def remove_project(self, project_id: int) -> None:
         shutil.rmtree(self.project_dir(project_id), ignore_errors=True)

@@ -8,23 +8,40 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mcc.errors import GitFailed
+from mcc.git.hardening import TRUST_OWNER, hardened_environment
 from mcc.process.death_pact import death_pact
 
 # No prompts (a missing credential must fail, not hang a worker), no pager, no
-# user-level config that could change behaviour (hooks paths, signing, aliases).
+# user-level config that could change behaviour (hooks paths, signing, aliases),
+# and nothing a repository configures may run a command (see `hardening`).
 _GIT_ENV = {
     "GIT_TERMINAL_PROMPT": "0",
     "GIT_PAGER": "cat",
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_NO_REPLACE_OBJECTS": "1",
     "LC_ALL": "C",
 }
+_HARDENED = hardened_environment()
+_HARDENED_TRUSTING_OWNER = hardened_environment(*TRUST_OWNER)
 
 
 class Git:
-    """git with a fixed author identity, so the company's commits are recognisable."""
+    """git with a fixed author identity, so the company's commits are recognisable.
 
-    def __init__(self, author_name: str = "MCC", author_email: str = "mcc@localhost") -> None:
+    Below `trusted_root` (MCC's own repositories, whose worktrees the sandbox's user
+    owns) git's repository-ownership check is off; elsewhere (a person's repository
+    being registered) git keeps refusing a repository another user owns.
+    """
+
+    def __init__(
+        self,
+        author_name: str = "MCC",
+        author_email: str = "mcc@localhost",
+        *,
+        trusted_root: Path | None = None,
+    ) -> None:
+        self.trusted_root = trusted_root.resolve() if trusted_root is not None else None
         self.identity = {
             "GIT_AUTHOR_NAME": author_name,
             "GIT_AUTHOR_EMAIL": author_email,
@@ -32,11 +49,15 @@ class Git:
             "GIT_COMMITTER_EMAIL": author_email,
         }
 
-    def _env(self) -> dict[str, str]:
+    def _env(self, cwd: Path) -> dict[str, str]:
+        trusted = self.trusted_root is not None and Path(cwd).resolve().is_relative_to(
+            self.trusted_root
+        )
         return {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": os.environ.get("HOME", "/"),
             **_GIT_ENV,
+            **(_HARDENED_TRUSTING_OWNER if trusted else _HARDENED),
             **self.identity,
         }
 
@@ -50,7 +71,7 @@ class Git:
         proc = await asyncio.create_subprocess_exec(
             *pact.argv("git", *args),
             cwd=cwd,
-            env=self._env(),
+            env=self._env(cwd),
             stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,

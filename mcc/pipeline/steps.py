@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from mcc.agents.roles import Role
+from mcc.agents.tools.command_output import fit_output
+from mcc.agents.tools.commands import KILLED
 from mcc.conversations import NewMessage, open_conversation, post_message
 from mcc.errors import NotFound
 from mcc.forge.local import issue_branch, tests_worktree
@@ -110,7 +112,10 @@ class PipelineSteps:
             command, worktree, env={"PYTHONDONTWRITEBYTECODE": "1"}
         )
         output = (result.stdout + "\n" + result.stderr).strip()
-        return TestReport(command, result.ok, result.exit_code, output[-MAX_TEST_OUTPUT:])
+        shown = fit_output(output, result.stdout_bytes + result.stderr_bytes, MAX_TEST_OUTPUT)
+        if result.killed_reason is not None:
+            shown = f"{KILLED[result.killed_reason]}\n{shown}"
+        return TestReport(command, result.ok, result.exit_code, shown)
 
     async def post(self, conversation_id: int, author: str, content: str, key: str) -> None:
         async with self.runtime.db.sessions() as session:

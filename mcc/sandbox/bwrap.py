@@ -8,10 +8,20 @@ git metadata read-only (so no command can plant a hook or `core.fsmonitor`
 that host-side git would run), and nothing else: no /root, no /home, no
 /work, no data dir, no sockets.
 
-Every namespace is new (user, mount, pid, net, ipc, uts, cgroup) and every
-capability is dropped. The drop matters: run as real root, bwrap leaves the
-command all capabilities inside its user namespace, enough to remount /usr
-read-write and write to the host as root.
+Every namespace is new (mount, pid, net, ipc, uts, cgroup) and every
+capability is dropped. The command never runs as the host's root:
+
+- MCC running as root: uid 0 inside a user namespace that bwrap (as root)
+  makes is the host's uid 0, and the kernel checks sysctl writes
+  (`/proc/sys/kernel/core_pattern`: a host-root shell on the next crash) by uid
+  alone. So bwrap runs without a user namespace, and the sandbox's first step
+  is `setpriv` to an unprivileged uid/gid (`run_as`) with no supplementary
+  groups; it keeps CAP_SETUID/CAP_SETGID only for that step, and the uid
+  change clears them (bwrap has set no_new_privs, so nothing regains them).
+- MCC running as another user: bwrap makes a user namespace mapping the
+  command to that same unprivileged uid, and nested user namespaces are off.
+
+`/proc/sys` is read-only inside either way.
 """
 
 from __future__ import annotations
@@ -41,6 +51,7 @@ ETC_FILES = (
     "services",
 )
 ROOT_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+SETPRIV = "/usr/bin/setpriv"
 PRIVATE_TMP = "/tmp"  # noqa: S108  # a fresh tmpfs inside the sandbox, not the host's /tmp
 SYSTEM_PATHS = tuple(Path(p) for p in ("/usr", "/etc", "/proc", "/dev", "/sys", "/boot"))
 
@@ -51,20 +62,28 @@ class BwrapFeatures:
 
     disable_userns: bool = False
     tmpfs_size: bool = False
+    perms: bool = False
 
     @classmethod
     def from_help(cls, text: str) -> BwrapFeatures:
-        return cls(disable_userns="--disable-userns" in text, tmpfs_size="--size" in text)
+        return cls(
+            disable_userns="--disable-userns" in text,
+            tmpfs_size="--size" in text,
+            perms="--perms" in text,
+        )
 
 
 @dataclass(frozen=True)
 class Mount:
-    option: str  # --ro-bind, --bind, --symlink, --tmpfs, --proc, --dev, ...
+    option: str  # --ro-bind, --bind, --symlink, --tmpfs, --proc, --dev, --dir, ...
     dest: Path
     source: str | None = None
+    perms: str | None = None  # octal mode of a directory or tmpfs bwrap creates
 
     def args(self) -> list[str]:
-        return [self.option, *([self.source] if self.source is not None else []), str(self.dest)]
+        perms = ["--perms", self.perms] if self.perms is not None else []
+        source = [self.source] if self.source is not None else []
+        return [*perms, self.option, *source, str(self.dest)]
 
 
 def python_prefixes() -> list[Path]:
@@ -108,7 +127,20 @@ def git_metadata(worktree: Path) -> list[Path]:
     return [common] if gitdir.is_relative_to(common) else [common, gitdir]
 
 
-def mounts(worktree: Path, *, ro_paths: Sequence[Path]) -> list[Mount]:
+def _traversable_parents(table: list[Mount]) -> list[Mount]:
+    """Directories bwrap would create (mode 0700, root's) on the way to a mount point,
+    made 0755 so a command running as another uid can reach what is bound there."""
+    taken = {mount.dest for mount in table}
+    parents = {
+        parent
+        for mount in table
+        for parent in mount.dest.parents
+        if parent != Path("/") and parent not in taken
+    }
+    return [Mount("--dir", parent, perms="0755") for parent in sorted(parents)]
+
+
+def mounts(worktree: Path, *, ro_paths: Sequence[Path], traversable: bool = False) -> list[Mount]:
     """The mount table, parents before children so deeper mounts land on top."""
     table = [Mount("--ro-bind", Path("/usr"), "/usr")]
     for name in ROOT_LINKS:
@@ -119,6 +151,8 @@ def mounts(worktree: Path, *, ro_paths: Sequence[Path]) -> list[Mount]:
             table.append(Mount("--ro-bind", path, str(path)))
     table += [Mount("--ro-bind-try", Path("/etc", name), f"/etc/{name}") for name in ETC_FILES]
     table += [Mount("--proc", Path("/proc")), Mount("--dev", Path("/dev"))]
+    # After --proc (sorted deeper): sysctls stay readable and can never be written.
+    table.append(Mount("--ro-bind", Path("/proc/sys"), "/proc/sys"))
     table.append(Mount("--tmpfs", Path(PRIVATE_TMP)))
     table.append(Mount("--bind", worktree, str(worktree)))
     dotgit = worktree / ".git"
@@ -126,6 +160,8 @@ def mounts(worktree: Path, *, ro_paths: Sequence[Path]) -> list[Mount]:
         table.append(Mount("--ro-bind", dotgit, str(dotgit)))
     table += [Mount("--ro-bind", path, str(path)) for path in git_metadata(worktree)]
     table += [Mount("--ro-bind-try", path, str(path)) for path in ro_paths]
+    if traversable:
+        table += _traversable_parents(table)
     table.sort(key=lambda mount: len(mount.dest.parts))
     # Last: bwrap's own root is a tmpfs that stays writable (and unbounded) otherwise.
     table.append(Mount("--remount-ro", Path("/")))
@@ -141,15 +177,39 @@ def bwrap_argv(
     ro_paths: Sequence[Path] = (),
     tmp_bytes: int | None = None,
     status_fd: int | None = None,
+    run_as: tuple[int, int] | None = None,
 ) -> list[str]:
-    """The full bwrap command line that runs `command` in `worktree`."""
+    """The full bwrap command line that runs `command` in `worktree`.
+
+    With `run_as` (MCC is root) the command starts through `setpriv` as that uid/gid.
+    """
+    if run_as is None:
+        namespaces = [
+            "--unshare-all",
+            "--unshare-user",
+            *(["--disable-userns"] if features.disable_userns else []),
+            "--cap-drop",
+            "ALL",
+        ]
+    else:
+        namespaces = [
+            *("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"),
+            *("--unshare-cgroup-try", "--cap-drop", "ALL"),
+            *("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"),
+        ]
+        uid, gid = run_as
+        command = [
+            SETPRIV,
+            f"--reuid={uid}",
+            f"--regid={gid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--",
+            *command,
+        ]
     argv = [
         bwrap,
-        "--unshare-all",
-        "--unshare-user",
-        *(["--disable-userns"] if features.disable_userns else []),
-        "--cap-drop",
-        "ALL",
+        *namespaces,
         "--die-with-parent",
         "--new-session",
         "--hostname",
@@ -157,9 +217,11 @@ def bwrap_argv(
     ]
     if status_fd is not None:
         argv += ["--json-status-fd", str(status_fd)]
-    for mount in mounts(worktree, ro_paths=ro_paths):
+    for mount in mounts(worktree, ro_paths=ro_paths, traversable=run_as is not None):
         if mount.option == "--tmpfs" and tmp_bytes is not None and features.tmpfs_size:
             argv += ["--size", str(tmp_bytes)]
+        if mount.option == "--tmpfs" and run_as is not None:
+            argv += ["--perms", "1777"]  # the command's own uid must write its /tmp
         argv += mount.args()
     argv += ["--chdir", str(worktree), "--", *command]
     return argv

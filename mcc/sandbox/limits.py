@@ -19,6 +19,8 @@ class SandboxLimits:
     output_bytes: int = 256 * 1024  # per stream; the middle of longer output is dropped
     wall_seconds: float = 600  # wall-clock time of the whole command
     file_size_mb: int = 1024  # largest file a process may write (RLIMIT_FSIZE)
+    command_memory_mb: int = 4096  # every process of the command together (memory cgroup)
+    disk_mb: int = 4096  # what the worktree may hold while the command runs
 
     def __post_init__(self) -> None:
         numbers = (
@@ -28,6 +30,8 @@ class SandboxLimits:
             self.output_bytes,
             self.wall_seconds,
             self.file_size_mb,
+            self.command_memory_mb,
+            self.disk_mb,
         )
         if min(numbers) <= 0:
             raise InvalidInput("every sandbox limit must be positive")
@@ -40,7 +44,12 @@ class SandboxLimits:
             max_processes=settings.sandbox_max_processes,
             output_bytes=settings.sandbox_output_bytes,
             wall_seconds=settings.sandbox_wall_seconds,
+            command_memory_mb=settings.sandbox_command_memory_mb,
+            disk_mb=settings.sandbox_disk_mb,
         )
+
+    def _largest_file(self) -> int:
+        return min(self.file_size_mb, self.disk_mb) * _MB
 
     def rlimits(self) -> list[tuple[int, tuple[int, int]]]:
         """(resource, (soft, hard)) pairs, never above the limits this process already has.
@@ -52,7 +61,8 @@ class SandboxLimits:
         wanted = {
             resource.RLIMIT_CPU: (self.cpu_seconds, self.cpu_seconds + 1),
             resource.RLIMIT_AS: (self.memory_mb * _MB, self.memory_mb * _MB),
-            resource.RLIMIT_FSIZE: (self.file_size_mb * _MB, self.file_size_mb * _MB),
+            # No single file may be larger than the whole worktree is allowed to be.
+            resource.RLIMIT_FSIZE: (self._largest_file(), self._largest_file()),
             resource.RLIMIT_CORE: (0, 0),
         }
         pairs = []

@@ -1,21 +1,28 @@
-"""The process cap of a sandboxed command: a pids cgroup, or a watchdog.
+"""What one sandboxed command may hold at once: processes and memory.
+
+Both are caps on the command as a whole, not per process (RLIMIT_AS is per
+process: six processes under it took 10 GB together).
 
 RLIMIT_NPROC cannot do this job: the kernel does not enforce it for root
 (uid 0 is exempt), and for any other uid it counts every process of that
 user, the MCC worker's included, not those of one command. So:
 
-1. `PidsCgroup` (preferred): a fresh child cgroup of the pids controller
-   (cgroup v1 or v2) with `pids.max`, which the child joins before exec. The
-   kernel refuses the fork past the cap; `pids.events` tells that it happened,
-   and MCC then kills the whole group. Needs a writable cgroup hierarchy
-   (root on a host, or a container started with a writable cgroup).
-2. `ProcessCounter` (fallback): counts the processes of the sandbox's pid
-   namespace (or, unconfined, of its session) every poll and kills them all
-   past the cap (killing pid 1 of the namespace makes the kernel kill the
-   rest). Not a hard cap: a fork bomb overshoots between two polls (measured
-   on 2 cores: a shell fork bomb reached 1500 tasks, the safety cgroup put
-   around the experiment, and was killed 0.3 s after it started). The
-   cgroup is the real defence; the watchdog bounds the damage in time.
+1. `CommandCgroup` (preferred): a fresh child cgroup of the pids controller
+   (cgroup v1 or v2) with `pids.max`, and of the memory controller with its
+   limit (swap included), which the child joins before exec. The kernel
+   refuses the fork past the cap and OOM-kills inside the group past the
+   memory limit; `pids.events` / the OOM counter tell that it happened, and
+   MCC then kills the whole group. Needs a writable cgroup hierarchy (root on
+   a host, or a container started with a writable cgroup).
+2. `ProcessCounter` (fallback, and for memory where only the pids controller
+   is writable): counts the processes of the sandbox's pid namespace (or,
+   unconfined, of its session) and adds up their resident memory every poll,
+   and kills them all past either cap (killing pid 1 of the namespace makes
+   the kernel kill the rest). Not a hard cap: a fork bomb or a fast
+   allocation overshoots between two polls (a shell fork bomb reached 1500
+   tasks in the 0.3 s before it was killed). The cgroup is the real defence;
+   the watchdog bounds the damage in time. RSS counts shared pages once per
+   process, so it errs towards killing early, never late.
 """
 
 from __future__ import annotations
@@ -27,13 +34,18 @@ import os
 import signal
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 log = logging.getLogger(__name__)
 
 _counter = itertools.count()
 _swept: set[Path] = set()
+
+
+CapReason = Literal["process_limit", "memory_limit"]
+_PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 class ProcessCap(Protocol):
@@ -48,7 +60,8 @@ class ProcessCap(Protocol):
     def attach(self, leader: int, pid_namespace: int | None) -> None:
         """The sandbox started: `leader` is its first process (its pid 1, if namespaced)."""
 
-    def exceeded(self) -> bool: ...
+    def exceeded(self) -> CapReason | None:
+        """Which cap the command passed, if any (then MCC kills it)."""
 
     def kill_all(self) -> None: ...
 
@@ -66,8 +79,8 @@ def _mountinfo() -> list[tuple[str, str, str, set[str]]]:
     return mounts
 
 
-def pids_cgroup_base() -> Path | None:
-    """The directory of this process's cgroup in a hierarchy with the pids controller."""
+def cgroup_base(controller: str) -> Path | None:
+    """The directory of this process's cgroup in a hierarchy with `controller`."""
     try:
         lines = Path("/proc/self/cgroup").read_text().splitlines()
         mounts = _mountinfo()
@@ -76,9 +89,9 @@ def pids_cgroup_base() -> Path | None:
     for line in lines:
         _, controllers, path = line.split(":", 2)
         if controllers:  # cgroup v1: "N:pids:/path"
-            if "pids" not in controllers.split(","):
+            if controller not in controllers.split(","):
                 continue
-            candidates = [m for m in mounts if m[2] == "cgroup" and "pids" in m[3]]
+            candidates = [m for m in mounts if m[2] == "cgroup" and controller in m[3]]
         else:  # cgroup v2: "0::/path"
             candidates = [m for m in mounts if m[2] == "cgroup2"]
         for mount_root, mount_point, _, _ in candidates:
@@ -102,57 +115,154 @@ def _sweep(base: Path) -> None:
                 stale.rmdir()
 
 
-class PidsCgroup:
-    poll_seconds = 0.05
+@dataclass(frozen=True)
+class CgroupBases:
+    """Where this process may make child cgroups, per controller (one path on cgroup v2)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._procs = str(path / "cgroup.procs")
+    pids: Path
+    memory: Path | None
 
     @classmethod
-    def create(cls, base: Path, max_processes: int) -> PidsCgroup | None:
-        """A new cgroup under `base` capped at `max_processes`, or None if not possible here."""
-        _sweep(base)
-        path = base / f"mcc-sandbox-{os.getpid()}-{next(_counter)}"
+    def find(cls) -> CgroupBases | None:
+        pids = cgroup_base("pids")
+        return cls(pids, cgroup_base("memory")) if pids is not None else None
+
+
+def _make(base: Path) -> Path | None:
+    _sweep(base)
+    path = base / f"mcc-sandbox-{os.getpid()}-{next(_counter)}"
+    try:
+        path.mkdir()
+    except OSError:
+        return None
+    return path
+
+
+def _write_all(path: Path, values: dict[str, str]) -> bool:
+    """Write each present control file; False (nothing half-set matters) on a refusal."""
+    try:
+        for name, value in values.items():
+            if (path / name).exists():
+                (path / name).write_text(value)
+    except OSError:
+        return False
+    return True
+
+
+def _memory_settings(limit: int) -> dict[str, str]:
+    # Unknown files are skipped: v1 has limit_in_bytes (+ memsw with swap accounting),
+    # v2 has memory.max, memory.swap.max, and oom.group to kill the group as one.
+    return {
+        "memory.limit_in_bytes": str(limit),
+        "memory.memsw.limit_in_bytes": str(limit),
+        "memory.max": str(limit),
+        "memory.swap.max": "0",
+        "memory.oom.group": "1",
+    }
+
+
+def _oom_kills(path: Path) -> int:
+    for name in ("memory.events", "memory.oom_control"):  # v2, v1
         try:
-            path.mkdir()
+            lines = (path / name).read_text().splitlines()
         except OSError:
+            continue
+        for line in lines:
+            key, _, value = line.partition(" ")
+            if key == "oom_kill":
+                return int(value)
+    return 0
+
+
+class CommandCgroup:
+    """The command's own cgroup(s): a pids cap, and a memory limit where the controller allows.
+
+    Without a writable memory controller, `memory_watch` (an RSS watchdog) caps memory.
+    """
+
+    poll_seconds = 0.05
+
+    def __init__(
+        self, pids: Path, memory: Path | None, memory_watch: ProcessCounter | None = None
+    ) -> None:
+        self.path = pids
+        self.memory = memory
+        self.memory_watch = memory_watch
+        joined = [pids, *([memory] if memory is not None and memory != pids else [])]
+        self._procs = [str(path / "cgroup.procs") for path in joined]
+        self._dirs = joined
+
+    @classmethod
+    def create(
+        cls, bases: CgroupBases, max_processes: int, memory_bytes: int | None = None
+    ) -> CommandCgroup | None:
+        """New cgroups capped at `max_processes` (and `memory_bytes`), or None if not here."""
+        pids = _make(bases.pids)
+        if pids is None:
             return None
-        try:
-            (path / "pids.max").write_text(str(max_processes))
-        except OSError:  # v2 without pids enabled in the parent's subtree_control
+        if (
+            not _write_all(pids, {"pids.max": str(max_processes)})
+            or not (pids / "pids.max").exists()
+        ):  # v2 without pids enabled in the parent's subtree_control
             with contextlib.suppress(OSError):
-                path.rmdir()
+                pids.rmdir()
             return None
-        return cls(path)
+        memory: Path | None = None
+        if memory_bytes is not None and bases.memory is not None:
+            memory = pids if bases.memory == bases.pids else _make(bases.memory)
+            settings = _memory_settings(memory_bytes) if memory is not None else {}
+            applies = memory is not None and any((memory / name).exists() for name in settings)
+            if memory is not None and not (applies and _write_all(memory, settings)):
+                if memory != pids:
+                    with contextlib.suppress(OSError):
+                        memory.rmdir()
+                memory = None
+        watch = None
+        if memory_bytes is not None and memory is None:
+            watch = ProcessCounter(None, max_rss_bytes=memory_bytes)
+        return cls(pids, memory, watch)
+
+    @property
+    def memory_kind(self) -> str:
+        return "cgroup" if self.memory is not None else "watchdog"
 
     def child_setup(self) -> None:
-        fd = os.open(self._procs, os.O_WRONLY)
-        try:
-            os.write(fd, b"0")  # "0" moves the writing process itself
-        finally:
-            os.close(fd)
+        for procs in self._procs:
+            fd = os.open(procs, os.O_WRONLY)
+            try:
+                os.write(fd, b"0")  # "0" moves the writing process itself
+            finally:
+                os.close(fd)
 
     def join_argv(self) -> list[str]:
         # "0" moves the writing process itself; exec keeps the pid, so bwrap and all
-        # it starts are in the cgroup from their first instruction. (sh would export
+        # it starts are in the cgroups from their first instruction. (sh would export
         # a PWD that the command's environment, built from nothing, did not have.)
-        return ["/bin/sh", "-c", 'echo 0 > "$0" && unset PWD && exec "$@"', self._procs]
+        joins = " && ".join(f'echo 0 > "${index}"' for index in range(len(self._procs)))
+        shift = f" && shift {len(self._procs) - 1}" if len(self._procs) > 1 else ""
+        return ["/bin/sh", "-c", f'{joins}{shift} && unset PWD && exec "$@"', *self._procs]
 
     def attach(self, leader: int, pid_namespace: int | None) -> None:
-        pass
+        if self.memory_watch is not None:
+            self.memory_watch.attach(leader, pid_namespace)
 
-    def exceeded(self) -> bool:
+    def exceeded(self) -> CapReason | None:
         try:
             events = (self.path / "pids.events").read_text().split()
         except OSError:
-            return False
+            events = []
         counts = dict(zip(events[::2], events[1::2], strict=False))
-        return int(counts.get("max", "0")) > 0
+        if int(counts.get("max", "0")) > 0:
+            return "process_limit"
+        if self.memory is not None and _oom_kills(self.memory) > 0:
+            return "memory_limit"
+        if self.memory_watch is not None:
+            return self.memory_watch.exceeded()
+        return None
 
     def members(self) -> list[int]:
         try:
-            return [int(pid) for pid in Path(self._procs).read_text().split()]
+            return [int(pid) for pid in Path(self._procs[0]).read_text().split()]
         except OSError:
             return []
 
@@ -173,25 +283,30 @@ class PidsCgroup:
 
     def close(self) -> None:
         self.kill_all()
-        deadline = time.monotonic() + 2.0
-        while True:
-            try:
-                self.path.rmdir()
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    log.warning("could not remove sandbox cgroup %s", self.path)
-                    return
-                time.sleep(0.002)
+        if self.memory_watch is not None:
+            self.memory_watch.close()
+        for path in reversed(self._dirs):
+            deadline = time.monotonic() + 2.0
+            while True:
+                try:
+                    path.rmdir()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        log.warning("could not remove sandbox cgroup %s", path)
+                        break
+                    time.sleep(0.002)
 
 
 class ProcessCounter:
-    """Counts the sandbox's processes: its pid namespace (bwrap), or its session (unconfined)."""
+    """Counts the sandbox's processes and their resident memory: its pid namespace (bwrap),
+    or its session (unconfined)."""
 
     poll_seconds = 0.05
 
-    def __init__(self, max_processes: int) -> None:
+    def __init__(self, max_processes: int | None, max_rss_bytes: int | None = None) -> None:
         self.max_processes = max_processes
+        self.max_rss_bytes = max_rss_bytes
         self._leader: int | None = None
         # With a pid namespace: descriptors that stay bound to its pid 1 even after
         # that pid number is reused (pid_max can be as low as 32768).
@@ -219,17 +334,25 @@ class ProcessCounter:
             return
         self._pidfd, self._proc_fd = pidfd, proc_fd
 
-    def _count(self, directory: int | str, belongs: Callable[[str], bool] | None) -> int:
-        count = 0
+    def _measure(
+        self, directory: int | str, belongs: Callable[[str], bool] | None
+    ) -> CapReason | None:
+        count = pages = 0
         with os.scandir(directory) as entries:
             for entry in entries:
-                if entry.name.isdigit():
-                    with contextlib.suppress(OSError, ValueError, IndexError):
-                        if belongs is None or belongs(entry.name):
-                            count += 1
-                            if count > self.max_processes:
-                                break
-        return count
+                if not entry.name.isdigit():
+                    continue
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    if belongs is not None and not belongs(entry.name):
+                        continue
+                    count += 1
+                    if self.max_processes is not None and count > self.max_processes:
+                        return "process_limit"
+                    if self.max_rss_bytes is not None:
+                        pages += _resident_pages(directory, entry.name)
+                        if pages * _PAGE > self.max_rss_bytes:
+                            return "memory_limit"
+        return None
 
     def _in_session(self, pid: str) -> bool:
         with open(f"/proc/{pid}/stat", "rb") as stat_file:
@@ -237,21 +360,21 @@ class ProcessCounter:
         # state, ppid, pgrp, session, ...: the leader called setsid; zombies are done
         return fields[0] != b"Z" and int(fields[3]) == self._leader
 
-    def exceeded(self) -> bool:
+    def exceeded(self) -> CapReason | None:
         if self._proc_fd is not None:
             # The sandbox mounted a procfs of its own pid namespace: it lists exactly
             # the sandbox's processes, so the cost does not grow with the host's.
             try:
                 proc = os.open("root/proc", os.O_RDONLY | os.O_DIRECTORY, dir_fd=self._proc_fd)
             except OSError:  # pid 1 is gone, and the namespace with it
-                return False
+                return None
             try:
-                return self._count(proc, None) > self.max_processes
+                return self._measure(proc, None)
             finally:
                 os.close(proc)
         if self._leader is None:
-            return False
-        return self._count("/proc", self._in_session) > self.max_processes
+            return None
+        return self._measure("/proc", self._in_session)
 
     def kill_all(self) -> None:
         if self._pidfd is not None:
@@ -281,6 +404,18 @@ class ProcessCounter:
         self._pidfd = self._proc_fd = None
 
 
+def _resident_pages(directory: int | str, pid: str) -> int:
+    """Resident pages of one process (`statm`'s second field)."""
+    if isinstance(directory, int):
+        fd = os.open(f"{pid}/statm", os.O_RDONLY, dir_fd=directory)
+    else:
+        fd = os.open(f"{directory}/{pid}/statm", os.O_RDONLY)
+    try:
+        return int(os.read(fd, 256).split()[1])
+    finally:
+        os.close(fd)
+
+
 def _suppressed(check: Callable[[str], bool], pid: str) -> bool:
     try:
         return check(pid)
@@ -288,10 +423,12 @@ def _suppressed(check: Callable[[str], bool], pid: str) -> bool:
         return False
 
 
-def process_cap(max_processes: int, base: Path | None) -> ProcessCap:
-    """A pids cgroup under `base` if one can be made, else the /proc watchdog."""
-    if base is not None:
-        cgroup = PidsCgroup.create(base, max_processes)
+def process_cap(
+    max_processes: int, bases: CgroupBases | None, memory_bytes: int | None = None
+) -> ProcessCap:
+    """Cgroups under `bases` if they can be made, else the /proc watchdog for both caps."""
+    if bases is not None:
+        cgroup = CommandCgroup.create(bases, max_processes, memory_bytes)
         if cgroup is not None:
             return cgroup
-    return ProcessCounter(max_processes)
+    return ProcessCounter(max_processes, max_rss_bytes=memory_bytes)

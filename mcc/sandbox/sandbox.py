@@ -7,7 +7,12 @@ How each limit is enforced:
   killed) and reports `timed_out`, `killed_reason="wall_time"`;
 - CPU time, memory, file size, core dumps: rlimits set in the child before
   exec, inherited by everything it starts (see `SandboxLimits.rlimits`);
-- processes: a pids cgroup or a /proc watchdog (see `processes`);
+- processes and the memory of all of them together: cgroups, or a /proc
+  watchdog (see `processes`), reported as `process_limit` / `memory_limit`;
+- disk: the worktree's size, measured while the command runs (see `disk`),
+  reported as `disk_limit`;
+- identity: never the host's root (see `bwrap`): as root, MCC hands the
+  worktree to an unprivileged uid (see `worktree_owner`) and runs the command as it;
 - output: each stream is read as it comes and capped (see `CappedOutput`);
 - network: a new, empty network namespace (only its own loopback);
 - environment: built from nothing: PATH, HOME, TMPDIR, LANG, and what the
@@ -45,17 +50,20 @@ from mcc.config import Settings
 from mcc.errors import InvalidInput
 from mcc.sandbox.bwrap import (
     PRIVATE_TMP,
+    SETPRIV,
     BwrapFeatures,
     bwrap_argv,
     check_worktree,
     python_prefixes,
 )
+from mcc.sandbox.disk import DiskWatch
 from mcc.sandbox.errors import INSTALL_HINT, SandboxUnavailable
 from mcc.sandbox.launch import launch
 from mcc.sandbox.limits import SandboxLimits
 from mcc.sandbox.output import CappedOutput
-from mcc.sandbox.processes import PidsCgroup, ProcessCap, pids_cgroup_base, process_cap
+from mcc.sandbox.processes import CgroupBases, CommandCgroup, ProcessCap, process_cap
 from mcc.sandbox.result import CommandResult, KillReason
+from mcc.sandbox.worktree_owner import hand_over
 
 log = logging.getLogger(__name__)
 
@@ -65,20 +73,41 @@ _DRAIN_GRACE_SECONDS = 2.0
 _NICENESS = 10  # agent commands yield the CPU to MCC itself (API, workflows, watchdog)
 
 
-def _usable_cgroup_base() -> Path | None:
-    """Where pids cgroups can be made, checked by making (and removing) one."""
-    base = pids_cgroup_base()
-    probe = PidsCgroup.create(base, 1) if base is not None else None
+_MB = 1024 * 1024
+_TRUST_REPOSITORY = {
+    "GIT_CONFIG_COUNT": "1",
+    "GIT_CONFIG_KEY_0": "safe.directory",
+    "GIT_CONFIG_VALUE_0": "*",
+}
+SandboxState = Literal["ready", "missing", "broken", "off"]
+
+
+def _usable_cgroups() -> CgroupBases | None:
+    """Where command cgroups can be made, checked by making (and removing) one."""
+    bases = CgroupBases.find()
+    probe = CommandCgroup.create(bases, 1, 64 * _MB) if bases is not None else None
     if probe is None:
-        log.info("no writable pids cgroup: the process cap is enforced by a /proc watchdog")
+        log.info("no writable pids cgroup: process and memory caps are enforced by a watchdog")
         return None
+    if probe.memory is None:
+        log.info("no writable memory cgroup: a command's memory is capped by an RSS watchdog")
     probe.close()
-    return base
+    return bases
+
+
+def _default_identity() -> tuple[int, int] | None:
+    return (65533, 65533) if os.geteuid() == 0 else None
 
 
 async def _until_exited(process: asyncio.subprocess.Process, exited: asyncio.Future[int]) -> None:
     while process.returncode is None:
         await asyncio.wait([exited], timeout=0.05)
+
+
+@dataclass(frozen=True)
+class SandboxReport:
+    state: SandboxState
+    detail: str  # a sentence for the person: what is wrong and what to do
 
 
 @dataclass
@@ -116,6 +145,7 @@ class Sandbox:
         share_python: bool = True,
         ro_paths: Sequence[Path] = (),
         process_cap: Literal["auto", "watchdog"] = "auto",
+        run_as: tuple[int, int] | Literal["auto"] | None = "auto",
     ) -> None:
         self.mode = mode
         self.bwrap = bwrap
@@ -124,7 +154,11 @@ class Sandbox:
         self.ro_paths = [Path(p).resolve() for p in ro_paths]
         if share_python:
             self.ro_paths += [p for p in python_prefixes() if p not in self.ro_paths]
-        self._cgroup_base = _usable_cgroup_base() if process_cap == "auto" else None
+        self._cgroups = _usable_cgroups() if process_cap == "auto" else None
+        # Only root can (and must) give the command another uid; anyone else's is unprivileged.
+        self.run_as = _default_identity() if run_as == "auto" else run_as
+        if self.run_as is not None and os.geteuid() != 0:
+            self.run_as = None
         self._features: dict[str, BwrapFeatures] = {}
         self._warned = False
 
@@ -136,12 +170,31 @@ class Sandbox:
             limits=SandboxLimits.from_settings(settings),
             share_python=settings.sandbox_share_python,
             ro_paths=settings.sandbox_ro_paths,
+            run_as=(settings.sandbox_uid, settings.sandbox_gid) if os.geteuid() == 0 else None,
         )
 
     @property
     def process_cap_kind(self) -> str:
         """`cgroup` when the kernel enforces the process cap, `watchdog` when MCC polls."""
-        return "cgroup" if self._cgroup_base is not None else "watchdog"
+        return "cgroup" if self._cgroups is not None else "watchdog"
+
+    async def probe(self) -> SandboxReport:
+        """Whether agents' commands can run here: one trivial command, through the real path."""
+        if self.mode == "off":
+            return SandboxReport("off", "MCC_SANDBOX=off: agents' commands run unconfined")
+        try:
+            self._find_bwrap()
+            with tempfile.TemporaryDirectory(prefix="mcc-probe-") as root:
+                worktree = Path(root) / "worktree"
+                worktree.mkdir()
+                result = await self.run(["true"], worktree, SandboxLimits(wall_seconds=30))
+        except SandboxUnavailable as exc:
+            state: SandboxState = "missing" if "was not found" in exc.message else "broken"
+            return SandboxReport(state, exc.message)
+        if not result.ok:
+            return SandboxReport("broken", f"a trivial command failed in the sandbox: {result}")
+        who = f"as uid {self.run_as[0]}" if self.run_as else "as MCC's own unprivileged user"
+        return SandboxReport("ready", f"bubblewrap; commands run {who}")
 
     def path_variable(self) -> str:
         if self.share_python:
@@ -180,6 +233,18 @@ class Sandbox:
 
         bwrap = self._find_bwrap()
         features = await self._bwrap_features(bwrap)
+        if self.run_as is not None:
+            if not Path(SETPRIV).is_file():
+                raise SandboxUnavailable(
+                    f"{SETPRIV} (util-linux) is needed to run commands as an unprivileged "
+                    "user: install util-linux"
+                )
+            if not features.perms:
+                raise SandboxUnavailable(
+                    "this bubblewrap is too old to run commands as an unprivileged user "
+                    f"(it lacks --perms; 0.5 or newer is needed): {INSTALL_HINT}"
+                )
+            await asyncio.to_thread(hand_over, worktree, *self.run_as)
 
         def sandboxed_argv(status_fd: int | None) -> list[str]:
             return bwrap_argv(
@@ -188,11 +253,16 @@ class Sandbox:
                 worktree,
                 features=features,
                 ro_paths=self.ro_paths,
-                tmp_bytes=limits.memory_mb * 1024 * 1024,
+                tmp_bytes=limits.memory_mb * _MB,
                 status_fd=status_fd,
+                run_as=self.run_as,
             )
 
         environment = self._environment(env, home=PRIVATE_TMP)
+        if self.run_as is not None:
+            # The repository's files are MCC's (root's), the command's uid is not: git
+            # inside would refuse them as "dubious ownership" without this.
+            environment = {**_TRUST_REPOSITORY, **environment}
         return await self._execute(sandboxed_argv, worktree, environment, limits, confined=True)
 
     # -- pieces ------------------------------------------------------------------
@@ -243,7 +313,8 @@ class Sandbox:
         confined: bool,
     ) -> CommandResult:
         """Start the command, watch it, enforce the limits, collect its output."""
-        cap = process_cap(limits.max_processes, self._cgroup_base)
+        cap = process_cap(limits.max_processes, self._cgroups, limits.command_memory_mb * _MB)
+        disk = await asyncio.to_thread(DiskWatch, worktree, limits.disk_mb * _MB)
         start = launch(cap, limits.rlimits(), _NICENESS)
 
         # bwrap reports its pid 1, pid namespace and the exit code on this pipe.
@@ -284,7 +355,7 @@ class Sandbox:
             readers.append(asyncio.create_task(self._read_status(run, status_file)))
         exited = asyncio.ensure_future(process.wait())  # note: also waits for the pipes
         try:
-            await self._supervise(run, exited, started_at + limits.wall_seconds)
+            await self._supervise(run, exited, started_at + limits.wall_seconds, disk)
         finally:
             if process.returncode is None:  # killed, or run() itself was cancelled
                 run.kill(run.reason or "wall_time")
@@ -298,21 +369,36 @@ class Sandbox:
                 status_file.close()
         return self._result(run, stdout, stderr, time.monotonic() - started_at)
 
-    async def _supervise(self, run: _Run, exited: asyncio.Future[int], deadline: float) -> None:
-        """Until the command exits: kill it at the wall-clock deadline or past the process cap.
+    async def _supervise(
+        self, run: _Run, exited: asyncio.Future[int], deadline: float, disk: DiskWatch
+    ) -> None:
+        """Until the command exits: kill it at the wall-clock deadline or past a cap.
 
         Polls `returncode` rather than trusting `exited` alone: asyncio's wait()
         also waits for the pipes, which an unconfined background job may hold.
         """
+        next_disk_check = time.monotonic() + disk.poll_seconds
         while run.process.returncode is None:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 run.kill("wall_time")
                 return
             await asyncio.wait([exited], timeout=min(remaining, run.cap.poll_seconds))
-            if run.process.returncode is None and await asyncio.to_thread(run.cap.exceeded):
-                run.kill("process_limit")
+            if run.process.returncode is not None:
+                break
+            if reason := await asyncio.to_thread(run.cap.exceeded):
+                run.kill(reason)
                 return
+            if time.monotonic() >= next_disk_check:
+                if await asyncio.to_thread(disk.exceeded):
+                    run.kill("disk_limit")
+                    return
+                next_disk_check = time.monotonic() + disk.poll_seconds
+        # An OOM kill inside the group may end the command before a poll saw it.
+        if reason := await asyncio.to_thread(run.cap.exceeded):
+            run.reason = reason
+        elif await asyncio.to_thread(disk.exceeded):
+            run.reason = "disk_limit"
 
     async def _read_status(self, run: _Run, status_file: BinaryIO) -> None:
         """bwrap's JSON status: the sandbox's pid 1 and pid namespace, then the exit code."""
@@ -362,4 +448,6 @@ class Sandbox:
             killed_reason=reason,
             truncated=stdout.truncated or stderr.truncated,
             duration_s=duration,
+            stdout_bytes=stdout.total,
+            stderr_bytes=stderr.total,
         )

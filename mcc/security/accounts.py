@@ -74,6 +74,8 @@ async def authenticate(
     except InvalidInput:
         email = ""
     user = await session.scalar(select(User).where(User.email == email)) if email else None
+    # End the read before the slow hash: on SQLite every transaction holds the write lock.
+    await session.commit()
     ok = await verify_password(user.password_hash if user else None, password)
     if user is None or not ok:
         raise InvalidCredentials()
@@ -89,14 +91,31 @@ async def check_second_factor(session: AsyncSession, box: SecretBox, user: User,
     assert user.totp_secret_enc is not None
     secret = box.open(user.totp_secret_enc, _totp_context(user.id))
     step = totp.matching_step(secret, code, user.totp_last_step)
-    if step is not None:
-        user.totp_last_step = step
+    if step is not None and await _claim_totp_step(session, user, step):
         await session.commit()
         return
     if await use_recovery_code(session, user.id, code):
         await session.commit()
         return
     raise InvalidTotp()
+
+
+async def _claim_totp_step(session: AsyncSession, user: User, step: int) -> bool:
+    """Record `step` as used if no request recorded it (or a later one) first.
+
+    A compare-and-set in one statement: of concurrent requests carrying the same
+    code, exactly one moves the step forward; reading then writing let all pass.
+    """
+    result = await session.execute(
+        update(User)
+        .where(User.id == user.id, User.totp_last_step < step)
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        return False
+    user.totp_last_step = step
+    return True
 
 
 async def begin_totp_enrolment(session: AsyncSession, box: SecretBox, user: User) -> str:
@@ -118,9 +137,9 @@ async def confirm_totp_enrolment(
         raise Conflict("start the enrolment first")
     secret = box.open(user.totp_secret_enc, _totp_context(user.id))
     step = totp.matching_step(secret, code, user.totp_last_step)
-    if step is None:
+    if step is None or not await _claim_totp_step(session, user, step):
         raise InvalidTotp()
-    user.totp_enabled, user.totp_last_step = True, step
+    user.totp_enabled = True
     codes = await replace_recovery_codes(session, user.id)
     await session.commit()
     return codes
@@ -129,6 +148,7 @@ async def confirm_totp_enrolment(
 async def disable_totp(
     session: AsyncSession, box: SecretBox, user: User, password: str, code: str
 ) -> None:
+    await session.commit()  # no transaction (on SQLite: the write lock) across the hash
     if not await verify_password(user.password_hash, password):
         raise InvalidCredentials()
     if not user.totp_enabled:

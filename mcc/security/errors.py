@@ -44,6 +44,14 @@ class RateLimited(MccError):
         self.retry_after_s = max(1, retry_after_s)
 
 
+class CrossSiteRequest(MccError):
+    code = "cross_site_request"
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__("this request came from another site and was refused")
+
+
 class SetupDone(MccError):
     code = "setup_done"
     status = 409

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.models.recovery_code import RecoveryCode
@@ -20,9 +20,10 @@ def _new_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def _normalise(code: str) -> str:
+def _normalise(code: str) -> str | None:
+    """The code as issued (`xxxx-xxxx-xxxx`), or None if it cannot be a recovery code."""
     raw = code.strip().lower().replace("-", "").replace(" ", "")
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else code
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else None
 
 
 async def clear_recovery_codes(session: AsyncSession, user_id: int) -> None:
@@ -39,14 +40,30 @@ async def replace_recovery_codes(session: AsyncSession, user_id: int) -> list[st
 
 
 async def use_recovery_code(session: AsyncSession, user_id: int, code: str) -> bool:
-    """Spend a matching unused code; False when none matches."""
+    """Spend a matching unused code; False when none matches or another request spent it.
+
+    The spend is a compare-and-set (`used_at IS NULL` in the UPDATE itself), so of
+    concurrent requests carrying the same code exactly one succeeds.
+    """
     candidate = _normalise(code)
-    rows = await session.scalars(
-        select(RecoveryCode).where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
-    )
-    for row in rows.all():
-        if await verify_password(row.code_hash, candidate):
-            row.used_at = datetime.now(UTC)
-            await session.flush()
-            return True
+    if candidate is None:
+        return False  # not the shape of a recovery code: no hash to spend time on
+    rows = (
+        await session.execute(
+            select(RecoveryCode.id, RecoveryCode.code_hash).where(
+                RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None)
+            )
+        )
+    ).all()
+    # End the read before the slow hashes: on SQLite every transaction holds the write lock.
+    await session.commit()
+    for code_id, code_hash in rows:
+        if await verify_password(code_hash, candidate):
+            spent = await session.execute(
+                update(RecoveryCode)
+                .where(RecoveryCode.id == code_id, RecoveryCode.used_at.is_(None))
+                .values(used_at=datetime.now(UTC))
+                .execution_options(synchronize_session=False)
+            )
+            return getattr(spent, "rowcount", 0) == 1
     return False

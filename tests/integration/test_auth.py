@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import subprocess
 import sys
@@ -22,7 +23,8 @@ def _base(api: httpx.AsyncClient) -> str:
 
 
 async def _login(base: str, email: str, password: str = PASSWORD, **extra) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=base) as fresh:
+    # Generous: twenty logins at once spend hundreds of Argon2 hashes on a shared machine.
+    async with httpx.AsyncClient(base_url=base, timeout=180) as fresh:
         return await fresh.post(
             "/api/auth/login", json={"email": email, "password": password, **extra}
         )
@@ -156,6 +158,95 @@ async def test_totp_enrolment_then_required_at_login_with_single_use_codes(api):
     assert by_recovery.status_code == 200
     spent = await _login(base, "owner@example.com", totp=recovery[0])
     assert spent.status_code == 401
+
+
+async def _enrol_totp(api: httpx.AsyncClient) -> tuple[pyotp.TOTP, list[str]]:
+    secret = (await api.post("/api/auth/totp/setup")).json()["secret"]
+    totp = pyotp.TOTP(secret)
+    confirmed = await api.post("/api/auth/totp/confirm", json={"code": totp.now()})
+    assert confirmed.status_code == 200, confirmed.text
+    return totp, confirmed.json()["recovery_codes"]
+
+
+async def _logins_at_once(base: str, n: int, second_factor: str) -> list[httpx.Response]:
+    return list(
+        await asyncio.gather(
+            *(_login(base, "owner@example.com", totp=second_factor) for _ in range(n))
+        )
+    )
+
+
+async def test_one_totp_code_sent_in_twenty_logins_at_once_opens_one_session(api):
+    totp, _ = await _enrol_totp(api)
+    # The confirmation spent the current step; the next step's code is still fresh.
+    code = totp.at(datetime.now(UTC) + timedelta(seconds=30))
+
+    responses = await _logins_at_once(_base(api), 20, code)
+
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [200] + [401] * 19, [r.text for r in responses]
+    refused = {r.json()["error"]["code"] for r in responses if r.status_code == 401}
+    assert refused == {"invalid_totp"}
+
+
+async def test_one_recovery_code_sent_in_twenty_logins_at_once_opens_one_session(api):
+    _, recovery = await _enrol_totp(api)
+
+    responses = await _logins_at_once(_base(api), 20, recovery[3])
+
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [200] + [401] * 19, [r.text for r in responses]
+    # The other nine codes still work.
+    assert (await _login(_base(api), "owner@example.com", totp=recovery[4])).status_code == 200
+
+
+async def test_refresh_and_logout_refuse_a_request_from_another_site(api, mcc: MccServer):
+    token = (await _login(_base(api), "owner@example.com")).cookies["mcc_refresh"]
+    own = f"http://127.0.0.1:{mcc.port}"
+    hostile = [
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Origin": f"http://127.0.0.1:{mcc.port + 1}"},
+        {"Origin": "https://evil.example", "Sec-Fetch-Site": "same-site"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": own, "Sec-Fetch-Site": "cross-site"},
+    ]
+    async with httpx.AsyncClient(base_url=_base(api), cookies={"mcc_refresh": token}) as client:
+        for path in ("/api/auth/refresh", "/api/auth/logout"):
+            for headers in hostile:
+                refused = await client.post(path, headers=headers)
+                assert refused.status_code == 403, (path, headers)
+                assert refused.json()["error"] == {
+                    "code": "cross_site_request",
+                    "message": "this request came from another site and was refused",
+                }
+                assert "set-cookie" not in refused.headers
+        # None of that touched the session: the app's own page still refreshes it.
+        same = await client.post(
+            "/api/auth/refresh", headers={"Origin": own, "Sec-Fetch-Site": "same-origin"}
+        )
+        assert same.status_code == 200
+
+
+async def test_an_origin_listed_in_cors_origins_may_refresh(settings):
+    allowed = settings.model_copy(update={"cors_origins": ["http://localhost:5173"]})
+    server = MccServer(allowed, worker=False)
+    await server.start()
+    try:
+        base = f"http://127.0.0.1:{server.port}"
+        async with httpx.AsyncClient(base_url=base) as client:
+            await login_new_user(client, server, "dev@example.com")
+            token = client.cookies["mcc_refresh"]
+        async with httpx.AsyncClient(base_url=base, cookies={"mcc_refresh": token}) as client:
+            other = await client.post("/api/auth/refresh", headers={"Origin": "http://evil:5173"})
+            assert other.status_code == 403
+            dev = await client.post(
+                "/api/auth/refresh",
+                headers={"Origin": "http://localhost:5173", "Sec-Fetch-Site": "same-site"},
+            )
+            assert dev.status_code == 200
+    finally:
+        await server.stop()
 
 
 async def test_first_run_setup_creates_the_first_account_only(settings):

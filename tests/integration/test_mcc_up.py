@@ -3,10 +3,12 @@ second start finds the same projects, issues and run histories."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
+import time
 
 import httpx
 from temporalio.client import Client
@@ -118,3 +120,114 @@ async def test_mcc_up_serves_everything_and_keeps_state_across_restarts(tmp_path
     assert code == 0
     origin = tmp_path / "data" / "repos" / str(pid) / "origin.git"
     assert git(origin, "rev-parse", "main").strip() == done["pull_request"]["merge_sha"]
+
+
+def _env(tmp_path, name: str, temporal_port: int, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MCC_")}
+    env.update(
+        MCC_DATA_DIR=str(tmp_path / name),
+        MCC_TEMPORAL_ADDRESS=f"127.0.0.1:{temporal_port}",
+        MCC_TEMPORAL_EMBEDDED="false",
+        MCC_TEMPORAL_TASK_QUEUE=f"mcc-{name}",
+        MCC_AGENT_DEFAULT_MODEL="test/model",
+        **extra,
+    )
+    return env
+
+
+def _run(command: str, env: dict[str, str], log) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "api.cli", command],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+async def _health(base: str) -> tuple[int, dict] | None:
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.get(f"{base}/api/health")
+            return response.status_code, response.json()
+    except httpx.HTTPError:
+        return None
+
+
+async def test_mcc_waits_for_a_temporal_that_is_still_starting(tmp_path, llm, company):
+    """`mcc up`, `mcc api` and `mcc worker` are started first; Temporal comes up later
+    on their address. None of them exits, and once Temporal answers they all work."""
+    temporal_port, ui_port = free_port(), free_port()
+    up_port, api_port = free_port(), free_port()
+    log = (tmp_path / "processes.log").open("ab")
+    up_env = _env(tmp_path, "up", temporal_port, MCC_PORT=str(up_port))
+    scaled_env = _env(
+        tmp_path, "scaled", temporal_port, MCC_PORT=str(api_port), MCC_LLM_BASE_URL=llm.base_url
+    )
+    migrated = subprocess.run(
+        [sys.executable, "-m", "api.cli", "migrate"], env=scaled_env, capture_output=True
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    processes = [_run("up", up_env, log), _run("api", scaled_env, log)]
+    processes.append(_run("worker", scaled_env, log))
+    temporal: subprocess.Popen[bytes] | None = None
+    try:
+        # The API alone serves at once and says Temporal is down; nobody has given up.
+        down = await eventually(
+            lambda: _health(f"http://127.0.0.1:{api_port}"), 60, "mcc api to serve"
+        )
+        assert down == (503, {"status": "degraded", "db": "ok", "temporal": "down"})
+        await asyncio.sleep(3)
+        assert [p.poll() for p in processes] == [None, None, None]
+
+        temporal_env = _env(
+            tmp_path,
+            "temporal",
+            temporal_port,
+            MCC_TEMPORAL_UI_PORT=str(ui_port),
+            MCC_TEMPORAL_UI_URL=f"http://127.0.0.1:{ui_port}",
+        )
+        temporal = _run("temporal", temporal_env, log)
+
+        for port in (up_port, api_port):
+            base = f"http://127.0.0.1:{port}"
+
+            async def ok(base: str = base) -> bool:
+                return await _health(base) == (200, {"status": "ok", "db": "ok", "temporal": "ok"})
+
+            await eventually(ok, 120, f"MCC on {port} to find Temporal")
+
+        # The worker that started before Temporal runs an issue the API took.
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{api_port}", timeout=10) as api:
+            setup = await api.post(
+                "/api/auth/setup", json={"email": "me@example.com", "password": PASSWORD}
+            )
+            api.headers["Authorization"] = f"Bearer {setup.json()['access_token']}"
+            repo = make_repo(tmp_path / "src")
+            project = await api.post("/api/projects", json={"name": "Late", "repo_path": str(repo)})
+            pid = project.json()["id"]
+            await api.post(f"/api/projects/{pid}/issues", json={"title": "Wait", "body": "x"})
+            await wait_for_phase(api, pid, 1, "awaiting_approval", timeout_s=90)
+        assert [p.poll() for p in processes] == [None, None, None]
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGINT)
+        codes = [process.wait(timeout=60) for process in processes]
+        if temporal is not None:
+            temporal.send_signal(signal.SIGINT)
+            temporal.wait(timeout=60)
+    assert codes == [0, 0, 0], (tmp_path / "processes.log").read_text()[-3000:]
+
+
+def test_mcc_up_gives_up_with_a_message_when_temporal_never_answers(tmp_path):
+    env = _env(
+        tmp_path, "up", free_port(), MCC_PORT=str(free_port()), MCC_TEMPORAL_START_TIMEOUT_S="3"
+    )
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", "up"], env=env, capture_output=True, text=True, timeout=90
+    )
+    assert result.returncode == 1
+    assert "did not answer within 3s" in result.stderr, result.stderr[-2000:]
+    assert time.monotonic() - started < 60

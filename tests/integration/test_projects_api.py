@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import httpx
 from sqlalchemy import func, select
 
 from api.server import MccServer
 from mcc.models.project import Project
+from tests.conftest import login_new_user
 from tests.support.repos import git, make_repo
 
 
@@ -65,7 +70,7 @@ async def test_a_missing_path_and_an_empty_repository_are_explained(api, mcc, tm
         "/api/projects", json={"name": "Gone", "repo_path": str(tmp_path / "nope")}
     )
     assert missing.status_code == 422
-    assert "does not exist" in missing.json()["error"]["message"]
+    assert missing.json()["error"]["message"] == f"{tmp_path / 'nope'} does not exist"
 
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -125,3 +130,162 @@ async def test_unknown_project_issue_and_pull_answer_404(api, mcc, tmp_path):
     assert missing_issue.json()["error"] == {"code": "not_found", "message": "issue #7 not found"}
     assert (await api.get(f"/api/projects/{pid}/pulls/3/diff")).status_code == 404
     assert (await api.get("/api/nothing-here")).status_code == 404
+
+
+async def _refused(api: httpx.AsyncClient, mcc: MccServer, path: Path | str, status: int = 422):
+    """The registration of `path` is refused with `status`, and nothing was created."""
+    response = await api.post("/api/projects", json={"name": "Nope", "repo_path": str(path)})
+    assert response.status_code == status, response.text
+    assert await _count_projects(mcc) == 0 or status == 409
+    return response.json()["error"]
+
+
+def _nothing_in_repos_dir(mcc: MccServer) -> bool:
+    return not mcc.settings.repos_dir.exists() or not any(mcc.settings.repos_dir.iterdir())
+
+
+async def test_every_wrong_repository_path_is_a_sentence_never_a_server_error(api, mcc, tmp_path):
+    repo = make_repo(tmp_path / "repo", files={"src/app.py": "x = 1\n", "README.md": "r\n"})
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a directory")
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+
+    cases: list[tuple[Path | str, str]] = [
+        (
+            repo / "src",
+            f"{repo / 'src'} is inside the git repository {repo}; register that"
+            " repository's root instead",
+        ),
+        (
+            repo / ".git",
+            f"{repo / '.git'} is inside a git directory (a .git folder or a bare"
+            " repository); register a repository's working tree",
+        ),
+        (repo / ".git" / "refs", "is inside a git directory"),
+        (bare, "is inside a git directory"),
+        (a_file, f"{a_file} is not a directory"),
+        (
+            "/proc/self/cwd",
+            "/proc/self/cwd is on a special file system (like /proc or /sys),"
+            " not a disk; register a repository's own directory",
+        ),
+        ("/proc/1/root", "special file system"),
+        ("/sys/kernel", "special file system"),
+        ("/dev/shm", "special file system"),
+        ("/proc/../proc/self", "special file system"),
+        (tmp_path / ("x" * 300), "cannot be read by MCC (File name too long)"),
+    ]
+    for path, message in cases:
+        error = await _refused(api, mcc, path)
+        assert error["code"] in {"not_a_git_repo", "invalid_input"}, (path, error)
+        assert message in error["message"], (path, error)
+        assert "fatal" not in error["message"] and "git clone" not in error["message"]
+    for path, message in [
+        (a_file, "already exists and is not a directory"),
+        (a_file / "sub", "could not be created (Not a directory)"),
+        (tmp_path / ("x" * 300), "could not be created (File name too long)"),
+        ("/proc/self/new", "special file system"),
+    ]:
+        response = await api.post(
+            "/api/projects", json={"name": "Init", "repo_path": str(path), "init": True}
+        )
+        assert response.status_code == 422, (path, response.text)
+        error = response.json()["error"]
+        assert error["code"] in {"not_a_git_repo", "invalid_input"}, (path, error)
+        assert message in error["message"], (path, error)
+        assert "fatal" not in error["message"] and "git clone" not in error["message"]
+    assert _nothing_in_repos_dir(mcc)
+
+
+async def test_a_repository_mcc_may_not_read_is_refused(api, mcc, tmp_path):
+    repo = make_repo(tmp_path / "theirs")
+    if os.geteuid() == 0:
+        # root reads everything, but git will not read a repository another user owns.
+        for root, dirs, files in os.walk(repo):
+            for name in [root, *(os.path.join(root, n) for n in dirs + files)]:
+                os.lchown(name, 4321, 4321)
+        expected = "belongs to another user of this machine"
+    else:
+        repo.chmod(0)
+        expected = "cannot be read by MCC (permission denied)"
+    try:
+        error = await _refused(api, mcc, repo)
+    finally:
+        repo.chmod(0o755)
+    assert expected in error["message"]
+    assert _nothing_in_repos_dir(mcc)
+
+
+async def test_mccs_own_data_directory_cannot_be_registered(api, mcc, tmp_path):
+    repo = make_repo(tmp_path / "src")
+    created = await api.post("/api/projects", json={"name": "Own", "repo_path": str(repo)})
+    assert created.status_code == 201
+    origin = mcc.runtime.repos.origin(created.json()["id"])
+    for path in (origin, origin.parent, mcc.settings.resolved_data_dir):
+        response = await api.post("/api/projects", json={"name": "Copy", "repo_path": str(path)})
+        assert response.status_code == 422, (path, response.text)
+        assert "is inside MCC's data directory" in response.json()["error"]["message"]
+    assert await _count_projects(mcc) == 1
+
+
+async def test_a_repository_belongs_to_the_account_that_registered_it(api, mcc, tmp_path):
+    repo = make_repo(tmp_path / "src")
+    link = tmp_path / "link-to-src"
+    link.symlink_to(repo)
+    mine = await api.post("/api/projects", json={"name": "Mine", "repo_path": str(link)})
+    assert mine.status_code == 201
+    assert mine.json()["repo_path"] == str(repo.resolve())
+
+    async with httpx.AsyncClient(base_url=str(api.base_url)) as other:
+        await login_new_user(other, mcc, "second@example.com")
+        for path in (repo, link, f"{repo}/", f"{tmp_path}/./link-to-src/../src"):
+            response = await other.post(
+                "/api/projects", json={"name": "Taken", "repo_path": str(path)}
+            )
+            assert response.status_code == 409, (path, response.text)
+            assert response.json()["error"] == {
+                "code": "repo_taken",
+                "message": "this repository is already registered by another account",
+            }
+        # Another repository is the second account's to register.
+        theirs = make_repo(tmp_path / "theirs")
+        ok = await other.post("/api/projects", json={"name": "Theirs", "repo_path": str(theirs)})
+        assert ok.status_code == 201
+    assert await _count_projects(mcc) == 2
+
+
+async def test_repo_roots_limit_where_repositories_may_be_registered(settings, tmp_path):
+    allowed = tmp_path / "allowed"
+    inside = make_repo(allowed / "inside")
+    outside = make_repo(tmp_path / "outside")
+    (allowed / "sneaky").symlink_to(outside)
+    server = MccServer(settings.model_copy(update={"repo_roots": [allowed]}), worker=False)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            await login_new_user(client, server, "owner@example.com")
+            for path, init in (
+                (outside, False),
+                (allowed / "sneaky", False),
+                (tmp_path / "new", True),
+            ):
+                response = await client.post(
+                    "/api/projects", json={"name": "Out", "repo_path": str(path), "init": init}
+                )
+                assert response.status_code == 422, (path, response.text)
+                message = response.json()["error"]["message"]
+                assert "outside the directories repositories may be registered from" in message
+                assert "MCC_REPO_ROOTS" in message
+            assert not (tmp_path / "new").exists()
+            response = await client.post(
+                "/api/projects", json={"name": "In", "repo_path": str(inside)}
+            )
+            assert response.status_code == 201, response.text
+            new = await client.post(
+                "/api/projects",
+                json={"name": "New", "repo_path": str(allowed / "new"), "init": True},
+            )
+            assert new.status_code == 201, new.text
+    finally:
+        await server.stop()

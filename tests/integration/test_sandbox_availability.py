@@ -16,13 +16,6 @@ PRINT_ENV = ["python3", "-c", "import json, os; print(json.dumps(dict(os.environ
 FAST = SandboxLimits(wall_seconds=20)
 
 
-@pytest.fixture
-def worktree(tmp_path: Path) -> Path:
-    path = tmp_path / "worktree"
-    path.mkdir()
-    return path
-
-
 def python_env_of(stdout: str) -> dict[str, str]:
     return dict(json.loads(stdout))
 

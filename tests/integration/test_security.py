@@ -162,7 +162,7 @@ async def test_failed_logins_are_limited_per_account_and_per_ip(settings):
                 "/api/auth/login", json={"email": "owner@example.com", "password": PASSWORD}
             )
             assert blocked.status_code == 429
-            assert "too many failed logins" in blocked.json()["error"]["message"]
+            assert "too many failed attempts" in blocked.json()["error"]["message"]
             assert 1 <= int(blocked.headers["retry-after"]) <= 60
             # And this IP cannot move on to guess another account either.
             other = await client.post(
@@ -171,6 +171,57 @@ async def test_failed_logins_are_limited_per_account_and_per_ip(settings):
             assert other.status_code == 429
     finally:
         await server.stop()
+
+
+async def test_turning_2fa_on_and_off_shares_the_failed_login_limits(settings):
+    """A stolen access token does not buy unlimited guesses of the password or code."""
+    import pyotp
+
+    limited = settings.model_copy(update={"login_failures_per_minute": 5})
+    server = MccServer(limited, worker=False)
+    await server.start()
+    try:
+        # Generous timeout: a recovery code is checked against ten Argon2 hashes.
+        base = f"http://127.0.0.1:{server.port}"
+        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+            await login_new_user(client, server, "owner@example.com")
+            totp = pyotp.TOTP((await client.post("/api/auth/totp/setup")).json()["secret"])
+            for _ in range(2):
+                wrong = await client.post("/api/auth/totp/confirm", json={"code": "000000"})
+                assert wrong.status_code == 401
+            ok = await client.post("/api/auth/totp/confirm", json={"code": totp.now()})
+            assert ok.status_code == 200
+            recovery = ok.json()["recovery_codes"]
+            guesses = [
+                {"password": "a guessed password", "code": totp.now()},
+                {"password": PASSWORD, "code": "123456"},
+                {"password": PASSWORD, "code": "aaaa-bbbb-cccc"},
+            ]
+            for guess in guesses:
+                wrong = await client.post("/api/auth/totp/disable", json=guess)
+                assert wrong.status_code == 401, wrong.text
+            # Five failures: the right password and a valid recovery code now wait too...
+            blocked = await client.post(
+                "/api/auth/totp/disable", json={"password": PASSWORD, "code": recovery[0]}
+            )
+            assert blocked.status_code == 429
+            assert 1 <= int(blocked.headers["retry-after"]) <= 60
+            # ...and so does a login to the account, from anywhere.
+            login = await client.post(
+                "/api/auth/login",
+                json={"email": "owner@example.com", "password": PASSWORD, "totp": recovery[1]},
+            )
+            assert login.status_code == 429
+        assert (await _two_factor_on(server, "owner@example.com")) is True
+    finally:
+        await server.stop()
+
+
+async def _two_factor_on(server: MccServer, email: str) -> bool:
+    from mcc.models.user import User
+
+    async with server.runtime.db.sessions() as session:
+        return bool(await session.scalar(select(User.totp_enabled).where(User.email == email)))
 
 
 async def test_a_forge_token_is_stored_encrypted_and_never_shown(api, mcc, tmp_path, caplog):

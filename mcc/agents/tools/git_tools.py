@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from pydantic import Field
 
 from mcc.agents.roles import Role
 from mcc.agents.tools.base import Tool, ToolContext, ToolOutcome, ToolParams
+from mcc.git.nested import NestedRepository, refuse_nested_repositories
 
 MAX_DIFF = 40_000
 
@@ -56,11 +59,32 @@ class GitCommit(Tool[CommitParams]):
     roles = frozenset({Role.CODER, Role.TESTER, Role.ARCHITECT})
 
     async def run(self, ctx: ToolContext, args: CommitParams) -> ToolOutcome:
-        await ctx.git.run(["add", "-A"], ctx.worktree)
+        await stage_everything(ctx)
         if not await ctx.git.commit_staged(ctx.worktree, args.message, author=ctx.author):
             return ToolOutcome("nothing to commit")
         sha = (await ctx.git.run(["rev-parse", "--short", "HEAD"], ctx.worktree)).strip()
         return ToolOutcome(f"committed {sha}: {args.message.splitlines()[0]}")
+
+
+async def stage_everything(ctx: ToolContext) -> None:
+    """`git add -A`, refusing nested repositories before and gitlinks after (see `nested`)."""
+    await asyncio.to_thread(refuse_nested_repositories, ctx.worktree)
+    await ctx.git.run(["add", "-A"], ctx.worktree)
+    staged = await ctx.git.run(
+        ["diff", "--cached", "--raw", "--no-renames", "--ignore-submodules=none", "-z"],
+        ctx.worktree,
+    )
+    fields = staged.split("\0")
+    gitlinks = [
+        path
+        for head, path in zip(fields[::2], fields[1::2], strict=False)
+        if head.split(" ")[1:2] == ["160000"]
+    ]
+    if gitlinks:
+        await ctx.git.run(["reset", "--quiet", "--", *gitlinks], ctx.worktree)
+        raise NestedRepository(
+            f"submodules are not committed: {', '.join(gitlinks[:5])}; commit the files instead"
+        )
 
 
 class MergeParams(ToolParams):

@@ -29,6 +29,7 @@ from mcc.agents.tools.role_tools import (
 )
 from mcc.errors import MccError
 from mcc.llm.types import ToolSpec
+from mcc.sandbox.errors import SandboxUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ async def execute(ctx: ToolContext, name: str, arguments_json: str) -> ToolOutco
         return ToolOutcome(f"invalid arguments for {name}: {_validation_message(exc)}", error=True)
     try:
         return await tool.run(ctx, args)
+    except SandboxUnavailable:
+        raise  # not the agent's mistake: the run stops for the person (needs_attention)
     except MccError as exc:
         return ToolOutcome(f"{name} failed: {exc.message}", error=True)
     except OSError as exc:

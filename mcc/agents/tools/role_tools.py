@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mcc.agents.roles import Role
 from mcc.agents.tools.base import Tool, ToolContext, ToolOutcome, ToolParams
+from mcc.git.nested import refuse_nested_repositories
 
 
 class SpecParams(ToolParams):
@@ -25,6 +26,7 @@ class WriteSpec(Tool[SpecParams]):
         name = f"{ctx.issue_number}.md" if ctx.issue_number else f"{ctx.agent_name}.md"
         path = f".mcc/specs/{name}"
         await asyncio.to_thread(ctx.workspace.write_file, path, args.content.rstrip() + "\n")
+        await asyncio.to_thread(refuse_nested_repositories, ctx.worktree)
         await ctx.git.run(["add", "--", path], ctx.worktree)
         await ctx.git.commit_staged(ctx.worktree, f"Spec: {path}", author=ctx.author)
         return ToolOutcome(f"spec written to {path}", artifact={"spec": args.content})

@@ -1,0 +1,64 @@
+"""What a person must fix before agents can work, told at start-up, in health and the UI.
+
+A missing LLM key or a missing sandbox does not stop MCC from serving (the
+person still reads runs and changes settings), but every issue would stop at
+its first step; saying so up front is kinder than a run in needs_attention.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+from mcc.config import Settings
+from mcc.errors import MccError
+from mcc.llm.endpoint import api_key_from_env, is_local, require_usable_key
+from mcc.sandbox.sandbox import Sandbox, SandboxReport
+
+LLMState = Literal["configured", "not_configured"]
+_SANDBOX_RECHECK_S = 60.0
+
+
+@dataclass(frozen=True)
+class LLMReport:
+    state: LLMState
+    detail: str
+
+
+def llm_report(settings: Settings) -> LLMReport:
+    """Whether the configured LLM endpoint has what it needs (a key, unless local)."""
+    base_url = settings.llm_base_url
+    key = api_key_from_env(base_url)
+    try:
+        require_usable_key(base_url, key is not None)
+    except MccError as exc:
+        return LLMReport("not_configured", exc.message)
+    where = "a local server" if is_local(base_url) and key is None else "with an API key"
+    return LLMReport("configured", f"{base_url} ({where})")
+
+
+class SandboxCheck:
+    """The sandbox's state, probed at most once a minute (a probe starts bwrap)."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self._last: tuple[float, SandboxReport] | None = None
+
+    async def report(self) -> SandboxReport:
+        now = time.monotonic()
+        if self._last is None or now - self._last[0] > _SANDBOX_RECHECK_S:
+            self._last = (now, await self.sandbox.probe())
+        return self._last[1]
+
+
+def startup_lines(settings: Settings, sandbox: SandboxReport) -> list[str]:
+    """The start-up summary's lines about what agents need."""
+    llm = llm_report(settings)
+    lines = [
+        f"LLM: {llm.detail}"
+        if llm.state == "configured"
+        else f"LLM: NOT CONFIGURED, agents cannot work: {llm.detail}",
+        f"sandbox: {sandbox.state}: {sandbox.detail}",
+    ]
+    return lines
