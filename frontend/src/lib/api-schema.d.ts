@@ -13,7 +13,8 @@ export interface paths {
         };
         /**
          * Health
-         * @description Whether the database and Temporal answer; 503 names the one that does not.
+         * @description Whether the database and Temporal answer (503 names the one that does not), and
+         *     whether agents can work: the sandbox and the LLM (reported, still 200).
          */
         get: operations["health_api_health_get"];
         put?: never;
@@ -889,7 +890,11 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
-        /** HealthOut */
+        /**
+         * HealthOut
+         * @description `status` is about serving (database, Temporal: 503 when one is down); `sandbox` and
+         *     `llm` say whether agents can work, with `problems` in sentences for the person.
+         */
         HealthOut: {
             /**
              * Status
@@ -906,6 +911,18 @@ export interface components {
              * @enum {string}
              */
             temporal: "ok" | "down";
+            /**
+             * Sandbox
+             * @enum {string}
+             */
+            sandbox: "ready" | "missing" | "broken" | "off";
+            /**
+             * Llm
+             * @enum {string}
+             */
+            llm: "configured" | "not_configured";
+            /** Problems */
+            problems: string[];
         };
         /** IssueCreate */
         IssueCreate: {
