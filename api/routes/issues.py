@@ -135,6 +135,10 @@ async def get_one(
     """The issue with its phase live from the run's `status` query, its approval round
     (number and head commit) and the decision taken on it."""
     live = await runs.issue_status(temporal.maybe_client, issue)
+    if live is not None and live.round > issue.round:
+        # The run opened a round since the row was read: read it again, in a new transaction.
+        await session.commit()
+        await session.refresh(issue)
     decision = await decision_on(session, issue.id, issue.round)
     return await issue_out(session, runtime.settings, issue, live, decision=decision)
 
