@@ -3,6 +3,7 @@ approval, merge; rejection and cancellation; live phases."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from pathlib import Path
 
@@ -142,10 +143,7 @@ async def test_issues_are_numbered_per_project(api, company, tmp_path):
 async def test_approve_while_planning_is_refused_with_409(api, mcc: MccServer, company, tmp_path):
     project = await _project(api, tmp_path)
     pid = project["id"]
-    release = tmp_path / "release"
-    hook = mcc.runtime.repos.origin(pid) / "hooks" / "pre-commit"
-    hook.write_text(f"#!/bin/sh\nwhile [ ! -f {release} ]; do sleep 0.1; done\n")
-    hook.chmod(0o755)
+    company.held["architect"] = released = threading.Event()
 
     await api.post(f"/api/projects/{pid}/issues", json={"title": "Slow", "body": "..."})
     await wait_for_phase(api, pid, 1, "planning")
@@ -157,7 +155,7 @@ async def test_approve_while_planning_is_refused_with_409(api, mcc: MccServer, c
         "code": "stale_round",
         "message": "round 1 is not open: issue #1 awaits no decision (phase: planning)",
     }
-    release.touch()
+    released.set()
     await wait_for_phase(api, pid, 1, "awaiting_approval")
 
 

@@ -9,7 +9,9 @@ reviewer approves, the others finish.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,10 +70,25 @@ def read(body: dict[str, Any]) -> Request:
 class Company:
     rules: list[Rule] = field(default_factory=list)
     seen: list[tuple[str, TaskKind | None, int]] = field(default_factory=list)
+    # Agents whose answers wait until their event is set (the server runs in its own thread).
+    held: dict[str, threading.Event] = field(default_factory=dict)
 
-    def __call__(self, body: dict[str, Any]) -> Reply:
+    def __call__(self, body: dict[str, Any]) -> Reply | Awaitable[Reply]:
         request = read(body)
         self.seen.append((request.agent, request.kind, request.step))
+        reply = self._reply(request)
+        released = self.held.get(request.agent)
+        if released is None or released.is_set():
+            return reply
+
+        async def when_released() -> Reply:
+            while not released.is_set():
+                await asyncio.sleep(0.05)
+            return reply
+
+        return when_released()
+
+    def _reply(self, request: Request) -> Reply:
         for rule in self.rules:
             if (
                 request.agent.startswith(rule.agent)
@@ -83,6 +100,8 @@ class Company:
         return steps[min(request.step, len(steps) - 1)]
 
 
-def answer_forever(llm: Any, company: Callable[[dict[str, Any]], Reply], n: int = 500) -> None:
+def answer_forever(
+    llm: Any, company: Callable[[dict[str, Any]], Reply | Awaitable[Reply]], n: int = 500
+) -> None:
     """Queue the company as the answer to the next `n` requests."""
     llm.script(*([company] * n))
