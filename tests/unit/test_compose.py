@@ -173,6 +173,23 @@ def _local_only(name: str, default: object) -> bool:
     return isinstance(default, str) and ("127.0.0.1" in default or "://localhost" in default)
 
 
+# Integrations a deployment may leave out: they reach the containers from `.env`
+# (env_file), and `.env.example` names each of them.
+OPTIONAL = {
+    "github_app_id",
+    "github_private_key_file",
+    "github_private_key",
+    "github_webhook_secret",
+    "telegram_bot_token",
+}
+
+
+def test_optional_integrations_are_named_in_the_env_example():
+    example = ENV_EXAMPLE.read_text()
+    for setting in OPTIONAL:
+        assert f"MCC_{setting.upper()}=" in example, setting
+
+
 def test_api_and_worker_get_every_setting_the_scaled_mode_needs():
     definition = compose()
     services = definition["services"]
@@ -181,7 +198,7 @@ def test_api_and_worker_get_every_setting_the_scaled_mode_needs():
         name
         for name, field in Settings.model_fields.items()
         if field.default_factory is None and _local_only(name, field.default)
-    }
+    } - OPTIONAL
     assert {"database_url", "redis_url", "secret_key", "temporal_address", "data_dir"} <= local_only
 
     seen: dict[str, Settings] = {}
