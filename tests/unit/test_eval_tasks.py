@@ -102,7 +102,7 @@ def test_the_report_compares_resolved_per_dollar() -> None:
 
 def test_mcc_eval_refuses_an_unknown_task() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "mcc.cli", "eval", "--tasks", "nope"],
+        [sys.executable, "-m", "api.cli", "eval", "--tasks", "nope"],
         capture_output=True,
         text=True,
         check=False,
