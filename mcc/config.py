@@ -81,8 +81,8 @@ class Settings(BaseSettings):
         description=(
             "Temporal workers one worker process runs on its task queue, each on a"
             " connection of its own. The SDK hands tasks from its core to Python one"
-            " poll at a time per worker, a few event-loop turns each: with one worker,"
-            " ten busy issues left activities waiting ~25 ms in the core for their turn."
+            " poll at a time per worker, a few event-loop turns each, so with one worker"
+            " busy issues leave activities waiting in the core for their turn."
         ),
     )
 

@@ -26,11 +26,8 @@ from mcc.process.death_pact import set_parent_death_signal
 # Temporal's defaults suit a cluster on a networked database. Its history service
 # reads a shard's transfer queue (the tasks that hand the next workflow task, child
 # start or non-eager activity to a worker) at most 20 times a second after a short
-# burst, so on an idle machine every step of a run waited ~40 ms for its next
-# workflow task: a loop of trivial activities took 40-50 ms an iteration, 10-14 ms
-# with this, and one issue's run 3.6 s instead of 2.7 (bench/pipeline.py). The
-# embedded store is local, so reading it more often is cheap; at 50 issues the wall
-# time stayed within this machine's noise.
+# burst, so every step of a run waited for that poll; the embedded store is local,
+# so reading it more often is cheap (figures: bench/README.md).
 TUNING: dict[str, int] = {"history.transferProcessorMaxPollRPS": 200}
 
 
@@ -44,12 +41,8 @@ def tuning_flags() -> list[str]:
 
 def start_as_background_child(niceness: int) -> None:
     """In the forked dev server before exec (plain syscalls only): it stops when `mcc up`
-    dies, and runs `niceness` steps below MCC's CPU priority (see `temporal_niceness`).
-
-    Measured with bench/pipeline.py on two cores: at ten issues the machine is 80% busy
-    and MCC's event-loop thread waited 3-4 s of a 12 s run for a core the dev server's
-    threads held; at nice 10 it waited 2 s, and fifty issues' median step fell from
-    533 ms to 386 with the same wall time and no retried or timed-out task."""
+    dies, and runs `niceness` steps below MCC's CPU priority (see `temporal_niceness`):
+    MCC's event loop, which every run waits on, wins a busy machine (bench/README.md)."""
     set_parent_death_signal(signal.SIGTERM)
     if niceness:
         os.nice(niceness)

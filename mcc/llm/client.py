@@ -349,10 +349,9 @@ class LLMClient:
 
 
 # Streamed chunks are assembled here rather than by the SDK's ChatCompletionStreamState:
-# that one re-dumps and rebuilds the whole message on every chunk, which measured
-# 3.0 s of CPU for a 16 kB answer in 3-character chunks (5,335 chunks) against
-# 17 ms here, on the worker's event loop, and it needs every tool-call delta to
-# carry an `index`, which some OpenAI-compatible servers omit.
+# that one rebuilds the whole message on every chunk, on the worker's event loop
+# (figures: bench/README.md), and it needs every tool-call delta to carry an
+# `index`, which some OpenAI-compatible servers omit.
 class _PartialCall:
     def __init__(self) -> None:
         self.id: str | None = None

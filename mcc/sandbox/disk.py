@@ -1,6 +1,6 @@
 """How much an agent's worktree holds, watched while a command runs.
 
-RLIMIT_FSIZE caps one file; five files under it took 5 GB. A worktree has no
+RLIMIT_FSIZE caps one file, not the files of a worktree together. A worktree has no
 file system of its own to give a quota to (that would need a loop mount per
 run, which a container without privileges cannot make), so MCC measures the
 blocks the tree holds while the command runs and kills the command once the

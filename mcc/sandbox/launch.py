@@ -2,9 +2,8 @@
 
 It must die with the worker, join the process cap's cgroup, carry the rlimits
 and run at a lower priority, all before it can start anything else. Doing that
-in a `preexec_fn` makes CPython fork() the whole worker (13-16 ms for a
-worker-sized process, with the event loop blocked meanwhile, for every agent
-command). Instead the command is started with vfork through a chain of
+in a `preexec_fn` makes CPython fork() the whole worker, with the event loop
+blocked meanwhile, for every agent command (figures: bench/README.md). Instead the command is started with vfork through a chain of
 util-linux/coreutils helpers, each setting one thing on itself and exec'ing the
 next in the same process: `setpriv --pdeathsig` → `prlimit` → `nice` → (cgroup
 join) → bwrap. Where a helper is missing, the fork hook does the same work.

@@ -1,7 +1,7 @@
 """What one sandboxed command may hold at once: processes and memory.
 
 Both are caps on the command as a whole, not per process (RLIMIT_AS is per
-process: six processes under it took 10 GB together).
+process, so several processes under it can take many times the limit together).
 
 RLIMIT_NPROC cannot do this job: the kernel does not enforce it for root
 (uid 0 is exempt), and for any other uid it counts every process of that
@@ -19,8 +19,8 @@ user, the MCC worker's included, not those of one command. So:
    unconfined, of its session) and adds up their resident memory every poll,
    and kills them all past either cap (killing pid 1 of the namespace makes
    the kernel kill the rest). Not a hard cap: a fork bomb or a fast
-   allocation overshoots between two polls (a shell fork bomb reached 1500
-   tasks in the 0.3 s before it was killed). The cgroup is the real defence;
+   allocation overshoots between two polls (figures: bench/README.md). The
+   cgroup is the real defence;
    the watchdog bounds the damage in time. RSS counts shared pages once per
    process, so it errs towards killing early, never late.
 """
