@@ -114,7 +114,11 @@ async def test_two_tabs_watch_an_issue_to_merge_without_hitting_the_rate_limit(
     for page in (first, second):
         phase = page.get_by_role("status", name="phase of issue #1", exact=True)
         await expect(phase).to_have_attribute("data-phase", "awaiting_approval", timeout=45_000)
-    approved = await api.post(f"/api/projects/{pid}/issues/1/approve")
+    shown = (await api.get(f"/api/projects/{pid}/issues/1")).json()
+    approved = await api.post(
+        f"/api/projects/{pid}/issues/1/approve",
+        json={"round": shown["round"], "head": shown["head"]},
+    )
     assert approved.status_code == 202, approved.text
     for page in (first, second):
         phase = page.get_by_role("status", name="phase of issue #1", exact=True)

@@ -41,7 +41,7 @@ async def test_runs_waiting_at_upgrade_get_round_one_and_take_one_decision(datab
         await db.dispose()  # the schema changes under it
 
         # Back to the release before rounds, then up again as an upgrade would.
-        await asyncio.to_thread(command.downgrade, alembic_config(database_url), "0005")
+        await asyncio.to_thread(command.downgrade, alembic_config(database_url), "0008")
         await asyncio.to_thread(upgrade, database_url)
 
         db = Database(database_url)
