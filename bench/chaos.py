@@ -146,7 +146,11 @@ async def approve_until_done(urls: list[str], token: str, pid: int, n: int, time
             for issue in issues:
                 if issue["phase"] == "awaiting_approval":
                     await _request(
-                        urls, token, "POST", f"/api/projects/{pid}/issues/{issue['number']}/approve"
+                        urls,
+                        token,
+                        "POST",
+                        f"/api/projects/{pid}/issues/{issue['number']}/approve",
+                        json={"round": issue["round"], "head": issue["head"]},
                     )
         await asyncio.sleep(1)
     return done

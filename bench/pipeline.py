@@ -303,7 +303,9 @@ async def approve_until_done(api: httpx.AsyncClient, project_id: int, m: int) ->
         for issue in (await api.get(f"/api/projects/{project_id}/issues")).json():
             number, phase = issue["number"], issue["phase"]
             if phase == "awaiting_approval" and number not in approved:
-                done = await api.post(f"/api/projects/{project_id}/issues/{number}/approve")
+                shown = {"round": issue["round"], "head": issue["head"]}
+                url = f"/api/projects/{project_id}/issues/{number}/approve"
+                done = await api.post(url, json=shown)
                 if done.status_code == 202:
                     approved.add(number)
             elif phase == "done":

@@ -23,6 +23,7 @@ from mcc.models.project import Project
 from mcc.models.webhook_delivery import WebhookDelivery
 from tests.fakes.github_server import FakeGitHub, RunningFake, start_fake_github
 from tests.support.company import Rule, call, finish
+from tests.support.decisions import decide
 from tests.support.repos import git
 from tests.support.settings import local_settings
 from tests.support.waiting import eventually, wait_for_phase
@@ -447,7 +448,7 @@ async def test_a_revoked_personal_token_is_needs_attention_and_a_new_token_recov
     [pull] = repo.pulls.values()
     github.revoke_all_tokens()  # the person revoked the token on GitHub
 
-    await api.post(f"/api/projects/{pid}/issues/{number}/approve")
+    await decide(api, pid, number, "approve")
     stuck = await wait_for_phase(api, pid, number, "needs_attention", timeout_s=60)
     assert "GitHub refused MCC's credentials" in stuck["error"]
     refused = len([s for _, _, s, _ in github.requests if s == 401])
@@ -493,7 +494,7 @@ async def test_the_merge_is_refused_when_the_head_moved_on_github(
     moved = git(repo.bare, "commit-tree", tree, "-p", head, "-m", "pushed by someone").strip()
     git(repo.bare, "update-ref", f"refs/heads/{pull.head}", moved)
 
-    await api.post(f"/api/projects/{project['id']}/issues/{number}/approve")
+    await decide(api, project["id"], number, "approve")
     stuck = await wait_for_phase(api, project["id"], number, "needs_attention", timeout_s=60)
     assert "Head branch was modified" in stuck["error"]
     assert not pull.merged
@@ -582,7 +583,7 @@ async def test_an_installation_token_revoked_early_is_replaced_and_the_merge_goe
     issued = github.tokens_issued
     github.revoke_all_tokens()  # GitHub revokes installation tokens e.g. on a permission change
 
-    await api.post(f"/api/projects/{project['id']}/issues/{number}/approve")
+    await decide(api, project["id"], number, "approve")
     await wait_for_phase(api, project["id"], number, "done", timeout_s=60)
     assert pull.merged and github.tokens_issued == issued + 1
 

@@ -12,10 +12,12 @@ import httpx
 import socketio
 from sqlalchemy import func, select
 
+from mcc.agents.briefs import TaskKind
 from mcc.db.engine import Database
 from mcc.db.migrate import upgrade
 from mcc.models.token_usage import TokenUsage
 from tests.conftest import PASSWORD, free_port
+from tests.support.company import Rule, call, finish
 from tests.support.postgres import temporary_database
 from tests.support.processes import MCC, kill_hard, mcc_env, start_mcc, stop
 from tests.support.repos import git, make_repo
@@ -25,16 +27,25 @@ from tests.support.waiting import eventually, wait_for_phase
 EMAIL = "scaled@example.com"
 
 
-def _ancestry_hook(entered: Path, release: Path) -> str:
-    """A pre-commit hook that records its process ancestry, then waits for `release`."""
-    return (
-        "#!/bin/sh\n"
-        "p=$$\n"
-        f'while [ "$p" -gt 1 ]; do echo "$p" >> {entered}.tmp; '
-        "p=$(awk '{print $4}' /proc/$p/stat); done\n"
-        f"mv {entered}.tmp {entered}\n"
-        f"while [ ! -f {release} ]; do sleep 0.1; done\n"
-    )
+def _running_under(marker: str, candidates: list) -> object | None:
+    """The candidate process with a descendant whose command line holds `marker`."""
+    pids = {process.pid: process for process in candidates}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker.encode() not in (entry / "cmdline").read_bytes():
+                continue
+            pid = int(entry.name)
+            while pid > 1:
+                if pid in pids:
+                    return pids[pid]
+                pid = int(
+                    (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1]
+                )
+        except (OSError, ValueError, IndexError):
+            continue
+    return None
 
 
 async def _healthy(url: str) -> bool:
@@ -55,6 +66,11 @@ async def _login(url: str) -> str:
 async def test_an_issue_runs_through_two_api_and_two_worker_processes_that_die_on_the_way(
     tmp_path, temporal_address, llm, company, redis_url
 ):
+    # The coder runs one command long enough for the test to find its worker and kill it.
+    marker = f"mcc-scaled-{uuid.uuid4().hex}"
+    company.rules.append(
+        Rule("coder", TaskKind.CODE, [call("run_command", command=f"sleep 4 # {marker}"), finish()])
+    )
     async with temporary_database() as database_url:
         await asyncio.to_thread(upgrade, database_url)
         settings = local_settings(
@@ -101,10 +117,6 @@ async def test_an_issue_runs_through_two_api_and_two_worker_processes_that_die_o
             ).json()
             pid = project["id"]
             origin = settings.repos_dir / str(pid) / "origin.git"
-            entered, release = tmp_path / "entered", tmp_path / "release"
-            hook = origin / "hooks" / "pre-commit"
-            hook.write_text(_ancestry_hook(entered, release))
-            hook.chmod(0o755)
 
             # A dashboard on API #2 sees what the workers do (Redis fan-out).
             progress: list[dict] = []
@@ -117,19 +129,20 @@ async def test_an_issue_runs_through_two_api_and_two_worker_processes_that_die_o
             )
             assert filed.status_code == 201, filed.text
 
-            # Kill -9 the worker that is inside the architect's spec commit.
-            await eventually(lambda: _async(entered.exists()), 60, "the spec commit to start")
-            ancestry = {int(line) for line in entered.read_text().split()}
-            holder = next(w for w in workers if w.pid in ancestry)
+            # Kill -9 the worker that is running the coder's command.
+            holder = await eventually(
+                lambda: _async(_running_under(marker, workers)), 60, "the coder's command"
+            )
             kill_hard(holder)
             survivor = next(w for w in workers if w is not holder)
-            release.touch()
             # And API #1: the rest goes through API #2 only.
             kill_hard(apis[0])
             await first.aclose()
 
-            await wait_for_phase(second, pid, 1, "awaiting_approval", timeout_s=120)
-            assert (await second.post(f"/api/projects/{pid}/issues/1/approve")).status_code == 202
+            shown = await wait_for_phase(second, pid, 1, "awaiting_approval", timeout_s=120)
+            decision = {"round": shown["round"], "head": shown["head"]}
+            approved = await second.post(f"/api/projects/{pid}/issues/1/approve", json=decision)
+            assert approved.status_code == 202, approved.text
             done = await wait_for_phase(second, pid, 1, "done", timeout_s=60)
             assert survivor.poll() is None, "the surviving worker died"
             await eventually(
