@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.budget.store import BudgetStore
 from mcc.conversations import get_conversation, post_user_message
 from mcc.errors import MccError
-from mcc.event_log import EventLog, Head, Since
+from mcc.event_log import TRANSIENT, EventLog, Head, Since
 from mcc.events import conversation_room, project_room, user_room
 from mcc.models.conversation import Conversation
 from mcc.notifications.pausing import switch_pause
@@ -42,6 +42,9 @@ class SocketEvents:
         self.log = log
 
     async def emit(self, event: str, data: dict[str, Any], room: str) -> None:
+        if event in TRANSIENT:
+            await self.sio.emit(event, data, room=room)
+            return
         head = await self.log.append(room, event, data)
         await self.sio.emit(event, stamped(data, room, head), room=room)
 

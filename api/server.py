@@ -24,7 +24,7 @@ from api.runs import start_queued_runs
 from api.telegram import background_tasks
 from api.temporal_link import TemporalLink
 from mcc.config import Settings
-from mcc.event_log import EventLog, MemoryEventLog, RedisEventLog
+from mcc.event_log import TRANSIENT, EventLog, MemoryEventLog, RedisEventLog
 from mcc.models.conversation import Conversation
 from mcc.process.child_watcher import use_pidfd_child_watcher
 from mcc.process.heap import freeze_startup_heap
@@ -43,6 +43,9 @@ class RedisEvents:
         self.log = RedisEventLog(url)
 
     async def emit(self, event: str, data: dict[str, Any], room: str) -> None:
+        if event in TRANSIENT:
+            await self.manager.emit(event, data, room=room)
+            return
         head = await self.log.append(room, event, data)
         await self.manager.emit(event, stamped(data, room, head), room=room)
 

@@ -22,6 +22,10 @@ from typing import Any, Protocol
 
 import redis.asyncio as aioredis
 
+# Events worth nothing once missed (the answer streaming token by token: the stored
+# `message` follows): sent without a number, never kept.
+TRANSIENT = frozenset({"message_delta"})
+
 
 @dataclass(frozen=True)
 class Logged:

@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 
-import { onProjectJoined, socket, type AgentStatusEvent } from "@/lib/socket";
+import { onProjectJoined, onResync, onServerEvent, type AgentStatusEvent } from "@/lib/socket";
 import { storeAgentStatus } from "./agent-cache";
 import { agentKeys } from "./keys";
 
@@ -20,19 +20,17 @@ export function useAgentRealtimeSync(): void {
       const queryKey = event.project_id === undefined ? agentKeys.all() : agentKeys.list(event.project_id);
       void queryClient.invalidateQueries({ queryKey });
     };
-    let connectedBefore = socket.connected;
-    const onConnect = () => {
-      if (connectedBefore) void queryClient.invalidateQueries({ queryKey: agentKeys.all() });
-      connectedBefore = true;
-    };
-    const stopProjectJoined = onProjectJoined((projectId, ack) => {
-      if (ack.ok) void queryClient.invalidateQueries({ queryKey: agentKeys.list(projectId) });
+    const stopResync = onResync((room) => {
+      if (room.kind === "project") void queryClient.invalidateQueries({ queryKey: agentKeys.list(room.id) });
     });
-    socket.on("agent_status", onAgentStatus);
-    socket.on("connect", onConnect);
+    // The first join: what changed between the page's fetch and the join is only in a fetch.
+    const stopProjectJoined = onProjectJoined((projectId, ack) => {
+      if (ack.ok && ack.fresh) void queryClient.invalidateQueries({ queryKey: agentKeys.list(projectId) });
+    });
+    const stopAgentStatus = onServerEvent("agent_status", onAgentStatus);
     return () => {
-      socket.off("agent_status", onAgentStatus);
-      socket.off("connect", onConnect);
+      stopAgentStatus();
+      stopResync();
       stopProjectJoined();
     };
   }, [queryClient]);

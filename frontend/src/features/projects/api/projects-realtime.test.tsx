@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { renderHook } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
-import { socket } from "@/lib/socket";
+import { receiveServerEvent } from "@/lib/socket";
 import type { Project } from "../types";
 import { projectKeys } from "./keys";
 import { useProjectRealtimeSync } from "./projects-realtime";
@@ -20,7 +20,7 @@ describe("project events", () => {
     );
     renderHook(() => useProjectRealtimeSync(), { wrapper });
     const deliver = (event: Project) => {
-      for (const listener of socket.listeners("project")) listener(event);
+      receiveServerEvent("project", event);
     };
 
     deliver(project(2, "Beta"));
