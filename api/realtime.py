@@ -11,12 +11,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import socketio
+from fastapi import FastAPI
+from pydantic import ValidationError
+from pydantic.json_schema import models_json_schema
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.budget.store import BudgetStore
 from mcc.conversations import get_conversation, post_user_message
 from mcc.errors import MccError
 from mcc.event_log import TRANSIENT, EventLog, Head, Since
+from mcc.event_payloads import SCHEMA_MODELS, checked
 from mcc.events import conversation_room, project_room, user_room
 from mcc.models.conversation import Conversation
 from mcc.notifications.pausing import switch_pause
@@ -24,6 +28,40 @@ from mcc.projects import get_project
 from mcc.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+
+def on_the_wire(event: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The payload as its model (`mcc.event_payloads`) has it; as given, and logged, if it does not fit."""
+    try:
+        return checked(event, data)
+    except ValidationError as exc:
+        # An event that drifted from its model still reaches the page (tests catch the drift).
+        log.error("%s event does not fit its model: %s", event, exc)
+        return data
+
+
+def event_schemas(app: FastAPI) -> None:
+    """Publish the event payloads among the OpenAPI components: the SPA's types come from there."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        _, defs = models_json_schema(
+            [(model, "validation") for model in SCHEMA_MODELS],
+            ref_template="#/components/schemas/{model}",
+        )
+        for definition in defs["$defs"].values():
+            # A field with a default is left out of a payload that does not set it: optional
+            # in TypeScript (openapi-typescript would make a defaulted field required).
+            for field in definition.get("properties", {}).values():
+                field.pop("default", None)
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(defs["$defs"])
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def stamped(data: dict[str, Any], room: str, head: Head) -> dict[str, Any]:
@@ -42,6 +80,7 @@ class SocketEvents:
         self.log = log
 
     async def emit(self, event: str, data: dict[str, Any], room: str) -> None:
+        data = on_the_wire(event, data)
         if event in TRANSIENT:
             await self.sio.emit(event, data, room=room)
             return

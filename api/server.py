@@ -19,7 +19,7 @@ from temporalio.worker import Interceptor, Worker
 
 from api.agent_runs import notify_user_message
 from api.app import create_app, with_socketio
-from api.realtime import SocketEvents, create_socket_server, stamped
+from api.realtime import SocketEvents, create_socket_server, on_the_wire, stamped
 from api.runs import start_queued_runs
 from api.telegram import background_tasks
 from api.temporal_link import TemporalLink
@@ -43,6 +43,7 @@ class RedisEvents:
         self.log = RedisEventLog(url)
 
     async def emit(self, event: str, data: dict[str, Any], room: str) -> None:
+        data = on_the_wire(event, data)
         if event in TRANSIENT:
             await self.manager.emit(event, data, room=room)
             return

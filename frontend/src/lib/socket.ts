@@ -6,101 +6,32 @@ import { parseRoom, RoomPositions, type NumberedPayload, type RoomCatchUp, type 
 import { useAuthStore } from "@/stores/auth";
 import { useConnectionStore } from "@/stores/connection";
 
-/** Server → client `task_progress`: `task_id` is the workflow id, `status` the phase. */
-export interface TaskProgressEvent {
-  task_id: string;
-  percent: number;
-  status: string;
-  project_id: number;
-  issue_number: number;
-}
+type Schemas = components["schemas"];
 
+// The server's event payloads, generated from their pydantic models (`mcc/event_payloads.py`)
+// through the OpenAPI components: nothing here is written twice. Numbered events also carry
+// `room`, `epoch` and `seq` (see `room-positions.ts`).
+
+/** `task_progress` (project room): `task_id` is the workflow id, `status` the phase. */
+export type TaskProgressEvent = Schemas["TaskProgressEvent"];
 /** A tool call as stored on an assistant message (`arguments` is a JSON string). */
-export interface ToolCallPayload {
-  id: string;
-  name: string;
-  arguments: string;
-}
-
-/** Server → client `message` (conversation room): a message was stored. No `tool_call_id`, unlike REST. */
-export interface MessageEvent {
-  id: number;
-  conversation_id: number;
-  content: string;
-  author: string;
-  role: string;
-  timestamp: string;
-  tokens: number;
-  cost: number;
-  tool_calls: ToolCallPayload[] | null;
-}
-
-/** Server → client `message_delta` (conversation room): the assistant's answer of `step`, token by token. */
-export interface MessageDeltaEvent {
-  conversation_id: number;
-  step: number;
-  delta: string;
-  author: string;
-}
-
-/**
- * Server → client `agent_status` (project room): a run started (`working`, with its conversation)
- * or ended (`idle` / `error`, with the outcome its conversation was closed with).
- */
-export interface AgentStatusEvent {
-  agent_id: number;
-  name: string;
-  status: "idle" | "working" | "error";
-  current_task: string | null;
-  project_id?: number;
-  conversation_id?: number;
-  outcome?: string | null;
-}
-
-/** Server → client `project` (the user's own room): a project was registered or changed. */
-export type ProjectEvent = components["schemas"]["ProjectOut"];
-
-/** Server → client `conversation` (project room): a run's conversation was opened. */
-export type ConversationEvent = components["schemas"]["ConversationOut"];
-
-/**
- * Server → client `budget_alert` (the user's own room, joined at the handshake): a budget level
- * reached 80% (`warning`) or 100% (`critical`, runs stop) of its daily limit. Sent once per level
- * and level per day.
- */
-export interface BudgetAlertEvent {
-  level: "warning" | "critical";
-  current: number;
-  limit: number;
-  scope?: "global" | "project" | "agent";
-  project_id?: number | null;
-  agent?: string | null;
-  /** The budget day (YYYY-MM-DD). */
-  day?: string;
-  /** `call_refused`: a call was refused before the level was quite used up. */
-  reason?: "threshold" | "call_refused";
-}
-
-/** Server → client `system_state` (the user's own room): the emergency pause was turned on or off. */
-export interface SystemStateEvent {
-  paused: boolean;
-  since: string | null;
-  reason: string | null;
-}
-
-/** Server → client `notification` (the user's own room): see `features/notifications/types.ts`. */
-export interface NotificationEvent {
-  id: number;
-  kind: string;
-  level: string;
-  title: string;
-  message: string;
-  link: string | null;
-  urgent: boolean;
-  payload: Record<string, unknown>;
-  created_at: string;
-  read_at: string | null;
-}
+export type ToolCallPayload = Schemas["ToolCallPayload"];
+/** `message` (conversation room): a message was stored. No `tool_call_id`, unlike REST. */
+export type MessageEvent = Schemas["MessageEvent"];
+/** `message_delta` (conversation room, not numbered): the assistant's answer of `step`, token by token. */
+export type MessageDeltaEvent = Schemas["MessageDeltaEvent"];
+/** `agent_status` (project room): a run started (`working`) or ended (`idle` / `error`, with its outcome). */
+export type AgentStatusEvent = Schemas["AgentStatusEvent"];
+/** `project` (the user's own room): a project was registered or changed. */
+export type ProjectEvent = Schemas["ProjectOut"];
+/** `conversation` (project room): a run's conversation was opened. */
+export type ConversationEvent = Schemas["ConversationOut"];
+/** `budget_alert` (the user's own room): a level reached 80% (`warning`) or 100% (`critical`). */
+export type BudgetAlertEvent = Schemas["BudgetAlertEvent"];
+/** `system_state` (the user's own room): the emergency pause was turned on or off. */
+export type SystemStateEvent = Schemas["SystemStateEvent"];
+/** `notification` (the user's own room): see `features/notifications/types.ts`. */
+export type NotificationEvent = Schemas["NotificationEvent"];
 
 /**
  * The acknowledgement of `join_conversation`, `join_project` and `send_message`. A join's ack
