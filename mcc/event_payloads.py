@@ -44,6 +44,13 @@ class AgentStatusEvent(_Event):
     outcome: str | None = None
 
 
+class AgentRemovedEvent(_Event):
+    """`agent_removed` (project room): an agent was deleted (`agent`, its REST item, on create/edit)."""
+
+    agent_id: int
+    project_id: int
+
+
 class ToolCallPayload(_Event):
     """A tool call as stored on an assistant message (`arguments` is a JSON string)."""
 
@@ -129,10 +136,11 @@ class RoomCatchUp(BaseModel):
     events: list[CaughtUpEvent]
 
 
-# The events the core emits, by name (`project` and `conversation` are the REST items).
+# The events the core emits, by name (`project`, `conversation` and `agent` are REST items).
 EVENT_PAYLOADS: dict[str, type[BaseModel]] = {
     "task_progress": TaskProgressEvent,
     "agent_status": AgentStatusEvent,
+    "agent_removed": AgentRemovedEvent,
     "message": MessageEvent,
     "message_delta": MessageDeltaEvent,
     "budget_alert": BudgetAlertEvent,

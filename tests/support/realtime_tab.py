@@ -14,6 +14,8 @@ import socketio
 ROOM_EVENTS = (
     "task_progress",
     "agent_status",
+    "agent",
+    "agent_removed",
     "conversation",
     "message",
     "project",

@@ -1783,6 +1783,16 @@ export interface components {
             ctx?: Record<string, never>;
         };
         /**
+         * AgentRemovedEvent
+         * @description `agent_removed` (project room): an agent was deleted (`agent`, its REST item, on create/edit).
+         */
+        AgentRemovedEvent: {
+            /** Agent Id */
+            agent_id: number;
+            /** Project Id */
+            project_id: number;
+        };
+        /**
          * AgentStatusEvent
          * @description `agent_status` (project room): a run started (`working`) or ended (`idle` / `error`).
          */

@@ -22,6 +22,10 @@ export type MessageEvent = Schemas["MessageEvent"];
 export type MessageDeltaEvent = Schemas["MessageDeltaEvent"];
 /** `agent_status` (project room): a run started (`working`) or ended (`idle` / `error`, with its outcome). */
 export type AgentStatusEvent = Schemas["AgentStatusEvent"];
+/** `agent` (project room): an agent was created or changed (its REST item). */
+export type AgentEvent = Schemas["AgentOut"];
+/** `agent_removed` (project room): an agent was deleted. */
+export type AgentRemovedEvent = Schemas["AgentRemovedEvent"];
 /** `project` (the user's own room): a project was registered or changed. */
 export type ProjectEvent = Schemas["ProjectOut"];
 /** `conversation` (project room): a run's conversation was opened. */
@@ -51,6 +55,8 @@ interface ServerToClientEvents {
   message: (event: MessageEvent) => void;
   message_delta: (event: MessageDeltaEvent) => void;
   agent_status: (event: AgentStatusEvent) => void;
+  agent: (event: AgentEvent) => void;
+  agent_removed: (event: AgentRemovedEvent) => void;
   conversation: (event: ConversationEvent) => void;
   project: (event: ProjectEvent) => void;
   budget_alert: (event: BudgetAlertEvent) => void;
@@ -76,6 +82,8 @@ const SERVER_EVENTS = [
   "message",
   "message_delta",
   "agent_status",
+  "agent",
+  "agent_removed",
   "conversation",
   "project",
   "budget_alert",

@@ -2,13 +2,14 @@ import { useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 
 import { onProjectJoined, onResync, onServerEvent, type AgentStatusEvent } from "@/lib/socket";
-import { storeAgentStatus } from "./agent-cache";
+import { dropAgent, storeAgent, storeAgentStatus } from "./agent-cache";
 import { agentKeys } from "./keys";
 
 /**
  * For the life of the app: `agent_status` changes the agent in place. An agent no cached list
- * holds (a new one) refetches the lists on screen (others are marked stale). After a
- * reconnect or a (re)join of a project room the lists are refetched: events may have been missed.
+ * holds (a new one) refetches the lists on screen (others are marked stale); `agent` and
+ * `agent_removed` (another tab's edits) change the list in place. Missed events are replayed on
+ * reconnect; the lists are refetched on the first join of a project room and on a resync.
  */
 export function useAgentRealtimeSync(): void {
   const queryClient = useQueryClient();
@@ -28,8 +29,13 @@ export function useAgentRealtimeSync(): void {
       if (ack.ok && ack.fresh) void queryClient.invalidateQueries({ queryKey: agentKeys.list(projectId) });
     });
     const stopAgentStatus = onServerEvent("agent_status", onAgentStatus);
+    // Created, edited or deleted in another tab: the project's list changes in place.
+    const stopAgent = onServerEvent("agent", (agent) => storeAgent(queryClient, agent));
+    const stopRemoved = onServerEvent("agent_removed", (event) => dropAgent(queryClient, event.project_id, event.agent_id));
     return () => {
       stopAgentStatus();
+      stopAgent();
+      stopRemoved();
       stopResync();
       stopProjectJoined();
     };
