@@ -47,9 +47,16 @@ async def test_a_tab_that_drops_its_socket_mid_run_gets_exactly_what_it_missed(
         missed_from = len(steady.seqs(room))
         await wait_for_phase(api, pid, 1, "awaiting_approval", timeout_s=120)
         await flaky.connect(url)  # rejoins its project room naming the last number it saw
-        assert (await api.post(f"/api/projects/{pid}/issues/1/approve")).status_code == 202
-        await wait_for_phase(api, pid, 1, "done", timeout_s=60)
-        await eventually(lambda: _now(flaky.last == steady.last), 10, "the tabs to agree")
+        # And live again: the next event in the room (another tab adds an agent).
+        added = await api.post(
+            "/api/agents", json={"project_id": pid, "name": "coder_9", "role": "coder"}
+        )
+        assert added.status_code == 201, added.text
+        await eventually(
+            lambda: _now(flaky.last == steady.last and steady.in_room(room)[-1][0] == "agent"),
+            10,
+            "the tabs to agree",
+        )
     finally:
         await steady.drop()
         if flaky.client is not None:
@@ -64,7 +71,8 @@ async def test_a_tab_that_drops_its_socket_mid_run_gets_exactly_what_it_missed(
         assert flaky.in_room(each) == steady.in_room(each)
     assert flaky.resyncs == []
     phases = [data["status"] for event, data in flaky.applied if event == "task_progress"]
-    assert phases[-1] == "done"
+    assert phases[0] == "planning" and phases[-1] == "awaiting_approval"
+    assert flaky.in_room(room)[-1][0] == "agent"  # the live event after the catch-up
 
 
 async def test_after_a_server_restart_the_tab_is_told_to_resync(settings, tmp_path):
