@@ -77,18 +77,22 @@ class MccServer:
         self.temporal_wait_s = temporal_wait_s
         self.runtime = Runtime.build(settings)
         self.sio: socketio.AsyncServer | None = None
+        self.event_log: EventLog | None = None
         if api:
             # One log per deployment: in Redis when processes share it, else in memory.
             log: EventLog = (
                 RedisEventLog(settings.redis_url) if settings.redis_url else MemoryEventLog()
             )
+            self.event_log = log
             self.sio = create_socket_server(self.runtime, log, self._user_message)
             if settings.redis_url:
                 self.sio.manager = socketio.AsyncRedisManager(settings.redis_url)
                 self.sio.manager.set_server(self.sio)
             self.runtime.events = SocketEvents(self.sio, log)
         elif settings.redis_url:
-            self.runtime.events = RedisEvents(settings.redis_url)
+            events = RedisEvents(settings.redis_url)
+            self.event_log = events.log
+            self.runtime.events = events
         self.temporal = TemporalLink(settings)
         self.with_worker = worker
         self.interceptors = interceptors  # for the workers (the bench times its steps)
@@ -176,6 +180,8 @@ class MccServer:
         for task in self._tasks:
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(task, timeout=10)
+        if isinstance(self.event_log, RedisEventLog):
+            await self.event_log.aclose()
         await self.runtime.close()
 
 
