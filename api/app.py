@@ -10,6 +10,7 @@ from api.client_address import ClientAddress
 from api.errors import install_error_handlers
 from api.middleware import install_middleware
 from api.rate_limits import RateLimits
+from api.realtime import event_schemas
 from api.routes import (
     agent_messages,
     agents,
@@ -56,6 +57,7 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
     routers = (health, auth, projects, issues, pulls, agents, conversations, budget, system)
     for module in (*routers, webhooks, notifications, rules_files, agent_messages):
         app.include_router(module.router, prefix="/api")
+    event_schemas(app)
     mount_spa(app, settings.frontend_dist)
     return app
 

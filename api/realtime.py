@@ -11,11 +11,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import socketio
+from fastapi import FastAPI
+from pydantic import ValidationError
+from pydantic.json_schema import models_json_schema
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.budget.store import BudgetStore
 from mcc.conversations import get_conversation, post_user_message
 from mcc.errors import MccError
+from mcc.event_log import TRANSIENT, EventLog, Head, Since
+from mcc.event_payloads import SCHEMA_MODELS, checked
 from mcc.events import conversation_room, project_room, user_room
 from mcc.models.conversation import Conversation
 from mcc.notifications.pausing import switch_pause
@@ -25,14 +30,89 @@ from mcc.runtime import Runtime
 log = logging.getLogger(__name__)
 
 
-class SocketEvents:
-    """The core's EventSink, delivered through the socket.io server (or its Redis manager)."""
+def on_the_wire(event: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The payload as its model (`mcc.event_payloads`) has it; as given, and logged, if it does not fit."""
+    try:
+        return checked(event, data)
+    except ValidationError as exc:
+        # An event that drifted from its model still reaches the page (tests catch the drift).
+        log.error("%s event does not fit its model: %s", event, exc)
+        return data
 
-    def __init__(self, sio: socketio.AsyncServer) -> None:
+
+def event_schemas(app: FastAPI) -> None:
+    """Publish the event payloads among the OpenAPI components: the SPA's types come from there."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        _, defs = models_json_schema(
+            [(model, "validation") for model in SCHEMA_MODELS],
+            ref_template="#/components/schemas/{model}",
+        )
+        for definition in defs["$defs"].values():
+            # A field with a default is left out of a payload that does not set it: optional
+            # in TypeScript (openapi-typescript would make a defaulted field required).
+            for field in definition.get("properties", {}).values():
+                field.pop("default", None)
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(defs["$defs"])
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def stamped(data: dict[str, Any], room: str, head: Head) -> dict[str, Any]:
+    """An event's payload as it goes on the wire: with its room, the log's epoch and its number."""
+    return {**data, "room": room, "epoch": head.epoch, "seq": head.seq}
+
+
+class SocketEvents:
+    """The core's EventSink, delivered through the socket.io server (or its Redis manager).
+
+    Each event is numbered in its room's log first, so what goes out can be replayed.
+    """
+
+    def __init__(self, sio: socketio.AsyncServer, log: EventLog) -> None:
         self.sio = sio
+        self.log = log
 
     async def emit(self, event: str, data: dict[str, Any], room: str) -> None:
-        await self.sio.emit(event, data, room=room)
+        data = on_the_wire(event, data)
+        if event in TRANSIENT:
+            await self.sio.emit(event, data, room=room)
+            return
+        head = await self.log.append(room, event, data)
+        await self.sio.emit(event, stamped(data, room, head), room=room)
+
+
+def caught_up(room: str, missed: Since) -> dict[str, Any]:
+    """The answer to a client that names the last event it saw in `room`."""
+    return {
+        "room": room,
+        "epoch": missed.head.epoch,
+        "seq": missed.head.seq,
+        "resync": missed.resync,
+        "events": [
+            {
+                "event": logged.event,
+                "data": stamped(logged.data, room, Head(missed.head.epoch, logged.seq)),
+            }
+            for logged in missed.events
+        ],
+    }
+
+
+def _last_seen(data: Any) -> tuple[str, int] | None:
+    """The `(epoch, seq)` a client says it saw last, if it says so."""
+    if not isinstance(data, dict):
+        return None
+    epoch, seq = data.get("epoch"), data.get("seq")
+    if not isinstance(epoch, str) or not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        return None
+    return epoch, seq
 
 
 def _project_id(data: Any) -> int | None:
@@ -52,7 +132,7 @@ OwnedCheck = Callable[[AsyncSession, int, int], Awaitable[object]]
 
 
 def create_socket_server(
-    runtime: Runtime, on_user_message: OnUserMessage | None = None
+    runtime: Runtime, log: EventLog, on_user_message: OnUserMessage | None = None
 ) -> socketio.AsyncServer:
     sio = socketio.AsyncServer(
         async_mode="asgi",
@@ -93,7 +173,35 @@ def create_socket_server(
             except MccError as exc:
                 return {"ok": False, "error": exc.message}
         await sio.enter_room(sid, room(row_id))
-        return {"ok": True}
+        return {"ok": True, **await catch_up(room(row_id), data)}
+
+    async def catch_up(room: str, data: Any) -> dict[str, Any]:
+        """What the socket missed in `room` since the number it names (just the head if none)."""
+        seen = _last_seen(data)
+        if seen is None:
+            head = await log.head(room)
+            return caught_up(room, Since(head, [], resync=False))
+        return caught_up(room, await log.since(room, *seen))
+
+    @sio.event  # type: ignore[untyped-decorator]
+    async def sync(sid: str, data: Any = None) -> dict[str, Any]:
+        """Catch up the rooms this socket is in: `{rooms: [{room, epoch, seq}]}`.
+
+        Each named room answers with the events after that number (or resync); a room the
+        socket is in but did not name (its user room, on the first connect) answers with
+        its head, the number to name next time.
+        """
+        if await user_of(sid) is None:
+            return {"ok": False, "error": "not authenticated"}
+        named = data.get("rooms") if isinstance(data, dict) else None
+        joined = {room for room in sio.rooms(sid) if room != sid}
+        asked = {
+            item["room"]: item
+            for item in (named if isinstance(named, list) else [])
+            if isinstance(item, dict) and item.get("room") in joined
+        }
+        rooms = [await catch_up(room, asked.get(room)) for room in sorted(joined)]
+        return {"ok": True, "rooms": rooms}
 
     @sio.event  # type: ignore[untyped-decorator]
     async def join_project(sid: str, data: Any) -> dict[str, Any]:

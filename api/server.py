@@ -19,11 +19,12 @@ from temporalio.worker import Interceptor, Worker
 
 from api.agent_runs import notify_user_message
 from api.app import create_app, with_socketio
-from api.realtime import SocketEvents, create_socket_server
+from api.realtime import SocketEvents, create_socket_server, on_the_wire, stamped
 from api.runs import start_queued_runs
 from api.telegram import background_tasks
 from api.temporal_link import TemporalLink
 from mcc.config import Settings
+from mcc.event_log import TRANSIENT, EventLog, MemoryEventLog, RedisEventLog
 from mcc.models.conversation import Conversation
 from mcc.process.child_watcher import use_pidfd_child_watcher
 from mcc.process.heap import freeze_startup_heap
@@ -34,13 +35,20 @@ log = logging.getLogger(__name__)
 
 
 class RedisEvents:
-    """Events from a worker process, fanned out by Redis to every API process's sockets."""
+    """Events from a worker process, numbered in the shared log, fanned out by Redis to
+    every API process's sockets."""
 
     def __init__(self, url: str) -> None:
         self.manager = socketio.AsyncRedisManager(url, write_only=True)
+        self.log = RedisEventLog(url)
 
     async def emit(self, event: str, data: dict[str, Any], room: str) -> None:
-        await self.manager.emit(event, data, room=room)
+        data = on_the_wire(event, data)
+        if event in TRANSIENT:
+            await self.manager.emit(event, data, room=room)
+            return
+        head = await self.log.append(room, event, data)
+        await self.manager.emit(event, stamped(data, room, head), room=room)
 
 
 class _Uvicorn(uvicorn.Server):
@@ -69,14 +77,22 @@ class MccServer:
         self.temporal_wait_s = temporal_wait_s
         self.runtime = Runtime.build(settings)
         self.sio: socketio.AsyncServer | None = None
+        self.event_log: EventLog | None = None
         if api:
-            self.sio = create_socket_server(self.runtime, self._user_message)
+            # One log per deployment: in Redis when processes share it, else in memory.
+            log: EventLog = (
+                RedisEventLog(settings.redis_url) if settings.redis_url else MemoryEventLog()
+            )
+            self.event_log = log
+            self.sio = create_socket_server(self.runtime, log, self._user_message)
             if settings.redis_url:
                 self.sio.manager = socketio.AsyncRedisManager(settings.redis_url)
                 self.sio.manager.set_server(self.sio)
-            self.runtime.events = SocketEvents(self.sio)
+            self.runtime.events = SocketEvents(self.sio, log)
         elif settings.redis_url:
-            self.runtime.events = RedisEvents(settings.redis_url)
+            events = RedisEvents(settings.redis_url)
+            self.event_log = events.log
+            self.runtime.events = events
         self.temporal = TemporalLink(settings)
         self.with_worker = worker
         self.interceptors = interceptors  # for the workers (the bench times its steps)
@@ -164,6 +180,8 @@ class MccServer:
         for task in self._tasks:
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(task, timeout=10)
+        if isinstance(self.event_log, RedisEventLog):
+            await self.event_log.aclose()
         await self.runtime.close()
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
+from mcc.event_payloads import checked
+
 log = logging.getLogger(__name__)
 
 
@@ -43,4 +45,5 @@ class RecordedEvents:
         self.events: list[tuple[str, dict[str, Any], str]] = []
 
     async def emit(self, event: str, data: dict[str, Any], room: str) -> None:
+        checked(event, data)  # a payload that drifted from its model fails the test here
         self.events.append((event, data, room))

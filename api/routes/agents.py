@@ -11,6 +11,7 @@ from api.schemas.error import ErrorOut, error_responses
 from mcc.agents.budget_share import agent_shares, set_agent_share
 from mcc.agents.roles import Role
 from mcc.agents.roster import AgentSpec, add_agent, list_agents, remove_agent
+from mcc.events import project_room
 from mcc.models.agent import Agent
 from mcc.projects import get_project
 from mcc.runtime import Runtime
@@ -33,6 +34,12 @@ async def agents_out(runtime: Runtime, owner_id: int, agents: list[Agent]) -> li
 
 
 ERRORS = error_responses(404, 409)
+
+
+async def announce(runtime: Runtime, out: AgentOut) -> AgentOut:
+    """`agent` to the project's room: other tabs add or update it without asking."""
+    await runtime.events.emit("agent", out.model_dump(mode="json"), project_room(out.project_id))
+    return out
 
 
 @router.get("", response_model=list[AgentOut], responses={404: {"model": ErrorOut}})
@@ -63,7 +70,7 @@ async def create(
             rules=body.rules,
         ),
     )
-    return (await agents_out(runtime, user.id, [agent]))[0]
+    return await announce(runtime, (await agents_out(runtime, user.id, [agent]))[0])
 
 
 @router.get("/{agent_id}", response_model=AgentOut, responses=ERRORS)
@@ -98,12 +105,18 @@ async def update(
     for field, value in changes.items():
         setattr(agent, field, value)
     await session.commit()
-    return (await agents_out(runtime, user.id, [agent]))[0]
+    return await announce(runtime, (await agents_out(runtime, user.id, [agent]))[0])
 
 
 @router.delete("/{agent_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-async def delete(agent: AgentDep, session: SessionDep) -> Response:
+async def delete(agent: AgentDep, session: SessionDep, runtime: RuntimeDep) -> Response:
+    agent_id, project_id = agent.id, agent.project_id
     await remove_agent(session, agent)
+    await runtime.events.emit(
+        "agent_removed",
+        {"agent_id": agent_id, "project_id": project_id},
+        project_room(project_id),
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

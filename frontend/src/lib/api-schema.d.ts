@@ -1864,6 +1864,214 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /**
+         * AgentRemovedEvent
+         * @description `agent_removed` (project room): an agent was deleted (`agent`, its REST item, on create/edit).
+         */
+        AgentRemovedEvent: {
+            /** Agent Id */
+            agent_id: number;
+            /** Project Id */
+            project_id: number;
+        };
+        /**
+         * AgentStatusEvent
+         * @description `agent_status` (project room): a run started (`working`) or ended (`idle` / `error`).
+         */
+        AgentStatusEvent: {
+            /** Agent Id */
+            agent_id: number;
+            /** Name */
+            name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "idle" | "working" | "error";
+            /** Current Task */
+            current_task: string | null;
+            /** Project Id */
+            project_id: number;
+            /** Conversation Id */
+            conversation_id: number;
+            /** Outcome */
+            outcome?: string | null;
+        };
+        /**
+         * BudgetAlertEvent
+         * @description `budget_alert` (user room): a budget level reached 80% or 100% of its daily limit.
+         */
+        BudgetAlertEvent: {
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "warning" | "critical";
+            /** Current */
+            current: number;
+            /** Limit */
+            limit: number;
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "global" | "project" | "agent";
+            /** Project Id */
+            project_id: number | null;
+            /** Agent */
+            agent: string | null;
+            /** Day */
+            day: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "threshold" | "call_refused";
+        };
+        /**
+         * CaughtUpEvent
+         * @description One event of a catch-up: its name and its payload (with room, epoch and seq).
+         */
+        CaughtUpEvent: {
+            /** Event */
+            event: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * MessageDeltaEvent
+         * @description `message_delta` (conversation room, not numbered): the answer of `step`, token by token.
+         */
+        MessageDeltaEvent: {
+            /** Conversation Id */
+            conversation_id: number;
+            /** Step */
+            step: number;
+            /** Delta */
+            delta: string;
+            /** Author */
+            author: string;
+        };
+        /**
+         * MessageEvent
+         * @description `message` (conversation room): a message was stored.
+         */
+        MessageEvent: {
+            /** Id */
+            id: number;
+            /** Conversation Id */
+            conversation_id: number;
+            /** Content */
+            content: string;
+            /** Author */
+            author: string;
+            /** Role */
+            role: string;
+            /** Timestamp */
+            timestamp: string;
+            /** Tokens */
+            tokens: number;
+            /** Cost */
+            cost: number;
+            /** Tool Calls */
+            tool_calls: components["schemas"]["ToolCallPayload"][] | null;
+            /** Reply To */
+            reply_to?: number | null;
+        };
+        /**
+         * NotificationEvent
+         * @description `notification` (user room): something to tell the person (stored, like the REST item).
+         */
+        NotificationEvent: {
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Level */
+            level: string;
+            /** Title */
+            title: string;
+            /** Message */
+            message: string;
+            /** Link */
+            link: string | null;
+            /** Urgent */
+            urgent: boolean;
+            /** Payload */
+            payload: {
+                [key: string]: unknown;
+            };
+            /** Created At */
+            created_at: string;
+            /** Read At */
+            read_at: string | null;
+        };
+        /**
+         * Phase
+         * @enum {string}
+         */
+        Phase: "queued" | "planning" | "coding" | "pull_request" | "testing" | "review" | "awaiting_approval" | "merging" | "done" | "rejected" | "paused" | "budget_blocked" | "needs_attention" | "failed" | "cancelled";
+        /**
+         * RoomCatchUp
+         * @description What a socket missed in a room since the number it named, or `resync: true`.
+         */
+        RoomCatchUp: {
+            /** Room */
+            room: string;
+            /** Epoch */
+            epoch: string;
+            /** Seq */
+            seq: number;
+            /** Resync */
+            resync: boolean;
+            /** Events */
+            events: components["schemas"]["CaughtUpEvent"][];
+        };
+        /**
+         * SystemStateEvent
+         * @description `system_state` (user room): the emergency pause was turned on or off.
+         */
+        SystemStateEvent: {
+            /** Paused */
+            paused: boolean;
+            /** Since */
+            since: string | null;
+            /** Reason */
+            reason: string | null;
+        };
+        /**
+         * TaskProgressEvent
+         * @description `task_progress` (project room): an issue's run changed phase, or an agent took a step.
+         */
+        TaskProgressEvent: {
+            /** Task Id */
+            task_id: string;
+            /** Percent */
+            percent: number;
+            status: components["schemas"]["Phase"];
+            /** Project Id */
+            project_id: number;
+            /** Issue Number */
+            issue_number: number;
+            /** Agent */
+            agent?: string | null;
+            /** Step */
+            step?: number | null;
+        };
+        /**
+         * ToolCallPayload
+         * @description A tool call as stored on an assistant message (`arguments` is a JSON string).
+         */
+        ToolCallPayload: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Arguments */
+            arguments: string;
+        };
     };
     responses: never;
     parameters: never;

@@ -2,110 +2,52 @@ import { io, type Socket } from "socket.io-client";
 
 import { freshAccessToken, refreshSession } from "@/lib/api-client";
 import type { components } from "@/lib/api-schema";
+import { parseRoom, RoomPositions, type NumberedPayload, type RoomCatchUp, type RoomPosition } from "@/lib/room-positions";
 import { useAuthStore } from "@/stores/auth";
 import { useConnectionStore } from "@/stores/connection";
 
-/** Server → client `task_progress`: `task_id` is the workflow id, `status` the phase. */
-export interface TaskProgressEvent {
-  task_id: string;
-  percent: number;
-  status: string;
-  project_id: number;
-  issue_number: number;
-}
+type Schemas = components["schemas"];
 
+// The server's event payloads, generated from their pydantic models (`mcc/event_payloads.py`)
+// through the OpenAPI components: nothing here is written twice. Numbered events also carry
+// `room`, `epoch` and `seq` (see `room-positions.ts`).
+
+/** `task_progress` (project room): `task_id` is the workflow id, `status` the phase. */
+export type TaskProgressEvent = Schemas["TaskProgressEvent"];
 /** A tool call as stored on an assistant message (`arguments` is a JSON string). */
-export interface ToolCallPayload {
-  id: string;
-  name: string;
-  arguments: string;
-}
-
-/** Server → client `message` (conversation room): a message was stored. No `tool_call_id`, unlike REST. */
-export interface MessageEvent {
-  id: number;
-  conversation_id: number;
-  content: string;
-  author: string;
-  role: string;
-  timestamp: string;
-  tokens: number;
-  cost: number;
-  tool_calls: ToolCallPayload[] | null;
-}
-
-/** Server → client `message_delta` (conversation room): the assistant's answer of `step`, token by token. */
-export interface MessageDeltaEvent {
-  conversation_id: number;
-  step: number;
-  delta: string;
-  author: string;
-}
+export type ToolCallPayload = Schemas["ToolCallPayload"];
+/** `message` (conversation room): a message was stored. No `tool_call_id`, unlike REST. */
+export type MessageEvent = Schemas["MessageEvent"];
+/** `message_delta` (conversation room, not numbered): the assistant's answer of `step`, token by token. */
+export type MessageDeltaEvent = Schemas["MessageDeltaEvent"];
+/** `agent_status` (project room): a run started (`working`) or ended (`idle` / `error`, with its outcome). */
+export type AgentStatusEvent = Schemas["AgentStatusEvent"];
+/** `agent` (project room): an agent was created or changed (its REST item). */
+export type AgentEvent = Schemas["AgentOut"];
+/** `agent_removed` (project room): an agent was deleted. */
+export type AgentRemovedEvent = Schemas["AgentRemovedEvent"];
+/** `project` (the user's own room): a project was registered or changed. */
+export type ProjectEvent = Schemas["ProjectOut"];
+/** `conversation` (project room): a run's conversation was opened. */
+export type ConversationEvent = Schemas["ConversationOut"];
+/** `budget_alert` (the user's own room): a level reached 80% (`warning`) or 100% (`critical`). */
+export type BudgetAlertEvent = Schemas["BudgetAlertEvent"];
+/** `system_state` (the user's own room): the emergency pause was turned on or off. */
+export type SystemStateEvent = Schemas["SystemStateEvent"];
+/** `notification` (the user's own room): see `features/notifications/types.ts`. */
+export type NotificationEvent = Schemas["NotificationEvent"];
 
 /**
- * Server → client `agent_status` (project room): a run started (`working`, with its conversation)
- * or ended (`idle` / `error`, with the outcome its conversation was closed with).
+ * The acknowledgement of `join_conversation`, `join_project` and `send_message`. A join's ack
+ * also carries the catch-up of its room; `fresh` is true when this tab had no position in the
+ * room before (its first join since the page loaded): what happened before the join is only
+ * in a fetch.
  */
-export interface AgentStatusEvent {
-  agent_id: number;
-  name: string;
-  status: "idle" | "working" | "error";
-  current_task: string | null;
-  project_id?: number;
-  conversation_id?: number;
-  outcome?: string | null;
-}
-
-/** Server → client `project` (the user's own room): a project was registered or changed. */
-export type ProjectEvent = components["schemas"]["ProjectOut"];
-
-/** Server → client `conversation` (project room): a run's conversation was opened. */
-export type ConversationEvent = components["schemas"]["ConversationOut"];
-
-/**
- * Server → client `budget_alert` (the user's own room, joined at the handshake): a budget level
- * reached 80% (`warning`) or 100% (`critical`, runs stop) of its daily limit. Sent once per level
- * and level per day.
- */
-export interface BudgetAlertEvent {
-  level: "warning" | "critical";
-  current: number;
-  limit: number;
-  scope?: "global" | "project" | "agent";
-  project_id?: number | null;
-  agent?: string | null;
-  /** The budget day (YYYY-MM-DD). */
-  day?: string;
-  /** `call_refused`: a call was refused before the level was quite used up. */
-  reason?: "threshold" | "call_refused";
-}
-
-/** Server → client `system_state` (the user's own room): the emergency pause was turned on or off. */
-export interface SystemStateEvent {
-  paused: boolean;
-  since: string | null;
-  reason: string | null;
-}
-
-/** Server → client `notification` (the user's own room): see `features/notifications/types.ts`. */
-export interface NotificationEvent {
-  id: number;
-  kind: string;
-  level: string;
-  title: string;
-  message: string;
-  link: string | null;
-  urgent: boolean;
-  payload: Record<string, unknown>;
-  created_at: string;
-  read_at: string | null;
-}
-
-/** The acknowledgement of `join_conversation` and `send_message`. */
-export interface Ack {
+export interface Ack extends Partial<RoomCatchUp> {
   ok: boolean;
   error?: string;
   id?: number;
+  fresh?: boolean;
 }
 
 interface ServerToClientEvents {
@@ -113,6 +55,8 @@ interface ServerToClientEvents {
   message: (event: MessageEvent) => void;
   message_delta: (event: MessageDeltaEvent) => void;
   agent_status: (event: AgentStatusEvent) => void;
+  agent: (event: AgentEvent) => void;
+  agent_removed: (event: AgentRemovedEvent) => void;
   conversation: (event: ConversationEvent) => void;
   project: (event: ProjectEvent) => void;
   budget_alert: (event: BudgetAlertEvent) => void;
@@ -120,10 +64,115 @@ interface ServerToClientEvents {
   notification: (event: NotificationEvent) => void;
 }
 
+type Since = Partial<RoomPosition>;
+
 interface ClientToServerEvents {
-  join_project: (payload: { project_id: number }, ack: (response: Ack) => void) => void;
-  join_conversation: (payload: { conversation_id: number }, ack: (response: Ack) => void) => void;
+  join_project: (payload: { project_id: number } & Since, ack: (response: Ack) => void) => void;
+  join_conversation: (payload: { conversation_id: number } & Since, ack: (response: Ack) => void) => void;
+  sync: (
+    payload: { rooms: ({ room: string } & RoomPosition)[] },
+    ack: (response: { ok: boolean; error?: string; rooms?: RoomCatchUp[] }) => void,
+  ) => void;
   send_message: (payload: { conversation_id: number; content: string }, ack: (response: Ack) => void) => void;
+}
+
+/** Every numbered server event; each goes through `receiveServerEvent` before the app sees it. */
+const SERVER_EVENTS = [
+  "task_progress",
+  "message",
+  "message_delta",
+  "agent_status",
+  "agent",
+  "agent_removed",
+  "conversation",
+  "project",
+  "budget_alert",
+  "system_state",
+  "notification",
+] as const satisfies readonly (keyof ServerToClientEvents)[];
+
+type ServerEventName = (typeof SERVER_EVENTS)[number];
+type ServerEventListener<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+
+const positions = new RoomPositions();
+const eventListeners = new Map<string, Set<(data: never) => void>>();
+/** Told when a room's missed events are no longer known: refetch what its events update. */
+type ResyncListener = (room: { kind: string; id: number }) => void;
+const resyncListeners = new Set<ResyncListener>();
+const syncing = new Set<string>();
+
+/**
+ * Listen to a server event after the sequence check (instead of `socket.on`): each numbered
+ * event reaches the app once, in its room's order, whether it came live or replayed.
+ */
+export function onServerEvent<E extends ServerEventName>(
+  name: E,
+  listener: (event: ServerEventListener<E>) => void,
+): () => void {
+  let listeners = eventListeners.get(name);
+  if (!listeners) eventListeners.set(name, (listeners = new Set()));
+  const entry = listener as (data: never) => void;
+  listeners.add(entry);
+  return () => {
+    listeners.delete(entry);
+  };
+}
+
+/** Listen to `resync` answers: the server no longer has what this tab missed in a room. */
+export function onResync(listener: ResyncListener): () => void {
+  resyncListeners.add(listener);
+  return () => {
+    resyncListeners.delete(listener);
+  };
+}
+
+function dispatch(name: string, data: unknown): void {
+  for (const listener of eventListeners.get(name) ?? []) (listener as (payload: unknown) => void)(data);
+}
+
+function isNumbered(data: unknown): data is NumberedPayload {
+  const value = data as Partial<NumberedPayload> | null;
+  return typeof value?.room === "string" && typeof value.epoch === "string" && typeof value.seq === "number";
+}
+
+/**
+ * A server event arrived (exported for tests, which deliver events without a server): apply it
+ * when it is the next in its room, drop it when seen already, catch the room up on a gap.
+ */
+export function receiveServerEvent(name: string, data: unknown): void {
+  if (!isNumbered(data)) {
+    dispatch(name, data); // not numbered (`message_delta`): nothing to check
+    return;
+  }
+  const arrival = positions.arrive(data);
+  if (arrival === "apply") dispatch(name, data);
+  else if (arrival === "gap") emitSync([{ room: data.room, ...(positions.get(data.room) ?? { epoch: "", seq: 0 }) }]);
+}
+
+/** Apply the server's catch-up for one room (exported for tests). */
+export function applyCatchUp(answer: RoomCatchUp): void {
+  for (const { event, data } of positions.catchUp(answer)) dispatch(event, data);
+  if (answer.resync) for (const listener of resyncListeners) listener(parseRoom(answer.room));
+}
+
+/** Ask the server what this socket missed in these rooms (one request per room at a time). */
+function emitSync(rooms: ({ room: string } & RoomPosition)[]): void {
+  const asked = rooms.filter(({ room }) => !syncing.has(room));
+  for (const { room } of asked) syncing.add(room);
+  socket.timeout(ACK_TIMEOUT_MS).emit("sync", { rooms: asked }, (error, response) => {
+    for (const { room } of asked) syncing.delete(room);
+    if (error || !response.ok) return; // the next gap or reconnect asks again
+    for (const answer of response.rooms ?? []) applyCatchUp(answer);
+  });
+}
+
+/** The ack of a join, its room caught up; `fresh` when the tab had no position there before. */
+function joined(room: string, since: RoomPosition | undefined, ack: Ack): Ack {
+  if (!ack.ok) return ack;
+  if (ack.room !== undefined && ack.epoch !== undefined && ack.seq !== undefined) {
+    applyCatchUp({ room: ack.room, epoch: ack.epoch, seq: ack.seq, resync: ack.resync ?? false, events: ack.events ?? [] });
+  }
+  return { ...ack, room, fresh: since === undefined };
 }
 
 /** The access token of the latest handshake, to tell a stale token from a refused one. */
@@ -211,7 +260,10 @@ export function startRealtime(): void {
     setStatus("connected");
     for (const projectId of joinedProjects) emitJoinProject(projectId);
     for (const conversationId of joinedConversations) emitJoinConversation(conversationId);
+    // The user's own room is joined at the handshake: catch it up (or learn its position).
+    emitSync(positions.all().filter(({ room }) => parseRoom(room).kind === "user"));
   });
+  for (const name of SERVER_EVENTS) socket.on(name, (data: unknown) => receiveServerEvent(name, data));
   socket.on("disconnect", (reason) => setStatus(socket.active ? "connecting" : "offline", reason));
   socket.on("connect_error", (error) => {
     // `active`: a transport problem, socket.io retries with backoff. Otherwise the server said no.
@@ -225,6 +277,7 @@ export function startRealtime(): void {
         socket.disconnect();
         joinedProjects.clear(); // the next user joins the rooms of the pages they open
         joinedConversations.clear();
+        positions.clear();
       }
       return;
     }
@@ -236,8 +289,10 @@ export function startRealtime(): void {
 }
 
 function emitJoinProject(projectId: number): void {
-  socket.timeout(ACK_TIMEOUT_MS).emit("join_project", { project_id: projectId }, (error, response) => {
-    const ack: Ack = error ? { ok: false, error: "no answer from the server" } : response;
+  const room = `project:${projectId}`;
+  const since = positions.get(room);
+  socket.timeout(ACK_TIMEOUT_MS).emit("join_project", { project_id: projectId, ...since }, (error, response) => {
+    const ack = joined(room, since, error ? { ok: false, error: "no answer from the server" } : response);
     for (const listener of projectJoinListeners) listener(projectId, ack);
   });
 }
@@ -264,8 +319,10 @@ export function onProjectJoined(listener: JoinListener): () => void {
 }
 
 function emitJoinConversation(conversationId: number): void {
-  socket.timeout(ACK_TIMEOUT_MS).emit("join_conversation", { conversation_id: conversationId }, (error, response) => {
-    const ack: Ack = error ? { ok: false, error: "no answer from the server" } : response;
+  const room = `conversation:${conversationId}`;
+  const since = positions.get(room);
+  socket.timeout(ACK_TIMEOUT_MS).emit("join_conversation", { conversation_id: conversationId, ...since }, (error, response) => {
+    const ack = joined(room, since, error ? { ok: false, error: "no answer from the server" } : response);
     // Refused (e.g. not found): forget it, so a later visit asks again.
     if (!ack.ok) joinedConversations.delete(conversationId);
     for (const listener of joinListeners) listener(conversationId, ack);

@@ -1,12 +1,15 @@
+import type { components } from "@/lib/api-schema";
 import { isFinalPhase } from "@/lib/run-phases";
 import type { Issue } from "./types";
 
 type Phase = Issue["phase"];
+/** Every phase the server knows (the enum of `task_progress.status`): the tables must name each. */
+type WirePhase = components["schemas"]["Phase"];
 
 type Tone = "idle" | "active" | "attention" | "success" | "danger" | "muted";
 
 // Phases as the workflow reports them; anything unknown falls back to "muted".
-const TONE_OF_PHASE: Record<string, Tone> = {
+const TONE_OF_PHASE: Record<WirePhase, Tone> & Partial<Record<string, Tone>> = {
   queued: "idle",
   planning: "active",
   coding: "active",
@@ -25,7 +28,7 @@ const TONE_OF_PHASE: Record<string, Tone> = {
 };
 
 /** A phase as the person reads it (the wire value stays in `data-phase`). */
-const PHASE_WORDS: Record<string, string> = {
+const PHASE_WORDS: Record<WirePhase, string> & Partial<Record<string, string>> = {
   queued: "Queued",
   planning: "Planning",
   coding: "Coding",

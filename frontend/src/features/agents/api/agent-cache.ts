@@ -13,6 +13,11 @@ export function storeAgent(queryClient: QueryClient, agent: Agent): void {
   });
 }
 
+/** Take a deleted agent out of its project's list (an `agent_removed` event or a mutation). */
+export function dropAgent(queryClient: QueryClient, projectId: number, agentId: number): void {
+  queryClient.setQueryData<Agent[]>(agentKeys.list(projectId), (agents) => agents?.filter((a) => a.id !== agentId));
+}
+
 /**
  * Apply an `agent_status` event in place. The event has no project id (the socket may be in
  * several project rooms), so every cached agent list is searched. Returns the projects whose

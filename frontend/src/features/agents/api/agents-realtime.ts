@@ -1,14 +1,15 @@
 import { useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 
-import { onProjectJoined, socket, type AgentStatusEvent } from "@/lib/socket";
-import { storeAgentStatus } from "./agent-cache";
+import { onProjectJoined, onResync, onServerEvent, type AgentStatusEvent } from "@/lib/socket";
+import { dropAgent, storeAgent, storeAgentStatus } from "./agent-cache";
 import { agentKeys } from "./keys";
 
 /**
  * For the life of the app: `agent_status` changes the agent in place. An agent no cached list
- * holds (a new one) refetches the lists on screen (others are marked stale). After a
- * reconnect or a (re)join of a project room the lists are refetched: events may have been missed.
+ * holds (a new one) refetches the lists on screen (others are marked stale); `agent` and
+ * `agent_removed` (another tab's edits) change the list in place. Missed events are replayed on
+ * reconnect; the lists are refetched on the first join of a project room and on a resync.
  */
 export function useAgentRealtimeSync(): void {
   const queryClient = useQueryClient();
@@ -20,19 +21,22 @@ export function useAgentRealtimeSync(): void {
       const queryKey = event.project_id === undefined ? agentKeys.all() : agentKeys.list(event.project_id);
       void queryClient.invalidateQueries({ queryKey });
     };
-    let connectedBefore = socket.connected;
-    const onConnect = () => {
-      if (connectedBefore) void queryClient.invalidateQueries({ queryKey: agentKeys.all() });
-      connectedBefore = true;
-    };
-    const stopProjectJoined = onProjectJoined((projectId, ack) => {
-      if (ack.ok) void queryClient.invalidateQueries({ queryKey: agentKeys.list(projectId) });
+    const stopResync = onResync((room) => {
+      if (room.kind === "project") void queryClient.invalidateQueries({ queryKey: agentKeys.list(room.id) });
     });
-    socket.on("agent_status", onAgentStatus);
-    socket.on("connect", onConnect);
+    // The first join: what changed between the page's fetch and the join is only in a fetch.
+    const stopProjectJoined = onProjectJoined((projectId, ack) => {
+      if (ack.ok && ack.fresh) void queryClient.invalidateQueries({ queryKey: agentKeys.list(projectId) });
+    });
+    const stopAgentStatus = onServerEvent("agent_status", onAgentStatus);
+    // Created, edited or deleted in another tab: the project's list changes in place.
+    const stopAgent = onServerEvent("agent", (agent) => storeAgent(queryClient, agent));
+    const stopRemoved = onServerEvent("agent_removed", (event) => dropAgent(queryClient, event.project_id, event.agent_id));
     return () => {
-      socket.off("agent_status", onAgentStatus);
-      socket.off("connect", onConnect);
+      stopAgentStatus();
+      stopAgent();
+      stopRemoved();
+      stopResync();
       stopProjectJoined();
     };
   }, [queryClient]);

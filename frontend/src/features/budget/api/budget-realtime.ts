@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 
-import { socket, type BudgetAlertEvent, type SystemStateEvent } from "@/lib/socket";
+import { onResync, onServerEvent, type BudgetAlertEvent, type SystemStateEvent } from "@/lib/socket";
 import { systemKeys } from "@/lib/query-keys";
 import type { components } from "@/lib/api-schema";
 import { useAuthStore } from "@/stores/auth";
@@ -28,25 +28,23 @@ export function useBudgetRealtimeSync(): void {
       else void queryClient.invalidateQueries({ queryKey: systemKeys.state() });
       void queryClient.invalidateQueries({ queryKey: budgetKeys.summaries() });
     };
-    // A pause or resume while the socket was down sent its event to nobody.
-    let connectedBefore = socket.connected;
-    const onConnect = () => {
-      if (connectedBefore) void queryClient.invalidateQueries({ queryKey: systemKeys.state() });
-      connectedBefore = true;
-    };
-
-    socket.on("budget_alert", onAlert);
-    socket.on("system_state", onSystemState);
-    socket.on("connect", onConnect);
+    // A pause or resume while the socket was down is replayed; unless the server lost it.
+    const stopResync = onResync((room) => {
+      if (room.kind !== "user") return;
+      void queryClient.invalidateQueries({ queryKey: systemKeys.state() });
+      void queryClient.invalidateQueries({ queryKey: budgetKeys.summaries() });
+    });
+    const stopAlert = onServerEvent("budget_alert", onAlert);
+    const stopSystemState = onServerEvent("system_state", onSystemState);
     const unsubscribe = useAuthStore.subscribe((state, previous) => {
       if (state.status !== "authenticated" && previous.status === "authenticated") {
         useBudgetAlertStore.getState().reset();
       }
     });
     return () => {
-      socket.off("budget_alert", onAlert);
-      socket.off("system_state", onSystemState);
-      socket.off("connect", onConnect);
+      stopAlert();
+      stopSystemState();
+      stopResync();
       unsubscribe();
     };
   }, [queryClient]);

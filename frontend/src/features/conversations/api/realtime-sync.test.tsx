@@ -4,7 +4,7 @@ import { renderHook, waitFor } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { socket } from "@/lib/socket";
+import { receiveServerEvent } from "@/lib/socket";
 import { API, server } from "@/testing/server";
 import type { Conversation } from "../types";
 import { conversationKeys } from "./keys";
@@ -28,9 +28,9 @@ function conversation(id: number, extra: Partial<Conversation> = {}): Conversati
   };
 }
 
-/** Deliver a server event to the app's listeners, as socket.io would. */
+/** Deliver a server event to the app's listeners, as the socket would. */
 function deliver(event: string, payload: unknown): void {
-  for (const listener of socket.listeners(event as "conversation")) (listener as (p: unknown) => void)(payload);
+  receiveServerEvent(event, payload);
 }
 
 let queryClient: QueryClient;

@@ -5,6 +5,8 @@ import { isFinalPhase } from "@/lib/run-phases";
 import {
   onConversationJoined,
   onProjectJoined,
+  onResync,
+  onServerEvent,
   socket,
   type AgentStatusEvent,
   type ConversationEvent,
@@ -66,26 +68,30 @@ export function useConversationRealtimeSync(): void {
       finishConversation(queryClient, event.project_id, { runId: event.task_id }, event.status);
     };
 
-    // Events missed while disconnected are gone: refetch the lists after a reconnect
-    // (messages catch up when their rooms are joined again).
+    // Events missed while disconnected are replayed when the rooms are joined again; an answer
+    // streaming then (not numbered, not replayed) is dropped: its stored message follows.
     let connectedBefore = socket.connected;
     const onConnect = () => {
-      if (connectedBefore) {
-        void queryClient.invalidateQueries({ queryKey: ["conversations"] });
-        void queryClient.invalidateQueries({ queryKey: conversationKeys.details() });
-        useTypingStore.getState().reset();
-      }
+      if (connectedBefore) useTypingStore.getState().reset();
       connectedBefore = true;
     };
-
-    const stopJoined = onConversationJoined((conversationId, ack) => {
-      if (!ack.ok) return;
-      void queryClient.invalidateQueries({ queryKey: messageKeys.list(conversationId), exact: true });
+    // The server no longer has what this tab missed in a room: refetch what its events update.
+    const stopResync = onResync((room) => {
+      if (room.kind === "project") {
+        void queryClient.invalidateQueries({ queryKey: conversationKeys.list(room.id) });
+        void queryClient.invalidateQueries({ queryKey: conversationKeys.details() });
+      } else if (room.kind === "conversation") {
+        void queryClient.invalidateQueries({ queryKey: messageKeys.list(room.id), exact: true });
+      }
     });
 
-    // Events sent between the first fetch and the join were not for this socket yet.
+    // The first join: events sent between the first fetch and the join were not for this socket.
+    const stopJoined = onConversationJoined((conversationId, ack) => {
+      if (!ack.ok || !ack.fresh) return;
+      void queryClient.invalidateQueries({ queryKey: messageKeys.list(conversationId), exact: true });
+    });
     const stopProjectJoined = onProjectJoined((projectId, ack) => {
-      if (!ack.ok) return;
+      if (!ack.ok || !ack.fresh) return;
       void queryClient.invalidateQueries({ queryKey: conversationKeys.list(projectId) });
     });
 
@@ -93,18 +99,17 @@ export function useConversationRealtimeSync(): void {
       if (state.status !== "authenticated" && previous.status === "authenticated") useTypingStore.getState().reset();
     });
 
-    socket.on("message", onMessage);
-    socket.on("message_delta", onDelta);
-    socket.on("conversation", onConversation);
-    socket.on("agent_status", onAgentStatus);
-    socket.on("task_progress", onTaskProgress);
+    const stops = [
+      onServerEvent("message", onMessage),
+      onServerEvent("message_delta", onDelta),
+      onServerEvent("conversation", onConversation),
+      onServerEvent("agent_status", onAgentStatus),
+      onServerEvent("task_progress", onTaskProgress),
+      stopResync,
+    ];
     socket.on("connect", onConnect);
     return () => {
-      socket.off("message", onMessage);
-      socket.off("message_delta", onDelta);
-      socket.off("conversation", onConversation);
-      socket.off("agent_status", onAgentStatus);
-      socket.off("task_progress", onTaskProgress);
+      for (const stop of stops) stop();
       socket.off("connect", onConnect);
       stopJoined();
       stopProjectJoined();

@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 
-import { onProjectJoined, socket, type TaskProgressEvent } from "@/lib/socket";
+import { onProjectJoined, onResync, onServerEvent, type TaskProgressEvent } from "@/lib/socket";
 import { useAuthStore } from "@/stores/auth";
 import { useIssueProgressStore } from "@/stores/issue-progress";
 import { issueKeys } from "./keys";
@@ -59,30 +59,27 @@ export function useIssueProgressSync(): void {
       else if (!timers.has(`${projectId}/${number}`)) refetchDetail(projectId, number, STEP_REFETCH_INTERVAL_MS);
     };
 
-    // Events missed while disconnected are gone: refetch what is on screen after a reconnect.
-    let connectedBefore = socket.connected;
-    const onConnect = () => {
-      if (connectedBefore) {
-        void queryClient.invalidateQueries({ queryKey: ["issues"] });
-        void queryClient.invalidateQueries({ queryKey: ["issue"] });
-      }
-      connectedBefore = true;
-    };
-    // Events sent between the first fetch and the join were not for this socket yet.
+    // Events missed while disconnected are replayed on reconnect; when the server no longer
+    // has them (resync), refetch the project's issues.
+    const stopResync = onResync((room) => {
+      if (room.kind !== "project") return;
+      void queryClient.invalidateQueries({ queryKey: issueKeys.list(room.id) });
+      void queryClient.invalidateQueries({ queryKey: ["issue"] });
+    });
+    // Events sent between the first fetch and the first join were not for this socket yet.
     const stopProjectJoined = onProjectJoined((projectId, ack) => {
-      if (ack.ok) void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId) });
+      if (ack.ok && ack.fresh) void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId) });
     });
 
-    socket.on("task_progress", onProgress);
-    socket.on("connect", onConnect);
+    const stopProgress = onServerEvent("task_progress", onProgress);
     const unsubscribe = useAuthStore.subscribe((state, previous) => {
       if (state.status !== "authenticated" && previous.status === "authenticated") {
         useIssueProgressStore.getState().reset();
       }
     });
     return () => {
-      socket.off("task_progress", onProgress);
-      socket.off("connect", onConnect);
+      stopProgress();
+      stopResync();
       stopProjectJoined();
       unsubscribe();
       for (const timer of timers.values()) clearTimeout(timer);

@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 
-import { socket } from "@/lib/socket";
+import { onResync, onServerEvent } from "@/lib/socket";
 import { useAuthStore } from "@/stores/auth";
 import type { AppNotification, NotificationList } from "../types";
 import { useNotificationToasts } from "../toasts";
@@ -9,8 +9,8 @@ import { notificationKeys } from "./keys";
 
 /**
  * For the life of the app: a `notification` event (the user's own room) goes to the top of the
- * cached list and bumps the unread count; an urgent one also shows a toast. After a reconnect
- * the list is fetched again, since events sent while the socket was down reached nobody.
+ * cached list and bumps the unread count; an urgent one also shows a toast. Those sent while the
+ * socket was down are replayed on reconnect; the list is fetched again only on a resync.
  */
 export function useNotificationsRealtimeSync(): void {
   const queryClient = useQueryClient();
@@ -24,21 +24,18 @@ export function useNotificationsRealtimeSync(): void {
       });
       if (event.urgent) useNotificationToasts.getState().show(event);
     };
-    let connectedBefore = socket.connected;
-    const onConnect = () => {
-      if (connectedBefore) void queryClient.invalidateQueries({ queryKey: notificationKeys.list() });
-      connectedBefore = true;
-    };
-    socket.on("notification", onNotification);
-    socket.on("connect", onConnect);
+    const stopResync = onResync((room) => {
+      if (room.kind === "user") void queryClient.invalidateQueries({ queryKey: notificationKeys.list() });
+    });
+    const stopNotification = onServerEvent("notification", onNotification);
     const unsubscribe = useAuthStore.subscribe((state, previous) => {
       if (state.status !== "authenticated" && previous.status === "authenticated") {
         useNotificationToasts.getState().reset();
       }
     });
     return () => {
-      socket.off("notification", onNotification);
-      socket.off("connect", onConnect);
+      stopNotification();
+      stopResync();
       unsubscribe();
     };
   }, [queryClient]);

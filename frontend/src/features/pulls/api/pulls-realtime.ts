@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 
-import { socket, type TaskProgressEvent } from "@/lib/socket";
+import { onResync, onServerEvent, type TaskProgressEvent } from "@/lib/socket";
 import { pullKeys } from "./keys";
 
 // Entering these phases changes the pull request (opened, up for review, merged or closed).
@@ -24,16 +24,13 @@ export function usePullRealtimeSync(): void {
         void queryClient.invalidateQueries({ queryKey: pullKeys.list(projectId), exact: true });
       }
     };
-    let connectedBefore = socket.connected;
-    const onConnect = () => {
-      if (connectedBefore) void queryClient.invalidateQueries({ queryKey: pullKeys.all() });
-      connectedBefore = true;
-    };
-    socket.on("task_progress", onProgress);
-    socket.on("connect", onConnect);
+    const stopResync = onResync((room) => {
+      if (room.kind === "project") void queryClient.invalidateQueries({ queryKey: pullKeys.list(room.id), exact: true });
+    });
+    const stopProgress = onServerEvent("task_progress", onProgress);
     return () => {
-      socket.off("task_progress", onProgress);
-      socket.off("connect", onConnect);
+      stopProgress();
+      stopResync();
     };
   }, [queryClient]);
 }
