@@ -17,6 +17,7 @@ import socketio
 import uvicorn
 from temporalio.worker import Interceptor, Worker
 
+from api import runs
 from api.agent_runs import notify_user_message
 from api.app import create_app, with_socketio
 from api.realtime import SocketEvents, create_socket_server
@@ -25,6 +26,8 @@ from api.telegram import background_tasks
 from api.temporal_link import TemporalLink
 from mcc.config import Settings
 from mcc.models.conversation import Conversation
+from mcc.models.issue import Issue
+from mcc.models.project import Project
 from mcc.process.child_watcher import use_pidfd_child_watcher
 from mcc.process.heap import freeze_startup_heap
 from mcc.runtime import Runtime
@@ -70,7 +73,7 @@ class MccServer:
         self.runtime = Runtime.build(settings)
         self.sio: socketio.AsyncServer | None = None
         if api:
-            self.sio = create_socket_server(self.runtime, self._user_message)
+            self.sio = create_socket_server(self.runtime, self._user_message, self._start_issue_run)
             if settings.redis_url:
                 self.sio.manager = socketio.AsyncRedisManager(settings.redis_url)
                 self.sio.manager.set_server(self.sio)
@@ -100,7 +103,12 @@ class MccServer:
             self.http = _Uvicorn(config)
 
     async def _user_message(self, conversation: Conversation, message_id: int) -> None:
-        await notify_user_message(self.temporal.maybe_client, conversation, message_id)
+        await notify_user_message(
+            self.temporal.maybe_client, conversation, message_id, self.runtime.settings
+        )
+
+    async def _start_issue_run(self, project: Project, issue: Issue) -> None:
+        await runs.start_issue_run(self.temporal.client, self.runtime.settings, project, issue)
 
     @property
     def port(self) -> int:

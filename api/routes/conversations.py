@@ -81,7 +81,7 @@ async def post(
     message = await post_user_message(
         session, runtime.events, conversation, user.id, body.content, body.reply_to
     )
-    await notify_user_message(temporal.maybe_client, conversation, message.id)
+    await notify_user_message(temporal.maybe_client, conversation, message.id, runtime.settings)
     return message_out(message)
 
 
