@@ -25,6 +25,10 @@ with workflow.unsafe.imports_passed_through():
         OrchestratorStep,
         OrchestratorTool,
     )
+
+    # Imported here (not only through activities.orchestrator) so that the sandbox knows
+    # these modules when it decodes the activities' results into their dataclasses.
+    from mcc.agents.steps import StepReply, ToolReply
     from mcc.orchestrator.steps import OrchestratorScope
     from workflows.orchestrator_payloads import (
         OrchestratorInput,
@@ -53,6 +57,8 @@ class OrchestratorWorkflow:
         self._busy = False
         self._waiting_for: str | None = None
         self._conversation_id: int | None = None
+        self._tools_run = 0  # in this run (since the last continue-as-new)
+        self._tool_errors = 0
 
     @workflow.run
     async def run(self, params: OrchestratorInput) -> None:
@@ -91,7 +97,7 @@ class OrchestratorWorkflow:
         step = 0
         while step < max_steps:
             try:
-                reply = await workflow.execute_activity_method(
+                reply: StepReply = await workflow.execute_activity_method(
                     OrchestratorActivities.llm_step,
                     OrchestratorStep(scope, step),
                     start_to_close_timeout=LLM_TIMEOUT,
@@ -110,7 +116,7 @@ class OrchestratorWorkflow:
                 return  # answered in words: the turn is over
             for index in range(len(reply.tool_calls)):
                 try:
-                    await workflow.execute_activity_method(
+                    tool: ToolReply = await workflow.execute_activity_method(
                         OrchestratorActivities.run_tool,
                         OrchestratorTool(scope, step, index),
                         start_to_close_timeout=TOOL_TIMEOUT,
@@ -120,6 +126,9 @@ class OrchestratorWorkflow:
                 except ActivityError as err:
                     await self._note(scope, "failed", f"A tool failed: {_why(err)}")
                     return
+                self._tools_run += 1
+                if tool.error:
+                    self._tool_errors += 1
             step += 1
         await self._note(scope, "steps", f"I stopped after {max_steps} steps without an answer.")
 
@@ -156,6 +165,8 @@ class OrchestratorWorkflow:
             pending=len(self._pending),
             waiting_for=self._waiting_for,
             conversation_id=self._conversation_id,
+            tools_run=self._tools_run,
+            tool_errors=self._tool_errors,
         )
 
 

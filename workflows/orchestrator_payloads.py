@@ -31,3 +31,5 @@ class OrchestratorStatus:
     pending: int
     waiting_for: str | None
     conversation_id: int | None
+    tools_run: int = 0
+    tool_errors: int = 0

@@ -204,6 +204,7 @@ class OrchestratorSteps:
         call = assistant.tool_calls[index]
         # No repository: the file-shaped parts of the context point at nothing usable.
         nowhere = self.runtime.settings.resolved_data_dir / "orchestrator"
+        nowhere.mkdir(parents=True, exist_ok=True)  # empty: the orchestrator has no file tools
         ctx = ToolContext(
             project_id=0,
             agent_id=0,
