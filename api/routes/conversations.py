@@ -11,6 +11,7 @@ from api.schemas.error import error_responses
 from mcc.conversations import messages_of, post_user_message, project_conversations
 from mcc.errors import Conflict
 from mcc.models.message import Message
+from mcc.orchestrator.conversation import KIND as ORCHESTRATOR_KIND
 
 router = APIRouter(tags=["conversations"])
 ERRORS = error_responses(404, 409)
@@ -97,6 +98,8 @@ async def steer(
     temporal: TemporalDep,
 ) -> ConversationOut:
     """Pause, resume or cancel the conversation's run."""
+    if conversation.kind == ORCHESTRATOR_KIND:
+        raise Conflict("the orchestrator only answers you; pause a run, or the whole company")
     if conversation.run_id is None or conversation.status != "open":
         raise Conflict("this conversation has no run in progress")
     await signal_run(temporal.client, conversation, action)
