@@ -51,9 +51,12 @@ def settings(settings: Settings) -> Settings:
 async def no_orchestrator_left(
     api: httpx.AsyncClient, temporal_client: Client
 ) -> AsyncIterator[None]:
-    """User ids repeat across tests (a database each) but the Temporal server is shared."""
-    yield
+    """User ids repeat across tests (a database each) but the Temporal server is shared:
+    an orchestrator another test started (on its own task queue) must not get our messages."""
     handle = temporal_client.get_workflow_handle(f"orchestrator/{api._user_id}")  # type: ignore[attr-defined]
+    with contextlib.suppress(Exception):
+        await handle.terminate("another test's")
+    yield
     with contextlib.suppress(Exception):
         await handle.terminate("test over")
 
