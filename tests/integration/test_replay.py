@@ -27,6 +27,7 @@ def test_histories_are_stored():
         "issue_workflow_reworked",
         "issue_workflow_cancelled",
         "agent_run_architect",
+        "orchestrator_two_turns",
     } <= names
 
 
