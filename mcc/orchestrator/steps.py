@@ -72,15 +72,17 @@ def orchestrator_prompt(email: str, projects: list[str], memory: str | None) -> 
 
 def _recent(history: list[Message]) -> list[ChatMessage]:
     """The newest messages as the model reads them: starting at one of the person's
-    (never at a tool's answer, whose call would be cut off), and without the calls of a
-    turn that failed before their answers were stored (providers refuse those)."""
+    (never at a tool's answer, whose call would be cut off), without MCC's notes, and
+    without the calls of a turn that failed before their answers were stored (providers
+    refuse those)."""
     recent = history[-HISTORY:]
     while recent and recent[0].role != "user":
         recent = recent[1:]
     answered = {m.tool_call_id for m in recent if m.role == "tool"}
     chat: list[ChatMessage] = []
     for message in recent:
-        if message.role == "system":
+        # MCC's own notes to the person ("Waiting: ...") are not the model's words.
+        if message.role == "system" or (message.meta or {}).get("note"):
             continue
         turned = chat_message(message)
         if message.role == "assistant" and turned.tool_calls:

@@ -185,8 +185,13 @@ async def test_the_orchestrator_recalls_what_the_person_said_in_a_later_turn(
         return any(e.status == WorkflowExecutionStatus.CONTINUED_AS_NEW for e in runs)
 
     await eventually(continued, 30, "the orchestrator to continue as new")
-    second = await _say(api, "Which database do I want for the new service?")
-    reply = await _answer_after(api, second["conversation_id"], second["message_id"])
+    # Posted in the conversation like in any other (what the chat's composer does).
+    posted = await api.post(
+        f"/api/conversations/{first['conversation_id']}/messages",
+        json={"content": "Which database do I want for the new service?"},
+    )
+    assert posted.status_code == 201, posted.text
+    reply = await _answer_after(api, first["conversation_id"], posted.json()["id"])
 
     assert reply == "From memory: - database: PostgreSQL 16 for every project"
     assert "- database: PostgreSQL 16 for every project" in turn_prompts[1]
@@ -268,3 +273,63 @@ async def test_the_create_issue_socket_event_files_and_starts_an_issue(
     assert refused == {"ok": False, "error": f"project {theirs} not found"}
     issue = await wait_for_phase(api, project["id"], 1, "awaiting_approval")
     assert (issue["title"], issue["body"]) == ("From the socket", "body")
+
+
+async def test_the_orchestrator_messages_an_idle_agent_who_answers(
+    api: httpx.AsyncClient, mcc: MccServer, llm, tmp_path: Path, temporal_client: Client
+) -> None:
+    project = await _project(api, tmp_path, "Ask")
+    woken: list[str] = []
+
+    def answer(body: dict[str, Any]) -> Reply:
+        if not _is_orchestrator(body):
+            woken.append(str(body["messages"][1]["content"]))
+            return _call("finish", outcome="done", summary="SQLite, in db.sqlite3.")
+        last = _last(body)
+        if last["role"] == "tool":
+            return Reply(content=f"Done: {last['content']}")
+        return _call(
+            "message_agent", project_id=project["id"], agent="architect", content="Which DB?"
+        )
+
+    llm.script(*([answer] * 10))
+    sent = await _say(api, "Ask the architect which database we use.")
+    reply = await _answer_after(api, sent["conversation_id"], sent["message_id"])
+
+    assert reply.startswith("Done: delivered to architect's inbox; it answers in run ")
+    run_id = reply.rsplit(" ", 1)[-1]
+    result = await temporal_client.get_workflow_handle(run_id).result()
+    assert result["summary"] == "SQLite, in db.sqlite3."
+    assert "the person wrote to you" in woken[0] and "Which DB?" in woken[0]
+
+
+async def test_the_orchestrator_pauses_everything_and_waits_until_the_person_lifts_it(
+    api: httpx.AsyncClient, mcc: MccServer, llm
+) -> None:
+    def answer(body: dict[str, Any]) -> Reply:
+        last = _last(body)
+        if last["role"] == "tool":
+            return Reply(content=f"Done: {last['content']}")
+        return _call("emergency_pause", on=True, reason="asked by the person")
+
+    llm.script(*([answer] * 10))
+    sent = await _say(api, "Stop everything now!")
+    cid = sent["conversation_id"]
+
+    async def waiting_note() -> str | None:
+        rows = (await api.get(f"/api/conversations/{cid}/messages")).json()
+        return next((r["content"] for r in rows if r["content"].startswith("Waiting:")), None)
+
+    note = await eventually(waiting_note, 30, "the orchestrator to say it waits")
+    assert note == "Waiting: the emergency pause is on; I answer once it is lifted."
+    state = (await api.get("/api/system/state")).json()
+    assert (state["paused"], state["reason"]) == (True, "asked by the person")
+
+    assert (await api.post("/api/system/resume")).status_code == 200
+
+    async def done() -> str | None:
+        rows = (await api.get(f"/api/conversations/{cid}/messages")).json()
+        return next((r["content"] for r in rows if r["content"].startswith("Done:")), None)
+
+    # The step refused during the pause is taken again (within 15 s) once it is lifted.
+    assert await eventually(done, 40, "the answer after the pause") == "Done: emergency pause is on"
