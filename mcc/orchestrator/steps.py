@@ -70,7 +70,7 @@ def orchestrator_prompt(email: str, projects: list[str], memory: str | None) -> 
     return "\n\n".join(parts)
 
 
-def _recent(history: list[Message]) -> list[ChatMessage]:
+def visible_history(history: list[Message]) -> list[ChatMessage]:
     """The newest messages as the model reads them: starting at one of the person's
     (never at a tool's answer, whose call would be cut off), without MCC's notes, and
     without the calls of a turn that failed before their answers were stored (providers
@@ -121,7 +121,7 @@ class OrchestratorSteps:
                 .order_by(Message.id.desc())
                 .limit(HISTORY)
             )
-            history = _recent(list(reversed(rows.all())))
+            history = visible_history(list(reversed(rows.all())))
         chat = [
             ChatMessage(role="system", content=orchestrator_prompt(user.email, projects, memory))
         ]

@@ -209,15 +209,21 @@ async def test_another_users_project_is_refused(
         _, theirs = await owner_with_project(session, "other@example.com", "Theirs")
         await session.commit()
     results: list[str] = []
+    attempts = [
+        _call("create_issue", project_id=theirs, title="Sneaky", description="x"),
+        _call("steer_run", project_id=theirs, number=1, action="cancel"),
+        _call("list_issues", project_id=theirs),
+        _call("run_status", project_id=theirs, number=1),
+        _call("message_agent", project_id=theirs, agent="architect", content="hi"),
+    ]
 
     def answer(body: dict[str, Any]) -> Reply:
         last = _last(body)
         if last["role"] == "tool":
             results.append(str(last["content"]))
-            if len(results) == 1:
-                return _call("steer_run", project_id=theirs, number=1, action="cancel")
-            return Reply(content="I cannot reach that project.")
-        return _call("create_issue", project_id=theirs, title="Sneaky", description="x")
+        if len(results) < len(attempts):
+            return attempts[len(results)]
+        return Reply(content="I cannot reach that project.")
 
     llm.script(*([answer] * 10))
     sent = await _say(api, f"Create an issue in project {theirs}.")
@@ -225,8 +231,8 @@ async def test_another_users_project_is_refused(
 
     assert reply == "I cannot reach that project."
     assert results == [
-        f"create_issue failed: project {theirs} not found",
-        f"steer_run failed: project {theirs} not found",
+        f"{tool} failed: project {theirs} not found"
+        for tool in ("create_issue", "steer_run", "list_issues", "run_status", "message_agent")
     ]
     async with mcc.runtime.db.sessions() as session:
         count = await session.scalar(
