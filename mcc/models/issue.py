@@ -24,3 +24,6 @@ class Issue(Timestamped, Base):
     state: Mapped[str] = mapped_column(String(16), default="open")
     workflow_id: Mapped[str] = mapped_column(String(300), unique=True)
     closed_at: Mapped[datetime | None] = mapped_column()
+    # The idempotency key of the agent tool call that created it (the orchestrator's
+    # create_issue): a retried call finds its issue instead of filing a second one.
+    origin_key: Mapped[str | None] = mapped_column(String(300), unique=True)

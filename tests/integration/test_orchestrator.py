@@ -19,7 +19,9 @@ from temporalio.client import Client, WorkflowExecutionStatus
 
 from api.server import MccServer
 from mcc.config import Settings
+from mcc.issues import create_issue_once
 from mcc.models.issue import Issue
+from mcc.models.project import Project
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import Reply, ScriptedToolCall
 from tests.support.owners import owner_with_project
@@ -339,3 +341,22 @@ async def test_the_orchestrator_pauses_everything_and_waits_until_the_person_lif
 
     # The step refused during the pause is taken again (within 15 s) once it is lifted.
     assert await eventually(done, 40, "the answer after the pause") == "Done: emergency pause is on"
+
+
+async def test_a_retried_create_issue_call_files_one_issue(
+    api: httpx.AsyncClient, mcc: MccServer
+) -> None:
+    async with mcc.runtime.db.sessions() as session:
+        _, pid = await owner_with_project(session, "retry@example.com", "Retry")
+        await session.commit()
+        project = await session.get(Project, pid)
+        assert project is not None
+        key = "orchestrator/7/turn/1/tool/0/0"
+        first, created = await create_issue_once(session, project, "Once", "", key)
+        again, created_again = await create_issue_once(session, project, "Once", "", key)
+        count = await session.scalar(
+            select(func.count()).select_from(Issue).where(Issue.project_id == pid)
+        )
+    assert (created, created_again) == (True, False)
+    assert again.number == first.number == 1
+    assert count == 1

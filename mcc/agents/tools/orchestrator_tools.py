@@ -18,7 +18,7 @@ from mcc.agents.roles import Role
 from mcc.agents.tools.base import Tool, ToolContext, ToolOutcome, ToolParams
 from mcc.conversations import NewMessage, inbox_of, post_message
 from mcc.errors import Conflict, NotFound, ServiceUnavailable
-from mcc.issues import create_issue, get_issue, list_issues
+from mcc.issues import create_issue_once, get_issue, list_issues
 from mcc.models.agent import Agent
 from mcc.models.conversation import Conversation
 from mcc.models.issue import Issue
@@ -157,10 +157,16 @@ class CreateIssue(Tool[CreateIssueParams]):
     async def run(self, ctx: ToolContext, args: CreateIssueParams) -> ToolOutcome:
         async with ctx.db.sessions() as session:
             project = await _project(session, ctx, args.project_id)
-            issue = await create_issue(session, project, args.title, args.description)
+            issue, fresh = await create_issue_once(
+                session, project, args.title, args.description, ctx.call_key
+            )
         created = {"project_id": project.id, "number": issue.number}
         try:
             await _control(ctx).start_issue_run(project, issue)
+        except Conflict:
+            if fresh:
+                raise
+            # A retry of this call: the first attempt had started the run.
         except ServiceUnavailable as exc:
             return ToolOutcome(
                 f"issue #{issue.number} was saved in {project.name}, but its run could not "

@@ -1,4 +1,4 @@
-"""the orchestrator: a conversation per person (no project) and its memory
+"""the orchestrator: a conversation per person (no project), its memory, issues' origin key
 
 Revision ID: 0009
 Revises: 0008
@@ -28,6 +28,9 @@ def upgrade() -> None:
             ["id"],
             ondelete="CASCADE",
         )
+    with op.batch_alter_table("issues", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("origin_key", sa.String(length=300), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f("uq_issues_origin_key"), ["origin_key"])
     op.create_table(
         "orchestrator_memory",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -55,6 +58,9 @@ def downgrade() -> None:
     with op.batch_alter_table("orchestrator_memory", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_orchestrator_memory_owner_id"))
     op.drop_table("orchestrator_memory")
+    with op.batch_alter_table("issues", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("uq_issues_origin_key"), type_="unique")
+        batch_op.drop_column("origin_key")
     op.execute("DELETE FROM conversations WHERE project_id IS NULL")
     with op.batch_alter_table("conversations", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_conversations_owner_id_users"), type_="foreignkey")
