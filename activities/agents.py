@@ -1,31 +1,26 @@
 """Activities of an agent run: thin wrappers over `mcc.agents.steps`.
 
 Budget and pause refusals are not retried by Temporal (the workflow waits and
-tries the same step again later); a provider's Retry-After becomes the retry delay.
+tries the same step again later); `activities.errors` maps every domain error.
 """
 
 from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from temporalio import activity
 from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from activities.errors import application_error, domain_errors
 from activities.heartbeat import heartbeating
 from mcc.agents.inbox import WAKE, inbox_run
 from mcc.agents.steps import AgentSteps, RunScope, StepReply, ToolReply
-from mcc.budget.errors import BudgetExceeded, SystemPaused
 from mcc.conversations import open_conversation
 from mcc.errors import MccError
-from mcc.llm.errors import LLMError
 from mcc.runtime import Runtime
-from mcc.sandbox.errors import SandboxUnavailable
-
-WAITABLE = {"BudgetExceeded", "SystemPaused"}
 
 
 @dataclass(frozen=True)
@@ -63,20 +58,6 @@ class EndRun:
     summary: str
 
 
-def _application_error(exc: MccError) -> ApplicationError:
-    if isinstance(exc, BudgetExceeded | SystemPaused):
-        return ApplicationError(exc.message, type=type(exc).__name__, non_retryable=True)
-    if isinstance(exc, SandboxUnavailable):  # a person must install or repair it: no retry
-        return ApplicationError(exc.message, type=exc.code, non_retryable=True)
-    if isinstance(exc, LLMError):
-        # The provider's Retry-After (429, 503) is the next attempt's delay.
-        delay = timedelta(seconds=exc.retry_after_s) if exc.retry_after_s else None
-        return ApplicationError(
-            exc.message, type=exc.code, non_retryable=not exc.retryable, next_retry_delay=delay
-        )
-    return ApplicationError(exc.message, type=exc.code, non_retryable=exc.status < 500)
-
-
 async def wake_agent(runtime: Runtime, wake: dict[str, Any]) -> str:
     """Start the short run in which an idle agent answers (once: its id is the message's);
     from inside an activity. Returns the run's id."""
@@ -112,11 +93,9 @@ class AgentActivities:
             return conversation.id
 
     @activity.defn(name="start_agent_run")
+    @domain_errors
     async def start_agent_run(self, params: StartRun) -> None:
-        try:
-            await heartbeating(self.steps.start(params.scope, params.task, params.title))
-        except MccError as exc:
-            raise _application_error(exc) from exc
+        await heartbeating(self.steps.start(params.scope, params.task, params.title))
 
     @activity.defn(name="llm_step")
     async def llm_step(self, params: StepInput) -> StepReply:
@@ -128,21 +107,19 @@ class AgentActivities:
             owner_id = await auto_pause.owner_of(params.scope.project_id)
             if owner_id is not None:
                 await auto_pause.after_error(owner_id, exc)
-            raise _application_error(exc) from exc
+            raise application_error(exc) from exc
         owner_id = await auto_pause.owner_of(params.scope.project_id)
         if owner_id is not None:
             await auto_pause.after_spend(owner_id)
         return reply
 
     @activity.defn(name="run_tool")
+    @domain_errors
     async def run_tool(self, params: ToolInput) -> ToolReply:
-        try:
-            reply = await heartbeating(self.steps.run_tool(params.scope, params.step, params.index))
-            wake = reply.artifact.pop(WAKE, None)
-            if wake is not None:
-                await self._wake(wake)
-        except MccError as exc:
-            raise _application_error(exc) from exc
+        reply = await heartbeating(self.steps.run_tool(params.scope, params.step, params.index))
+        wake = reply.artifact.pop(WAKE, None)
+        if wake is not None:
+            await self._wake(wake)
         return reply
 
     async def _wake(self, wake: dict[str, Any]) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
+from activities.errors import domain_errors
 from activities.forge_errors import forge_posture
 from activities.heartbeat import heartbeating
 from activities.payloads import IssueRef, PullOutcome
-from mcc.errors import Conflict, MergeConflict
 from mcc.forge.base import PullRef
 from mcc.runtime import Runtime
 
@@ -24,24 +23,29 @@ class ForgeActivities:
         self.runtime = runtime
 
     @activity.defn(name="open_pull_request")
+    @domain_errors
     @forge_posture
     async def open_pull_request(self, issue: IssueRef) -> PullOutcome:
         ref = await self.runtime.forge.open_pull_request(issue.project_id, issue.issue_number)
         return _outcome(ref)
 
     @activity.defn(name="merge_pull_request")
+    @domain_errors
     @forge_posture
-    async def merge_pull_request(self, issue: IssueRef) -> PullOutcome:
-        try:
-            ref = await heartbeating(
-                self.runtime.forge.merge_pull_request(issue.project_id, issue.issue_number)
+    async def merge_pull_request(
+        self, issue: IssueRef, approved_head: str | None = None
+    ) -> PullOutcome:
+        """Merge (only `approved_head`, when given); a conflict or a moved head is not
+        retried: the workflow decides what happens next."""
+        ref = await heartbeating(
+            self.runtime.forge.merge_pull_request(
+                issue.project_id, issue.issue_number, approved_head
             )
-        except (MergeConflict, Conflict) as exc:
-            # Retrying cannot resolve a conflict; the workflow decides what happens next.
-            raise ApplicationError(exc.message, type=exc.code, non_retryable=True) from exc
+        )
         return _outcome(ref)
 
     @activity.defn(name="close_pull_request")
+    @domain_errors
     @forge_posture
     async def close_pull_request(self, issue: IssueRef) -> PullOutcome | None:
         ref = await self.runtime.forge.close_pull_request(issue.project_id, issue.issue_number)

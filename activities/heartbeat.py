@@ -5,8 +5,8 @@ retries the activity elsewhere, instead of waiting for the whole
 start-to-close timeout.
 
 The beat is a timer on the loop, not a task around the work: awaiting the work
-directly costs no loop iteration, where a task and `asyncio.wait` cost three
-(~10 ms on a busy loop, for every step of every run). A cancelled activity
+directly costs no loop iteration, where a task and `asyncio.wait` cost three, for
+every step of every run (bench/README.md). A cancelled activity
 cancels its work, whose own clean-up (the sandbox's kill, the gateway's hold
 release) then runs.
 """

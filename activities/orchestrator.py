@@ -14,7 +14,8 @@ from typing import Any
 from temporalio import activity
 from temporalio.client import Client
 
-from activities.agents import _application_error, wake_agent
+from activities.agents import wake_agent
+from activities.errors import application_error
 from activities.heartbeat import heartbeating
 from api import runs
 from mcc.agents.steps import StepReply, ToolReply
@@ -107,7 +108,7 @@ class OrchestratorActivities:
             reply = await heartbeating(self.steps.llm_step(params.scope, params.step))
         except MccError as exc:
             await auto_pause.after_error(owner_id, exc)
-            raise _application_error(exc) from exc
+            raise application_error(exc) from exc
         await auto_pause.after_spend(owner_id)
         return reply
 
@@ -119,7 +120,7 @@ class OrchestratorActivities:
                 self.steps.run_tool(params.scope, params.step, params.index, control)
             )
         except MccError as exc:
-            raise _application_error(exc) from exc
+            raise application_error(exc) from exc
 
     @activity.defn(name="orchestrator_note")
     async def note(self, params: OrchestratorNote) -> None:

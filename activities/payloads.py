@@ -17,6 +17,20 @@ class PhaseChange:
     issue: IssueRef
     phase: str
     percent: int
+    # The approval round a waiting phase belongs to: it is stored only while that
+    # round is still open, so it never hides a decision already claimed.
+    round: int | None = None
+    reason: str | None = None  # why the run needs attention (told to the person)
+
+
+@dataclass(frozen=True)
+class RoundOpening:
+    issue: IssueRef
+    number: int
+    gate: str  # spec | merge | attention
+    branch: str  # whose head the round is about
+    percent: int
+    resume_phase: str | None = None
     reason: str | None = None  # why the run needs attention (told to the person)
 
 

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.payloads import PhaseChange
+from activities.payloads import IssueRef, PhaseChange, RoundOpening
 from mcc.conversations import finish_run_conversation
 from mcc.db.base import utcnow
+from mcc.decisions import Round, open_round
 from mcc.errors import MccError
 from mcc.events import project_room
 from mcc.issues import get_issue, set_phase
@@ -20,6 +21,7 @@ from mcc.phases import Phase
 from mcc.runtime import Runtime
 
 log = logging.getLogger(__name__)
+_WAITING = (Phase.AWAITING_APPROVAL, Phase.NEEDS_ATTENTION)
 
 
 class StoreActivities:
@@ -29,44 +31,56 @@ class StoreActivities:
     @activity.defn(name="record_phase")
     async def record_phase(self, change: PhaseChange) -> None:
         """Store the phase on the issue row, tell the owner what needs them (once per
-        entry: the key is this activity's), and push `task_progress` to the project's room."""
+        entry: the key is this activity's), and push `task_progress` to the project's room.
+
+        A waiting phase that belongs to a round was announced when the round opened."""
+        phase = Phase(change.phase)
         async with self.runtime.db.sessions() as session:
             project_id, number = change.issue.project_id, change.issue.issue_number
-            await set_phase(session, project_id, number, change.phase)
+            await set_phase(session, project_id, number, change.phase, change.round)
             await record_progress(session, change.issue.workflow_id, utcnow())
-            if Phase(change.phase).is_final:
+            if phase.is_final:
                 await finish_run_conversation(session, change.issue.workflow_id, change.phase)
-        await self._notify(change)
-        await self.runtime.forge.show_phase(
-            change.issue.project_id, change.issue.issue_number, change.phase
-        )
-        await self.runtime.events.emit(
-            "task_progress",
-            {
-                "task_id": change.issue.workflow_id,
-                "percent": change.percent,
-                "status": change.phase,
-                "project_id": change.issue.project_id,
-                "issue_number": change.issue.issue_number,
-            },
-            project_room(change.issue.project_id),
-        )
+        if not (phase in _WAITING and change.round is not None):
+            await self._notify(change.issue, phase, change.reason)
+        await self._shown(change.issue, change.phase, change.percent)
 
-    async def _notify(self, change: PhaseChange) -> None:
-        phase = Phase(change.phase)
+    @activity.defn(name="open_round")
+    async def open_round(self, opening: RoundOpening) -> str | None:
+        """Open an approval round on the branch's head and show it waiting; returns the head."""
+        issue = opening.issue
+        head = None
+        if opening.branch and await self.runtime.repos.branch_exists(
+            issue.project_id, opening.branch
+        ):
+            head = await self.runtime.repos.rev(issue.project_id, opening.branch)
+        opened = Round(
+            issue.project_id,
+            issue.issue_number,
+            opening.number,
+            opening.gate,
+            head,
+            opening.resume_phase,
+        )
+        async with self.runtime.db.sessions() as session:
+            await open_round(session, opened)
+            await record_progress(session, issue.workflow_id, utcnow())
+        await self._notify(issue, Phase(opened.phase), opening.reason)
+        await self._shown(issue, opened.phase, opening.percent)
+        return head
+
+    async def _notify(self, ref: IssueRef, phase: Phase, reason: str | None) -> None:
         info = activity.info()
         # Stable across retries of this step and replays of the run; a new entry into
         # the same phase is another activity, so another notification.
         key = f"{phase.value}:{info.workflow_run_id}:{info.activity_id}"
         async with self.runtime.db.sessions() as session:
-            issue = await get_issue(session, change.issue.project_id, change.issue.issue_number)
+            issue = await get_issue(session, ref.project_id, ref.issue_number)
             owner_id = await owner_of(session, issue)
             if owner_id is None:
                 return
             diff = await self._diff(session, issue.id) if phase == Phase.AWAITING_APPROVAL else None
-            note = await phase_notification(
-                session, issue, phase, key, reason=change.reason, diff=diff
-            )
+            note = await phase_notification(session, issue, phase, key, reason=reason, diff=diff)
         if note is not None:
             await self.runtime.notifications.notify(owner_id, note)
 
@@ -79,3 +93,19 @@ class StoreActivities:
         except MccError as exc:
             log.info("no diff summary for pull request #%s: %s", pull.number, exc.message)
             return None
+
+    async def _shown(self, issue: IssueRef, phase: str, percent: int) -> None:
+        """The phase where the person looks: the forge (a label, a status comment) and the
+        project's room."""
+        await self.runtime.forge.show_phase(issue.project_id, issue.issue_number, phase)
+        await self.runtime.events.emit(
+            "task_progress",
+            {
+                "task_id": issue.workflow_id,
+                "percent": percent,
+                "status": phase,
+                "project_id": issue.project_id,
+                "issue_number": issue.issue_number,
+            },
+            project_room(issue.project_id),
+        )

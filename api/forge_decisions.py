@@ -1,8 +1,8 @@
 """A person's decision made on a forge (a GitHub review) reaches the run here, and only here.
 
-It goes through the very functions the dashboard's approve and reject buttons
-call (`api.runs`), so the same rules hold for both; rewire this one place when
-those rules change.
+It goes through the very function the dashboard's approve and reject buttons call
+(`api.runs.decide_issue`), so the same rules hold for both: one decision per
+approval round, bound to the commit the person reviewed.
 """
 
 from __future__ import annotations
@@ -10,12 +10,36 @@ from __future__ import annotations
 from temporalio.client import Client
 
 from api import runs
+from mcc.db.engine import Database
+from mcc.errors import Conflict
 from mcc.models.issue import Issue
+from mcc.phases import Phase
 
 
-async def decide_from_forge(client: Client, issue: Issue, approve: bool, feedback: str) -> None:
-    """Approve, or reject with `feedback`, as if the owner pressed the button."""
-    if approve:
-        await runs.approve_issue(client, issue)
-    else:
-        await runs.reject_issue(client, issue, feedback)
+async def decide_from_forge(
+    client: Client,
+    db: Database,
+    issue_id: int,
+    approve: bool,
+    feedback: str,
+    reviewed_head: str | None,
+) -> str | None:
+    """Approve, or reject with `feedback`, the open round on `reviewed_head`; None when it
+    was decided, else why not (another decision took the round, the head moved...)."""
+    async with db.sessions() as session:
+        issue = await session.get(Issue, issue_id)
+        if issue is None or issue.phase != Phase.AWAITING_APPROVAL.value:
+            return "the run is not waiting for a decision"
+        try:
+            await runs.decide_issue(
+                client,
+                session,
+                issue,
+                "approve" if approve else "reject",
+                issue.round,
+                reviewed_head or issue.head_sha,
+                feedback,
+            )
+        except Conflict as exc:
+            return exc.message
+    return None

@@ -193,9 +193,16 @@ class GitHubEvents:
                 f"{head[:7]}: MCC acts only on a review of the current head.",
             )
             return "stale_review"
-        await decide_from_forge(
-            self._client(), issue, state == "approved", str(review.get("body") or "")
+        refused = await decide_from_forge(
+            self._client(),
+            self.runtime.db,
+            issue.id,
+            state == "approved",
+            str(review.get("body") or ""),
+            review.get("commit_id") or head,
         )
+        if refused is not None:
+            return "not_decided"
         return "approved" if state == "approved" else "rejected"
 
     # -- pushes -------------------------------------------------------------------------

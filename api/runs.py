@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import (
     SearchAttributePair,
@@ -14,22 +14,24 @@ from temporalio.common import (
     WorkflowIDReusePolicy,
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from mcc.config import Settings
 from mcc.db.engine import Database
+from mcc.decisions import claim_decision, withdraw_decision
 from mcc.errors import Conflict, ServiceUnavailable
+from mcc.issues import queued_issues
+from mcc.models.decision import Decision
 from mcc.models.issue import Issue
 from mcc.models.project import Project
 from mcc.phases import Phase
 from workflows.issue import IssueWorkflow
-from workflows.issue_payloads import IssueRunInput, IssueStatus, RejectInput
+from workflows.issue_payloads import Decided, IssueRunInput, IssueStatus
 from workflows.search_attributes import MCC_ISSUE, MCC_PHASE, MCC_PROJECT
 
 log = logging.getLogger(__name__)
 
 QUERY_TIMEOUT = timedelta(seconds=3)
-DECIDABLE = {Phase.AWAITING_APPROVAL.value, Phase.NEEDS_ATTENTION.value}
 
 
 async def start_issue_run(
@@ -80,38 +82,44 @@ async def issue_status(client: Client | None, issue: Issue) -> IssueStatus | Non
         return None
 
 
-async def _live_phase(client: Client, issue: Issue) -> str:
-    """The run's phase from its query, or the stored one when the run cannot answer."""
-    status = await issue_status(client, issue)
-    return status.phase if status is not None else issue.phase
+async def decide_issue(
+    client: Client,
+    session: AsyncSession,
+    issue: Issue,
+    kind: str,
+    round_: int | None,
+    head: str | None,
+    feedback: str = "",
+    user_id: int | None = None,
+) -> Decision:
+    """Claim the round for this decision in the database, then deliver it to the run.
 
-
-def _not_awaiting(issue: Issue, phase: str) -> Conflict:
-    return Conflict(f"issue #{issue.number} is not awaiting approval (phase: {phase})")
-
-
-async def approve_issue(client: Client, issue: Issue) -> None:
-    """Approve at the gate; in needs_attention an approval means "retry"."""
-    phase = await _live_phase(client, issue)
-    if phase not in DECIDABLE:
-        raise _not_awaiting(issue, phase)
-    await _handle(client, issue).signal(IssueWorkflow.approve)
-
-
-async def reject_issue(client: Client, issue: Issue, feedback: str) -> None:
-    phase = await _live_phase(client, issue)
-    if phase != Phase.AWAITING_APPROVAL.value:
-        raise _not_awaiting(issue, phase)
-    await _handle(client, issue).signal(IssueWorkflow.reject, RejectInput(feedback))
+    The claim makes it the round's only decision (others get 409) and shows the next
+    phase at once; the signal is durable in Temporal even while no worker runs. If
+    Temporal refuses the signal, the claim is withdrawn and the round is open again.
+    """
+    run = _handle(client, issue)
+    number = issue.number
+    decision = await claim_decision(session, issue.id, kind, round_, head, feedback, user_id)
+    try:
+        await run.signal(
+            IssueWorkflow.decide,
+            Decided(decision.round, decision.kind, decision.feedback, decision.head_sha),
+        )
+    except RPCError as exc:
+        await withdraw_decision(session, decision)
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            raise Conflict(f"issue #{number}'s run has ended") from exc
+        raise ServiceUnavailable(f"the decision could not reach the run: {exc.message}") from exc
+    finally:
+        await session.refresh(issue)
+    return decision
 
 
 async def steer_issue(client: Client, issue: Issue, action: str) -> None:
-    """retry (after needs_attention), pause, resume or cancel the issue's run."""
-    phase = await _live_phase(client, issue)
-    if Phase(phase).is_final:
-        raise Conflict(f"issue #{issue.number}'s run has ended (phase: {phase})")
-    if action == "retry" and phase != Phase.NEEDS_ATTENTION.value:
-        raise Conflict(f"issue #{issue.number} does not need attention (phase: {phase})")
+    """Pause, resume or cancel (outside an approval round) the issue's run."""
+    if Phase(issue.phase).is_final:
+        raise Conflict(f"issue #{issue.number}'s run has ended (phase: {issue.phase})")
     await _handle(client, issue).signal(action)
 
 
@@ -119,12 +127,7 @@ async def start_queued_runs(client: Client, settings: Settings, db: Database) ->
     """Start the runs of issues stored while Temporal was unreachable; returns how many."""
     started = 0
     async with db.sessions() as session:
-        rows = await session.execute(
-            select(Issue, Project)
-            .join(Project, Project.id == Issue.project_id)
-            .where(Issue.phase == Phase.QUEUED.value, Issue.state == "open")
-        )
-        for issue, project in rows.all():
+        for issue, project in await queued_issues(session):
             try:
                 await start_issue_run(client, settings, project, issue)
                 started += 1

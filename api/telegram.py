@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from api.runs import approve_issue, issue_status, reject_issue
+from api.runs import decide_issue
 from api.temporal_link import TemporalLink
 from mcc.errors import Conflict, ServiceUnavailable
 from mcc.issues import get_issue
@@ -34,14 +34,19 @@ class RunDecisions:
         async with self.runtime.db.sessions() as session:
             project = await get_project(session, decision.project_id, owner_id=owner_id)
             issue = await get_issue(session, project.id, decision.issue_number)
-        status = await issue_status(client, issue)
-        phase = status.phase if status is not None else issue.phase
-        if phase != Phase.AWAITING_APPROVAL.value:
-            raise Conflict(f"issue #{issue.number} is not awaiting approval (phase: {phase})")
-        if approve:
-            await approve_issue(client, issue)
-        else:
-            await reject_issue(client, issue, REJECT_FEEDBACK)
+            if issue.phase != Phase.AWAITING_APPROVAL.value:
+                raise Conflict(f"issue #{issue.number} is not awaiting approval ({issue.phase})")
+            # The round and head the message showed; an old message cannot decide a new round.
+            await decide_issue(
+                client,
+                session,
+                issue,
+                "approve" if approve else "reject",
+                decision.round if decision.round is not None else issue.round,
+                decision.head if decision.round is not None else issue.head_sha,
+                "" if approve else REJECT_FEEDBACK,
+                user_id=owner_id,
+            )
 
 
 def background_tasks(runtime: Runtime, temporal: TemporalLink) -> list[asyncio.Task[None]]:

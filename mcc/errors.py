@@ -51,3 +51,21 @@ class MergeConflict(Conflict):
 class ServiceUnavailable(MccError):
     code = "service_unavailable"
     status = 503
+
+
+class DecisionTaken(Conflict):
+    """Another decision already claimed this approval round."""
+
+    code = "decision_taken"
+
+
+class StaleRound(Conflict):
+    """The decision names an approval round that is over (or not open)."""
+
+    code = "stale_round"
+
+
+class HeadMoved(Conflict):
+    """The decision was made on a commit that is no longer the branch's head."""
+
+    code = "head_moved"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.errors import NotFound
 from mcc.models.issue import Issue
 from mcc.models.project import Project
+from mcc.models.pull_request import PullRequest
+from mcc.models.token_usage import TokenUsage
+from mcc.phases import Phase
 
 
 def issue_workflow_id(project_slug: str, number: int) -> str:
@@ -74,15 +78,21 @@ async def list_issues(session: AsyncSession, project_id: int) -> list[Issue]:
     return list(rows.all())
 
 
-async def set_phase(session: AsyncSession, project_id: int, number: int, phase: str) -> None:
-    """One UPDATE, committed: every step of a run records its phase."""
+async def set_phase(
+    session: AsyncSession, project_id: int, number: int, phase: str, round_: int | None = None
+) -> None:
+    """One UPDATE, committed: every step of a run records its phase.
+
+    With `round_`, the phase is a waiting one of that approval round and is stored
+    only while the round is open (a decision claimed meanwhile has set the next phase).
+    """
+    where = [Issue.project_id == project_id, Issue.number == number]
+    if round_ is not None:
+        where += [Issue.round == round_, Issue.gate.is_not(None)]
     result = await session.execute(
-        update(Issue)
-        .where(Issue.project_id == project_id, Issue.number == number)
-        .values(phase=phase)
-        .execution_options(synchronize_session=False)
+        update(Issue).where(*where).values(phase=phase).execution_options(synchronize_session=False)
     )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
+    if result.rowcount == 0 and round_ is None:  # type: ignore[attr-defined]
         raise NotFound(f"issue #{number} not found")
     await session.commit()
 
@@ -92,3 +102,68 @@ async def close_issue(session: AsyncSession, issue: Issue, when: datetime) -> No
         issue.state = "closed"
         issue.closed_at = when
     await session.commit()
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What an issue's answer needs besides its row: its pull request and its spend."""
+
+    pull: PullRequest | None = None
+    tokens: int = 0
+    cost_usd: float = 0.0
+
+
+def _issue_of_task(task_id: str) -> str:
+    """`issue/{slug}/{n}` of an issue run's task id (its agent runs add `/agent/label`)."""
+    return "/".join(task_id.split("/")[:3])
+
+
+async def facts_of(session: AsyncSession, project_id: int, issues: list[Issue]) -> dict[int, Facts]:
+    """The facts of many issues in two queries (the list is fetched on every event)."""
+    pulls = {
+        pr.issue_id: pr
+        for pr in await session.scalars(
+            select(PullRequest).where(PullRequest.project_id == project_id)
+        )
+    }
+    spent: dict[str, tuple[int, float]] = {}
+    prefixes = {issue.workflow_id.rsplit("/", 1)[0] for issue in issues}
+    for prefix in prefixes:
+        rows = await session.execute(
+            select(
+                TokenUsage.task_id,
+                func.sum(TokenUsage.tokens_in + TokenUsage.tokens_out),
+                func.sum(TokenUsage.cost_usd),
+            )
+            .where(TokenUsage.task_id.like(f"{prefix}/%"))
+            .group_by(TokenUsage.task_id)
+        )
+        for task_id, tokens, cost in rows.all():
+            key = _issue_of_task(task_id or "")
+            before_tokens, before_cost = spent.get(key, (0, 0.0))
+            spent[key] = (before_tokens + int(tokens or 0), before_cost + float(cost or 0))
+    return {
+        issue.id: Facts(pulls.get(issue.id), *spent.get(issue.workflow_id, (0, 0.0)))
+        for issue in issues
+    }
+
+
+async def queued_issues(session: AsyncSession) -> list[tuple[Issue, Project]]:
+    """Open issues whose run has not started (stored while Temporal was unreachable)."""
+    rows = await session.execute(
+        select(Issue, Project)
+        .join(Project, Project.id == Issue.project_id)
+        .where(Issue.phase == Phase.QUEUED.value, Issue.state == "open")
+    )
+    return [(issue, project) for issue, project in rows.all()]
+
+
+async def pulls_of(session: AsyncSession, project_id: int) -> list[tuple[PullRequest, int]]:
+    """The project's pull requests with their issues' numbers, newest first."""
+    rows = await session.execute(
+        select(PullRequest, Issue.number)
+        .join(Issue, Issue.id == PullRequest.issue_id)
+        .where(PullRequest.project_id == project_id)
+        .order_by(PullRequest.number.desc())
+    )
+    return [(pr, number) for pr, number in rows.all()]

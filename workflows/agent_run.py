@@ -20,7 +20,6 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.agents import (
-        WAITABLE,
         AgentActivities,
         EndRun,
         OpenRun,
@@ -28,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         StepInput,
         ToolInput,
     )
+    from activities.errors import WAITABLE
     from mcc.agents.steps import RunScope
     from workflows.agent_run_payloads import (
         AgentRunInput,

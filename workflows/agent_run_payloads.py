@@ -1,9 +1,8 @@
 """What an agent run takes, returns, is sent and shows: plain data.
 
 Apart from the workflow so that the sandbox passes it through: Temporal runs each
-workflow on a fresh import of its module, and building these dataclasses again
-at every agent run's start took two thirds of that import (executing the module:
-2.6-3.3 ms with them, 0.9 without), on the worker's event loop.
+workflow on a fresh import of its module, and building these dataclasses again at
+every agent run's start was most of that import (figures: bench/README.md).
 """
 
 from __future__ import annotations

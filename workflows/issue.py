@@ -13,6 +13,7 @@ workflow, and the workflow carries ids and small results.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.forge import ForgeActivities
-    from activities.payloads import IssueRef, PhaseChange
+    from activities.payloads import IssueRef, PhaseChange, PullOutcome, RoundOpening
     from activities.pipeline import (
         Integrate,
         PipelineActivities,
@@ -31,11 +32,20 @@ with workflow.unsafe.imports_passed_through():
         RunTests,
     )
     from activities.store import StoreActivities
+    from mcc.agents import briefs
+    from mcc.agents.briefs import Brief
+    from mcc.errors import HeadMoved
     from mcc.phases import PERCENT, Phase
     from mcc.pipeline.steps import AgentSlot, IssuePlan
     from workflows.agent_run import AgentRunWorkflow
     from workflows.agent_run_payloads import AgentRunInput, AgentRunResult, ChildBlocked
-    from workflows.issue_payloads import IssueRunInput, IssueRunResult, IssueStatus, RejectInput
+    from workflows.issue_payloads import (
+        Decided,
+        IssueRunInput,
+        IssueRunResult,
+        IssueStatus,
+        RejectInput,
+    )
     from workflows.search_attributes import MCC_ISSUE, MCC_PHASE, MCC_PROJECT
 
 
@@ -57,30 +67,49 @@ QUICK_TIMEOUT = timedelta(seconds=30)
 LONG_TIMEOUT = timedelta(minutes=20)
 HEARTBEAT = timedelta(seconds=5)
 
+# Runs started before approval rounds (and before handlers that only record) keep
+# the old command sequence to the end; see "Upgrades with runs in flight" in README.
+DECISION_ROUNDS = "decision-rounds"
+WAITING = (Phase.AWAITING_APPROVAL, Phase.NEEDS_ATTENTION)
 
-def planning_task(plan: IssuePlan, number: int, feedback: str | None) -> str:
-    text = (
-        f"Issue #{number}: {plan.title}\n\n{plan.body}\n\n"
-        "Read the repository, then write the technical spec with write_spec, split the work "
-        "into coding tasks with create_tasks, and finish."
+
+async def _quick(activity: Any, arg: Any) -> Any:
+    """A quick step (a row, a forge call): no heartbeat needed, retried within seconds."""
+    return await workflow.execute_activity_method(
+        activity,
+        arg,
+        start_to_close_timeout=QUICK_TIMEOUT,
+        heartbeat_timeout=QUICK_HEARTBEAT,
+        retry_policy=STEP_RETRY,
     )
-    if feedback:
-        text += f"\n\nThe person sent your previous spec back: {feedback}"
-    return text
 
 
-def coding_task(plan: IssuePlan, task: dict[str, Any], branch: str) -> str:
-    return (
-        f"Issue: {plan.title}\n\nYour task: {task.get('title', '')}\n\n"
-        f"{task.get('description', '')}\n\nThe spec is in .mcc/specs/. Work on your branch "
-        f"{branch}, run the tests, commit with git_commit, then finish."
+async def _long(activity: Any, *args: Any) -> Any:
+    """A git or test step: heartbeats, so a dead worker's attempt is retried within seconds."""
+    return await workflow.execute_activity_method(
+        activity,
+        args=list(args),
+        start_to_close_timeout=LONG_TIMEOUT,
+        heartbeat_timeout=HEARTBEAT,
+        retry_policy=STEP_RETRY,
     )
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One agent on one task: its run is `{issue run}/{agent}/{label}`, on `branch`."""
+
+    agent: AgentSlot
+    label: str
+    branch: str
+    brief: Brief
+    diff_base: str | None = None
 
 
 @workflow.defn(name="IssueWorkflow")
 class IssueWorkflow:
     def __init__(self) -> None:
-        self._phase = Phase.QUEUED
+        self._phase = Phase.QUEUED  # what is stored (and so what the query shows)
         self._resume_phase = Phase.QUEUED
         self._percent = 0
         self._decision: str | None = None
@@ -90,37 +119,47 @@ class IssueWorkflow:
         self._status = IssueStatus(phase=Phase.QUEUED.value, percent=0)
         self._active: list[str] = []
         self._ref: IssueRef | None = None
+        self._params: IssueRunInput | None = None
         self._children: list[str] = []
+        # Runs with approval rounds: handlers record, `_keep_phase` and the run write.
+        self._rounds = False
+        self._round = 0
+        self._decisions: dict[int, Decided] = {}
+        self._base = Phase.QUEUED  # the pipeline's phase, before pause and blocks
+        self._paused = False
+        self._blocked: str | None = None
+        self._told_paused = False
+        self._told_cancel = False
+        self._finished = False
+        self._store_lock = asyncio.Lock()
 
     # -- the run ---------------------------------------------------------------------
 
     @workflow.run
     async def run(self, params: IssueRunInput) -> IssueRunResult:
+        self._rounds = workflow.patched(DECISION_ROUNDS)
         ref = IssueRef(params.project_id, params.issue_number, workflow.info().workflow_id)
-        self._ref = ref
+        self._ref, self._params = ref, params
         workflow.upsert_search_attributes(
             [MCC_PROJECT.value_set(params.project_slug), MCC_ISSUE.value_set(params.issue_number)]
         )
+        keeper = asyncio.create_task(self._keep_phase()) if self._rounds else None
         try:
-            return await self._pipeline(ref, params)
+            result = await self._pipeline(ref, params)
         except _Cancelled:
-            await workflow.execute_activity_method(
-                ForgeActivities.close_pull_request,
-                ref,
-                start_to_close_timeout=QUICK_TIMEOUT,
-                heartbeat_timeout=QUICK_HEARTBEAT,
-                retry_policy=STEP_RETRY,
-            )
+            await _quick(ForgeActivities.close_pull_request, ref)
             await self._enter(Phase.CANCELLED)
-            return IssueRunResult(Phase.CANCELLED, self._status.pull_number)
+            result = IssueRunResult(Phase.CANCELLED, self._status.pull_number)
+        if keeper is not None:
+            self._finished = True
+            await keeper
+            await workflow.wait_condition(workflow.all_handlers_finished)
+        return result
 
     async def _pipeline(self, ref: IssueRef, params: IssueRunInput) -> IssueRunResult:
-        plan = await workflow.execute_activity_method(
+        plan = await _quick(
             PipelineActivities.prepare_issue,
             PrepareIssue(ref.project_id, ref.issue_number, ref.workflow_id),
-            start_to_close_timeout=QUICK_TIMEOUT,
-            heartbeat_timeout=QUICK_HEARTBEAT,
-            retry_policy=STEP_RETRY,
         )
         self._status.conversation_id = plan.conversation_id
 
@@ -131,25 +170,27 @@ class IssueWorkflow:
         await self._enter(Phase.PULL_REQUEST)
         while True:
             try:
-                pull = await workflow.execute_activity_method(
-                    ForgeActivities.open_pull_request,
-                    ref,
-                    start_to_close_timeout=QUICK_TIMEOUT,
-                    heartbeat_timeout=QUICK_HEARTBEAT,
-                    retry_policy=STEP_RETRY,
-                )
+                pull = await _quick(ForgeActivities.open_pull_request, ref)
                 break
             except ActivityError as err:  # e.g. the forge refused MCC's credentials
                 await self._attention(f"the pull request could not be opened: {_message(err)}")
         self._status.pull_number = pull.number
 
+        review = True
         while True:
-            await self._test_and_review(ref, plan, params)
-            decision = await self._gate("merge")
-            if decision == "approve":
-                break
+            if review:
+                await self._test_and_review(ref, plan, params)
+            decision = await self._gate("merge", plan.branch)
+            if decision.kind == "approve":
+                await self._enter(Phase.MERGING)
+                merged = await self._merge(ref, decision.head)
+                if merged is not None:
+                    break
+                review = False  # the branch moved after the approval: decide on its new head
+                continue
+            review = True
             self._status.rejections += 1
-            feedback = self._feedback or "(no feedback given)"
+            feedback = decision.feedback or "(no feedback given)"
             await self._note(
                 plan, "user", f"Rejected: {feedback}", f"reject-{self._status.rejections}"
             )
@@ -159,26 +200,25 @@ class IssueWorkflow:
                 plan,
                 params,
                 f"rework-{self._status.rejections}",
-                f"The person reviewed the pull request and rejected it:\n\n{feedback}\n\n"
-                "Change the code accordingly, run the tests, commit, then finish.",
+                briefs.rework(self._status.rejections, feedback),
             )
 
-        await self._enter(Phase.MERGING)
-        while True:
-            try:
-                merged = await workflow.execute_activity_method(
-                    ForgeActivities.merge_pull_request,
-                    ref,
-                    start_to_close_timeout=LONG_TIMEOUT,
-                    heartbeat_timeout=HEARTBEAT,
-                    retry_policy=STEP_RETRY,
-                )
-                break
-            except ActivityError as err:
-                await self._attention(f"the merge failed: {_message(err)}")
         self._status.merge_sha = merged.merge_sha
         await self._enter(Phase.DONE)
         return IssueRunResult(Phase.DONE, self._status.pull_number, merged.merge_sha)
+
+    async def _merge(self, ref: IssueRef, approved_head: str | None) -> PullOutcome | None:
+        """Merge what the person approved; None when the branch moved since the approval."""
+        while True:
+            try:
+                args = (ref, approved_head) if self._rounds else (ref,)
+                merged: PullOutcome = await _long(ForgeActivities.merge_pull_request, *args)
+                return merged
+            except ActivityError as err:
+                cause = err.cause
+                if isinstance(cause, ApplicationError) and cause.type == HeadMoved.code:
+                    return None
+                await self._attention(f"the merge failed: {_message(err)}")
 
     # -- phases ----------------------------------------------------------------------
 
@@ -190,16 +230,9 @@ class IssueWorkflow:
             attempt += 1
             await self._enter(Phase.PLANNING)
             branch = f"{plan.branch}-architect"
+            brief = briefs.plan(ref.issue_number, plan.title, plan.body, feedback)
             result = await self._agent(
-                ref,
-                plan,
-                params,
-                architect,
-                f"plan-{attempt}",
-                branch,
-                plan.branch,
-                planning_task(plan, ref.issue_number, feedback),
-                f"Plan #{ref.issue_number}",
+                plan, Assignment(architect, f"plan-{attempt}", branch, brief)
             )
             await self._integrate(ref, plan, branch, f"plan-{attempt}")
             self._status.spec = result.artifacts.get("spec")
@@ -214,9 +247,12 @@ class IssueWorkflow:
                 f"Spec:\n\n{self._status.spec or '(none)'}\n\nTasks:\n{listed}",
                 f"spec-{attempt}",
             )
-            if not plan.require_spec_approval or await self._gate("spec") == "approve":
+            if not plan.require_spec_approval:
                 return
-            feedback = self._feedback
+            decision = await self._gate("spec", plan.branch)
+            if decision.kind == "approve":
+                return
+            feedback = decision.feedback
 
     async def _code(
         self, ref: IssueRef, plan: IssuePlan, params: IssueRunInput, tasks: list[dict[str, Any]]
@@ -231,17 +267,8 @@ class IssueWorkflow:
             branches = []
             for number, task in shares[coder.name]:
                 branch = f"{plan.branch}-task-{number}"
-                await self._agent(
-                    ref,
-                    plan,
-                    params,
-                    coder,
-                    f"task-{number}",
-                    branch,
-                    plan.branch,
-                    coding_task(plan, task, branch),
-                    f"Task {number}: {task.get('title', '')}",
-                )
+                brief = briefs.code(plan.title, number, task, branch)
+                await self._agent(plan, Assignment(coder, f"task-{number}", branch, brief))
                 branches.append((f"task-{number}", branch))
             return branches
 
@@ -251,11 +278,12 @@ class IssueWorkflow:
                 await self._integrate(ref, plan, branch, label, resolver=coder, params=params)
 
     async def _fix(
-        self, ref: IssueRef, plan: IssuePlan, params: IssueRunInput, label: str, task: str
+        self, ref: IssueRef, plan: IssuePlan, params: IssueRunInput, label: str, brief: Brief
     ) -> None:
+        """The first coder works on what came back, on a branch of its own."""
         coder = plan.of_role("coder")[0]
         branch = f"{plan.branch}-{label}"
-        await self._agent(ref, plan, params, coder, label, branch, plan.branch, task, label)
+        await self._agent(plan, Assignment(coder, label, branch, brief))
         await self._integrate(ref, plan, branch, label, resolver=coder, params=params)
 
     async def _test_and_review(self, ref: IssueRef, plan: IssuePlan, params: IssueRunInput) -> None:
@@ -269,26 +297,12 @@ class IssueWorkflow:
                 tests_round += 1
                 label = f"test-{self._status.test_loops}"
                 branch = f"{plan.branch}-{label}"
-                result = await self._agent(
-                    ref,
-                    plan,
-                    params,
-                    tester,
-                    label,
-                    branch,
-                    plan.branch,
-                    f"Test round {self._status.test_loops}. Run the project's tests against the "
-                    "issue branch, add missing tests if needed (commit them), report every bug "
-                    "with report_bug, then finish.",
-                    f"Test round {self._status.test_loops}",
-                )
+                brief = briefs.test(self._status.test_loops)
+                result = await self._agent(plan, Assignment(tester, label, branch, brief))
                 await self._integrate(ref, plan, branch, label, resolver=tester, params=params)
-                report = await workflow.execute_activity_method(
+                report = await _long(
                     PipelineActivities.run_tests,
                     RunTests(ref.project_id, ref.issue_number, plan.branch),
-                    start_to_close_timeout=LONG_TIMEOUT,
-                    heartbeat_timeout=HEARTBEAT,
-                    retry_policy=STEP_RETRY,
                 )
                 self._status.test_report = report
                 bugs = result.artifacts.get("bugs") or []
@@ -307,34 +321,21 @@ class IssueWorkflow:
                     )
                     tests_round = 0
                 await self._enter(Phase.CODING)
-                described = "\n\n".join(f"- {b.get('title')}: {b.get('details')}" for b in bugs)
-                await self._fix(
-                    ref,
-                    plan,
-                    params,
-                    f"fix-{self._status.test_loops}",
-                    "The tester found problems.\n\n"
-                    f"{described or '(no bug reports)'}\n\nTest output:\n{report.output[-3000:]}"
-                    "\n\nFix them, run the tests, commit, then finish.",
-                )
+                loop = self._status.test_loops
+                fix = briefs.fix(loop, bugs, report.output)
+                await self._fix(ref, plan, params, f"fix-{loop}", fix)
 
             await self._enter(Phase.REVIEW)
             self._status.review_loops += 1
             label = f"review-{self._status.review_loops}"
-            result = await self._agent(
-                ref,
-                plan,
-                params,
+            review = Assignment(
                 reviewer,
                 label,
                 f"{plan.branch}-{label}",
-                plan.branch,
-                f"Review round {self._status.review_loops}. Review the change (git_diff shows "
-                "everything since the default branch), then approve it or request changes, "
-                "and finish.",
-                f"Review round {self._status.review_loops}",
+                briefs.review(self._status.review_loops),
                 diff_base=plan.default_branch,
             )
+            result = await self._agent(plan, review)
             self._status.review = result.artifacts.get("review")
             verdict = result.artifacts.get("verdict", "approve")
             await self._note(
@@ -350,61 +351,45 @@ class IssueWorkflow:
                     f"the reviewer still requests changes after {params.max_review_loops} rounds"
                 )
             await self._enter(Phase.CODING)
-            await self._fix(
-                ref,
-                plan,
-                params,
-                f"changes-{self._status.review_loops}",
-                f"The reviewer requested changes:\n\n{self._status.review}\n\n"
-                "Make them, run the tests, commit, then finish.",
-            )
+            loop = self._status.review_loops
+            changes = briefs.changes(loop, self._status.review)
+            await self._fix(ref, plan, params, f"changes-{loop}", changes)
 
     # -- building blocks --------------------------------------------------------------
 
-    async def _agent(
-        self,
-        ref: IssueRef,
-        plan: IssuePlan,
-        params: IssueRunInput,
-        agent: AgentSlot,
-        label: str,
-        branch: str,
-        base: str,
-        task: str,
-        title: str,
-        diff_base: str | None = None,
-    ) -> AgentRunResult:
+    async def _agent(self, plan: IssuePlan, work: Assignment) -> AgentRunResult:
         """Run one agent on one task as a child workflow, until it finishes its task."""
+        assert self._ref is not None and self._params is not None
         attempt = 0
         while True:
             suffix = f"-retry-{attempt}" if attempt else ""
-            run_id = f"{ref.workflow_id}/{agent.name}/{label}{suffix}"
-            self._active.append(agent.name)
+            run_id = f"{self._ref.workflow_id}/{work.agent.name}/{work.label}{suffix}"
+            self._active.append(work.agent.name)
             self._children.append(run_id)
             try:
                 result = await workflow.execute_child_workflow(
                     AgentRunWorkflow.run,
                     AgentRunInput(
                         run_id=run_id,
-                        project_id=ref.project_id,
-                        agent_id=agent.id,
-                        branch=branch,
-                        base=base,
-                        task=task,
-                        title=title,
-                        issue_number=ref.issue_number,
-                        diff_base=diff_base,
-                        max_steps=params.agent_max_steps,
+                        project_id=self._ref.project_id,
+                        agent_id=work.agent.id,
+                        branch=work.branch,
+                        base=plan.branch,
+                        task=work.brief.text,
+                        title=work.brief.title,
+                        issue_number=self._ref.issue_number,
+                        diff_base=work.diff_base,
+                        max_steps=self._params.agent_max_steps,
                     ),
                     id=run_id,
                 )
             finally:
-                self._active.remove(agent.name)
+                self._active.remove(work.agent.name)
                 self._children.remove(run_id)
             if result.outcome == "done":
                 return result
             await self._attention(
-                f"{agent.name} could not finish ({result.outcome}): {result.summary}"
+                f"{work.agent.name} could not finish ({result.outcome}): {result.summary}"
             )
             attempt += 1
 
@@ -419,84 +404,179 @@ class IssueWorkflow:
     ) -> None:
         """Merge an agent's branch into the issue branch; a conflict goes back to a coder."""
         for round_ in range(1, 4):
-            merged = await workflow.execute_activity_method(
-                PipelineActivities.integrate_branch,
-                Integrate(ref.project_id, branch, plan.branch),
-                start_to_close_timeout=LONG_TIMEOUT,
-                heartbeat_timeout=HEARTBEAT,
-                retry_policy=STEP_RETRY,
+            merged = await _long(
+                PipelineActivities.integrate_branch, Integrate(ref.project_id, branch, plan.branch)
             )
             if merged.merged:
                 return
             if resolver is None or params is None:
                 break
+            brief = briefs.conflict(branch, plan.branch)
             await self._agent(
-                ref,
-                plan,
-                params,
-                resolver,
-                f"{label}-conflict-{round_}",
-                branch,
-                plan.branch,
-                f"Your branch {branch} conflicts with {plan.branch}. Merge {plan.branch} into "
-                "it with git_merge, resolve the conflicts, run the tests, git_commit, finish.",
-                f"Resolve conflicts of {branch}",
+                plan, Assignment(resolver, f"{label}-conflict-{round_}", branch, brief)
             )
         await self._attention(f"{branch} does not merge cleanly into {plan.branch}")
 
-    async def _gate(self, gate: str) -> str:
+    async def _gate(self, gate: str, branch: str) -> Decided:
         """Wait for the person's decision (approve | reject) at `gate`."""
         self._status.gate = gate
-        self._decision = None
-        await self._enter(Phase.AWAITING_APPROVAL)
-        await workflow.wait_condition(lambda: self._decision is not None or self._cancelled)
-        if self._cancelled:
-            raise _Cancelled
-        decision, self._decision = self._decision, None
+        if not self._rounds:
+            return await self._legacy_gate()
+        decision = await self._open_round(gate, branch, Phase.AWAITING_APPROVAL)
         self._status.gate = None
-        return decision or "approve"
+        if decision.kind == "cancel":
+            raise _Cancelled
+        return decision
 
     async def _attention(self, error: str) -> None:
         """Stop in needs_attention until the person says `retry` (or `cancel`)."""
         self._status.error = error
-        resume = self._phase
-        self._retry = False
-        await self._enter(Phase.NEEDS_ATTENTION)
-        await workflow.wait_condition(lambda: self._retry or self._cancelled)
-        if self._cancelled:
+        if not self._rounds:
+            return await self._legacy_attention()
+        resume = self._base
+        decision = await self._open_round("attention", None, resume)
+        if decision.kind == "cancel":
             raise _Cancelled
         self._status.error = None
         await self._enter(resume)
 
+    async def _open_round(self, gate: str, branch: str | None, resume: Phase) -> Decided:
+        """Open the next approval round (stored with its head) and wait for its decision."""
+        assert self._ref is not None
+        self._round += 1
+        number = self._round
+        waiting = Phase.NEEDS_ATTENTION if gate == "attention" else Phase.AWAITING_APPROVAL
+        percent = PERCENT.get(waiting, self._percent)
+        opening = RoundOpening(
+            self._ref,
+            number,
+            gate,
+            branch or "",
+            percent,
+            resume.value if gate == "attention" else None,
+            reason=self._status.error if gate == "attention" else None,
+        )
+        async with self._store_lock:
+            self._status.head = await _quick(StoreActivities.open_round, opening)
+            self._status.round = number
+            self._base = waiting
+            self._shown(waiting, percent)
+        await workflow.wait_condition(lambda: number in self._decisions or self._cancelled)
+        if number not in self._decisions:
+            raise _Cancelled
+        decision = self._decisions[number]
+        self._feedback = decision.feedback or None
+        return decision
+
     async def _note(self, plan: IssuePlan, author: str, content: str, key: str) -> None:
         assert self._ref is not None
-        await workflow.execute_activity_method(
+        await _quick(
             PipelineActivities.post_issue_note,
             PostNote(plan.conversation_id, author, content, f"{self._ref.workflow_id}/note/{key}"),
-            start_to_close_timeout=QUICK_TIMEOUT,
-            heartbeat_timeout=QUICK_HEARTBEAT,
-            retry_policy=STEP_RETRY,
         )
 
     async def _enter(self, phase: Phase) -> None:
         """Record the phase first, then show it: what the query (and so the API) says is
         always already stored, so a decision based on it holds even if the worker dies."""
+        if self._rounds:
+            self._base = phase
+            await workflow.wait_condition(lambda: self._phase == self._wanted())
+            return
+        await self._record(phase)
+
+    async def _record(self, phase: Phase) -> None:
         assert self._ref is not None
         percent = PERCENT.get(phase, self._percent)
-        await workflow.execute_activity_method(
+        waiting_round = self._round if self._rounds and phase in WAITING else None
+        await _quick(
             StoreActivities.record_phase,
-            PhaseChange(self._ref, phase.value, percent, reason=self._status.error),
-            start_to_close_timeout=QUICK_TIMEOUT,
-            heartbeat_timeout=QUICK_HEARTBEAT,
-            retry_policy=STEP_RETRY,
+            PhaseChange(self._ref, phase.value, percent, waiting_round, reason=self._status.error),
         )
+        self._shown(phase, percent)
+
+    def _shown(self, phase: Phase, percent: int) -> None:
         self._phase, self._percent = phase, percent
         workflow.upsert_search_attributes([MCC_PHASE.value_set(phase.value)])
+
+    def _wanted(self) -> Phase:
+        """The phase to show: the pipeline's, unless the run is paused or blocked."""
+        if self._base.is_final or self._base in WAITING:
+            return self._base
+        if self._paused:
+            return Phase.PAUSED
+        if self._blocked is not None:
+            return Phase.BUDGET_BLOCKED if self._blocked == "BudgetExceeded" else Phase.PAUSED
+        return self._base
+
+    def _keeper_idle(self) -> bool:
+        return (
+            self._phase == self._wanted()
+            and self._told_paused == self._paused
+            and self._told_cancel == self._cancelled
+        )
+
+    async def _keep_phase(self) -> None:
+        """The one writer of phases and messages to children, one at a time, in order:
+        signal handlers only record what happened, this loop makes it so."""
+        while True:
+            await workflow.wait_condition(lambda: not self._keeper_idle() or self._finished)
+            if self._keeper_idle():
+                return
+            async with self._store_lock:
+                if self._cancelled and not self._told_cancel:
+                    self._told_cancel = True
+                    await self._tell_children("cancel")
+                if self._told_paused != self._paused:
+                    self._told_paused = self._paused
+                    await self._tell_children("pause" if self._paused else "resume")
+                wanted = self._wanted()
+                if self._phase != wanted:
+                    await self._record(wanted)
+
+    # -- the runs started before approval rounds ----------------------------------------
+
+    async def _legacy_gate(self) -> Decided:
+        self._decision = None
+        await self._record(Phase.AWAITING_APPROVAL)
+        await workflow.wait_condition(lambda: self._decision is not None or self._cancelled)
+        if self._cancelled:
+            raise _Cancelled
+        decision, self._decision = self._decision, None
+        self._status.gate = None
+        return Decided(0, decision or "approve", self._feedback or "")
+
+    async def _legacy_attention(self) -> None:
+        resume = self._phase
+        self._retry = False
+        await self._record(Phase.NEEDS_ATTENTION)
+        await workflow.wait_condition(lambda: self._retry or self._cancelled)
+        if self._cancelled:
+            raise _Cancelled
+        self._status.error = None
+        await self._record(resume)
 
     # -- signals and the query -------------------------------------------------------------
 
     @workflow.signal
+    def decide(self, decision: Decided) -> None:
+        """A decision the API has claimed for its round (the database holds one per round)."""
+        if self._rounds:
+            self._decisions.setdefault(decision.round, decision)
+            self._cancelled = self._cancelled or decision.kind == "cancel"
+            return
+        # A run from before rounds: the claim has already checked the round.
+        if decision.kind == "cancel":
+            self._cancelled = True
+        elif decision.kind == "reject":
+            self._decision, self._feedback = "reject", decision.feedback
+        elif self._phase == Phase.NEEDS_ATTENTION:
+            self._retry = True
+        else:
+            self._decision = "approve"
+
+    @workflow.signal
     def approve(self) -> None:
+        """Before approval rounds (histories of older releases replay through it)."""
         if self._phase == Phase.AWAITING_APPROVAL:
             self._decision = "approve"
         elif self._phase == Phase.NEEDS_ATTENTION:
@@ -506,6 +586,7 @@ class IssueWorkflow:
 
     @workflow.signal
     def reject(self, params: RejectInput) -> None:
+        """Before approval rounds (histories of older releases replay through it)."""
         if self._phase == Phase.AWAITING_APPROVAL:
             self._decision, self._feedback = "reject", params.feedback
         else:
@@ -518,21 +599,28 @@ class IssueWorkflow:
     @workflow.signal
     async def cancel(self) -> None:
         self._cancelled = True
-        await self._tell_children("cancel")
+        if not self._rounds:
+            await self._tell_children("cancel")
 
     @workflow.signal
     async def pause(self) -> None:
         """Pause every agent of the run at its next step."""
+        if self._rounds:
+            self._paused = True
+            return
         if self._phase != Phase.PAUSED:
             self._resume_phase = self._phase
-            await self._enter(Phase.PAUSED)
+            await self._record(Phase.PAUSED)
         await self._tell_children("pause")
 
     @workflow.signal
     async def resume(self) -> None:
+        if self._rounds:
+            self._paused = False
+            return
         await self._tell_children("resume")
         if self._phase == Phase.PAUSED:
-            await self._enter(self._resume_phase)
+            await self._record(self._resume_phase)
 
     async def _tell_children(self, signal: str) -> None:
         for run_id in list(self._children):
@@ -541,15 +629,18 @@ class IssueWorkflow:
     @workflow.signal
     async def child_blocked(self, params: ChildBlocked) -> None:
         """An agent run waits on its budget or an emergency pause: show it, then go back."""
+        if self._rounds:
+            self._blocked = params.reason
+            return
         if params.reason is None:
             if self._phase in (Phase.BUDGET_BLOCKED, Phase.PAUSED):
-                await self._enter(self._resume_phase)
+                await self._record(self._resume_phase)
             return
         if self._phase not in (Phase.BUDGET_BLOCKED, Phase.PAUSED):
             self._resume_phase = self._phase
         phase = Phase.BUDGET_BLOCKED if params.reason == "BudgetExceeded" else Phase.PAUSED
         if self._phase != phase:
-            await self._enter(phase)
+            await self._record(phase)
 
     @workflow.query
     def status(self) -> IssueStatus:

@@ -1,8 +1,7 @@
 """What an issue run takes, returns, is sent and shows: plain data.
 
 Apart from the workflow so that the sandbox passes it through instead of building
-the dataclasses again at every run's start (executing the module: 3.1-3.2 ms with
-them, 1.4 without; see `workflows.agent_run_payloads`).
+the dataclasses again at every run's start (see `workflows.agent_run_payloads`).
 """
 
 from __future__ import annotations
@@ -36,6 +35,16 @@ class RejectInput:
 
 
 @dataclass
+class Decided:
+    """A decision the API claimed for approval round `round` (one per round)."""
+
+    round: int
+    kind: str  # approve | reject | retry | cancel
+    feedback: str = ""
+    head: str | None = None
+
+
+@dataclass
 class IssueStatus:
     phase: str
     percent: int
@@ -53,3 +62,5 @@ class IssueStatus:
     test_report: TestReport | None = None
     review: str | None = None
     conversation_id: int | None = None
+    round: int = 0  # the latest approval round opened
+    head: str | None = None  # the commit that round is about

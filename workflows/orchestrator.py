@@ -18,7 +18,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.agents import WAITABLE
+    from activities.errors import WAITABLE
     from activities.orchestrator import (
         OrchestratorActivities,
         OrchestratorNote,

@@ -1,70 +1,32 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from fastapi import APIRouter, status
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import runs
-from api.deps import IssueDep, ProjectDep, RuntimeDep, SessionDep, TemporalDep
+from api.deps import CurrentUser, IssueDep, ProjectDep, RuntimeDep, SessionDep, TemporalDep
 from api.routes.pulls import pull_out
 from api.schemas.error import ErrorOut
-from api.schemas.issue import IssueCreate, IssueOut, RejectIn, TestReportOut
+from api.schemas.issue import (
+    ApproveIn,
+    DecisionOut,
+    IssueCreate,
+    IssueOut,
+    RejectIn,
+    SteerIn,
+    TestReportOut,
+)
 from mcc.config import Settings
+from mcc.decisions import WAITING, decision_on
 from mcc.errors import ServiceUnavailable
-from mcc.issues import create_issue, list_issues
+from mcc.issues import Facts, create_issue, facts_of, list_issues
+from mcc.models.decision import Decision
 from mcc.models.issue import Issue
-from mcc.models.pull_request import PullRequest
-from mcc.models.token_usage import TokenUsage
 from workflows.issue_payloads import IssueStatus
 
 router = APIRouter(prefix="/projects/{project_id}/issues", tags=["issues"])
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What an issue's answer needs besides its row: its pull request and its spend."""
-
-    pull: PullRequest | None = None
-    tokens: int = 0
-    cost_usd: float = 0.0
-
-
-def _issue_of_task(task_id: str) -> str:
-    """`issue/{slug}/{n}` of an issue run's task id (its agent runs add `/agent/label`)."""
-    return "/".join(task_id.split("/")[:3])
-
-
-async def facts_of(session: AsyncSession, project_id: int, issues: list[Issue]) -> dict[int, Facts]:
-    """The facts of many issues in two queries (the list is fetched on every event)."""
-    pulls = {
-        pr.issue_id: pr
-        for pr in await session.scalars(
-            select(PullRequest).where(PullRequest.project_id == project_id)
-        )
-    }
-    spent: dict[str, tuple[int, float]] = {}
-    prefixes = {issue.workflow_id.rsplit("/", 1)[0] for issue in issues}
-    for prefix in prefixes:
-        rows = await session.execute(
-            select(
-                TokenUsage.task_id,
-                func.sum(TokenUsage.tokens_in + TokenUsage.tokens_out),
-                func.sum(TokenUsage.cost_usd),
-            )
-            .where(TokenUsage.task_id.like(f"{prefix}/%"))
-            .group_by(TokenUsage.task_id)
-        )
-        for task_id, tokens, cost in rows.all():
-            key = _issue_of_task(task_id or "")
-            before_tokens, before_cost = spent.get(key, (0, 0.0))
-            spent[key] = (before_tokens + int(tokens or 0), before_cost + float(cost or 0))
-    return {
-        issue.id: Facts(pulls.get(issue.id), *spent.get(issue.workflow_id, (0, 0.0)))
-        for issue in issues
-    }
 
 
 async def issue_out(
@@ -73,14 +35,26 @@ async def issue_out(
     issue: Issue,
     live: IssueStatus | None = None,
     facts: Facts | None = None,
+    decision: Decision | None = None,
 ) -> IssueOut:
     if facts is None:
         facts = (await facts_of(session, issue.project_id, [issue]))[issue.id]
     extra: dict[str, Any] = {}
+    phase = issue.phase
+    if live is not None and not _decided_meanwhile(issue, live):
+        phase = live.phase
+    if decision is not None:
+        extra["decision"] = DecisionOut(
+            round=decision.round,
+            kind=decision.kind,
+            feedback=decision.feedback,
+            head=decision.head_sha,
+            decided_at=decision.created_at,
+        )
     if live is not None:
         report = live.test_report
-        extra = {
-            "gate": live.gate,
+        extra |= {
+            "gate": issue.gate if _decided_meanwhile(issue, live) else live.gate,
             "agents_at_work": live.agents_at_work,
             "test_loops": live.test_loops,
             "review_loops": live.review_loops,
@@ -95,7 +69,9 @@ async def issue_out(
         number=issue.number,
         title=issue.title,
         body=issue.body,
-        phase=live.phase if live is not None else issue.phase,
+        phase=phase,
+        round=issue.round,
+        head=issue.head_sha,
         state=issue.state,
         workflow_id=issue.workflow_id,
         temporal_url=settings.temporal_run_url(issue.workflow_id),
@@ -106,6 +82,12 @@ async def issue_out(
         created_at=issue.created_at,
         **extra,
     )
+
+
+def _decided_meanwhile(issue: Issue, live: IssueStatus) -> bool:
+    """A decision is claimed that the run has not taken in yet (or cannot: no worker):
+    the stored next phase is the truth, never the run's old waiting phase."""
+    return live.phase in WAITING and issue.gate is None and issue.round >= live.round
 
 
 @router.get("", response_model=list[IssueOut])
@@ -150,54 +132,104 @@ async def create(
 async def get_one(
     issue: IssueDep, session: SessionDep, runtime: RuntimeDep, temporal: TemporalDep
 ) -> IssueOut:
-    """The issue with its phase live from the run's `status` query."""
+    """The issue with its phase live from the run's `status` query, its approval round
+    (number and head commit) and the decision taken on it."""
     live = await runs.issue_status(temporal.maybe_client, issue)
-    return await issue_out(session, runtime.settings, issue, live)
+    if live is not None and live.round > issue.round:
+        # The run opened a round since the row was read: read it again, in a new transaction.
+        await session.commit()
+        await session.refresh(issue)
+    decision = await decision_on(session, issue.id, issue.round)
+    return await issue_out(session, runtime.settings, issue, live, decision=decision)
+
+
+_DECISION_ERRORS: dict[int | str, dict[str, Any]] = {
+    409: {
+        "model": ErrorOut,
+        "description": "decision_taken (another decision won this round, named in the "
+        "message), stale_round, head_moved, or the run awaits no such decision.",
+    }
+}
 
 
 @router.post(
     "/{number}/approve",
     response_model=IssueOut,
     status_code=status.HTTP_202_ACCEPTED,
-    responses={409: {"model": ErrorOut}},
+    responses=_DECISION_ERRORS,
 )
 async def approve(
-    issue: IssueDep, session: SessionDep, runtime: RuntimeDep, temporal: TemporalDep
+    body: ApproveIn,
+    issue: IssueDep,
+    user: CurrentUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    temporal: TemporalDep,
 ) -> IssueOut:
-    await runs.approve_issue(temporal.client, issue)
-    return await issue_out(session, runtime.settings, issue)
+    """Approve round `round` on head `head` (in needs_attention: retry)."""
+    decision = await runs.decide_issue(
+        temporal.client, session, issue, "approve", body.round, body.head, user_id=user.id
+    )
+    return await issue_out(session, runtime.settings, issue, decision=decision)
 
 
 @router.post(
     "/{number}/reject",
     response_model=IssueOut,
     status_code=status.HTTP_202_ACCEPTED,
-    responses={409: {"model": ErrorOut}},
+    responses=_DECISION_ERRORS,
 )
 async def reject(
     body: RejectIn,
     issue: IssueDep,
+    user: CurrentUser,
     session: SessionDep,
     runtime: RuntimeDep,
     temporal: TemporalDep,
 ) -> IssueOut:
-    await runs.reject_issue(temporal.client, issue, body.feedback)
-    return await issue_out(session, runtime.settings, issue)
+    """Send round `round` back with feedback (to the architect at the spec gate, to a coder
+    at the merge gate)."""
+    decision = await runs.decide_issue(
+        temporal.client,
+        session,
+        issue,
+        "reject",
+        body.round,
+        body.head,
+        body.feedback,
+        user_id=user.id,
+    )
+    return await issue_out(session, runtime.settings, issue, decision=decision)
 
 
 @router.post(
     "/{number}/{action}",
     response_model=IssueOut,
     status_code=status.HTTP_202_ACCEPTED,
-    responses={409: {"model": ErrorOut}},
+    responses=_DECISION_ERRORS,
 )
 async def steer(
     action: Literal["retry", "pause", "resume", "cancel"],
     issue: IssueDep,
+    user: CurrentUser,
     session: SessionDep,
     runtime: RuntimeDep,
     temporal: TemporalDep,
+    body: SteerIn | None = None,
 ) -> IssueOut:
-    """retry after needs_attention; pause, resume or cancel the whole run."""
-    await runs.steer_issue(temporal.client, issue, action)
-    return await issue_out(session, runtime.settings, issue)
+    """retry after needs_attention; pause, resume or cancel the whole run.
+
+    retry, and cancel while a round is open, are that round's decision (the body may
+    name the round and head; without it, the open round).
+    """
+    body = body or SteerIn()
+    deciding = action == "retry" or (
+        action == "cancel" and (body.round is not None or issue.gate is not None)
+    )
+    if not deciding:
+        await runs.steer_issue(temporal.client, issue, action)
+        return await issue_out(session, runtime.settings, issue)
+    decision = await runs.decide_issue(
+        temporal.client, session, issue, action, body.round, body.head, user_id=user.id
+    )
+    return await issue_out(session, runtime.settings, issue, decision=decision)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
 from api.deps import DbId, ProjectDep, RuntimeDep, SessionDep
 from api.schemas.error import ErrorOut
 from api.schemas.pull import DiffOut, PullRequestOut
-from mcc.models.issue import Issue
+from mcc.issues import pulls_of
 from mcc.models.pull_request import PullRequest
 
 router = APIRouter(prefix="/projects/{project_id}/pulls", tags=["pull requests"])
@@ -29,13 +28,7 @@ def pull_out(pr: PullRequest, issue_number: int) -> PullRequestOut:
 
 @router.get("", response_model=list[PullRequestOut])
 async def list_pulls(project: ProjectDep, session: SessionDep) -> list[PullRequestOut]:
-    rows = await session.execute(
-        select(PullRequest, Issue.number)
-        .join(Issue, Issue.id == PullRequest.issue_id)
-        .where(PullRequest.project_id == project.id)
-        .order_by(PullRequest.number.desc())
-    )
-    return [pull_out(pr, number) for pr, number in rows.all()]
+    return [pull_out(pr, number) for pr, number in await pulls_of(session, project.id)]
 
 
 @router.get("/{number}/diff", response_model=DiffOut, responses={404: {"model": ErrorOut}})

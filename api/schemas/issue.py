@@ -15,10 +15,36 @@ class IssueCreate(BaseModel):
     body: str = Field(default="", max_length=100_000)
 
 
-class RejectIn(BaseModel):
+_ROUND = "The approval round decided on, as `GET .../issues/{n}` showed it."
+_HEAD = "The head commit shown with that round (null where the round shows none)."
+
+
+class ApproveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    round: int = Field(ge=1, le=2_147_483_647, description=_ROUND)
+    head: str | None = Field(max_length=64, description=_HEAD)
+
+
+class RejectIn(ApproveIn):
     feedback: str = Field(default="", max_length=20_000)
+
+
+class SteerIn(BaseModel):
+    """retry or cancel: the open round unless one is named."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    round: int | None = Field(default=None, ge=1, le=2_147_483_647, description=_ROUND)
+    head: str | None = Field(default=None, max_length=64, description=_HEAD)
+
+
+class DecisionOut(BaseModel):
+    round: int
+    kind: Literal["approve", "reject", "retry", "cancel"]
+    feedback: str
+    head: str | None
+    decided_at: datetime
 
 
 class TestReportOut(BaseModel):
@@ -39,7 +65,14 @@ class IssueOut(BaseModel):
     temporal_url: str
     pull_request: PullRequestOut | None
     error: str | None = None
-    gate: str | None = Field(default=None, description="What approval is awaited: spec | merge.")
+    gate: str | None = Field(
+        default=None, description="What the open round decides: spec | merge | attention."
+    )
+    round: int = Field(default=0, description="The latest approval round (0: none yet).")
+    head: str | None = Field(default=None, description="The head commit that round is about.")
+    decision: DecisionOut | None = Field(
+        default=None, description="The decision taken on that round, once one is."
+    )
     agents_at_work: list[str] = Field(default_factory=list)
     test_loops: int = 0
     review_loops: int = 0

@@ -1,15 +1,13 @@
 """SQLite budget transactions in one hop to a thread of their own.
 
-Through aiosqlite every statement of a reservation was a round trip to the
-driver's thread and back through the event loop; with ten issues at work the
-loop is busy, each of the ~8 statements waited for it, and the transaction held
-SQLite's one write lock for ~20 ms (p50) while doing well under 2 ms of work.
-Here the whole transaction runs on a plain sqlite3 connection in a dedicated
-thread, so the write lock is held for the work alone: the SQLite counterpart of
-the PostgreSQL server-side functions. (The shared engine now runs its statements
-on the loop itself, `mcc.db.inline_sqlite`; the per-call bookkeeping stays here,
-off the loop, which is the scarce resource when fifty issues are at work: run
-inline instead, the 50-issue bench was within noise of this.)
+Statement by statement through the event loop, a reservation would hold
+SQLite's one write lock while each statement waits for a busy loop. Here the
+whole transaction runs on a plain sqlite3 connection in a dedicated thread, so
+the write lock is held for the work alone: the SQLite counterpart of the
+PostgreSQL server-side functions. The shared engine runs its statements on the
+loop itself (`mcc.db.inline_sqlite`); the per-call bookkeeping stays here, off
+the loop, which is the scarce resource when many issues are at work
+(bench/README.md).
 
 The work functions stay the async ones PostgreSQL's rare paths use
 (`serialized`): their only awaits are the connection's `execute` and `scalar`,

@@ -33,7 +33,7 @@ _stores: weakref.WeakKeyDictionary[Database, BudgetStore] = weakref.WeakKeyDicti
 
 def _serialized_sqlite_engine(db: Database) -> AsyncEngine:
     # One kept connection: the store's lock lets one transaction run at a time in
-    # this process anyway (opening one per transaction cost ~10 ms each under aiosqlite).
+    # this process anyway, and opening one per transaction is slow.
     engine = sqlite_engine(db.url, 1, 0)
     _on_dispose(db, engine.sync_engine.dispose)
     immediate_transactions(engine.sync_engine)

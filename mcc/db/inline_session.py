@@ -3,8 +3,8 @@
 SQLAlchemy's `AsyncSession.__aexit__` runs `close()` in a task of its own and
 shields it, so that a cancellation cannot abandon the close half-way (a
 connection left checked out, or returned to a disposed pool). That costs three
-turns of the event loop per session — measured 5-8 ms of a bookkeeping step's
-10 ms at ten busy issues, where the session's statements themselves take 0.3.
+turns of the event loop per session, more than the session's statements
+themselves on a busy loop (bench/README.md).
 
 On the inline engine (`inline_sqlite`) closing never suspends: the rollback and
 the pool's check-in run to their end on the loop's thread, so no cancellation

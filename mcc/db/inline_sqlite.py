@@ -1,11 +1,11 @@
 """SQLite for the async engine without a thread hop per statement.
 
 aiosqlite runs every statement in a thread of its own and wakes the event loop
-for the answer: ~0.7 ms per statement under SQLAlchemy, while SQLite itself
-needs 10-50 µs for the small reads and writes MCC makes. Worse, a write
-transaction (INSERT, then COMMIT: two trips through a busy loop) held the
-database's one write lock across loop iterations, so at fifty issues at work
-every other writer queued behind it.
+for the answer, which costs far more than SQLite's own work for the small reads
+and writes MCC makes. Worse, a write transaction (INSERT, then COMMIT: two trips
+through a busy loop) would hold the database's one write lock across loop
+iterations, so with many issues at work every other writer queues behind it
+(figures: bench/README.md).
 
 Here statements run on the event-loop thread, each to its end at once. A write
 transaction begins with `BEGIN IMMEDIATE` (the write lock up front, so it cannot
@@ -14,7 +14,7 @@ middle, is committed before the loop runs anything else. The one wait left is
 for a lock another connection holds (another process, the budget thread, a
 transaction that awaits the network): SQLite's own busy handler would block the
 loop while it naps, so the busy timeout is 0 and the statement is retried after
-an asyncio sleep instead, for as long as the busy timeout used to allow.
+an asyncio sleep instead, for as long as a busy timeout would allow.
 
 SQLAlchemy's aiosqlite dialect is kept (the URL stays `sqlite+aiosqlite`); only
 its DBAPI module is replaced (`module=`), by one whose connections have the

@@ -39,8 +39,11 @@ class Forge(Protocol):
         """Publish the issue's branch and open (or find) its pull request."""
         ...
 
-    async def merge_pull_request(self, project_id: int, number: int) -> PullRef:
-        """Merge the issue's pull request as a merge commit and close the issue."""
+    async def merge_pull_request(
+        self, project_id: int, number: int, approved_head: str | None = None
+    ) -> PullRef:
+        """Merge the issue's pull request as a merge commit and close the issue; with
+        `approved_head`, only that commit (`HeadMoved` if the branch moved since)."""
         ...
 
     async def close_pull_request(self, project_id: int, number: int) -> PullRef | None:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.db.base import utcnow
 from mcc.db.engine import Database
-from mcc.errors import Conflict, NotFound
+from mcc.errors import Conflict, HeadMoved, NotFound
 from mcc.forge.base import PullRef, issue_branch, tests_worktree
 from mcc.forge.local_repos import LocalRepos
 from mcc.issues import close_issue, get_issue, next_number
@@ -64,13 +64,23 @@ class LocalForge:
             await session.commit()
             return _ref(pr)
 
-    async def merge_pull_request(self, project_id: int, number: int) -> PullRef:
-        """Merge the issue's pull request with a merge commit, close both, drop the worktree."""
+    async def merge_pull_request(
+        self, project_id: int, number: int, approved_head: str | None = None
+    ) -> PullRef:
+        """Merge the issue's pull request with a merge commit, close both, drop the worktree.
+
+        With `approved_head`, only that commit is merged: a branch that moved since the
+        person approved it is refused (`HeadMoved`), never merged unseen.
+        """
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)
             pr = await self._pull_of(session, issue)
             if pr.state == "closed":
                 raise Conflict(f"pull request #{pr.number} is closed")
+            if pr.state != "merged" and approved_head is not None:
+                head = await self.repos.rev(project_id, pr.head_branch)
+                if head != approved_head:
+                    raise HeadMoved(f"{pr.head_branch} moved to {head[:12]} after the approval")
             if pr.state != "merged":
                 result = await self.repos.merge(
                     project_id,

@@ -276,7 +276,7 @@ class LocalRepos:
         await self.git.run(["worktree", "add", "--quiet", *args], origin)
 
     async def remove_worktree(self, project_id: int, name: str) -> None:
-        """What `git worktree remove --force` does, without starting git (~5 ms a run).
+        """What `git worktree remove --force` does, without starting a git process.
 
         A linked worktree is its checkout plus its registration in the origin,
         `origin.git/worktrees/<id>` (gitrepository-layout(5)); both go, checkout
@@ -285,7 +285,7 @@ class LocalRepos:
 
         Both are renamed into `{root}/.trash` and deleted there in the background:
         every agent run ends here, and deleting a checkout (in a thread, so as not to
-        stall the loop) took ~1.6 ms of a run's last step even for a small one.
+        stall the loop) would delay a run's last step even for a small one.
         """
         path = self.worktree(project_id, name)
         origin = self.origin(project_id)

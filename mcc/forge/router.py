@@ -24,8 +24,11 @@ class ForgeRouter:
     async def open_pull_request(self, project_id: int, number: int) -> PullRef:
         return await (await self.of_project(project_id)).open_pull_request(project_id, number)
 
-    async def merge_pull_request(self, project_id: int, number: int) -> PullRef:
-        return await (await self.of_project(project_id)).merge_pull_request(project_id, number)
+    async def merge_pull_request(
+        self, project_id: int, number: int, approved_head: str | None = None
+    ) -> PullRef:
+        forge = await self.of_project(project_id)
+        return await forge.merge_pull_request(project_id, number, approved_head)
 
     async def close_pull_request(self, project_id: int, number: int) -> PullRef | None:
         return await (await self.of_project(project_id)).close_pull_request(project_id, number)

@@ -9,6 +9,7 @@ def load_all() -> None:
         budget_limit,
         budget_reservation,
         conversation,
+        decision,
         issue,
         llm_answer,
         message,

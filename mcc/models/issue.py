@@ -24,6 +24,14 @@ class Issue(Timestamped, Base):
     state: Mapped[str] = mapped_column(String(16), default="open")
     workflow_id: Mapped[str] = mapped_column(String(300), unique=True)
     closed_at: Mapped[datetime | None] = mapped_column()
+    # The person's decision point: `round` counts every approval round the run opened;
+    # `gate` (spec | merge | attention) is set while that round waits for a decision
+    # and cleared by the decision that claims it (see `mcc.decisions`).
+    round: Mapped[int] = mapped_column(default=0, server_default="0")
+    gate: Mapped[str | None] = mapped_column(String(16))
+    head_sha: Mapped[str | None] = mapped_column(String(64))
+    # Where a `retry` in needs_attention goes back to.
+    resume_phase: Mapped[str | None] = mapped_column(String(32))
     # The idempotency key of the agent tool call that created it (the orchestrator's
     # create_issue): a retried call finds its issue instead of filing a second one.
     origin_key: Mapped[str | None] = mapped_column(String(300), unique=True)

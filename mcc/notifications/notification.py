@@ -17,6 +17,10 @@ class Decision:
 
     project_id: int
     issue_number: int
+    # The approval round and head the message shows: a press decides that round only,
+    # never a later one the person has not seen (None: a message from before rounds).
+    round: int | None = None
+    head: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Notification:
             payload["decision"] = {
                 "project_id": self.decision.project_id,
                 "issue_number": self.decision.issue_number,
+                "round": self.decision.round,
+                "head": self.decision.head,
             }
         return payload
 
@@ -82,7 +88,13 @@ class StoredNotification:
         value = self.payload.get("decision")
         if not isinstance(value, dict):
             return None
-        return Decision(int(value["project_id"]), int(value["issue_number"]))
+        round_, head = value.get("round"), value.get("head")
+        return Decision(
+            int(value["project_id"]),
+            int(value["issue_number"]),
+            int(round_) if round_ is not None else None,
+            str(head) if head is not None else None,
+        )
 
     def event(self) -> dict[str, Any]:
         """The `notification` socket event (and the REST item) of this row."""

@@ -98,7 +98,7 @@ async def phase_notification(
             level="warning",
             link=link,
             data={**data, "cost_usd": float(cost), "diff": diff.__dict__ if diff else None},
-            decision=Decision(issue.project_id, issue.number),
+            decision=Decision(issue.project_id, issue.number, issue.round or None, issue.head_sha),
         )
     if phase == Phase.NEEDS_ATTENTION:
         return Notification(

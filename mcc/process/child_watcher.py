@@ -3,11 +3,9 @@
 On Python 3.11 asyncio learns that a child (git, the sandbox) has exited through
 `ThreadedChildWatcher`: a new thread per child, blocked in `waitpid`. Starting
 that thread waits for it to run, so on a worker whose loop shares the GIL with
-busy threads every spawn paid two GIL hand-offs: in a ten-issue run 0.3 s of the
-event loop's time went to `Thread.start` alone (py-spy), on top of the fork.
+busy threads every spawn paid two GIL hand-offs, on top of the fork.
 A pidfd is a file descriptor that becomes readable when its process exits: the
-loop watches it like a socket, with no thread. Measured on a 300 MB process:
-0.92 ms of loop time per git command instead of 1.20, 3.2 ms wall instead of 4.1.
+loop watches it like a socket, with no thread (figures: bench/README.md).
 
 Python 3.12 made this the default (and deprecated choosing a watcher); this is
 its stateless watcher, which registers with whichever loop is running, so one

@@ -3,10 +3,9 @@
 A killed worker must not leave a git or sandbox process behind that goes on
 writing into a worktree the retried activity is about to use, so every child
 gets PR_SET_PDEATHSIG. Setting it from Python needs `preexec_fn`, which forces
-CPython to fork() the whole worker instead of vfork(): measured here, a
-worker-sized process (300 MB) took 13-16 ms per git command that way, with the
-event loop blocked for the whole fork, against 2.3-2.9 ms through util-linux's
-`setpriv --pdeathsig KILL` (vfork, then one extra exec). So the prefix is the
+CPython to fork() the whole worker instead of vfork(), with the event loop
+blocked for the whole fork, several times slower per git command than util-linux's
+`setpriv --pdeathsig KILL` (vfork, then one extra exec; bench/README.md). So the prefix is the
 default and the prctl hook the fallback for systems without a recent setpriv.
 
 The signal is armed in the child just before it execs the command, so a worker

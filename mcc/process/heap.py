@@ -9,8 +9,8 @@ def freeze_startup_heap() -> None:
     """Move every object alive now into the collector's permanent generation.
 
     Modules, the app, SQLAlchemy's mappers and Temporal's worker live as long as the
-    process, yet every full collection walked them all (~250 000 objects): pauses of
-    110-130 ms in a ten-issue run, every step in flight stalled meanwhile. Start-up
+    process, yet every full collection walked them all, and every step in flight
+    stalled meanwhile (bench/README.md). Start-up
     garbage is collected first so that none of it is kept for good. Once per process:
     a later start (tests start many servers) finds the heap frozen already.
     """

@@ -54,9 +54,17 @@ async def test_approving_in_the_browser_merges_the_pull_request(
     await page.get_by_role("link", name="Add a greeting", exact=True).click()
     diff = page.get_by_role("region", name="Pull request diff")
     await expect(diff).to_contain_text("+Say hello.", timeout=15_000)
-    await page.get_by_role("button", name="Approve", exact=True).click()
+    shown = (await api.get(f"/api/projects/{pid}/issues/1")).json()
+    what = page.get_by_label("what you decide on")
+    await expect(what).to_have_text(f"Round 1 on head {shown['head'][:12]}")
+    approve = page.get_by_role("button", name="Approve", exact=True)
+    await approve.click()
 
     await expect(phase).to_have_attribute("data-phase", "done", timeout=30_000)
+    # The decision stays shown on its round, and nothing more can be sent for it.
+    await expect(page.get_by_text("Decided by you at")).to_be_visible()
+    await expect(approve).to_be_disabled()
+    await expect(page.get_by_role("button", name="Reject", exact=True)).to_be_disabled()
     await page.screenshot(path=str(SCREENSHOT))
 
     origin = mcc.runtime.repos.origin(pid)

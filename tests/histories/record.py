@@ -1,10 +1,12 @@
 """Record the histories the replay tests check (run when a workflow changes on purpose).
 
-    .venv/bin/python -m tests.histories.record
+    .venv/bin/python -m tests.histories.record <release>
 
 Each run goes through the real API, worker, dev server and a scripted company;
-the histories are written next to this file. A change that alters an old run's
-command sequence then fails `test_replay.py` instead of breaking runs in flight.
+the histories are written to `tests/histories/<release>/`. Keep the directories
+of earlier releases: runs they started may still be in flight after an upgrade,
+so today's code must replay them too, and a change that alters their command
+sequence without `workflow.patched` then fails `test_replay.py`.
 """
 
 from __future__ import annotations
@@ -23,20 +25,23 @@ from api.server import MccServer
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import scripted_llm_server
 from tests.support.company import Company, answer_forever
+from tests.support.decisions import decide
 from tests.support.local_mcc import local_mcc
 from tests.support.repos import make_repo
 from tests.support.temporal import start_dev_server
 from tests.support.waiting import eventually, wait_for_phase
 
 HERE = Path(__file__).resolve().parent
+OUT = HERE / (sys.argv[1] if len(sys.argv) > 1 else "current")
 
 
 async def _save(client: Client, workflow_id: str, name: str) -> None:
     """Write the history and remember its workflow id (replay needs the real one)."""
     history = await client.get_workflow_handle(workflow_id).fetch_history()
-    out = HERE / f"{name}.json"
+    OUT.mkdir(exist_ok=True)
+    out = OUT / f"{name}.json"
     out.write_text(history.to_json())
-    ids_file = HERE / "workflow_ids.json"
+    ids_file = OUT / "workflow_ids.json"
     ids = json.loads(ids_file.read_text()) if ids_file.exists() else {}
     ids[name] = workflow_id
     ids_file.write_text(json.dumps(ids, indent=2, sort_keys=True) + "\n")
@@ -74,7 +79,7 @@ async def _scenarios(client: Client, server: MccServer, root: Path) -> None:
         # 1: approved and merged.
         await api.post(base, json={"title": "Approved", "body": "Recorded."})
         await wait_for_phase(api, pid, 1, "awaiting_approval", 60)
-        await api.post(f"{base}/1/approve")
+        await decide(api, pid, 1, "approve")
         await wait_for_phase(api, pid, 1, "done", 60)
         await _save(client, "issue/history/1", "issue_workflow_done")
         await _save(client, "issue/history/1/architect/plan-1", "agent_run_architect")
@@ -82,23 +87,30 @@ async def _scenarios(client: Client, server: MccServer, root: Path) -> None:
         # 2: rejected once, reworked, approved.
         await api.post(base, json={"title": "Reworked", "body": "Recorded."})
         await wait_for_phase(api, pid, 2, "awaiting_approval", 60)
-        await api.post(f"{base}/2/reject", json={"feedback": "not yet"})
+        await decide(api, pid, 2, "reject", feedback="not yet")
 
         async def reworked() -> bool:
             issue = (await api.get(f"{base}/2")).json()
             return issue["review_loops"] == 2 and issue["phase"] == "awaiting_approval"
 
         await eventually(reworked, 60, "the rework")
-        await api.post(f"{base}/2/approve")
+        await decide(api, pid, 2, "approve")
         await wait_for_phase(api, pid, 2, "done", 60)
         await _save(client, "issue/history/2", "issue_workflow_reworked")
 
-        # 3: cancelled while awaiting approval.
+        # 3: paused and resumed while planning, then cancelled while awaiting approval.
         await api.post(base, json={"title": "Cancelled", "body": "Recorded."})
+        await wait_for_phase(api, pid, 3, "planning", 60)
+        await api.post(f"{base}/3/pause")
+        await api.post(f"{base}/3/resume")
         await wait_for_phase(api, pid, 3, "awaiting_approval", 60)
-        await api.post(f"{base}/3/cancel")
-        await wait_for_phase(api, pid, 3, "cancelled", 60)
+        await decide(api, pid, 3, "cancel")
+        await eventually(lambda: _closed(api, f"{base}/3"), 60, "the cancelled issue to close")
         await _save(client, "issue/history/3", "issue_workflow_cancelled")
+
+
+async def _closed(api: httpx.AsyncClient, url: str) -> bool:
+    return bool((await api.get(url)).json()["state"] == "closed")
 
 
 if __name__ == "__main__":

@@ -85,11 +85,11 @@ async def record() -> None:
 async def _save_run(client: Any, workflow_id: str, run_id: str) -> None:
     """`_save` of record.py, for one run of the workflow (the one that continued as new)."""
     history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
-    (HERE / "orchestrator_two_turns.json").write_text(history.to_json())
-    ids_file = HERE / "workflow_ids.json"
-    ids = json.loads(ids_file.read_text())
-    ids["orchestrator_two_turns"] = workflow_id
-    ids_file.write_text(json.dumps(ids, indent=2, sort_keys=True) + "\n")
+    out = HERE / "orchestrator"
+    out.mkdir(exist_ok=True)
+    (out / "orchestrator_two_turns.json").write_text(history.to_json())
+    ids = {"orchestrator_two_turns": workflow_id}
+    (out / "workflow_ids.json").write_text(json.dumps(ids, indent=2, sort_keys=True) + "\n")
     print("wrote orchestrator_two_turns.json")
 
 

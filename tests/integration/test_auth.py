@@ -294,7 +294,7 @@ def test_mcc_user_create_reads_the_password_from_stdin(tmp_path):
         [
             sys.executable,
             "-m",
-            "mcc.cli",
+            "api.cli",
             "user",
             "create",
             "--email",
@@ -313,7 +313,7 @@ def test_mcc_user_create_reads_the_password_from_stdin(tmp_path):
         [
             sys.executable,
             "-m",
-            "mcc.cli",
+            "api.cli",
             "user",
             "create",
             "--email",

@@ -3,12 +3,15 @@ approval, merge; rejection and cancellation; live phases."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from pathlib import Path
 
 import socketio
 
 from api.server import MccServer
+from mcc.agents.briefs import TaskKind
+from tests.support.decisions import decide
 from tests.support.repos import git, make_repo
 from tests.support.waiting import eventually, wait_for_phase
 
@@ -47,8 +50,12 @@ async def test_approved_issue_is_merged_into_main_with_a_merge_commit(
     diff = (await api.get(f"/api/projects/{pid}/pulls/{pull['number']}/diff")).json()["diff"]
     assert "+++ b/.mcc/specs/1.md" in diff and "+Say hello." in diff
 
-    approved = await api.post(f"/api/projects/{pid}/issues/1/approve")
+    assert issue["round"] == 1 and issue["decision"] is None
+    assert issue["head"] == git(origin, "rev-parse", "mcc/issue-1").strip()
+    approved = await decide(api, pid, 1, "approve")
     assert approved.status_code == 202, approved.text
+    assert approved.json()["phase"] == "merging"
+    assert approved.json()["decision"]["kind"] == "approve"
     done = await wait_for_phase(api, pid, 1, "done")
 
     assert done["state"] == "closed"
@@ -68,9 +75,10 @@ async def test_approved_issue_is_merged_into_main_with_a_merge_commit(
     after = (await api.get(f"/api/projects/{pid}/pulls/{merged['number']}/diff")).json()["diff"]
     assert after == diff
 
-    again = await api.post(f"/api/projects/{pid}/issues/1/approve")
+    again = await decide(api, pid, 1, "approve")
     assert again.status_code == 409
-    assert "not awaiting approval" in again.json()["error"]["message"]
+    assert again.json()["error"]["code"] == "decision_taken"
+    assert "round 1 was already decided: approve" in again.json()["error"]["message"]
 
 
 async def test_a_rejection_goes_back_to_a_coder_and_cancel_closes_the_issue(
@@ -83,25 +91,36 @@ async def test_a_rejection_goes_back_to_a_coder_and_cancel_closes_the_issue(
     origin = mcc.runtime.repos.origin(pid)
     main_before = git(origin, "rev-parse", "main")
 
-    rejected = await api.post(
-        f"/api/projects/{pid}/issues/1/reject", json={"feedback": "Not what we need"}
-    )
+    rejected = await decide(api, pid, 1, "reject", feedback="Not what we need")
     assert rejected.status_code == 202, rejected.text
+    # The issue shows the decision and the next phase at once.
+    assert rejected.json()["phase"] == "coding"
+    assert rejected.json()["decision"]["kind"] == "reject"
+    shown = (await api.get(f"/api/projects/{pid}/issues/1")).json()
+    if shown["round"] == 1:  # (unless the rework has already come back with round 2)
+        assert shown["phase"] != "awaiting_approval" and shown["decision"]["kind"] == "reject"
 
     # The feedback went to a coder, and the run came back for a new decision.
     async def reworked():
         issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()
-        back = issue["rejections"] == 1 and issue["review_loops"] == 2
+        back = issue["rejections"] == 1 and issue["review_loops"] == 2 and issue["round"] == 2
         return issue if back and issue["phase"] == "awaiting_approval" else None
 
     await eventually(reworked, 60, "the rework to come back for approval")
-    rework = [task for name, task, _ in company.seen if name == "coder_1"]
-    assert any("rejected it" in task or "The person" in task for task in rework), rework
+    assert ("coder_1", TaskKind.REWORK, 0) in company.seen
 
+    stale = await api.post(f"/api/projects/{pid}/issues/1/approve", json={"round": 1, "head": None})
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "decision_taken"
     cancelled = await api.post(f"/api/projects/{pid}/issues/1/cancel")
     assert cancelled.status_code == 202, cancelled.text
-    issue = await wait_for_phase(api, pid, 1, "cancelled")
-    assert issue["state"] == "closed"
+    assert cancelled.json()["phase"] == "cancelled"  # shown at once, closed just after
+
+    async def closed():
+        issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()
+        return issue if issue["state"] == "closed" else None
+
+    issue = await eventually(closed, 30, "the cancelled issue to close")
+    assert issue["phase"] == "cancelled"
     assert issue["pull_request"]["state"] == "closed"
     assert git(origin, "rev-parse", "main") == main_before
 
@@ -124,20 +143,19 @@ async def test_issues_are_numbered_per_project(api, company, tmp_path):
 async def test_approve_while_planning_is_refused_with_409(api, mcc: MccServer, company, tmp_path):
     project = await _project(api, tmp_path)
     pid = project["id"]
-    release = tmp_path / "release"
-    hook = mcc.runtime.repos.origin(pid) / "hooks" / "pre-commit"
-    hook.write_text(f"#!/bin/sh\nwhile [ ! -f {release} ]; do sleep 0.1; done\n")
-    hook.chmod(0o755)
+    company.held["architect"] = released = threading.Event()
 
     await api.post(f"/api/projects/{pid}/issues", json={"title": "Slow", "body": "..."})
     await wait_for_phase(api, pid, 1, "planning")
-    refused = await api.post(f"/api/projects/{pid}/issues/1/approve")
+    refused = await api.post(
+        f"/api/projects/{pid}/issues/1/approve", json={"round": 1, "head": None}
+    )
     assert refused.status_code == 409
     assert refused.json()["error"] == {
-        "code": "conflict",
-        "message": "issue #1 is not awaiting approval (phase: planning)",
+        "code": "stale_round",
+        "message": "round 1 is not open: issue #1 awaits no decision (phase: planning)",
     }
-    release.touch()
+    released.set()
     await wait_for_phase(api, pid, 1, "awaiting_approval")
 
 
@@ -155,7 +173,7 @@ async def test_phase_changes_are_pushed_to_the_project_room(api, mcc: MccServer,
         assert (await client.call("join_project", {"project_id": pid}))["ok"] is True
         await api.post(f"/api/projects/{pid}/issues", json={"title": "Live", "body": "x"})
         await wait_for_phase(api, pid, 1, "awaiting_approval")
-        await api.post(f"/api/projects/{pid}/issues/1/approve")
+        await decide(api, pid, 1, "approve")
         await eventually(lambda: _async(any(e["status"] == "done" for e in seen)), 30, "done event")
     finally:
         await client.disconnect()

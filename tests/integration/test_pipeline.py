@@ -8,8 +8,10 @@ import subprocess
 import uuid
 
 from api.server import MccServer
+from mcc.agents.briefs import TaskKind
 from tests.integration.test_agent_run import BUGGY
 from tests.support.company import Rule, call, finish
+from tests.support.decisions import decide
 from tests.support.repos import git, make_repo
 from tests.support.waiting import eventually, wait_for_phase
 
@@ -24,7 +26,7 @@ async def test_an_issue_becomes_a_merged_fix_through_every_role(
     company.rules += [
         Rule(
             "coder",
-            "Your task:",
+            TaskKind.CODE,
             [
                 call("run_command", command=TESTS),
                 call("edit_file", path="calc.py", old="return a - b", new="return a + b"),
@@ -35,8 +37,9 @@ async def test_an_issue_becomes_a_merged_fix_through_every_role(
         ),
         Rule(
             "reviewer",
-            "Review round 1.",
-            [
+            TaskKind.REVIEW,
+            heading="Review round 1",
+            steps=[
                 call("git_diff", against_base=True),
                 call("request_changes", comments="Give add() a docstring."),
                 finish("changes requested"),
@@ -44,7 +47,7 @@ async def test_an_issue_becomes_a_merged_fix_through_every_role(
         ),
         Rule(
             "coder",
-            "The reviewer requested changes",
+            TaskKind.CHANGES,
             [
                 call("write_file", path="calc.py", content=DOCUMENTED),
                 call("git_commit", message="Document add()"),
@@ -53,7 +56,7 @@ async def test_an_issue_becomes_a_merged_fix_through_every_role(
         ),
         Rule(
             "coder",
-            "rejected it",
+            TaskKind.REWORK,
             [
                 call("write_file", path="CHANGELOG.md", content="- add() adds now\n"),
                 call("git_commit", message="Changelog"),
@@ -78,9 +81,7 @@ async def test_an_issue_becomes_a_merged_fix_through_every_role(
     diff = (await api.get(f"/api/projects/{pid}/pulls/1/diff")).json()["diff"]
     assert "+    return a + b" in diff and '"""The sum of a and b."""' in diff
 
-    await api.post(
-        f"/api/projects/{pid}/issues/1/reject", json={"feedback": "Also add a CHANGELOG entry."}
-    )
+    await decide(api, pid, 1, "reject", feedback="Also add a CHANGELOG entry.")
 
     async def back_for_approval():
         issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()
@@ -93,7 +94,7 @@ async def test_an_issue_becomes_a_merged_fix_through_every_role(
         )
 
     issue = await eventually(back_for_approval, 120, "the reworked pull request")
-    assert (await api.post(f"/api/projects/{pid}/issues/1/approve")).status_code == 202
+    assert (await decide(api, pid, 1, "approve")).status_code == 202
     done = await wait_for_phase(api, pid, 1, "done", 60)
     assert done["cost_usd"] > 0 and done["tokens"] > 0
 

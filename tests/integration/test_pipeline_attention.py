@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import select
 
 from mcc.models.notification import Notification
+from tests.support.decisions import decide
 from tests.support.repos import make_repo
 from tests.support.waiting import wait_for_phase
 
@@ -34,7 +35,7 @@ async def test_a_failed_agent_needs_attention_then_retry_goes_on(api, company, t
             )
         ).all()
     assert len(notes) == 1 and notes[0].payload["issue_number"] == 1
-    refused = await api.post(f"/api/projects/{pid}/issues/1/reject", json={"feedback": "x"})
+    refused = await decide(api, pid, 1, "reject", feedback="x")
     assert refused.status_code == 409
 
     # A refused key turned the emergency pause on by itself, saying why; the person lifts it.
@@ -61,7 +62,7 @@ async def test_the_spec_waits_for_approval_when_the_project_asks_for_it(api, com
     issue = await wait_for_phase(api, pid, 1, "awaiting_approval", 60)
     assert issue["gate"] == "spec" and issue["spec"] == "# Gated\n\nspec first"
     assert issue["pull_request"] is None
-    await api.post(f"/api/projects/{pid}/issues/1/approve")
+    await decide(api, pid, 1, "approve")
 
     async def merge_gate():
         issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from mcc.models.message import Message
 from mcc.models.pull_request import PullRequest
+from tests.support.decisions import decide
 from tests.support.processes import kill_hard, mcc_env, start_mcc, stop
 from tests.support.repos import git, make_repo
 from tests.support.waiting import eventually, wait_for_phase
@@ -60,7 +61,7 @@ async def test_worker_killed_at_ten_points_the_run_ends_the_same_and_pays_once(
         try:
             issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()
             if issue["phase"] == "awaiting_approval":
-                await api.post(f"/api/projects/{pid}/issues/1/approve")
+                await decide(api, pid, 1, "approve")
             await eventually(lambda m=marker: _exists(m), 90, f"stall #{round_ + 1}")
             phase = (await api.get(f"/api/projects/{pid}/issues/1")).json()["phase"]
             points.append(f"{phase}:{marker.read_text()}")
@@ -75,7 +76,7 @@ async def test_worker_killed_at_ten_points_the_run_ends_the_same_and_pays_once(
             else None
         )
         if issue is not None:
-            await api.post(f"/api/projects/{pid}/issues/1/approve")
+            await decide(api, pid, 1, "approve")
         done = await wait_for_phase(api, pid, 1, "done", 120)
     finally:
         stop(worker)

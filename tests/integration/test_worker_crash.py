@@ -7,13 +7,10 @@ import uuid
 import pytest
 
 from api.server import MccServer
+from tests.support.decisions import decide
 from tests.support.processes import kill_hard, mcc_env, start_mcc, stop
 from tests.support.repos import git, make_repo
-from tests.support.waiting import eventually, wait_for_phase
-
-
-async def _exists(path):
-    return path.exists()
+from tests.support.waiting import wait_for_phase
 
 
 @pytest.mark.external_worker
@@ -32,24 +29,17 @@ async def test_run_survives_worker_killed_mid_activity_and_while_waiting(
             await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})
         ).json()
         pid = project["id"]
-        entered, release = tmp_path / "entered", tmp_path / "release"
-        hook = mcc.runtime.repos.origin(pid) / "hooks" / "pre-commit"
-        hook.write_text(
-            f"#!/bin/sh\ntouch {entered}\nwhile [ ! -f {release} ]; do sleep 0.1; done\n"
-        )
-        hook.chmod(0o755)
-
         await api.post(f"/api/projects/{pid}/issues", json={"title": "Survive", "body": "ok"})
-        # The worker is inside the architect's spec commit: kill it there.
-        await eventually(lambda: _exists(entered), 30, "the planning commit to start")
+        # The worker is inside the architect's run: kill it there. (Git hooks no longer
+        # run in MCC's repositories, so a hook cannot hold the spec commit any more.)
+        await wait_for_phase(api, pid, 1, "planning", timeout_s=30)
         kill_hard(worker)
-        release.touch()
         worker = start_mcc("worker", env, log)
 
         await wait_for_phase(api, pid, 1, "awaiting_approval", timeout_s=60)
         # Kill it again while the run waits, and approve while no worker runs.
         kill_hard(worker)
-        assert (await api.post(f"/api/projects/{pid}/issues/1/approve")).status_code == 202
+        assert (await decide(api, pid, 1, "approve")).status_code == 202
         worker = start_mcc("worker", env, log)
         done = await wait_for_phase(api, pid, 1, "done", timeout_s=60)
     finally:

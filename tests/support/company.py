@@ -1,18 +1,21 @@
 """A scripted company: the scripted LLM server answers as whichever agent asks.
 
-Each request carries the agent's system prompt ("You are <name>, ...") and its
-task; a rule picks the script for that agent and task, and the number of
-assistant messages so far picks the step. Unmatched agents follow the defaults:
-the architect writes the issue text as the spec and one task, the others finish.
+A request is routed on structured data: the agent's name (the system prompt opens
+with "You are <name>,") and the kind of its task (`mcc.agents.briefs.kind_of`);
+the number of assistant messages so far picks the step. Unmatched agents follow
+the defaults: the architect writes the issue text as the spec and one task, the
+reviewer approves, the others finish.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcc.agents.briefs import TaskKind, issue_of, kind_of
 from tests.fakes.llm_server import Reply, ScriptedToolCall
 
 
@@ -27,47 +30,78 @@ def finish(summary: str = "done", outcome: str = "done") -> Reply:
 @dataclass
 class Rule:
     agent: str  # name, or role prefix such as "coder"
-    task_contains: str
+    kind: TaskKind
     steps: list[Reply]
+    heading: str | None = None  # only the brief whose first line ends with this
 
 
-def _issue_text(task: str) -> tuple[str, str]:
-    match = re.match(r"Issue #\d+: (.*?)\n\n(.*?)\n\nRead the repository", task, re.S)
-    return (match.group(1), match.group(2)) if match else ("the issue", "")
+@dataclass(frozen=True)
+class Request:
+    agent: str
+    kind: TaskKind | None
+    heading: str
+    task: str
+    step: int
 
 
-def default_steps(name: str, task: str) -> list[Reply]:
-    if name == "architect":
-        title, body = _issue_text(task)
+def default_steps(request: Request) -> list[Reply]:
+    if request.agent == "architect":
+        title, body = issue_of(request.task)
         return [
             call("write_spec", content=f"# {title}\n\n{body}"),
             call("create_tasks", tasks=[{"title": title, "description": body or title}]),
             finish("spec and one task"),
         ]
-    if name == "reviewer":
+    if request.agent == "reviewer":
         return [call("approve", comment="looks good"), finish("approved")]
-    return [finish(f"{name}: nothing to do")]
+    return [finish(f"{request.agent}: nothing to do")]
+
+
+def read(body: dict[str, Any]) -> Request:
+    messages = body["messages"]
+    system: str = messages[0]["content"]
+    agent = system.removeprefix("You are ").split(",", 1)[0]
+    task: str = next(m["content"] for m in messages[1:] if m["role"] == "user")
+    step = sum(1 for m in messages if m["role"] == "assistant")
+    return Request(agent, kind_of(task), task.split("\n", 1)[0], task, step)
 
 
 @dataclass
 class Company:
     rules: list[Rule] = field(default_factory=list)
-    seen: list[tuple[str, str, int]] = field(default_factory=list)
+    seen: list[tuple[str, TaskKind | None, int]] = field(default_factory=list)
+    # Agents whose answers wait until their event is set (the server runs in its own thread).
+    held: dict[str, threading.Event] = field(default_factory=dict)
 
-    def __call__(self, body: dict[str, Any]) -> Reply:
-        messages = body["messages"]
-        system = messages[0]["content"]
-        name = re.match(r"You are (\S+),", system).group(1)  # type: ignore[union-attr]
-        task = next(m["content"] for m in messages[1:] if m["role"] == "user")
-        step = sum(1 for m in messages if m["role"] == "assistant")
-        self.seen.append((name, task.splitlines()[0][:80], step))
+    def __call__(self, body: dict[str, Any]) -> Reply | Awaitable[Reply]:
+        request = read(body)
+        self.seen.append((request.agent, request.kind, request.step))
+        reply = self._reply(request)
+        released = self.held.get(request.agent)
+        if released is None or released.is_set():
+            return reply
+
+        async def when_released() -> Reply:
+            while not released.is_set():
+                await asyncio.sleep(0.05)
+            return reply
+
+        return when_released()
+
+    def _reply(self, request: Request) -> Reply:
         for rule in self.rules:
-            if name.startswith(rule.agent) and rule.task_contains in task:
-                return rule.steps[min(step, len(rule.steps) - 1)]
-        steps = default_steps(name, task)
-        return steps[min(step, len(steps) - 1)]
+            if (
+                request.agent.startswith(rule.agent)
+                and request.kind == rule.kind
+                and (rule.heading is None or request.heading.endswith(rule.heading))
+            ):
+                return rule.steps[min(request.step, len(rule.steps) - 1)]
+        steps = default_steps(request)
+        return steps[min(request.step, len(steps) - 1)]
 
 
-def answer_forever(llm: Any, company: Callable[[dict[str, Any]], Reply], n: int = 500) -> None:
+def answer_forever(
+    llm: Any, company: Callable[[dict[str, Any]], Reply | Awaitable[Reply]], n: int = 500
+) -> None:
     """Queue the company as the answer to the next `n` requests."""
     llm.script(*([company] * n))

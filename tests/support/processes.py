@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mcc.config import Settings
 
-MCC = [sys.executable, "-m", "mcc.cli"]
+MCC = [sys.executable, "-m", "api.cli"]
 
 
 def mcc_env(settings: Settings, **extra: str) -> dict[str, str]:

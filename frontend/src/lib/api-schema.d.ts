@@ -253,7 +253,8 @@ export interface paths {
         };
         /**
          * Get One
-         * @description The issue with its phase live from the run's `status` query.
+         * @description The issue with its phase live from the run's `status` query, its approval round
+         *     (number and head commit) and the decision taken on it.
          */
         get: operations["get_one_api_projects__project_id__issues__number__get"];
         put?: never;
@@ -273,7 +274,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve */
+        /**
+         * Approve
+         * @description Approve round `round` on head `head` (in needs_attention: retry).
+         */
         post: operations["approve_api_projects__project_id__issues__number__approve_post"];
         delete?: never;
         options?: never;
@@ -290,7 +294,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject */
+        /**
+         * Reject
+         * @description Send round `round` back with feedback (to the architect at the spec gate, to a coder
+         *     at the merge gate).
+         */
         post: operations["reject_api_projects__project_id__issues__number__reject_post"];
         delete?: never;
         options?: never;
@@ -310,6 +318,9 @@ export interface paths {
         /**
          * Steer
          * @description retry after needs_attention; pause, resume or cancel the whole run.
+         *
+         *     retry, and cancel while a round is open, are that round's decision (the body may
+         *     name the round and head; without it, the open round).
          */
         post: operations["steer_api_projects__project_id__issues__number___action__post"];
         delete?: never;
@@ -1041,6 +1052,19 @@ export interface components {
              */
             budget_share_pct?: number | null;
         };
+        /** ApproveIn */
+        ApproveIn: {
+            /**
+             * Round
+             * @description The approval round decided on, as `GET .../issues/{n}` showed it.
+             */
+            round: number;
+            /**
+             * Head
+             * @description The head commit shown with that round (null where the round shows none).
+             */
+            head: string | null;
+        };
         /** BudgetSummaryOut */
         BudgetSummaryOut: {
             /**
@@ -1127,6 +1151,25 @@ export interface components {
              * Format: date
              */
             day: string;
+        };
+        /** DecisionOut */
+        DecisionOut: {
+            /** Round */
+            round: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "approve" | "reject" | "retry" | "cancel";
+            /** Feedback */
+            feedback: string;
+            /** Head */
+            head: string | null;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
         };
         /** DiffOut */
         DiffOut: {
@@ -1259,9 +1302,22 @@ export interface components {
             error?: string | null;
             /**
              * Gate
-             * @description What approval is awaited: spec | merge.
+             * @description What the open round decides: spec | merge | attention.
              */
             gate?: string | null;
+            /**
+             * Round
+             * @description The latest approval round (0: none yet).
+             * @default 0
+             */
+            round: number;
+            /**
+             * Head
+             * @description The head commit that round is about.
+             */
+            head?: string | null;
+            /** @description The decision taken on that round, once one is. */
+            decision?: components["schemas"]["DecisionOut"] | null;
             /** Agents At Work */
             agents_at_work?: string[];
             /**
@@ -1713,6 +1769,16 @@ export interface components {
         /** RejectIn */
         RejectIn: {
             /**
+             * Round
+             * @description The approval round decided on, as `GET .../issues/{n}` showed it.
+             */
+            round: number;
+            /**
+             * Head
+             * @description The head commit shown with that round (null where the round shows none).
+             */
+            head: string | null;
+            /**
              * Feedback
              * @default
              */
@@ -1779,6 +1845,22 @@ export interface components {
             tokens_out: number;
             /** Calls */
             calls: number;
+        };
+        /**
+         * SteerIn
+         * @description retry or cancel: the open round unless one is named.
+         */
+        SteerIn: {
+            /**
+             * Round
+             * @description The approval round decided on, as `GET .../issues/{n}` showed it.
+             */
+            round?: number | null;
+            /**
+             * Head
+             * @description The head commit shown with that round (null where the round shows none).
+             */
+            head?: string | null;
         };
         /** SystemStateOut */
         SystemStateOut: {
@@ -2589,7 +2671,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveIn"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             202: {
@@ -2600,7 +2686,7 @@ export interface operations {
                     "application/json": components["schemas"]["IssueOut"];
                 };
             };
-            /** @description Conflict */
+            /** @description decision_taken (another decision won this round, named in the message), stale_round, head_moved, or the run awaits no such decision. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2645,7 +2731,7 @@ export interface operations {
                     "application/json": components["schemas"]["IssueOut"];
                 };
             };
-            /** @description Conflict */
+            /** @description decision_taken (another decision won this round, named in the message), stale_round, head_moved, or the run awaits no such decision. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2676,7 +2762,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SteerIn"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             202: {
@@ -2687,7 +2777,7 @@ export interface operations {
                     "application/json": components["schemas"]["IssueOut"];
                 };
             };
-            /** @description Conflict */
+            /** @description decision_taken (another decision won this round, named in the message), stale_round, head_moved, or the run awaits no such decision. */
             409: {
                 headers: {
                     [name: string]: unknown;

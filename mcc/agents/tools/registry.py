@@ -73,7 +73,7 @@ def _specs(role: Role) -> tuple[ToolSpec, ...]:
 
 def tool_specs(role: Role) -> list[ToolSpec]:
     """What the LLM is told of the role's tools (built once: pydantic's JSON schema
-    generation cost ~14 ms per LLM step when it ran every time)."""
+    generation is too slow to repeat at every LLM step)."""
     return list(_specs(role))
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.config import Settings
 from mcc.db.base import utcnow
 from mcc.db.engine import Database
-from mcc.errors import Conflict, GitFailed, MccError, NotFound
+from mcc.errors import Conflict, GitFailed, HeadMoved, MccError, NotFound
 from mcc.forge.base import PullRef, issue_branch, tests_worktree
 from mcc.forge.errors import ForgeAuthFailed, ForgeRefused
 from mcc.forge.github.api import Credentials, GitHubApi, git_auth
@@ -174,8 +174,11 @@ class GitHubForge:
             "to the agents."
         )
 
-    async def merge_pull_request(self, project_id: int, number: int) -> PullRef:
-        """Merge on GitHub as a merge commit of exactly the head MCC knows; refused if it moved."""
+    async def merge_pull_request(
+        self, project_id: int, number: int, approved_head: str | None = None
+    ) -> PullRef:
+        """Merge on GitHub as a merge commit of exactly the head MCC knows (the approved
+        one, when given); refused if it moved."""
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)
             row = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
@@ -185,6 +188,8 @@ class GitHubForge:
                 raise Conflict(f"pull request #{row.number} is closed")
             if row.state != "merged":
                 head = await self.repos.rev(project_id, issue_branch(number))
+                if approved_head is not None and head != approved_head:
+                    raise HeadMoved(f"{row.head_branch} moved to {head[:12]} after the approval")
                 pull = await self._pull(project, row.number)
                 if not pull.merged:
                     title = f"Merge pull request #{row.number} from {row.head_branch}"

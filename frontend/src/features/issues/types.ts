@@ -2,7 +2,9 @@ import type { components } from "@/lib/api-schema";
 
 export type Issue = components["schemas"]["IssueOut"];
 export type IssueCreate = components["schemas"]["IssueCreate"];
+export type ApproveIn = components["schemas"]["ApproveIn"];
 export type RejectIn = components["schemas"]["RejectIn"];
+export type Decision = components["schemas"]["DecisionOut"];
 export type TestReport = components["schemas"]["TestReportOut"];
 
 /** The phase where the workflow waits for the approve / reject signal. */
@@ -18,6 +20,13 @@ export type Gate = "spec" | "merge";
 export function gateOf(issue: Issue): Gate {
   return issue.gate === "spec" ? "spec" : "merge";
 }
+
+/** Why a decision was refused (409), in plain words; the server's message follows. */
+export const REFUSED: Record<string, string> = {
+  decision_taken: "Someone already decided this round (another tab, a review or a button) and that decision stands.",
+  stale_round: "This round is over: the run has moved on. Look at what it shows now and decide again.",
+  head_moved: "The branch changed after you looked at it. Review the new head commit and decide again.",
+};
 
 /** `POST /api/projects/{id}/issues/{n}/{action}`: steering the whole run. */
 export type IssueSteerAction = "retry" | "pause" | "resume" | "cancel";

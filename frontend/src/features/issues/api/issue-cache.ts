@@ -19,12 +19,15 @@ const LIVE_FIELDS = [
   "review",
   "conversation_id",
   "error",
+  "decision",
 ] as const satisfies readonly (keyof Issue)[];
 
 function keepLiveFields(cached: Issue | undefined, fresh: Issue): Issue {
   if (!cached) return fresh;
   const merged: Issue = { ...fresh };
   for (const field of LIVE_FIELDS) Object.assign(merged, { [field]: cached[field] });
+  // A decision's own answer carries the decision: that one is fresher than the cache.
+  if (fresh.decision) merged.decision = fresh.decision;
   return merged;
 }
 

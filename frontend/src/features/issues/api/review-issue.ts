@@ -2,20 +2,23 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { api, type ApiError } from "@/lib/api-client";
 import { pullKeys } from "@/lib/query-keys";
-import type { Issue, RejectIn } from "../types";
+import type { ApproveIn, Issue, RejectIn } from "../types";
 import { storeIssue } from "./issue-cache";
 
-export const approveIssue = (projectId: number, number: number) =>
-  api.post<Issue>(`/api/projects/${projectId}/issues/${number}/approve`);
+export const approveIssue = (projectId: number, number: number, input: ApproveIn) =>
+  api.post<Issue>(`/api/projects/${projectId}/issues/${number}/approve`, input);
 
 export const rejectIssue = (projectId: number, number: number, input: RejectIn) =>
   api.post<Issue>(`/api/projects/${projectId}/issues/${number}/reject`, input);
 
-/** Approve (release the merge) — the server answers 409 when the issue is not awaiting approval. */
+/**
+ * Approve the round (and head commit) the page shows. The server answers 409 when another
+ * decision took that round first, the round is over, or the branch moved since.
+ */
 export const useApproveIssue = (projectId: number, number: number) => {
   const queryClient = useQueryClient();
-  return useMutation<Issue, ApiError, void>({
-    mutationFn: () => approveIssue(projectId, number),
+  return useMutation<Issue, ApiError, ApproveIn>({
+    mutationFn: (input) => approveIssue(projectId, number, input),
     onSuccess: (issue) => {
       storeIssue(queryClient, issue);
       void queryClient.invalidateQueries({ queryKey: pullKeys.project(projectId) });
@@ -23,7 +26,7 @@ export const useApproveIssue = (projectId: number, number: number) => {
   });
 };
 
-/** Reject with feedback, which sends the issue back to the coders. */
+/** Reject the shown round with feedback, which sends the issue back to the coders. */
 export const useRejectIssue = (projectId: number, number: number) => {
   const queryClient = useQueryClient();
   return useMutation<Issue, ApiError, RejectIn>({

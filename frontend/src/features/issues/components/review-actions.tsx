@@ -6,10 +6,8 @@ import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import { FormError } from "@/components/form-error";
 import { useApproveIssue, useRejectIssue } from "../api/review-issue";
-import { AWAITING_APPROVAL, gateOf, type Gate, type Issue } from "../types";
-
-/** The longest the buttons stay held after a decision while the run still shows the same gate. */
-const DECISION_HOLD_MS = 30_000;
+import type { ApiError } from "@/lib/api-client";
+import { AWAITING_APPROVAL, REFUSED, gateOf, type Gate, type Issue } from "../types";
 
 const WAITING: Record<Gate, string> = {
   spec: "The spec waits for your decision: Approve lets the coders start on it, Reject sends it back to the architect.",
@@ -21,49 +19,53 @@ const PLACEHOLDER: Record<Gate, string> = {
   merge: "What has to change before this can merge?",
 };
 
+/** The refusal of a decision in plain words (a 409 names why), else the error's message. */
+function refusal(error: ApiError | null | undefined): string | undefined {
+  if (!error) return undefined;
+  const plain = error.status === 409 ? REFUSED[error.code] : undefined;
+  return plain ? `${plain} (${error.message})` : error.message;
+}
+
+const at = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+
 /**
  * Approve or reject what the run waits for: the spec (gate `spec`) or the pull request (gate
- * `merge`); only possible while the workflow awaits approval.
+ * `merge`). A decision is made on the approval round and head commit shown here; once one is
+ * sent, both buttons stay disabled for that round (the server accepts one decision per round).
  */
 export function ReviewActions({ issue }: { issue: Issue }) {
   const approve = useApproveIssue(issue.project_id, issue.number);
   const reject = useRejectIssue(issue.project_id, issue.number);
   const [rejecting, setRejecting] = useState(false);
   const [feedback, setFeedback] = useState("");
-  // The 202 may still say awaiting_approval (the signal is queued, and refetches come in
-  // before the run moves on): hold the buttons until the run leaves awaiting_approval or
-  // waits at another gate.
-  const [decidedGate, setDecidedGate] = useState<Gate | null>(null);
+  // The round and head this page sent a decision on: nothing more is sent for them.
+  const [sent, setSent] = useState<{ round: number; head: string | null } | null>(null);
   const [missing, setMissing] = useState<string | null>(null);
   const feedbackId = useId();
   const rejectButton = useRef<HTMLButtonElement>(null);
   const gate = gateOf(issue);
+  const shown = { round: issue.round ?? 0, head: issue.head ?? null };
+  const decision = issue.decision && issue.decision.round === shown.round ? issue.decision : null;
 
-  // Decided elsewhere (another tab, a GitHub review), or the decision went through: drop a
-  // half-written rejection, and the hold on the buttons.
+  // The run moved on (decided here, elsewhere, or a new round): drop a half-written rejection.
   useEffect(() => {
-    if (issue.phase !== AWAITING_APPROVAL) {
-      setRejecting(false);
-      setDecidedGate(null);
-    }
+    if (issue.phase !== AWAITING_APPROVAL) setRejecting(false);
   }, [issue.phase]);
 
-  // A transition this page missed (offline) must not hold the buttons for good.
-  useEffect(() => {
-    if (decidedGate === null) return;
-    const timer = setTimeout(() => setDecidedGate(null), DECISION_HOLD_MS);
-    return () => clearTimeout(timer);
-  }, [decidedGate]);
+  const sentHere = sent !== null && sent.round === shown.round && sent.head === shown.head;
+  const canDecide = issue.phase === AWAITING_APPROVAL && !sentHere && decision === null;
+  const feedbackOpen = rejecting && canDecide;
+  const error = missing ?? refusal(approve.error) ?? refusal(reject.error);
 
-  const pending = approve.isPending || reject.isPending;
-  const decisionInFlight = decidedGate !== null && decidedGate === gate && issue.phase === AWAITING_APPROVAL;
-  const canDecide = issue.phase === AWAITING_APPROVAL && !pending && !decisionInFlight;
-  const feedbackOpen = rejecting && issue.phase === AWAITING_APPROVAL && !decisionInFlight;
-  const error = missing ?? approve.error?.message ?? reject.error?.message;
+  // Refused for a reason other than the round (the network, a 503): the round is still open.
+  const reopen = (err: ApiError) => {
+    if (err.status !== 409) setSent(null);
+  };
 
   const onApprove = () => {
     reject.reset();
-    approve.mutate(undefined, { onSuccess: () => setDecidedGate(gate) });
+    setSent(shown);
+    approve.mutate(shown, { onError: reopen });
   };
 
   const onCancel = () => {
@@ -81,20 +83,39 @@ export function ReviewActions({ issue }: { issue: Issue }) {
     }
     setMissing(null);
     approve.reset();
+    setSent(shown);
     reject.mutate(
-      { feedback: feedback.trim() },
+      { ...shown, feedback: feedback.trim() },
       {
         onSuccess: () => {
-          setDecidedGate(gate);
           setRejecting(false);
           setFeedback("");
         },
+        onError: reopen,
       },
     );
   };
 
+  const status = decision
+    ? `Decided by you at ${at(decision.decided_at)}: ${decision.kind}${decision.kind === "reject" ? " (sent back with your feedback)" : ""}.`
+    : sentHere && (approve.isPending || reject.isPending)
+      ? "Decision sent…"
+      : issue.phase === AWAITING_APPROVAL
+        ? WAITING[gate]
+        : "Enabled when the issue reaches awaiting_approval (the spec first, then the merge).";
+
   return (
     <div className="grid gap-3">
+      {shown.round > 0 && (
+        <p className="text-xs text-muted-foreground" aria-label="what you decide on">
+          Round {shown.round}
+          {shown.head ? (
+            <>
+              {" "}on head <code className="font-mono">{shown.head.slice(0, 12)}</code>
+            </>
+          ) : null}
+        </p>
+      )}
       <div className="flex flex-wrap items-center gap-2">
         <Button
           onClick={onApprove}
@@ -120,12 +141,8 @@ export function ReviewActions({ issue }: { issue: Issue }) {
             Reject
           </Button>
         )}
-        <p className="text-xs text-muted-foreground">
-          {decisionInFlight
-            ? "Decision sent, waiting for the workflow…"
-            : issue.phase === AWAITING_APPROVAL
-              ? WAITING[gate]
-              : "Enabled when the issue reaches awaiting_approval (the spec first, then the merge)."}
+        <p className="text-xs text-muted-foreground" role="status">
+          {status}
         </p>
       </div>
       {feedbackOpen && (
@@ -144,7 +161,7 @@ export function ReviewActions({ issue }: { issue: Issue }) {
               type="submit"
               variant="destructive"
               size="sm"
-              disabled={pending}
+              disabled={!canDecide}
               aria-busy={reject.isPending}
             >
               {reject.isPending && <Loader2 className="animate-spin" aria-hidden="true" />}
