@@ -58,6 +58,21 @@ class EndRun:
     summary: str
 
 
+async def wake_agent(runtime: Runtime, wake: dict[str, Any]) -> str:
+    """Start the short run in which an idle agent answers (once: its id is the message's);
+    from inside an activity. Returns the run's id."""
+    run = await inbox_run(runtime.db, wake, runtime.settings.agent_inbox_max_steps)
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await activity.client().start_workflow(
+            "AgentRunWorkflow",
+            run.params,
+            id=run.run_id,
+            task_queue=activity.info().task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    return run.run_id
+
+
 class AgentActivities:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -108,16 +123,7 @@ class AgentActivities:
         return reply
 
     async def _wake(self, wake: dict[str, Any]) -> None:
-        """Start the short run in which an idle agent answers (once: its id is the message's)."""
-        run = await inbox_run(self.runtime.db, wake, self.runtime.settings.agent_inbox_max_steps)
-        with contextlib.suppress(WorkflowAlreadyStartedError):
-            await activity.client().start_workflow(
-                "AgentRunWorkflow",
-                run.params,
-                id=run.run_id,
-                task_queue=activity.info().task_queue,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            )
+        await wake_agent(self.runtime, wake)
 
     @activity.defn(name="end_agent_run")
     async def end_agent_run(self, params: EndRun) -> None:

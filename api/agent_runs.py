@@ -8,11 +8,13 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from api.orchestrator_runs import tell_orchestrator
 from mcc.config import Settings
 from mcc.conversations import open_conversation
 from mcc.models.agent import Agent
 from mcc.models.conversation import Conversation
 from mcc.models.project import Project
+from mcc.orchestrator.conversation import KIND
 from workflows.agent_run import AgentRunWorkflow
 from workflows.agent_run_payloads import AgentRunInput, UserMessage
 
@@ -64,9 +66,18 @@ async def signal_run(client: Client, conversation: Conversation, signal: str) ->
 
 
 async def notify_user_message(
-    client: Client | None, conversation: Conversation, message_id: int
+    client: Client | None,
+    conversation: Conversation,
+    message_id: int,
+    settings: Settings | None = None,
 ) -> None:
     """Tell the conversation's run that the person wrote (it reads it at its next step)."""
+    if conversation.kind == KIND and conversation.owner_id is not None:
+        if client is None or settings is None:
+            return  # read at the orchestrator's next turn
+        # The orchestrator's run is started on first use, so a message never waits unread.
+        await tell_orchestrator(client, settings, conversation.owner_id, message_id)
+        return
     if client is None or conversation.run_id is None or conversation.status != "open":
         return
     handle = client.get_workflow_handle(conversation.run_id)

@@ -20,6 +20,7 @@ from api.routes import (
     health,
     issues,
     notifications,
+    orchestrator,
     projects,
     pulls,
     rules_files,
@@ -55,7 +56,7 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
             allow_headers=["*"],
         )
     routers = (health, auth, projects, issues, pulls, agents, conversations, budget, system)
-    for module in (*routers, webhooks, notifications, rules_files, agent_messages):
+    for module in (*routers, webhooks, notifications, rules_files, agent_messages, orchestrator):
         app.include_router(module.router, prefix="/api")
     event_schemas(app)
     mount_spa(app, settings.frontend_dist)

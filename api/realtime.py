@@ -18,16 +18,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.budget.store import BudgetStore
 from mcc.conversations import get_conversation, post_user_message
-from mcc.errors import MccError
+from mcc.errors import MccError, ServiceUnavailable
 from mcc.event_log import TRANSIENT, EventLog, Head, Since
 from mcc.event_payloads import SCHEMA_MODELS, checked
 from mcc.events import conversation_room, project_room, user_room
+from mcc.issues import create_issue as store_issue
 from mcc.models.conversation import Conversation
+from mcc.models.issue import Issue
+from mcc.models.project import Project
 from mcc.notifications.pausing import switch_pause
 from mcc.projects import get_project
 from mcc.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+MAX_TITLE = 300  # as IssueCreate
+MAX_BODY = 100_000
 
 
 def on_the_wire(event: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -127,12 +133,17 @@ def _int_field(data: Any, name: str) -> int | None:
 
 
 OnUserMessage = Callable[[Conversation, int], Awaitable[None]]
+# Starts a new issue's run (the REST endpoint's `runs.start_issue_run`).
+StartIssueRun = Callable[[Project, Issue], Awaitable[None]]
 # Loads a row for a user, raising NotFound when it is not theirs.
 OwnedCheck = Callable[[AsyncSession, int, int], Awaitable[object]]
 
 
 def create_socket_server(
-    runtime: Runtime, log: EventLog, on_user_message: OnUserMessage | None = None
+    runtime: Runtime,
+    log: EventLog,
+    on_user_message: OnUserMessage | None = None,
+    start_issue_run: StartIssueRun | None = None,
 ) -> socketio.AsyncServer:
     sio = socketio.AsyncServer(
         async_mode="asgi",
@@ -256,6 +267,45 @@ def create_socket_server(
         if on_user_message is not None:
             await on_user_message(conversation, message.id)
         return {"ok": True, "id": message.id}
+
+    @sio.event  # type: ignore[untyped-decorator]
+    async def create_issue(sid: str, data: Any) -> dict[str, Any]:
+        """`create_issue{project_id, title, description}`: what POST .../issues does."""
+        user_id, project_id = await user_of(sid), _project_id(data)
+        if user_id is None:
+            return {"ok": False, "error": "not authenticated"}
+        title = data.get("title") if isinstance(data, dict) else None
+        description = data.get("description", "") if isinstance(data, dict) else None
+        if (
+            project_id is None
+            or not isinstance(title, str)
+            or not 0 < len(title.strip()) <= MAX_TITLE
+            or not isinstance(description, str)
+            or len(description) > MAX_BODY
+        ):
+            return {"ok": False, "error": "project_id, title (1-300) and description are required"}
+        async with runtime.db.sessions() as session:
+            try:
+                project = await get_project(session, project_id, owner_id=user_id)
+                issue = await store_issue(session, project, title, description)
+            except MccError as exc:
+                return {"ok": False, "error": exc.message}
+        created = {"project_id": project.id, "number": issue.number}
+        if start_issue_run is None:
+            return {"ok": True, **created, "started": False}
+        try:
+            await start_issue_run(project, issue)
+        except ServiceUnavailable as exc:
+            return {
+                "ok": True,
+                **created,
+                "started": False,
+                "error": f"issue #{issue.number} was saved, but its run could not start yet: "
+                f"{exc.message}",
+            }
+        except MccError as exc:
+            return {"ok": True, **created, "started": False, "error": exc.message}
+        return {"ok": True, **created, "started": True}
 
     @sio.event  # type: ignore[untyped-decorator]
     async def emergency_pause(sid: str, data: Any = None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import socketio
 import uvicorn
 from temporalio.worker import Interceptor, Worker
 
+from api import runs
 from api.agent_runs import notify_user_message
 from api.app import create_app, with_socketio
 from api.realtime import SocketEvents, create_socket_server, on_the_wire, stamped
@@ -26,6 +27,8 @@ from api.temporal_link import TemporalLink
 from mcc.config import Settings
 from mcc.event_log import TRANSIENT, EventLog, MemoryEventLog, RedisEventLog
 from mcc.models.conversation import Conversation
+from mcc.models.issue import Issue
+from mcc.models.project import Project
 from mcc.process.child_watcher import use_pidfd_child_watcher
 from mcc.process.heap import freeze_startup_heap
 from mcc.runtime import Runtime
@@ -84,7 +87,9 @@ class MccServer:
                 RedisEventLog(settings.redis_url) if settings.redis_url else MemoryEventLog()
             )
             self.event_log = log
-            self.sio = create_socket_server(self.runtime, log, self._user_message)
+            self.sio = create_socket_server(
+                self.runtime, log, self._user_message, self._start_issue_run
+            )
             if settings.redis_url:
                 self.sio.manager = socketio.AsyncRedisManager(settings.redis_url)
                 self.sio.manager.set_server(self.sio)
@@ -116,7 +121,12 @@ class MccServer:
             self.http = _Uvicorn(config)
 
     async def _user_message(self, conversation: Conversation, message_id: int) -> None:
-        await notify_user_message(self.temporal.maybe_client, conversation, message_id)
+        await notify_user_message(
+            self.temporal.maybe_client, conversation, message_id, self.runtime.settings
+        )
+
+    async def _start_issue_run(self, project: Project, issue: Issue) -> None:
+        await runs.start_issue_run(self.temporal.client, self.runtime.settings, project, issue)
 
     @property
     def port(self) -> int:

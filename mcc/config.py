@@ -150,6 +150,16 @@ class Settings(BaseSettings):
         default=25, description="Steps before an agent run continues as new."
     )
 
+    orchestrator_model: str | None = Field(
+        default=None, description="Model of the orchestrator; agent_default_model when unset."
+    )
+    orchestrator_max_steps: int = Field(
+        default=12, gt=0, description="LLM steps the orchestrator may take to answer one message."
+    )
+    orchestrator_turns_per_history: int = Field(
+        default=20, gt=0, description="Answered messages before the orchestrator continues as new."
+    )
+
     pipeline_max_test_loops: int = Field(
         default=3, description="Tester -> coder rounds before an issue needs attention."
     )

@@ -160,10 +160,17 @@ async def get_conversation(
 ) -> Conversation:
     conversation = await session.get(Conversation, conversation_id)
     if conversation is None or (
-        owner_id is not None and not await owns_project(session, conversation.project_id, owner_id)
+        owner_id is not None and not await _owns(session, conversation, owner_id)
     ):
         raise NotFound(f"conversation {conversation_id} not found")
     return conversation
+
+
+async def _owns(session: AsyncSession, conversation: Conversation, owner_id: int) -> bool:
+    """A person's own conversation (the orchestrator's), or one of their project's."""
+    if conversation.project_id is None:
+        return conversation.owner_id == owner_id
+    return await owns_project(session, conversation.project_id, owner_id)
 
 
 async def open_conversation(

@@ -33,7 +33,9 @@ async def next_number(session: AsyncSession, column: str, project_id: int) -> in
     return int(result.scalar_one())
 
 
-async def create_issue(session: AsyncSession, project: Project, title: str, body: str) -> Issue:
+async def create_issue(
+    session: AsyncSession, project: Project, title: str, body: str, origin_key: str | None = None
+) -> Issue:
     number = await next_number(session, "issue_seq", project.id)
     issue = Issue(
         project_id=project.id,
@@ -43,10 +45,21 @@ async def create_issue(session: AsyncSession, project: Project, title: str, body
         phase="queued",
         state="open",
         workflow_id=issue_workflow_id(project.slug, number),
+        origin_key=origin_key,
     )
     session.add(issue)
     await session.commit()
     return issue
+
+
+async def create_issue_once(
+    session: AsyncSession, project: Project, title: str, body: str, origin_key: str
+) -> tuple[Issue, bool]:
+    """`create_issue` for a retried tool call: (the issue, whether this call created it)."""
+    existing = await session.scalar(select(Issue).where(Issue.origin_key == origin_key))
+    if existing is not None:
+        return existing, False
+    return await create_issue(session, project, title, body, origin_key), True
 
 
 async def get_issue(session: AsyncSession, project_id: int, number: int) -> Issue:

@@ -11,19 +11,22 @@ from temporalio.worker import Interceptor, Worker
 
 from activities.agents import AgentActivities
 from activities.forge import ForgeActivities
+from activities.orchestrator import OrchestratorActivities
 from activities.pipeline import PipelineActivities
 from activities.store import StoreActivities
 from mcc.runtime import Runtime
 from workflows.agent_run import AgentRunWorkflow
 from workflows.issue import IssueWorkflow
+from workflows.orchestrator import OrchestratorWorkflow
 
-WORKFLOWS: Sequence[type] = (IssueWorkflow, AgentRunWorkflow)
+WORKFLOWS: Sequence[type] = (IssueWorkflow, AgentRunWorkflow, OrchestratorWorkflow)
 
 
 def activities_of(runtime: Runtime) -> list[Callable[..., Any]]:
     store, forge = StoreActivities(runtime), ForgeActivities(runtime)
     pipeline = PipelineActivities(runtime)
     agents = AgentActivities(runtime)
+    orchestrator = OrchestratorActivities(runtime)
     return [
         agents.open_run_conversation,
         agents.start_agent_run,
@@ -39,6 +42,10 @@ def activities_of(runtime: Runtime) -> list[Callable[..., Any]]:
         forge.open_pull_request,
         forge.merge_pull_request,
         forge.close_pull_request,
+        orchestrator.open_orchestrator,
+        orchestrator.llm_step,
+        orchestrator.run_tool,
+        orchestrator.note,
     ]
 
 

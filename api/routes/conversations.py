@@ -11,6 +11,7 @@ from api.schemas.error import error_responses
 from mcc.conversations import messages_of, post_user_message, project_conversations
 from mcc.errors import Conflict
 from mcc.models.message import Message
+from mcc.orchestrator.conversation import KIND as ORCHESTRATOR_KIND
 
 router = APIRouter(tags=["conversations"])
 ERRORS = error_responses(404, 409)
@@ -81,7 +82,7 @@ async def post(
     message = await post_user_message(
         session, runtime.events, conversation, user.id, body.content, body.reply_to
     )
-    await notify_user_message(temporal.maybe_client, conversation, message.id)
+    await notify_user_message(temporal.maybe_client, conversation, message.id, runtime.settings)
     return message_out(message)
 
 
@@ -97,6 +98,8 @@ async def steer(
     temporal: TemporalDep,
 ) -> ConversationOut:
     """Pause, resume or cancel the conversation's run."""
+    if conversation.kind == ORCHESTRATOR_KIND:
+        raise Conflict("the orchestrator only answers you; pause a run, or the whole company")
     if conversation.run_id is None or conversation.status != "open":
         raise Conflict("this conversation has no run in progress")
     await signal_run(temporal.client, conversation, action)

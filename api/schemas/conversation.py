@@ -12,7 +12,7 @@ class ConversationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    project_id: int
+    project_id: int | None = Field(description="None for the person's orchestrator.")
     agent_id: int | None
     kind: str
     title: str

@@ -89,7 +89,7 @@ def _tool_key(run_id: str, step: int, index: int) -> str:
     return f"{run_id}/tool/{step}/{index}"
 
 
-def _chat_message(message: Message) -> ChatMessage:
+def chat_message(message: Message) -> ChatMessage:
     if message.role == "assistant":
         calls = [
             ToolCall(
@@ -106,7 +106,7 @@ def _chat_message(message: Message) -> ChatMessage:
     return ChatMessage(role=message.role, content=message.content)
 
 
-def _reply_of(message: Message) -> StepReply:
+def reply_of(message: Message) -> StepReply:
     return StepReply(
         tool_calls=[c["name"] for c in (message.tool_calls or [])],
         content=message.content,
@@ -115,7 +115,7 @@ def _reply_of(message: Message) -> StepReply:
     )
 
 
-def _tool_reply_of(message: Message) -> ToolReply:
+def tool_reply_of(message: Message) -> ToolReply:
     meta = message.meta or {}
     return ToolReply(
         name=meta.get("tool", ""),
@@ -231,10 +231,10 @@ class AgentSteps:
         # The step's own answer, once stored, is in its conversation like any message.
         stored = next((m for m in history if m.idempotency_key == key), None)
         if stored is not None:
-            return _reply_of(stored)
+            return reply_of(stored)
         # The prompt leads even if the person wrote before the run had started.
         history.sort(key=lambda m: (m.role != "system", m.id))
-        chat = [_chat_message(m) for m in history]
+        chat = [chat_message(m) for m in history]
         if history and history[-1].role == "assistant" and not history[-1].tool_calls:
             chat.append(ChatMessage(role="user", content=REMINDER))
         verdict = judge(history)
@@ -255,7 +255,7 @@ class AgentSteps:
         for note_key, text, meta in notes:
             note = await self._note(scope, note_key, text, meta)
             if all(m.idempotency_key != note_key for m in history):
-                chat.append(_chat_message(note))
+                chat.append(chat_message(note))
         specs = tool_specs(Role(agent.role))
         window = await self.runtime.gateway.context_window(model)
         fitted = fit_context(
@@ -322,7 +322,7 @@ class AgentSteps:
                 insert_first=True,
             )
         await self._issue_progress(scope, agent, step)
-        return _reply_of(message)
+        return reply_of(message)
 
     async def _note(self, scope: RunScope, key: str, content: str, meta: dict[str, Any]) -> Message:
         """A note from MCC to the agent in its conversation (once per key), e.g. a loop-guard warning."""
@@ -380,7 +380,7 @@ class AgentSteps:
             }
             agent = await session.get(Agent, scope.agent_id)
         if key in found:
-            return _tool_reply_of(found[key])
+            return tool_reply_of(found[key])
         assistant = found.get(asked)
         if assistant is None or not assistant.tool_calls or index >= len(assistant.tool_calls):
             raise NotFound(f"step {step} has no tool call {index}")
@@ -430,7 +430,7 @@ class AgentSteps:
                 ),
                 insert_first=True,
             )
-        return _tool_reply_of(message)
+        return tool_reply_of(message)
 
     async def end(self, scope: RunScope, outcome: str, summary: str) -> None:
         """Close the conversation with its outcome (the agent's memory) and free the agent."""

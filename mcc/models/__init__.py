@@ -16,6 +16,7 @@ def load_all() -> None:
         model_price,
         notification,
         notification_channel,
+        orchestrator_memory,
         project,
         pull_request,
         recovery_code,

@@ -12,13 +12,19 @@ class Conversation(Timestamped, Base):
     __tablename__ = "conversations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
+    # None for the orchestrator's conversation, which belongs to a person, not a project.
+    project_id: Mapped[int | None] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     agent_id: Mapped[int | None] = mapped_column(
         ForeignKey("agents.id", ondelete="SET NULL"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(20), default="task")  # task | inbox | issue
+    kind: Mapped[str] = mapped_column(
+        String(20), default="task"
+    )  # task | inbox | issue | orchestrator
     title: Mapped[str] = mapped_column(String(300))
     # The run working in it (workflow id), when there is one.
     run_id: Mapped[str | None] = mapped_column(String(300), index=True)

@@ -32,3 +32,6 @@ class Issue(Timestamped, Base):
     head_sha: Mapped[str | None] = mapped_column(String(64))
     # Where a `retry` in needs_attention goes back to.
     resume_phase: Mapped[str | None] = mapped_column(String(32))
+    # The idempotency key of the agent tool call that created it (the orchestrator's
+    # create_issue): a retried call finds its issue instead of filing a second one.
+    origin_key: Mapped[str | None] = mapped_column(String(300), unique=True)

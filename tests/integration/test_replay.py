@@ -49,6 +49,12 @@ def test_histories_of_this_and_the_previous_release_are_stored():
         assert {p.stem for p in HISTORIES if p.parent.name == release} >= NAMES
 
 
+def test_the_orchestrators_history_is_stored():
+    assert "orchestrator_two_turns" in {
+        p.stem for p in HISTORIES if p.parent.name == "orchestrator"
+    }
+
+
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 async def test_stored_history_replays_without_nondeterminism(path: Path):
     history = WorkflowHistory.from_json(_workflow_id(path), path.read_text())

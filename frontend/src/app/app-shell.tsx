@@ -1,4 +1,4 @@
-import { Bot, FolderGit2, LayoutDashboard, Settings, Wallet, type LucideIcon } from "lucide-react";
+import { Bot, FolderGit2, LayoutDashboard, MessagesSquare, Settings, Wallet, type LucideIcon } from "lucide-react";
 import { NavLink, Outlet } from "react-router-dom";
 
 import { ConnectionStatus } from "@/components/layout/connection-status";
@@ -13,6 +13,7 @@ import { EmergencyPause } from "@/features/system/components/emergency-pause";
 
 const PAGES: { to: string; label: string; icon: LucideIcon; end?: boolean }[] = [
   { to: "/", label: "Dashboard", icon: LayoutDashboard, end: true },
+  { to: "/orchestrator", label: "Orchestrator", icon: MessagesSquare },
   { to: "/projects", label: "Projects", icon: FolderGit2, end: true },
   { to: "/agents", label: "Agents", icon: Bot },
   { to: "/budget", label: "Budget", icon: Wallet },

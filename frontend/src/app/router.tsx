@@ -12,6 +12,7 @@ import { ConversationRoute } from "./routes/conversation";
 import { IssueRoute } from "./routes/issue";
 import { LoginRoute } from "./routes/login";
 import { NotFoundRoute, RouteError } from "./routes/not-found";
+import { OrchestratorRoute } from "./routes/orchestrator";
 import { ProjectOverviewRoute, ProjectRoute } from "./routes/project";
 import { ProjectsRoute } from "./routes/projects";
 import { SecurityRoute } from "./routes/security";
@@ -45,6 +46,7 @@ export const router = createBrowserRouter([
         ),
         children: [
           { index: true, element: <DashboardRoute /> },
+          { path: "orchestrator", element: <OrchestratorRoute /> },
           { path: "projects", element: <ProjectsRoute /> },
           { path: "agents", element: <AgentsRoute /> },
           { path: "settings", element: <SecurityRoute /> },

@@ -821,6 +821,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orchestrator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Orchestrator
+         * @description The person's orchestrator conversation (created on first use; its messages are at
+         *     /api/conversations/{id}/messages and stream in its room like any conversation's).
+         */
+        get: operations["get_orchestrator_api_orchestrator_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Speak
+         * @description The person speaks; the orchestrator's answer streams into its conversation.
+         */
+        post: operations["speak_api_orchestrator_messages_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/memory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Memory
+         * @description What the orchestrator remembers of the person, across all projects.
+         */
+        get: operations["list_memory_api_orchestrator_memory_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orchestrator/memory/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Memory
+         * @description Write or correct a memory; the orchestrator reads it at its next step.
+         */
+        put: operations["put_memory_api_orchestrator_memory__key__put"];
+        post?: never;
+        /** Delete Memory */
+        delete: operations["delete_memory_api_orchestrator_memory__key__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1029,8 +1111,11 @@ export interface components {
         ConversationOut: {
             /** Id */
             id: number;
-            /** Project Id */
-            project_id: number;
+            /**
+             * Project Id
+             * @description None for the person's orchestrator.
+             */
+            project_id: number | null;
             /** Agent Id */
             agent_id: number | null;
             /** Kind */
@@ -1379,6 +1464,23 @@ export interface components {
              */
             totp?: string | null;
         };
+        /** MemoryIn */
+        MemoryIn: {
+            /** Content */
+            content: string;
+        };
+        /** MemoryOut */
+        MemoryOut: {
+            /** Key */
+            key: string;
+            /** Content */
+            content: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** MessageCreate */
         MessageCreate: {
             /** Content */
@@ -1475,6 +1577,29 @@ export interface components {
             created_at: string;
             /** Read At */
             read_at: string | null;
+        };
+        /** OrchestratorMessageIn */
+        OrchestratorMessageIn: {
+            /** Content */
+            content: string;
+            /** Reply To */
+            reply_to?: number | null;
+        };
+        /** OrchestratorMessageOut */
+        OrchestratorMessageOut: {
+            /** Conversation Id */
+            conversation_id: number;
+            /** Message Id */
+            message_id: number;
+            /** Run Id */
+            run_id: string;
+        };
+        /** OrchestratorOut */
+        OrchestratorOut: {
+            /** Conversation Id */
+            conversation_id: number;
+            /** Run Id */
+            run_id: string;
         };
         /** PauseIn */
         PauseIn: {
@@ -4067,6 +4192,161 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgentMessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_orchestrator_api_orchestrator_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrchestratorOut"];
+                };
+            };
+        };
+    };
+    speak_api_orchestrator_messages_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrchestratorMessageIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrchestratorMessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_memory_api_orchestrator_memory_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryOut"][];
+                };
+            };
+        };
+    };
+    put_memory_api_orchestrator_memory__key__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemoryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryOut"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    delete_memory_api_orchestrator_memory__key__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Validation Error */

@@ -35,6 +35,10 @@ export const conversationKeys = {
   detail: (conversationId: number) => ["conversation", conversationId] as const,
 };
 
+export const orchestratorKeys = {
+  mine: () => ["orchestrator"] as const,
+};
+
 export const messageKeys = {
   all: () => ["messages"] as const,
   list: (conversationId: number) => ["messages", conversationId] as const,

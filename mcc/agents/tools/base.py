@@ -13,6 +13,7 @@ from mcc.agents.roles import Role
 from mcc.db.engine import Database
 from mcc.events import EventSink
 from mcc.git.runner import Git
+from mcc.orchestrator.control import RunControl
 from mcc.sandbox.sandbox import Sandbox
 from mcc.workspace.workspace import Workspace
 
@@ -37,6 +38,10 @@ class ToolContext:
     # This tool call's idempotency key: writes it causes are keyed from it, once.
     call_key: str = ""
     issue_number: int | None = None
+    # The orchestrator's: whose assistant it is (its tools touch only their rows) and
+    # what it may steer beyond the database.
+    owner_id: int | None = None
+    control: RunControl | None = None
 
     @property
     def author(self) -> str:

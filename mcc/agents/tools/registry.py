@@ -20,6 +20,7 @@ from mcc.agents.tools.files import EditFile, ListFiles, ReadFile, Search, WriteF
 from mcc.agents.tools.finish import Finish
 from mcc.agents.tools.git_tools import GitCommit, GitDiff, GitMerge, GitStatus
 from mcc.agents.tools.messaging import SendMessage
+from mcc.agents.tools.orchestrator_tools import ORCHESTRATOR_TOOLS
 from mcc.agents.tools.role_tools import (
     Approve,
     CreateTasks,
@@ -52,10 +53,13 @@ TOOLS: tuple[Tool[Any], ...] = (
     RequestChanges(),
     Finish(),
 )
-BY_NAME = {tool.name: tool for tool in TOOLS}
+BY_NAME = {tool.name: tool for tool in (*TOOLS, *ORCHESTRATOR_TOOLS)}
 
 
 def tools_for(role: Role) -> list[Tool[Any]]:
+    """The role's tools; the orchestrator works on no repository, so it gets only its own."""
+    if role is Role.ORCHESTRATOR:
+        return list(ORCHESTRATOR_TOOLS)
     return [tool for tool in TOOLS if role in tool.roles]
 
 
@@ -83,7 +87,7 @@ def _validation_message(exc: ValidationError) -> str:
 
 async def execute(ctx: ToolContext, name: str, arguments_json: str) -> ToolOutcome:
     tool = BY_NAME.get(name)
-    if tool is None or ctx.role not in tool.roles:
+    if tool is None or tool not in tools_for(ctx.role):
         allowed = ", ".join(t.name for t in tools_for(ctx.role))
         return ToolOutcome(f"unknown tool {name!r}; your tools: {allowed}", error=True)
     try:

@@ -11,7 +11,7 @@ import { formatCost, formatDateTime, formatTokens } from "@/lib/format";
 import { temporalNamespaceUrl, temporalWorkflowUrl } from "@/lib/temporal";
 import { useAuthStore } from "@/stores/auth";
 import { useTypingStore } from "@/stores/typing";
-import { useAgents } from "@/features/agents/api/get-agents";
+import { agentsQueryOptions } from "@/features/agents/api/get-agents";
 import { runKeys } from "@/lib/query-keys";
 import type { RunOut } from "@/features/agents/types";
 import { issuesQueryOptions } from "@/features/issues/api/get-issues";
@@ -32,7 +32,8 @@ import { RunControls } from "@/features/conversations/components/run-controls";
 function useTemporalUrl(conversation: Conversation): string | null {
   const queryClient = useQueryClient();
   const runId = conversation.run_id;
-  const issues = useQuery({ ...issuesQueryOptions(conversation.project_id), enabled: runId !== null });
+  const projectId = conversation.project_id;
+  const issues = useQuery({ ...issuesQueryOptions(projectId ?? 0), enabled: runId !== null && projectId !== null });
   if (runId === null) return null;
   const own = issues.data?.find((i) => i.conversation_id === conversation.id || i.workflow_id === runId);
   if (own) return own.temporal_url;
@@ -58,8 +59,14 @@ function Totals({ messages }: { messages: Message[] }) {
   );
 }
 
+/** The agents of the conversation's project (none for the orchestrator's, which has no project). */
+function useProjectAgents(conversation: Conversation) {
+  const projectId = conversation.project_id;
+  return useQuery({ ...agentsQueryOptions(projectId ?? 0), enabled: projectId !== null });
+}
+
 function Header({ conversation, messages }: { conversation: Conversation; messages: Message[] | undefined }) {
-  const agents = useAgents(conversation.project_id);
+  const agents = useProjectAgents(conversation);
   const agent = agents.data?.find((a) => a.id === conversation.agent_id);
   const temporalUrl = useTemporalUrl(conversation);
   const live = isLive(conversation);
@@ -120,11 +127,11 @@ function Header({ conversation, messages }: { conversation: Conversation; messag
   );
 }
 
-function Chat({ conversation }: { conversation: Conversation }) {
+export function Chat({ conversation }: { conversation: Conversation }) {
   const messages = useMessages(conversation.id);
   const typing = useTypingStore((state) => state.byConversation[conversation.id]);
   const user = useAuthStore((state) => state.user);
-  const agents = useAgents(conversation.project_id);
+  const agents = useProjectAgents(conversation);
   const agentRoles = useMemo(() => new Map(agents.data?.map((a) => [a.name, a.role])), [agents.data]);
   const me = useMemo(() => (user ? { id: user.id, email: user.email } : null), [user]);
 

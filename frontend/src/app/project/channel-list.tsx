@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from "react";
-import { CircleDot, Hash, Inbox, LayoutDashboard } from "lucide-react";
+import { Bot, CircleDot, Hash, Inbox, LayoutDashboard } from "lucide-react";
 import { Link, matchPath, NavLink, useLocation } from "react-router-dom";
 
 import { Avatar } from "@/components/avatar";
@@ -155,6 +155,13 @@ export function ChannelList({ projectId, projectName }: { projectId: number; pro
         {projectName ?? "Project"}
       </p>
       <ul className="grid grid-cols-1 gap-0.5">
+        <li className={rowClasses}>
+          {/* The person's assistant comes first: one for all projects. */}
+          <NavLink to="/orchestrator" className={({ isActive }) => itemClasses(isActive)}>
+            <Bot className="h-4 w-4 text-muted-foreground" aria-hidden="true" />
+            Orchestrator
+          </NavLink>
+        </li>
         <li className={rowClasses}>
           {/* A plain Link: NavLink would count the conversations and agents as "inside" the overview. */}
           <Link

@@ -160,7 +160,13 @@ export function DashboardRoute() {
     <div className="mx-auto grid max-w-6xl grid-cols-1 gap-6">
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Dashboard</h1>
-        <p className="text-sm text-muted-foreground">What needs you across all projects.</p>
+        <p className="text-sm text-muted-foreground">
+          What needs you across all projects. Ask your{" "}
+          <Link className="underline" to="/orchestrator">
+            orchestrator
+          </Link>{" "}
+          to file issues, report status or pause runs.
+        </p>
       </div>
       <QueryState query={projects} loading="Loading projects…">
         {(list) =>

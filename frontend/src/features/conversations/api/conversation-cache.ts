@@ -9,12 +9,15 @@ import { conversationKeys } from "./keys";
  */
 export function storeConversation(queryClient: QueryClient, conversation: Conversation): boolean {
   let cached = false;
-  queryClient.setQueryData<Conversation[]>(conversationKeys.list(conversation.project_id), (list) => {
-    if (!list) return list;
-    cached = true;
-    const known = list.some((c) => c.id === conversation.id);
-    return known ? list.map((c) => (c.id === conversation.id ? conversation : c)) : [conversation, ...list];
-  });
+  // The orchestrator's conversation belongs to the person, in no project's list.
+  if (conversation.project_id !== null) {
+    queryClient.setQueryData<Conversation[]>(conversationKeys.list(conversation.project_id), (list) => {
+      if (!list) return list;
+      cached = true;
+      const known = list.some((c) => c.id === conversation.id);
+      return known ? list.map((c) => (c.id === conversation.id ? conversation : c)) : [conversation, ...list];
+    });
+  }
   queryClient.setQueryData<Conversation>(conversationKeys.detail(conversation.id), (current) =>
     current ? { ...current, ...conversation } : current,
   );

@@ -12,7 +12,9 @@ export const useSteerRun = (conversation: Conversation) => {
   const queryClient = useQueryClient();
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: conversationKeys.detail(conversation.id) });
-    void queryClient.invalidateQueries({ queryKey: conversationKeys.list(conversation.project_id) });
+    if (conversation.project_id !== null) {
+      void queryClient.invalidateQueries({ queryKey: conversationKeys.list(conversation.project_id) });
+    }
   };
   return useMutation<Conversation, ApiError, SteerAction>({
     mutationFn: (action) => steerRun(conversation.id, action),

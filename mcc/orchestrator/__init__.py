@@ -1,0 +1,1 @@
+"""The person's assistant: one durable conversation per user, across all projects."""
