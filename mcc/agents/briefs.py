@@ -62,6 +62,18 @@ def code(issue_title: str, number: int, task: dict[str, Any], branch: str) -> Br
     )
 
 
+def solo(title: str, body: str) -> Brief:
+    """One coder alone resolves an issue (the single-agent baseline of `mcc eval`)."""
+    return Brief.of(
+        TaskKind.CODE,
+        f"Issue: {title}",
+        title,
+        body,
+        "Resolve this issue in the repository: change the code, check your change, commit it "
+        "with git_commit, then call finish.",
+    )
+
+
 def test(round_: int) -> Brief:
     return Brief.of(
         TaskKind.TEST,

@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from mcc.agents import briefs
 from mcc.errors import MccError
 from mcc.eval.judge import judge
 from mcc.eval.report import Outcome
@@ -160,10 +161,7 @@ class EvalRunner:
         project = await self._project(task, "baseline")
         agents = await self._call("GET", "/api/agents", params={"project_id": project["id"]})
         coder = next(a for a in agents if a["role"] == "coder")
-        text = (
-            f"Issue: {task.title}\n\n{task.body}\n\nResolve this issue in the repository: change "
-            "the code, check your change, commit it with git_commit, then call finish."
-        )
+        text = briefs.solo(task.title, task.body).text
         run = await self._call(
             "POST", f"/api/agents/{coder['id']}/runs", json={"task": text, "title": task.title}
         )

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from api.evaluation import EvalOptions, run_eval, run_with, write_report
 from api.server import MccServer
+from mcc.agents.briefs import TaskKind
 from mcc.eval.tasks import load_tasks
 from tests.fakes.llm_server import Hang
 from tests.support.company import Company, Rule, call, finish
@@ -20,16 +21,22 @@ async def test_eval_judges_both_modes_by_the_hidden_tests_and_counts_a_timeout_u
     company.rules += [
         Rule(
             "coder",
-            "calc.add(2, 3)",
+            TaskKind.CODE,
             [
                 call("edit_file", path="calc.py", old="return a - b", new="return a + b"),
                 call("git_commit", message="Fix add()"),
                 finish("add() adds"),
             ],
+            heading="add() subtracts",
         ),
         # Claims a fix it never made: only the hidden tests can tell.
-        Rule("coder", "lists.dedupe(items)", [finish("dedupe keeps the order now")]),
-        Rule("coder", "numerals.to_roman(n)", [Hang()]),  # type: ignore[list-item]
+        Rule(
+            "coder",
+            TaskKind.CODE,
+            [finish("dedupe keeps the order now")],
+            heading="dedupe loses the order",
+        ),
+        Rule("coder", TaskKind.CODE, [Hang()], heading="to_roman(4) gives IIII"),  # type: ignore[list-item]
     ]
     options = EvalOptions(
         tasks=[calc, dedupe, roman],
@@ -73,12 +80,13 @@ async def test_mcc_eval_runs_on_an_mcc_of_its_own_and_writes_the_json(llm, tmp_p
         rules=[
             Rule(
                 "coder",
-                "calc.add(2, 3)",
+                TaskKind.CODE,
                 [
                     call("edit_file", path="calc.py", old="return a - b", new="return a + b"),
                     call("git_commit", message="Fix add()"),
                     finish("add() adds"),
                 ],
+                heading="add() subtracts",
             )
         ]
     )

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from api.server import MccServer
+from mcc.agents.briefs import TaskKind
 from mcc.config import Settings
 from mcc.models.conversation import Conversation
 from mcc.models.message import Message
@@ -305,7 +306,7 @@ async def test_changes_requested_on_github_sends_the_review_back_then_approval_m
     company.rules.append(
         Rule(
             "coder",
-            "Say it louder.",
+            TaskKind.REWORK,
             [
                 call("write_file", path="GREETING.md", content="HELLO!\n"),
                 call("git_commit", message="Say it louder"),

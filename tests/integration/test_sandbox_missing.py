@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from api.server import MccServer
+from mcc.agents.briefs import TaskKind
 from tests.conftest import login_new_user
 from tests.support.company import Rule, call, finish
 from tests.support.repos import make_repo
@@ -15,7 +16,11 @@ async def test_without_bubblewrap_health_says_missing_and_the_run_needs_attentio
     settings, company, tmp_path
 ):
     company.rules.append(
-        Rule("coder", "", [call("run_command", command="python3 -m pytest"), finish("tested")])
+        Rule(
+            "coder",
+            TaskKind.CODE,
+            [call("run_command", command="python3 -m pytest"), finish("tested")],
+        )
     )
     missing = settings.model_copy(update={"sandbox_bwrap": "/nonexistent/bwrap"})
     server = MccServer(missing, worker=True)
