@@ -174,9 +174,9 @@ async def test_several_refs_resolve_with_one_git_process(tmp_path: Path) -> None
     spawned: list[str] = []
     status = repos.git.status
 
-    async def counted(args: Any, cwd: Path, *, stdin: bytes | None = None) -> Any:
+    async def counted(args: Any, cwd: Path, **options: Any) -> Any:
         spawned.append(args[0])
-        return await status(args, cwd, stdin=stdin)
+        return await status(args, cwd, **options)
 
     repos.git.status = counted  # type: ignore[method-assign]
     shas = await repos.revs(1, "task", "main", "refs/heads/task")
