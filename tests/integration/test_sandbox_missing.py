@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 
 from api.server import MccServer
@@ -36,7 +38,9 @@ async def test_without_bubblewrap_health_says_missing_and_the_run_needs_attentio
             assert any("apt-get install bubblewrap" in p for p in body["problems"])
 
             repo = make_repo(tmp_path / "src")
-            project = await api.post("/api/projects", json={"name": "S", "repo_path": str(repo)})
+            # Both databases share one Temporal server: a name of its own keeps the run ids apart.
+            name = f"No sandbox {uuid.uuid4().hex[:6]}"
+            project = await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})
             pid = project.json()["id"]
             await api.post(f"/api/projects/{pid}/issues", json={"title": "Run", "body": "x"})
             issue = await wait_for_phase(api, pid, 1, "needs_attention", 60)

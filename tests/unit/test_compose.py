@@ -176,6 +176,7 @@ def _local_only(name: str, default: object) -> bool:
 # Integrations a deployment may leave out: they reach the containers from `.env`
 # (env_file), and `.env.example` names each of them.
 OPTIONAL = {
+    "orchestrator_model",  # unset: the agents' default model
     "github_app_id",
     "github_private_key_file",
     "github_private_key",
