@@ -27,7 +27,7 @@ from mcc.conversations import NewMessage, by_key, messages_of, post_message
 from mcc.errors import NotFound
 from mcc.events import conversation_room, project_room
 from mcc.llm.caching import takes_cache_breakpoints
-from mcc.llm.gateway import GatewayCall
+from mcc.llm.gateway import GatewayCall, GatewayResult
 from mcc.llm.types import ChatMessage, ToolCall
 from mcc.models.agent import Agent
 from mcc.models.conversation import Conversation
@@ -104,6 +104,33 @@ def chat_message(message: Message) -> ChatMessage:
     if message.role == "tool":
         return ChatMessage(role="tool", content=message.content, tool_call_id=message.tool_call_id)
     return ChatMessage(role=message.role, content=message.content)
+
+
+def answer_message(
+    result: GatewayResult, conversation_id: int, author: str, key: str, model: str
+) -> NewMessage:
+    """The assistant message that stores a charged LLM step's answer (once per `key`)."""
+    answer = result.chat
+    if answer is None:
+        # Only a call settled before answers were kept (an older install) lands here.
+        raise NotFound("the step's answer was charged but not kept; it cannot be replayed")
+    calls = [{"id": c.id, "name": c.name, "arguments": c.arguments_json} for c in answer.tool_calls]
+    return NewMessage(
+        conversation_id=conversation_id,
+        author=author,
+        role="assistant",
+        content=answer.content or "",
+        tool_calls=calls or None,
+        tokens_in=result.usage.tokens_in,
+        tokens_out=result.usage.tokens_out,
+        cost_usd=result.usage.cost_usd,
+        idempotency_key=key,
+        meta={
+            "model": model,
+            "finish_reason": answer.finish_reason,
+            "cached_tokens": answer.usage.cached_tokens if answer.usage else 0,
+        },
+    )
 
 
 def reply_of(message: Message) -> StepReply:
@@ -292,33 +319,11 @@ class AgentSteps:
                 cache_prefix=fitted.head if takes_cache_breakpoints(model) else 0,
             )
         )
-        answer = result.chat
-        if answer is None:
-            # Only a call settled before answers were kept (an older install) lands here.
-            raise NotFound("the step's answer was charged but not kept; it cannot be replayed")
-        calls = [
-            {"id": c.id, "name": c.name, "arguments": c.arguments_json} for c in answer.tool_calls
-        ]
         async with self.runtime.db.sessions() as session:
             message, _ = await post_message(
                 session,
                 self.runtime.events,
-                NewMessage(
-                    conversation_id=scope.conversation_id,
-                    author=f"agent:{agent.name}",
-                    role="assistant",
-                    content=answer.content or "",
-                    tool_calls=calls or None,
-                    tokens_in=result.usage.tokens_in,
-                    tokens_out=result.usage.tokens_out,
-                    cost_usd=result.usage.cost_usd,
-                    idempotency_key=key,
-                    meta={
-                        "model": model,
-                        "finish_reason": answer.finish_reason,
-                        "cached_tokens": answer.usage.cached_tokens if answer.usage else 0,
-                    },
-                ),
+                answer_message(result, scope.conversation_id, f"agent:{agent.name}", key, model),
                 insert_first=True,
             )
         await self._issue_progress(scope, agent, step)

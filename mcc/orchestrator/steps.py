@@ -16,7 +16,14 @@ from sqlalchemy import select
 
 from mcc.agents.context import ContextLimits, fit_context
 from mcc.agents.roles import Role
-from mcc.agents.steps import StepReply, ToolReply, chat_message, reply_of, tool_reply_of
+from mcc.agents.steps import (
+    StepReply,
+    ToolReply,
+    answer_message,
+    chat_message,
+    reply_of,
+    tool_reply_of,
+)
 from mcc.agents.tools.base import ToolContext
 from mcc.agents.tools.registry import execute, tool_specs
 from mcc.conversations import NewMessage, post_message
@@ -161,28 +168,11 @@ class OrchestratorSteps:
                 on_delta=stream,
             )
         )
-        answer = result.chat
-        if answer is None:
-            raise NotFound("the step's answer was charged but not kept; it cannot be replayed")
-        calls = [
-            {"id": c.id, "name": c.name, "arguments": c.arguments_json} for c in answer.tool_calls
-        ]
         async with self.runtime.db.sessions() as session:
             message, _ = await post_message(
                 session,
                 self.runtime.events,
-                NewMessage(
-                    conversation_id=scope.conversation_id,
-                    author=f"agent:{NAME}",
-                    role="assistant",
-                    content=answer.content or "",
-                    tool_calls=calls or None,
-                    tokens_in=result.usage.tokens_in,
-                    tokens_out=result.usage.tokens_out,
-                    cost_usd=result.usage.cost_usd,
-                    idempotency_key=key,
-                    meta={"model": model, "finish_reason": answer.finish_reason},
-                ),
+                answer_message(result, scope.conversation_id, f"agent:{NAME}", key, model),
                 insert_first=True,
             )
         return reply_of(message)
