@@ -283,6 +283,26 @@ async def test_a_blocked_chat_is_shown_and_not_retried(harness: Harness):
     assert len(harness.in_app()) == 2  # the app still hears everything
 
 
+async def test_polling_again_deletes_the_webhook_and_keeps_its_pending_updates(
+    harness: Harness,
+):
+    # An earlier run in webhook mode left its webhook, and a /start nobody took yet.
+    api = await harness.runtime.telegram.api()
+    assert api is not None
+    await api.set_webhook("http://127.0.0.1:9/api/webhooks/telegram", "gone")
+    async with harness.runtime.db.sessions() as session:
+        code = await new_link_code(session, harness.owner_id, timedelta(minutes=5))
+    harness.telegram.user_says(CHAT, f"/start {code.code}")
+
+    assert await harness.poller.poll_once() == 1
+
+    assert harness.telegram.webhook is None
+    assert harness.telegram.methods[1:3] == ["deleteWebhook", "getUpdates"]
+    async with harness.runtime.db.sessions() as session:
+        link = await link_of(session, harness.owner_id)
+    assert link is not None and link.state == "linked"
+
+
 async def test_a_chat_is_linked_by_a_one_time_code(harness: Harness):
     async with harness.runtime.db.sessions() as session:
         code = await new_link_code(session, harness.owner_id, timedelta(minutes=5))
