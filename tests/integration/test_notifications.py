@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from mcc.budget.alerts import Alert, store_alerts
 from mcc.budget.auto_pause import critical_reason
-from mcc.budget.pause import pause_state
+from mcc.budget.pause import pause_state, set_paused
 from mcc.budget.store import BudgetStore
 from mcc.db.base import utcnow
 from mcc.events import RecordedEvents, user_room
@@ -456,3 +456,12 @@ async def test_a_spend_spike_turns_the_emergency_pause_on(harness: Harness):
     assert state.paused and state.reason is not None
     assert "$0.55 spent in the last 10 minutes" in state.reason
     assert [row.kind for row in await harness.rows()] == ["emergency_pause"]
+
+    # The person lifts it: the spike they saw does not pause again; a new one does.
+    await set_paused(BudgetStore.of(harness.runtime.db), harness.events, harness.owner_id, False)
+    later = utcnow()
+    assert await auto.after_spend(harness.owner_id, later) is False
+    await spend("after lift", "0.45", -1)
+    assert await auto.after_spend(harness.owner_id, later + timedelta(minutes=1)) is False
+    await spend("new spike", "0.10", -2)
+    assert await auto.after_spend(harness.owner_id, later + timedelta(minutes=2)) is True
