@@ -117,6 +117,9 @@ def _check(call: GatewayCall) -> None:
         raise InvalidInput("idempotency_key must be 1-300 characters")
     if len(call.agent_name) > 100 or len(call.agent_type) > 50:
         raise InvalidInput("agent_name is at most 100 characters, agent_type 50")
+    if call.pause_exempt and call.project_id is not None:
+        # Every agent works in a project; only the person's orchestrator has none.
+        raise InvalidInput("only the orchestrator's calls pass the emergency pause")
 
 
 @dataclass

@@ -22,6 +22,7 @@ from mcc.budget.reservations import reserve
 from mcc.budget.store import BudgetStore
 from mcc.config import Settings
 from mcc.db.engine import Database
+from mcc.errors import InvalidInput
 from mcc.events import RecordedEvents, user_room
 from mcc.llm import ChatMessage, LLMClient, LLMServerError, ModelPrice, PriceBook
 from mcc.llm.gateway import GatewayCall, LLMGateway, worst_case_usd
@@ -394,6 +395,9 @@ async def test_the_orchestrator_passes_the_pause_but_not_the_hard_stop(budget: B
         await gateway.call(budget.call("coder/1", max_tokens=1))  # agents stay stopped
     with pytest.raises(BudgetExceeded) as spent:
         await gateway.call(budget.call("orch/2", max_tokens=51, **orchestrator))
+
+    with pytest.raises(InvalidInput):  # an agent's call (it has a project) cannot claim it
+        await gateway.call(budget.call("coder/2", max_tokens=1, pause_exempt=True))
 
     assert answered.chat is not None and answered.chat.content == "lifting it"
     assert (spent.value.scope, spent.value.limit) == ("global", Decimal("0.3"))
