@@ -28,7 +28,9 @@ from api.routes import (
     webhooks,
 )
 from api.spa import mount_spa
+from api.telegram import telegram_updates
 from api.temporal_link import TemporalLink
+from mcc.notifications.telegram.webhook import WebhookInbox
 from mcc.runtime import Runtime
 
 
@@ -45,6 +47,7 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
     app.state.temporal = temporal
     app.state.rate_limits = RateLimits(settings)
     app.state.client_address = ClientAddress(settings.trusted_proxies)
+    app.state.telegram_inbox = WebhookInbox(telegram_updates(runtime, temporal))
     install_error_handlers(app)
     install_middleware(app, settings, app.state.rate_limits, app.state.client_address)
     if settings.cors_origins:
