@@ -6,7 +6,12 @@ import { useAuthStore } from "@/stores/auth";
 import { api, ApiError, errorMessage, publicApi, unwrap } from "./api-client";
 
 const user = { id: 1, email: "ada@example.com", totp_enabled: false };
-const token = (access_token: string, expires_in = 900) => ({ access_token, token_type: "bearer" as const, expires_in, user });
+const token = (access_token: string, expires_in = 900) => ({
+  access_token,
+  token_type: "bearer" as const,
+  expires_in,
+  user,
+});
 const refused = (code: string) =>
   HttpResponse.json({ error: { code, message: "the access token expired; refresh it" } }, { status: 401 });
 
@@ -54,7 +59,11 @@ describe("the API client", () => {
       }),
     );
 
-    const answers = await Promise.all([unwrap(api.GET("/api/projects")), unwrap(api.GET("/api/projects")), unwrap(api.GET("/api/projects"))]);
+    const answers = await Promise.all([
+      unwrap(api.GET("/api/projects")),
+      unwrap(api.GET("/api/projects")),
+      unwrap(api.GET("/api/projects")),
+    ]);
     expect(answers).toEqual([[{ id: 7 }], [{ id: 7 }], [{ id: 7 }]]);
     expect(refreshes).toBe(1);
   });
@@ -86,7 +95,9 @@ describe("the API client", () => {
       }),
     );
 
-    await expect(api.POST("/api/auth/totp/disable", { body: { password: "secret", code: "000000" } })).rejects.toMatchObject({
+    await expect(
+      api.POST("/api/auth/totp/disable", { body: { password: "secret", code: "000000" } }),
+    ).rejects.toMatchObject({
       status: 401,
       code: "invalid_totp",
       message: "That code is not valid.",

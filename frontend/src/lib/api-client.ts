@@ -15,7 +15,13 @@ export class ApiError extends Error {
   /** The parsed JSON body, when there was one (a 503 from /api/health still says what is down). */
   readonly payload: unknown;
 
-  constructor(status: number, code: string, message: string, retryAfter: number | null = null, payload: unknown = null) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    retryAfter: number | null = null,
+    payload: unknown = null,
+  ) {
     super(message);
     this.name = "ApiError";
     this.status = status;

@@ -22,7 +22,8 @@ function storeTotpEnabled(queryClient: QueryClient, enabled: boolean): void {
 // gcTime 0: the secret and the recovery codes stay in the component only, not in the mutation cache.
 
 /** A new TOTP secret with its QR code; 2FA is not on until it is confirmed with a code. */
-export const useStartTotpSetup = () => useMutation<TotpSetup, ApiError, void>({ mutationFn: startTotpSetup, gcTime: 0 });
+export const useStartTotpSetup = () =>
+  useMutation<TotpSetup, ApiError, void>({ mutationFn: startTotpSetup, gcTime: 0 });
 
 /** Turn 2FA on; the answer holds the recovery codes, shown this once. */
 export const useConfirmTotp = () => {

@@ -5,7 +5,8 @@ import type { Limit, LimitCreate, LimitUpdate } from "../types";
 import { budgetKeys } from "./keys";
 
 export const createLimit = (input: LimitCreate) => unwrap(api.POST("/api/budget/limits", { body: input }));
-export const updateLimit = (id: number, input: LimitUpdate) => unwrap(api.PATCH("/api/budget/limits/{limit_id}", { params: { path: { limit_id: id } }, body: input }));
+export const updateLimit = (id: number, input: LimitUpdate) =>
+  unwrap(api.PATCH("/api/budget/limits/{limit_id}", { params: { path: { limit_id: id } }, body: input }));
 export const deleteLimit = async (id: number) => {
   await api.DELETE("/api/budget/limits/{limit_id}", { params: { path: { limit_id: id } } });
 };

@@ -14,9 +14,7 @@ export const useConversation = (projectId: number, conversationId: number) => {
     queryKey: conversationKeys.detail(conversationId),
     queryFn: () => getConversation(conversationId),
     initialData: () =>
-      queryClient
-        .getQueryData<Conversation[]>(conversationKeys.list(projectId))
-        ?.find((c) => c.id === conversationId),
+      queryClient.getQueryData<Conversation[]>(conversationKeys.list(projectId))?.find((c) => c.id === conversationId),
     initialDataUpdatedAt: () => queryClient.getQueryState(conversationKeys.list(projectId))?.dataUpdatedAt,
   });
 };

@@ -5,7 +5,11 @@ import type { Conversation, SteerAction } from "../types";
 import { conversationKeys } from "./keys";
 
 export const steerRun = (conversationId: number, action: SteerAction) =>
-  unwrap(api.POST("/api/conversations/{conversation_id}/{action}", { params: { path: { conversation_id: conversationId, action } } }));
+  unwrap(
+    api.POST("/api/conversations/{conversation_id}/{action}", {
+      params: { path: { conversation_id: conversationId, action } },
+    }),
+  );
 
 /** Pause, resume or cancel the conversation's run (202; 409 when no run is in progress). */
 export const useSteerRun = (conversation: Conversation) => {

@@ -4,7 +4,9 @@ import { api, unwrap } from "@/lib/api-client";
 import { issueKeys } from "./keys";
 
 export const getIssue = (projectId: number, number: number) =>
-  unwrap(api.GET("/api/projects/{project_id}/issues/{number}", { params: { path: { project_id: projectId, number } } }));
+  unwrap(
+    api.GET("/api/projects/{project_id}/issues/{number}", { params: { path: { project_id: projectId, number } } }),
+  );
 
 export const issueQueryOptions = (projectId: number, number: number) =>
   queryOptions({ queryKey: issueKeys.detail(projectId, number), queryFn: () => getIssue(projectId, number) });

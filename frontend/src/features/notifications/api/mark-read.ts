@@ -4,7 +4,8 @@ import { api, type ApiError, unwrap } from "@/lib/api-client";
 import type { AppNotification, NotificationList } from "../types";
 import { notificationKeys } from "./keys";
 
-export const markRead = (id: number) => unwrap(api.POST("/api/notifications/{notification_id}/read", { params: { path: { notification_id: id } } }));
+export const markRead = (id: number) =>
+  unwrap(api.POST("/api/notifications/{notification_id}/read", { params: { path: { notification_id: id } } }));
 export const markAllRead = () => unwrap(api.POST("/api/notifications/read-all"));
 
 /** Mark one read: the cached list is updated from the answer (no refetch). */

@@ -5,7 +5,6 @@ import { projectKeys } from "./keys";
 
 export const getProjects = () => unwrap(api.GET("/api/projects"));
 
-export const projectsQueryOptions = () =>
-  queryOptions({ queryKey: projectKeys.list(), queryFn: getProjects });
+export const projectsQueryOptions = () => queryOptions({ queryKey: projectKeys.list(), queryFn: getProjects });
 
 export const useProjects = () => useQuery(projectsQueryOptions());

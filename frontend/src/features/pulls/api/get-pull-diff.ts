@@ -4,7 +4,9 @@ import { api, unwrap } from "@/lib/api-client";
 import { pullKeys } from "./keys";
 
 export const getPullDiff = (projectId: number, number: number) =>
-  unwrap(api.GET("/api/projects/{project_id}/pulls/{number}/diff", { params: { path: { project_id: projectId, number } } }));
+  unwrap(
+    api.GET("/api/projects/{project_id}/pulls/{number}/diff", { params: { path: { project_id: projectId, number } } }),
+  );
 
 export const pullDiffQueryOptions = (projectId: number, number: number, headSha: string | null) =>
   queryOptions({
