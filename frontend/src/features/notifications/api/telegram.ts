@@ -1,10 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { api, type ApiError } from "@/lib/api-client";
+import { api, type ApiError, unwrap } from "@/lib/api-client";
 import type { LinkCode, TelegramState } from "../types";
 import { telegramKeys } from "./keys";
 
-export const getTelegramState = () => api.get<TelegramState>("/api/notifications/telegram");
+export const getTelegramState = () => unwrap(api.GET("/api/notifications/telegram"));
 
 /** Polled while a code is shown, so the link appears as soon as the bot has read `/start`. */
 export const useTelegramState = (waitingForLink: boolean) =>
@@ -16,13 +16,13 @@ export const useTelegramState = (waitingForLink: boolean) =>
 
 export const useLinkCode = () =>
   useMutation<LinkCode, ApiError, void>({
-    mutationFn: () => api.post<LinkCode>("/api/notifications/telegram/link-code"),
+    mutationFn: () => unwrap(api.POST("/api/notifications/telegram/link-code")),
   });
 
 export const useSetBotToken = () => {
   const queryClient = useQueryClient();
   return useMutation<TelegramState, ApiError, string>({
-    mutationFn: (token) => api.post<TelegramState>("/api/notifications/telegram/token", { token }),
+    mutationFn: (token) => unwrap(api.POST("/api/notifications/telegram/token", { body: { token } })),
     onSuccess: (state) => queryClient.setQueryData(telegramKeys.state(), state),
   });
 };
