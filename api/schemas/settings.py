@@ -97,12 +97,13 @@ class GitHubSettingsIn(BaseModel):
             return None
         if not isinstance(value, str) or len(value) > 20_000:
             raise ValueError(_PEM_HINT)
+        from cryptography.exceptions import UnsupportedAlgorithm
         from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
         text = value.strip() + "\n"
         try:
             load_pem_private_key(text.encode(), password=None)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, UnsupportedAlgorithm):
             raise ValueError(_PEM_HINT) from None
         return text
 
