@@ -80,6 +80,13 @@ async def test_every_route_renders_without_console_errors(
         await expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
         await page.wait_for_load_state("networkidle")
         await page.screenshot(path=str(SCREENSHOTS / f"{label}-{size}.png"), full_page=True)
+    # The settings page is one route of anchored sections; a link to one opens there.
+    await page.goto(f"{base}/settings#telegram")
+    for section in ("LLM", "Sandbox", "GitHub", "Telegram", "Notifications", "Account"):
+        await expect(page.get_by_role("region", name=section, exact=True)).to_be_visible()
+    await expect(page.get_by_role("region", name="Telegram", exact=True)).to_be_in_viewport()
+    await page.get_by_role("button", name="Test connection").click()
+    await expect(page.get_by_role("status").filter(has_text="answered and lists")).to_be_visible()
     await page.goto(f"{base}/agents")
     roster = (await api.get(f"/api/agents?project_id={pid}")).json()
     table = page.get_by_role("table", name="Agents")
