@@ -100,11 +100,13 @@ async def expect_conversation_as_on_server(
     bubbles = page.get_by_role("log", name="Conversation messages").locator("[data-message-id]")
     await expect(bubbles).to_have_count(len(messages), timeout=20_000)
     assert await shown_message_ids(page) == [m["id"] for m in messages]
-    state = "live" if conversation["status"] not in ("finished",) else "finished"
+    # The chat's own header (the first one; each message has its own below it).
     header = page.get_by_role("region", name="Conversation").locator("header").first
-    if state == "finished":
-        await expect(header).not_to_contain_text("live")
+    if conversation["status"] == "finished":
         await expect(header).to_contain_text("finished")
+        await expect(header).not_to_contain_text("live")
+    else:
+        await expect(header).to_contain_text("live")
     return list(messages)
 
 
