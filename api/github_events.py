@@ -205,6 +205,38 @@ class GitHubEvents:
             return "not_decided"
         return "approved" if state == "approved" else "rejected"
 
+    # -- the repository's CI --------------------------------------------------------------
+
+    async def on_check_run(self, project: Project, payload: dict[str, Any]) -> str:
+        return await self._checks_changed(project, (payload.get("check_run") or {}).get("head_sha"))
+
+    async def on_check_suite(self, project: Project, payload: dict[str, Any]) -> str:
+        suite = payload.get("check_suite") or {}
+        return await self._checks_changed(project, suite.get("head_sha"))
+
+    async def on_status(self, project: Project, payload: dict[str, Any]) -> str:
+        return await self._checks_changed(project, payload.get("sha"))
+
+    async def _checks_changed(self, project: Project, sha: str | None) -> str:
+        """Wake the runs whose open pull request is at `sha`: they read CI again (what
+        changed is read from GitHub, never taken from the event)."""
+        if not sha:
+            return "ignored"
+        async with self.runtime.db.sessions() as session:
+            issues = list(
+                await session.scalars(
+                    select(Issue)
+                    .join(PullRequest, PullRequest.issue_id == Issue.id)
+                    .where(
+                        PullRequest.project_id == project.id,
+                        PullRequest.head_sha == sha,
+                        PullRequest.state == "open",
+                    )
+                )
+            )
+        woken = [issue for issue in issues if await runs.checks_changed(self._client(), issue)]
+        return "woken" if woken else "ignored"
+
     # -- pushes -------------------------------------------------------------------------
 
     async def on_push(self, project: Project, payload: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ from mcc.config import Settings
 from mcc.models.conversation import Conversation
 from mcc.models.message import Message
 from mcc.models.project import Project
+from mcc.models.pull_request import PullRequest
 from mcc.models.webhook_delivery import WebhookDelivery
 from tests.fakes.github_server import FakeGitHub, RunningFake, start_fake_github
 from tests.support.company import Rule, call, finish
@@ -61,7 +62,9 @@ async def fake(tmp_path: Path, app_key: tuple[Path, str]) -> AsyncIterator[Runni
 
 
 @pytest.fixture
-def settings(tmp_path, database_url, temporal_address, llm, fake, app_key) -> Settings:
+def settings(request, tmp_path, database_url, temporal_address, llm, fake, app_key) -> Settings:
+    # A test that checks the polling fallback rereads CI every second (the default is 60 s).
+    poll = request.node.get_closest_marker("ci_poll_seconds")
     return local_settings(
         tmp_path / "data",
         database_url,
@@ -73,6 +76,7 @@ def settings(tmp_path, database_url, temporal_address, llm, fake, app_key) -> Se
         github_webhook_secret=SecretStr(SECRET),
         github_api_url=fake.url,
         github_write_interval_s=0,
+        github_ci_poll_seconds=poll.args[0] if poll else 60,
     )
 
 
@@ -270,6 +274,9 @@ async def test_a_labelled_issue_becomes_a_pull_request_that_an_approving_review_
     assert pull.state == "open" and pull.head == f"mcc/issue-{number}" and pull.base == "main"
     assert f"Closes #{number}" in pull.body and "Temporal UI" in pull.body
     assert "## Spec\n\n# Greet people\n\nSay hello." in pull.body
+    assert "## Tests\n\nTests (" in pull.body and "## Review\n\nReview: approve" in pull.body
+    assert "CI: no checks configured" in pull.body  # nothing to wait for
+    assert f"/projects/{pid}/issues/{number})" in pull.body  # the link into MCC
     shown_cost = float(pull.body.split("Cost so far: $")[1].split()[0])
     assert 0 < shown_cost <= waiting["cost_usd"]
     assert waiting["pull_request"]["number"] == pull.number
@@ -674,3 +681,134 @@ async def test_a_burst_of_deliveries_is_not_rate_limited_like_the_api(
     finally:
         await server.stop()
     assert [status for status, _ in answers] == [200] * (limit * 3)
+
+
+# -- the repository's own CI --------------------------------------------------------------
+
+
+async def _waiting_for_ci(
+    api, github: FakeGitHub, full: str, pid: int, number: int, after: str | None = None
+) -> str:
+    """The run reads CI on the pull request's current head (another than `after`) and
+    waits: that head."""
+    repo = github.repos[full]
+
+    async def reading() -> str | None:
+        if not repo.pulls:
+            return None
+        [pull] = repo.pulls.values()
+        head = github.branch_sha(repo, pull.head)
+        if head == after:
+            return None
+        read = any(p.endswith(f"/commits/{head}/check-runs") for _, p, _, _ in github.requests)
+        issue = (await api.get(f"/api/projects/{pid}/issues/{number}")).json()
+        return head if read and issue["phase"] == "testing" else None
+
+    return await eventually(reading, 60, "the run to wait for CI on the pull request's head")
+
+
+async def test_a_failing_check_goes_back_to_a_coder_and_approval_is_asked_when_green(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    company.rules.append(
+        Rule(
+            "coder",
+            TaskKind.CI,
+            [
+                call("write_file", path="GREETING.md", content="Hello, world\n"),
+                call("git_commit", message="Greet the whole world, as the build expects"),
+                finish("fixed the build"),
+            ],
+        )
+    )
+    github = fake.github
+    project, full = await _register(api, github)
+    pid = project["id"]
+    repo = github.repos[full]
+    repo.ci_on_push = ["build"]  # every push starts a build, as a workflow on `push` does
+    number = await _labelled_issue(mcc, github, full)
+
+    first = await _waiting_for_ci(api, github, full, pid, number)
+    failed = github.add_check_run(
+        repo,
+        first,
+        "build",
+        conclusion="failure",
+        output={
+            "title": "1 test failed",
+            "summary": "tests/test_greeting.py::test_hello FAILED",
+            "text": "AssertionError: 'Hello' != 'Hello, world'",
+        },
+    )
+    status, _ = await github.deliver(
+        _hook_url(mcc), SECRET, "check_run", github.check_run_payload(repo, failed)
+    )
+    assert status == 200
+
+    # The coder is told which check failed and what it said, and pushes a fix.
+    second = await _waiting_for_ci(api, github, full, pid, number, after=first)
+    async with mcc.runtime.db.sessions() as session:
+        briefs = list(
+            await session.scalars(select(Message.content).where(Message.content.like("[ci]%")))
+        )
+    assert len(briefs) == 1
+    assert "build" in briefs[0] and "AssertionError: 'Hello' != 'Hello, world'" in briefs[0]
+    assert "1 test failed" in briefs[0]
+    issue = (await api.get(f"/api/projects/{pid}/issues/{number}")).json()
+    assert issue["phase"] == "testing"  # no approval asked while the build runs
+
+    green = github.add_check_run(repo, second, "build", conclusion="success")
+    lint = github.add_status(repo, second, "ci/lint", "success", "lint passed")
+    await github.deliver(_hook_url(mcc), SECRET, "check_run", github.check_run_payload(repo, green))
+    await github.deliver(_hook_url(mcc), SECRET, "status", github.status_payload(repo, lint))
+    await wait_for_phase(api, pid, number, "awaiting_approval", timeout_s=60)
+
+    [pull] = repo.pulls.values()
+    assert github.branch_sha(repo, pull.head) == second
+    assert "## CI\n\nCI: passed (2 of 2 checks green)" in pull.body
+    shown = [c for c in repo.issues[number].comments if "mcc:status" in c["body"]]
+    assert "CI: passed (2 of 2 checks green)" in shown[0]["body"]
+    notes = (await api.get("/api/notifications")).json()["items"]
+    asked = [n for n in notes if n["kind"] == "approval_needed"]
+    assert len(asked) == 1 and "CI: passed (2 of 2 checks green)" in asked[0]["message"]
+
+
+@pytest.mark.ci_poll_seconds(1)
+async def test_without_check_events_the_run_rereads_ci_conditionally_until_green(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    pid = project["id"]
+    repo = github.repos[full]
+    repo.ci_on_push = ["build"]
+    number = await _labelled_issue(mcc, github, full)
+    head = await _waiting_for_ci(api, github, full, pid, number)
+
+    async def reread_unchanged() -> bool:
+        path = f"/commits/{head}/check-runs"
+        return any(p.endswith(path) and s == 304 for _, p, s, _ in github.requests)
+
+    await eventually(reread_unchanged, 10, "a conditional reread answered 304")
+    github.add_check_run(repo, head, "build", conclusion="success")  # no event is sent
+    await wait_for_phase(api, pid, number, "awaiting_approval", timeout_s=30)
+
+
+async def test_a_project_set_to_ignore_ci_asks_for_approval_while_checks_run(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    pid = project["id"]
+    updated = await api.patch(f"/api/projects/{pid}", json={"ignore_ci": True})
+    assert updated.status_code == 200 and updated.json()["ignore_ci"] is True
+    repo = github.repos[full]
+    repo.ci_on_push = ["build"]  # never finishes
+    number = await _labelled_issue(mcc, github, full)
+
+    await wait_for_phase(api, pid, number, "awaiting_approval", timeout_s=60)
+    [pull] = repo.pulls.values()
+    assert "CI: ignored" in pull.body
+    async with mcc.runtime.db.sessions() as session:
+        row = await session.scalar(select(PullRequest).where(PullRequest.project_id == pid))
+        assert row is not None and row.ci_state == "ignored"

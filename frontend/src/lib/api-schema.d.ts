@@ -1689,6 +1689,11 @@ export interface components {
              */
             require_spec_approval: boolean;
             /**
+             * Ignore Ci
+             * @default false
+             */
+            ignore_ci: boolean;
+            /**
              * Created At
              * Format: date-time
              */
@@ -1726,6 +1731,11 @@ export interface components {
              * @description Set, or clear with an empty string.
              */
             forge_token?: string | null;
+            /**
+             * Ignore Ci
+             * @description Ask for approval without waiting for the repository's own CI checks.
+             */
+            ignore_ci?: boolean | null;
         };
         /** PullRequestOut */
         PullRequestOut: {

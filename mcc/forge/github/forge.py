@@ -9,25 +9,26 @@ and the database already show (an open pull request for the branch, a merge).
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 
 from github.PullRequest import PullRequest as GhPull
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.config import Settings
 from mcc.db.base import utcnow
 from mcc.db.engine import Database
 from mcc.errors import Conflict, GitFailed, HeadMoved, MccError, NotFound
-from mcc.forge.base import PullRef, issue_branch, tests_worktree
+from mcc.forge.base import Check, ChecksReport, PullRef, issue_branch, tests_worktree
 from mcc.forge.errors import ForgeAuthFailed, ForgeRefused
 from mcc.forge.github.api import Credentials, GitHubApi, git_auth
+from mcc.forge.github.checks import checks_of, report_of
 from mcc.forge.local_repos import LocalRepos
 from mcc.issues import close_issue, get_issue
 from mcc.models.issue import Issue
+from mcc.models.message import Message
 from mcc.models.project import Project
 from mcc.models.pull_request import PullRequest
-from mcc.models.token_usage import TokenUsage
+from mcc.notifications.runs import issue_link, run_cost
 from mcc.projects import forge_token_context, get_project
 from mcc.security.keyring import Keyring
 
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 # Marks MCC's one status comment on an issue, so it is found and edited in place.
 STATUS_MARKER = "<!-- mcc:status -->"
 # What git says when the server refuses a token (HTTP 401/403 on the smart protocol).
+# The end of the test output shown in the description (where a failure's cause is).
+MAX_SHOWN_OUTPUT = 1_500
 _REFUSED_CREDENTIALS = ("Authentication failed", "could not read Username", "error: 401", " 403")
 
 
@@ -155,24 +158,44 @@ class GitHubForge:
             return _ref(row, pull.html_url)
 
     async def _description(self, session: AsyncSession, project: Project, issue: Issue) -> str:
-        cost = await session.scalar(
-            select(func.coalesce(func.sum(TokenUsage.cost_usd), 0)).where(
-                TokenUsage.task_id.like(f"{issue.workflow_id}/%")
-            )
-        )
+        """The pull request's description: what a reviewer on GitHub needs to judge it —
+        the spec, the latest test report and review, CI, the cost so far, and links."""
+        cost = await run_cost(session, issue.workflow_id)
         code, spec, _ = await self.repos.git.status(
             ["show", f"{issue_branch(issue.number)}:.mcc/specs/{issue.number}.md"],
             self.repos.origin(project.id),
         )
-        shown_spec = f"## Spec\n\n{spec.strip()}\n\n" if code == 0 and spec.strip() else ""
-        return (
-            f"Closes #{issue.number}.\n\n{issue.title}\n\n{shown_spec}"
-            f"Opened by Mission Control Center. Cost so far: "
-            f"${Decimal(cost or 0):.4f}\n\n"
-            f"Run in the Temporal UI: {self.settings.temporal_run_url(issue.workflow_id)}\n\n"
+        parts = [f"Closes #{issue.number}.", issue.title]
+        if code == 0 and spec.strip():
+            parts.append(f"## Spec\n\n{spec.strip()}")
+        tests = await _latest_note(session, issue.workflow_id, "test-")
+        if tests is not None:
+            verdict, _, output = tests.partition("\n\n")
+            shown = output.strip()[-MAX_SHOWN_OUTPUT:]
+            parts.append(f"## Tests\n\n{verdict}" + (f"\n\n```\n{shown}\n```" if shown else ""))
+        review = await _latest_note(session, issue.workflow_id, "review-")
+        if review is not None:
+            parts.append(f"## Review\n\n{review.strip()}")
+        pull = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
+        if pull is not None and pull.ci_summary:
+            parts.append(f"## CI\n\n{pull.ci_summary}")
+        mcc_link = self.settings.mcc_url(issue_link(issue))
+        temporal = self.settings.temporal_run_url(issue.workflow_id)
+        parts.append(
+            f"Opened by Mission Control Center. Cost so far: ${cost:.4f}\n\n"
+            f"[This issue in MCC]({mcc_link}) · [Run in the Temporal UI]({temporal})\n\n"
             "Approve with a review **Approve**; **Request changes** sends the review back "
             "to the agents."
         )
+        return "\n\n".join(parts)
+
+    async def _show_description(self, project: Project, number: int, body: str) -> None:
+        """Edit the pull request's description when it changed (a conditional read first)."""
+        credentials = self.credentials(project)
+        path = f"/repos/{project.github_repo}/pulls/{number}"
+        pull = await self.api.read(credentials, path, f"reading pull request #{number}")
+        if pull.get("body") != body:
+            await self.api.write(credentials, "PATCH", path, {"body": body}, f"updating #{number}")
 
     async def merge_pull_request(
         self, project_id: int, number: int, approved_head: str | None = None
@@ -248,13 +271,38 @@ class GitHubForge:
             assert issue is not None
             body = await self._description(session, project, issue)
             await session.commit()
+        await self._show_description(project, row.number, body)
+
+    async def read_checks(self, project_id: int, number: int) -> ChecksReport:
+        """The check runs and commit statuses of the pull request's head (conditional
+        reads: polling an unchanged head costs no quota); kept on the row and shown in
+        the pull request's description."""
+        async with self.db.sessions() as session:
+            project, issue = await self._load(session, project_id, number)
+            row = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
+            if row is None:
+                raise NotFound(f"issue #{number} has no pull request")
+            head = await self.repos.rev(project_id, row.head_branch)
+            if project.ignore_ci:
+                report = ChecksReport(head, "ignored")
+            else:
+                report = report_of(head, await self._checks_on(project, head))
+            row.ci_state, row.ci_summary = report.state, report.summary()
+            body = await self._description(session, project, issue)
+            await session.commit()
+        await self._show_description(project, row.number, body)
+        return report
+
+    async def _checks_on(self, project: Project, sha: str) -> list[Check]:
         credentials = self.credentials(project)
-        path = f"/repos/{project.github_repo}/pulls/{row.number}"
-        pull = await self.api.read(credentials, path, f"reading pull request #{row.number}")
-        if pull.get("body") != body:  # the description shows the spec and cost as they are now
-            await self.api.write(
-                credentials, "PATCH", path, {"body": body}, f"updating #{row.number}"
-            )
+        base = f"/repos/{project.github_repo}/commits/{sha}"
+        runs = await self.api.read(
+            credentials, f"{base}/check-runs?per_page=100", f"reading the check runs of {sha[:7]}"
+        )
+        combined = await self.api.read(
+            credentials, f"{base}/status?per_page=100", f"reading the statuses of {sha[:7]}"
+        )
+        return checks_of(runs, combined)
 
     async def show_phase(self, project_id: int, number: int, phase: str) -> None:
         """One status comment on the issue, edited in place, and an `mcc:<phase>` label.
@@ -263,10 +311,18 @@ class GitHubForge:
         """
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)
+            ci = await session.scalar(
+                select(PullRequest.ci_summary).where(PullRequest.issue_id == issue.id)
+            )
         credentials = self.credentials(project)
         full = project.github_repo or ""
         link = self.settings.temporal_run_url(issue.workflow_id)
-        body = f"{STATUS_MARKER}\nMission Control Center: **{phase.replace('_', ' ')}**\n\n[Run]({link})"
+        shown_ci = f"\n\n{ci}" if ci else ""
+        body = (
+            f"{STATUS_MARKER}\nMission Control Center: **{phase.replace('_', ' ')}**"
+            f"{shown_ci}\n\n[In MCC]({self.settings.mcc_url(issue_link(issue))}) · "
+            f"[Run in the Temporal UI]({link})"
+        )
         label = f"mcc:{phase}"
 
         def update() -> None:
@@ -316,3 +372,14 @@ class GitHubForge:
         if row.state == "open":
             head = await self.repos.rev(project_id, row.head_branch)
         return await self.repos.diff(project_id, row.base_sha, head)
+
+
+async def _latest_note(session: AsyncSession, workflow_id: str, label: str) -> str | None:
+    """The run's latest note of one kind (`test-`, `review-`), as posted to its conversation."""
+    content: str | None = await session.scalar(
+        select(Message.content)
+        .where(Message.idempotency_key.like(f"{workflow_id}/note/{label}%"))
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    return content
