@@ -41,7 +41,7 @@ async def github(request: Request, runtime: RuntimeDep, temporal: TemporalDep) -
         if not await claim_delivery(session, delivery, event):
             return {"delivery": delivery, "result": "duplicate"}
     try:
-        result = await GitHubEvents(runtime, temporal.maybe_client).handle(event, payload)
+        result = await GitHubEvents(runtime, temporal.maybe_client).handle(event, payload, delivery)
     except BaseException:
         async with runtime.db.sessions() as session:
             await release_delivery(session, delivery)

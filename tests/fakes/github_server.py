@@ -314,6 +314,7 @@ class FakeGitHub:
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._middleware])
         r = app.router
+        r.add_get("/app", self.get_app)
         r.add_get("/repos/{owner}/{repo}/installation", self.repo_installation)
         r.add_post("/app/installations/{id}/access_tokens", self.access_token)
         r.add_get("/repos/{owner}/{repo}", self.get_repo)
@@ -371,6 +372,24 @@ class FakeGitHub:
             reset = int((datetime.now(UTC) + timedelta(hours=1)).timestamp())
             response.headers.setdefault("X-RateLimit-Reset", str(reset))
         return response
+
+    async def get_app(self, request: web.Request) -> web.Response:
+        """The authenticated App (its slug names its bot: `<slug>[bot]`)."""
+        kind, _ = self._token_of(request)
+        if kind != "jwt":
+            raise _error(401, "A JSON web token could not be decoded")
+        slug = self.APP_LOGIN.removesuffix("[bot]")
+        return web.json_response(
+            {
+                "id": self.app_id,
+                "slug": slug,
+                "name": slug,
+                "owner": {"login": "octo", "type": "Organization"},
+                "html_url": f"{self.url}/apps/{slug}",
+                "events": [],
+                "permissions": {},
+            }
+        )
 
     async def repo_installation(self, request: web.Request) -> web.Response:
         kind, _ = self._token_of(request)

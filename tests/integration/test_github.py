@@ -462,6 +462,12 @@ async def test_a_revoked_personal_token_is_needs_attention_and_a_new_token_recov
     refused = len([s for _, _, s, _ in github.requests if s == 401])
     await asyncio.sleep(2)
     assert len([s for _, _, s, _ in github.requests if s == 401]) == refused  # no retry loop
+    # The owner is told what GitHub refused, once however many steps met the refusal.
+    notes = (await api.get("/api/notifications")).json()["items"]
+    problems = [n for n in notes if n["kind"] == "github_problem"]
+    assert len(problems) == 1, problems
+    assert f"access to {full} is refused" in problems[0]["title"]
+    assert "new personal token" in problems[0]["message"]
     assert not pull.merged
 
     updated = await api.patch(f"/api/projects/{pid}", json={"forge_token": github.personal_token()})
@@ -812,3 +818,72 @@ async def test_a_project_set_to_ignore_ci_asks_for_approval_while_checks_run(
     async with mcc.runtime.db.sessions() as session:
         row = await session.scalar(select(PullRequest).where(PullRequest.project_id == pid))
         assert row is not None and row.ci_state == "ignored"
+
+
+# -- the App's own bot and its installation ---------------------------------------------
+
+
+async def test_an_issue_assigned_to_the_apps_own_bot_starts_a_run_and_to_another_bot_not(
+    api, mcc: MccServer, fake: RunningFake
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    repo = github.repos[full]
+
+    async def assign(login: str) -> int:
+        issue = github.open_issue(repo, f"For {login}", "Do it.", [])
+        payload = {
+            "action": "assigned",
+            "assignee": {"login": login, "type": "Bot"},
+            "issue": {
+                **github.issue_payload(repo, issue),
+                "assignees": [{"login": login, "type": "Bot"}],
+            },
+            "repository": github.repo_payload(repo),
+        }
+        status, _ = await github.deliver(_hook_url(mcc), SECRET, "issues", payload)
+        assert status == 200
+        return issue.number
+
+    other = await assign("dependabot[bot]")
+    ours = await assign(FakeGitHub.APP_LOGIN)
+
+    issues = (await api.get(f"/api/projects/{project['id']}/issues")).json()
+    assert [i["number"] for i in issues] == [ours] and other != ours
+    assert [p for m, p, _, _ in github.requests if p == "/app"] == ["/app"]  # asked once
+
+
+async def test_installation_events_move_projects_and_a_lost_repository_tells_the_owner(
+    api, mcc: MccServer, fake: RunningFake
+):
+    github = fake.github
+    project, full = await _register(api, github)  # installation 77
+    github.repos[full].installation_id = 78
+    added = {
+        "action": "added",
+        "installation": {"id": 78},
+        "repositories_added": [{"full_name": full}],
+        "repositories_removed": [],
+    }
+    status, _ = await github.deliver(_hook_url(mcc), SECRET, "installation_repositories", added)
+    assert status == 200
+    async with mcc.runtime.db.sessions() as session:
+        row = await session.get(Project, project["id"])
+        assert row is not None and row.github_installation_id == 78
+
+    removed = {
+        "action": "removed",
+        "installation": {"id": 78},
+        "repositories_added": [],
+        "repositories_removed": [{"full_name": full}],
+    }
+    for _ in range(2):  # a second delivery of the same news tells nothing new
+        status, _ = await github.deliver(
+            _hook_url(mcc), SECRET, "installation_repositories", removed
+        )
+        assert status == 200
+    notes = (await api.get("/api/notifications")).json()["items"]
+    problems = [n for n in notes if n["kind"] == "github_problem"]
+    assert len(problems) == 1
+    assert "no longer has access" in problems[0]["message"] and full in problems[0]["message"]
+    assert problems[0]["link"] == f"/projects/{project['id']}"

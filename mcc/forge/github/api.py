@@ -97,6 +97,7 @@ class GitHubApi:
         self.tokens = InstallationTokens()
         # path -> (ETag, JSON) of conditional reads; small: a few entries per open issue.
         self._etags: dict[str, tuple[str, Any]] = {}
+        self._app_login: str | None = None
 
     @property
     def has_app(self) -> bool:
@@ -141,6 +142,16 @@ class GitHubApi:
             timeout=TIMEOUT_S,
             retry=None,
         )
+
+    async def app_login(self) -> str | None:
+        """The App's own bot login (`<slug>[bot]`, from GET /app), or None without an App."""
+        if self._app is None:
+            return None
+        if self._app_login is None:
+            integration = self._integration()
+            app = await self.call("reading the GitHub App", integration.get_app)
+            self._app_login = f"{app.slug}[bot]"
+        return self._app_login
 
     async def installation_for(self, repo: str) -> int:
         """The App's installation on `owner/name`, or ForgeAppNotInstalled."""

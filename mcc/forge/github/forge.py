@@ -8,7 +8,11 @@ and the database already show (an open pull request for the branch, a merge).
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 from github.PullRequest import PullRequest as GhPull
 from sqlalchemy import select
@@ -19,7 +23,7 @@ from mcc.db.base import utcnow
 from mcc.db.engine import Database
 from mcc.errors import Conflict, GitFailed, HeadMoved, MccError, NotFound
 from mcc.forge.base import Check, ChecksReport, PullRef, issue_branch, tests_worktree
-from mcc.forge.errors import ForgeAuthFailed, ForgeRefused
+from mcc.forge.errors import ForgeAppNotInstalled, ForgeAuthFailed, ForgeRefused
 from mcc.forge.github.api import Credentials, GitHubApi, git_auth
 from mcc.forge.github.checks import checks_of, report_of
 from mcc.forge.local_repos import LocalRepos
@@ -28,7 +32,9 @@ from mcc.models.issue import Issue
 from mcc.models.message import Message
 from mcc.models.project import Project
 from mcc.models.pull_request import PullRequest
+from mcc.notifications.notification import Notification
 from mcc.notifications.runs import issue_link, run_cost
+from mcc.notifications.system import github_problem
 from mcc.projects import forge_token_context, get_project
 from mcc.security.keyring import Keyring
 
@@ -39,6 +45,27 @@ STATUS_MARKER = "<!-- mcc:status -->"
 # The end of the test output shown in the description (where a failure's cause is).
 MAX_SHOWN_OUTPUT = 1_500
 _REFUSED_CREDENTIALS = ("Authentication failed", "could not read Username", "error: 401", " 403")
+
+
+F = TypeVar("F", bound=Callable[..., Coroutine[Any, Any, Any]])
+# What a person must act on: MCC's credentials refused, the App gone from the repository.
+PROBLEMS = (ForgeAuthFailed, ForgeAppNotInstalled)
+Notify = Callable[[int, Notification], Awaitable[object]]
+
+
+def _tells_problems(fn: F) -> F:
+    """A step refused by GitHub for a reason a person must fix tells the project's owner
+    (a `github_problem`, once per credential and day), then fails as before."""
+
+    @wraps(fn)
+    async def wrapper(self: GitHubForge, project_id: int, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await fn(self, project_id, *args, **kwargs)
+        except PROBLEMS as exc:
+            await self.tell_problem(project_id, exc)
+            raise
+
+    return cast(F, wrapper)
 
 
 def _ref(pr: PullRequest, url: str | None = None) -> PullRef:
@@ -54,6 +81,41 @@ class GitHubForge:
         self.api = api
         self.keys = keys
         self.settings = settings
+        # How problems reach the project's owner (`notify(owner, Notification)`), set by
+        # the runtime that owns the notification channels.
+        self.notify: Notify | None = None
+
+    async def tell_problem(self, project_id: int, exc: Exception, key: str | None = None) -> None:
+        """Tell the project's owner that GitHub refuses MCC (best effort: never raises).
+
+        `key` names the occurrence; by default the credential and the day, so a run's
+        retries and the status comment's attempts make one notification, and a new
+        token that is refused again makes another."""
+        if self.notify is None:
+            return
+        try:
+            async with self.db.sessions() as session:
+                project = await get_project(session, project_id)
+            if project.owner_id is None:
+                return
+            if key is None:
+                sealed = project.forge_token_enc or str(project.github_installation_id).encode()
+                credential = hashlib.sha256(sealed).hexdigest()[:12]
+                key = f"token:{project.id}:{credential}:{utcnow():%Y-%m-%d}"
+            problem = (
+                f"MCC's access to {project.github_repo} is refused"
+                if isinstance(exc, PROBLEMS)
+                else f"an event from {project.github_repo} could not be acted on"
+            )
+            detail = str(getattr(exc, "message", exc))
+            if isinstance(exc, ForgeAuthFailed) and project.github_installation_id is None:
+                detail += ". Give the project a new personal token on its settings page."
+            elif isinstance(exc, PROBLEMS):
+                detail += ". Check the GitHub App's installation on the repository."
+            note = github_problem(problem, detail, key=key, project_id=project.id)
+            await self.notify(project.owner_id, note)
+        except Exception:  # telling must never turn one failure into another
+            log.exception("could not tell the owner of project %s about GitHub", project_id)
 
     # -- credentials and git --------------------------------------------------------
 
@@ -111,6 +173,7 @@ class GitHubForge:
             credentials,
         )
 
+    @_tells_problems
     async def open_pull_request(self, project_id: int, number: int) -> PullRef:
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)
@@ -197,6 +260,7 @@ class GitHubForge:
         if pull.get("body") != body:
             await self.api.write(credentials, "PATCH", path, {"body": body}, f"updating #{number}")
 
+    @_tells_problems
     async def merge_pull_request(
         self, project_id: int, number: int, approved_head: str | None = None
     ) -> PullRef:
@@ -234,6 +298,7 @@ class GitHubForge:
             await self.repos.remove_worktree(project_id, tests_worktree(number))
             return _ref(row)
 
+    @_tells_problems
     async def close_pull_request(self, project_id: int, number: int) -> PullRef | None:
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)
@@ -252,6 +317,7 @@ class GitHubForge:
             await self.repos.remove_worktree(project_id, tests_worktree(number))
             return _ref(row) if row is not None else None
 
+    @_tells_problems
     async def publish_branch(self, project_id: int, branch: str) -> None:
         """Push `branch` once its pull request is open (before, the opening pushes it)."""
         async with self.db.sessions() as session:
@@ -273,6 +339,7 @@ class GitHubForge:
             await session.commit()
         await self._show_description(project, row.number, body)
 
+    @_tells_problems
     async def read_checks(self, project_id: int, number: int) -> ChecksReport:
         """The check runs and commit statuses of the pull request's head (conditional
         reads: polling an unchanged head costs no quota); kept on the row and shown in
@@ -346,7 +413,10 @@ class GitHubForge:
             await self.api.call(f"showing the phase on #{number}", update, credentials)
         except MccError as exc:
             log.warning("could not show the phase of %s on GitHub: %s", full, exc.message)
+            if isinstance(exc, PROBLEMS):
+                await self.tell_problem(project_id, exc)
 
+    @_tells_problems
     async def comment(self, project_id: int, number: int, body: str) -> None:
         async with self.db.sessions() as session:
             project = await get_project(session, project_id)
