@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -887,3 +888,53 @@ async def test_installation_events_move_projects_and_a_lost_repository_tells_the
     assert len(problems) == 1
     assert "no longer has access" in problems[0]["message"] and full in problems[0]["message"]
     assert problems[0]["link"] == f"/projects/{project['id']}"
+
+
+async def test_a_redelivery_after_the_api_was_down_finds_the_one_run_and_its_pull_request(
+    api, mcc: MccServer, settings: Settings, fake: RunningFake, company, temporal_client
+):
+    """The API process that took the delivery stops; GitHub's redelivery (same GUID) and a
+    second event for the issue reach a restarted API: still one run, one pull request."""
+    github = fake.github
+    project, full = await _register(api, github)
+    repo = github.repos[full]
+    repo.permissions["alice"] = "write"
+    issue = github.open_issue(repo, "Greet people", "Say hello.", ["mcc"])
+    payload = {
+        "action": "labeled",
+        "label": {"name": "mcc"},
+        "issue": github.issue_payload(repo, issue),
+        "repository": github.repo_payload(repo),
+    }
+    first = MccServer(settings, worker=False)  # an API process (the worker runs in `mcc`)
+    await first.start()
+    hook = _hook_url(first)
+    try:
+        status, _ = await github.deliver(hook, SECRET, "issues", payload, delivery="down-1")
+        assert status == 200
+    finally:
+        await first.stop()
+    with pytest.raises(aiohttp.ClientConnectionError):  # MCC is down: GitHub records a failure
+        await github.deliver(hook, SECRET, "issues", payload, delivery="down-1")
+
+    restarted = MccServer(settings, worker=False)
+    await restarted.start()
+    try:
+        answers = [
+            await github.deliver(_hook_url(restarted), SECRET, "issues", payload, delivery=d)
+            for d in ("down-1", "down-1", "down-2")  # redeliveries, then the label set again
+        ]
+        assert [status for status, _ in answers] == [200, 200, 200]
+    finally:
+        await restarted.stop()
+
+    await wait_for_phase(api, project["id"], issue.number, "awaiting_approval", timeout_s=60)
+    assert len(repo.pulls) == 1
+    assert await _count(mcc, WebhookDelivery) == 2  # down-1 and down-2, each claimed once
+    runs = [
+        r
+        async for r in temporal_client.list_workflows(
+            f"WorkflowId = 'issue/{project['slug']}/{issue.number}'"
+        )
+    ]
+    assert len(runs) == 1
