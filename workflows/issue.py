@@ -379,7 +379,11 @@ class IssueWorkflow:
         failures_in_row = 0
         while True:
             self._checks_poked = False
-            report: ChecksReport = await _quick(ForgeActivities.read_checks, ref)
+            try:
+                report: ChecksReport = await _quick(ForgeActivities.read_checks, ref)
+            except ActivityError as err:  # e.g. the forge refused MCC's credentials
+                await self._attention(f"CI could not be read: {_message(err)}")
+                continue
             self._status.ci = report.summary()
             state = report.state
             if state == "none" and self._ci_seen:

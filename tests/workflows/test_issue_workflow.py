@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from temporalio import activity, workflow
 from temporalio.client import Client, WorkflowHandle
+from temporalio.exceptions import ApplicationError
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from activities.payloads import IssueRef, PhaseChange, PullOutcome, RoundOpening
@@ -53,6 +54,7 @@ class Script:
     # The repository's CI, one report per read (the last one repeats); none by default.
     ci: list[ChecksReport] = field(default_factory=list)
     ci_reads: int = 0
+    ci_refused: bool = False
 
     async def write(self, phase: str) -> None:
         self.writing += 1
@@ -116,6 +118,8 @@ async def close_pull_request(issue: IssueRef) -> PullOutcome | None:
 @activity.defn(name="read_checks")
 async def read_checks(issue: IssueRef) -> ChecksReport:
     SCRIPT.ci_reads += 1
+    if SCRIPT.ci_refused:
+        raise ApplicationError("the forge refused MCC's credentials", non_retryable=True)
     if not SCRIPT.ci:
         return ChecksReport("head", "none")
     return SCRIPT.ci.pop(0) if len(SCRIPT.ci) > 1 else SCRIPT.ci[0]
@@ -392,4 +396,16 @@ async def test_a_ci_failure_goes_to_a_coder_with_the_check_and_its_output(run):
     assert SCRIPT.agent_runs.index("reviewer/review-2") > SCRIPT.agent_runs.index("coder_1/ci-1")
     status = await handle.query(IssueWorkflow.status)
     assert status.ci_loops == 1 and status.ci == "CI: passed (1 of 1 checks green)"
+    await handle.cancel()
+
+
+async def test_ci_that_cannot_be_read_needs_attention_and_retry_reads_again(run):
+    SCRIPT.ci_refused = True
+    handle = await run()
+    await _waiting(handle, "needs_attention", 1)
+    status = await handle.query(IssueWorkflow.status)
+    assert "CI could not be read: the forge refused" in (status.error or "")
+    SCRIPT.ci_refused = False
+    await handle.signal(IssueWorkflow.decide, Decided(1, "retry"))
+    await _waiting(handle, "awaiting_approval", 2)
     await handle.cancel()
