@@ -373,7 +373,6 @@ class IssueWorkflow:
 
         Check events wake the wait (`checks_changed`); without them the CI is reread
         every `ci_poll_s` seconds."""
-        await self._enter(Phase.TESTING)
         timeout = timedelta(seconds=params.ci_timeout_s)
         deadline = workflow.now() + timeout
         failures_in_row = 0
@@ -407,6 +406,7 @@ class IssueWorkflow:
                 await self._enter(Phase.CODING)
                 await self._fix(ref, plan, params, f"ci-{loop}", briefs.ci(loop, report.failures))
                 return False
+            await self._enter(Phase.TESTING)  # waiting for CI is part of testing
             left = (deadline - workflow.now()).total_seconds()
             if left <= 0:
                 minutes = params.ci_timeout_s // 60
