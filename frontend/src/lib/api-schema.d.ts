@@ -1761,6 +1761,16 @@ export interface components {
             /** Merge Sha */
             merge_sha: string | null;
             /**
+             * Ci State
+             * @description The repository's CI on the head, last read: none | ignored | pending | success | failure (null: not read yet).
+             */
+            ci_state?: string | null;
+            /**
+             * Ci Summary
+             * @description That result in one line.
+             */
+            ci_summary?: string | null;
+            /**
              * Created At
              * Format: date-time
              */
