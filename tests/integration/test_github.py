@@ -768,8 +768,9 @@ async def test_a_failing_check_goes_back_to_a_coder_and_approval_is_asked_when_g
     lint = github.add_status(repo, second, "ci/lint", "success", "lint passed")
     await github.deliver(_hook_url(mcc), SECRET, "check_run", github.check_run_payload(repo, green))
     await github.deliver(_hook_url(mcc), SECRET, "status", github.status_payload(repo, lint))
-    await wait_for_phase(api, pid, number, "awaiting_approval", timeout_s=60)
+    waiting = await wait_for_phase(api, pid, number, "awaiting_approval", timeout_s=60)
 
+    assert waiting["pull_request"]["ci_state"] == "success"
     [pull] = repo.pulls.values()
     assert github.branch_sha(repo, pull.head) == second
     assert "## CI\n\nCI: passed (2 of 2 checks green)" in pull.body
