@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from api.server import MccServer
 from mcc.agents.briefs import TaskKind
 from mcc.config import Settings
+from mcc.db.base import utcnow
 from mcc.models.conversation import Conversation
 from mcc.models.message import Message
 from mcc.models.project import Project
@@ -939,3 +940,57 @@ async def test_a_redelivery_after_the_api_was_down_finds_the_one_run_and_its_pul
         )
     ]
     assert len(runs) == 1
+
+
+async def test_a_delivery_whose_handling_was_cut_off_is_acted_on_when_redelivered(
+    api, mcc: MccServer, fake: RunningFake, temporal_client
+):
+    """The API died between claiming a delivery and acting on it: GitHub's redelivery
+    starts the run; a claim still being handled elsewhere stays a duplicate."""
+    github = fake.github
+    project, full = await _register(api, github)
+    repo = github.repos[full]
+    issue = github.open_issue(repo, "Greet people", "Say hello.", ["mcc"])
+    payload = {
+        "action": "labeled",
+        "label": {"name": "mcc"},
+        "issue": github.issue_payload(repo, issue),
+        "repository": github.repo_payload(repo),
+    }
+    async with mcc.runtime.db.sessions() as session:
+        session.add_all(
+            [  # claimed two minutes ago by a process that died; claimed just now elsewhere
+                WebhookDelivery(
+                    source="github",
+                    delivery_id="cut-off",
+                    event="issues",
+                    received_at=utcnow() - timedelta(minutes=2),
+                ),
+                WebhookDelivery(source="github", delivery_id="in-flight", event="issues"),
+            ]
+        )
+        await session.commit()
+
+    hook = _hook_url(mcc)
+    status, _ = await github.deliver(hook, SECRET, "issues", payload, delivery="in-flight")
+    assert status == 200
+    issues = (await api.get(f"/api/projects/{project['id']}/issues")).json()
+    assert issues == []  # the other process is handling it
+
+    for _ in range(2):
+        status, _ = await github.deliver(hook, SECRET, "issues", payload, delivery="cut-off")
+        assert status == 200
+    issues = (await api.get(f"/api/projects/{project['id']}/issues")).json()
+    assert [i["number"] for i in issues] == [issue.number]
+    runs = [
+        r
+        async for r in temporal_client.list_workflows(
+            f"WorkflowId = 'issue/{project['slug']}/{issue.number}'"
+        )
+    ]
+    assert len(runs) == 1
+    async with mcc.runtime.db.sessions() as session:
+        row = await session.scalar(
+            select(WebhookDelivery).where(WebhookDelivery.delivery_id == "cut-off")
+        )
+        assert row is not None and row.handled_at is not None

@@ -1,4 +1,5 @@
-"""the repository's CI: a project may ignore it; a pull request remembers its last result
+"""the repository's CI: a project may ignore it; a pull request remembers its last result;
+a webhook delivery's claim records when its handling finished
 
 Revision ID: 0012
 Revises: 0010
@@ -22,9 +23,15 @@ def upgrade() -> None:
     with op.batch_alter_table("pull_requests") as batch:
         batch.add_column(sa.Column("ci_state", sa.String(length=16), nullable=True))
         batch.add_column(sa.Column("ci_summary", sa.Text(), nullable=True))
+    with op.batch_alter_table("webhook_deliveries") as batch:
+        batch.add_column(sa.Column("handled_at", sa.DateTime(timezone=True), nullable=True))
+    # Deliveries claimed before: their handling is long over.
+    op.execute("UPDATE webhook_deliveries SET handled_at = received_at")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("webhook_deliveries") as batch:
+        batch.drop_column("handled_at")
     with op.batch_alter_table("pull_requests") as batch:
         batch.drop_column("ci_summary")
         batch.drop_column("ci_state")
