@@ -127,6 +127,9 @@ class FakeGitHub:
         self.requests: list[tuple[str, str, int, float]] = []
         self.url = ""
         self._ids = 0
+        self.job_logs: dict[int, str] = {}
+        # The Authorization header (or None) of each download from log storage.
+        self.log_downloads: list[str | None] = []
 
     # -- arranging -------------------------------------------------------------
 
@@ -171,9 +174,13 @@ class FakeGitHub:
         status: str = "completed",
         conclusion: str | None = "success",
         output: dict[str, Any] | None = None,
+        log: str | None = None,
     ) -> dict[str, Any]:
-        """A check run on `sha` as GitHub Actions would create it (a re-run adds a newer one)."""
+        """A check run on `sha` as GitHub Actions would create it (a re-run adds a newer one);
+        `log` is its job's log, served as Actions serves it (a redirect to storage)."""
         self._ids += 1
+        if log is not None:
+            self.job_logs[self._ids] = log
         run = {
             "id": self._ids,
             "name": name,
@@ -184,6 +191,7 @@ class FakeGitHub:
             "details_url": f"{self.url}/{repo.full_name}/runs/{self._ids}",
             "output": {"title": None, "summary": None, "text": None, **(output or {})},
             "pull_requests": [],
+            "app": {"slug": "github-actions" if log is not None else "some-ci"},
         }
         repo.check_runs.setdefault(sha, []).append(run)
         return run
@@ -335,6 +343,8 @@ class FakeGitHub:
         r.add_get("/repos/{owner}/{repo}/commits/{ref}/check-runs", self.list_check_runs)
         r.add_get("/repos/{owner}/{repo}/commits/{ref}/status", self.combined_status)
         r.add_get("/repos/{owner}/{repo}/commits/{ref}/statuses", self.list_statuses)
+        r.add_get("/repos/{owner}/{repo}/actions/jobs/{id}/logs", self.job_log)
+        r.add_get("/_storage/logs/{id}", self.stored_log)
         r.add_route("*", "/git/{owner}/{repo}.git/{rest:.*}", self.git_http)
         return app
 
@@ -643,6 +653,23 @@ class FakeGitHub:
         repo = self._repo_for(request, kind, value)
         statuses = repo.statuses.get(self._commit(repo, request.match_info["ref"]), [])
         return web.json_response(list(reversed(statuses)))
+
+    async def job_log(self, request: web.Request) -> web.Response:
+        """A redirect to the log in storage on another host (`localhost`, not 127.0.0.1),
+        as GitHub answers with a short-lived signed URL."""
+        kind, value = self._token_of(request)
+        self._repo_for(request, kind, value)
+        job = int(request.match_info["id"])
+        if job not in self.job_logs:
+            raise _error(404, "Not Found")
+        storage = self.url.replace("127.0.0.1", "localhost")
+        location = f"{storage}/_storage/logs/{job}?sig={secrets.token_hex(8)}"
+        return web.Response(status=302, headers={"Location": location})
+
+    async def stored_log(self, request: web.Request) -> web.Response:
+        self.log_downloads.append(request.headers.get("Authorization"))
+        log = self.job_logs[int(request.match_info["id"])]
+        return web.Response(text=log, content_type="text/plain")
 
     # -- git over smart HTTP ------------------------------------------------------------
 

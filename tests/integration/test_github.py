@@ -715,6 +715,9 @@ async def _waiting_for_ci(
     return await eventually(reading, 60, "the run to wait for CI on the pull request's head")
 
 
+_FAILURE = "E   AssertionError: 'Hello' != 'Hello, world'"
+
+
 async def test_a_failing_check_goes_back_to_a_coder_and_approval_is_asked_when_green(
     api, mcc: MccServer, fake: RunningFake, company
 ):
@@ -742,11 +745,13 @@ async def test_a_failing_check_goes_back_to_a_coder_and_approval_is_asked_when_g
         first,
         "build",
         conclusion="failure",
-        output={
-            "title": "1 test failed",
-            "summary": "tests/test_greeting.py::test_hello FAILED",
-            "text": "AssertionError: 'Hello' != 'Hello, world'",
-        },
+        output={"title": "1 test failed", "summary": "Process completed with exit code 1."},
+        log="".join(
+            f"2026-12-06T08:00:{i:02d}.0000000Z {line}\n"
+            for i, line in enumerate(
+                ["##[group]Run pytest", *(f"collecting {n}" for n in range(40)), _FAILURE]
+            )
+        ),
     )
     status, _ = await github.deliver(
         _hook_url(mcc), SECRET, "check_run", github.check_run_payload(repo, failed)
@@ -760,8 +765,9 @@ async def test_a_failing_check_goes_back_to_a_coder_and_approval_is_asked_when_g
             await session.scalars(select(Message.content).where(Message.content.like("[ci]%")))
         )
     assert len(briefs) == 1
-    assert "build" in briefs[0] and "AssertionError: 'Hello' != 'Hello, world'" in briefs[0]
-    assert "1 test failed" in briefs[0]
+    assert "build" in briefs[0] and "1 test failed" in briefs[0]
+    assert f"\n{_FAILURE}" in briefs[0]  # the end of the job's log, without its timestamps
+    assert github.log_downloads == [None]  # MCC's token stays with GitHub, not the storage
     issue = (await api.get(f"/api/projects/{pid}/issues/{number}")).json()
     assert issue["phase"] == "testing"  # no approval asked while the build runs
 

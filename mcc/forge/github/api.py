@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any, TypeVar
 
+import httpx
 from github import Auth, Github, GithubException, GithubIntegration
 
 from mcc.config import Settings
@@ -209,6 +210,37 @@ class GitHubApi:
         if etag:
             self._etags[path] = (str(etag), data)
         return data
+
+    async def tail(self, credentials: Credentials, path: str, what: str, limit: int) -> str:
+        """The last `limit` bytes of a text GitHub serves by redirect (a job's log).
+
+        GitHub answers with a short-lived signed URL on its storage: that download is a
+        plain one, without MCC's token, and only the tail is kept in memory."""
+        gh = await self.github(credentials)
+
+        def locate() -> str:
+            status, headers, body = gh.requester.requestJson("GET", path)
+            if status >= 400:
+                raise GithubException(status, json.loads(body) if body else None, headers)
+            location = {k.lower(): v for k, v in headers.items()}.get("location")
+            if not location:
+                raise GithubException(502, {"message": "no redirect to the log"}, headers)
+            return str(location)
+
+        location = await self.call(what, locate, credentials)
+        kept = b""
+        try:
+            async with (
+                httpx.AsyncClient(timeout=TIMEOUT_S) as client,
+                client.stream("GET", location) as response,
+            ):
+                if response.status_code >= 400:
+                    raise ServiceUnavailable(f"{what}: storage answered {response.status_code}")
+                async for chunk in response.aiter_bytes():
+                    kept = (kept + chunk)[-limit:]
+        except httpx.HTTPError as exc:
+            raise ServiceUnavailable(f"{what}: {type(exc).__name__}") from None
+        return kept.decode(errors="replace")
 
     async def write(
         self, credentials: Credentials, verb: str, path: str, body: dict[str, Any], what: str

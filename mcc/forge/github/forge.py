@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -25,7 +26,7 @@ from mcc.errors import Conflict, GitFailed, HeadMoved, MccError, NotFound
 from mcc.forge.base import Check, ChecksReport, PullRef, issue_branch, tests_worktree
 from mcc.forge.errors import ForgeAppNotInstalled, ForgeAuthFailed, ForgeRefused
 from mcc.forge.github.api import Credentials, GitHubApi, git_auth
-from mcc.forge.github.checks import checks_of, report_of
+from mcc.forge.github.checks import PASSING, checks_of, latest_runs, report_of
 from mcc.forge.local_repos import LocalRepos
 from mcc.issues import close_issue, get_issue
 from mcc.models.issue import Issue
@@ -42,6 +43,10 @@ log = logging.getLogger(__name__)
 # Marks MCC's one status comment on an issue, so it is found and edited in place.
 STATUS_MARKER = "<!-- mcc:status -->"
 # What git says when the server refuses a token (HTTP 401/403 on the smart protocol).
+# How much of a failed Actions job's log is read (its end, where the error is), and the
+# timestamp Actions puts before every line.
+LOG_TAIL = 8_000
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+Z ")
 # The end of the test output shown in the description (where a failure's cause is).
 MAX_SHOWN_OUTPUT = 1_500
 _REFUSED_CREDENTIALS = ("Authentication failed", "could not read Username", "error: 401", " 403")
@@ -360,12 +365,41 @@ class GitHubForge:
         await self._show_description(project, row.number, body)
         return report
 
+    async def _with_log(self, project: Project, run: dict[str, Any]) -> dict[str, Any]:
+        """A failed GitHub Actions job with the end of its log as its output's text (what
+        Actions writes in the check run itself is rarely more than the exit code).
+
+        Best effort: without the Actions read permission, or once the log expired, the
+        check run's own output is what the coder reads."""
+        failed = run.get("status") == "completed" and run.get("conclusion") not in PASSING
+        if not failed or (run.get("app") or {}).get("slug") != "github-actions":
+            return run
+        path = f"/repos/{project.github_repo}/actions/jobs/{run['id']}/logs"
+        try:
+            log_tail = await self.api.tail(
+                self.credentials(project), path, f"reading the log of {run.get('name')}", LOG_TAIL
+            )
+        except MccError as exc:
+            log.info("no log for check run %s: %s", run.get("id"), exc.message)
+            return run
+        lines = [_TIMESTAMP.sub("", line) for line in log_tail.splitlines()[1:]]  # 1st is cut
+        output = dict(run.get("output") or {})
+        output["text"] = "\n".join(filter(None, [output.get("text"), "\n".join(lines)]))
+        return {**run, "output": output}
+
     async def _checks_on(self, project: Project, sha: str) -> list[Check]:
         credentials = self.credentials(project)
         base = f"/repos/{project.github_repo}/commits/{sha}"
         runs = await self.api.read(
             credentials, f"{base}/check-runs?per_page=100", f"reading the check runs of {sha[:7]}"
         )
+        runs = {
+            **runs,
+            "check_runs": [
+                await self._with_log(project, r)
+                for r in latest_runs(list(runs.get("check_runs") or []))
+            ],
+        }
         combined = await self.api.read(
             credentials, f"{base}/status?per_page=100", f"reading the statuses of {sha[:7]}"
         )
