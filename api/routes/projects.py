@@ -26,6 +26,7 @@ def project_out(project: Project) -> ProjectOut:
         trigger_label=project.trigger_label,
         test_command=project.test_command,
         require_spec_approval=project.require_spec_approval,
+        ignore_ci=project.ignore_ci,
         created_at=project.created_at,
     )
 
@@ -106,5 +107,7 @@ async def update(
         project.test_command = body.test_command.strip() or None
     if body.require_spec_approval is not None:
         project.require_spec_approval = body.require_spec_approval
+    if body.ignore_ci is not None:
+        project.ignore_ci = body.ignore_ci
     await session.commit()
     return await announce(runtime.events, user.id, project_out(project))

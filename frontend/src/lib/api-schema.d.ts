@@ -1902,6 +1902,11 @@ export interface components {
              */
             require_spec_approval: boolean;
             /**
+             * Ignore Ci
+             * @default false
+             */
+            ignore_ci: boolean;
+            /**
              * Created At
              * Format: date-time
              */
@@ -1939,6 +1944,11 @@ export interface components {
              * @description Set, or clear with an empty string.
              */
             forge_token?: string | null;
+            /**
+             * Ignore Ci
+             * @description Ask for approval without waiting for the repository's own CI checks.
+             */
+            ignore_ci?: boolean | null;
         };
         /** PullRequestOut */
         PullRequestOut: {
@@ -1963,6 +1973,16 @@ export interface components {
             head_sha: string | null;
             /** Merge Sha */
             merge_sha: string | null;
+            /**
+             * Ci State
+             * @description The repository's CI on the head, last read: none | ignored | pending | success | failure (null: not read yet).
+             */
+            ci_state?: string | null;
+            /**
+             * Ci Summary
+             * @description That result in one line.
+             */
+            ci_summary?: string | null;
             /**
              * Created At
              * Format: date-time
