@@ -96,7 +96,7 @@ function startCooldown(key: string, error: ApiError): void {
 // ---------------------------------------------------------------------------------------------
 // Transport
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PATCH" | "DELETE" | "PUT";
 
 async function send(method: Method, path: string, body: unknown, token: string | null): Promise<Response> {
   const key = `${method} ${path}`;
@@ -228,6 +228,7 @@ export const api = {
   get: <T>(path: string, options?: RequestOptions) => request<T>("GET", path, undefined, options),
   post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>("POST", path, body, options),
   patch: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>("PATCH", path, body, options),
+  put: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>("PUT", path, body, options),
   /** A 204 resolves to `undefined`. */
   delete: <T = void>(path: string, options?: RequestOptions) => request<T>("DELETE", path, undefined, options),
 };

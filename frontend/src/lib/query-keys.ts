@@ -12,6 +12,13 @@ export interface SummaryRange {
 export const agentKeys = {
   all: () => ["agents"] as const,
   list: (projectId: number) => ["agents", projectId] as const,
+  /** Every agent of every project (the `/agents` page). */
+  everywhere: () => ["agents", "everywhere"] as const,
+};
+
+/** A project's rule files (`.mcc/*.md`) as its default branch has them. */
+export const ruleKeys = {
+  project: (projectId: number) => ["rules", projectId] as const,
 };
 
 /** The answer of `POST /api/agents/{id}/runs`, kept for the Temporal link of its conversation. */

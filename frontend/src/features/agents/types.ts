@@ -13,3 +13,8 @@ export const TEMPERATURE_RANGE = { min: 0, max: 2 } as const;
 export const MAX_TOKENS_RANGE = { min: 16, max: 200_000 } as const;
 export const MAX_RULES_LENGTH = 50_000;
 export const MAX_TASK_LENGTH = 50_000;
+
+export type RuleFiles = components["schemas"]["RuleFilesOut"];
+export type RuleFile = components["schemas"]["RuleFileOut"];
+export type RuleFileEdit = components["schemas"]["RuleFileEdit"];
+export type RuleFileSaved = components["schemas"]["RuleFileSaved"];
