@@ -65,7 +65,7 @@ function FileForm({ projectId, rules, file }: { projectId: number; rules: RuleFi
           {file.path}
         </Label>
         <span className="text-xs text-muted-foreground">
-          {readsIt(file)} {file.content === null && "Not in the repository yet: saving adds it."}
+          {readsIt(file)} {file.content === null && (rules.editable ? "Not in the repository yet: saving adds it." : "Not in the repository yet.")}
         </span>
       </div>
       <Textarea
