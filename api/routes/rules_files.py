@@ -44,6 +44,7 @@ class RuleFileOut(BaseModel):
     role: RoleName | None = Field(description="The role that reads it; None: every agent.")
     content: str | None = Field(description="None: the file is not in the repository yet.")
     sha: str | None = Field(description="The blob an edit starts from (send it as base_sha).")
+    template: str = Field(description="The template `init` writes: a start for a missing file.")
 
 
 class RuleFilesOut(BaseModel):
@@ -73,7 +74,12 @@ class RuleFileSaved(BaseModel):
 def _out(file: RuleFile) -> RuleFileOut:
     role = file.role.value if isinstance(file.role, Role) else None
     return RuleFileOut(
-        name=file.name, path=file.path, role=role, content=file.content, sha=file.sha
+        name=file.name,
+        path=file.path,
+        role=role,
+        content=file.content,
+        sha=file.sha,
+        template=file.template,
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from mcc.agents.prompts import MAX_FILE_CHARS
 from mcc.agents.roles import Role
+from mcc.agents.rules_files import templates
 from mcc.errors import Conflict, GitFailed, InvalidInput, NotFound
 from mcc.forge.local_repos import LocalRepos, RefMoved
 
@@ -34,6 +35,7 @@ class RuleFile:
     role: Role | None  # None: every agent reads it
     content: str | None  # None: not in the repository yet
     sha: str | None  # the blob an edit starts from (None: the file does not exist)
+    template: str  # what `init` writes: a start for a file that is missing
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ async def _read(repos: LocalRepos, project_id: int, commit: str, name: str) -> R
     if sha is not None:
         raw = await repos.git.run(["cat-file", "blob", sha], repos.origin(project_id))
         content = raw
-    return RuleFile(name, path, RULE_FILE_ROLES[name], content, sha)
+    return RuleFile(name, path, RULE_FILE_ROLES[name], content, sha, templates()[path])
 
 
 async def read_rule_files(repos: LocalRepos, project_id: int, branch: str) -> RuleFiles:
@@ -94,6 +96,12 @@ async def save_rule_file(
             f"A rule file can be at most {MAX_RULE_FILE_CHARS:,} characters "
             f"(this one has {len(content):,}): agents would not read the rest."
         )
+    try:
+        data = content.encode()
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            "The text has characters that cannot be saved (broken Unicode)."
+        ) from None
     for _ in range(_ATTEMPTS):
         tip = await _tip(repos, project_id, branch)
         current = await repos.blob_at(project_id, tip, path)
@@ -102,7 +110,6 @@ async def save_rule_file(
                 f"{path} changed on {branch} since you opened it (another tab or a merge): "
                 "reload it, then apply your edit again."
             )
-        data = content.encode()
         unchanged = (
             current is not None
             and (
@@ -113,7 +120,7 @@ async def save_rule_file(
             == current
         )
         if unchanged:
-            return RuleFile(name, path, RULE_FILE_ROLES[name], content, current), tip
+            return await _read(repos, project_id, tip, name), tip
         message = f"Edit {path} (rules editor, by {editor})"
         try:
             commit = await repos.commit_file(project_id, branch, tip, path, data, message)

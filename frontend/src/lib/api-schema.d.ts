@@ -1881,6 +1881,11 @@ export interface components {
              * @description The blob an edit starts from (send it as base_sha).
              */
             sha: string | null;
+            /**
+             * Template
+             * @description The template `init` writes: a start for a missing file.
+             */
+            template: string;
         };
         /** RuleFileSaved */
         RuleFileSaved: {

@@ -18,6 +18,7 @@ const file = (name: string, content: string | null, sha: string | null): RuleFil
   role: name === "AGENTS.md" ? null : (name.replace(".md", "") as RuleFile["role"]),
   content,
   sha,
+  template: `# Template of ${name}\n`,
 });
 
 const rulesWith = (agents: RuleFile, editable = true): RuleFiles => ({
@@ -67,6 +68,21 @@ describe("the rules editor", () => {
     expect(sent).toEqual([{ content: "Be brief. Tests first.\n", base_sha: SHA_1 }]);
   });
 
+  it("adds a missing file from its template, as a file that did not exist", async () => {
+    server.use(
+      http.get(`${API}/api/projects/4/rules`, () => HttpResponse.json(rulesWith(file("AGENTS.md", "Be brief.\n", SHA_1)))),
+      http.put(`${API}/api/projects/4/rules/coder.md`, async ({ request }) => {
+        sent.push(await request.json());
+        return HttpResponse.json({ file: file("coder.md", "# Template of coder.md\n", SHA_2), commit: "d".repeat(40) });
+      }),
+    );
+    show();
+    fireEvent.click(await screen.findByRole("tab", { name: /coder\.md/ }));
+    fireEvent.click(await screen.findByRole("button", { name: "Save to main" }));
+    expect(await screen.findByText("Committed to main: the next task reads it.")).toBeTruthy();
+    expect(sent).toEqual([{ content: "# Template of coder.md\n", base_sha: null }]);
+  });
+
   it("refuses a stale edit in a sentence and loads the current version on request", async () => {
     let current = file("AGENTS.md", "Be brief.\n", SHA_1);
     const stale = ".mcc/AGENTS.md changed on main since you opened it (another tab or a merge): reload it, then apply your edit again.";
@@ -113,5 +129,6 @@ describe("the rules editor", () => {
     expect(screen.queryByRole("button", { name: "Save to main" })).toBeNull();
     fireEvent.click(screen.getByRole("tab", { name: /coder\.md/ }));
     expect(await screen.findByText(/Not in the repository yet/)).toBeTruthy();
+    expect((screen.getByLabelText(".mcc/coder.md") as HTMLTextAreaElement).value).toBe("# Template of coder.md\n");
   });
 });

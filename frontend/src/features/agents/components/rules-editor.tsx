@@ -30,7 +30,8 @@ function FileForm({ projectId, rules, file }: { projectId: number; rules: RuleFi
   const [saved, setSaved] = useState(false);
   const form = useForm<{ content: string }>({
     resolver: zodResolver(ruleFileSchema(rules.max_chars)),
-    defaultValues: { content: file.content ?? "" },
+    // A missing file starts from its template: saving it adds the file.
+    defaultValues: { content: file.content ?? file.template },
   });
   const error = form.formState.errors.content;
   const length = form.watch("content").length;
@@ -43,7 +44,7 @@ function FileForm({ projectId, rules, file }: { projectId: number; rules: RuleFi
       {
         onSuccess: (done) => {
           setBase(done.file.sha);
-          form.reset({ content: done.file.content ?? "" });
+          form.reset({ content: done.file.content ?? done.file.template });
           setSaved(true);
         },
       },
@@ -65,7 +66,7 @@ function FileForm({ projectId, rules, file }: { projectId: number; rules: RuleFi
           {file.path}
         </Label>
         <span className="text-xs text-muted-foreground">
-          {readsIt(file)} {file.content === null && (rules.editable ? "Not in the repository yet: saving adds it." : "Not in the repository yet.")}
+          {readsIt(file)} {file.content === null && (rules.editable ? "Not in the repository yet: this is its template, saving adds it." : "Not in the repository yet.")}
         </span>
       </div>
       <Textarea
@@ -85,7 +86,7 @@ function FileForm({ projectId, rules, file }: { projectId: number; rules: RuleFi
       <FormError message={save.error?.message} />
       {rules.editable && (
         <div className="flex flex-wrap items-center gap-2">
-          <Button type="submit" disabled={save.isPending || !form.formState.isDirty} aria-busy={save.isPending}>
+          <Button type="submit" disabled={save.isPending || (!form.formState.isDirty && file.content !== null)} aria-busy={save.isPending}>
             {save.isPending ? <Loader2 className="animate-spin" aria-hidden="true" /> : <Save aria-hidden="true" />}
             Save to {rules.branch}
           </Button>
