@@ -13,10 +13,13 @@ from mcc.agents.budget_share import (
     remove_agent_share,
     set_agent_share,
 )
-from mcc.agents.overview import glance
+from mcc.agents.overview import BudgetToday, glance
 from mcc.agents.roles import Role
 from mcc.agents.roster import AgentSpec, add_agent, list_agents, remove_agent
 from mcc.budget.day import budget_day
+from mcc.budget.pause import pause_state
+from mcc.budget.store import BudgetStore
+from mcc.budget.summary import levels_today
 from mcc.db.base import utcnow
 from mcc.events import project_room
 from mcc.models.agent import Agent
@@ -30,8 +33,12 @@ async def agents_out(runtime: Runtime, owner_id: int, agents: list[Agent]) -> li
     """The REST items: each agent with its budget share, today's spend and status reason."""
     shares: dict[int, dict[str, Decimal]] = {}
     today = budget_day(utcnow(), runtime.settings.budget_timezone)
+    store = BudgetStore.of(runtime.db)
+    pause = await pause_state(store, owner_id)
+    levels = await levels_today(store, owner_id, today, runtime.settings.budget_default_daily_usd)
+    budget = BudgetToday(paused=pause.paused, pause_reason=pause.reason, levels=levels)
     async with runtime.db.sessions() as session:
-        glances = await glance(session, owner_id, agents, today)
+        glances = await glance(session, owner_id, agents, today, budget)
     out = []
     for agent in agents:
         if agent.project_id not in shares:

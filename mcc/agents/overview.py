@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.budget.money import ZERO
+from mcc.budget.summary import LevelSpend
 from mcc.models.agent import Agent
 from mcc.models.conversation import Conversation
 from mcc.models.token_usage import TokenUsage
@@ -28,6 +29,15 @@ class AgentGlance:
     status_reason: str | None
 
 
+@dataclass(frozen=True)
+class BudgetToday:
+    """What stops agents today beyond their own state: the emergency pause, spent limits."""
+
+    paused: bool = False
+    pause_reason: str | None = None
+    levels: Sequence[LevelSpend] = field(default_factory=tuple)
+
+
 def status_reason(
     status: str, current_task: str | None, outcome: str | None, summary: str | None
 ) -> str | None:
@@ -41,12 +51,46 @@ def status_reason(
     return None
 
 
+def _usd(amount: Decimal) -> str:
+    """Dollars with every significant digit and at least cents ($0.045 stays $0.045)."""
+    text = f"{amount.normalize():f}"
+    whole, _, cents = text.partition(".")
+    return f"${whole}.{cents.ljust(2, '0')}"
+
+
+def _spent(level: LevelSpend) -> bool:
+    return level.limit_usd is not None and level.spent_usd >= level.limit_usd
+
+
+def budget_hold(budget: BudgetToday, project_id: int, name: str) -> str | None:
+    """Why the agent cannot spend today (the first level that stops it), or None."""
+    if budget.paused:
+        why = f": {budget.pause_reason}" if budget.pause_reason else ""
+        return f"Held by the emergency pause{why}"
+    for level in budget.levels:
+        if not _spent(level):
+            continue
+        amounts = f"({_usd(level.spent_usd)} of {_usd(level.limit_usd or ZERO)})"
+        if level.scope == "global":
+            return f"Today's budget is used up {amounts}"
+        if level.scope == "project" and level.project_id == project_id:
+            return f"Its project's budget for today is used up {amounts}"
+        if level.scope == "agent" and (level.project_id, level.agent) == (project_id, name):
+            return f"Its share of today's budget is used up {amounts}"
+    return None
+
+
 async def glance(
-    session: AsyncSession, owner_id: int, agents: Sequence[Agent], today: date
+    session: AsyncSession,
+    owner_id: int,
+    agents: Sequence[Agent],
+    today: date,
+    budget: BudgetToday | None = None,
 ) -> dict[int, AgentGlance]:
     """Each agent's spend on budget day `today` and the reason for its status (two queries)."""
     if not agents:
         return {}
+    budget = budget or BudgetToday()
     projects = {agent.project_id for agent in agents}
     spent = {
         (row.project_id, row.agent_name): Decimal(row.cost)
@@ -80,12 +124,21 @@ async def glance(
         for row in rows:
             if row.agent_id is not None:
                 last_run[row.agent_id] = (row.outcome, row.summary)
+
+    def reason(agent: Agent) -> str | None:
+        # A failed run explains itself first; otherwise what stops the agent spending today.
+        if agent.status != "error":
+            held = budget_hold(budget, agent.project_id, agent.name)
+            if held is not None:
+                return held
+        return status_reason(
+            agent.status, agent.current_task, *last_run.get(agent.id, (None, None))
+        )
+
     return {
         agent.id: AgentGlance(
             spent_today_usd=spent.get((agent.project_id, agent.name), ZERO),
-            status_reason=status_reason(
-                agent.status, agent.current_task, *last_run.get(agent.id, (None, None))
-            ),
+            status_reason=reason(agent),
         )
         for agent in agents
     }

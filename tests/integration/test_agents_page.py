@@ -11,8 +11,10 @@ import httpx
 
 from api.server import MccServer
 from mcc.budget.day import budget_day
+from mcc.budget.levels import level_key
 from mcc.db.base import utcnow
 from mcc.models.agent import Agent
+from mcc.models.budget_ledger import BudgetLedger
 from mcc.models.conversation import Conversation
 from mcc.models.token_usage import TokenUsage
 from tests.conftest import login_new_user
@@ -158,3 +160,47 @@ async def test_a_working_agent_cannot_be_deleted_and_a_deleted_agents_share_is_f
         json={"project_id": pid, "name": "other", "role": "coder", "budget_share_pct": 100},
     )
     assert whole.status_code == 201, whole.text
+
+
+async def test_an_agent_that_cannot_spend_today_says_why(
+    api: httpx.AsyncClient, mcc: MccServer, tmp_path: Path
+):
+    pid = await _project(api, tmp_path, "Held")
+    saved = await api.post("/api/budget/limits", json={"scope": "global", "daily_usd": "5"})
+    assert saved.status_code == 201, saved.text
+    created = await api.post(
+        "/api/agents",
+        json={"project_id": pid, "name": "frugal", "role": "coder", "budget_share_pct": 10},
+    )
+    agent = created.json()
+    today = budget_day(utcnow(), mcc.runtime.settings.budget_timezone)
+    async with mcc.runtime.db.sessions() as session:
+        session.add(
+            BudgetLedger(
+                owner_id=api._user_id,  # type: ignore[attr-defined]
+                day=today,
+                level_key=level_key("agent", pid, "frugal"),
+                scope="agent",
+                project_id=pid,
+                agent_name="frugal",
+                spent_usd=Decimal("0.5"),
+                reserved_usd=Decimal(0),
+            )
+        )
+        await session.commit()
+
+    held = (await api.get(f"/api/agents/{agent['id']}")).json()
+    assert held["status"] == "idle"
+    assert held["status_reason"] == "Its share of today's budget is used up ($0.50 of $0.50)"
+    others = (await api.get("/api/agents", params={"project_id": pid})).json()
+    assert {a["name"]: a["status_reason"] for a in others}["coder_1"] is None
+
+    paused = await api.post("/api/system/pause", json={"reason": "Checking the bill"})
+    assert paused.status_code == 200, paused.text
+    try:
+        during = (await api.get("/api/agents", params={"project_id": pid})).json()
+        assert {a["status_reason"] for a in during} == {
+            "Held by the emergency pause: Checking the bill"
+        }
+    finally:
+        await api.post("/api/system/resume")
