@@ -41,7 +41,14 @@ export function useAgentRealtimeSync(): void {
     // Created, edited or deleted in another tab: the project's list changes in place.
     const stopAgent = onServerEvent("agent", (agent) => storeAgent(queryClient, agent));
     const stopRemoved = onServerEvent("agent_removed", (event) => dropAgent(queryClient, event.project_id, event.agent_id));
+    // What stops agents spending (the pause, a used-up budget) is in their status reasons.
+    const stopPause = onServerEvent("system_state", refetchEverywhere);
+    const stopBudget = onServerEvent("budget_alert", (alert) => {
+      if (alert.level === "critical") refetchEverywhere();
+    });
     return () => {
+      stopPause();
+      stopBudget();
       stopAgentStatus();
       stopAgent();
       stopRemoved();
