@@ -5,6 +5,7 @@ edited and committed onto the default branch."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page, expect
@@ -15,6 +16,7 @@ from tests.conftest import PASSWORD
 from tests.support.repos import git, make_repo
 
 pytestmark = pytest.mark.e2e
+SCREENSHOTS = Path("/tmp/mcc-e2e-agents")  # left behind for a look (ignored by git)
 
 
 @pytest.fixture(params=["sqlite"])
@@ -96,5 +98,10 @@ async def test_agents_are_added_seen_in_another_tab_deleted_and_their_rules_edit
     await expect(rules.get_by_text("Committed to main: the next task reads it.")).to_be_visible()
     origin = mcc.runtime.repos.origin(pid)
     assert git(origin, "show", "main:.mcc/AGENTS.md") == "Write the tests first.\n"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    await table.screenshot(path=str(SCREENSHOTS / "agents-table-desktop.png"))
+    await first.screenshot(path=str(SCREENSHOTS / "agents-desktop.png"), full_page=True)
+    await first.set_viewport_size({"width": 390, "height": 844})
+    await first.screenshot(path=str(SCREENSHOTS / "agents-phone.png"), full_page=True)
     assert problems == []
     await context.close()

@@ -39,15 +39,16 @@ function DeleteAgent({ agent }: { agent: Agent }) {
 export function AgentsTable({ agents, projects }: { agents: Agent[]; projects: ProjectChoice[] }) {
   const [editing, setEditing] = useState<number | null>(null);
   const names = new Map(projects.map((p) => [p.id, p.name]));
+  const projectName = (id: number) => names.get(id) ?? `Project ${id}`;
   if (agents.length === 0) return <p className="text-sm text-muted-foreground">No agents yet: add one below.</p>;
   return (
     <Table aria-label="Agents">
       <TableHeader>
         <TableRow>
           <TableHead>Agent</TableHead>
-          <TableHead>Project</TableHead>
+          <TableHead className="hidden md:table-cell">Project</TableHead>
           <TableHead>Status</TableHead>
-          <TableHead>Model</TableHead>
+          <TableHead className="hidden md:table-cell">Model</TableHead>
           <TableHead className="text-right">Budget share</TableHead>
           <TableHead className="text-right">Spent today</TableHead>
           <TableHead>
@@ -64,10 +65,14 @@ export function AgentsTable({ agents, projects }: { agents: Agent[]; projects: P
                   {agent.name}
                 </Link>{" "}
                 <span className="text-xs text-muted-foreground">{agent.role}</span>
+                {/* On a phone the project and model columns fold in here. */}
+                <p className="text-xs text-muted-foreground md:hidden">
+                  {projectName(agent.project_id)} · <span className="font-mono">{agent.model}</span>
+                </p>
               </TableCell>
-              <TableCell>
+              <TableCell className="hidden md:table-cell">
                 <Link className="hover:underline" to={`/projects/${agent.project_id}`}>
-                  {names.get(agent.project_id) ?? `Project ${agent.project_id}`}
+                  {projectName(agent.project_id)}
                 </Link>
               </TableCell>
               <TableCell className="max-w-xs">
@@ -81,7 +86,7 @@ export function AgentsTable({ agents, projects }: { agents: Agent[]; projects: P
                   </p>
                 )}
               </TableCell>
-              <TableCell className="font-mono text-xs">{agent.model}</TableCell>
+              <TableCell className="hidden font-mono text-xs md:table-cell">{agent.model}</TableCell>
               <TableCell className="text-right font-mono text-xs">
                 {agent.budget_share_pct === null || agent.budget_share_pct === undefined ? "—" : `${agent.budget_share_pct}%`}
               </TableCell>
