@@ -27,8 +27,11 @@ from api.routes import (
     system,
     webhooks,
 )
+from api.routes import settings as settings_routes
 from api.spa import mount_spa
+from api.telegram import telegram_updates
 from api.temporal_link import TemporalLink
+from mcc.notifications.telegram.webhook import WebhookInbox
 from mcc.runtime import Runtime
 
 
@@ -45,6 +48,7 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
     app.state.temporal = temporal
     app.state.rate_limits = RateLimits(settings)
     app.state.client_address = ClientAddress(settings.trusted_proxies)
+    app.state.telegram_inbox = WebhookInbox(telegram_updates(runtime, temporal))
     install_error_handlers(app)
     install_middleware(app, settings, app.state.rate_limits, app.state.client_address)
     if settings.cors_origins:
@@ -56,7 +60,15 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
             allow_headers=["*"],
         )
     routers = (health, auth, projects, issues, pulls, agents, conversations, budget, system)
-    for module in (*routers, webhooks, notifications, rules_files, agent_messages, orchestrator):
+    for module in (
+        *routers,
+        webhooks,
+        notifications,
+        settings_routes,
+        rules_files,
+        agent_messages,
+        orchestrator,
+    ):
         app.include_router(module.router, prefix="/api")
     event_schemas(app)
     mount_spa(app, settings.frontend_dist)

@@ -29,6 +29,7 @@ from mcc.event_log import TRANSIENT, EventLog, MemoryEventLog, RedisEventLog
 from mcc.models.conversation import Conversation
 from mcc.models.issue import Issue
 from mcc.models.project import Project
+from mcc.notifications.telegram.webhook import WebhookInbox
 from mcc.process.child_watcher import use_pidfd_child_watcher
 from mcc.process.heap import freeze_startup_heap
 from mcc.runtime import Runtime
@@ -106,8 +107,11 @@ class MccServer:
         self._tasks: list[asyncio.Task[Any]] = []
         self._connecting: asyncio.Task[Any] | None = None
         self._background: list[asyncio.Task[None]] = []  # loops that end only when cancelled
+        self.telegram_inbox: WebhookInbox | None = None
         if api and self.sio is not None:
-            app = with_socketio(create_app(self.runtime, self.temporal), self.sio)
+            fastapi_app = create_app(self.runtime, self.temporal)
+            self.telegram_inbox = fastapi_app.state.telegram_inbox
+            app = with_socketio(fastapi_app, self.sio)
             config = uvicorn.Config(
                 app,
                 host=settings.host,
@@ -179,6 +183,8 @@ class MccServer:
                 await self._connecting
         if self.http is not None:
             self.http.should_exit = True
+        if self.telegram_inbox is not None:
+            await self.telegram_inbox.drain(timeout_s=10)  # updates Telegram was told we took
         for task in self._background:
             task.cancel()
         if self._background:

@@ -1,5 +1,5 @@
 """Telegram's side of the edge: a button press becomes the dashboard's decision, and the
-worker process long-polls the bot and runs the watchdog."""
+worker process long-polls the bot (or registers its webhook) and runs the watchdog."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from mcc.issues import get_issue
 from mcc.notifications.notification import Decision
 from mcc.notifications.telegram.poller import TelegramPoller
 from mcc.notifications.telegram.updates import REJECT_FEEDBACK, TelegramUpdates
+from mcc.notifications.telegram.webhook import WebhookRegistrar, webhook_url
 from mcc.notifications.watchdog import run_watchdog
 from mcc.phases import Phase
 from mcc.projects import get_project
@@ -49,21 +50,30 @@ class RunDecisions:
             )
 
 
+def telegram_updates(runtime: Runtime, temporal: TemporalLink) -> TelegramUpdates:
+    """What the bot is told is handled here, whether it was polled or POSTed to MCC."""
+    return TelegramUpdates(runtime.db, RunDecisions(runtime, temporal))
+
+
 def background_tasks(runtime: Runtime, temporal: TemporalLink) -> list[asyncio.Task[None]]:
-    """What the worker process runs beside its Temporal workers."""
+    """What the worker process runs beside its Temporal workers: the watchdog, and
+    either the getUpdates poller or, in webhook mode, the webhook's registration."""
     settings = runtime.settings
-    poller = TelegramPoller(
-        runtime.db,
-        runtime.telegram,
-        TelegramUpdates(runtime.db, RunDecisions(runtime, temporal)),
-        settings.telegram_poll_seconds,
-    )
+    url = webhook_url(settings)
+    if url is None:
+        poller = TelegramPoller(
+            runtime.db,
+            runtime.telegram,
+            telegram_updates(runtime, temporal),
+            settings.telegram_poll_seconds,
+        )
+        receive = asyncio.create_task(poller.run(), name="telegram-poller")
+    else:
+        registrar = WebhookRegistrar(runtime.telegram, url, runtime.keys.telegram_webhook_secret)
+        receive = asyncio.create_task(registrar.run(), name="telegram-webhook")
     watchdog = run_watchdog(
         runtime.notifications,
         timedelta(minutes=settings.stall_minutes),
         settings.watchdog_interval_s,
     )
-    return [
-        asyncio.create_task(poller.run(), name="telegram-poller"),
-        asyncio.create_task(watchdog, name="watchdog"),
-    ]
+    return [receive, asyncio.create_task(watchdog, name="watchdog")]

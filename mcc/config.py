@@ -231,6 +231,11 @@ class Settings(BaseSettings):
     telegram_poll_seconds: int = Field(
         default=25, ge=0, description="getUpdates long-poll timeout of the worker."
     )
+    telegram_webhook_url: str | None = Field(
+        default=None,
+        description="MCC's public base URL (https) for Telegram's webhook: when set, updates"
+        " arrive at POST /api/webhooks/telegram instead of the worker's getUpdates polling.",
+    )
     telegram_link_code_minutes: int = Field(
         default=10, gt=0, description="How long a `/start <code>` link code stays valid."
     )

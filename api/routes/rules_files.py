@@ -4,7 +4,7 @@ action (templates on a branch for review) and the rules editor (read and edit th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -39,7 +39,7 @@ class RulesFilesOut(BaseModel):
 
 
 class RuleFileOut(BaseModel):
-    name: str = Field(description="The file's name in `.mcc/`, e.g. `coder.md`.")
+    name: RuleFileName = Field(description="The file's name in `.mcc/`, e.g. `coder.md`.")
     path: str
     role: RoleName | None = Field(description="The role that reads it; None: every agent.")
     content: str | None = Field(description="None: the file is not in the repository yet.")
@@ -74,7 +74,7 @@ class RuleFileSaved(BaseModel):
 def _out(file: RuleFile) -> RuleFileOut:
     role = file.role.value if isinstance(file.role, Role) else None
     return RuleFileOut(
-        name=file.name,
+        name=cast(RuleFileName, file.name),
         path=file.path,
         role=role,
         content=file.content,

@@ -54,14 +54,25 @@ class AutoPause:
         return reason is not None and await self.pause(owner_id, reason)
 
     async def after_spend(self, owner_id: int, now: datetime | None = None) -> bool:
-        """Pause when the last window's spend passed its share of the daily limit."""
+        """Pause when the last window's spend passed its share of the daily limit.
+
+        Spend from before the person last lifted the pause does not count: they saw
+        it and chose to go on, and counting it would pause again at the next call
+        (the orchestrator's own answer to "lift the pause" included).
+        """
         if self.spend_share <= 0:
             return False
         now = now or utcnow()
+        state = await pause_state(self.store, owner_id)
+        if state.paused:
+            return False
+        start = now - self.window
+        if state.lifted_at is not None and state.lifted_at > start:
+            start = state.lifted_at
         async with self.store.reading() as conn:
             spent = await conn.scalar(
                 select(func.coalesce(func.sum(TokenUsage.cost_usd), 0)).where(
-                    TokenUsage.owner_id == owner_id, TokenUsage.created_at >= now - self.window
+                    TokenUsage.owner_id == owner_id, TokenUsage.created_at >= start
                 )
             )
         limit = await self.daily_limit(owner_id)

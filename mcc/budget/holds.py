@@ -17,6 +17,17 @@ from mcc.models.token_usage import TokenUsage
 
 @dataclass(frozen=True)
 class ReserveRequest:
+    """Hold a call's worst case at every budget level, unless paused or over a limit.
+
+    `pause_exempt` lets the call through the owner's emergency pause, and nothing
+    else: it is set only for the person's own orchestrator conversation, so that
+    "lift the pause", said from a phone, can be understood and acted on while every
+    agent is stopped. The orchestrator speaks only when the person writes to it (a
+    few bounded steps per message), so the exemption cannot run away with money,
+    and the hard stop at 100% of any level still refuses its calls: a pause may be
+    lifted by talking, a spent budget only by raising the limit.
+    """
+
     owner_id: int
     idempotency_key: str
     project_id: int | None
@@ -26,6 +37,7 @@ class ReserveRequest:
     day: date
     ttl: timedelta
     default_daily_usd: Decimal
+    pause_exempt: bool = False
 
     @property
     def levels(self) -> tuple[Level, ...]:

@@ -46,15 +46,17 @@ class PauseState:
     paused: bool
     since: datetime | None = None
     reason: str | None = None
+    lifted_at: datetime | None = None  # when off: when the person last lifted it
 
     @classmethod
     def of(cls, value: Any) -> PauseState:
+        raw = value.get("since") if isinstance(value, dict) else None
+        at = datetime.fromisoformat(raw) if isinstance(raw, str) else None
         if not is_paused_value(value):
-            return cls(paused=False)
-        since = value.get("since")
+            return cls(paused=False, lifted_at=at)
         return cls(
             paused=True,
-            since=datetime.fromisoformat(since) if isinstance(since, str) else None,
+            since=at,
             reason=value.get("reason") if isinstance(value.get("reason"), str) else None,
         )
 

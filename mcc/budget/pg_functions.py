@@ -1,10 +1,11 @@
 """The per-call bookkeeping on PostgreSQL: one server-side function call each for reserve and settle.
 
-The functions (created by migration 0003) lock the owner's ledger rows, check
-and update them, and commit, all inside the server, so the lock is held for
-microseconds however busy the calling process is. They follow the rules of
-`serialized` exactly; alerts, the rare part, are recorded afterwards by
-`serialized.record_alerts` under the same row locks.
+The functions (created by migration 0003, reserve's pause exemption added by
+0011) lock the owner's ledger rows, check and update them, and commit, all
+inside the server, so the lock is held for microseconds however busy the
+calling process is. They follow the rules of `serialized` exactly; alerts, the
+rare part, are recorded afterwards by `serialized.record_alerts` under the same
+row locks.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from mcc.errors import Conflict
 
 _RESERVE = text(
     "SELECT mcc_budget_reserve(:owner, :key, :project, :agent, :amount, :now, :day, :ttl,"
-    " :default_daily)::text"
+    " :default_daily, :pause_exempt)::text"
 )
 _SETTLE = text(
     "SELECT mcc_budget_settle(:owner, :key, :day, :project, :agent, :cost, :now,"
@@ -91,6 +92,7 @@ async def reserve_pg(store: BudgetStore, request: ReserveRequest) -> Hold | Repl
         "day": request.day,
         "ttl": request.ttl,
         "default_daily": request.default_daily_usd,
+        "pause_exempt": request.pause_exempt,
     }
     for _ in range(3):
         try:

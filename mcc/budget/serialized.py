@@ -93,7 +93,7 @@ async def reserve_locked(conn: AsyncConnection, request: ReserveRequest) -> Hold
         if mine.state == "reserved":
             # A retry of a call whose hold is still counted (even past its expiry,
             # nothing released it yet): keep holding it, for a fresh ttl.
-            if await is_paused(conn, owner_id):
+            if not request.pause_exempt and await is_paused(conn, owner_id):
                 raise SystemPaused()
             extended = await conn.scalar(
                 update(R)
@@ -118,7 +118,7 @@ async def reserve_locked(conn: AsyncConnection, request: ReserveRequest) -> Hold
     for r in expired:
         wanted.update((r.day, level) for level in levels_of(r.project_id, r.agent_name))
     locked = await lock_levels(conn, owner_id, wanted)
-    if locked.paused:
+    if locked.paused and not request.pause_exempt:
         raise SystemPaused()
     if expired:
         await _release_expired(conn, locked, expired, now)

@@ -4,7 +4,8 @@
     result = await gateway.call(GatewayCall(owner_id=..., model=..., messages=..., ...))
 
 1. pre-flight: the model must have a price (else UnknownModelPrice) and the
-   owner's emergency pause must be off (else SystemPaused);
+   owner's emergency pause must be off (else SystemPaused), except for the
+   person's orchestrator (`pause_exempt`), through which the pause is lifted;
 2. reserve the worst case (prompt bound + max_tokens at the model's prices) at
    every budget level atomically, or refuse with BudgetExceeded;
 3. call the provider (streaming deltas to `on_delta` if given);
@@ -73,6 +74,9 @@ class GatewayCall:
     on_delta: OnDelta | None = None
     # > 0: a prompt-cache breakpoint after the first `cache_prefix` messages (see `caching`).
     cache_prefix: int = 0
+    # Only the person's orchestrator: passes the emergency pause, not the limits
+    # (see mcc.budget.holds.ReserveRequest for why).
+    pause_exempt: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,9 @@ def _check(call: GatewayCall) -> None:
         raise InvalidInput("idempotency_key must be 1-300 characters")
     if len(call.agent_name) > 100 or len(call.agent_type) > 50:
         raise InvalidInput("agent_name is at most 100 characters, agent_type 50")
+    if call.pause_exempt and call.project_id is not None:
+        # Every agent works in a project; only the person's orchestrator has none.
+        raise InvalidInput("only the orchestrator's calls pass the emergency pause")
 
 
 @dataclass
@@ -202,6 +209,7 @@ class LLMGateway:
                 day=budget_day(now, self.zone),
                 ttl=self.ttl,
                 default_daily_usd=self.default_daily_usd,
+                pause_exempt=call.pause_exempt,
             ),
         )
         if isinstance(outcome, Replay):

@@ -26,6 +26,8 @@ from mcc.agents.steps import (
 )
 from mcc.agents.tools.base import ToolContext
 from mcc.agents.tools.registry import execute, tool_specs
+from mcc.budget.pause import PauseState, pause_state
+from mcc.budget.store import BudgetStore
 from mcc.conversations import NewMessage, post_message
 from mcc.errors import NotFound
 from mcc.events import conversation_room
@@ -61,7 +63,9 @@ def _tool_key(scope: OrchestratorScope, step: int, index: int) -> str:
     return f"{scope.run_id}/turn/{scope.turn}/tool/{step}/{index}"
 
 
-def orchestrator_prompt(email: str, projects: list[str], memory: str | None) -> str:
+def orchestrator_prompt(
+    email: str, projects: list[str], memory: str | None, pause: PauseState
+) -> str:
     parts = [
         f"You are {NAME}, the personal assistant of {email}, who runs a small software "
         "company of AI agents (architect, coders, tester, reviewer) across several projects.",
@@ -72,6 +76,13 @@ def orchestrator_prompt(email: str, projects: list[str], memory: str | None) -> 
         "you are done with your tools.",
         "Projects: " + ("; ".join(projects) if projects else "none yet") + ".",
     ]
+    if pause.paused:
+        # Said outright: the person may be asking from a phone why nothing moves.
+        why = f" ({pause.reason})" if pause.reason else ""
+        parts.append(
+            f"The emergency pause is ON{why}: every agent is stopped until it is lifted. "
+            "You still work; lift it only when the person asks you to."
+        )
     if memory:
         parts.append(f"## What you remember of the person\n\n{memory}")
     return "\n\n".join(parts)
@@ -129,8 +140,11 @@ class OrchestratorSteps:
                 .limit(HISTORY)
             )
             history = visible_history(list(reversed(rows.all())))
+        pause = await pause_state(BudgetStore.of(self.runtime.db), user.id)
         chat = [
-            ChatMessage(role="system", content=orchestrator_prompt(user.email, projects, memory))
+            ChatMessage(
+                role="system", content=orchestrator_prompt(user.email, projects, memory, pause)
+            )
         ]
         chat += history
         specs = tool_specs(Role.ORCHESTRATOR)
@@ -166,6 +180,8 @@ class OrchestratorSteps:
                 conversation_id=scope.conversation_id,
                 task_id=scope.run_id,
                 on_delta=stream,
+                # The person lifts the emergency pause by asking the orchestrator.
+                pause_exempt=True,
             )
         )
         async with self.runtime.db.sessions() as session:

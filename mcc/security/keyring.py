@@ -30,6 +30,12 @@ class Keyring:
             timedelta(minutes=self.settings.access_token_minutes),
         )
 
+    @cached_property
+    def telegram_webhook_secret(self) -> str:
+        """The secret_token Telegram sends back with every webhook update (hex: an allowed
+        alphabet). Derived, not stored, so every API process of a deployment agrees."""
+        return derive(self._master, "mcc/telegram/webhook-secret").hex()
+
     @property
     def refresh_lifetime(self) -> timedelta:
         return timedelta(days=self.settings.refresh_token_days)

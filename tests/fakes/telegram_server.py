@@ -6,15 +6,20 @@
         tg.press(chat_id, message_id, "a:5")   # queue a button press for getUpdates
         tg.user_says(chat_id, "/start CODE")   # queue a text message
         tg.sent                                # every accepted sendMessage, in order
+        tg.webhook                             # (url, secret_token) once setWebhook was called
 
 Only the methods MCC calls: sendMessage, getUpdates (long-polling, honours
-`offset` and `timeout`), editMessageReplyMarkup, answerCallbackQuery. A wrong
-token answers 401 like Telegram does; a text over 4096 characters answers 400.
+`offset` and `timeout`), editMessageReplyMarkup, answerCallbackQuery, setWebhook,
+deleteWebhook. A wrong token answers 401 like Telegram does; a text over 4096
+characters answers 400. While a webhook is set, getUpdates answers 409 and the
+queued updates are POSTed to it in order (with the secret token header), each
+until it answers 2xx, as Telegram does; `webhook_posts` records every attempt.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import threading
 import time
@@ -23,6 +28,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -54,6 +60,11 @@ class FakeTelegram:
     _retry_after: int = 1
     _next_update: int = 1
     _next_message: int = 100
+    methods: list[str] = field(default_factory=list)  # every Bot API method called, in order
+    webhook: tuple[str, str] | None = None
+    webhook_posts: list[tuple[int, int]] = field(default_factory=list)  # (update_id, status)
+    _confirmed: int = 0  # updates up to this id were taken by the webhook
+    _delivering: asyncio.Task[None] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -127,11 +138,15 @@ class FakeTelegram:
             return _error(401, "Unauthorized")
         body = await request.json()
         method = request.path_params["method"]
+        with self._lock:
+            self.methods.append(method)
         handler = {
             "sendMessage": self._send,
             "getUpdates": self._get_updates,
             "editMessageReplyMarkup": self._edit,
             "answerCallbackQuery": self._answer,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
         }.get(method)
         if handler is None:
             return _error(404, "Not Found: method not found")
@@ -166,14 +181,59 @@ class FakeTelegram:
         return _ok({"message_id": message.message_id, "chat": {"id": chat_id}, "text": text})
 
     async def _get_updates(self, body: dict[str, Any]) -> JSONResponse:
+        if self.webhook is not None:
+            return _error(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int(body.get("offset") or 0)
         deadline = time.monotonic() + float(body.get("timeout") or 0)
         while True:
             with self._lock:
-                ready = [u for u in self._updates if u["update_id"] >= offset]
+                first = max(offset, self._confirmed + 1)
+                ready = [u for u in self._updates if u["update_id"] >= first]
             if ready or time.monotonic() >= deadline:
                 return _ok(ready)
             await asyncio.sleep(0.02)
+
+    async def _set_webhook(self, body: dict[str, Any]) -> JSONResponse:
+        url, secret = str(body.get("url") or ""), str(body.get("secret_token") or "")
+        if not url.startswith(("http://", "https://")):
+            return _error(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            return _error(400, "Bad Request: secret token contains unallowed characters")
+        self.webhook = (url, secret)
+        if self._delivering is None or self._delivering.done():
+            self._delivering = asyncio.create_task(self._deliver())
+        return _ok(True)
+
+    async def _delete_webhook(self, body: dict[str, Any]) -> JSONResponse:
+        self.webhook = None
+        return _ok(True)
+
+    async def _deliver(self) -> None:
+        """POST each update after the confirmed ones to the webhook, until it takes it."""
+        async with httpx.AsyncClient(timeout=10) as client:
+            while (hook := self.webhook) is not None:
+                url, secret = hook
+                with self._lock:
+                    pending = [u for u in self._updates if u["update_id"] > self._confirmed]
+                if not pending:
+                    await asyncio.sleep(0.02)
+                    continue
+                update = pending[0]
+                headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+                try:
+                    status = (await client.post(url, json=update, headers=headers)).status_code
+                except httpx.HTTPError:
+                    status = 0  # MCC not listening (yet)
+                with self._lock:
+                    self.webhook_posts.append((update["update_id"], status))
+                    if 200 <= status < 300:
+                        self._confirmed = update["update_id"]
+                if not 200 <= status < 300:
+                    await asyncio.sleep(0.2)  # Telegram backs off too
 
     async def _edit(self, body: dict[str, Any]) -> JSONResponse:
         with self._lock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,13 +15,14 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from mcc.budget.errors import BudgetExceeded, SystemPaused
-from mcc.budget.holds import ReserveRequest
+from mcc.budget.holds import Hold, ReserveRequest
 from mcc.budget.levels import level_key
 from mcc.budget.pause import set_paused
 from mcc.budget.reservations import reserve
 from mcc.budget.store import BudgetStore
 from mcc.config import Settings
 from mcc.db.engine import Database
+from mcc.errors import InvalidInput
 from mcc.events import RecordedEvents, user_room
 from mcc.llm import ChatMessage, LLMClient, LLMServerError, ModelPrice, PriceBook
 from mcc.llm.gateway import GatewayCall, LLMGateway, worst_case_usd
@@ -380,6 +381,55 @@ async def test_the_emergency_pause_stops_every_call_until_resumed(budget: Budget
     await set_paused(budget.store, budget.events, budget.owner_id, False)
     budget.llm.script(Reply(content="back", cost=0.001))
     assert (await gateway.call(budget.call("a"))).chat is not None
+
+
+async def test_the_orchestrator_passes_the_pause_but_not_the_hard_stop(budget: Budget) -> None:
+    await budget.limit("global", daily_usd="0.3")
+    gateway = budget.gateway()
+    await set_paused(budget.store, budget.events, budget.owner_id, True, reason="too hot")
+    orchestrator = {"project_id": None, "agent_name": "orchestrator", "pause_exempt": True}
+    budget.llm.script(Reply(content="lifting it", cost=0.25))
+
+    answered = await gateway.call(budget.call("orch/1", max_tokens=250, **orchestrator))
+    with pytest.raises(SystemPaused):
+        await gateway.call(budget.call("coder/1", max_tokens=1))  # agents stay stopped
+    with pytest.raises(BudgetExceeded) as spent:
+        await gateway.call(budget.call("orch/2", max_tokens=51, **orchestrator))
+
+    with pytest.raises(InvalidInput):  # an agent's call (it has a project) cannot claim it
+        await gateway.call(budget.call("coder/2", max_tokens=1, pause_exempt=True))
+
+    assert answered.chat is not None and answered.chat.content == "lifting it"
+    assert (spent.value.scope, spent.value.limit) == ("global", Decimal("0.3"))
+    assert len(budget.llm.chat_requests) == 1
+    assert await budget.ledger() == (Decimal("0.25"), Decimal(0))
+
+
+async def test_a_retried_orchestrator_call_keeps_its_hold_through_the_pause(
+    budget: Budget,
+) -> None:
+    """A crash after reserving, then the pause, then the retry: the hold is reused, not refused."""
+    request = ReserveRequest(
+        owner_id=budget.owner_id,
+        idempotency_key="orchestrator/1/turn/1/llm/0",
+        project_id=None,
+        agent_name="orchestrator",
+        amount=Decimal("0.1"),
+        now=budget.clock.now,
+        day=budget.clock.now.date(),
+        ttl=timedelta(minutes=15),
+        default_daily_usd=Decimal(10),
+        pause_exempt=True,
+    )
+    await reserve(budget.store, request)
+    await set_paused(budget.store, budget.events, budget.owner_id, True)
+
+    again = await reserve(budget.store, request)
+    with pytest.raises(SystemPaused):
+        await reserve(budget.store, replace(request, pause_exempt=False))
+
+    assert isinstance(again, Hold) and again.reused
+    assert await budget.ledger() == (Decimal(0), Decimal("0.1"))
 
 
 async def test_alerts_at_80_and_100_percent_once_per_level_and_day(budget: Budget) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from mcc.budget.alerts import Alert, store_alerts
 from mcc.budget.auto_pause import critical_reason
-from mcc.budget.pause import pause_state
+from mcc.budget.pause import pause_state, set_paused
 from mcc.budget.store import BudgetStore
 from mcc.db.base import utcnow
 from mcc.events import RecordedEvents, user_room
@@ -283,6 +283,26 @@ async def test_a_blocked_chat_is_shown_and_not_retried(harness: Harness):
     assert len(harness.in_app()) == 2  # the app still hears everything
 
 
+async def test_polling_again_deletes_the_webhook_and_keeps_its_pending_updates(
+    harness: Harness,
+):
+    # An earlier run in webhook mode left its webhook, and a /start nobody took yet.
+    api = await harness.runtime.telegram.api()
+    assert api is not None
+    await api.set_webhook("http://127.0.0.1:9/api/webhooks/telegram", "gone")
+    async with harness.runtime.db.sessions() as session:
+        code = await new_link_code(session, harness.owner_id, timedelta(minutes=5))
+    harness.telegram.user_says(CHAT, f"/start {code.code}")
+
+    assert await harness.poller.poll_once() == 1
+
+    assert harness.telegram.webhook is None
+    assert harness.telegram.methods[1:3] == ["deleteWebhook", "getUpdates"]
+    async with harness.runtime.db.sessions() as session:
+        link = await link_of(session, harness.owner_id)
+    assert link is not None and link.state == "linked"
+
+
 async def test_a_chat_is_linked_by_a_one_time_code(harness: Harness):
     async with harness.runtime.db.sessions() as session:
         code = await new_link_code(session, harness.owner_id, timedelta(minutes=5))
@@ -436,3 +456,12 @@ async def test_a_spend_spike_turns_the_emergency_pause_on(harness: Harness):
     assert state.paused and state.reason is not None
     assert "$0.55 spent in the last 10 minutes" in state.reason
     assert [row.kind for row in await harness.rows()] == ["emergency_pause"]
+
+    # The person lifts it: the spike they saw does not pause again; a new one does.
+    await set_paused(BudgetStore.of(harness.runtime.db), harness.events, harness.owner_id, False)
+    later = utcnow()
+    assert await auto.after_spend(harness.owner_id, later) is False
+    await spend("after lift", "0.45", -1)
+    assert await auto.after_spend(harness.owner_id, later + timedelta(minutes=1)) is False
+    await spend("new spike", "0.10", -2)
+    assert await auto.after_spend(harness.owner_id, later + timedelta(minutes=2)) is True

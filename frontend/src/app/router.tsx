@@ -1,6 +1,6 @@
 import { lazy, Suspense } from "react";
 import { Loader2 } from "lucide-react";
-import { createBrowserRouter } from "react-router-dom";
+import { createBrowserRouter, Navigate } from "react-router-dom";
 
 import { AppShell } from "./app-shell";
 import { AuthRoot } from "./auth-root";
@@ -15,11 +15,12 @@ import { NotFoundRoute, RouteError } from "./routes/not-found";
 import { OrchestratorRoute } from "./routes/orchestrator";
 import { ProjectOverviewRoute, ProjectRoute } from "./routes/project";
 import { ProjectsRoute } from "./routes/projects";
-import { SecurityRoute } from "./routes/security";
 import { SetupRoute } from "./routes/setup";
 
 // The budget page brings the charts library: loaded when first opened.
 const BudgetRoute = lazy(() => import("./routes/budget"));
+// Settings are opened now and then: their forms stay out of the first load.
+const SettingsRoute = lazy(() => import("./routes/settings"));
 
 function PageLoading({ label }: { label: string }) {
   return (
@@ -49,7 +50,14 @@ export const router = createBrowserRouter([
           { path: "orchestrator", element: <OrchestratorRoute /> },
           { path: "projects", element: <ProjectsRoute /> },
           { path: "agents", element: <AgentsRoute /> },
-          { path: "settings", element: <SecurityRoute /> },
+          {
+            path: "settings",
+            element: (
+              <Suspense fallback={<PageLoading label="Loading settings…" />}>
+                <SettingsRoute />
+              </Suspense>
+            ),
+          },
           {
             path: "projects/:projectId",
             element: <ProjectRoute />,
@@ -73,7 +81,7 @@ export const router = createBrowserRouter([
               </Suspense>
             ),
           },
-          { path: "settings/security", element: <SecurityRoute /> },
+          { path: "settings/security", element: <Navigate to="/settings#account" replace /> },
           { path: "*", element: <NotFoundRoute /> },
         ],
       },

@@ -34,7 +34,7 @@ export type ConversationEvent = Schemas["ConversationOut"];
 export type BudgetAlertEvent = Schemas["BudgetAlertEvent"];
 /** `system_state` (the user's own room): the emergency pause was turned on or off. */
 export type SystemStateEvent = Schemas["SystemStateEvent"];
-/** `notification` (the user's own room): see `features/notifications/types.ts`. */
+/** `notification` (the user's own room): a notification was stored (the fields of `NotificationOut`). */
 export type NotificationEvent = Schemas["NotificationEvent"];
 
 /**

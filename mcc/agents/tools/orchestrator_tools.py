@@ -44,6 +44,7 @@ def _control(ctx: ToolContext) -> RunControl:
 
 
 async def _project(session: AsyncSession, ctx: ToolContext, project_id: int) -> Project:
+    """The person's project; another user's is "not found", as over REST."""
     return await get_project(session, project_id, owner_id=_owner(ctx))
 
 
@@ -104,6 +105,14 @@ class IssueParams(ToolParams):
     number: int = Field(ge=1, description="The issue's number in its project.")
 
 
+async def _issue(
+    session: AsyncSession, ctx: ToolContext, args: IssueParams
+) -> tuple[Project, Issue]:
+    """The person's issue, its project checked first (so another's is "not found" too)."""
+    project = await _project(session, ctx, args.project_id)
+    return project, await get_issue(session, project.id, args.number)
+
+
 async def _spend(session: AsyncSession, workflow_id: str) -> tuple[int, float]:
     """Tokens and USD of an issue's run and its agents' runs (their ids extend the run's)."""
     row = (
@@ -130,8 +139,7 @@ class RunStatus(Tool[IssueParams]):
 
     async def run(self, ctx: ToolContext, args: IssueParams) -> ToolOutcome:
         async with ctx.db.sessions() as session:
-            project = await _project(session, ctx, args.project_id)
-            issue = await get_issue(session, project.id, args.number)
+            project, issue = await _issue(session, ctx, args)
             tokens, cost = await _spend(session, issue.workflow_id)
         live = await ctx.control.live_phase(issue) if ctx.control is not None else None
         phase = live or issue.phase
@@ -191,8 +199,7 @@ class SteerRun(Tool[SteerParams]):
 
     async def run(self, ctx: ToolContext, args: SteerParams) -> ToolOutcome:
         async with ctx.db.sessions() as session:
-            project = await _project(session, ctx, args.project_id)
-            issue = await get_issue(session, project.id, args.number)
+            project, issue = await _issue(session, ctx, args)
         try:
             await _control(ctx).steer_issue(issue, args.action)
         except Conflict as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import httpx
@@ -30,10 +31,16 @@ class TelegramBlocked(TelegramError):
     """403: the person blocked the bot (or the chat is gone); retrying cannot help."""
 
 
+UPDATES = ["message", "callback_query"]  # what MCC reads; Telegram sends nothing else
+
+
 class BotApi:
     def __init__(self, base_url: str, token: str, client: httpx.AsyncClient) -> None:
         self._url = f"{base_url.rstrip('/')}/bot{token}"
         self._client = client
+        # The numeric part of the token names the bot: update ids are numbered per bot.
+        self.bot_id = token.partition(":")[0]
+        self.token_hash = hashlib.sha256(token.encode()).hexdigest()
 
     async def call(self, method: str, params: dict[str, Any], *, wait_s: float = 15) -> Any:
         try:
@@ -78,11 +85,22 @@ class BotApi:
             {
                 "offset": offset,
                 "timeout": poll_s,
-                "allowed_updates": ["message", "callback_query"],
+                "allowed_updates": UPDATES,
             },
             wait_s=poll_s + 10,
         )
         return result
+
+    async def set_webhook(self, url: str, secret_token: str) -> None:
+        """Have Telegram POST updates to `url`, sending `secret_token` back in a header."""
+        await self.call(
+            "setWebhook", {"url": url, "secret_token": secret_token, "allowed_updates": UPDATES}
+        )
+
+    async def delete_webhook(self) -> None:
+        """Back to getUpdates (which Telegram refuses while a webhook is set); pending
+        updates are kept for the poller."""
+        await self.call("deleteWebhook", {"drop_pending_updates": False})
 
     async def edit_message_reply_markup(
         self, chat_id: int, message_id: int, reply_markup: dict[str, Any] | None = None

@@ -1,4 +1,5 @@
-"""getUpdates long-polling (run by the worker process): links chats, takes button presses."""
+"""getUpdates long-polling (run by the worker process unless webhook mode is configured,
+see `webhook`): links chats, takes button presses."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class TelegramPoller:
         self.notifier = notifier
         self.updates = updates
         self.poll_s = poll_s
+        self._unhooked: str | None = None  # the token's hash whose webhook we deleted
 
     async def run(self) -> None:
         """Until cancelled; errors of Telegram are logged and retried with a backoff."""
@@ -50,6 +52,11 @@ class TelegramPoller:
         api = await self.notifier.api()
         if api is None:
             return None
+        if api.token_hash != self._unhooked:
+            # Telegram refuses getUpdates while a webhook is set: one left from webhook
+            # mode (MCC_TELEGRAM_WEBHOOK_URL unset since) goes, its pending updates kept.
+            await api.delete_webhook()
+            self._unhooked = api.token_hash
         async with self.db.sessions() as session:
             offset = await update_offset(session)
         batch = await api.get_updates(offset, self.poll_s)

@@ -14,7 +14,8 @@ import type { Project } from "@/features/projects/types";
 function ProjectRules({ projects }: { projects: Project[] }) {
   const [projectId, setProjectId] = useState<number | null>(projects[0]?.id ?? null);
   const selectId = useId();
-  if (projectId === null) return <p className="text-sm text-muted-foreground">Add a project first: its repository holds the rule files.</p>;
+  if (projectId === null)
+    return <p className="text-sm text-muted-foreground">Add a project first: its repository holds the rule files.</p>;
   return (
     <div className="grid gap-4">
       <div className="grid gap-1.5 sm:max-w-xs">
@@ -68,7 +69,8 @@ function AgentsPage({ projects }: { projects: Project[] }) {
         <CardHeader>
           <CardTitle>Rules</CardTitle>
           <CardDescription>
-            The project's <code>.mcc/AGENTS.md</code> (every agent) and one file per role, read fresh for every task from the default branch.
+            The project's <code>.mcc/AGENTS.md</code> (every agent) and one file per role, read fresh for every task
+            from the default branch.
           </CardDescription>
         </CardHeader>
         <CardContent>
@@ -86,7 +88,9 @@ export function AgentsRoute() {
     <div className="mx-auto grid max-w-6xl grid-cols-1 gap-6">
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Agents</h1>
-        <p className="text-sm text-muted-foreground">Every agent across your projects: what each is doing and why, what it costs today, and the rules it reads.</p>
+        <p className="text-sm text-muted-foreground">
+          Every agent across your projects: what each is doing and why, what it costs today, and the rules it reads.
+        </p>
       </div>
       <QueryState query={projects} loading="Loading agents…">
         {(list) => <AgentsPage projects={list} />}

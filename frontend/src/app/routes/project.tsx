@@ -26,11 +26,12 @@ function ProjectLayout({ projectId }: { projectId: number }) {
 
   return (
     <div className="flex flex-col gap-4 lg:h-full lg:flex-row lg:gap-6">
-      <ChannelList projectId={projectId} projectName={project.data?.name} />
       {/* Its own scroll area on wide screens, so the channels stay in place. */}
-      <div className="min-w-0 flex-1 lg:overflow-y-auto lg:pr-1">
+      <div className="min-w-0 flex-1 lg:order-last lg:overflow-y-auto lg:pr-1">
         <Outlet />
       </div>
+      {/* Stacked (phones): the page first, the channels after it. */}
+      <ChannelList projectId={projectId} projectName={project.data?.name} />
     </div>
   );
 }

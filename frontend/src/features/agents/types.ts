@@ -18,3 +18,5 @@ export type RuleFiles = components["schemas"]["RuleFilesOut"];
 export type RuleFile = components["schemas"]["RuleFileOut"];
 export type RuleFileEdit = components["schemas"]["RuleFileEdit"];
 export type RuleFileSaved = components["schemas"]["RuleFileSaved"];
+/** The rule files the API reaches (`.mcc/<name>`), nothing else. */
+export type RuleFileName = RuleFile["name"];

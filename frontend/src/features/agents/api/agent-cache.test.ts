@@ -27,7 +27,10 @@ const agentOf = (over: Partial<Agent>): Agent => ({
 function cache() {
   const queryClient = new QueryClient();
   queryClient.setQueryData<Agent[]>(agentKeys.list(2), [agentOf({})]);
-  queryClient.setQueryData<Agent[]>(agentKeys.everywhere(), [agentOf({}), agentOf({ id: 9, project_id: 3, name: "tester" })]);
+  queryClient.setQueryData<Agent[]>(agentKeys.everywhere(), [
+    agentOf({}),
+    agentOf({ id: 9, project_id: 3, name: "tester" }),
+  ]);
   return queryClient;
 }
 
@@ -64,6 +67,9 @@ describe("the agent caches", () => {
     });
     expect(projects).toEqual([2, 2]);
     expect(names(queryClient, agentKeys.list(2))).toEqual(["coder_3:working:Working on: Fix login"]);
-    expect(names(queryClient, agentKeys.everywhere())).toEqual(["coder_3:working:Working on: Fix login", "tester:idle:-"]);
+    expect(names(queryClient, agentKeys.everywhere())).toEqual([
+      "coder_3:working:Working on: Fix login",
+      "tester:idle:-",
+    ]);
   });
 });

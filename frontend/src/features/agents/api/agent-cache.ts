@@ -35,10 +35,13 @@ export function storeAgentStatus(queryClient: QueryClient, event: AgentStatusEve
     if (!agent) continue;
     projects.push(agent.project_id);
     const reason = event.reason ?? null;
-    if (agent.status === event.status && agent.current_task === event.current_task && agent.status_reason === reason) continue;
+    if (agent.status === event.status && agent.current_task === event.current_task && agent.status_reason === reason)
+      continue;
     queryClient.setQueryData<Agent[]>(queryKey, (list) =>
       list?.map((a) =>
-        a.id === event.agent_id ? { ...a, status: event.status, current_task: event.current_task, status_reason: reason } : a,
+        a.id === event.agent_id
+          ? { ...a, status: event.status, current_task: event.current_task, status_reason: reason }
+          : a,
       ),
     );
   }

@@ -10,7 +10,10 @@ const SHARE = /^\d+(\.\d+)?$/;
 const shareField = z
   .string()
   .trim()
-  .refine((value) => value === "" || SHARE.test(value), "Enter the share as a plain number between 0 and 100, for example 25 or 12.5, or leave it empty.")
+  .refine(
+    (value) => value === "" || SHARE.test(value),
+    "Enter the share as a plain number between 0 and 100, for example 25 or 12.5, or leave it empty.",
+  )
   .refine((value) => value === "" || Number(value) <= 100, "A share cannot be more than 100%.")
   .refine((value) => (value.split(".")[1]?.length ?? 0) <= 4, "Use at most 4 decimals.");
 

@@ -40,7 +40,9 @@ export function useAgentRealtimeSync(): void {
     const stopAgentStatus = onServerEvent("agent_status", onAgentStatus);
     // Created, edited or deleted in another tab: the project's list changes in place.
     const stopAgent = onServerEvent("agent", (agent) => storeAgent(queryClient, agent));
-    const stopRemoved = onServerEvent("agent_removed", (event) => dropAgent(queryClient, event.project_id, event.agent_id));
+    const stopRemoved = onServerEvent("agent_removed", (event) =>
+      dropAgent(queryClient, event.project_id, event.agent_id),
+    );
     // What stops agents spending (the pause, a used-up budget) is in their status reasons.
     const stopPause = onServerEvent("system_state", refetchEverywhere);
     const stopBudget = onServerEvent("budget_alert", (alert) => {

@@ -1,10 +1,10 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
-import type { Agent } from "../types";
+import { api, unwrap } from "@/lib/api-client";
 import { agentKeys } from "./keys";
 
-export const getAgents = (projectId: number) => api.get<Agent[]>(`/api/agents?project_id=${projectId}`);
+export const getAgents = (projectId: number) =>
+  unwrap(api.GET("/api/agents", { params: { query: { project_id: projectId } } }));
 
 export const agentsQueryOptions = (projectId: number) =>
   queryOptions({ queryKey: agentKeys.list(projectId), queryFn: () => getAgents(projectId) });
@@ -12,6 +12,6 @@ export const agentsQueryOptions = (projectId: number) =>
 export const useAgents = (projectId: number) => useQuery(agentsQueryOptions(projectId));
 
 /** Every agent of every project of the person, in one request (the `/agents` page). */
-export const getAllAgents = () => api.get<Agent[]>("/api/agents");
+export const getAllAgents = () => unwrap(api.GET("/api/agents"));
 
 export const useAllAgents = () => useQuery({ queryKey: agentKeys.everywhere(), queryFn: getAllAgents });

@@ -1,20 +1,26 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { api, type ApiError } from "@/lib/api-client";
+import { api, type ApiError, unwrap } from "@/lib/api-client";
 import { ruleKeys } from "@/lib/query-keys";
-import type { RuleFileEdit, RuleFileSaved, RuleFiles } from "../types";
+import type { RuleFileEdit, RuleFileName, RuleFileSaved, RuleFiles } from "../types";
 
-export const getRuleFiles = (projectId: number) => api.get<RuleFiles>(`/api/projects/${projectId}/rules`);
+export const getRuleFiles = (projectId: number) =>
+  unwrap(api.GET("/api/projects/{project_id}/rules", { params: { path: { project_id: projectId } } }));
 
 export const useRuleFiles = (projectId: number) =>
   useQuery({ queryKey: ruleKeys.project(projectId), queryFn: () => getRuleFiles(projectId) });
 
 export interface SaveRuleFile extends RuleFileEdit {
-  name: string;
+  name: RuleFileName;
 }
 
 export const saveRuleFile = (projectId: number, { name, ...edit }: SaveRuleFile) =>
-  api.put<RuleFileSaved>(`/api/projects/${projectId}/rules/${encodeURIComponent(name)}`, edit);
+  unwrap(
+    api.PUT("/api/projects/{project_id}/rules/{name}", {
+      params: { path: { project_id: projectId, name } },
+      body: edit,
+    }),
+  );
 
 /** Commit a rule file onto the default branch; a file changed since `base_sha` is a 409. */
 export const useSaveRuleFile = (projectId: number) => {

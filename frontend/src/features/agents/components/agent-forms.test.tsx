@@ -56,9 +56,11 @@ function show() {
 }
 
 function fill(values: { project?: string; name?: string; share?: string }) {
-  if (values.project !== undefined) fireEvent.change(screen.getByLabelText("Project"), { target: { value: values.project } });
+  if (values.project !== undefined)
+    fireEvent.change(screen.getByLabelText("Project"), { target: { value: values.project } });
   if (values.name !== undefined) fireEvent.change(screen.getByLabelText("Name"), { target: { value: values.name } });
-  if (values.share !== undefined) fireEvent.change(screen.getByLabelText("Budget share (%, optional)"), { target: { value: values.share } });
+  if (values.share !== undefined)
+    fireEvent.change(screen.getByLabelText("Budget share (%, optional)"), { target: { value: values.share } });
   fireEvent.click(screen.getByRole("button", { name: "Add agent" }));
 }
 
@@ -70,10 +72,12 @@ const messageOf = (label: string) => {
 
 describe("the new agent form", () => {
   it("says what is wrong next to each field, in sentences, without asking the server", async () => {
-    server.use(http.post(`${API}/api/agents`, async ({ request }) => {
-      sent.push(await request.json());
-      return HttpResponse.json(agentOf({}), { status: 201 });
-    }));
+    server.use(
+      http.post(`${API}/api/agents`, async ({ request }) => {
+        sent.push(await request.json());
+        return HttpResponse.json(agentOf({}), { status: 201 });
+      }),
+    );
     show();
     fill({ name: "coder 3", share: "120" });
     await waitFor(() => expect(messageOf("Project")).toBe("Choose the project the agent works in."));
@@ -85,22 +89,37 @@ describe("the new agent form", () => {
 
   it("sends the agent with its share and puts it in the list of every agent", async () => {
     queryClient.setQueryData<Agent[]>(agentKeys.everywhere(), []);
-    server.use(http.post(`${API}/api/agents`, async ({ request }) => {
-      sent.push(await request.json());
-      return HttpResponse.json(agentOf({}), { status: 201 });
-    }));
+    server.use(
+      http.post(`${API}/api/agents`, async ({ request }) => {
+        sent.push(await request.json());
+        return HttpResponse.json(agentOf({}), { status: 201 });
+      }),
+    );
     show();
     fill({ project: "2", name: "coder_3", share: "25" });
     expect(await screen.findByText("coder_3 was added.")).toBeTruthy();
-    expect(sent).toEqual([{ project_id: 2, role: "coder", name: "coder_3", budget_share_pct: 25, temperature: 0.2, max_tokens: 4096, rules: "" }]);
+    expect(sent).toEqual([
+      {
+        project_id: 2,
+        role: "coder",
+        name: "coder_3",
+        budget_share_pct: 25,
+        temperature: 0.2,
+        max_tokens: 4096,
+        rules: "",
+      },
+    ]);
     expect(queryClient.getQueryData<Agent[]>(agentKeys.everywhere())?.map((a) => a.name)).toEqual(["coder_3"]);
   });
 
   it("shows a share the project cannot fit next to the share, in the server's sentence", async () => {
-    const refusal = "The other agents of this project already have 80% of its budget, so this share can be at most 20%.";
-    server.use(http.post(`${API}/api/agents`, () =>
-      HttpResponse.json({ error: { code: "budget_shares_exceeded", message: refusal } }, { status: 422 }),
-    ));
+    const refusal =
+      "The other agents of this project already have 80% of its budget, so this share can be at most 20%.";
+    server.use(
+      http.post(`${API}/api/agents`, () =>
+        HttpResponse.json({ error: { code: "budget_shares_exceeded", message: refusal } }, { status: 422 }),
+      ),
+    );
     show();
     fill({ project: "1", name: "coder_3", share: "30" });
     await waitFor(() => expect(messageOf("Budget share (%, optional)")).toBe(refusal));
@@ -110,9 +129,11 @@ describe("the new agent form", () => {
 
   it("shows a taken name next to the name", async () => {
     const refusal = "an agent named 'coder_1' already exists in this project";
-    server.use(http.post(`${API}/api/agents`, () =>
-      HttpResponse.json({ error: { code: "conflict", message: refusal } }, { status: 409 }),
-    ));
+    server.use(
+      http.post(`${API}/api/agents`, () =>
+        HttpResponse.json({ error: { code: "conflict", message: refusal } }, { status: 409 }),
+      ),
+    );
     show();
     fill({ project: "1", name: "coder_1" });
     await waitFor(() => expect(messageOf("Name")).toBe(refusal));

@@ -33,19 +33,36 @@ export interface ProjectChoice {
 }
 
 /** A new agent: project, role, name, model and budget share; the server's refusals go next to their field. */
-export function CreateAgentForm({ projects, onCreated }: { projects: ProjectChoice[]; onCreated?: (agent: Agent) => void }) {
+export function CreateAgentForm({
+  projects,
+  onCreated,
+}: {
+  projects: ProjectChoice[];
+  onCreated?: (agent: Agent) => void;
+}) {
   const create = useCreateAgent();
   const ids = { project: useId(), role: useId(), name: useId(), model: useId(), share: useId() };
   const [created, setCreated] = useState<string | null>(null);
   const form = useForm<CreateAgentValues>({
     resolver: zodResolver(createAgentSchema),
-    defaultValues: { projectId: projects.length === 1 ? String(projects[0]!.id) : "", role: "coder", name: "", model: "", sharePct: "" },
+    defaultValues: {
+      projectId: projects.length === 1 ? String(projects[0]!.id) : "",
+      role: "coder",
+      name: "",
+      model: "",
+      sharePct: "",
+    },
   });
   const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit((values) => {
     setCreated(null);
-    const input: AgentCreate = { ...NEW_AGENT_DEFAULTS, project_id: Number(values.projectId), role: values.role, name: values.name };
+    const input: AgentCreate = {
+      ...NEW_AGENT_DEFAULTS,
+      project_id: Number(values.projectId),
+      role: values.role,
+      name: values.name,
+    };
     if (values.model) input.model = values.model;
     if (values.sharePct) input.budget_share_pct = Number(values.sharePct);
     create.mutate(input, {
@@ -67,7 +84,13 @@ export function CreateAgentForm({ projects, onCreated }: { projects: ProjectChoi
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="grid content-start gap-1.5">
           <Label htmlFor={ids.project}>Project</Label>
-          <select id={ids.project} className={SELECT} aria-invalid={errors.projectId ? true : undefined} aria-describedby={`${ids.project}-error`} {...form.register("projectId")}>
+          <select
+            id={ids.project}
+            className={SELECT}
+            aria-invalid={errors.projectId ? true : undefined}
+            aria-describedby={`${ids.project}-error`}
+            {...form.register("projectId")}
+          >
             <option value="">Choose a project…</option>
             {projects.map((project) => (
               <option key={project.id} value={project.id}>
@@ -79,7 +102,13 @@ export function CreateAgentForm({ projects, onCreated }: { projects: ProjectChoi
         </div>
         <div className="grid content-start gap-1.5">
           <Label htmlFor={ids.role}>Role</Label>
-          <select id={ids.role} className={SELECT} aria-invalid={errors.role ? true : undefined} aria-describedby={`${ids.role}-error`} {...form.register("role")}>
+          <select
+            id={ids.role}
+            className={SELECT}
+            aria-invalid={errors.role ? true : undefined}
+            aria-describedby={`${ids.role}-error`}
+            {...form.register("role")}
+          >
             {ROLES.map((role) => (
               <option key={role} value={role}>
                 {role}
@@ -90,17 +119,42 @@ export function CreateAgentForm({ projects, onCreated }: { projects: ProjectChoi
         </div>
         <div className="grid content-start gap-1.5">
           <Label htmlFor={ids.name}>Name</Label>
-          <Input id={ids.name} autoComplete="off" spellCheck={false} placeholder="coder_3" aria-invalid={errors.name ? true : undefined} aria-describedby={`${ids.name}-error`} {...form.register("name")} />
+          <Input
+            id={ids.name}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="coder_3"
+            aria-invalid={errors.name ? true : undefined}
+            aria-describedby={`${ids.name}-error`}
+            {...form.register("name")}
+          />
           <FieldMessage id={`${ids.name}-error`} error={errors.name} />
         </div>
         <div className="grid content-start gap-1.5">
           <Label htmlFor={ids.model}>Model (optional)</Label>
-          <Input id={ids.model} className="font-mono" autoComplete="off" spellCheck={false} placeholder="the default model" aria-invalid={errors.model ? true : undefined} aria-describedby={`${ids.model}-error`} {...form.register("model")} />
+          <Input
+            id={ids.model}
+            className="font-mono"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="the default model"
+            aria-invalid={errors.model ? true : undefined}
+            aria-describedby={`${ids.model}-error`}
+            {...form.register("model")}
+          />
           <FieldMessage id={`${ids.model}-error`} error={errors.model} />
         </div>
         <div className="grid content-start gap-1.5">
           <Label htmlFor={ids.share}>Budget share (%, optional)</Label>
-          <Input id={ids.share} inputMode="decimal" autoComplete="off" placeholder="none" aria-invalid={errors.sharePct ? true : undefined} aria-describedby={`${ids.share}-error ${ids.share}-hint`} {...form.register("sharePct")} />
+          <Input
+            id={ids.share}
+            inputMode="decimal"
+            autoComplete="off"
+            placeholder="none"
+            aria-invalid={errors.sharePct ? true : undefined}
+            aria-describedby={`${ids.share}-error ${ids.share}-hint`}
+            {...form.register("sharePct")}
+          />
           <FieldMessage id={`${ids.share}-error`} error={errors.sharePct} />
           <p id={`${ids.share}-hint`} className="text-xs text-muted-foreground">
             Its part of the project's daily budget; the project's agents share at most 100%.
@@ -134,7 +188,9 @@ export function EditAgentForm({ agent, onDone }: { agent: Agent; onDone: () => v
 
   const onSubmit = form.handleSubmit((values) => {
     if (values.sharePct === "" && share !== null) {
-      form.setError("sharePct", { message: "A share can be changed here but not removed: remove it on the Budget page." });
+      form.setError("sharePct", {
+        message: "A share can be changed here but not removed: remove it on the Budget page.",
+      });
       return;
     }
     const changes: AgentUpdate = {};
@@ -158,12 +214,28 @@ export function EditAgentForm({ agent, onDone }: { agent: Agent; onDone: () => v
       <div className="grid gap-3 sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <div className="grid content-start gap-1.5">
           <Label htmlFor={ids.model}>Model</Label>
-          <Input id={ids.model} className="font-mono" autoComplete="off" spellCheck={false} aria-invalid={errors.model ? true : undefined} aria-describedby={`${ids.model}-error`} {...form.register("model")} />
+          <Input
+            id={ids.model}
+            className="font-mono"
+            autoComplete="off"
+            spellCheck={false}
+            aria-invalid={errors.model ? true : undefined}
+            aria-describedby={`${ids.model}-error`}
+            {...form.register("model")}
+          />
           <FieldMessage id={`${ids.model}-error`} error={errors.model} />
         </div>
         <div className="grid content-start gap-1.5">
           <Label htmlFor={ids.share}>Budget share (%)</Label>
-          <Input id={ids.share} inputMode="decimal" autoComplete="off" placeholder="none" aria-invalid={errors.sharePct ? true : undefined} aria-describedby={`${ids.share}-error`} {...form.register("sharePct")} />
+          <Input
+            id={ids.share}
+            inputMode="decimal"
+            autoComplete="off"
+            placeholder="none"
+            aria-invalid={errors.sharePct ? true : undefined}
+            aria-describedby={`${ids.share}-error`}
+            {...form.register("sharePct")}
+          />
           <FieldMessage id={`${ids.share}-error`} error={errors.sharePct} />
         </div>
       </div>

@@ -41,10 +41,12 @@ beforeEach(() => {
     expires_in: 900,
     user: { id: 1, email: "ada@example.com", totp_enabled: false },
   });
-  server.use(http.delete(`${API}/api/agents/:id`, ({ params }) => {
-    deleted.push(String(params.id));
-    return new HttpResponse(null, { status: 204 });
-  }));
+  server.use(
+    http.delete(`${API}/api/agents/:id`, ({ params }) => {
+      deleted.push(String(params.id));
+      return new HttpResponse(null, { status: 204 });
+    }),
+  );
 });
 
 function show(agents: Agent[]) {
@@ -71,7 +73,9 @@ describe("the table of every agent", () => {
   it("deletes only after the person confirms", async () => {
     show([agentOf({})]);
     fireEvent.click(screen.getByRole("button", { name: "Delete" }));
-    expect(screen.getByText("Delete coder_3? Its conversations and branches stay; its budget share goes.")).toBeTruthy();
+    expect(
+      screen.getByText("Delete coder_3? Its conversations and branches stay; its budget share goes."),
+    ).toBeTruthy();
     expect(deleted).toEqual([]);
     fireEvent.click(screen.getByRole("button", { name: "Keep it" }));
     expect(deleted).toEqual([]);

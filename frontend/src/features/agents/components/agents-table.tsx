@@ -88,7 +88,9 @@ export function AgentsTable({ agents, projects }: { agents: Agent[]; projects: P
               </TableCell>
               <TableCell className="hidden font-mono text-xs md:table-cell">{agent.model}</TableCell>
               <TableCell className="text-right font-mono text-xs">
-                {agent.budget_share_pct === null || agent.budget_share_pct === undefined ? "—" : `${agent.budget_share_pct}%`}
+                {agent.budget_share_pct === null || agent.budget_share_pct === undefined
+                  ? "—"
+                  : `${agent.budget_share_pct}%`}
               </TableCell>
               <TableCell className="text-right font-mono text-xs">{formatUsd(agent.spent_today_usd ?? 0)}</TableCell>
               <TableCell>

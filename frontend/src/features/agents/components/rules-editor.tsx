@@ -16,10 +16,16 @@ import { FieldMessage } from "./field-message";
 
 const ruleFileSchema = (maxChars: number) =>
   z.object({
-    content: z.string().max(maxChars, `A rule file can be at most ${maxChars.toLocaleString()} characters: agents would not read the rest.`),
+    content: z
+      .string()
+      .max(
+        maxChars,
+        `A rule file can be at most ${maxChars.toLocaleString()} characters: agents would not read the rest.`,
+      ),
   });
 
-const readsIt = (file: RuleFile) => (file.role ? `Read by every ${file.role} of the project.` : "Read by every agent of the project.");
+const readsIt = (file: RuleFile) =>
+  file.role ? `Read by every ${file.role} of the project.` : "Read by every agent of the project.";
 
 function FileForm({ projectId, rules, file }: { projectId: number; rules: RuleFiles; file: RuleFile }) {
   const save = useSaveRuleFile(projectId);
@@ -66,7 +72,11 @@ function FileForm({ projectId, rules, file }: { projectId: number; rules: RuleFi
           {file.path}
         </Label>
         <span className="text-xs text-muted-foreground">
-          {readsIt(file)} {file.content === null && (rules.editable ? "Not in the repository yet: this is its template, saving adds it." : "Not in the repository yet.")}
+          {readsIt(file)}{" "}
+          {file.content === null &&
+            (rules.editable
+              ? "Not in the repository yet: this is its template, saving adds it."
+              : "Not in the repository yet.")}
         </span>
       </div>
       <Textarea
@@ -86,7 +96,11 @@ function FileForm({ projectId, rules, file }: { projectId: number; rules: RuleFi
       <FormError message={save.error?.message} />
       {rules.editable && (
         <div className="flex flex-wrap items-center gap-2">
-          <Button type="submit" disabled={save.isPending || (!form.formState.isDirty && file.content !== null)} aria-busy={save.isPending}>
+          <Button
+            type="submit"
+            disabled={save.isPending || (!form.formState.isDirty && file.content !== null)}
+            aria-busy={save.isPending}
+          >
             {save.isPending ? <Loader2 className="animate-spin" aria-hidden="true" /> : <Save aria-hidden="true" />}
             Save to {rules.branch}
           </Button>

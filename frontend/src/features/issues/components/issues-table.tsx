@@ -31,7 +31,7 @@ export function IssuesTable({ projectId, compact = false }: IssuesTableProps) {
               <TableRow>
                 <TableHead className="w-10 px-2">#</TableHead>
                 <TableHead className="px-2">Title</TableHead>
-                <TableHead className="px-2">Phase</TableHead>
+                <TableHead className="hidden px-2 sm:table-cell">Phase</TableHead>
                 <TableHead className="px-2">
                   <span className={cn(compact ? "sr-only" : "sr-only sm:not-sr-only")}>Workflow</span>
                 </TableHead>
@@ -43,13 +43,17 @@ export function IssuesTable({ projectId, compact = false }: IssuesTableProps) {
                 .map((issue) => (
                   <TableRow key={issue.number}>
                     <TableCell className="px-2 font-mono text-muted-foreground">{issue.number}</TableCell>
-                    {/* max-w-0 + w-full: the title takes the spare width and truncates instead of widening the table. */}
+                    {/* max-w-0 + w-full: the title takes the spare width instead of widening the table; it
+                        truncates on wide screens and wraps (two lines, then the tooltip) on phones. */}
                     <TableCell className="w-full max-w-0 px-2">
                       <div className="flex items-center gap-2">
                         <NavLink
                           to={`/projects/${projectId}/issues/${issue.number}`}
                           className={({ isActive }) =>
-                            cn("truncate font-medium hover:underline", isActive && "text-primary")
+                            cn(
+                              "line-clamp-2 break-words font-medium hover:underline sm:line-clamp-none sm:truncate",
+                              isActive && "text-primary",
+                            )
                           }
                           title={issue.title}
                         >
@@ -57,8 +61,15 @@ export function IssuesTable({ projectId, compact = false }: IssuesTableProps) {
                         </NavLink>
                         {issue.state === "closed" && <Badge variant="secondary">closed</Badge>}
                       </div>
+                      {/* Phones: the phase under the title, so the title keeps the row's width. */}
+                      <PhaseBadge
+                        role="status"
+                        aria-label={`phase of issue #${issue.number}`}
+                        phase={issue.phase}
+                        className="mt-1 sm:hidden"
+                      />
                     </TableCell>
-                    <TableCell className="px-2">
+                    <TableCell className="hidden px-2 sm:table-cell">
                       <PhaseBadge
                         role="status"
                         aria-label={`phase of issue #${issue.number}`}

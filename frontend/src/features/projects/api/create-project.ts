@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { api, type ApiError } from "@/lib/api-client";
+import { api, type ApiError, unwrap } from "@/lib/api-client";
 import type { Project, ProjectCreate } from "../types";
 import { storeProject } from "./project-cache";
 
-export const createProject = (input: ProjectCreate) => api.post<Project>("/api/projects", input);
+export const createProject = (input: ProjectCreate) => unwrap(api.POST("/api/projects", { body: input }));
 
 export const useCreateProject = () => {
   const queryClient = useQueryClient();

@@ -1,0 +1,129 @@
+"""Webhook mode (`MCC_TELEGRAM_WEBHOOK_URL` set): Telegram POSTs updates to MCC.
+
+The worker registers the webhook (setWebhook with a secret token) instead of
+polling getUpdates; the API checks the token Telegram sends back in
+`X-Telegram-Bot-Api-Secret-Token` (constant time), claims the update by its id
+in the same table as GitHub's deliveries (Telegram redelivers until it gets a
+2xx, so a redelivery must have no effect), answers at once and hands the update
+to `TelegramUpdates`, the poller's own code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mcc.config import Settings
+from mcc.models.webhook_delivery import WebhookDelivery
+from mcc.notifications.telegram.api import BotApi, TelegramError
+from mcc.notifications.telegram.channel import TelegramNotifier
+from mcc.notifications.telegram.updates import TelegramUpdates
+from mcc.security.errors import AuthError
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/api/webhooks/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
+CHECK_S = 5.0  # how often the worker looks whether the bot's token changed
+
+
+class BadSecretToken(AuthError):
+    code = "bad_secret_token"
+
+    def __init__(self) -> None:
+        super().__init__("the Telegram secret token is missing or wrong")
+
+
+def webhook_url(settings: Settings) -> str | None:
+    """Where Telegram is told to send updates; None: the worker polls getUpdates."""
+    if not settings.telegram_webhook_url:
+        return None
+    return settings.telegram_webhook_url.rstrip("/") + WEBHOOK_PATH
+
+
+def check_secret_token(expected: str, given: str | None) -> None:
+    if not given or not hmac.compare_digest(expected.encode(), given.encode()):
+        raise BadSecretToken()
+
+
+async def claim_update(session: AsyncSession, api: BotApi, update_id: int) -> bool:
+    """Record the update; False when it was received before (then it must have no effect)."""
+    delivery = f"telegram:{api.bot_id}:{update_id}"
+    session.add(WebhookDelivery(source="telegram", delivery_id=delivery[:100], event="update"))
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        return False
+    return True
+
+
+class WebhookInbox:
+    """Handles claimed updates after the HTTP answer, so Telegram never waits on a
+    decision or on the per-chat pacing of the replies.
+
+    Like the poller, an update whose handling fails is not tried again (one bad update
+    must not jam the bot); `drain` lets a stopping server finish what it accepted.
+    """
+
+    def __init__(self, updates: TelegramUpdates) -> None:
+        self.updates = updates
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def accept(self, api: BotApi, update: dict[str, Any]) -> None:
+        task = asyncio.create_task(self._handle(api, update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _handle(self, api: BotApi, update: dict[str, Any]) -> None:
+        try:
+            await self.updates.handle(api, update)
+        except Exception:
+            log.exception("Telegram update %s could not be handled", update.get("update_id"))
+
+    async def drain(self, timeout_s: float) -> None:
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout_s)
+
+
+class WebhookRegistrar:
+    """The worker's side of webhook mode: registers the webhook for the bot's token,
+    again whenever the token changes (it can be set on the settings page at any time)."""
+
+    def __init__(self, notifier: TelegramNotifier, url: str, secret_token: str) -> None:
+        self.notifier = notifier
+        self.url = url
+        self.secret_token = secret_token
+        self._registered: str | None = None  # the token's hash the webhook was set for
+
+    async def run(self) -> None:
+        """Until cancelled; a refused registration is logged and tried again."""
+        backoff = CHECK_S
+        while True:
+            try:
+                await self.register_once()
+                backoff = CHECK_S
+            except asyncio.CancelledError:
+                raise
+            except TelegramError as exc:
+                log.warning("Telegram setWebhook failed: %s", exc.message)
+                backoff = min(backoff * 2, 300.0)
+            except Exception:
+                log.exception("Telegram webhook registration failed")
+                backoff = min(backoff * 2, 300.0)
+            await asyncio.sleep(backoff)
+
+    async def register_once(self) -> bool:
+        """Set the webhook if this bot has none from us yet; True when it was set now."""
+        api = await self.notifier.api()
+        if api is None or api.token_hash == self._registered:
+            return False
+        await api.set_webhook(self.url, self.secret_token)
+        self._registered = api.token_hash
+        log.info("Telegram updates now arrive at %s", self.url)
+        return True
