@@ -42,6 +42,7 @@ class AgentStatusEvent(_Event):
     project_id: int
     conversation_id: int
     outcome: str | None = None
+    reason: str | None = None  # why it is in this status, as AgentOut.status_reason says
 
 
 class AgentRemovedEvent(_Event):

@@ -370,7 +370,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List All */
+        /**
+         * List All
+         * @description The agents of one project, or (without `project_id`) of every project of the user.
+         */
         get: operations["list_all_api_agents_get"];
         put?: never;
         /** Create */
@@ -392,7 +395,11 @@ export interface paths {
         get: operations["get_one_api_agents__agent_id__get"];
         put?: never;
         post?: never;
-        /** Delete */
+        /**
+         * Delete
+         * @description Delete an idle agent (409 while it works: cancel its run first, so no work is cut off
+         *     half-way); its conversations and branches stay, its budget share goes.
+         */
         delete: operations["delete_api_agents__agent_id__delete"];
         options?: never;
         head?: never;
@@ -881,6 +888,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Rules
+         * @description The rule files as the default branch has them: what the next task's prompt reads.
+         */
+        get: operations["get_rules_api_projects__project_id__rules_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/rules/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Rule File
+         * @description Commit a rule file onto the default branch (409 if it changed since `base_sha`).
+         */
+        put: operations["put_rule_file_api_projects__project_id__rules__name__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agents/{agent_id}/messages": {
         parameters: {
             query?: never;
@@ -1012,6 +1059,11 @@ export interface components {
              * @default
              */
             rules: string;
+            /**
+             * Budget Share Pct
+             * @description Share of the project's daily budget; refused when the project's agents would pass 100% together (the agent is then not created).
+             */
+            budget_share_pct?: number | null;
         };
         /** AgentLimitCreate */
         AgentLimitCreate: {
@@ -1085,6 +1137,17 @@ export interface components {
              * @description Share of the project's daily budget (unset: no own cap).
              */
             budget_share_pct?: number | null;
+            /**
+             * Spent Today Usd
+             * @description What its LLM calls cost this budget day.
+             * @default 0
+             */
+            spent_today_usd: number;
+            /**
+             * Status Reason
+             * @description Why it is in its status, in a sentence (None when idle).
+             */
+            status_reason?: string | null;
             /**
              * Created At
              * Format: date-time
@@ -2017,6 +2080,80 @@ export interface components {
              */
             feedback: string;
         };
+        /** RuleFileEdit */
+        RuleFileEdit: {
+            /** Content */
+            content: string;
+            /**
+             * Base Sha
+             * @description The `sha` the edit started from (None: the file did not exist).
+             */
+            base_sha: string | null;
+        };
+        /** RuleFileOut */
+        RuleFileOut: {
+            /**
+             * Name
+             * @description The file's name in `.mcc/`, e.g. `coder.md`.
+             * @enum {string}
+             */
+            name: "AGENTS.md" | "orchestrator.md" | "architect.md" | "coder.md" | "tester.md" | "reviewer.md";
+            /** Path */
+            path: string;
+            /**
+             * Role
+             * @description The role that reads it; None: every agent.
+             */
+            role: ("orchestrator" | "architect" | "coder" | "tester" | "reviewer") | null;
+            /**
+             * Content
+             * @description None: the file is not in the repository yet.
+             */
+            content: string | null;
+            /**
+             * Sha
+             * @description The blob an edit starts from (send it as base_sha).
+             */
+            sha: string | null;
+            /**
+             * Template
+             * @description The template `init` writes: a start for a missing file.
+             */
+            template: string;
+        };
+        /** RuleFileSaved */
+        RuleFileSaved: {
+            file: components["schemas"]["RuleFileOut"];
+            /**
+             * Commit
+             * @description The default branch's tip with the edit.
+             */
+            commit: string;
+        };
+        /** RuleFilesOut */
+        RuleFilesOut: {
+            /**
+             * Branch
+             * @description The default branch the files are read from.
+             */
+            branch: string;
+            /** Commit */
+            commit: string;
+            /** Editable */
+            editable: boolean;
+            /**
+             * Read Only Reason
+             * @description Why the files cannot be edited here.
+             */
+            read_only_reason: string | null;
+            /**
+             * Max Chars
+             * @description The most of a file an agent's prompt reads.
+             */
+            max_chars: number;
+            /** Files */
+            files: components["schemas"]["RuleFileOut"][];
+        };
         /** RulesFilesOut */
         RulesFilesOut: {
             /**
@@ -2275,6 +2412,8 @@ export interface components {
             conversation_id: number;
             /** Outcome */
             outcome?: string | null;
+            /** Reason */
+            reason?: string | null;
         };
         /**
          * BudgetAlertEvent
@@ -3333,8 +3472,8 @@ export interface operations {
     };
     list_all_api_agents_get: {
         parameters: {
-            query: {
-                project_id: number;
+            query?: {
+                project_id?: number | null;
             };
             header?: never;
             path?: never;
@@ -4517,6 +4656,15 @@ export interface operations {
                     "application/json": components["schemas"]["RulesFilesOut"];
                 };
             };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -4524,6 +4672,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_rules_api_projects__project_id__rules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleFilesOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_rule_file_api_projects__project_id__rules__name__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: "AGENTS.md" | "orchestrator.md" | "architect.md" | "coder.md" | "tester.md" | "reviewer.md";
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleFileEdit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleFileSaved"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };
