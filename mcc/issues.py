@@ -79,6 +79,7 @@ async def file_issue(
         await session.commit()
     except IntegrityError:
         await session.rollback()
+        await session.refresh(project)  # the rollback expired it; the caller reads it on
         found = await session.scalar(
             select(Issue).where(Issue.project_id == project.id, Issue.number == number)
         )
