@@ -25,7 +25,8 @@ a decision signal, and one child workflow per agent run with as many activities 
 that child had; all issues started at once, each decided as it starts. `wall_ratio`
 is MCC's wall time over the baseline's. Before the last line come how long MCC's
 runs waited for their approval (the bench's person, on the socket's events) and
-the CPU seconds each part used in both runs (`cpu_used`); the last line is:
+the CPU seconds each part used in both runs (`cpu_used`). The floor probe runs
+beside both. The last line is:
 
     issues=<M> wall_s=<t> steps=<n> overhead_ms_per_step_p50=<x> raw_activity_ms_p50=<y> ratio=<x/y> baseline_wall_s=<b> wall_ratio=<t/b>
 
@@ -457,7 +458,10 @@ async def main(m: int) -> None:
                 run = await run_issues(
                     env, m, Path(tmp), functools.partial(floor_during, env, start)
                 )
-            baseline, baseline_cpu = await baseline_wall(env, run.shapes)
+            # The probe runs beside the baseline too: it is a load on the server and
+            # this process, and MCC's run carried it.
+            async with floor_during(env, start) as baseline_probed:
+                baseline, baseline_cpu = await baseline_wall(env, run.shapes)
     finally:
         await env.shutdown()
     wall, steps, probed = run.wall_s, run.steps, run.floor
@@ -477,6 +481,8 @@ async def main(m: int) -> None:
         f"during_the_run={y:.2f} (n={len(raw_loaded)} while a step was in flight; all "
         f"{len(probed)} samples: {every_sample:.2f}); ratio_to_idle={x / idle_p50:.2f}"
     )
+    beside_baseline = statistics.median(latency_ms(s) for s in baseline_probed)
+    print(f"raw_activity_ms_p50 beside the baseline: {beside_baseline:.2f}")
     waits = sorted(DECISION_WAITS)
     print(f"decision_wait_s: p50={statistics.median(waits):.2f} max={waits[-1]:.2f}")
     print(f"cpu_s: mcc_run: {cpu_line(run.cpu)}; baseline: {cpu_line(baseline_cpu)}")
