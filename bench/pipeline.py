@@ -299,8 +299,13 @@ async def approve_until_done(api: httpx.AsyncClient, project_id: int, m: int) ->
         news.set()
 
     async def on_progress(event: dict[str, Any]) -> None:
-        if event.get("agent") is None:  # a phase, not an agent's step
-            await look((await api.get(f"{base}/{event['issue_number']}")).json())
+        if event.get("agent") is not None:
+            return  # an agent's step, not a phase
+        for _ in range(3):
+            try:
+                return await look((await api.get(f"{base}/{event['issue_number']}")).json())
+            except httpx.TransportError:  # a kept-alive connection the server just closed
+                approved.discard(event["issue_number"])
 
     sock = socketio.AsyncClient(reconnection=False)
     sock.on("task_progress", on_progress)
