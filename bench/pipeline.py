@@ -301,11 +301,16 @@ async def approve_until_done(api: httpx.AsyncClient, project_id: int, m: int) ->
     async def on_progress(event: dict[str, Any]) -> None:
         if event.get("agent") is not None:
             return  # an agent's step, not a phase
+        number, phase = event["issue_number"], event["status"]
         for _ in range(3):
             try:
-                return await look((await api.get(f"{base}/{event['issue_number']}")).json())
+                if phase != "awaiting_approval":
+                    return await look({"number": number, "phase": phase, "error": "see the issue"})
+                # The round and head to approve, as the issue's page shows them (its
+                # read queries the run: only here, where the person would open it).
+                return await look((await api.get(f"{base}/{number}")).json())
             except httpx.TransportError:  # a kept-alive connection the server just closed
-                approved.discard(event["issue_number"])
+                approved.discard(number)
 
     sock = socketio.AsyncClient(reconnection=False)
     sock.on("task_progress", on_progress)
