@@ -279,7 +279,7 @@ async def approve_until_done(api: httpx.AsyncClient, project_id: int, m: int) ->
     As the dashboard learns of it: the project room's `task_progress` event says a run
     changed phase. Polling the list every half second instead left runs ~2 s (p50) at
     50 issues waiting for their approval, and loaded the API meanwhile (bench/README.md).
-    A look at the list every 10 s without news catches an event that went missing.
+    A look at the list every 10 s catches an event that went missing.
     """
     pending, approved, failed = set(range(1, m + 1)), set[int](), list[str]()
     news = asyncio.Event()
@@ -290,7 +290,11 @@ async def approve_until_done(api: httpx.AsyncClient, project_id: int, m: int) ->
         if phase == "awaiting_approval" and number not in approved:
             approved.add(number)
             shown = {"round": issue["round"], "head": issue["head"]}
-            if (await api.post(f"{base}/{number}/approve", json=shown)).status_code != 202:
+            try:
+                answer = await api.post(f"{base}/{number}/approve", json=shown)
+            except httpx.TransportError:  # a kept-alive connection the server just closed
+                answer = None
+            if answer is None or answer.status_code != 202:
                 approved.discard(number)
         elif phase == "done":
             pending.discard(number)
@@ -302,30 +306,38 @@ async def approve_until_done(api: httpx.AsyncClient, project_id: int, m: int) ->
         if event.get("agent") is not None:
             return  # an agent's step, not a phase
         number, phase = event["issue_number"], event["status"]
-        for _ in range(3):
-            try:
-                if phase != "awaiting_approval":
-                    return await look({"number": number, "phase": phase, "error": "see the issue"})
-                # The round and head to approve, as the issue's page shows them (its
-                # read queries the run: only here, where the person would open it).
-                return await look((await api.get(f"{base}/{number}")).json())
-            except httpx.TransportError:  # a kept-alive connection the server just closed
-                approved.discard(number)
+        if phase != "awaiting_approval":
+            return await look({"number": number, "phase": phase, "error": "see the issue"})
+        # The round and head to approve, as the issue's page shows them (its read
+        # queries the run: only here, where the person would open it). For a moment the
+        # run may still show the round before, which the approval refuses: look again.
+        for _ in range(100):
+            with contextlib.suppress(httpx.TransportError):
+                issue = (await api.get(f"{base}/{number}")).json()
+                await look(issue)
+                if number in approved or issue["phase"] != "awaiting_approval":
+                    return
+            await asyncio.sleep(0.1)
+
+    async def every_10_s() -> None:
+        while True:
+            await asyncio.sleep(10)
+            with contextlib.suppress(httpx.TransportError):
+                for issue in (await api.get(base)).json():
+                    await look(issue)
 
     sock = socketio.AsyncClient(reconnection=False)
     sock.on("task_progress", on_progress)
     token = api.headers["Authorization"].removeprefix("Bearer ")
     await sock.connect(str(api.base_url), transports=["websocket"], auth={"token": token})
+    backstop = asyncio.create_task(every_10_s())
     try:
         assert (await sock.call("join_project", {"project_id": project_id}))["ok"]
         while pending and not failed:
-            try:
-                await asyncio.wait_for(news.wait(), timeout=10)
-            except TimeoutError:
-                for issue in (await api.get(base)).json():
-                    await look(issue)
+            await news.wait()
             news.clear()
     finally:
+        backstop.cancel()
         await sock.disconnect()
     if failed:
         raise SystemExit(failed[0])
