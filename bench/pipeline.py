@@ -309,14 +309,14 @@ async def approve_until_done(api: httpx.AsyncClient, project_id: int, m: int) ->
         if phase != "awaiting_approval":
             return await look({"number": number, "phase": phase, "error": "see the issue"})
         # The round and head to approve, as the issue's page shows them (its read
-        # queries the run: only here, where the person would open it). For a moment the
-        # run may still show the round before, which the approval refuses: look again.
+        # queries the run: only here, where the person would open it). The event comes
+        # from the step that opens the round, so for a moment the run may still show
+        # the phase and round before: look again until the approval is taken.
         for _ in range(100):
             with contextlib.suppress(httpx.TransportError):
-                issue = (await api.get(f"{base}/{number}")).json()
-                await look(issue)
-                if number in approved or issue["phase"] != "awaiting_approval":
-                    return
+                await look((await api.get(f"{base}/{number}")).json())
+            if number in approved:
+                return
             await asyncio.sleep(0.1)
 
     async def every_10_s() -> None:
