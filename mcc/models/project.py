@@ -10,6 +10,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,6 +41,8 @@ class Project(Timestamped, Base):
     # architect's spec waits for the person's approval before coding starts.
     test_command: Mapped[str | None] = mapped_column(String(1000))
     require_spec_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An archived project keeps its history but takes no new issues or runs.
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Counters for per-project numbering, bumped with UPDATE ... RETURNING so two
     # concurrent requests never get the same number.
     issue_seq: Mapped[int] = mapped_column(Integer, default=0)
