@@ -28,6 +28,8 @@ export type AgentEvent = Schemas["AgentOut"];
 export type AgentRemovedEvent = Schemas["AgentRemovedEvent"];
 /** `project` (the user's own room): a project was registered or changed. */
 export type ProjectEvent = Schemas["ProjectOut"];
+/** `project_removed` (the user's own room): a project was deleted. */
+export type ProjectRemovedEvent = Schemas["ProjectRemovedEvent"];
 /** `conversation` (project room): a run's conversation was opened. */
 export type ConversationEvent = Schemas["ConversationOut"];
 /** `budget_alert` (the user's own room): a level reached 80% (`warning`) or 100% (`critical`). */
@@ -59,6 +61,7 @@ interface ServerToClientEvents {
   agent_removed: (event: AgentRemovedEvent) => void;
   conversation: (event: ConversationEvent) => void;
   project: (event: ProjectEvent) => void;
+  project_removed: (event: ProjectRemovedEvent) => void;
   budget_alert: (event: BudgetAlertEvent) => void;
   system_state: (event: SystemStateEvent) => void;
   notification: (event: NotificationEvent) => void;
@@ -86,6 +89,7 @@ const SERVER_EVENTS = [
   "agent_removed",
   "conversation",
   "project",
+  "project_removed",
   "budget_alert",
   "system_state",
   "notification",

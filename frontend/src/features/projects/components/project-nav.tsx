@@ -3,6 +3,7 @@ import { NavLink } from "react-router-dom";
 
 import { cn } from "@/lib/cn";
 import { useProjects } from "../api/get-projects";
+import { visibleProjects } from "../api/project-cache";
 
 function initials(name: string): string {
   const words = name.trim().split(/[\s_-]+/).filter(Boolean);
@@ -16,7 +17,7 @@ const itemClasses = ({ isActive }: { isActive: boolean }) =>
     isActive ? "bg-sidebar-accent text-foreground" : "text-sidebar-foreground",
   );
 
-/** The sidebar's project list (Discord's server list, with names). */
+/** The sidebar's project list (Discord's server list, with names); archived ones are on /projects only. */
 export function ProjectNav() {
   const projects = useProjects();
 
@@ -27,7 +28,7 @@ export function ProjectNav() {
       </p>
       {projects.isPending && <p className="px-2 text-xs text-muted-foreground">Loading…</p>}
       {projects.isError && <p className="px-2 text-xs text-red-300">Projects unavailable</p>}
-      {projects.data?.map((project) => (
+      {projects.data && visibleProjects(projects.data, false).map((project) => (
         <NavLink key={project.id} to={`/projects/${project.id}`} className={itemClasses} title={project.repo_path}>
           {({ isActive }) => (
             <>
