@@ -11,7 +11,7 @@ import { DashboardRoute } from "./routes/dashboard";
 import { ConversationRoute } from "./routes/conversation";
 import { IssueRoute } from "./routes/issue";
 import { LoginRoute } from "./routes/login";
-import { NotFoundRoute, RouteError } from "./routes/not-found";
+import { NotFoundRoute, PageError, RouteError } from "./routes/not-found";
 import { OrchestratorRoute } from "./routes/orchestrator";
 import { ProjectOverviewRoute, ProjectRoute } from "./routes/project";
 import { ProjectsRoute } from "./routes/projects";
@@ -45,36 +45,42 @@ export const router = createBrowserRouter([
           </RequireAuth>
         ),
         children: [
-          { index: true, element: <DashboardRoute /> },
-          { path: "orchestrator", element: <OrchestratorRoute /> },
-          { path: "projects", element: <ProjectsRoute /> },
-          { path: "agents", element: <AgentsRoute /> },
-          { path: "settings", element: <SecurityRoute /> },
           {
-            path: "projects/:projectId",
-            element: <ProjectRoute />,
+            // The app's frame stays; a page whose subject does not exist (or that crashed) says so here.
+            errorElement: <PageError />,
             children: [
+              { index: true, element: <DashboardRoute /> },
+              { path: "orchestrator", element: <OrchestratorRoute /> },
+              { path: "projects", element: <ProjectsRoute /> },
+              { path: "agents", element: <AgentsRoute /> },
+              { path: "settings", element: <SecurityRoute /> },
               {
-                element: <ProjectOverviewRoute />,
+                path: "projects/:projectId",
+                element: <ProjectRoute />,
                 children: [
-                  { index: true, element: null },
-                  { path: "issues/:issueNumber", element: <IssueRoute /> },
+                  {
+                    element: <ProjectOverviewRoute />,
+                    children: [
+                      { index: true, element: null },
+                      { path: "issues/:issueNumber", element: <IssueRoute /> },
+                    ],
+                  },
+                  { path: "conversations/:conversationId", element: <ConversationRoute /> },
+                  { path: "agents/:agentId", element: <AgentRoute /> },
                 ],
               },
-              { path: "conversations/:conversationId", element: <ConversationRoute /> },
-              { path: "agents/:agentId", element: <AgentRoute /> },
+              {
+                path: "budget",
+                element: (
+                  <Suspense fallback={<PageLoading label="Loading budget…" />}>
+                    <BudgetRoute />
+                  </Suspense>
+                ),
+              },
+              { path: "settings/security", element: <SecurityRoute /> },
+              { path: "*", element: <NotFoundRoute /> },
             ],
           },
-          {
-            path: "budget",
-            element: (
-              <Suspense fallback={<PageLoading label="Loading budget…" />}>
-                <BudgetRoute />
-              </Suspense>
-            ),
-          },
-          { path: "settings/security", element: <SecurityRoute /> },
-          { path: "*", element: <NotFoundRoute /> },
         ],
       },
     ],

@@ -1,4 +1,4 @@
-import { Outlet, useParams } from "react-router-dom";
+import { Link, Outlet, useParams } from "react-router-dom";
 
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { QueryState } from "@/components/query-state";
@@ -73,7 +73,17 @@ function ProjectOverview({ projectId, issueOpen }: { projectId: number; issueOpe
               <CardDescription>The architect plans it, the coders build it, you approve the merge.</CardDescription>
             </CardHeader>
             <CardContent>
-              <CreateIssueForm projectId={projectId} />
+              {project.data?.archived ? (
+                <p className="text-sm text-muted-foreground">
+                  This project is archived: it takes no new issues or runs. Unarchive it on the{" "}
+                  <Link to="/projects?archived=1" className="underline">
+                    Projects
+                  </Link>{" "}
+                  page to file one.
+                </p>
+              ) : (
+                <CreateIssueForm projectId={projectId} />
+              )}
             </CardContent>
           </Card>
           <Card>

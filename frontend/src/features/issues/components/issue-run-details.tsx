@@ -4,7 +4,8 @@ import { CheckCircle2, ChevronRight, XCircle } from "lucide-react";
 import { Avatar } from "@/components/avatar";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/lib/cn";
-import { formatUsd } from "@/lib/format";
+import { formatUsdAmount } from "@/lib/money";
+import { isMerged } from "../cost";
 import type { Issue, TestReport } from "../types";
 
 const integer = new Intl.NumberFormat(undefined);
@@ -18,8 +19,11 @@ function Stat({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** Agents at work, loop counts, tokens and cost of the run. */
-export function RunStats({ issue }: { issue: Issue }) {
+/**
+ * Agents at work, loop counts, tokens and cost of the run; once merged, its cost is what this
+ * pull request cost, beside the project's cost per merged pull request for comparison.
+ */
+export function RunStats({ issue, projectCostPerMerge }: { issue: Issue; projectCostPerMerge: string | null }) {
   const agents = issue.agents_at_work ?? [];
   return (
     <div className="grid gap-3">
@@ -38,12 +42,17 @@ export function RunStats({ issue }: { issue: Issue }) {
           </ul>
         )}
       </div>
-      <dl className="grid grid-cols-2 gap-x-4 gap-y-2 sm:grid-cols-5">
+      <dl className="grid grid-cols-2 gap-x-4 gap-y-2 sm:grid-cols-3 xl:grid-cols-6">
         <Stat label="Test loops">{issue.test_loops}</Stat>
         <Stat label="Review loops">{issue.review_loops}</Stat>
         <Stat label="Rejections">{issue.rejections}</Stat>
         <Stat label="Tokens">{integer.format(issue.tokens)}</Stat>
-        <Stat label="Cost (USD)">{formatUsd(issue.cost_usd, 4)}</Stat>
+        <Stat label={isMerged(issue) ? "Cost of this merged PR" : "Cost so far"}>
+          {formatUsdAmount(issue.spend_usd ?? "0")}
+        </Stat>
+        <Stat label="Project cost per merged PR">
+          {projectCostPerMerge === null ? <span className="text-muted-foreground">no merge yet</span> : formatUsdAmount(projectCostPerMerge)}
+        </Stat>
       </dl>
     </div>
   );

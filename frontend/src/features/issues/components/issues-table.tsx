@@ -1,11 +1,24 @@
-import { ExternalLink, Inbox } from "lucide-react";
-import { NavLink } from "react-router-dom";
+import { useId } from "react";
+import { ExternalLink, Inbox, Search } from "lucide-react";
+import { NavLink, useSearchParams } from "react-router-dom";
 
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { QueryState } from "@/components/query-state";
 import { cn } from "@/lib/cn";
+import { formatUsdAmount } from "@/lib/money";
 import { useIssues } from "../api/get-issues";
+import {
+  filterIssues,
+  isFiltered,
+  parseIssueFilter,
+  PHASE_GROUPS,
+  STATE_FILTERS,
+  withIssueFilter,
+  type IssueFilter,
+} from "../issue-filter";
 import { PhaseBadge } from "./phase-badge";
 
 interface IssuesTableProps {
@@ -14,31 +27,115 @@ interface IssuesTableProps {
   compact?: boolean;
 }
 
+/** A row of toggle buttons, one pressed; pressing the pressed one again (for the groups) clears it. */
+function Choices<T extends string>({
+  label,
+  options,
+  value,
+  onChange,
+}: {
+  label: string;
+  options: { value: T; label: string }[];
+  value: T | null;
+  onChange: (value: T | null) => void;
+}) {
+  return (
+    <div role="group" aria-label={label} className="inline-flex flex-wrap rounded-md border p-0.5">
+      {options.map((option) => (
+        <button
+          key={option.value}
+          type="button"
+          aria-pressed={value === option.value}
+          onClick={() => onChange(value === option.value ? null : option.value)}
+          className={cn(
+            "rounded px-2 py-0.5 text-xs transition-colors focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+            value === option.value ? "bg-secondary text-foreground" : "text-muted-foreground hover:text-foreground",
+          )}
+        >
+          {option.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function FilterBar({ filter, onChange }: { filter: IssueFilter; onChange: (filter: IssueFilter) => void }) {
+  const searchId = useId();
+  return (
+    <div className="flex flex-wrap items-center gap-2 pb-3">
+      <div className="relative min-w-[10rem] flex-1">
+        <label htmlFor={searchId} className="sr-only">
+          Search issues by title or number
+        </label>
+        <Search className="pointer-events-none absolute left-2.5 top-2.5 h-4 w-4 text-muted-foreground" aria-hidden="true" />
+        <Input
+          id={searchId}
+          type="search"
+          value={filter.query}
+          onChange={(event) => onChange({ ...filter, query: event.target.value })}
+          placeholder="Search title or #number"
+          className="h-9 pl-8"
+        />
+      </div>
+      <Choices
+        label="Open or closed"
+        options={STATE_FILTERS}
+        value={filter.state}
+        onChange={(state) => onChange({ ...filter, state: state ?? "all" })}
+      />
+      <Choices label="Phase" options={PHASE_GROUPS} value={filter.group} onChange={(group) => onChange({ ...filter, group })} />
+    </div>
+  );
+}
+
 export function IssuesTable({ projectId, compact = false }: IssuesTableProps) {
   const issues = useIssues(projectId);
+  const [params, setParams] = useSearchParams();
+  const filter = parseIssueFilter(params);
+  // Typing replaces the history entry: Back leaves the list instead of undoing keystrokes.
+  const setFilter = (next: IssueFilter) => setParams((current) => withIssueFilter(current, next), { replace: true });
+  const clear = () => setFilter({ state: "all", group: null, query: "" });
 
   return (
     <QueryState query={issues} loading="Loading issues…">
-      {(list) =>
-        list.length === 0 ? (
-          <div className="flex flex-col items-center gap-2 py-10 text-center text-sm text-muted-foreground">
-            <Inbox className="h-8 w-8" aria-hidden="true" />
-            No issues yet. File one and the agents pick it up.
-          </div>
-        ) : (
+      {(all) => {
+        if (all.length === 0) {
+          return (
+            <div className="flex flex-col items-center gap-2 py-10 text-center text-sm text-muted-foreground">
+              <Inbox className="h-8 w-8" aria-hidden="true" />
+              No issues yet. File one and the agents pick it up.
+            </div>
+          );
+        }
+        const list = filterIssues(all, filter);
+        return (
+          <>
+          <FilterBar filter={filter} onChange={setFilter} />
+          <p role="status" className="sr-only">
+            {isFiltered(filter) ? `${list.length} of ${all.length} issues shown` : ""}
+          </p>
+          {list.length === 0 ? (
+            <div className="flex flex-col items-center gap-2 py-8 text-center text-sm text-muted-foreground">
+              No issue matches this filter.
+              <Button size="sm" variant="secondary" onClick={clear}>
+                Show all issues
+              </Button>
+            </div>
+          ) : (
           <Table>
             <TableHeader>
               <TableRow>
                 <TableHead className="w-10 px-2">#</TableHead>
                 <TableHead className="px-2">Title</TableHead>
                 <TableHead className="px-2">Phase</TableHead>
+                <TableHead className={cn("px-2 text-right", compact && "hidden")}>Spend</TableHead>
                 <TableHead className="px-2">
                   <span className={cn(compact ? "sr-only" : "sr-only sm:not-sr-only")}>Workflow</span>
                 </TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {[...list]
+              {list
                 .sort((a, b) => b.number - a.number)
                 .map((issue) => (
                   <TableRow key={issue.number}>
@@ -65,6 +162,13 @@ export function IssuesTable({ projectId, compact = false }: IssuesTableProps) {
                         phase={issue.phase}
                       />
                     </TableCell>
+                    <TableCell
+                      className={cn("whitespace-nowrap px-2 text-right tabular-nums text-muted-foreground", compact && "hidden")}
+                      aria-label={`spend of issue #${issue.number}`}
+                      title="What this issue's LLM calls cost so far"
+                    >
+                      {formatUsdAmount(issue.spend_usd ?? "0")}
+                    </TableCell>
                     <TableCell className="px-2">
                       <a
                         href={issue.temporal_url}
@@ -81,8 +185,10 @@ export function IssuesTable({ projectId, compact = false }: IssuesTableProps) {
                 ))}
             </TableBody>
           </Table>
-        )
-      }
+          )}
+          </>
+        );
+      }}
     </QueryState>
   );
 }
