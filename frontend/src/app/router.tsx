@@ -14,12 +14,13 @@ import { LoginRoute } from "./routes/login";
 import { NotFoundRoute, PageError, RouteError } from "./routes/not-found";
 import { OrchestratorRoute } from "./routes/orchestrator";
 import { ProjectOverviewRoute, ProjectRoute } from "./routes/project";
-import { ProjectsRoute } from "./routes/projects";
 import { SecurityRoute } from "./routes/security";
 import { SetupRoute } from "./routes/setup";
 
-// The budget page brings the charts library: loaded when first opened.
+// The budget page brings the charts library, the projects page the form library (zod,
+// react-hook-form): each is loaded when first opened, keeping the first load small.
 const BudgetRoute = lazy(() => import("./routes/budget"));
+const ProjectsRoute = lazy(() => import("./routes/projects"));
 
 function PageLoading({ label }: { label: string }) {
   return (
@@ -51,7 +52,14 @@ export const router = createBrowserRouter([
             children: [
               { index: true, element: <DashboardRoute /> },
               { path: "orchestrator", element: <OrchestratorRoute /> },
-              { path: "projects", element: <ProjectsRoute /> },
+              {
+                path: "projects",
+                element: (
+                  <Suspense fallback={<PageLoading label="Loading projects…" />}>
+                    <ProjectsRoute />
+                  </Suspense>
+                ),
+              },
               { path: "agents", element: <AgentsRoute /> },
               { path: "settings", element: <SecurityRoute /> },
               {

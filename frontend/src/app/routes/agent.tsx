@@ -1,6 +1,5 @@
 import { useParams } from "react-router-dom";
 
-import { NotFoundError } from "@/lib/not-found";
 import { useAgents } from "@/features/agents/api/get-agents";
 import { AgentPanel } from "@/features/agents/components/agent-panel";
 import { NotFoundRoute } from "./not-found";
@@ -17,6 +16,6 @@ export function AgentRoute() {
 /** An id that is not one of the project's agents is the "not found" page, like any bad id. */
 function KnownAgent({ projectId, agentId }: { projectId: number; agentId: number }) {
   const agents = useAgents(projectId);
-  if (agents.data && !agents.data.some((agent) => agent.id === agentId)) throw new NotFoundError(`agent ${agentId}`);
+  if (agents.data && !agents.data.some((agent) => agent.id === agentId)) return <NotFoundRoute />;
   return <AgentPanel key={agentId} projectId={projectId} agentId={agentId} />;
 }

@@ -1,7 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api } from "@/lib/api-client";
-import { throwOnNotFound } from "@/lib/not-found";
 import type { Conversation } from "../types";
 import { conversationKeys } from "./keys";
 
@@ -19,7 +18,5 @@ export const useConversation = (projectId: number, conversationId: number) => {
         .getQueryData<Conversation[]>(conversationKeys.list(projectId))
         ?.find((c) => c.id === conversationId),
     initialDataUpdatedAt: () => queryClient.getQueryState(conversationKeys.list(projectId))?.dataUpdatedAt,
-    // A conversation that does not exist (or is not this person's) is the "not found" page.
-    throwOnError: throwOnNotFound,
   });
 };

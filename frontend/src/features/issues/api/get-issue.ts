@@ -1,7 +1,6 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
 import { api } from "@/lib/api-client";
-import { throwOnNotFound } from "@/lib/not-found";
 import type { Issue } from "../types";
 import { issueKeys } from "./keys";
 
@@ -11,6 +10,4 @@ export const getIssue = (projectId: number, number: number) =>
 export const issueQueryOptions = (projectId: number, number: number) =>
   queryOptions({ queryKey: issueKeys.detail(projectId, number), queryFn: () => getIssue(projectId, number) });
 
-/** The issue of a page: a 404 shows the "not found" page (see `throwOnNotFound`). */
-export const useIssue = (projectId: number, number: number) =>
-  useQuery({ ...issueQueryOptions(projectId, number), throwOnError: throwOnNotFound });
+export const useIssue = (projectId: number, number: number) => useQuery(issueQueryOptions(projectId, number));

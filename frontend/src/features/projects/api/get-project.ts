@@ -1,7 +1,6 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
 import { api } from "@/lib/api-client";
-import { throwOnNotFound } from "@/lib/not-found";
 import type { Project } from "../types";
 import { projectKeys } from "./keys";
 
@@ -10,6 +9,4 @@ export const getProject = (projectId: number) => api.get<Project>(`/api/projects
 export const projectQueryOptions = (projectId: number) =>
   queryOptions({ queryKey: projectKeys.detail(projectId), queryFn: () => getProject(projectId) });
 
-/** The project of a page: a 404 shows the "not found" page (see `throwOnNotFound`). */
-export const useProject = (projectId: number) =>
-  useQuery({ ...projectQueryOptions(projectId), throwOnError: throwOnNotFound });
+export const useProject = (projectId: number) => useQuery(projectQueryOptions(projectId));
