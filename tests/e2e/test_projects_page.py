@@ -65,6 +65,7 @@ async def test_rename_archive_and_delete_a_project_while_another_tab_follows(
 
     # Archive: hidden by default, shown with "Show archived" (which survives a reload).
     await page.get_by_role("button", name=f"Archive {new}").click()
+    await page.get_by_role("button", name="Archive this project").click()  # asked first
     await expect(page.get_by_text("Every project is archived.")).to_be_visible()
     await expect(watching.get_by_role("link", name=new, exact=True)).to_have_count(0)
     await page.get_by_label("Show archived").check()

@@ -14,9 +14,9 @@ import { useUpdateProject } from "../api/update-project";
 import type { Project } from "../types";
 import { Field } from "./field";
 
-export type ProjectPanel = "rename" | "delete" | null;
+export type ProjectPanel = "rename" | "archive" | "delete" | null;
 
-/** The row's buttons: rename and delete open a panel under the row; archive acts at once (it is undone as easily). */
+/** The row's buttons: rename, archive and delete open a panel under the row; unarchive acts at once. */
 export function ProjectActions({
   project,
   panel,
@@ -39,7 +39,8 @@ export function ProjectActions({
           size="sm"
           variant="ghost"
           disabled={update.isPending}
-          onClick={() => update.mutate({ archived: !project.archived })}
+          aria-expanded={project.archived ? undefined : panel === "archive"}
+          onClick={() => (project.archived ? update.mutate({ archived: false }) : toggle("archive"))}
         >
           {project.archived ? <ArchiveRestore aria-hidden="true" /> : <Archive aria-hidden="true" />}
           {project.archived ? "Unarchive" : "Archive"}
@@ -57,6 +58,43 @@ export function ProjectActions({
         </Button>
       </div>
       {update.error && <FormError message={errorMessage(update.error)} />}
+    </div>
+  );
+}
+
+/** Archiving asks first: the project stops taking issues and runs (undone with Unarchive). */
+export function ArchivePanel({ project, onDone }: { project: Project; onDone: () => void }) {
+  const update = useUpdateProject(project.id);
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => keep.current?.focus(), []);
+  return (
+    <div
+      role="group"
+      aria-label={`Archive ${project.name}?`}
+      className="grid gap-2 rounded-md border border-amber-500/40 bg-amber-500/10 p-3 sm:max-w-lg"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") onDone();
+      }}
+    >
+      <p className="text-sm">
+        Archive <strong>{project.name}</strong>? It stays readable but takes no new issues or runs, and is hidden from
+        the lists. Runs in progress go on. Unarchive it any time.
+      </p>
+      <FormError message={errorMessage(update.error)} />
+      <div className="flex gap-2">
+        <Button
+          size="sm"
+          disabled={update.isPending}
+          aria-busy={update.isPending}
+          onClick={() => update.mutate({ archived: true }, { onSuccess: onDone })}
+        >
+          {update.isPending && <Loader2 className="animate-spin" aria-hidden="true" />}
+          Archive this project
+        </Button>
+        <Button ref={keep} size="sm" variant="secondary" onClick={onDone}>
+          Keep it active
+        </Button>
+      </div>
     </div>
   );
 }

@@ -9,7 +9,7 @@ import { QueryState } from "@/components/query-state";
 import { useProjects } from "../api/get-projects";
 import { visibleProjects } from "../api/project-cache";
 import type { Project } from "../types";
-import { DeletePanel, ProjectActions, RenamePanel, type ProjectPanel } from "./project-actions";
+import { ArchivePanel, DeletePanel, ProjectActions, RenamePanel, type ProjectPanel } from "./project-actions";
 
 /** The projects; archived ones only with "Show archived" (kept in the URL, so a reload keeps it). */
 export function ProjectList() {
@@ -114,11 +114,9 @@ function ProjectRow({ project }: { project: Project }) {
       {panel !== null && (
         <TableRow className="hover:bg-transparent">
           <TableCell colSpan={3}>
-            {panel === "rename" ? (
-              <RenamePanel project={project} onDone={close} />
-            ) : (
-              <DeletePanel project={project} onDone={close} />
-            )}
+            {panel === "rename" && <RenamePanel project={project} onDone={close} />}
+            {panel === "archive" && <ArchivePanel project={project} onDone={close} />}
+            {panel === "delete" && <DeletePanel project={project} onDone={close} />}
           </TableCell>
         </TableRow>
       )}
