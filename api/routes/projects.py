@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
+from sqlalchemy.exc import IntegrityError
 
 from api.deps import CurrentUser, ProjectDep, RuntimeDep, SessionDep
 from api.schemas.error import ErrorOut
 from api.schemas.project import ProjectCreate, ProjectOut, ProjectUpdate
+from mcc.errors import Conflict
 from mcc.event_payloads import ProjectRemovedEvent
 from mcc.events import EventSink, user_room
 from mcc.forge.github.registration import create_github_project
@@ -123,7 +125,12 @@ async def update(
         project.test_command = body.test_command.strip() or None
     if body.require_spec_approval is not None:
         project.require_spec_approval = body.require_spec_approval
-    await session.commit()
+    try:
+        await session.commit()
+    except IntegrityError as exc:  # the same name taken by a request in the same instant
+        await session.rollback()
+        name = (body.name or "").strip()
+        raise Conflict(f"a project named {name!r} was just taken; pick another name") from exc
     return await announce(runtime.events, user.id, project_out(project))
 
 
