@@ -30,31 +30,41 @@ export function ProjectActions({
   const toggle = (next: ProjectPanel) => onPanel(panel === next ? null : next);
   return (
     <div className="flex flex-col items-end gap-1">
-      <div className="flex flex-wrap justify-end gap-1">
-        <Button size="sm" variant="ghost" aria-expanded={panel === "rename"} onClick={() => toggle("rename")}>
+      {/* Icons alone on narrow screens; the accessible name always says what and which. */}
+      <div className="flex justify-end gap-0.5">
+        <Button
+          size="sm"
+          variant="ghost"
+          className="px-2"
+          aria-label={`Rename ${project.name}`}
+          aria-expanded={panel === "rename"}
+          onClick={() => toggle("rename")}
+        >
           <Pencil aria-hidden="true" />
-          Rename<span className="sr-only"> {project.name}</span>
+          <span className="hidden xl:inline">Rename</span>
         </Button>
         <Button
           size="sm"
           variant="ghost"
+          className="px-2"
+          aria-label={`${project.archived ? "Unarchive" : "Archive"} ${project.name}`}
           disabled={update.isPending}
           aria-expanded={project.archived ? undefined : panel === "archive"}
           onClick={() => (project.archived ? update.mutate({ archived: false }) : toggle("archive"))}
         >
           {project.archived ? <ArchiveRestore aria-hidden="true" /> : <Archive aria-hidden="true" />}
-          {project.archived ? "Unarchive" : "Archive"}
-          <span className="sr-only"> {project.name}</span>
+          <span className="hidden xl:inline">{project.archived ? "Unarchive" : "Archive"}</span>
         </Button>
         <Button
           size="sm"
           variant="ghost"
-          className="text-red-300 hover:text-red-200"
+          className="px-2 text-red-300 hover:text-red-200"
+          aria-label={`Delete ${project.name}`}
           aria-expanded={panel === "delete"}
           onClick={() => toggle("delete")}
         >
           <Trash2 aria-hidden="true" />
-          Delete<span className="sr-only"> {project.name}</span>
+          <span className="hidden xl:inline">Delete</span>
         </Button>
       </div>
       {update.error && <FormError message={errorMessage(update.error)} />}

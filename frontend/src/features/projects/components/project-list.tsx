@@ -104,10 +104,10 @@ function ProjectRow({ project }: { project: Project }) {
           </div>
           <div className="truncate text-xs text-muted-foreground">{project.slug}</div>
         </TableCell>
-        <TableCell className="hidden max-w-[20rem] truncate font-mono text-xs md:table-cell" title={project.repo_path}>
+        <TableCell className="hidden max-w-0 truncate font-mono text-xs md:table-cell" title={project.repo_path}>
           {project.github_repo ?? project.repo_path}
         </TableCell>
-        <TableCell className="text-right">
+        <TableCell className="w-px whitespace-nowrap text-right">
           <ProjectActions project={project} panel={panel} onPanel={setPanel} />
         </TableCell>
       </TableRow>
