@@ -74,7 +74,7 @@ frontend-test: $(FRONTEND)/node_modules/.installed
 	cd $(FRONTEND) && npm test --silent
 
 lint: install-dev $(FRONTEND)/node_modules/.installed
-	cd $(FRONTEND) && npm run --silent lint
+	cd $(FRONTEND) && npm run --silent lint && npm run --silent format:check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy mcc api workflows activities

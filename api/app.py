@@ -27,6 +27,7 @@ from api.routes import (
     system,
     webhooks,
 )
+from api.routes import settings as settings_routes
 from api.spa import mount_spa
 from api.telegram import telegram_updates
 from api.temporal_link import TemporalLink
@@ -59,7 +60,15 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
             allow_headers=["*"],
         )
     routers = (health, auth, projects, issues, pulls, agents, conversations, budget, system)
-    for module in (*routers, webhooks, notifications, rules_files, agent_messages, orchestrator):
+    for module in (
+        *routers,
+        webhooks,
+        notifications,
+        settings_routes,
+        rules_files,
+        agent_messages,
+        orchestrator,
+    ):
         app.include_router(module.router, prefix="/api")
     event_schemas(app)
     mount_spa(app, settings.frontend_dist)

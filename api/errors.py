@@ -33,9 +33,24 @@ def error_response(
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     # Only where and what: never echo the submitted value back (it may be a secret).
     return [
-        {"loc": [str(part) for part in err.get("loc", ())], "msg": str(err.get("msg", ""))}
+        {"loc": [str(part) for part in err.get("loc", ())], "msg": _message(err)}
         for err in exc.errors()
     ]
+
+
+def _message(err: Any) -> str:
+    """A validator's own sentence as written (without pydantic's "Value error, " prefix)."""
+    msg = str(err.get("msg", ""))
+    return msg.removeprefix("Value error, ") if err.get("type") == "value_error" else msg
+
+
+def _sentence_of(exc: RequestValidationError, first: dict[str, Any]) -> str:
+    """The message of a 422: a validator's sentence alone, else "field: what is wrong"."""
+    errors = exc.errors()
+    if errors and errors[0].get("type") == "value_error":
+        return str(first["msg"])
+    where = ".".join(p for p in first["loc"] if p != "body") or "request"
+    return f"{where}: {first['msg']}"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -52,8 +67,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         details = _validation_details(exc)
         first = details[0] if details else {"loc": [], "msg": "invalid request"}
-        where = ".".join(p for p in first["loc"] if p != "body") or "request"
-        return error_response(422, "invalid_input", f"{where}: {first['msg']}", details)
+        return error_response(422, "invalid_input", _sentence_of(exc, first), details)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

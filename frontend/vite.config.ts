@@ -55,6 +55,8 @@ export default defineConfig({
   },
   test: {
     environment: "jsdom",
+    // The page's origin, which the API client sends its requests to (MSW answers there).
+    environmentOptions: { jsdom: { url: "http://mcc.test" } },
     setupFiles: ["./src/testing/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
   },

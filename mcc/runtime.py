@@ -13,6 +13,7 @@ from mcc.config import Settings
 from mcc.db.engine import Database
 from mcc.events import DroppedEvents, EventSink
 from mcc.forge.github.api import GitHubApi
+from mcc.forge.github.app_config import GitHubAppConfigSource
 from mcc.forge.github.forge import GitHubForge
 from mcc.forge.local import LocalForge
 from mcc.forge.local_repos import LocalRepos
@@ -117,7 +118,8 @@ class Runtime:
             ),
         )
         keys = Keyring(settings)
-        github = GitHubForge(db, repos, GitHubApi(settings), keys, settings)
+        github_app = GitHubAppConfigSource(db, settings, keys)
+        github = GitHubForge(db, repos, GitHubApi(settings, github_app), keys, settings)
         return cls(
             settings=settings,
             db=db,

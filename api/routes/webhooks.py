@@ -31,9 +31,9 @@ router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 @router.post("/github")
 async def github(request: Request, runtime: RuntimeDep, temporal: TemporalDep) -> dict[str, Any]:
     body = await request.body()
-    secret = runtime.settings.github_webhook_secret
+    config = await runtime.github.api.config.current()
     check_signature(
-        secret.get_secret_value() if secret else None,
+        config.webhook_secret,
         body,
         request.headers.get("X-Hub-Signature-256"),
     )

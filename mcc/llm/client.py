@@ -251,6 +251,28 @@ class LLMClient:
             ) from None
         return parse_model_list(body)
 
+    async def check_access(self) -> list[ModelInfo]:
+        """The model list asked for *with* the key (free, unlike a completion), so a wrong key
+        answers 401 where the provider checks keys there; on OpenRouter, whose list is public,
+        its key endpoint (`GET /key`, also free) is asked as well."""
+        require_usable_key(self._base_url, self.has_api_key)
+        try:
+            if is_openrouter(self._base_url) and self.has_api_key:
+                await self._sdk.get("/key", cast_to=httpx2.Response)
+            response = await self._sdk.get(
+                "/models",
+                cast_to=httpx2.Response,
+                options={"headers": self._no_auth},
+            )
+            body = response.json()
+        except openai.APIError as exc:
+            raise error_for_sdk(exc, base_url=self._base_url, secret=self._secret()) from None
+        except ValueError:
+            raise LLMServerError(
+                f"LLM provider {display_url(self._base_url)} answered with invalid JSON"
+            ) from None
+        return parse_model_list(body)
+
     def _secret(self) -> str | None:
         return self._api_key.get_secret_value() if self._api_key else None
 

@@ -65,20 +65,31 @@ async def test_an_urgent_notification_toasts_and_the_bell_counts_it(
     )
 
 
-async def test_telegram_is_set_up_and_linked_from_the_bell(api, mcc: MccServer, browser: Browser):
+async def test_telegram_is_set_up_and_linked_on_the_settings_page_the_bell_links_to(
+    api, mcc: MccServer, browser: Browser
+):
     page = await browser.new_page()
     await page.goto(f"http://127.0.0.1:{mcc.port}/")
     await page.get_by_label("Email").fill("owner@example.com")
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_role("button", name="Log in").click()
     await page.get_by_role("button", name="Notifications", exact=True).click(timeout=15_000)
+    await page.get_by_role("link", name="Telegram and which notifications reach you").click()
+    await expect(page).to_have_url(f"http://127.0.0.1:{mcc.port}/settings#notifications")
 
-    telegram = page.get_by_role("region", name="Telegram")
-    await telegram.get_by_label("Bot token").fill("4242:secret-token")
-    await telegram.get_by_role("button", name="Save").click()
+    telegram = page.get_by_role("region", name="Telegram", exact=True)
+    await telegram.get_by_label("Bot token", exact=True).fill("not a token")
+    await telegram.get_by_role("button", name="Save token").click()
+    await expect(telegram.get_by_role("alert")).to_have_text(
+        "That is not a bot token: it looks like 123456789:AAE… from @BotFather."
+    )
+    await telegram.get_by_label("Bot token", exact=True).fill("4242:secret-token-from-botfather")
+    await telegram.get_by_role("button", name="Save token").click()
+    await expect(telegram).to_contain_text("configured")
     await telegram.get_by_role("button", name="Link my Telegram").click()
     await expect(telegram).to_contain_text("Send the bot /start ")
 
     state = (await api.get("/api/notifications/telegram")).json()
     assert state["bot_configured"] is True and state["token_source"] == "settings"
     assert "secret-token" not in str(state)
+    assert "secret-token" not in await page.content()

@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, expect
+from playwright.async_api import Browser, ConsoleMessage, Page, expect
 
 from api.server import MccServer
 from mcc.db.migrate import upgrade
@@ -80,6 +80,15 @@ async def test_every_route_renders_without_console_errors(
         await expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
         await page.wait_for_load_state("networkidle")
         await page.screenshot(path=str(SCREENSHOTS / f"{label}-{size}.png"), full_page=True)
+    # The settings page is one route of anchored sections; a link to one opens there.
+    await page.goto(f"{base}/settings#telegram")
+    for section in ("LLM", "Sandbox", "GitHub", "Telegram", "Notifications", "Account"):
+        await expect(page.get_by_role("region", name=section, exact=True)).to_be_visible()
+    await expect(page.get_by_role("region", name="Telegram", exact=True)).to_be_in_viewport()
+    await page.get_by_role("button", name="Test connection").click()
+    await expect(page.get_by_role("status").filter(has_text="answered and lists")).to_be_visible()
+    if size == "phone":
+        await phone_layout_keeps_things_readable(page, base, pid)
     # The budget page's cost per merged pull request; the issue list's filter lives in the URL.
     await page.goto(f"{base}/budget")
     trend = page.get_by_role("heading", name="Cost per merged pull request", exact=True)
@@ -95,3 +104,38 @@ async def test_every_route_renders_without_console_errors(
     await expect(table.get_by_role("row")).to_have_count(1 + len(roster))
     assert problems == []
     await context.close()
+
+
+# The boxes of each agent's status dot and of its avatar's initials (the text's own box).
+DOTS_AND_INITIALS = """dots => dots.map(dot => {
+    const face = dot.parentElement.parentElement.firstElementChild;
+    const range = document.createRange();
+    range.selectNodeContents(face);
+    const box = r => [r.left, r.top, r.right, r.bottom];
+    return {initials: face.textContent, text: box(range.getBoundingClientRect()),
+            dot: box(dot.getBoundingClientRect())};
+})"""
+
+
+async def phone_layout_keeps_things_readable(page: Page, base: str, pid: int) -> None:
+    """At 390 px: the issue comes before the channels, a title in the list is not cut
+    down to a few letters, and the status dots leave the avatars' initials readable."""
+    await page.goto(f"{base}/projects/{pid}/issues/1")
+    detail = page.get_by_role("region", name="Issue #1")
+    channels = page.get_by_role("navigation", name="Channels")
+    await expect(detail).to_be_visible()
+    detail_box, channels_box = await detail.bounding_box(), await channels.bounding_box()
+    assert detail_box and channels_box and detail_box["y"] < channels_box["y"]
+
+    title = page.get_by_role("table").get_by_role("link", name="Add a greeting", exact=True)
+    clipped = await title.evaluate(
+        "el => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1"
+    )
+    assert not clipped, "the issue's title is cut short in the list"
+
+    dots = channels.locator("[data-status]")
+    await expect(dots.first).to_be_visible()
+    for avatar in await dots.evaluate_all(DOTS_AND_INITIALS):
+        (tl, tt, tr, tb), (dl, dt, dr, db) = avatar["text"], avatar["dot"]
+        apart = dl >= tr or dr <= tl or dt >= tb or db <= tt
+        assert apart, f"the status dot covers the initials {avatar['initials']}: {avatar}"

@@ -10,7 +10,9 @@ in its own process, so a test that blocks its loop cannot stall it.
         ...
         assert llm.requests[-1].body["model"] == "test/model"
 
-Each /chat/completions request takes, in order: the API-key check (when
+GET /models answers the list (a wrong key, when one is sent and `require_api_key`
+is set, gets 401; `hang_models_next` makes it time out). Each /chat/completions
+request takes, in order: the API-key check (when
 `require_api_key` is set), the next injected fault, then the next script entry.
 A script entry is a `Reply` (rendered as JSON or SSE, whichever the request
 asked for), a `Respond` (any status and JSON body), a `RawSSE` (a stream
@@ -167,6 +169,7 @@ class ScriptedLLMServer:
         self.requests: list[ReceivedRequest] = []
         self._script: deque[ScriptEntry] = deque()
         self._faults: deque[Entry] = deque()
+        self._model_faults: deque[Entry] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._responses = 0
@@ -211,6 +214,11 @@ class ScriptedLLMServer:
         with self._lock:
             self._faults.extend(Hang() for _ in range(times))
 
+    def hang_models_next(self, times: int = 1) -> None:
+        """The next `times` GET /models requests never answer (a provider that timed out)."""
+        with self._lock:
+            self._model_faults.extend(Hang() for _ in range(times))
+
     # --- serving -----------------------------------------------------------
 
     def app(self) -> Starlette:
@@ -237,7 +245,17 @@ class ScriptedLLMServer:
         return received
 
     async def _models(self, request: Request) -> Response:
-        await self._record(request)
+        received = await self._record(request)
+        with self._lock:
+            fault = self._model_faults.popleft() if self._model_faults else None
+        if fault is not None:
+            return await self._render(fault, {})
+        # The list is public (as OpenRouter's is), but a key that is sent must be the right one,
+        # as OpenAI checks it there.
+        wrong = received.bearer is not None and received.bearer != self.require_api_key
+        if self.require_api_key is not None and wrong:
+            message = "Incorrect API key provided."
+            return JSONResponse({"error": {"message": message, "code": 401}}, status_code=401)
         data: list[dict[str, Any]] = []
         for model, price in self.models.items():
             if price is None:

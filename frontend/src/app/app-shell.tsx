@@ -6,6 +6,7 @@ import { cn } from "@/lib/cn";
 import { UserMenu } from "@/features/auth/components/user-menu";
 import { BudgetAlerts } from "./budget/budget-alerts";
 import { HealthIndicator } from "@/features/health/components/health-indicator";
+import { HealthProblems } from "@/features/health/components/health-problems";
 import { NotificationBell } from "@/features/notifications/components/notification-bell";
 import { NotificationToasts } from "@/features/notifications/components/notification-toasts";
 import { ProjectNav } from "@/features/projects/components/project-nav";
@@ -62,6 +63,7 @@ export function AppShell() {
           <ConnectionStatus />
           <UserMenu />
         </header>
+        <HealthProblems />
         <BudgetAlerts />
         <main id="main" className="flex-1 p-4 md:overflow-y-auto md:p-6">
           <Outlet />

@@ -1,6 +1,6 @@
 import { lazy, Suspense } from "react";
 import { Loader2 } from "lucide-react";
-import { createBrowserRouter } from "react-router-dom";
+import { createBrowserRouter, Navigate } from "react-router-dom";
 
 import { AppShell } from "./app-shell";
 import { AuthRoot } from "./auth-root";
@@ -11,16 +11,18 @@ import { DashboardRoute } from "./routes/dashboard";
 import { ConversationRoute } from "./routes/conversation";
 import { IssueRoute } from "./routes/issue";
 import { LoginRoute } from "./routes/login";
-import { NotFoundRoute, PageError, RouteError } from "./routes/not-found";
+import { NotFoundRoute, RouteError } from "./routes/not-found";
 import { OrchestratorRoute } from "./routes/orchestrator";
 import { ProjectOverviewRoute, ProjectRoute } from "./routes/project";
-import { SecurityRoute } from "./routes/security";
 import { SetupRoute } from "./routes/setup";
 
-// The budget page brings the charts library, the projects page the form library (zod,
-// react-hook-form): each is loaded when first opened, keeping the first load small.
+// The budget page brings the charts library: loaded when first opened.
 const BudgetRoute = lazy(() => import("./routes/budget"));
+// The projects page brings the form library (zod, react-hook-form) for its create, rename
+// and delete forms: loaded when first opened too.
 const ProjectsRoute = lazy(() => import("./routes/projects"));
+// Settings are opened now and then: their forms stay out of the first load.
+const SettingsRoute = lazy(() => import("./routes/settings"));
 
 function PageLoading({ label }: { label: string }) {
   return (
@@ -46,49 +48,50 @@ export const router = createBrowserRouter([
           </RequireAuth>
         ),
         children: [
+          { index: true, element: <DashboardRoute /> },
+          { path: "orchestrator", element: <OrchestratorRoute /> },
           {
-            // The app's frame stays; a page whose subject does not exist (or that crashed) says so here.
-            errorElement: <PageError />,
+            path: "projects",
+            element: (
+              <Suspense fallback={<PageLoading label="Loading projects…" />}>
+                <ProjectsRoute />
+              </Suspense>
+            ),
+          },
+          { path: "agents", element: <AgentsRoute /> },
+          {
+            path: "settings",
+            element: (
+              <Suspense fallback={<PageLoading label="Loading settings…" />}>
+                <SettingsRoute />
+              </Suspense>
+            ),
+          },
+          {
+            path: "projects/:projectId",
+            element: <ProjectRoute />,
             children: [
-              { index: true, element: <DashboardRoute /> },
-              { path: "orchestrator", element: <OrchestratorRoute /> },
               {
-                path: "projects",
-                element: (
-                  <Suspense fallback={<PageLoading label="Loading projects…" />}>
-                    <ProjectsRoute />
-                  </Suspense>
-                ),
-              },
-              { path: "agents", element: <AgentsRoute /> },
-              { path: "settings", element: <SecurityRoute /> },
-              {
-                path: "projects/:projectId",
-                element: <ProjectRoute />,
+                element: <ProjectOverviewRoute />,
                 children: [
-                  {
-                    element: <ProjectOverviewRoute />,
-                    children: [
-                      { index: true, element: null },
-                      { path: "issues/:issueNumber", element: <IssueRoute /> },
-                    ],
-                  },
-                  { path: "conversations/:conversationId", element: <ConversationRoute /> },
-                  { path: "agents/:agentId", element: <AgentRoute /> },
+                  { index: true, element: null },
+                  { path: "issues/:issueNumber", element: <IssueRoute /> },
                 ],
               },
-              {
-                path: "budget",
-                element: (
-                  <Suspense fallback={<PageLoading label="Loading budget…" />}>
-                    <BudgetRoute />
-                  </Suspense>
-                ),
-              },
-              { path: "settings/security", element: <SecurityRoute /> },
-              { path: "*", element: <NotFoundRoute /> },
+              { path: "conversations/:conversationId", element: <ConversationRoute /> },
+              { path: "agents/:agentId", element: <AgentRoute /> },
             ],
           },
+          {
+            path: "budget",
+            element: (
+              <Suspense fallback={<PageLoading label="Loading budget…" />}>
+                <BudgetRoute />
+              </Suspense>
+            ),
+          },
+          { path: "settings/security", element: <Navigate to="/settings#account" replace /> },
+          { path: "*", element: <NotFoundRoute /> },
         ],
       },
     ],

@@ -51,7 +51,17 @@ export function Avatar({ name, icon, color, size = "md", badge, className }: Ava
       >
         {icon ?? initialsOf(name)}
       </span>
-      {badge && <span className="absolute -bottom-0.5 -right-0.5">{badge}</span>}
+      {/* On the rim, clear of the initials: the small avatar takes a smaller dot with a thinner ring. */}
+      {badge && (
+        <span
+          className={cn(
+            "absolute -bottom-1 -right-1",
+            size === "sm" && "[&>*]:h-2 [&>*]:w-2 [&>*]:ring-2",
+          )}
+        >
+          {badge}
+        </span>
+      )}
     </span>
   );
 }

@@ -1,4 +1,6 @@
-import type { components } from "@/lib/api-schema";
+import createClient from "openapi-fetch";
+
+import type { components, paths } from "@/lib/api-schema";
 import { useAuthStore } from "@/stores/auth";
 
 type ErrorBody = components["schemas"]["ErrorOut"]["error"];
@@ -13,7 +15,13 @@ export class ApiError extends Error {
   /** The parsed JSON body, when there was one (a 503 from /api/health still says what is down). */
   readonly payload: unknown;
 
-  constructor(status: number, code: string, message: string, retryAfter: number | null = null, payload: unknown = null) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    retryAfter: number | null = null,
+    payload: unknown = null,
+  ) {
     super(message);
     this.name = "ApiError";
     this.status = status;
@@ -94,25 +102,19 @@ function startCooldown(key: string, error: ApiError): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Transport
+// Transport: what every request goes through, given to openapi-fetch as its `fetch`. It throws
+// ApiError for every failure, so callers only ever see successful answers.
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
-
-async function send(method: Method, path: string, body: unknown, token: string | null): Promise<Response> {
-  const key = `${method} ${path}`;
+/** Send `request` (with `token` as its bearer), after the cool-down check; a 429 starts one. */
+async function send(request: Request, token: string | null): Promise<Response> {
+  const url = new URL(request.url);
+  const key = `${request.method} ${url.pathname}${url.search}`;
   checkCooldown(key);
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const headers = new Headers(request.headers);
+  if (token) headers.set("Authorization", `Bearer ${token}`);
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      // The refresh cookie (httpOnly, path /api/auth) goes along by itself on same-origin requests.
-      credentials: "same-origin",
-    });
+    response = await fetch(new Request(request, { headers }));
   } catch {
     throw new ApiError(0, "network_error", "Cannot reach the MCC server. Is it running?");
   }
@@ -124,10 +126,59 @@ async function send(method: Method, path: string, body: unknown, token: string |
   return response;
 }
 
-async function parse<T>(response: Response): Promise<T> {
+async function succeeded(response: Response): Promise<Response> {
   if (!response.ok) throw await toApiError(response);
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
+  return response;
+}
+
+/** Requests that need no session (login, setup, refresh, logout, health): no token, no refresh. */
+async function sendAnonymous(request: Request): Promise<Response> {
+  return succeeded(await send(request, null));
+}
+
+/** Requests with the access token: on a 401 about the token, refresh once and retry once. */
+async function sendWithBearer(request: Request): Promise<Response> {
+  const again = request.clone(); // a body can be sent only once
+  const token = await freshAccessToken();
+  const response = await send(request, token);
+  if (response.status !== 401) return succeeded(response);
+  const error = await toApiError(response);
+  if (!SESSION_ERRORS.has(error.code)) throw error; // e.g. invalid_totp: the user's input, not the session
+
+  const retry = await send(again, await tokenAfter(token));
+  if (retry.status === 401) {
+    const refused = await toApiError(retry);
+    // A token fresh from /refresh refused as well: the session is not usable.
+    if (SESSION_ERRORS.has(refused.code) && useAuthStore.getState().status === "authenticated") {
+      useAuthStore.getState().clear("expired");
+    }
+    throw refused;
+  }
+  return succeeded(retry);
+}
+
+const clientOptions = {
+  // Same origin; spelled out because Request needs an absolute URL outside a page (unit tests).
+  baseUrl: globalThis.location?.origin ?? "",
+  headers: { Accept: "application/json" },
+  // The refresh cookie (httpOnly, path /api/auth) goes along by itself on same-origin requests.
+  credentials: "same-origin",
+} as const;
+
+/** The typed client of `/api` (paths, parameters and bodies from the OpenAPI schema), with the session's bearer token. */
+export const api = createClient<paths>({ ...clientOptions, fetch: sendWithBearer });
+
+/** The same without a token, for the calls made outside a session: login, setup, refresh, logout and health. */
+export const publicApi = createClient<paths>({ ...clientOptions, fetch: sendAnonymous });
+
+/**
+ * The body of a successful answer. Failures never get here (the transport throws ApiError),
+ * so an answer without a body is one the schema did not announce.
+ */
+export async function unwrap<T>(call: Promise<{ data?: T; response: Response }>): Promise<T> {
+  const { data, response } = await call;
+  if (data === undefined) throw new ApiError(response.status, "empty_response", "The server sent an empty answer.");
+  return data;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,13 +198,15 @@ function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
 
 async function runRefresh(): Promise<TokenOut> {
   const { epoch, status } = useAuthStore.getState();
-  const response = await withRefreshLock(() => send("POST", "/api/auth/refresh", undefined, null));
-  if (response.status === 401) {
-    const error = await toApiError(response);
-    if (useAuthStore.getState().epoch === epoch) useAuthStore.getState().clear(status === "authenticated" ? "expired" : null);
+  let token: TokenOut;
+  try {
+    token = await withRefreshLock(() => unwrap(publicApi.POST("/api/auth/refresh")));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401 && useAuthStore.getState().epoch === epoch) {
+      useAuthStore.getState().clear(status === "authenticated" ? "expired" : null);
+    }
     throw error;
   }
-  const token = await parse<TokenOut>(response);
   // Logged out (or in again) while this was on the wire: do not resurrect the old session.
   if (useAuthStore.getState().epoch !== epoch) throw sessionEnded();
   useAuthStore.getState().setSession(token);
@@ -189,45 +242,3 @@ async function tokenAfter(rejected: string): Promise<string> {
   if (accessToken && accessToken !== rejected && !refreshing) return accessToken;
   return (await refreshSession()).access_token;
 }
-
-// ---------------------------------------------------------------------------------------------
-
-/**
- * `bearer` (the default) sends the access token and, on a 401 about the token, refreshes once
- * and retries once. `none` sends no token: the login, setup, refresh and logout calls and health.
- */
-export type AuthMode = "bearer" | "none";
-
-interface RequestOptions {
-  auth?: AuthMode;
-}
-
-async function request<T>(method: Method, path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
-  if (options.auth === "none") return parse<T>(await send(method, path, body, null));
-
-  const token = await freshAccessToken();
-  const response = await send(method, path, body, token);
-  if (response.status !== 401) return parse<T>(response);
-  const error = await toApiError(response);
-  if (!SESSION_ERRORS.has(error.code)) throw error; // e.g. invalid_totp: the user's input, not the session
-
-  const retry = await send(method, path, body, await tokenAfter(token));
-  if (retry.status === 401) {
-    const again = await toApiError(retry);
-    // A token fresh from /refresh refused as well: the session is not usable.
-    if (SESSION_ERRORS.has(again.code) && useAuthStore.getState().status === "authenticated") {
-      useAuthStore.getState().clear("expired");
-    }
-    throw again;
-  }
-  return parse<T>(retry);
-}
-
-/** Same-origin JSON client for `/api`; response types come from the generated OpenAPI schema. */
-export const api = {
-  get: <T>(path: string, options?: RequestOptions) => request<T>("GET", path, undefined, options),
-  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>("POST", path, body, options),
-  patch: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>("PATCH", path, body, options),
-  /** A 204 resolves to `undefined`. */
-  delete: <T = void>(path: string, options?: RequestOptions) => request<T>("DELETE", path, undefined, options),
-};

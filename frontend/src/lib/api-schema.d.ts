@@ -830,6 +830,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Settings
+         * @description What MCC runs with: the LLM, the sandbox (as /api/health reports it), the GitHub App.
+         */
+        get: operations["read_settings_api_settings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/llm/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test Llm
+         * @description One free call to the provider (its model list, with the key): ok, or why not.
+         */
+        post: operations["test_llm_api_settings_llm_test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/github": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update Github
+         * @description Set the App's id, key, webhook secret or API URL (secrets stored sealed, never returned).
+         */
+        put: operations["update_github_api_settings_github_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{project_id}/rules-files": {
         parameters: {
             query?: never;
@@ -1283,6 +1343,72 @@ export interface components {
              */
             trigger_label?: string | null;
         };
+        /**
+         * GitHubSettingsIn
+         * @description Fields left out stay as they are; null (or "") clears one back to MCC_GITHUB_*.
+         */
+        GitHubSettingsIn: {
+            /**
+             * App Id
+             * @description The App's id (its settings page).
+             */
+            app_id?: number | null;
+            /**
+             * Private Key
+             * @description The App's private key (PEM).
+             */
+            private_key?: string | null;
+            /**
+             * Webhook Secret
+             * @description The App's webhook secret.
+             */
+            webhook_secret?: string | null;
+            /**
+             * Api Url
+             * @description GitHub's REST API; GitHub Enterprise: https://HOST/api/v3.
+             */
+            api_url?: string | null;
+        };
+        /**
+         * GitHubSettingsOut
+         * @description The GitHub App: values set here override MCC_GITHUB_*; secrets are only "configured".
+         */
+        GitHubSettingsOut: {
+            /** App Id */
+            app_id: number | null;
+            /** App Id Source */
+            app_id_source: ("environment" | "settings") | null;
+            /** Private Key Configured */
+            private_key_configured: boolean;
+            /** Private Key Source */
+            private_key_source: ("environment" | "settings") | null;
+            /**
+             * Private Key Problem
+             * @description Why the key cannot be used.
+             */
+            private_key_problem: string | null;
+            /** Webhook Secret Configured */
+            webhook_secret_configured: boolean;
+            /** Webhook Secret Source */
+            webhook_secret_source: ("environment" | "settings") | null;
+            /** Api Url */
+            api_url: string;
+            /**
+             * Api Url Source
+             * @description None: GitHub's own API (the default).
+             */
+            api_url_source: ("environment" | "settings") | null;
+            /**
+             * Webhook Url
+             * @description The payload URL to give GitHub.
+             */
+            webhook_url: string;
+            /**
+             * Editable
+             * @description False when another account set the App up.
+             */
+            editable: boolean;
+        };
         /** GlobalLimitCreate */
         GlobalLimitCreate: {
             /**
@@ -1438,6 +1564,76 @@ export interface components {
          * @enum {string}
          */
         Kind: "approval_needed" | "needs_attention" | "budget_alert" | "merged" | "failed" | "cancelled" | "emergency_pause" | "github_problem" | "stalled";
+        /** LLMSettingsOut */
+        LLMSettingsOut: {
+            /**
+             * Base Url
+             * @description MCC_LLM_BASE_URL, without credentials.
+             */
+            base_url: string;
+            /**
+             * Local
+             * @description A local server (needs no key).
+             */
+            local: boolean;
+            /**
+             * Default Model
+             * @description MCC_AGENT_DEFAULT_MODEL: new agents' model.
+             */
+            default_model: string;
+            /**
+             * Orchestrator Model
+             * @description MCC_ORCHESTRATOR_MODEL, else the default model.
+             */
+            orchestrator_model: string;
+            /**
+             * Fallback After Failures
+             * @description Failed attempts on an agent's model before its own fallback model is used.
+             */
+            fallback_after_failures: number;
+            /**
+             * Key Configured
+             * @description Whether a key is set (its value is never shown).
+             */
+            key_configured: boolean;
+            /**
+             * Key Variable
+             * @description The environment variable(s) that hold the key.
+             */
+            key_variable: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "configured" | "not_configured";
+            /**
+             * Detail
+             * @description A sentence: what is configured, or what to do.
+             */
+            detail: string;
+        };
+        /** LLMTestOut */
+        LLMTestOut: {
+            /** Ok */
+            ok: boolean;
+            /**
+             * Message
+             * @description One sentence: the provider answered, or why not.
+             */
+            message: string;
+            /**
+             * Code
+             * @description The error's code when not ok (e.g. llm_auth_failed).
+             */
+            code: string | null;
+            /**
+             * Models
+             * @description How many models the provider lists.
+             */
+            models: number | null;
+            /** Default Model Listed */
+            default_model_listed: boolean | null;
+        };
         /** LevelSpendOut */
         LevelSpendOut: {
             /**
@@ -1909,6 +2105,27 @@ export interface components {
             branch: string;
             /** Temporal Url */
             temporal_url: string;
+        };
+        /** SandboxSettingsOut */
+        SandboxSettingsOut: {
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "ready" | "missing" | "broken" | "off";
+            /** Detail */
+            detail: string;
+            /**
+             * Install Hint
+             * @description What to install or change, when not ready.
+             */
+            install_hint: string | null;
+        };
+        /** SettingsOut */
+        SettingsOut: {
+            llm: components["schemas"]["LLMSettingsOut"];
+            sandbox: components["schemas"]["SandboxSettingsOut"];
+            github: components["schemas"]["GitHubSettingsOut"];
         };
         /** SetupIn */
         SetupIn: {
@@ -4372,6 +4589,88 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    read_settings_api_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+        };
+    };
+    test_llm_api_settings_llm_test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LLMTestOut"];
+                };
+            };
+        };
+    };
+    update_github_api_settings_github_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GitHubSettingsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitHubSettingsOut"];
+                };
+            };
+            /** @description Another account set the GitHub App up. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A value is not valid (the message says which). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
             };
         };
     };

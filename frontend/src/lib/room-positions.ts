@@ -44,7 +44,10 @@ export class RoomPositions {
   arrive(data: NumberedPayload): Arrival {
     const known = this.positions.get(data.room);
     if (known !== undefined) {
-      if (known.epoch !== data.epoch) return "gap";
+      // Number 0 means nothing seen yet, whatever the epoch (as the server reads it): a room
+      // whose log begins after the join (Redis gives it its epoch at the first event) counts
+      // from 1 in the new epoch.
+      if (known.epoch !== data.epoch && known.seq !== 0) return "gap";
       if (data.seq <= known.seq) return "duplicate";
       if (data.seq > known.seq + 1) return "gap";
     }

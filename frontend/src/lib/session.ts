@@ -1,8 +1,5 @@
-import { api, ApiError, refreshSession } from "@/lib/api-client";
+import { ApiError, publicApi, refreshSession, unwrap } from "@/lib/api-client";
 import { queryClient } from "@/lib/query-client";
-import type { components } from "@/lib/api-schema";
-
-type SetupState = components["schemas"]["SetupStateOut"];
 import { useAuthStore, type EndReason } from "@/stores/auth";
 
 /** Refresh this long before the access token expires (or halfway, for short-lived tokens). */
@@ -18,7 +15,7 @@ async function bootstrap(): Promise<void> {
   const store = useAuthStore.getState();
   store.startLoading();
   try {
-    const { needed } = await api.get<SetupState>("/api/auth/setup", { auth: "none" });
+    const { needed } = await unwrap(publicApi.GET("/api/auth/setup"));
     if (needed) {
       useAuthStore.getState().needSetup();
       return;
@@ -89,7 +86,7 @@ export async function logout(): Promise<void> {
   let confirmed = true;
   try {
     // Cookie-based: no bearer needed, so an expired access token cannot get in the way.
-    await api.post<void>("/api/auth/logout", undefined, { auth: "none" });
+    await publicApi.POST("/api/auth/logout");
   } catch {
     // Logged out here anyway; the login page says the server did not confirm it.
     confirmed = false;

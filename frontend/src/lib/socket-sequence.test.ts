@@ -45,6 +45,27 @@ describe("room positions", () => {
     expect(positions.get("project:7")).toEqual({ epoch: "new", seq: 9 });
   });
 
+  it("take the first events of a room whose log began after the join, under its new epoch", () => {
+    const positions = new RoomPositions();
+    // Redis has no log for the room yet: the join's head is number 0 of no epoch.
+    positions.catchUp({ room: "project:7", epoch: "", seq: 0, resync: false, events: [] });
+    expect(positions.arrive(progress("project:7", 1))).toBe("apply");
+    expect(positions.arrive(progress("project:7", 2))).toBe("apply");
+    expect(positions.get("project:7")).toEqual({ epoch: EPOCH, seq: 2 });
+
+    const late = new RoomPositions();
+    late.catchUp({ room: "project:7", epoch: "", seq: 0, resync: false, events: [] });
+    expect(late.arrive(progress("project:7", 3))).toBe("gap"); // 1 and 2 missed: catch up first
+    const replayed = late.catchUp({
+      room: "project:7",
+      epoch: EPOCH,
+      seq: 3,
+      resync: false,
+      events: [1, 2, 3].map((seq) => ({ event: "task_progress", data: progress("project:7", seq) })),
+    });
+    expect(replayed.map((item) => item.data.seq)).toEqual([1, 2, 3]);
+  });
+
   it("start counting from the server's head in a room seen for the first time", () => {
     const positions = new RoomPositions();
     positions.catchUp({ room: "user:1", epoch: EPOCH, seq: 12, resync: false, events: [] });

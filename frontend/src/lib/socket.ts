@@ -2,7 +2,13 @@ import { io, type Socket } from "socket.io-client";
 
 import { freshAccessToken, refreshSession } from "@/lib/api-client";
 import type { components } from "@/lib/api-schema";
-import { parseRoom, RoomPositions, type NumberedPayload, type RoomCatchUp, type RoomPosition } from "@/lib/room-positions";
+import {
+  parseRoom,
+  RoomPositions,
+  type NumberedPayload,
+  type RoomCatchUp,
+  type RoomPosition,
+} from "@/lib/room-positions";
 import { useAuthStore } from "@/stores/auth";
 import { useConnectionStore } from "@/stores/connection";
 
@@ -36,7 +42,7 @@ export type ConversationEvent = Schemas["ConversationOut"];
 export type BudgetAlertEvent = Schemas["BudgetAlertEvent"];
 /** `system_state` (the user's own room): the emergency pause was turned on or off. */
 export type SystemStateEvent = Schemas["SystemStateEvent"];
-/** `notification` (the user's own room): see `features/notifications/types.ts`. */
+/** `notification` (the user's own room): a notification was stored (the fields of `NotificationOut`). */
 export type NotificationEvent = Schemas["NotificationEvent"];
 
 /**
@@ -174,7 +180,13 @@ function emitSync(rooms: ({ room: string } & RoomPosition)[]): void {
 function joined(room: string, since: RoomPosition | undefined, ack: Ack): Ack {
   if (!ack.ok) return ack;
   if (ack.room !== undefined && ack.epoch !== undefined && ack.seq !== undefined) {
-    applyCatchUp({ room: ack.room, epoch: ack.epoch, seq: ack.seq, resync: ack.resync ?? false, events: ack.events ?? [] });
+    applyCatchUp({
+      room: ack.room,
+      epoch: ack.epoch,
+      seq: ack.seq,
+      resync: ack.resync ?? false,
+      events: ack.events ?? [],
+    });
   }
   return { ...ack, room, fresh: since === undefined };
 }
@@ -325,12 +337,14 @@ export function onProjectJoined(listener: JoinListener): () => void {
 function emitJoinConversation(conversationId: number): void {
   const room = `conversation:${conversationId}`;
   const since = positions.get(room);
-  socket.timeout(ACK_TIMEOUT_MS).emit("join_conversation", { conversation_id: conversationId, ...since }, (error, response) => {
-    const ack = joined(room, since, error ? { ok: false, error: "no answer from the server" } : response);
-    // Refused (e.g. not found): forget it, so a later visit asks again.
-    if (!ack.ok) joinedConversations.delete(conversationId);
-    for (const listener of joinListeners) listener(conversationId, ack);
-  });
+  socket
+    .timeout(ACK_TIMEOUT_MS)
+    .emit("join_conversation", { conversation_id: conversationId, ...since }, (error, response) => {
+      const ack = joined(room, since, error ? { ok: false, error: "no answer from the server" } : response);
+      // Refused (e.g. not found): forget it, so a later visit asks again.
+      if (!ack.ok) joinedConversations.delete(conversationId);
+      for (const listener of joinListeners) listener(conversationId, ack);
+    });
 }
 
 /**
@@ -358,7 +372,9 @@ export function onConversationJoined(listener: JoinListener): () => void {
  */
 export async function sendMessageOverSocket(conversationId: number, content: string): Promise<number | null> {
   if (!socket.connected) throw new Error("not connected");
-  const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("send_message", { conversation_id: conversationId, content });
+  const ack = await socket
+    .timeout(ACK_TIMEOUT_MS)
+    .emitWithAck("send_message", { conversation_id: conversationId, content });
   if (!ack.ok) throw new Error(ack.error ?? "the server refused the message");
   return ack.id ?? null;
 }

@@ -30,6 +30,7 @@ from mcc.forge.errors import (
     ForgeRefused,
     ForgeRepoNotFound,
 )
+from mcc.forge.github.app_config import GitHubAppConfig, GitHubAppConfigSource
 from mcc.forge.github.auth import AppIdentity, InstallationToken, InstallationTokens
 
 T = TypeVar("T")
@@ -88,19 +89,28 @@ def translate(exc: GithubException, what: str) -> MccError:
 
 
 class GitHubApi:
-    """Clients for GitHub with a project's credentials (tokens cached per installation)."""
+    """Clients for GitHub with a project's credentials (tokens cached per installation).
 
-    def __init__(self, settings: Settings) -> None:
+    The App's id, key and the API's URL are read from `config` on every use (the
+    settings page may change them while MCC runs); a changed App drops the
+    tokens and ETags of the old one.
+    """
+
+    def __init__(self, settings: Settings, config: GitHubAppConfigSource) -> None:
         self.settings = settings
-        self.base_url = settings.github_api_url.rstrip("/")
-        self._app = AppIdentity.from_settings(settings)
+        self.config = config
         self.tokens = InstallationTokens()
         # path -> (ETag, JSON) of conditional reads; small: a few entries per open issue.
         self._etags: dict[str, tuple[str, Any]] = {}
+        self._fingerprint: str | None = None
 
-    @property
-    def has_app(self) -> bool:
-        return self._app is not None
+    async def _current(self) -> GitHubAppConfig:
+        config = await self.config.current()
+        if self._fingerprint is not None and config.fingerprint != self._fingerprint:
+            self.tokens = InstallationTokens()
+            self._etags.clear()
+        self._fingerprint = config.fingerprint
+        return config
 
     async def call(
         self, what: str, fn: Callable[[], T], credentials: Credentials | None = None
@@ -119,32 +129,34 @@ class GitHubApi:
                 self.tokens.forget(installation)
             raise error from None
 
-    def client(self, token: str) -> Github:
+    def client(self, token: str, base_url: str) -> Github:
         return Github(
             auth=Auth.Token(token),
-            base_url=self.base_url,
+            base_url=base_url,
             timeout=TIMEOUT_S,
             retry=None,
             seconds_between_requests=None,
             seconds_between_writes=self.settings.github_write_interval_s or None,
         )
 
-    def _integration(self) -> GithubIntegration:
-        if self._app is None:
+    async def _integration(self) -> GithubIntegration:
+        config = await self._current()
+        app = AppIdentity.from_config(config)
+        if app is None:
             raise ForgeNotConfigured(
-                "no GitHub App is configured (MCC_GITHUB_APP_ID); give the project a "
-                "personal token instead"
+                "no GitHub App is configured (on the settings page or MCC_GITHUB_APP_ID); "
+                "give the project a personal token instead"
             )
         return GithubIntegration(
-            auth=Auth.AppAuth(str(self._app.app_id), self._app.private_key),
-            base_url=self.base_url,
+            auth=Auth.AppAuth(str(app.app_id), app.private_key),
+            base_url=config.api_url,
             timeout=TIMEOUT_S,
             retry=None,
         )
 
     async def installation_for(self, repo: str) -> int:
         """The App's installation on `owner/name`, or ForgeAppNotInstalled."""
-        integration = self._integration()
+        integration = await self._integration()
         owner, _, name = repo.partition("/")
         try:
             installation = await asyncio.to_thread(integration.get_repo_installation, owner, name)
@@ -157,7 +169,7 @@ class GitHubApi:
         return int(installation.id)
 
     async def _fetch_token(self, installation_id: int) -> InstallationToken:
-        integration = self._integration()
+        integration = await self._integration()
         auth = await self.call(
             "creating an installation token",
             lambda: integration.get_access_token(installation_id),
@@ -175,7 +187,8 @@ class GitHubApi:
         raise ForgeNotConfigured("the project has neither a GitHub App installation nor a token")
 
     async def github(self, credentials: Credentials) -> Github:
-        return self.client(await self.token(credentials))
+        token = await self.token(credentials)
+        return self.client(token, (await self._current()).api_url)
 
     async def read(self, credentials: Credentials, path: str, what: str) -> Any:
         """GET `path` as JSON, conditionally: what MCC read before is asked for with its

@@ -12,10 +12,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from mcc.config import Settings
 from mcc.forge.errors import ForgeNotConfigured
+from mcc.forge.github.app_config import GitHubAppConfig
 
 # A token with less than this left is replaced before use: a run's step takes at
 # most minutes, and GitHub refuses a token the moment its hour ends.
@@ -28,20 +27,17 @@ class AppIdentity:
     private_key: str = field(repr=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> AppIdentity | None:
-        """The App from MCC_GITHUB_APP_ID and the key (file or value), or None when unset."""
-        if settings.github_app_id is None:
+    def from_config(cls, config: GitHubAppConfig) -> AppIdentity | None:
+        """The App of the effective settings (page, else MCC_GITHUB_*), or None when unset."""
+        if config.app_id is None:
             return None
-        if settings.github_private_key is not None:
-            key = settings.github_private_key.get_secret_value()
-        elif settings.github_private_key_file is not None:
-            key = Path(settings.github_private_key_file).expanduser().read_text()
-        else:
+        if config.private_key is None:
             raise ForgeNotConfigured(
-                "MCC_GITHUB_APP_ID is set but neither MCC_GITHUB_PRIVATE_KEY_FILE "
-                "nor MCC_GITHUB_PRIVATE_KEY is"
+                config.private_key_problem
+                or "the GitHub App id is set but its private key is not (paste it on the "
+                "settings page, or set MCC_GITHUB_PRIVATE_KEY_FILE)"
             )
-        return cls(settings.github_app_id, key)
+        return cls(config.app_id, config.private_key)
 
 
 @dataclass

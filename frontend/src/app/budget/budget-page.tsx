@@ -131,7 +131,9 @@ function CostTrendCard() {
                 <div>
                   <dt className="text-xs text-muted-foreground">Cost per merged PR</dt>
                   <dd className="font-mono">
-                    {data.cost_per_merged_pr_usd === null ? "no merge yet" : formatUsdAmount(data.cost_per_merged_pr_usd)}
+                    {data.cost_per_merged_pr_usd === null
+                      ? "no merge yet"
+                      : formatUsdAmount(data.cost_per_merged_pr_usd)}
                   </dd>
                 </div>
               </dl>
@@ -167,7 +169,9 @@ function SpendCard() {
               type="date"
               className="w-44"
               value={start}
-              onChange={(event) => setRange((r) => ({ ...r, start: event.target.value || undefined, end: r.end ?? end }))}
+              onChange={(event) =>
+                setRange((r) => ({ ...r, start: event.target.value || undefined, end: r.end ?? end }))
+              }
             />
           </div>
           <div className="grid gap-1.5">
@@ -177,7 +181,9 @@ function SpendCard() {
               type="date"
               className="w-44"
               value={end}
-              onChange={(event) => setRange((r) => ({ ...r, end: event.target.value || undefined, start: r.start ?? start }))}
+              onChange={(event) =>
+                setRange((r) => ({ ...r, end: event.target.value || undefined, start: r.start ?? start }))
+              }
             />
           </div>
           {summary.isFetching && (

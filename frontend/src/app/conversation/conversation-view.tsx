@@ -83,9 +83,7 @@ function Header({ conversation, messages }: { conversation: Conversation; messag
             live
           </Badge>
         ) : (
-          <Badge variant="secondary">
-            finished{conversation.outcome ? `: ${conversation.outcome}` : ""}
-          </Badge>
+          <Badge variant="secondary">finished{conversation.outcome ? `: ${conversation.outcome}` : ""}</Badge>
         )}
         {agent && (
           <span>

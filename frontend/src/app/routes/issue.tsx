@@ -20,7 +20,7 @@ export function IssueRoute() {
     </>
   );
   const number = positiveInt(params.issueNumber);
-  const ref = useRef<HTMLDivElement>(null);
+  const ref = useRef<HTMLElement>(null);
 
   useEffect(() => {
     // Stacked layout: the detail sits above the table, so bring it into view when an issue is picked.
@@ -29,9 +29,9 @@ export function IssueRoute() {
 
   if (projectId === null || number === null) return <NotFoundRoute />;
   return (
-    <div ref={ref} className="scroll-mt-4">
+    <section ref={ref} aria-label={`Issue #${number}`} className="scroll-mt-4">
       {/* Keyed so the approve / reject state of one issue never leaks into the next. */}
       <IssueDetail key={`${projectId}/${number}`} projectId={projectId} number={number} pullRequest={pullRequest} />
-    </div>
+    </section>
   );
 }

@@ -1,7 +1,6 @@
 import { isRouteErrorResponse, Link, useRouteError } from "react-router-dom";
 
 import { Button } from "@/components/ui/button";
-import { isNotFound } from "@/lib/not-found";
 
 function Message({ title, detail }: { title: string; detail: string }) {
   return (
@@ -17,16 +16,6 @@ function Message({ title, detail }: { title: string; detail: string }) {
 
 export function NotFoundRoute() {
   return <Message title="Not found" detail="There is nothing at this address." />;
-}
-
-/**
- * Inside the app's frame: the "not found" page when a page's subject does not exist (one page,
- * whichever of its queries heard the 404 first), else the crash message.
- */
-export function PageError() {
-  const error = useRouteError();
-  if (isNotFound(error) || (isRouteErrorResponse(error) && error.status === 404)) return <NotFoundRoute />;
-  return <Message title="This page crashed" detail={error instanceof Error ? error.message : "Something went wrong."} />;
 }
 
 /** Shown when a route throws while rendering. */

@@ -32,11 +32,12 @@ function ProjectLayout({ projectId }: { projectId: number }) {
 
   return (
     <div className="flex flex-col gap-4 lg:h-full lg:flex-row lg:gap-6">
-      <ChannelList projectId={projectId} projectName={project.data?.name} />
       {/* Its own scroll area on wide screens, so the channels stay in place. */}
-      <div className="min-w-0 flex-1 lg:overflow-y-auto lg:pr-1">
+      <div className="min-w-0 flex-1 lg:order-last lg:overflow-y-auto lg:pr-1">
         <Outlet />
       </div>
+      {/* Stacked (phones): the page first, the channels after it. */}
+      <ChannelList projectId={projectId} projectName={project.data?.name} />
     </div>
   );
 }
@@ -65,10 +66,7 @@ function ProjectOverview({ projectId, issueNumber }: { projectId: number; issueN
         {(data) => <ProjectHeader project={data} />}
       </QueryState>
       <div
-        className={cn(
-          "grid grid-cols-1 items-start gap-6",
-          issueOpen && "2xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]",
-        )}
+        className={cn("grid grid-cols-1 items-start gap-6", issueOpen && "2xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]")}
       >
         <div className="grid min-w-0 grid-cols-1 gap-6">
           <Card>

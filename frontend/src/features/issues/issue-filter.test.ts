@@ -26,19 +26,33 @@ describe("issue filter", () => {
       group: "failed",
       query: "cache",
     });
-    expect(parseIssueFilter(new URLSearchParams("state=nope&group=later"))).toEqual({ state: "all", group: null, query: "" });
+    expect(parseIssueFilter(new URLSearchParams("state=nope&group=later"))).toEqual({
+      state: "all",
+      group: null,
+      query: "",
+    });
   });
 
   it("writes only what differs from the default and keeps other parameters", () => {
-    const next = withIssueFilter(new URLSearchParams("archived=1&state=open"), { state: "all", group: "running", query: "  " });
+    const next = withIssueFilter(new URLSearchParams("archived=1&state=open"), {
+      state: "all",
+      group: "running",
+      query: "  ",
+    });
     expect(next.toString()).toBe("archived=1&group=running");
-    const back = parseIssueFilter(withIssueFilter(new URLSearchParams(), { state: "open", group: null, query: "log in" }));
+    const back = parseIssueFilter(
+      withIssueFilter(new URLSearchParams(), { state: "open", group: null, query: "log in" }),
+    );
     expect(back).toEqual({ state: "open", group: null, query: "log in" });
   });
 
   it("groups phases as the person thinks of them", () => {
-    expect(["awaiting_approval", "needs_attention", "budget_blocked", "paused"].map(phaseGroup)).toEqual(Array(4).fill("awaiting"));
-    expect(["queued", "planning", "review", "merging", "a_phase_from_a_newer_server"].map(phaseGroup)).toEqual(Array(5).fill("running"));
+    expect(["awaiting_approval", "needs_attention", "budget_blocked", "paused"].map(phaseGroup)).toEqual(
+      Array(4).fill("awaiting"),
+    );
+    expect(["queued", "planning", "review", "merging", "a_phase_from_a_newer_server"].map(phaseGroup)).toEqual(
+      Array(5).fill("running"),
+    );
     expect(["failed", "rejected", "cancelled"].map(phaseGroup)).toEqual(Array(3).fill("failed"));
     expect(phaseGroup("done")).toBe("done");
   });

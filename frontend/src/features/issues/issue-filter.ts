@@ -54,7 +54,8 @@ export function phaseGroup(phase: string): PhaseGroup {
   return GROUP_OF_PHASE[phase] ?? "running";
 }
 
-const isState = (value: string | null): value is StateFilter => value === "open" || value === "closed" || value === "all";
+const isState = (value: string | null): value is StateFilter =>
+  value === "open" || value === "closed" || value === "all";
 const isGroup = (value: string | null): value is PhaseGroup => PHASE_GROUPS.some((group) => group.value === value);
 
 /** The filter a URL names; anything unknown falls back to showing everything. */
@@ -96,4 +97,5 @@ export function filterIssues<T extends Pick<Issue, "number" | "title" | "state" 
   );
 }
 
-export const isFiltered = (filter: IssueFilter) => filter.state !== "all" || filter.group !== null || filter.query.trim() !== "";
+export const isFiltered = (filter: IssueFilter) =>
+  filter.state !== "all" || filter.group !== null || filter.query.trim() !== "";

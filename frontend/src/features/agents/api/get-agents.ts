@@ -1,10 +1,10 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
-import type { Agent } from "../types";
+import { api, unwrap } from "@/lib/api-client";
 import { agentKeys } from "./keys";
 
-export const getAgents = (projectId: number) => api.get<Agent[]>(`/api/agents?project_id=${projectId}`);
+export const getAgents = (projectId: number) =>
+  unwrap(api.GET("/api/agents", { params: { query: { project_id: projectId } } }));
 
 export const agentsQueryOptions = (projectId: number) =>
   queryOptions({ queryKey: agentKeys.list(projectId), queryFn: () => getAgents(projectId) });

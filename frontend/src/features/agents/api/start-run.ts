@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { api, type ApiError } from "@/lib/api-client";
+import { api, type ApiError, unwrap } from "@/lib/api-client";
 import { conversationKeys } from "@/lib/query-keys";
 import type { RunCreate, RunOut } from "../types";
 import { agentKeys, runKeys } from "./keys";
 
-export const startRun = (agentId: number, input: RunCreate) => api.post<RunOut>(`/api/agents/${agentId}/runs`, input);
+export const startRun = (agentId: number, input: RunCreate) =>
+  unwrap(api.POST("/api/agents/{agent_id}/runs", { params: { path: { agent_id: agentId } }, body: input }));
 
 /** Give the agent a task (202): a run on a new branch, with a conversation of its own. */
 export const useStartRun = (projectId: number, agentId: number) => {

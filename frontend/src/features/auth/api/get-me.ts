@@ -1,13 +1,12 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
+import { api, unwrap } from "@/lib/api-client";
 import { useAuthStore } from "@/stores/auth";
-import type { User } from "../types";
 import { authKeys } from "./keys";
 
 /** The current user; also refreshes the copy in the auth store (the header shows its email). */
 export const getMe = async () => {
-  const user = await api.get<User>("/api/auth/me");
+  const user = await unwrap(api.GET("/api/auth/me"));
   useAuthStore.getState().setUser(user);
   return user;
 };

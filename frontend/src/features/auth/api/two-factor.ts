@@ -1,13 +1,15 @@
 import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-query";
 
-import { api, type ApiError } from "@/lib/api-client";
+import { api, type ApiError, unwrap } from "@/lib/api-client";
 import { useAuthStore } from "@/stores/auth";
 import type { RecoveryCodes, TotpConfirmIn, TotpDisableIn, TotpSetup, User } from "../types";
 import { authKeys } from "./keys";
 
-export const startTotpSetup = () => api.post<TotpSetup>("/api/auth/totp/setup");
-export const confirmTotp = (input: TotpConfirmIn) => api.post<RecoveryCodes>("/api/auth/totp/confirm", input);
-export const disableTotp = (input: TotpDisableIn) => api.post<void>("/api/auth/totp/disable", input);
+export const startTotpSetup = () => unwrap(api.POST("/api/auth/totp/setup"));
+export const confirmTotp = (input: TotpConfirmIn) => unwrap(api.POST("/api/auth/totp/confirm", { body: input }));
+export const disableTotp = async (input: TotpDisableIn) => {
+  await api.POST("/api/auth/totp/disable", { body: input });
+};
 
 function storeTotpEnabled(queryClient: QueryClient, enabled: boolean): void {
   const user = queryClient.getQueryData<User>(authKeys.me()) ?? useAuthStore.getState().user;
@@ -20,7 +22,8 @@ function storeTotpEnabled(queryClient: QueryClient, enabled: boolean): void {
 // gcTime 0: the secret and the recovery codes stay in the component only, not in the mutation cache.
 
 /** A new TOTP secret with its QR code; 2FA is not on until it is confirmed with a code. */
-export const useStartTotpSetup = () => useMutation<TotpSetup, ApiError, void>({ mutationFn: startTotpSetup, gcTime: 0 });
+export const useStartTotpSetup = () =>
+  useMutation<TotpSetup, ApiError, void>({ mutationFn: startTotpSetup, gcTime: 0 });
 
 /** Turn 2FA on; the answer holds the recovery codes, shown this once. */
 export const useConfirmTotp = () => {

@@ -20,7 +20,7 @@ export function UserMenu() {
   return (
     <div className="flex min-w-0 items-center gap-1">
       <Link
-        to="/settings/security"
+        to="/settings#account"
         className="flex min-w-0 items-center gap-1.5 rounded-md px-2 py-1 text-xs text-muted-foreground hover:bg-accent hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
         title="Account security"
       >

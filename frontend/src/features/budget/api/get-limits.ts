@@ -1,10 +1,9 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
-import type { Limit } from "../types";
+import { api, unwrap } from "@/lib/api-client";
 import { budgetKeys } from "./keys";
 
-export const getLimits = () => api.get<Limit[]>("/api/budget/limits");
+export const getLimits = () => unwrap(api.GET("/api/budget/limits"));
 
 export const limitsQueryOptions = () => queryOptions({ queryKey: budgetKeys.limits(), queryFn: getLimits });
 

@@ -1,16 +1,12 @@
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
-import type { BudgetSummary, SummaryRange } from "../types";
+import { api, unwrap } from "@/lib/api-client";
+import type { SummaryRange } from "../types";
 import { budgetKeys } from "./keys";
 
-export const getSummary = ({ start, end }: SummaryRange) => {
-  const params = new URLSearchParams();
-  if (start) params.set("start", start);
-  if (end) params.set("end", end);
-  const query = params.toString();
-  return api.get<BudgetSummary>(`/api/budget/summary${query ? `?${query}` : ""}`);
-};
+// An empty bound is no bound: leave it out of the query.
+export const getSummary = ({ start, end }: SummaryRange) =>
+  unwrap(api.GET("/api/budget/summary", { params: { query: { start: start || undefined, end: end || undefined } } }));
 
 export const summaryQueryOptions = (range: SummaryRange) =>
   queryOptions({

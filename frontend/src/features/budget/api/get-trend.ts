@@ -1,16 +1,12 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
-import type { CostTrend, SummaryRange } from "../types";
+import { api, unwrap } from "@/lib/api-client";
+import type { SummaryRange } from "../types";
 import { budgetKeys } from "./keys";
 
-export const getTrend = ({ start, end }: SummaryRange) => {
-  const params = new URLSearchParams();
-  if (start) params.set("start", start);
-  if (end) params.set("end", end);
-  const query = params.toString();
-  return api.get<CostTrend>(`/api/budget/trend${query ? `?${query}` : ""}`);
-};
+// An empty bound is no bound: leave it out of the query.
+export const getTrend = ({ start, end }: SummaryRange) =>
+  unwrap(api.GET("/api/budget/trend", { params: { query: { start: start || undefined, end: end || undefined } } }));
 
 /** Cost per merged pull request per day (a trend: fetched when the page opens, not polled). */
 export const trendQueryOptions = (range: SummaryRange) =>

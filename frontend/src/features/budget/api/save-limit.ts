@@ -1,12 +1,15 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { api, type ApiError } from "@/lib/api-client";
+import { api, type ApiError, unwrap } from "@/lib/api-client";
 import type { Limit, LimitCreate, LimitUpdate } from "../types";
 import { budgetKeys } from "./keys";
 
-export const createLimit = (input: LimitCreate) => api.post<Limit>("/api/budget/limits", input);
-export const updateLimit = (id: number, input: LimitUpdate) => api.patch<Limit>(`/api/budget/limits/${id}`, input);
-export const deleteLimit = (id: number) => api.delete(`/api/budget/limits/${id}`);
+export const createLimit = (input: LimitCreate) => unwrap(api.POST("/api/budget/limits", { body: input }));
+export const updateLimit = (id: number, input: LimitUpdate) =>
+  unwrap(api.PATCH("/api/budget/limits/{limit_id}", { params: { path: { limit_id: id } }, body: input }));
+export const deleteLimit = async (id: number) => {
+  await api.DELETE("/api/budget/limits/{limit_id}", { params: { path: { limit_id: id } } });
+};
 
 /** What a form saves: a new limit for a level, a change of an existing one, or its removal. */
 export type SaveLimit =

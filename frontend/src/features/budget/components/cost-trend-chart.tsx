@@ -17,7 +17,8 @@ const TOOLTIP_STYLE = {
   itemStyle: { color: "hsl(var(--popover-foreground))" },
   cursor: { fill: "hsl(var(--accent) / 0.4)" },
 };
-const usdTick = (value: number) => (value === 0 ? "$0" : value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`);
+const usdTick = (value: number) =>
+  value === 0 ? "$0" : value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
 const tooltipValue = (value: unknown, name: unknown) =>
   [name === "Merged PRs" ? String(value) : formatUsd(Number(value), 4), String(name)] as [string, string];
 
@@ -39,15 +40,46 @@ export function CostTrendChart({ trend }: { trend: CostTrend }) {
       <figcaption className="sr-only">Cost per merged pull request per day</figcaption>
       <div className="h-64 w-full" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={rows.map((row) => ({ ...row, day: row.day.slice(5) }))} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <ComposedChart
+            data={rows.map((row) => ({ ...row, day: row.day.slice(5) }))}
+            margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+          >
             <CartesianGrid strokeDasharray="3 3" stroke="hsl(var(--border))" vertical={false} />
-            <XAxis dataKey="day" tick={AXIS} tickLine={false} axisLine={{ stroke: "hsl(var(--border))" }} interval="preserveStartEnd" />
+            <XAxis
+              dataKey="day"
+              tick={AXIS}
+              tickLine={false}
+              axisLine={{ stroke: "hsl(var(--border))" }}
+              interval="preserveStartEnd"
+            />
             <YAxis yAxisId="usd" tick={AXIS} tickLine={false} axisLine={false} tickFormatter={usdTick} width={64} />
-            <YAxis yAxisId="count" orientation="right" allowDecimals={false} tick={AXIS} tickLine={false} axisLine={false} width={28} />
+            <YAxis
+              yAxisId="count"
+              orientation="right"
+              allowDecimals={false}
+              tick={AXIS}
+              tickLine={false}
+              axisLine={false}
+              width={28}
+            />
             <Tooltip formatter={tooltipValue} {...TOOLTIP_STYLE} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
-            <Bar yAxisId="usd" dataKey="spend" name="Spend" fill="#6366f1" radius={[3, 3, 0, 0]} isAnimationActive={false} />
-            <Bar yAxisId="count" dataKey="merged" name="Merged PRs" fill="#10b981" radius={[3, 3, 0, 0]} isAnimationActive={false} />
+            <Bar
+              yAxisId="usd"
+              dataKey="spend"
+              name="Spend"
+              fill="#6366f1"
+              radius={[3, 3, 0, 0]}
+              isAnimationActive={false}
+            />
+            <Bar
+              yAxisId="count"
+              dataKey="merged"
+              name="Merged PRs"
+              fill="#10b981"
+              radius={[3, 3, 0, 0]}
+              isAnimationActive={false}
+            />
             <Line
               yAxisId="usd"
               dataKey="perMergeWeek"

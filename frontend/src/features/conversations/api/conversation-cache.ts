@@ -1,5 +1,6 @@
 import type { QueryClient } from "@tanstack/react-query";
 
+import { updateFromEvent } from "@/lib/event-cache";
 import type { Conversation } from "../types";
 import { conversationKeys } from "./keys";
 
@@ -11,14 +12,14 @@ export function storeConversation(queryClient: QueryClient, conversation: Conver
   let cached = false;
   // The orchestrator's conversation belongs to the person, in no project's list.
   if (conversation.project_id !== null) {
-    queryClient.setQueryData<Conversation[]>(conversationKeys.list(conversation.project_id), (list) => {
+    updateFromEvent<Conversation[]>(queryClient, conversationKeys.list(conversation.project_id), (list) => {
       if (!list) return list;
       cached = true;
       const known = list.some((c) => c.id === conversation.id);
       return known ? list.map((c) => (c.id === conversation.id ? conversation : c)) : [conversation, ...list];
     });
   }
-  queryClient.setQueryData<Conversation>(conversationKeys.detail(conversation.id), (current) =>
+  updateFromEvent<Conversation>(queryClient, conversationKeys.detail(conversation.id), (current) =>
     current ? { ...current, ...conversation } : current,
   );
   return cached;
@@ -45,7 +46,7 @@ export function finishConversation(
     conversation.status === "finished" && conversation.outcome === (outcome ?? conversation.outcome)
       ? conversation
       : { ...conversation, status: "finished", outcome: outcome ?? conversation.outcome };
-  queryClient.setQueryData<Conversation[]>(conversationKeys.list(projectId), (list) =>
+  updateFromEvent<Conversation[]>(queryClient, conversationKeys.list(projectId), (list) =>
     list?.map((conversation) => {
       if (!matches(conversation, match)) return conversation;
       found = true;
@@ -55,7 +56,7 @@ export function finishConversation(
   for (const [queryKey, conversation] of queryClient.getQueriesData<Conversation>({
     queryKey: conversationKeys.details(),
   })) {
-    if (conversation && matches(conversation, match)) queryClient.setQueryData(queryKey, finish(conversation));
+    if (conversation && matches(conversation, match)) updateFromEvent(queryClient, queryKey, finish(conversation));
   }
   return found;
 }

@@ -1,12 +1,11 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
-import type { Conversation } from "../types";
+import { api, unwrap } from "@/lib/api-client";
 import { conversationKeys } from "./keys";
 
 /** Newest first (the server's order). */
 export const getConversations = (projectId: number) =>
-  api.get<Conversation[]>(`/api/projects/${projectId}/conversations`);
+  unwrap(api.GET("/api/projects/{project_id}/conversations", { params: { path: { project_id: projectId } } }));
 
 export const conversationsQueryOptions = (projectId: number) =>
   queryOptions({ queryKey: conversationKeys.list(projectId), queryFn: () => getConversations(projectId) });

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
+import { api, unwrap } from "@/lib/api-client";
 import type { Message } from "../types";
 import { messageKeys } from "./keys";
 import { mergeMessages } from "./message-cache";
@@ -14,7 +14,11 @@ const PAGE = 500;
 const syncedUpTo = new Map<number, number>();
 
 export const getMessages = (conversationId: number, afterId: number, limit = PAGE) =>
-  api.get<Message[]>(`/api/conversations/${conversationId}/messages?after_id=${afterId}&limit=${limit}`);
+  unwrap(
+    api.GET("/api/conversations/{conversation_id}/messages", {
+      params: { path: { conversation_id: conversationId }, query: { after_id: afterId, limit } },
+    }),
+  );
 
 /**
  * The query function is a catch-up: with messages cached it fetches only those after the

@@ -1,13 +1,18 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { api, type ApiError } from "@/lib/api-client";
+import { api, type ApiError, unwrap } from "@/lib/api-client";
 import { sendMessageOverSocket } from "@/lib/socket";
 import type { Message, MessageCreate } from "../types";
 import { messageKeys } from "./keys";
 import { storeMessages } from "./message-cache";
 
 export const postMessage = (conversationId: number, input: MessageCreate) =>
-  api.post<Message>(`/api/conversations/${conversationId}/messages`, input);
+  unwrap(
+    api.POST("/api/conversations/{conversation_id}/messages", {
+      params: { path: { conversation_id: conversationId } },
+      body: input,
+    }),
+  );
 
 /**
  * Step into a conversation: `send_message` over the socket (its `message` event shows it),

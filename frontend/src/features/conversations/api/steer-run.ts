@@ -1,11 +1,15 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { api, ApiError } from "@/lib/api-client";
+import { api, ApiError, unwrap } from "@/lib/api-client";
 import type { Conversation, SteerAction } from "../types";
 import { conversationKeys } from "./keys";
 
 export const steerRun = (conversationId: number, action: SteerAction) =>
-  api.post<Conversation>(`/api/conversations/${conversationId}/${action}`);
+  unwrap(
+    api.POST("/api/conversations/{conversation_id}/{action}", {
+      params: { path: { conversation_id: conversationId, action } },
+    }),
+  );
 
 /** Pause, resume or cancel the conversation's run (202; 409 when no run is in progress). */
 export const useSteerRun = (conversation: Conversation) => {

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api, ApiError } from "@/lib/api-client";
+import { ApiError, publicApi, unwrap } from "@/lib/api-client";
 import type { Health } from "../types";
 
 const isHealth = (payload: unknown): payload is Health =>
@@ -9,7 +9,7 @@ const isHealth = (payload: unknown): payload is Health =>
 /** The server's health; a 503 is an answer too (the API is up, a part of it is down). */
 export async function getHealth(): Promise<Health> {
   try {
-    return await api.get<Health>("/api/health", { auth: "none" });
+    return await unwrap(publicApi.GET("/api/health"));
   } catch (error) {
     if (error instanceof ApiError && error.status === 503 && isHealth(error.payload)) return error.payload;
     throw error;

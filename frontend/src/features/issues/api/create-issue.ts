@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { api, type ApiError } from "@/lib/api-client";
+import { api, type ApiError, unwrap } from "@/lib/api-client";
 import type { Issue, IssueCreate } from "../types";
 import { storeIssue } from "./issue-cache";
 
 export const createIssue = (projectId: number, input: IssueCreate) =>
-  api.post<Issue>(`/api/projects/${projectId}/issues`, input);
+  unwrap(api.POST("/api/projects/{project_id}/issues", { params: { path: { project_id: projectId } }, body: input }));
 
 export const useCreateIssue = (projectId: number) => {
   const queryClient = useQueryClient();

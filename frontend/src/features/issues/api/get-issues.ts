@@ -1,10 +1,10 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
-import type { Issue } from "../types";
+import { api, unwrap } from "@/lib/api-client";
 import { issueKeys } from "./keys";
 
-export const getIssues = (projectId: number) => api.get<Issue[]>(`/api/projects/${projectId}/issues`);
+export const getIssues = (projectId: number) =>
+  unwrap(api.GET("/api/projects/{project_id}/issues", { params: { path: { project_id: projectId } } }));
 
 export const issuesQueryOptions = (projectId: number) =>
   queryOptions({ queryKey: issueKeys.list(projectId), queryFn: () => getIssues(projectId) });

@@ -1,5 +1,6 @@
 import type { QueryClient } from "@tanstack/react-query";
 
+import { updateFromEvent } from "@/lib/event-cache";
 import type { Issue } from "../types";
 import { issueKeys } from "./keys";
 
@@ -52,12 +53,12 @@ export function storeIssue(queryClient: QueryClient, issue: Issue): void {
  */
 export function storePhase(queryClient: QueryClient, projectId: number, number: number, phase: string): string | null {
   let previous: string | null = null;
-  queryClient.setQueryData<Issue>(issueKeys.detail(projectId, number), (issue) => {
+  updateFromEvent<Issue>(queryClient, issueKeys.detail(projectId, number), (issue) => {
     if (!issue) return issue;
     previous = issue.phase;
     return issue.phase === phase ? issue : { ...issue, phase };
   });
-  queryClient.setQueryData<Issue[]>(issueKeys.list(projectId), (issues) => {
+  updateFromEvent<Issue[]>(queryClient, issueKeys.list(projectId), (issues) => {
     if (!issues) return issues;
     return issues.map((issue) => {
       if (issue.number !== number) return issue;

@@ -1,15 +1,25 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { api, type ApiError } from "@/lib/api-client";
+import { api, type ApiError, unwrap } from "@/lib/api-client";
 import { pullKeys } from "@/lib/query-keys";
 import type { ApproveIn, Issue, RejectIn } from "../types";
 import { storeIssue } from "./issue-cache";
 
 export const approveIssue = (projectId: number, number: number, input: ApproveIn) =>
-  api.post<Issue>(`/api/projects/${projectId}/issues/${number}/approve`, input);
+  unwrap(
+    api.POST("/api/projects/{project_id}/issues/{number}/approve", {
+      params: { path: { project_id: projectId, number } },
+      body: input,
+    }),
+  );
 
 export const rejectIssue = (projectId: number, number: number, input: RejectIn) =>
-  api.post<Issue>(`/api/projects/${projectId}/issues/${number}/reject`, input);
+  unwrap(
+    api.POST("/api/projects/{project_id}/issues/{number}/reject", {
+      params: { path: { project_id: projectId, number } },
+      body: input,
+    }),
+  );
 
 /**
  * Approve the round (and head commit) the page shows. The server answers 409 when another

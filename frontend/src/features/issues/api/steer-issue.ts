@@ -1,12 +1,16 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { api, type ApiError } from "@/lib/api-client";
+import { api, type ApiError, unwrap } from "@/lib/api-client";
 import type { Issue, IssueSteerAction } from "../types";
 import { storeIssue } from "./issue-cache";
 import { issueKeys } from "./keys";
 
 export const steerIssue = (projectId: number, number: number, action: IssueSteerAction) =>
-  api.post<Issue>(`/api/projects/${projectId}/issues/${number}/${action}`);
+  unwrap(
+    api.POST("/api/projects/{project_id}/issues/{number}/{action}", {
+      params: { path: { project_id: projectId, number, action } },
+    }),
+  );
 
 /**
  * Retry (after needs_attention), pause, resume or cancel the issue's whole run: 202 with the

@@ -34,7 +34,10 @@ export function RunStats({ issue, projectCostPerMerge }: { issue: Issue; project
         ) : (
           <ul aria-label="Agents at work" className="flex flex-wrap gap-1.5">
             {agents.map((name) => (
-              <li key={name} className="inline-flex items-center gap-1.5 rounded-full border bg-secondary/60 py-0.5 pl-0.5 pr-2.5 text-xs">
+              <li
+                key={name}
+                className="inline-flex items-center gap-1.5 rounded-full border bg-secondary/60 py-0.5 pl-0.5 pr-2.5 text-xs"
+              >
                 <Avatar name={name} size="sm" />
                 {name}
               </li>
@@ -51,7 +54,11 @@ export function RunStats({ issue, projectCostPerMerge }: { issue: Issue; project
           {formatUsdAmount(issue.spend_usd ?? "0")}
         </Stat>
         <Stat label="Project cost per merged PR">
-          {projectCostPerMerge === null ? <span className="text-muted-foreground">no merge yet</span> : formatUsdAmount(projectCostPerMerge)}
+          {projectCostPerMerge === null ? (
+            <span className="text-muted-foreground">no merge yet</span>
+          ) : (
+            formatUsdAmount(projectCostPerMerge)
+          )}
         </Stat>
       </dl>
     </div>
@@ -122,8 +129,7 @@ export function TestReportView({ report }: { report: TestReport }) {
           Command:{" "}
           <code className="rounded bg-muted px-1 py-0.5 font-mono text-foreground">{report.command ?? "(none)"}</code>
         </p>
-        <pre className="max-h-[28rem] overflow-auto whitespace-pre-wrap break-words rounded bg-black/30 p-2 font-mono text-xs leading-relaxed"
-        >
+        <pre className="max-h-[28rem] overflow-auto whitespace-pre-wrap break-words rounded bg-black/30 p-2 font-mono text-xs leading-relaxed">
           {report.output || "(no output)"}
         </pre>
       </div>

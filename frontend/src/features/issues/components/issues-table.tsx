@@ -67,7 +67,10 @@ function FilterBar({ filter, onChange }: { filter: IssueFilter; onChange: (filte
         <label htmlFor={searchId} className="sr-only">
           Search issues by title or number
         </label>
-        <Search className="pointer-events-none absolute left-2.5 top-2.5 h-4 w-4 text-muted-foreground" aria-hidden="true" />
+        <Search
+          className="pointer-events-none absolute left-2.5 top-2.5 h-4 w-4 text-muted-foreground"
+          aria-hidden="true"
+        />
         <Input
           id={searchId}
           type="search"
@@ -83,7 +86,12 @@ function FilterBar({ filter, onChange }: { filter: IssueFilter; onChange: (filte
         value={filter.state}
         onChange={(state) => onChange({ ...filter, state: state ?? "all" })}
       />
-      <Choices label="Phase" options={PHASE_GROUPS} value={filter.group} onChange={(group) => onChange({ ...filter, group })} />
+      <Choices
+        label="Phase"
+        options={PHASE_GROUPS}
+        value={filter.group}
+        onChange={(group) => onChange({ ...filter, group })}
+      />
     </div>
   );
 }
@@ -110,82 +118,98 @@ export function IssuesTable({ projectId, compact = false }: IssuesTableProps) {
         const list = filterIssues(all, filter);
         return (
           <>
-          <FilterBar filter={filter} onChange={setFilter} />
-          <p role="status" className="sr-only">
-            {isFiltered(filter) ? `${list.length} of ${all.length} issues shown` : ""}
-          </p>
-          {list.length === 0 ? (
-            <div className="flex flex-col items-center gap-2 py-8 text-center text-sm text-muted-foreground">
-              No issue matches this filter.
-              <Button size="sm" variant="secondary" onClick={clear}>
-                Show all issues
-              </Button>
-            </div>
-          ) : (
-          <Table>
-            <TableHeader>
-              <TableRow>
-                <TableHead className="w-10 px-2">#</TableHead>
-                <TableHead className="px-2">Title</TableHead>
-                <TableHead className="px-2">Phase</TableHead>
-                <TableHead className={cn("px-2 text-right", compact && "hidden")}>Spend</TableHead>
-                <TableHead className="px-2">
-                  <span className={cn(compact ? "sr-only" : "sr-only sm:not-sr-only")}>Workflow</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {list
-                .sort((a, b) => b.number - a.number)
-                .map((issue) => (
-                  <TableRow key={issue.number}>
-                    <TableCell className="px-2 font-mono text-muted-foreground">{issue.number}</TableCell>
-                    {/* max-w-0 + w-full: the title takes the spare width and truncates instead of widening the table. */}
-                    <TableCell className="w-full max-w-0 px-2">
-                      <div className="flex items-center gap-2">
-                        <NavLink
-                          to={`/projects/${projectId}/issues/${issue.number}`}
-                          className={({ isActive }) =>
-                            cn("truncate font-medium hover:underline", isActive && "text-primary")
-                          }
-                          title={issue.title}
-                        >
-                          {issue.title}
-                        </NavLink>
-                        {issue.state === "closed" && <Badge variant="secondary">closed</Badge>}
-                      </div>
-                    </TableCell>
-                    <TableCell className="px-2">
-                      <PhaseBadge
-                        role="status"
-                        aria-label={`phase of issue #${issue.number}`}
-                        phase={issue.phase}
-                      />
-                    </TableCell>
-                    <TableCell
-                      className={cn("whitespace-nowrap px-2 text-right tabular-nums text-muted-foreground", compact && "hidden")}
-                      aria-label={`spend of issue #${issue.number}`}
-                      title="What this issue's LLM calls cost so far"
-                    >
-                      {formatUsdAmount(issue.spend_usd ?? "0")}
-                    </TableCell>
-                    <TableCell className="px-2">
-                      <a
-                        href={issue.temporal_url}
-                        target="_blank"
-                        rel="noreferrer noopener"
-                        className="inline-flex items-center gap-1 whitespace-nowrap text-muted-foreground hover:text-foreground hover:underline"
-                        title="Open the workflow in the Temporal UI"
-                      >
-                        <span className={cn(compact ? "sr-only" : "sr-only sm:not-sr-only sm:whitespace-nowrap")}>Temporal UI</span>
-                        <ExternalLink className="h-3.5 w-3.5" aria-hidden="true" />
-                      </a>
-                    </TableCell>
+            <FilterBar filter={filter} onChange={setFilter} />
+            <p role="status" className="sr-only">
+              {isFiltered(filter) ? `${list.length} of ${all.length} issues shown` : ""}
+            </p>
+            {list.length === 0 ? (
+              <div className="flex flex-col items-center gap-2 py-8 text-center text-sm text-muted-foreground">
+                No issue matches this filter.
+                <Button size="sm" variant="secondary" onClick={clear}>
+                  Show all issues
+                </Button>
+              </div>
+            ) : (
+              <Table>
+                <TableHeader>
+                  <TableRow>
+                    <TableHead className="w-10 px-2">#</TableHead>
+                    <TableHead className="px-2">Title</TableHead>
+                    <TableHead className="hidden px-2 sm:table-cell">Phase</TableHead>
+                    <TableHead className={cn("hidden px-2 text-right", !compact && "sm:table-cell")}>Spend</TableHead>
+                    <TableHead className="px-2">
+                      <span className={cn(compact ? "sr-only" : "sr-only sm:not-sr-only")}>Workflow</span>
+                    </TableHead>
                   </TableRow>
-                ))}
-            </TableBody>
-          </Table>
-          )}
+                </TableHeader>
+                <TableBody>
+                  {list
+                    .sort((a, b) => b.number - a.number)
+                    .map((issue) => (
+                      <TableRow key={issue.number}>
+                        <TableCell className="px-2 font-mono text-muted-foreground">{issue.number}</TableCell>
+                        {/* max-w-0 + w-full: the title takes the spare width instead of widening the table; it
+                        truncates on wide screens and wraps (two lines, then the tooltip) on phones. */}
+                        <TableCell className="w-full max-w-0 px-2">
+                          <div className="flex items-center gap-2">
+                            <NavLink
+                              to={`/projects/${projectId}/issues/${issue.number}`}
+                              className={({ isActive }) =>
+                                cn(
+                                  "line-clamp-2 break-words font-medium hover:underline sm:line-clamp-none sm:truncate",
+                                  isActive && "text-primary",
+                                )
+                              }
+                              title={issue.title}
+                            >
+                              {issue.title}
+                            </NavLink>
+                            {issue.state === "closed" && <Badge variant="secondary">closed</Badge>}
+                          </div>
+                          {/* Phones: the phase under the title, so the title keeps the row's width. */}
+                          <PhaseBadge
+                            role="status"
+                            aria-label={`phase of issue #${issue.number}`}
+                            phase={issue.phase}
+                            className="mt-1 sm:hidden"
+                          />
+                        </TableCell>
+                        <TableCell className="hidden px-2 sm:table-cell">
+                          <PhaseBadge
+                            role="status"
+                            aria-label={`phase of issue #${issue.number}`}
+                            phase={issue.phase}
+                          />
+                        </TableCell>
+                        <TableCell
+                          className={cn(
+                            "hidden whitespace-nowrap px-2 text-right tabular-nums text-muted-foreground",
+                            !compact && "sm:table-cell",
+                          )}
+                          aria-label={`spend of issue #${issue.number}`}
+                          title="What this issue's LLM calls cost so far"
+                        >
+                          {formatUsdAmount(issue.spend_usd ?? "0")}
+                        </TableCell>
+                        <TableCell className="px-2">
+                          <a
+                            href={issue.temporal_url}
+                            target="_blank"
+                            rel="noreferrer noopener"
+                            className="inline-flex items-center gap-1 whitespace-nowrap text-muted-foreground hover:text-foreground hover:underline"
+                            title="Open the workflow in the Temporal UI"
+                          >
+                            <span className={cn(compact ? "sr-only" : "sr-only sm:not-sr-only sm:whitespace-nowrap")}>
+                              Temporal UI
+                            </span>
+                            <ExternalLink className="h-3.5 w-3.5" aria-hidden="true" />
+                          </a>
+                        </TableCell>
+                      </TableRow>
+                    ))}
+                </TableBody>
+              </Table>
+            )}
           </>
         );
       }}

@@ -1,10 +1,9 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
-import type { NotificationList } from "../types";
+import { api, unwrap } from "@/lib/api-client";
 import { notificationKeys } from "./keys";
 
-export const getNotifications = () => api.get<NotificationList>("/api/notifications?limit=50");
+export const getNotifications = () => unwrap(api.GET("/api/notifications", { params: { query: { limit: 50 } } }));
 
 export const notificationsQueryOptions = () =>
   queryOptions({ queryKey: notificationKeys.list(), queryFn: getNotifications });

@@ -1,7 +1,3 @@
 export const notificationKeys = {
   list: () => ["notifications", "list"] as const,
 };
-
-export const telegramKeys = {
-  state: () => ["notifications", "telegram"] as const,
-};

@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { api, type ApiError } from "@/lib/api-client";
+import { api, type ApiError, unwrap } from "@/lib/api-client";
 import type { AppNotification, NotificationList } from "../types";
 import { notificationKeys } from "./keys";
 
-export const markRead = (id: number) => api.post<AppNotification>(`/api/notifications/${id}/read`);
-export const markAllRead = () => api.post<{ marked: number }>("/api/notifications/read-all");
+export const markRead = (id: number) =>
+  unwrap(api.POST("/api/notifications/{notification_id}/read", { params: { path: { notification_id: id } } }));
+export const markAllRead = () => unwrap(api.POST("/api/notifications/read-all"));
 
 /** Mark one read: the cached list is updated from the answer (no refetch). */
 export const useMarkRead = () => {

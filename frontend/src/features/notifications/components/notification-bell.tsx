@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { Bell, CheckCheck } from "lucide-react";
+import { Bell, CheckCheck, Settings } from "lucide-react";
 import { Link } from "react-router-dom";
 
 import { Button } from "@/components/ui/button";
@@ -8,7 +8,6 @@ import { formatDateTime } from "@/lib/format";
 import { useNotifications } from "../api/get-notifications";
 import { useMarkAllRead, useMarkRead } from "../api/mark-read";
 import type { AppNotification } from "../types";
-import { TelegramLink } from "./telegram-link";
 
 const LEVEL_DOT: Record<string, string> = {
   critical: "bg-red-400",
@@ -126,7 +125,14 @@ export function NotificationBell() {
               ))}
             </ul>
           )}
-          <TelegramLink />
+          <Link
+            to="/settings#notifications"
+            onClick={() => setOpen(false)}
+            className="mt-1 flex items-center gap-1.5 border-t px-2 pt-2 text-xs text-muted-foreground hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+          >
+            <Settings className="h-3.5 w-3.5" aria-hidden="true" />
+            Telegram and which notifications reach you
+          </Link>
         </div>
       )}
     </div>

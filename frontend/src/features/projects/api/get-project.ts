@@ -1,10 +1,10 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
-import type { Project } from "../types";
+import { api, unwrap } from "@/lib/api-client";
 import { projectKeys } from "./keys";
 
-export const getProject = (projectId: number) => api.get<Project>(`/api/projects/${projectId}`);
+export const getProject = (projectId: number) =>
+  unwrap(api.GET("/api/projects/{project_id}", { params: { path: { project_id: projectId } } }));
 
 export const projectQueryOptions = (projectId: number) =>
   queryOptions({ queryKey: projectKeys.detail(projectId), queryFn: () => getProject(projectId) });

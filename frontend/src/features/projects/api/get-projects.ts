@@ -1,12 +1,10 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
-import type { Project } from "../types";
+import { api, unwrap } from "@/lib/api-client";
 import { projectKeys } from "./keys";
 
-export const getProjects = () => api.get<Project[]>("/api/projects");
+export const getProjects = () => unwrap(api.GET("/api/projects"));
 
-export const projectsQueryOptions = () =>
-  queryOptions({ queryKey: projectKeys.list(), queryFn: getProjects });
+export const projectsQueryOptions = () => queryOptions({ queryKey: projectKeys.list(), queryFn: getProjects });
 
 export const useProjects = () => useQuery(projectsQueryOptions());

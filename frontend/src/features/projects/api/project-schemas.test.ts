@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { deletionConfirmed, githubProjectBody, githubProjectSchema, localProjectSchema, renameSchema } from "./project-schemas";
+import {
+  deletionConfirmed,
+  githubProjectBody,
+  githubProjectSchema,
+  localProjectSchema,
+  renameSchema,
+} from "./project-schemas";
 
 const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) =>
   result.success ? [] : (result.error?.issues.map((issue) => issue.message) ?? []);

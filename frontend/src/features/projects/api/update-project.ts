@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { api, type ApiError } from "@/lib/api-client";
+import { api, type ApiError, unwrap } from "@/lib/api-client";
 import type { Project, ProjectUpdate } from "../types";
 import { storeProject } from "./project-cache";
 
 export const updateProject = (projectId: number, input: ProjectUpdate) =>
-  api.patch<Project>(`/api/projects/${projectId}`, input);
+  unwrap(api.PATCH("/api/projects/{project_id}", { params: { path: { project_id: projectId } }, body: input }));
 
 /** Rename, archive or unarchive (and the project's options); the answer replaces the cached project. */
 export const useUpdateProject = (projectId: number) => {

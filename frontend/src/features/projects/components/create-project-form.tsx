@@ -36,7 +36,9 @@ export function CreateProjectForm() {
     <Card>
       <CardHeader>
         <CardTitle>Register a project</CardTitle>
-        <CardDescription>Point MCC at a git repository on this machine, create one, or mirror one from GitHub.</CardDescription>
+        <CardDescription>
+          Point MCC at a git repository on this machine, create one, or mirror one from GitHub.
+        </CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
         <div role="tablist" aria-label="Where the repository is" className="inline-flex w-fit rounded-md border p-0.5">
@@ -86,7 +88,13 @@ function LocalProjectForm() {
 
   return (
     <form className="grid gap-3" onSubmit={onSubmit} noValidate aria-label="Register a local repository">
-      <Field label="Name" placeholder="My app" autoComplete="off" registration={form.register("name")} error={errors.name} />
+      <Field
+        label="Name"
+        placeholder="My app"
+        autoComplete="off"
+        registration={form.register("name")}
+        error={errors.name}
+      />
       <Field
         label="Repository path"
         placeholder="/home/me/code/my-app"
@@ -133,13 +141,17 @@ function GithubProjectForm() {
   });
   const { errors } = form.formState;
 
-  const onSubmit = form.handleSubmit((values) =>
-    createProject.mutate(githubProjectBody(values), { onSuccess: open }),
-  );
+  const onSubmit = form.handleSubmit((values) => createProject.mutate(githubProjectBody(values), { onSuccess: open }));
 
   return (
     <form className="grid gap-3" onSubmit={onSubmit} noValidate aria-label="Register a GitHub repository">
-      <Field label="Name" placeholder="My app" autoComplete="off" registration={form.register("name")} error={errors.name} />
+      <Field
+        label="Name"
+        placeholder="My app"
+        autoComplete="off"
+        registration={form.register("name")}
+        error={errors.name}
+      />
       <Field
         label="Repository (owner/name)"
         placeholder="octo-org/my-app"

@@ -116,7 +116,13 @@ export function RenamePanel({ project, onDone }: { project: Project; onDone: () 
   const onSubmit = form.handleSubmit(({ name }) => update.mutate({ name }, { onSuccess: onDone }));
   return (
     <form className="grid gap-2 sm:max-w-md" onSubmit={onSubmit} noValidate aria-label={`Rename ${project.name}`}>
-      <Field label="New name" autoFocus autoComplete="off" registration={form.register("name")} error={form.formState.errors.name} />
+      <Field
+        label="New name"
+        autoFocus
+        autoComplete="off"
+        registration={form.register("name")}
+        error={form.formState.errors.name}
+      />
       <FormError message={errorMessage(update.error)} />
       <div className="flex gap-2">
         <Button type="submit" size="sm" disabled={update.isPending} aria-busy={update.isPending}>
@@ -173,7 +179,13 @@ export function DeletePanel({ project, onDone }: { project: Project; onDone: () 
       />
       <FormError message={errorMessage(remove.error)} />
       <div className="flex gap-2">
-        <Button type="submit" size="sm" variant="destructive" disabled={!confirmed || remove.isPending} aria-busy={remove.isPending}>
+        <Button
+          type="submit"
+          size="sm"
+          variant="destructive"
+          disabled={!confirmed || remove.isPending}
+          aria-busy={remove.isPending}
+        >
           {remove.isPending && <Loader2 className="animate-spin" aria-hidden="true" />}
           Delete this project
         </Button>

@@ -1,11 +1,12 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
-import type { Diff } from "../types";
+import { api, unwrap } from "@/lib/api-client";
 import { pullKeys } from "./keys";
 
 export const getPullDiff = (projectId: number, number: number) =>
-  api.get<Diff>(`/api/projects/${projectId}/pulls/${number}/diff`);
+  unwrap(
+    api.GET("/api/projects/{project_id}/pulls/{number}/diff", { params: { path: { project_id: projectId, number } } }),
+  );
 
 export const pullDiffQueryOptions = (projectId: number, number: number, headSha: string | null) =>
   queryOptions({

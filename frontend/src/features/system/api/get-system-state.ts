@@ -1,10 +1,9 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
-import { api } from "@/lib/api-client";
-import type { SystemState } from "../types";
+import { api, unwrap } from "@/lib/api-client";
 import { systemKeys } from "./keys";
 
-export const getSystemState = () => api.get<SystemState>("/api/system/state");
+export const getSystemState = () => unwrap(api.GET("/api/system/state"));
 
 // Changes arrive as `system_state` socket events (all of the user's tabs); after a reconnect
 // the state is fetched again (budget-realtime.ts), so there is nothing to poll.

@@ -1,12 +1,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { api, type ApiError } from "@/lib/api-client";
+import { api, type ApiError, unwrap } from "@/lib/api-client";
 import { budgetKeys } from "@/lib/query-keys";
 import type { PauseIn, SystemState } from "../types";
 import { systemKeys } from "./keys";
 
-export const pauseSystem = (input?: PauseIn) => api.post<SystemState>("/api/system/pause", input ?? {});
-export const resumeSystem = () => api.post<SystemState>("/api/system/resume");
+export const pauseSystem = (input?: PauseIn) => unwrap(api.POST("/api/system/pause", { body: input ?? {} }));
+export const resumeSystem = () => unwrap(api.POST("/api/system/resume"));
 
 /** Emergency pause on (`true`) or off: no LLM call of the user's agents starts while it is on. */
 export const useSetPaused = () => {

@@ -1,0 +1,40 @@
+import { TriangleAlert } from "lucide-react";
+import { Link } from "react-router-dom";
+
+import { useHealth } from "../api/get-health";
+
+/**
+ * What stops every run at its first step (no LLM key, no sandbox), said on every page before
+ * the person files an issue, from the health answer's `problems`.
+ */
+export function HealthProblems() {
+  const health = useHealth();
+  const problems = health.data?.problems ?? [];
+  if (problems.length === 0) return null;
+  const llmMissing = health.data?.llm === "not_configured";
+  return (
+    <section
+      aria-label="Agents cannot work"
+      className="flex items-start gap-2 border-b border-amber-500/30 bg-amber-500/10 px-4 py-2 text-sm text-amber-100 md:px-6"
+    >
+      <TriangleAlert className="mt-0.5 h-4 w-4 shrink-0 text-amber-300" aria-hidden="true" />
+      <div className="grid min-w-0 gap-0.5">
+        <p className="font-medium">
+          {llmMissing ? "No LLM is configured" : "Agents cannot work"}: a run would stop at its first step.
+        </p>
+        <ul className="grid gap-0.5 break-words text-amber-100/90">
+          {problems.map((problem) => (
+            <li key={problem}>{problem}</li>
+          ))}
+        </ul>
+        <p className="text-amber-100/90">
+          See{" "}
+          <Link to="/settings" className="underline hover:text-foreground">
+            Settings
+          </Link>{" "}
+          for what is configured.
+        </p>
+      </div>
+    </section>
+  );
+}
