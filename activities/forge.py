@@ -8,7 +8,7 @@ from activities.errors import domain_errors
 from activities.forge_errors import forge_posture
 from activities.heartbeat import heartbeating
 from activities.payloads import IssueRef, PullOutcome
-from mcc.forge.base import PullRef
+from mcc.forge.base import ChecksReport, PullRef
 from mcc.runtime import Runtime
 
 
@@ -50,3 +50,11 @@ class ForgeActivities:
     async def close_pull_request(self, issue: IssueRef) -> PullOutcome | None:
         ref = await self.runtime.forge.close_pull_request(issue.project_id, issue.issue_number)
         return _outcome(ref) if ref is not None else None
+
+    @activity.defn(name="read_checks")
+    @domain_errors
+    @forge_posture
+    async def read_checks(self, issue: IssueRef) -> ChecksReport:
+        """The repository's CI on the pull request's head, as it is now (no waiting here:
+        the workflow waits between reads, woken by check events)."""
+        return await self.runtime.forge.read_checks(issue.project_id, issue.issue_number)

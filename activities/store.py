@@ -79,8 +79,15 @@ class StoreActivities:
             owner_id = await owner_of(session, issue)
             if owner_id is None:
                 return
-            diff = await self._diff(session, issue.id) if phase == Phase.AWAITING_APPROVAL else None
-            note = await phase_notification(session, issue, phase, key, reason=reason, diff=diff)
+            diff = ci = None
+            if phase == Phase.AWAITING_APPROVAL:
+                diff = await self._diff(session, issue.id)
+                ci = await session.scalar(
+                    select(PullRequest.ci_summary).where(PullRequest.issue_id == issue.id)
+                )
+            note = await phase_notification(
+                session, issue, phase, key, reason=reason, diff=diff, ci=ci
+            )
         if note is not None:
             await self.runtime.notifications.notify(owner_id, note)
 

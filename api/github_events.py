@@ -20,6 +20,8 @@ from api.agent_runs import notify_user_message
 from api.forge_decisions import decide_from_forge
 from mcc.conversations import NewMessage, post_message
 from mcc.errors import Conflict, MccError, NotFound, ServiceUnavailable
+from mcc.forge.errors import ForgeAppNotInstalled
+from mcc.forge.github.forge import PROBLEMS
 from mcc.forge.github.issues import ensure_github_issue
 from mcc.forge.github.webhooks import project_of_repo
 from mcc.issues import get_issue
@@ -41,7 +43,7 @@ class GitHubEvents:
         self.runtime = runtime
         self.client = client
 
-    async def handle(self, event: str, payload: dict[str, Any]) -> str:
+    async def handle(self, event: str, payload: dict[str, Any], delivery: str = "") -> str:
         """Act on one event; returns a short word saying what was done (for the answer)."""
         handler = getattr(self, f"on_{event}", None)
         if handler is None:
@@ -58,6 +60,12 @@ class GitHubEvents:
         except (Conflict, NotFound) as exc:
             log.info("GitHub %s for %s had no effect: %s", event, repo, exc.message)
             return "no_effect"
+        except MccError as exc:
+            # Not acted on (the claim is released for a redelivery): the owner is told once
+            # per delivery, or once per credential and day when GitHub refuses MCC.
+            key = None if isinstance(exc, PROBLEMS) else f"delivery:{delivery}"
+            await self.runtime.github.tell_problem(project.id, exc, key)
+            raise
 
     def _client(self) -> Client:
         if self.client is None:
@@ -68,14 +76,61 @@ class GitHubEvents:
         return "pong"
 
     async def on_installation(self, project: Project | None, payload: dict[str, Any]) -> str:
-        log.info("GitHub App installation %s", payload.get("action"))
-        return "noted"
+        """The App installed, removed or suspended: projects follow their installation."""
+        installation = int((payload.get("installation") or {}).get("id", 0))
+        action = payload.get("action")
+        if action in ("deleted", "suspend"):
+            lost = "was uninstalled" if action == "deleted" else "was suspended"
+            return await self._installation_lost(installation, None, lost)
+        if action in ("created", "unsuspend", "new_permissions_accepted"):
+            self.runtime.github.api.tokens.forget(installation)
+            return await self._installation_has(installation, payload.get("repositories") or [])
+        return "ignored"
 
     async def on_installation_repositories(
         self, project: Project | None, payload: dict[str, Any]
     ) -> str:
-        log.info("GitHub App repositories %s", payload.get("action"))
-        return "noted"
+        installation = int((payload.get("installation") or {}).get("id", 0))
+        added = await self._installation_has(installation, payload.get("repositories_added") or [])
+        removed = [str(r.get("full_name")) for r in payload.get("repositories_removed") or []]
+        if removed:
+            lost = "no longer has access to the repository"
+            return await self._installation_lost(installation, removed, lost)
+        return added
+
+    async def _installation_has(self, installation: int, repositories: list[dict[str, Any]]) -> str:
+        """Projects of these repositories use this installation from now on."""
+        names = [str(r.get("full_name")) for r in repositories]
+        async with self.runtime.db.sessions() as session:
+            projects = list(
+                await session.scalars(
+                    select(Project).where(Project.forge == "github", Project.github_repo.in_(names))
+                )
+            )
+            for found in projects:
+                if found.forge_token_enc is None:  # a project on a personal token keeps it
+                    found.github_installation_id = installation
+            await session.commit()
+        return "updated" if projects else "ignored"
+
+    async def _installation_lost(
+        self, installation: int, repos: list[str] | None, lost: str
+    ) -> str:
+        """The App lost access: each project that used it tells its owner (its runs stop
+        in needs_attention at their next step on GitHub, with GitHub's refusal)."""
+        self.runtime.github.api.tokens.forget(installation)
+        query = select(Project).where(Project.github_installation_id == installation)
+        if repos is not None:
+            query = query.where(Project.github_repo.in_(repos))
+        async with self.runtime.db.sessions() as session:
+            projects = list(await session.scalars(query))
+        for found in projects:
+            await self.runtime.github.tell_problem(
+                found.id,
+                ForgeAppNotInstalled(f"the GitHub App {lost} ({found.github_repo})"),
+                key=f"installation:{installation}:{found.id}:{lost}",
+            )
+        return "noted" if projects else "ignored"
 
     # -- issues -------------------------------------------------------------------------
 
@@ -91,7 +146,7 @@ class GitHubEvents:
             return "ignored"
         labels = {label.get("name") for label in data.get("labels") or []}
         assignees = {a.get("login", "") for a in data.get("assignees") or []}
-        handed = project.trigger_label in labels or any(a.endswith("[bot]") for a in assignees)
+        handed = project.trigger_label in labels or await self._assigned_to_app(assignees)
         if not handed or data.get("state", "open") != "open":
             return "ignored"
         if project.archived:
@@ -207,6 +262,38 @@ class GitHubEvents:
             return "not_decided"
         return "approved" if state == "approved" else "rejected"
 
+    # -- the repository's CI --------------------------------------------------------------
+
+    async def on_check_run(self, project: Project, payload: dict[str, Any]) -> str:
+        return await self._checks_changed(project, (payload.get("check_run") or {}).get("head_sha"))
+
+    async def on_check_suite(self, project: Project, payload: dict[str, Any]) -> str:
+        suite = payload.get("check_suite") or {}
+        return await self._checks_changed(project, suite.get("head_sha"))
+
+    async def on_status(self, project: Project, payload: dict[str, Any]) -> str:
+        return await self._checks_changed(project, payload.get("sha"))
+
+    async def _checks_changed(self, project: Project, sha: str | None) -> str:
+        """Wake the runs whose open pull request is at `sha`: they read CI again (what
+        changed is read from GitHub, never taken from the event)."""
+        if not sha:
+            return "ignored"
+        async with self.runtime.db.sessions() as session:
+            issues = list(
+                await session.scalars(
+                    select(Issue)
+                    .join(PullRequest, PullRequest.issue_id == Issue.id)
+                    .where(
+                        PullRequest.project_id == project.id,
+                        PullRequest.head_sha == sha,
+                        PullRequest.state == "open",
+                    )
+                )
+            )
+        woken = [issue for issue in issues if await runs.checks_changed(self._client(), issue)]
+        return "woken" if woken else "ignored"
+
     # -- pushes -------------------------------------------------------------------------
 
     async def on_push(self, project: Project, payload: dict[str, Any]) -> str:
@@ -247,6 +334,12 @@ class GitHubEvents:
                 return await get_issue(session, project.id, number)
             except NotFound:
                 return None
+
+    async def _assigned_to_app(self, assignees: set[str]) -> bool:
+        """Whether the App's own bot (not any bot) is among the assignees."""
+        if not any(login.endswith("[bot]") for login in assignees):
+            return False
+        return await self.runtime.github.api.app_login() in assignees
 
     async def _may_write(self, project: Project, login: str) -> bool:
         github = self.runtime.github

@@ -48,6 +48,8 @@ async def start_issue_run(
                 max_test_loops=settings.pipeline_max_test_loops,
                 max_review_loops=settings.pipeline_max_review_loops,
                 agent_max_steps=settings.agent_max_steps,
+                ci_timeout_s=settings.github_ci_timeout_minutes * 60,
+                ci_poll_s=settings.github_ci_poll_seconds,
             ),
             id=issue.workflow_id,
             task_queue=settings.temporal_task_queue,
@@ -121,6 +123,17 @@ async def steer_issue(client: Client, issue: Issue, action: str) -> None:
     if Phase(issue.phase).is_final:
         raise Conflict(f"issue #{issue.number}'s run has ended (phase: {issue.phase})")
     await _handle(client, issue).signal(action)
+
+
+async def checks_changed(client: Client, issue: Issue) -> bool:
+    """Wake the run to read its pull request's CI again; False when it has ended."""
+    try:
+        await _handle(client, issue).signal(IssueWorkflow.checks_changed)
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise ServiceUnavailable(f"the check event could not reach the run: {exc.message}") from exc
+    return True
 
 
 async def start_queued_runs(client: Client, settings: Settings, db: Database) -> int:

@@ -189,6 +189,18 @@ class Settings(BaseSettings):
     github_trigger_label: str = Field(
         default="mcc", description="The label that hands a GitHub issue to MCC."
     )
+    github_ci_timeout_minutes: int = Field(
+        default=60,
+        gt=0,
+        description="How long a run waits for the repository's CI on its pull request"
+        " before it needs attention.",
+    )
+    github_ci_poll_seconds: int = Field(
+        default=60,
+        gt=0,
+        description="How often a run rereads CI while no check event arrives (conditional"
+        " reads: an unchanged answer costs no rate-limit quota).",
+    )
     sandbox: Literal["bwrap", "off"] = Field(
         default="bwrap",
         description="Agent commands run in bubblewrap; `off` runs them unconfined (env and limits kept).",
@@ -322,6 +334,10 @@ class Settings(BaseSettings):
     @property
     def temporal_state_file(self) -> Path:
         return self.resolved_data_dir / "temporal.db"
+
+    def mcc_url(self, path: str) -> str:
+        """A link into MCC's dashboard (`public_url`, else where this server listens)."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/") + path
 
     def temporal_run_url(self, workflow_id: str) -> str:
         """Deep link to a run in the Temporal UI (workflow ids contain slashes)."""

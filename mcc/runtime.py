@@ -21,6 +21,7 @@ from mcc.forge.router import ForgeRouter
 from mcc.git.runner import Git
 from mcc.llm.gateway import LLMGateway
 from mcc.notifications.in_app import InAppNotifier
+from mcc.notifications.notification import Notification
 from mcc.notifications.service import Notifications
 from mcc.notifications.telegram.channel import TelegramNotifier
 from mcc.notifications.telegram.pacing import Pacer
@@ -120,7 +121,7 @@ class Runtime:
         keys = Keyring(settings)
         github_app = GitHubAppConfigSource(db, settings, keys)
         github = GitHubForge(db, repos, GitHubApi(settings, github_app), keys, settings)
-        return cls(
+        runtime = cls(
             settings=settings,
             db=db,
             repos=repos,
@@ -129,6 +130,11 @@ class Runtime:
             keys=keys,
             github=github,
         )
+        github.notify = runtime._notify
+        return runtime
+
+    async def _notify(self, owner_id: int, note: Notification) -> None:
+        await self.notifications.notify(owner_id, note)
 
     async def close(self) -> None:
         if self._gateway is not None:

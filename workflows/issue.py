@@ -13,6 +13,7 @@ workflow, and the workflow carries ids and small results.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -35,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from mcc.agents import briefs
     from mcc.agents.briefs import Brief
     from mcc.errors import HeadMoved
+    from mcc.forge.base import ChecksReport
     from mcc.phases import PERCENT, Phase
     from mcc.pipeline.steps import AgentSlot, IssuePlan
     from workflows.agent_run import AgentRunWorkflow
@@ -70,6 +72,8 @@ HEARTBEAT = timedelta(seconds=5)
 # Runs started before approval rounds (and before handlers that only record) keep
 # the old command sequence to the end; see "Upgrades with runs in flight" in README.
 DECISION_ROUNDS = "decision-rounds"
+# Runs started before the repository's CI gated the approval go on without it.
+CI_CHECKS = "ci-checks"
 WAITING = (Phase.AWAITING_APPROVAL, Phase.NEEDS_ATTENTION)
 
 
@@ -132,12 +136,18 @@ class IssueWorkflow:
         self._told_cancel = False
         self._finished = False
         self._store_lock = asyncio.Lock()
+        # The repository's CI: whether this run waits for it, a check event arrived,
+        # checks were seen on an earlier head (so a head without any yet will get them).
+        self._ci = False
+        self._checks_poked = False
+        self._ci_seen = False
 
     # -- the run ---------------------------------------------------------------------
 
     @workflow.run
     async def run(self, params: IssueRunInput) -> IssueRunResult:
         self._rounds = workflow.patched(DECISION_ROUNDS)
+        self._ci = workflow.patched(CI_CHECKS)
         ref = IssueRef(params.project_id, params.issue_number, workflow.info().workflow_id)
         self._ref, self._params = ref, params
         workflow.upsert_search_attributes(
@@ -180,6 +190,8 @@ class IssueWorkflow:
         while True:
             if review:
                 await self._test_and_review(ref, plan, params)
+                if self._ci and not await self._ci_green(ref, plan, params):
+                    continue  # a coder fixed what CI found: the fix is tested and reviewed
             decision = await self._gate("merge", plan.branch)
             if decision.kind == "approve":
                 await self._enter(Phase.MERGING)
@@ -354,6 +366,62 @@ class IssueWorkflow:
             loop = self._status.review_loops
             changes = briefs.changes(loop, self._status.review)
             await self._fix(ref, plan, params, f"changes-{loop}", changes)
+
+    async def _ci_green(self, ref: IssueRef, plan: IssuePlan, params: IssueRunInput) -> bool:
+        """Wait (bounded) for the repository's CI on the pull request's head: True when it
+        passed, is ignored or there is none; False once a failure went back to a coder.
+
+        Check events wake the wait (`checks_changed`); without them the CI is reread
+        every `ci_poll_s` seconds."""
+        timeout = timedelta(seconds=params.ci_timeout_s)
+        deadline = workflow.now() + timeout
+        failures_in_row = 0
+        while True:
+            self._checks_poked = False
+            try:
+                report: ChecksReport = await _quick(ForgeActivities.read_checks, ref)
+            except ActivityError as err:  # e.g. the forge refused MCC's credentials
+                await self._attention(f"CI could not be read: {_message(err)}")
+                continue
+            self._status.ci = report.summary()
+            state = report.state
+            if state == "none" and self._ci_seen:
+                state = "pending"  # CI ran on an earlier head of this run: it will on this one
+            self._ci_seen = self._ci_seen or bool(report.checks)
+            if state in ("none", "ignored", "success"):
+                return True
+            head = (report.head or "")[:7]
+            if state == "failure":
+                self._status.ci_loops += 1
+                failures_in_row += 1
+                loop = self._status.ci_loops
+                failed = "\n\n".join(f"{c.name}: {c.details}" for c in report.failures)
+                await self._note(plan, "system", f"CI failed on {head}:\n\n{failed}", f"ci-{loop}")
+                if failures_in_row > params.max_test_loops:
+                    await self._attention(
+                        f"CI still fails after {params.max_test_loops} rounds of fixes "
+                        f"({report.summary()})"
+                    )
+                    failures_in_row = 0
+                await self._enter(Phase.CODING)
+                await self._fix(ref, plan, params, f"ci-{loop}", briefs.ci(loop, report.failures))
+                return False
+            await self._enter(Phase.TESTING)  # waiting for CI is part of testing
+            left = (deadline - workflow.now()).total_seconds()
+            if left <= 0:
+                minutes = params.ci_timeout_s // 60
+                await self._attention(
+                    f"CI did not finish on {head} within {minutes} minutes ({report.summary()})"
+                )
+                deadline = workflow.now() + timeout  # the person's retry waits again
+                continue
+            with contextlib.suppress(TimeoutError):  # no event: time to reread
+                await workflow.wait_condition(
+                    lambda: self._checks_poked or self._cancelled,
+                    timeout=min(left, params.ci_poll_s),
+                )
+            if self._cancelled:
+                raise _Cancelled
 
     # -- building blocks --------------------------------------------------------------
 
@@ -591,6 +659,11 @@ class IssueWorkflow:
             self._decision, self._feedback = "reject", params.feedback
         else:
             workflow.logger.warning("reject ignored in phase %s", self._phase)
+
+    @workflow.signal
+    def checks_changed(self) -> None:
+        """A check run or commit status of the pull request changed: read CI again."""
+        self._checks_poked = True
 
     @workflow.signal
     def retry(self) -> None:

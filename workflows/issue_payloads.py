@@ -20,6 +20,10 @@ class IssueRunInput:
     max_test_loops: int = 3
     max_review_loops: int = 3
     agent_max_steps: int = 40
+    # The repository's CI on the pull request: how long to wait for it, and how often
+    # to reread it while no check event wakes the run.
+    ci_timeout_s: int = 3600
+    ci_poll_s: int = 60
 
 
 @dataclass
@@ -62,5 +66,7 @@ class IssueStatus:
     test_report: TestReport | None = None
     review: str | None = None
     conversation_id: int | None = None
+    ci: str | None = None  # the repository's CI on the head, last read (one line)
+    ci_loops: int = 0  # failures of CI sent back to a coder
     round: int = 0  # the latest approval round opened
     head: str | None = None  # the commit that round is about

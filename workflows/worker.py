@@ -42,6 +42,7 @@ def activities_of(runtime: Runtime) -> list[Callable[..., Any]]:
         forge.open_pull_request,
         forge.merge_pull_request,
         forge.close_pull_request,
+        forge.read_checks,
         orchestrator.open_orchestrator,
         orchestrator.llm_step,
         orchestrator.run_tool,

@@ -36,6 +36,7 @@ def project_out(project: Project) -> ProjectOut:
         test_command=project.test_command,
         require_spec_approval=project.require_spec_approval,
         archived=project.archived,
+        ignore_ci=project.ignore_ci,
         created_at=project.created_at,
     )
 
@@ -125,6 +126,8 @@ async def update(
         project.test_command = body.test_command.strip() or None
     if body.require_spec_approval is not None:
         project.require_spec_approval = body.require_spec_approval
+    if body.ignore_ci is not None:
+        project.ignore_ci = body.ignore_ci
     try:
         await session.commit()
     except IntegrityError as exc:  # the same name taken by a request in the same instant

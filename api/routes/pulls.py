@@ -22,6 +22,8 @@ def pull_out(pr: PullRequest, issue_number: int) -> PullRequestOut:
         base_sha=pr.base_sha,
         head_sha=pr.head_sha,
         merge_sha=pr.merge_sha,
+        ci_state=pr.ci_state,
+        ci_summary=pr.ci_summary,
         created_at=pr.created_at,
     )
 

@@ -3,7 +3,9 @@
 
 Order matters: the signature (or secret token) first (401, nothing stored),
 then the delivery's claim (a redelivery answers 200 and does nothing), then the
-event's quick handling; the run's work goes through Temporal.
+event's quick handling, then the claim is marked handled (a claim left unhandled
+by a process that died is taken again by a later redelivery); the run's work goes
+through Temporal.
 """
 
 from __future__ import annotations
@@ -16,7 +18,12 @@ from fastapi import APIRouter, Request
 from api.deps import RuntimeDep, TemporalDep
 from api.github_events import GitHubEvents
 from mcc.errors import InvalidInput, NotFound
-from mcc.forge.github.webhooks import check_signature, claim_delivery, release_delivery
+from mcc.forge.github.webhooks import (
+    check_signature,
+    claim_delivery,
+    delivery_handled,
+    release_delivery,
+)
 from mcc.notifications.telegram.webhook import (
     SECRET_HEADER,
     WebhookInbox,
@@ -49,11 +56,13 @@ async def github(request: Request, runtime: RuntimeDep, temporal: TemporalDep) -
         if not await claim_delivery(session, delivery, event):
             return {"delivery": delivery, "result": "duplicate"}
     try:
-        result = await GitHubEvents(runtime, temporal.maybe_client).handle(event, payload)
+        result = await GitHubEvents(runtime, temporal.maybe_client).handle(event, payload, delivery)
     except BaseException:
         async with runtime.db.sessions() as session:
             await release_delivery(session, delivery)
         raise
+    async with runtime.db.sessions() as session:
+        await delivery_handled(session, delivery)
     return {"delivery": delivery, "result": result}
 
 

@@ -66,6 +66,10 @@ class ProjectUpdate(BaseModel):
     forge_token: SecretStr | None = Field(
         default=None, max_length=4096, description="Set, or clear with an empty string."
     )
+    ignore_ci: bool | None = Field(
+        default=None,
+        description="Ask for approval without waiting for the repository's own CI checks.",
+    )
 
 
 class ProjectOut(BaseModel):
@@ -83,4 +87,5 @@ class ProjectOut(BaseModel):
     test_command: str | None = None
     require_spec_approval: bool = False
     archived: bool = False
+    ignore_ci: bool = False
     created_at: datetime

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class PullRequestOut(BaseModel):
@@ -16,6 +16,12 @@ class PullRequestOut(BaseModel):
     base_sha: str
     head_sha: str | None
     merge_sha: str | None
+    ci_state: str | None = Field(
+        default=None,
+        description="The repository's CI on the head, last read: none | ignored | pending"
+        " | success | failure (null: not read yet).",
+    )
+    ci_summary: str | None = Field(default=None, description="That result in one line.")
     created_at: datetime
 
 

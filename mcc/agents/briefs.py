@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from mcc.forge.base import Check
+
 
 class TaskKind(StrEnum):
     PLAN = "plan"  # the architect: spec and tasks
@@ -22,6 +24,7 @@ class TaskKind(StrEnum):
     CHANGES = "changes"  # a coder: what the reviewer asked for
     REWORK = "rework"  # a coder: what the person asked for when rejecting
     CONFLICT = "conflict"  # an agent: merge the issue branch into its own
+    CI = "ci"  # a coder: what the repository's own CI found on the pull request
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,22 @@ def fix(round_: int, bugs: Sequence[dict[str, Any]], output: str) -> Brief:
         "The tester found problems.",
         described or "(no bug reports)",
         f"Test output:\n{output[-3000:]}",
+        _FIX_STEPS,
+    )
+
+
+def ci(round_: int, failures: Sequence[Check]) -> Brief:
+    """The failing checks of the repository's CI, each with what it said."""
+    described = "\n\n".join(
+        f"- {c.name}" + (f" ({c.url})" if c.url else "") + f":\n{c.details or '(no output)'}"
+        for c in failures
+    )
+    return Brief.of(
+        TaskKind.CI,
+        f"CI round {round_}",
+        f"ci-{round_}",
+        "The repository's CI failed on the pull request.",
+        described or "(no failing check named)",
         _FIX_STEPS,
     )
 

@@ -9,7 +9,7 @@ at what is already done before doing anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 
@@ -29,6 +29,49 @@ class PullRef:
     merge_sha: str | None
     state: str
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check run or commit status of a pull request's head."""
+
+    name: str
+    state: str  # pending | success | failure
+    details: str = ""  # what the check said: its output, or a status's description
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ChecksReport:
+    """The repository's own CI on a head: `none` (no checks configured), `ignored` (the
+    project ignores CI), `pending`, `success` or `failure`."""
+
+    head: str | None
+    state: str
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Check]:
+        return [c for c in self.checks if c.state == "failure"]
+
+    @property
+    def pending(self) -> list[Check]:
+        return [c for c in self.checks if c.state == "pending"]
+
+    def summary(self) -> str:
+        """One line for a person: the approval message, GitHub's status comment."""
+        if self.state == "none":
+            return "CI: no checks configured on this repository"
+        if self.state == "ignored":
+            return "CI: ignored (the project is set to ignore CI)"
+        passed = sum(1 for c in self.checks if c.state == "success")
+        if self.state == "success":
+            return f"CI: passed ({passed} of {len(self.checks)} checks green)"
+        if self.state == "failure":
+            names = ", ".join(c.name for c in self.failures)
+            return f"CI: failed ({names})"
+        names = ", ".join(c.name for c in self.pending)
+        return f"CI: waiting for {names}" if names else "CI: waiting for the checks to start"
 
 
 @runtime_checkable
@@ -64,4 +107,9 @@ class Forge(Protocol):
 
     async def diff(self, project_id: int, pull_number: int) -> str:
         """The pull request's change as a unified diff."""
+        ...
+
+    async def read_checks(self, project_id: int, number: int) -> ChecksReport:
+        """The repository's CI on the head of the issue's pull request (check runs and
+        commit statuses), remembered on the pull request and shown where it lives."""
         ...

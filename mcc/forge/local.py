@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.db.base import utcnow
 from mcc.db.engine import Database
 from mcc.errors import Conflict, HeadMoved, NotFound
-from mcc.forge.base import PullRef, issue_branch, tests_worktree
+from mcc.forge.base import ChecksReport, PullRef, issue_branch, tests_worktree
 from mcc.forge.local_repos import LocalRepos
 from mcc.issues import close_issue, get_issue, next_number
 from mcc.models.issue import Issue
@@ -115,6 +115,16 @@ class LocalForge:
 
     async def comment(self, project_id: int, number: int, body: str) -> None:
         """The local forge shows a run's notes in its conversation, so nothing more to say."""
+
+    async def read_checks(self, project_id: int, number: int) -> ChecksReport:
+        """The local forge runs no CI of its own: there is never a check to wait for."""
+        async with self.db.sessions() as session:
+            _, issue = await self._load(session, project_id, number)
+            pr = await self._pull_of(session, issue)
+            report = ChecksReport(await self.repos.rev(project_id, pr.head_branch), "none")
+            pr.ci_state, pr.ci_summary = report.state, report.summary()
+            await session.commit()
+        return report
 
     async def diff(self, project_id: int, pull_number: int) -> str:
         async with self.db.sessions() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mcc.db.engine import Database
-from mcc.forge.base import Forge, PullRef
+from mcc.forge.base import ChecksReport, Forge, PullRef
 from mcc.projects import get_project
 
 
@@ -44,3 +44,6 @@ class ForgeRouter:
 
     async def diff(self, project_id: int, pull_number: int) -> str:
         return await (await self.of_project(project_id)).diff(project_id, pull_number)
+
+    async def read_checks(self, project_id: int, number: int) -> ChecksReport:
+        return await (await self.of_project(project_id)).read_checks(project_id, number)

@@ -43,6 +43,8 @@ class Project(Timestamped, Base):
     require_spec_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     # An archived project keeps its history but takes no new issues or runs.
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The repository's own CI (check runs, statuses) gates the approval unless ignored.
+    ignore_ci: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Counters for per-project numbering, bumped with UPDATE ... RETURNING so two
     # concurrent requests never get the same number.
     issue_seq: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mcc.db.base import Base, Timestamped
@@ -30,3 +30,7 @@ class PullRequest(Timestamped, Base):
     merge_sha: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(16), default="open")
     closed_at: Mapped[datetime | None] = mapped_column()
+    # The repository's CI on the head last read (`ChecksReport.state`, and one line for
+    # people), shown in the approval message and on the forge.
+    ci_state: Mapped[str | None] = mapped_column(String(16))
+    ci_summary: Mapped[str | None] = mapped_column(Text)

@@ -1,4 +1,5 @@
-"""A forge's webhook delivery, claimed once: a delivery seen before has no effect."""
+"""A forge's webhook delivery, claimed once: a delivery seen before has no effect,
+unless its handling was cut off (claimed, never `handled_at`, long ago)."""
 
 from __future__ import annotations
 
@@ -18,3 +19,4 @@ class WebhookDelivery(Base):
     delivery_id: Mapped[str] = mapped_column(String(100), unique=True)
     event: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

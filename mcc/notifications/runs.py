@@ -77,6 +77,7 @@ async def phase_notification(
     *,
     reason: str | None = None,
     diff: DiffSummary | None = None,
+    ci: str | None = None,
 ) -> Notification | None:
     """What entering `phase` tells the person, or None when it is not news."""
     name = f"#{issue.number} {issue.title}"
@@ -90,14 +91,21 @@ async def phase_notification(
     if phase == Phase.AWAITING_APPROVAL:
         cost = await run_cost(session, issue.workflow_id)
         changes = str(diff) if diff is not None else "no pull request diff"
+        checks = f" {ci}." if ci else ""
         return Notification(
             Kind.APPROVAL_NEEDED,
             key,
             f"{name} is ready to merge",
-            f"{changes}; cost so far ${cost:.2f}. Approve to merge, or reject with feedback.",
+            f"{changes}; cost so far ${cost:.2f}.{checks} "
+            "Approve to merge, or reject with feedback.",
             level="warning",
             link=link,
-            data={**data, "cost_usd": float(cost), "diff": diff.__dict__ if diff else None},
+            data={
+                **data,
+                "cost_usd": float(cost),
+                "diff": diff.__dict__ if diff else None,
+                "ci": ci,
+            },
             decision=Decision(issue.project_id, issue.number, issue.round or None, issue.head_sha),
         )
     if phase == Phase.NEEDS_ATTENTION:

@@ -64,6 +64,11 @@ class FakeRepo:
     issues: dict[int, FakeIssue] = field(default_factory=dict)
     pulls: dict[int, FakePull] = field(default_factory=dict)
     next_number: int = 1
+    # The repository's CI, per commit: check runs (Apps, Actions) and commit statuses.
+    check_runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    statuses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Check runs a push starts on each new branch head (as a workflow on `push` does).
+    ci_on_push: list[str] = field(default_factory=list)
 
     @property
     def full_name(self) -> str:
@@ -121,6 +126,10 @@ class FakeGitHub:
         # (method, path, status, monotonic time) of every request, for the tests' asserts.
         self.requests: list[tuple[str, str, int, float]] = []
         self.url = ""
+        self._ids = 0
+        self.job_logs: dict[int, str] = {}
+        # The Authorization header (or None) of each download from log storage.
+        self.log_downloads: list[str | None] = []
 
     # -- arranging -------------------------------------------------------------
 
@@ -155,6 +164,63 @@ class FakeGitHub:
         issue = FakeIssue(repo.number(), title, body, labels=list(labels))
         repo.issues[issue.number] = issue
         return issue
+
+    def add_check_run(
+        self,
+        repo: FakeRepo,
+        sha: str,
+        name: str,
+        *,
+        status: str = "completed",
+        conclusion: str | None = "success",
+        output: dict[str, Any] | None = None,
+        log: str | None = None,
+    ) -> dict[str, Any]:
+        """A check run on `sha` as GitHub Actions would create it (a re-run adds a newer one);
+        `log` is its job's log, served as Actions serves it (a redirect to storage)."""
+        self._ids += 1
+        if log is not None:
+            self.job_logs[self._ids] = log
+        run = {
+            "id": self._ids,
+            "name": name,
+            "head_sha": sha,
+            "status": status,
+            "conclusion": conclusion if status == "completed" else None,
+            "html_url": f"{self.url}/{repo.full_name}/runs/{self._ids}",
+            "details_url": f"{self.url}/{repo.full_name}/runs/{self._ids}",
+            "output": {"title": None, "summary": None, "text": None, **(output or {})},
+            "pull_requests": [],
+            "app": {"slug": "github-actions" if log is not None else "some-ci"},
+        }
+        repo.check_runs.setdefault(sha, []).append(run)
+        return run
+
+    def add_status(
+        self, repo: FakeRepo, sha: str, context: str, state: str, description: str = ""
+    ) -> dict[str, Any]:
+        """A commit status on `sha` (an older CI service's way to report)."""
+        self._ids += 1
+        status = {
+            "id": self._ids,
+            "sha": sha,
+            "context": context,
+            "state": state,
+            "description": description,
+            "target_url": f"https://ci.example/{repo.full_name}/{self._ids}",
+        }
+        repo.statuses.setdefault(sha, []).append(status)
+        return status
+
+    def check_run_payload(self, repo: FakeRepo, run: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "action": "completed" if run["status"] == "completed" else "created",
+            "check_run": run,
+            "repository": self.repo_payload(repo),
+        }
+
+    def status_payload(self, repo: FakeRepo, status: dict[str, Any]) -> dict[str, Any]:
+        return {**status, "repository": self.repo_payload(repo)}
 
     # -- JSON shapes -------------------------------------------------------------
 
@@ -256,6 +322,7 @@ class FakeGitHub:
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._middleware])
         r = app.router
+        r.add_get("/app", self.get_app)
         r.add_get("/repos/{owner}/{repo}/installation", self.repo_installation)
         r.add_post("/app/installations/{id}/access_tokens", self.access_token)
         r.add_get("/repos/{owner}/{repo}", self.get_repo)
@@ -273,6 +340,11 @@ class FakeGitHub:
         r.add_patch("/repos/{owner}/{repo}/pulls/{number}", self.edit_pull)
         r.add_put("/repos/{owner}/{repo}/pulls/{number}/merge", self.merge_pull)
         r.add_get("/repos/{owner}/{repo}/pulls/{number}/reviews", self.list_reviews)
+        r.add_get("/repos/{owner}/{repo}/commits/{ref}/check-runs", self.list_check_runs)
+        r.add_get("/repos/{owner}/{repo}/commits/{ref}/status", self.combined_status)
+        r.add_get("/repos/{owner}/{repo}/commits/{ref}/statuses", self.list_statuses)
+        r.add_get("/repos/{owner}/{repo}/actions/jobs/{id}/logs", self.job_log)
+        r.add_get("/_storage/logs/{id}", self.stored_log)
         r.add_route("*", "/git/{owner}/{repo}.git/{rest:.*}", self.git_http)
         return app
 
@@ -310,6 +382,24 @@ class FakeGitHub:
             reset = int((datetime.now(UTC) + timedelta(hours=1)).timestamp())
             response.headers.setdefault("X-RateLimit-Reset", str(reset))
         return response
+
+    async def get_app(self, request: web.Request) -> web.Response:
+        """The authenticated App (its slug names its bot: `<slug>[bot]`)."""
+        kind, _ = self._token_of(request)
+        if kind != "jwt":
+            raise _error(401, "A JSON web token could not be decoded")
+        slug = self.APP_LOGIN.removesuffix("[bot]")
+        return web.json_response(
+            {
+                "id": self.app_id,
+                "slug": slug,
+                "name": slug,
+                "owner": {"login": "octo", "type": "Organization"},
+                "html_url": f"{self.url}/apps/{slug}",
+                "events": [],
+                "permissions": {},
+            }
+        )
 
     async def repo_installation(self, request: web.Request) -> web.Response:
         kind, _ = self._token_of(request)
@@ -518,6 +608,69 @@ class FakeGitHub:
         repo = self._repo_for(request, kind, value)
         return web.json_response(self._pull(repo, request).reviews)
 
+    # -- CI ------------------------------------------------------------------------------
+
+    def _commit(self, repo: FakeRepo, ref: str) -> str:
+        try:
+            return _git(repo.bare, "rev-parse", "--verify", f"{ref}^{{commit}}").strip()
+        except subprocess.CalledProcessError:
+            raise _error(422, f"No commit found for SHA: {ref}") from None
+
+    async def list_check_runs(self, request: web.Request) -> web.Response:
+        kind, value = self._token_of(request)
+        repo = self._repo_for(request, kind, value)
+        runs = repo.check_runs.get(self._commit(repo, request.match_info["ref"]), [])
+        newest_first = sorted(runs, key=lambda r: -int(r["id"]))
+        return web.json_response({"total_count": len(runs), "check_runs": newest_first})
+
+    async def combined_status(self, request: web.Request) -> web.Response:
+        """The latest status of each context, and their combined state (pending when none)."""
+        kind, value = self._token_of(request)
+        repo = self._repo_for(request, kind, value)
+        sha = self._commit(repo, request.match_info["ref"])
+        latest: dict[str, dict[str, Any]] = {}
+        for status in repo.statuses.get(sha, []):
+            latest[status["context"]] = status
+        states = {s["state"] for s in latest.values()}
+        if states & {"failure", "error"}:
+            state = "failure"
+        elif "pending" in states or not states:
+            state = "pending"
+        else:
+            state = "success"
+        return web.json_response(
+            {
+                "state": state,
+                "sha": sha,
+                "total_count": len(latest),
+                "statuses": list(latest.values()),
+                "repository": self._repo_json(repo, None),
+            }
+        )
+
+    async def list_statuses(self, request: web.Request) -> web.Response:
+        kind, value = self._token_of(request)
+        repo = self._repo_for(request, kind, value)
+        statuses = repo.statuses.get(self._commit(repo, request.match_info["ref"]), [])
+        return web.json_response(list(reversed(statuses)))
+
+    async def job_log(self, request: web.Request) -> web.Response:
+        """A redirect to the log in storage on another host (`localhost`, not 127.0.0.1),
+        as GitHub answers with a short-lived signed URL."""
+        kind, value = self._token_of(request)
+        self._repo_for(request, kind, value)
+        job = int(request.match_info["id"])
+        if job not in self.job_logs:
+            raise _error(404, "Not Found")
+        storage = self.url.replace("127.0.0.1", "localhost")
+        location = f"{storage}/_storage/logs/{job}?sig={secrets.token_hex(8)}"
+        return web.Response(status=302, headers={"Location": location})
+
+    async def stored_log(self, request: web.Request) -> web.Response:
+        self.log_downloads.append(request.headers.get("Authorization"))
+        log = self.job_logs[int(request.match_info["id"])]
+        return web.Response(text=log, content_type="text/plain")
+
     # -- git over smart HTTP ------------------------------------------------------------
 
     async def git_http(self, request: web.Request) -> web.StreamResponse:
@@ -548,6 +701,8 @@ class FakeGitHub:
             env["HTTP_CONTENT_ENCODING"] = request.headers["Content-Encoding"]
         if "Git-Protocol" in request.headers:
             env["GIT_PROTOCOL"] = request.headers["Git-Protocol"]
+        repo = self.repos.get(f"{request.match_info['owner']}/{request.match_info['repo']}")
+        before = self._heads(repo) if repo is not None else {}
         proc = await asyncio.create_subprocess_exec(
             "git",
             "http-backend",
@@ -556,6 +711,11 @@ class FakeGitHub:
             stdout=asyncio.subprocess.PIPE,
         )
         out, _ = await proc.communicate(await request.read())
+        if repo is not None and repo.ci_on_push:
+            for branch, sha in self._heads(repo).items():
+                if before.get(branch) != sha:  # pushed: CI starts on the new head
+                    for name in repo.ci_on_push:
+                        self.add_check_run(repo, sha, name, status="in_progress")
         head, _, payload = out.partition(b"\r\n\r\n")
         status, headers = 200, {}
         for line in head.decode().split("\r\n"):
@@ -565,6 +725,11 @@ class FakeGitHub:
             elif key:
                 headers[key] = value
         return web.Response(status=status, body=payload, headers=headers)
+
+    @staticmethod
+    def _heads(repo: FakeRepo) -> dict[str, str]:
+        listed = _git(repo.bare, "for-each-ref", "--format=%(refname) %(objectname)", "refs/heads")
+        return dict(line.split(" ", 1) for line in listed.splitlines() if line)
 
     # -- webhooks to MCC ----------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -18,9 +19,11 @@ from sqlalchemy import func, select
 from api.server import MccServer
 from mcc.agents.briefs import TaskKind
 from mcc.config import Settings
+from mcc.db.base import utcnow
 from mcc.models.conversation import Conversation
 from mcc.models.message import Message
 from mcc.models.project import Project
+from mcc.models.pull_request import PullRequest
 from mcc.models.webhook_delivery import WebhookDelivery
 from tests.fakes.github_server import FakeGitHub, RunningFake, start_fake_github
 from tests.support.company import Rule, call, finish
@@ -61,7 +64,9 @@ async def fake(tmp_path: Path, app_key: tuple[Path, str]) -> AsyncIterator[Runni
 
 
 @pytest.fixture
-def settings(tmp_path, database_url, temporal_address, llm, fake, app_key) -> Settings:
+def settings(request, tmp_path, database_url, temporal_address, llm, fake, app_key) -> Settings:
+    # A test that checks the polling fallback rereads CI every second (the default is 60 s).
+    poll = request.node.get_closest_marker("ci_poll_seconds")
     return local_settings(
         tmp_path / "data",
         database_url,
@@ -73,6 +78,7 @@ def settings(tmp_path, database_url, temporal_address, llm, fake, app_key) -> Se
         github_webhook_secret=SecretStr(SECRET),
         github_api_url=fake.url,
         github_write_interval_s=0,
+        github_ci_poll_seconds=poll.args[0] if poll else 60,
     )
 
 
@@ -270,6 +276,9 @@ async def test_a_labelled_issue_becomes_a_pull_request_that_an_approving_review_
     assert pull.state == "open" and pull.head == f"mcc/issue-{number}" and pull.base == "main"
     assert f"Closes #{number}" in pull.body and "Temporal UI" in pull.body
     assert "## Spec\n\n# Greet people\n\nSay hello." in pull.body
+    assert "## Tests\n\nTests (" in pull.body and "## Review\n\nReview: approve" in pull.body
+    assert "CI: no checks configured" in pull.body  # nothing to wait for
+    assert f"/projects/{pid}/issues/{number})" in pull.body  # the link into MCC
     shown_cost = float(pull.body.split("Cost so far: $")[1].split()[0])
     assert 0 < shown_cost <= waiting["cost_usd"]
     assert waiting["pull_request"]["number"] == pull.number
@@ -455,6 +464,12 @@ async def test_a_revoked_personal_token_is_needs_attention_and_a_new_token_recov
     refused = len([s for _, _, s, _ in github.requests if s == 401])
     await asyncio.sleep(2)
     assert len([s for _, _, s, _ in github.requests if s == 401]) == refused  # no retry loop
+    # The owner is told what GitHub refused, once however many steps met the refusal.
+    notes = (await api.get("/api/notifications")).json()["items"]
+    problems = [n for n in notes if n["kind"] == "github_problem"]
+    assert len(problems) == 1, problems
+    assert f"access to {full} is refused" in problems[0]["title"]
+    assert "new personal token" in problems[0]["message"]
     assert not pull.merged
 
     updated = await api.patch(f"/api/projects/{pid}", json={"forge_token": github.personal_token()})
@@ -674,3 +689,314 @@ async def test_a_burst_of_deliveries_is_not_rate_limited_like_the_api(
     finally:
         await server.stop()
     assert [status for status, _ in answers] == [200] * (limit * 3)
+
+
+# -- the repository's own CI --------------------------------------------------------------
+
+
+async def _waiting_for_ci(
+    api, github: FakeGitHub, full: str, pid: int, number: int, after: str | None = None
+) -> str:
+    """The run reads CI on the pull request's current head (another than `after`) and
+    waits: that head."""
+    repo = github.repos[full]
+
+    async def reading() -> str | None:
+        if not repo.pulls:
+            return None
+        [pull] = repo.pulls.values()
+        head = github.branch_sha(repo, pull.head)
+        if head == after:
+            return None
+        read = any(p.endswith(f"/commits/{head}/check-runs") for _, p, _, _ in github.requests)
+        issue = (await api.get(f"/api/projects/{pid}/issues/{number}")).json()
+        return head if read and issue["phase"] == "testing" else None
+
+    return await eventually(reading, 60, "the run to wait for CI on the pull request's head")
+
+
+_FAILURE = "E   AssertionError: 'Hello' != 'Hello, world'"
+
+
+async def test_a_failing_check_goes_back_to_a_coder_and_approval_is_asked_when_green(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    company.rules.append(
+        Rule(
+            "coder",
+            TaskKind.CI,
+            [
+                call("write_file", path="GREETING.md", content="Hello, world\n"),
+                call("git_commit", message="Greet the whole world, as the build expects"),
+                finish("fixed the build"),
+            ],
+        )
+    )
+    github = fake.github
+    project, full = await _register(api, github)
+    pid = project["id"]
+    repo = github.repos[full]
+    repo.ci_on_push = ["build"]  # every push starts a build, as a workflow on `push` does
+    number = await _labelled_issue(mcc, github, full)
+
+    first = await _waiting_for_ci(api, github, full, pid, number)
+    failed = github.add_check_run(
+        repo,
+        first,
+        "build",
+        conclusion="failure",
+        output={"title": "1 test failed", "summary": "Process completed with exit code 1."},
+        log="".join(
+            f"2026-12-06T08:00:{i:02d}.0000000Z {line}\n"
+            for i, line in enumerate(
+                ["##[group]Run pytest", *(f"collecting {n}" for n in range(40)), _FAILURE]
+            )
+        ),
+    )
+    status, _ = await github.deliver(
+        _hook_url(mcc), SECRET, "check_run", github.check_run_payload(repo, failed)
+    )
+    assert status == 200
+
+    # The coder is told which check failed and what it said, and pushes a fix.
+    second = await _waiting_for_ci(api, github, full, pid, number, after=first)
+    async with mcc.runtime.db.sessions() as session:
+        briefs = list(
+            await session.scalars(select(Message.content).where(Message.content.like("[ci]%")))
+        )
+    assert len(briefs) == 1
+    assert "build" in briefs[0] and "1 test failed" in briefs[0]
+    assert f"\n{_FAILURE}" in briefs[0]  # the end of the job's log, without its timestamps
+    assert github.log_downloads == [None]  # MCC's token stays with GitHub, not the storage
+    issue = (await api.get(f"/api/projects/{pid}/issues/{number}")).json()
+    assert issue["phase"] == "testing"  # no approval asked while the build runs
+
+    green = github.add_check_run(repo, second, "build", conclusion="success")
+    lint = github.add_status(repo, second, "ci/lint", "success", "lint passed")
+    await github.deliver(_hook_url(mcc), SECRET, "check_run", github.check_run_payload(repo, green))
+    await github.deliver(_hook_url(mcc), SECRET, "status", github.status_payload(repo, lint))
+    waiting = await wait_for_phase(api, pid, number, "awaiting_approval", timeout_s=60)
+
+    assert waiting["pull_request"]["ci_state"] == "success"
+    [pull] = repo.pulls.values()
+    assert github.branch_sha(repo, pull.head) == second
+    assert "## CI\n\nCI: passed (2 of 2 checks green)" in pull.body
+    shown = [c for c in repo.issues[number].comments if "mcc:status" in c["body"]]
+    assert "CI: passed (2 of 2 checks green)" in shown[0]["body"]
+    notes = (await api.get("/api/notifications")).json()["items"]
+    asked = [n for n in notes if n["kind"] == "approval_needed"]
+    assert len(asked) == 1 and "CI: passed (2 of 2 checks green)" in asked[0]["message"]
+
+
+@pytest.mark.ci_poll_seconds(1)
+async def test_without_check_events_the_run_rereads_ci_conditionally_until_green(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    pid = project["id"]
+    repo = github.repos[full]
+    repo.ci_on_push = ["build"]
+    number = await _labelled_issue(mcc, github, full)
+    head = await _waiting_for_ci(api, github, full, pid, number)
+
+    async def reread_unchanged() -> bool:
+        path = f"/commits/{head}/check-runs"
+        return any(p.endswith(path) and s == 304 for _, p, s, _ in github.requests)
+
+    await eventually(reread_unchanged, 10, "a conditional reread answered 304")
+    github.add_check_run(repo, head, "build", conclusion="success")  # no event is sent
+    await wait_for_phase(api, pid, number, "awaiting_approval", timeout_s=30)
+
+
+async def test_a_project_set_to_ignore_ci_asks_for_approval_while_checks_run(
+    api, mcc: MccServer, fake: RunningFake, company
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    pid = project["id"]
+    updated = await api.patch(f"/api/projects/{pid}", json={"ignore_ci": True})
+    assert updated.status_code == 200 and updated.json()["ignore_ci"] is True
+    repo = github.repos[full]
+    repo.ci_on_push = ["build"]  # never finishes
+    number = await _labelled_issue(mcc, github, full)
+
+    await wait_for_phase(api, pid, number, "awaiting_approval", timeout_s=60)
+    [pull] = repo.pulls.values()
+    assert "CI: ignored" in pull.body
+    async with mcc.runtime.db.sessions() as session:
+        row = await session.scalar(select(PullRequest).where(PullRequest.project_id == pid))
+        assert row is not None and row.ci_state == "ignored"
+
+
+# -- the App's own bot and its installation ---------------------------------------------
+
+
+async def test_an_issue_assigned_to_the_apps_own_bot_starts_a_run_and_to_another_bot_not(
+    api, mcc: MccServer, fake: RunningFake
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    repo = github.repos[full]
+
+    async def assign(login: str) -> int:
+        issue = github.open_issue(repo, f"For {login}", "Do it.", [])
+        payload = {
+            "action": "assigned",
+            "assignee": {"login": login, "type": "Bot"},
+            "issue": {
+                **github.issue_payload(repo, issue),
+                "assignees": [{"login": login, "type": "Bot"}],
+            },
+            "repository": github.repo_payload(repo),
+        }
+        status, _ = await github.deliver(_hook_url(mcc), SECRET, "issues", payload)
+        assert status == 200
+        return issue.number
+
+    other = await assign("dependabot[bot]")
+    ours = await assign(FakeGitHub.APP_LOGIN)
+
+    issues = (await api.get(f"/api/projects/{project['id']}/issues")).json()
+    assert [i["number"] for i in issues] == [ours] and other != ours
+    assert [p for m, p, _, _ in github.requests if p == "/app"] == ["/app"]  # asked once
+
+
+async def test_installation_events_move_projects_and_a_lost_repository_tells_the_owner(
+    api, mcc: MccServer, fake: RunningFake
+):
+    github = fake.github
+    project, full = await _register(api, github)  # installation 77
+    github.repos[full].installation_id = 78
+    added = {
+        "action": "added",
+        "installation": {"id": 78},
+        "repositories_added": [{"full_name": full}],
+        "repositories_removed": [],
+    }
+    status, _ = await github.deliver(_hook_url(mcc), SECRET, "installation_repositories", added)
+    assert status == 200
+    async with mcc.runtime.db.sessions() as session:
+        row = await session.get(Project, project["id"])
+        assert row is not None and row.github_installation_id == 78
+
+    removed = {
+        "action": "removed",
+        "installation": {"id": 78},
+        "repositories_added": [],
+        "repositories_removed": [{"full_name": full}],
+    }
+    for _ in range(2):  # a second delivery of the same news tells nothing new
+        status, _ = await github.deliver(
+            _hook_url(mcc), SECRET, "installation_repositories", removed
+        )
+        assert status == 200
+    notes = (await api.get("/api/notifications")).json()["items"]
+    problems = [n for n in notes if n["kind"] == "github_problem"]
+    assert len(problems) == 1
+    assert "no longer has access" in problems[0]["message"] and full in problems[0]["message"]
+    assert problems[0]["link"] == f"/projects/{project['id']}"
+
+
+async def test_a_redelivery_after_the_api_was_down_finds_the_one_run_and_its_pull_request(
+    api, mcc: MccServer, settings: Settings, fake: RunningFake, company, temporal_client
+):
+    """The API process that took the delivery stops; GitHub's redelivery (same GUID) and a
+    second event for the issue reach a restarted API: still one run, one pull request."""
+    github = fake.github
+    project, full = await _register(api, github)
+    repo = github.repos[full]
+    repo.permissions["alice"] = "write"
+    issue = github.open_issue(repo, "Greet people", "Say hello.", ["mcc"])
+    payload = {
+        "action": "labeled",
+        "label": {"name": "mcc"},
+        "issue": github.issue_payload(repo, issue),
+        "repository": github.repo_payload(repo),
+    }
+    first = MccServer(settings, worker=False)  # an API process (the worker runs in `mcc`)
+    await first.start()
+    hook = _hook_url(first)
+    try:
+        status, _ = await github.deliver(hook, SECRET, "issues", payload, delivery="down-1")
+        assert status == 200
+    finally:
+        await first.stop()
+    with pytest.raises(aiohttp.ClientConnectionError):  # MCC is down: GitHub records a failure
+        await github.deliver(hook, SECRET, "issues", payload, delivery="down-1")
+
+    restarted = MccServer(settings, worker=False)
+    await restarted.start()
+    try:
+        answers = [
+            await github.deliver(_hook_url(restarted), SECRET, "issues", payload, delivery=d)
+            for d in ("down-1", "down-1", "down-2")  # redeliveries, then the label set again
+        ]
+        assert [status for status, _ in answers] == [200, 200, 200]
+    finally:
+        await restarted.stop()
+
+    await wait_for_phase(api, project["id"], issue.number, "awaiting_approval", timeout_s=60)
+    assert len(repo.pulls) == 1
+    assert await _count(mcc, WebhookDelivery) == 2  # down-1 and down-2, each claimed once
+    runs = [
+        r
+        async for r in temporal_client.list_workflows(
+            f"WorkflowId = 'issue/{project['slug']}/{issue.number}'"
+        )
+    ]
+    assert len(runs) == 1
+
+
+async def test_a_delivery_whose_handling_was_cut_off_is_acted_on_when_redelivered(
+    api, mcc: MccServer, fake: RunningFake, temporal_client
+):
+    """The API died between claiming a delivery and acting on it: GitHub's redelivery
+    starts the run; a claim still being handled elsewhere stays a duplicate."""
+    github = fake.github
+    project, full = await _register(api, github)
+    repo = github.repos[full]
+    issue = github.open_issue(repo, "Greet people", "Say hello.", ["mcc"])
+    payload = {
+        "action": "labeled",
+        "label": {"name": "mcc"},
+        "issue": github.issue_payload(repo, issue),
+        "repository": github.repo_payload(repo),
+    }
+    async with mcc.runtime.db.sessions() as session:
+        session.add_all(
+            [  # claimed two minutes ago by a process that died; claimed just now elsewhere
+                WebhookDelivery(
+                    source="github",
+                    delivery_id="cut-off",
+                    event="issues",
+                    received_at=utcnow() - timedelta(minutes=2),
+                ),
+                WebhookDelivery(source="github", delivery_id="in-flight", event="issues"),
+            ]
+        )
+        await session.commit()
+
+    hook = _hook_url(mcc)
+    status, _ = await github.deliver(hook, SECRET, "issues", payload, delivery="in-flight")
+    assert status == 200
+    issues = (await api.get(f"/api/projects/{project['id']}/issues")).json()
+    assert issues == []  # the other process is handling it
+
+    for _ in range(2):
+        status, _ = await github.deliver(hook, SECRET, "issues", payload, delivery="cut-off")
+        assert status == 200
+    issues = (await api.get(f"/api/projects/{project['id']}/issues")).json()
+    assert [i["number"] for i in issues] == [issue.number]
+    runs = [
+        r
+        async for r in temporal_client.list_workflows(
+            f"WorkflowId = 'issue/{project['slug']}/{issue.number}'"
+        )
+    ]
+    assert len(runs) == 1
+    async with mcc.runtime.db.sessions() as session:
+        row = await session.scalar(
+            select(WebhookDelivery).where(WebhookDelivery.delivery_id == "cut-off")
+        )
+        assert row is not None and row.handled_at is not None

@@ -44,8 +44,8 @@ def _workflow_id(path: Path) -> str:
 
 
 def test_histories_of_this_and_the_previous_release_are_stored():
-    assert {d.name for d in RELEASES} >= {"before_rounds", "rounds"}
-    for release in ("before_rounds", "rounds"):
+    assert {d.name for d in RELEASES} >= {"before_rounds", "rounds", "ci_checks"}
+    for release in ("before_rounds", "rounds", "ci_checks"):
         assert {p.stem for p in HISTORIES if p.parent.name == release} >= NAMES
 
 
@@ -76,7 +76,7 @@ class _NotesDropped(IssueWorkflow):
         return None
 
 
-@pytest.mark.parametrize("release", ["before_rounds", "rounds"])
+@pytest.mark.parametrize("release", ["before_rounds", "rounds", "ci_checks"])
 async def test_a_change_without_a_patch_fails_the_replay(release: str):
     path = HERE / release / "issue_workflow_done.json"
     history = WorkflowHistory.from_json(_workflow_id(path), path.read_text())

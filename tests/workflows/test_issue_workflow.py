@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 from temporalio import activity, workflow
 from temporalio.client import Client, WorkflowHandle
+from temporalio.exceptions import ApplicationError
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from activities.payloads import IssueRef, PhaseChange, PullOutcome, RoundOpening
 from activities.pipeline import Integrate, IntegrateResult, PostNote, PrepareIssue, RunTests
+from mcc.forge.base import Check, ChecksReport
 from mcc.pipeline.steps import AgentSlot, IssuePlan
 from mcc.pipeline.steps import TestReport as Report
 from tests.support.waiting import eventually
@@ -49,6 +51,10 @@ class Script:
     merged_heads: list[str | None] = field(default_factory=list)
     writing: int = 0
     overlaps: int = 0  # phase writes that ran while another was running
+    # The repository's CI, one report per read (the last one repeats); none by default.
+    ci: list[ChecksReport] = field(default_factory=list)
+    ci_reads: int = 0
+    ci_refused: bool = False
 
     async def write(self, phase: str) -> None:
         self.writing += 1
@@ -107,6 +113,16 @@ async def merge_pull_request(issue: IssueRef, approved_head: str | None = None) 
 @activity.defn(name="close_pull_request")
 async def close_pull_request(issue: IssueRef) -> PullOutcome | None:
     return PullOutcome(1, "closed")
+
+
+@activity.defn(name="read_checks")
+async def read_checks(issue: IssueRef) -> ChecksReport:
+    SCRIPT.ci_reads += 1
+    if SCRIPT.ci_refused:
+        raise ApplicationError("the forge refused MCC's credentials", non_retryable=True)
+    if not SCRIPT.ci:
+        return ChecksReport("head", "none")
+    return SCRIPT.ci.pop(0) if len(SCRIPT.ci) > 1 else SCRIPT.ci[0]
 
 
 @workflow.defn(name="AgentRunWorkflow")
@@ -170,6 +186,7 @@ async def run(temporal_client: Client) -> AsyncIterator[Any]:
             open_pull_request,
             merge_pull_request,
             close_pull_request,
+            read_checks,
         ],
         workflow_runner=UnsandboxedWorkflowRunner(),
     ):
@@ -316,3 +333,79 @@ async def test_cancel_ends_the_run_cancelled_from_any_phase(run, where):
     result = await handle.result()
     assert result.phase == "cancelled"
     assert SCRIPT.stored[-1] == "cancelled" and SCRIPT.merged_heads == []
+
+
+RUNNING = ChecksReport("h1", "pending", [Check("build", "pending")])
+
+
+async def test_ci_that_never_finishes_needs_attention_after_the_timeout_and_retry_waits_again(
+    run,
+):
+    SCRIPT.ci = [RUNNING]
+    handle = await run(ci_timeout_s=2, ci_poll_s=1)
+    await _waiting(handle, "needs_attention", 1)
+    status = await handle.query(IssueWorkflow.status)
+    assert "CI did not finish" in (status.error or "") and "build" in (status.error or "")
+    assert SCRIPT.ci_reads >= 2  # reread while waiting, without any check event
+    assert not [r for r in SCRIPT.rounds if r.gate == "merge"]  # no approval asked
+    SCRIPT.ci = [ChecksReport("h1", "success", [Check("build", "success")])]
+    await handle.signal(IssueWorkflow.decide, Decided(1, "retry"))
+    await _waiting(handle, "awaiting_approval", 2)
+    assert (await handle.query(IssueWorkflow.status)).ci == "CI: passed (1 of 1 checks green)"
+    await handle.cancel()
+
+
+async def test_a_check_event_wakes_the_wait_at_once(run):
+    SCRIPT.ci = [RUNNING, RUNNING]
+    handle = await run(ci_poll_s=600)
+    await eventually(lambda: _is(_reads(), 1), 20, "the first read of CI")
+    SCRIPT.ci = [ChecksReport("h1", "success", [Check("build", "success")])]
+    await handle.signal(IssueWorkflow.checks_changed)
+    await _waiting(handle, "awaiting_approval", 1)
+    await handle.cancel()
+
+
+async def _reads() -> int:
+    return SCRIPT.ci_reads
+
+
+async def test_a_head_without_checks_waits_when_an_earlier_head_of_the_run_had_them(run):
+    """Checks are created a moment after a push: none yet on a new head is not "no CI"."""
+    failing = ChecksReport("h1", "failure", [Check("build", "failure", "boom")])
+    SCRIPT.ci = [failing, ChecksReport("h2", "none")]
+    handle = await run(ci_poll_s=600)
+    await eventually(lambda: _is(_reads(), 2), 20, "the read of the fixed head")
+    await asyncio.sleep(0.5)
+    assert await _phase(handle) == "testing"
+    SCRIPT.ci = [ChecksReport("h2", "success", [Check("build", "success")])]
+    await handle.signal(IssueWorkflow.checks_changed)
+    await _waiting(handle, "awaiting_approval", 1)
+    await handle.cancel()
+
+
+async def test_a_ci_failure_goes_to_a_coder_with_the_check_and_its_output(run):
+    failing = Check("build", "failure", "AssertionError: 1 != 2", "https://ci/1")
+    green = ChecksReport("h2", "success", [Check("build", "success")])
+    SCRIPT.ci = [ChecksReport("h1", "failure", [failing]), green]
+    handle = await run()
+    await _waiting(handle, "awaiting_approval", 1)
+    assert "coder_1/ci-1" in SCRIPT.agent_runs
+    brief = next(t for t in SCRIPT.tasks if t.startswith("[ci]"))
+    assert "build (https://ci/1)" in brief and "AssertionError: 1 != 2" in brief
+    # The fix is tested and reviewed again before the approval.
+    assert SCRIPT.agent_runs.index("reviewer/review-2") > SCRIPT.agent_runs.index("coder_1/ci-1")
+    status = await handle.query(IssueWorkflow.status)
+    assert status.ci_loops == 1 and status.ci == "CI: passed (1 of 1 checks green)"
+    await handle.cancel()
+
+
+async def test_ci_that_cannot_be_read_needs_attention_and_retry_reads_again(run):
+    SCRIPT.ci_refused = True
+    handle = await run()
+    await _waiting(handle, "needs_attention", 1)
+    status = await handle.query(IssueWorkflow.status)
+    assert "CI could not be read: the forge refused" in (status.error or "")
+    SCRIPT.ci_refused = False
+    await handle.signal(IssueWorkflow.decide, Decided(1, "retry"))
+    await _waiting(handle, "awaiting_approval", 2)
+    await handle.cancel()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any, TypeVar
 
+import httpx
 from github import Auth, Github, GithubException, GithubIntegration
 
 from mcc.config import Settings
@@ -103,12 +104,14 @@ class GitHubApi:
         # path -> (ETag, JSON) of conditional reads; small: a few entries per open issue.
         self._etags: dict[str, tuple[str, Any]] = {}
         self._fingerprint: str | None = None
+        self._app_login: str | None = None
 
     async def _current(self) -> GitHubAppConfig:
         config = await self.config.current()
         if self._fingerprint is not None and config.fingerprint != self._fingerprint:
             self.tokens = InstallationTokens()
             self._etags.clear()
+            self._app_login = None
         self._fingerprint = config.fingerprint
         return config
 
@@ -153,6 +156,17 @@ class GitHubApi:
             timeout=TIMEOUT_S,
             retry=None,
         )
+
+    async def app_login(self) -> str | None:
+        """The App's own bot login (`<slug>[bot]`, from GET /app), or None without an App."""
+        config = await self._current()
+        if config.app_id is None:
+            return None
+        if self._app_login is None:
+            integration = await self._integration()
+            app = await self.call("reading the GitHub App", integration.get_app)
+            self._app_login = f"{app.slug}[bot]"
+        return self._app_login
 
     async def installation_for(self, repo: str) -> int:
         """The App's installation on `owner/name`, or ForgeAppNotInstalled."""
@@ -211,6 +225,37 @@ class GitHubApi:
         if etag:
             self._etags[path] = (str(etag), data)
         return data
+
+    async def tail(self, credentials: Credentials, path: str, what: str, limit: int) -> str:
+        """The last `limit` bytes of a text GitHub serves by redirect (a job's log).
+
+        GitHub answers with a short-lived signed URL on its storage: that download is a
+        plain one, without MCC's token, and only the tail is kept in memory."""
+        gh = await self.github(credentials)
+
+        def locate() -> str:
+            status, headers, body = gh.requester.requestJson("GET", path)
+            if status >= 400:
+                raise GithubException(status, json.loads(body) if body else None, headers)
+            location = {k.lower(): v for k, v in headers.items()}.get("location")
+            if not location:
+                raise GithubException(502, {"message": "no redirect to the log"}, headers)
+            return str(location)
+
+        location = await self.call(what, locate, credentials)
+        kept = b""
+        try:
+            async with (
+                httpx.AsyncClient(timeout=TIMEOUT_S) as client,
+                client.stream("GET", location) as response,
+            ):
+                if response.status_code >= 400:
+                    raise ServiceUnavailable(f"{what}: storage answered {response.status_code}")
+                async for chunk in response.aiter_bytes():
+                    kept = (kept + chunk)[-limit:]
+        except httpx.HTTPError as exc:
+            raise ServiceUnavailable(f"{what}: {type(exc).__name__}") from None
+        return kept.decode(errors="replace")
 
     async def write(
         self, credentials: Credentials, verb: str, path: str, body: dict[str, Any], what: str

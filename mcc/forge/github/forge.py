@@ -8,26 +8,34 @@ and the database already show (an open pull request for the branch, a merge).
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from decimal import Decimal
+import re
+from collections.abc import Awaitable, Callable, Coroutine
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 from github.PullRequest import PullRequest as GhPull
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.config import Settings
 from mcc.db.base import utcnow
 from mcc.db.engine import Database
 from mcc.errors import Conflict, GitFailed, HeadMoved, MccError, NotFound
-from mcc.forge.base import PullRef, issue_branch, tests_worktree
-from mcc.forge.errors import ForgeAuthFailed, ForgeRefused
+from mcc.forge.base import Check, ChecksReport, PullRef, issue_branch, tests_worktree
+from mcc.forge.errors import ForgeAppNotInstalled, ForgeAuthFailed, ForgeRefused
 from mcc.forge.github.api import Credentials, GitHubApi, git_auth
+from mcc.forge.github.checks import PASSING, checks_of, latest_runs, report_of
 from mcc.forge.local_repos import LocalRepos
 from mcc.issues import close_issue, get_issue
 from mcc.models.issue import Issue
+from mcc.models.message import Message
 from mcc.models.project import Project
 from mcc.models.pull_request import PullRequest
-from mcc.models.token_usage import TokenUsage
+from mcc.notifications.notification import Notification
+from mcc.notifications.runs import issue_link, run_cost
+from mcc.notifications.system import github_problem
 from mcc.projects import forge_token_context, get_project
 from mcc.security.keyring import Keyring
 
@@ -35,7 +43,34 @@ log = logging.getLogger(__name__)
 # Marks MCC's one status comment on an issue, so it is found and edited in place.
 STATUS_MARKER = "<!-- mcc:status -->"
 # What git says when the server refuses a token (HTTP 401/403 on the smart protocol).
+# How much of a failed Actions job's log is read (its end, where the error is), and the
+# timestamp Actions puts before every line.
+LOG_TAIL = 8_000
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+Z ")
+# The end of the test output shown in the description (where a failure's cause is).
+MAX_SHOWN_OUTPUT = 1_500
 _REFUSED_CREDENTIALS = ("Authentication failed", "could not read Username", "error: 401", " 403")
+
+
+F = TypeVar("F", bound=Callable[..., Coroutine[Any, Any, Any]])
+# What a person must act on: MCC's credentials refused, the App gone from the repository.
+PROBLEMS = (ForgeAuthFailed, ForgeAppNotInstalled)
+Notify = Callable[[int, Notification], Awaitable[object]]
+
+
+def _tells_problems(fn: F) -> F:
+    """A step refused by GitHub for a reason a person must fix tells the project's owner
+    (a `github_problem`, once per credential and day), then fails as before."""
+
+    @wraps(fn)
+    async def wrapper(self: GitHubForge, project_id: int, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await fn(self, project_id, *args, **kwargs)
+        except PROBLEMS as exc:
+            await self.tell_problem(project_id, exc)
+            raise
+
+    return cast(F, wrapper)
 
 
 def _ref(pr: PullRequest, url: str | None = None) -> PullRef:
@@ -51,6 +86,41 @@ class GitHubForge:
         self.api = api
         self.keys = keys
         self.settings = settings
+        # How problems reach the project's owner (`notify(owner, Notification)`), set by
+        # the runtime that owns the notification channels.
+        self.notify: Notify | None = None
+
+    async def tell_problem(self, project_id: int, exc: Exception, key: str | None = None) -> None:
+        """Tell the project's owner that GitHub refuses MCC (best effort: never raises).
+
+        `key` names the occurrence; by default the credential and the day, so a run's
+        retries and the status comment's attempts make one notification, and a new
+        token that is refused again makes another."""
+        if self.notify is None:
+            return
+        try:
+            async with self.db.sessions() as session:
+                project = await get_project(session, project_id)
+            if project.owner_id is None:
+                return
+            if key is None:
+                sealed = project.forge_token_enc or str(project.github_installation_id).encode()
+                credential = hashlib.sha256(sealed).hexdigest()[:12]
+                key = f"token:{project.id}:{credential}:{utcnow():%Y-%m-%d}"
+            problem = (
+                f"MCC's access to {project.github_repo} is refused"
+                if isinstance(exc, PROBLEMS)
+                else f"an event from {project.github_repo} could not be acted on"
+            )
+            detail = str(getattr(exc, "message", exc))
+            if isinstance(exc, ForgeAuthFailed) and project.github_installation_id is None:
+                detail += ". Give the project a new personal token on its settings page."
+            elif isinstance(exc, PROBLEMS):
+                detail += ". Check the GitHub App's installation on the repository."
+            note = github_problem(problem, detail, key=key, project_id=project.id)
+            await self.notify(project.owner_id, note)
+        except Exception:  # telling must never turn one failure into another
+            log.exception("could not tell the owner of project %s about GitHub", project_id)
 
     # -- credentials and git --------------------------------------------------------
 
@@ -108,6 +178,7 @@ class GitHubForge:
             credentials,
         )
 
+    @_tells_problems
     async def open_pull_request(self, project_id: int, number: int) -> PullRef:
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)
@@ -155,25 +226,46 @@ class GitHubForge:
             return _ref(row, pull.html_url)
 
     async def _description(self, session: AsyncSession, project: Project, issue: Issue) -> str:
-        cost = await session.scalar(
-            select(func.coalesce(func.sum(TokenUsage.cost_usd), 0)).where(
-                TokenUsage.task_id.like(f"{issue.workflow_id}/%")
-            )
-        )
+        """The pull request's description: what a reviewer on GitHub needs to judge it —
+        the spec, the latest test report and review, CI, the cost so far, and links."""
+        cost = await run_cost(session, issue.workflow_id)
         code, spec, _ = await self.repos.git.status(
             ["show", f"{issue_branch(issue.number)}:.mcc/specs/{issue.number}.md"],
             self.repos.origin(project.id),
         )
-        shown_spec = f"## Spec\n\n{spec.strip()}\n\n" if code == 0 and spec.strip() else ""
-        return (
-            f"Closes #{issue.number}.\n\n{issue.title}\n\n{shown_spec}"
-            f"Opened by Mission Control Center. Cost so far: "
-            f"${Decimal(cost or 0):.4f}\n\n"
-            f"Run in the Temporal UI: {self.settings.temporal_run_url(issue.workflow_id)}\n\n"
+        parts = [f"Closes #{issue.number}.", issue.title]
+        if code == 0 and spec.strip():
+            parts.append(f"## Spec\n\n{spec.strip()}")
+        tests = await _latest_note(session, issue.workflow_id, "test-")
+        if tests is not None:
+            verdict, _, output = tests.partition("\n\n")
+            shown = output.strip()[-MAX_SHOWN_OUTPUT:]
+            parts.append(f"## Tests\n\n{verdict}" + (f"\n\n```\n{shown}\n```" if shown else ""))
+        review = await _latest_note(session, issue.workflow_id, "review-")
+        if review is not None:
+            parts.append(f"## Review\n\n{review.strip()}")
+        pull = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
+        if pull is not None and pull.ci_summary:
+            parts.append(f"## CI\n\n{pull.ci_summary}")
+        mcc_link = self.settings.mcc_url(issue_link(issue))
+        temporal = self.settings.temporal_run_url(issue.workflow_id)
+        parts.append(
+            f"Opened by Mission Control Center. Cost so far: ${cost:.4f}\n\n"
+            f"[This issue in MCC]({mcc_link}) · [Run in the Temporal UI]({temporal})\n\n"
             "Approve with a review **Approve**; **Request changes** sends the review back "
             "to the agents."
         )
+        return "\n\n".join(parts)
 
+    async def _show_description(self, project: Project, number: int, body: str) -> None:
+        """Edit the pull request's description when it changed (a conditional read first)."""
+        credentials = self.credentials(project)
+        path = f"/repos/{project.github_repo}/pulls/{number}"
+        pull = await self.api.read(credentials, path, f"reading pull request #{number}")
+        if pull.get("body") != body:
+            await self.api.write(credentials, "PATCH", path, {"body": body}, f"updating #{number}")
+
+    @_tells_problems
     async def merge_pull_request(
         self, project_id: int, number: int, approved_head: str | None = None
     ) -> PullRef:
@@ -211,6 +303,7 @@ class GitHubForge:
             await self.repos.remove_worktree(project_id, tests_worktree(number))
             return _ref(row)
 
+    @_tells_problems
     async def close_pull_request(self, project_id: int, number: int) -> PullRef | None:
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)
@@ -229,6 +322,7 @@ class GitHubForge:
             await self.repos.remove_worktree(project_id, tests_worktree(number))
             return _ref(row) if row is not None else None
 
+    @_tells_problems
     async def publish_branch(self, project_id: int, branch: str) -> None:
         """Push `branch` once its pull request is open (before, the opening pushes it)."""
         async with self.db.sessions() as session:
@@ -248,13 +342,68 @@ class GitHubForge:
             assert issue is not None
             body = await self._description(session, project, issue)
             await session.commit()
-        credentials = self.credentials(project)
-        path = f"/repos/{project.github_repo}/pulls/{row.number}"
-        pull = await self.api.read(credentials, path, f"reading pull request #{row.number}")
-        if pull.get("body") != body:  # the description shows the spec and cost as they are now
-            await self.api.write(
-                credentials, "PATCH", path, {"body": body}, f"updating #{row.number}"
+        await self._show_description(project, row.number, body)
+
+    @_tells_problems
+    async def read_checks(self, project_id: int, number: int) -> ChecksReport:
+        """The check runs and commit statuses of the pull request's head (conditional
+        reads: polling an unchanged head costs no quota); kept on the row and shown in
+        the pull request's description."""
+        async with self.db.sessions() as session:
+            project, issue = await self._load(session, project_id, number)
+            row = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
+            if row is None:
+                raise NotFound(f"issue #{number} has no pull request")
+            head = await self.repos.rev(project_id, row.head_branch)
+            if project.ignore_ci:
+                report = ChecksReport(head, "ignored")
+            else:
+                report = report_of(head, await self._checks_on(project, head))
+            row.ci_state, row.ci_summary = report.state, report.summary()
+            body = await self._description(session, project, issue)
+            await session.commit()
+        await self._show_description(project, row.number, body)
+        return report
+
+    async def _with_log(self, project: Project, run: dict[str, Any]) -> dict[str, Any]:
+        """A failed GitHub Actions job with the end of its log as its output's text (what
+        Actions writes in the check run itself is rarely more than the exit code).
+
+        Best effort: without the Actions read permission, or once the log expired, the
+        check run's own output is what the coder reads."""
+        failed = run.get("status") == "completed" and run.get("conclusion") not in PASSING
+        if not failed or (run.get("app") or {}).get("slug") != "github-actions":
+            return run
+        path = f"/repos/{project.github_repo}/actions/jobs/{run['id']}/logs"
+        try:
+            log_tail = await self.api.tail(
+                self.credentials(project), path, f"reading the log of {run.get('name')}", LOG_TAIL
             )
+        except MccError as exc:
+            log.info("no log for check run %s: %s", run.get("id"), exc.message)
+            return run
+        lines = [_TIMESTAMP.sub("", line) for line in log_tail.splitlines()[1:]]  # 1st is cut
+        output = dict(run.get("output") or {})
+        output["text"] = "\n".join(filter(None, [output.get("text"), "\n".join(lines)]))
+        return {**run, "output": output}
+
+    async def _checks_on(self, project: Project, sha: str) -> list[Check]:
+        credentials = self.credentials(project)
+        base = f"/repos/{project.github_repo}/commits/{sha}"
+        runs = await self.api.read(
+            credentials, f"{base}/check-runs?per_page=100", f"reading the check runs of {sha[:7]}"
+        )
+        runs = {
+            **runs,
+            "check_runs": [
+                await self._with_log(project, r)
+                for r in latest_runs(list(runs.get("check_runs") or []))
+            ],
+        }
+        combined = await self.api.read(
+            credentials, f"{base}/status?per_page=100", f"reading the statuses of {sha[:7]}"
+        )
+        return checks_of(runs, combined)
 
     async def show_phase(self, project_id: int, number: int, phase: str) -> None:
         """One status comment on the issue, edited in place, and an `mcc:<phase>` label.
@@ -263,10 +412,18 @@ class GitHubForge:
         """
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)
+            ci = await session.scalar(
+                select(PullRequest.ci_summary).where(PullRequest.issue_id == issue.id)
+            )
         credentials = self.credentials(project)
         full = project.github_repo or ""
         link = self.settings.temporal_run_url(issue.workflow_id)
-        body = f"{STATUS_MARKER}\nMission Control Center: **{phase.replace('_', ' ')}**\n\n[Run]({link})"
+        shown_ci = f"\n\n{ci}" if ci else ""
+        body = (
+            f"{STATUS_MARKER}\nMission Control Center: **{phase.replace('_', ' ')}**"
+            f"{shown_ci}\n\n[In MCC]({self.settings.mcc_url(issue_link(issue))}) · "
+            f"[Run in the Temporal UI]({link})"
+        )
         label = f"mcc:{phase}"
 
         def update() -> None:
@@ -290,7 +447,10 @@ class GitHubForge:
             await self.api.call(f"showing the phase on #{number}", update, credentials)
         except MccError as exc:
             log.warning("could not show the phase of %s on GitHub: %s", full, exc.message)
+            if isinstance(exc, PROBLEMS):
+                await self.tell_problem(project_id, exc)
 
+    @_tells_problems
     async def comment(self, project_id: int, number: int, body: str) -> None:
         async with self.db.sessions() as session:
             project = await get_project(session, project_id)
@@ -316,3 +476,14 @@ class GitHubForge:
         if row.state == "open":
             head = await self.repos.rev(project_id, row.head_branch)
         return await self.repos.diff(project_id, row.base_sha, head)
+
+
+async def _latest_note(session: AsyncSession, workflow_id: str, label: str) -> str | None:
+    """The run's latest note of one kind (`test-`, `review-`), as posted to its conversation."""
+    content: str | None = await session.scalar(
+        select(Message.content)
+        .where(Message.idempotency_key.like(f"{workflow_id}/note/{label}%"))
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    return content

@@ -3,18 +3,22 @@
 The signature is checked over the raw body before anything is parsed or stored
 (docs.github.com, "Validating webhook deliveries"); only a signed delivery is
 claimed, by its `X-GitHub-Delivery` id in a unique row, so a redelivery has no
-effect however often GitHub sends it.
+effect however often GitHub sends it. A claim whose handling never finished (the
+process died between the claim and the end) is taken again by a later redelivery:
+every handler is idempotent, so acting twice is safe where acting never is not.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mcc.db.base import utcnow
 from mcc.models.project import Project
 from mcc.models.webhook_delivery import WebhookDelivery
 from mcc.security.errors import AuthError
@@ -42,15 +46,43 @@ def check_signature(secret: str | None, body: bytes, header: str | None) -> None
         raise BadSignature()
 
 
+# Handling answers within a second; a claim unfinished after this long was cut off.
+CUT_OFF_AFTER = timedelta(seconds=60)
+
+
 async def claim_delivery(session: AsyncSession, delivery_id: str, event: str) -> bool:
-    """Record the delivery; False when it was seen before (then it must have no effect)."""
-    session.add(WebhookDelivery(source="github", delivery_id=delivery_id[:100], event=event[:64]))
+    """Record the delivery; False when it was seen before (then it must have no effect),
+    unless its handling was cut off: then this caller takes the claim over."""
+    key = delivery_id[:100]
+    session.add(WebhookDelivery(source="github", delivery_id=key, event=event[:64]))
     try:
         await session.commit()
     except IntegrityError:
         await session.rollback()
-        return False
-    return True
+    else:
+        return True
+    now = utcnow()
+    taken = await session.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.delivery_id == key,
+            WebhookDelivery.handled_at.is_(None),
+            WebhookDelivery.received_at < now - CUT_OFF_AFTER,
+        )
+        .values(received_at=now)
+    )
+    await session.commit()
+    return bool(taken.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def delivery_handled(session: AsyncSession, delivery_id: str) -> None:
+    """The delivery's handling finished: a redelivery from now on is only a duplicate."""
+    await session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.delivery_id == delivery_id[:100])
+        .values(handled_at=utcnow())
+    )
+    await session.commit()
 
 
 async def project_of_repo(session: AsyncSession, full_name: str) -> Project | None:
