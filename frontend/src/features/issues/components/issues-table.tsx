@@ -100,8 +100,10 @@ export function IssuesTable({ projectId, compact = false }: IssuesTableProps) {
   const issues = useIssues(projectId);
   const [params, setParams] = useSearchParams();
   const filter = parseIssueFilter(params);
-  // Typing replaces the history entry: Back leaves the list instead of undoing keystrokes.
-  const setFilter = (next: IssueFilter) => setParams((current) => withIssueFilter(current, next), { replace: true });
+  // Typing replaces the history entry (Back leaves the list instead of undoing keystrokes), and
+  // at once, not in a transition: the search box is controlled by the URL and must not drop keys.
+  const setFilter = (next: IssueFilter) =>
+    setParams((current) => withIssueFilter(current, next), { replace: true, flushSync: true });
   const clear = () => setFilter({ state: "all", group: null, query: "" });
 
   return (

@@ -24,7 +24,8 @@ export function ProjectList() {
         else next.delete("archived");
         return next;
       },
-      { replace: true },
+      // At once, not in a transition: the checkbox is controlled by the URL and must not lag the click.
+      { replace: true, flushSync: true },
     );
 
   return (
