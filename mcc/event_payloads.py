@@ -52,6 +52,12 @@ class AgentRemovedEvent(_Event):
     project_id: int
 
 
+class ProjectRemovedEvent(_Event):
+    """`project_removed` (user room): a project was deleted (`project`, its REST item, on create/edit)."""
+
+    project_id: int
+
+
 class ToolCallPayload(_Event):
     """A tool call as stored on an assistant message (`arguments` is a JSON string)."""
 
@@ -142,6 +148,7 @@ EVENT_PAYLOADS: dict[str, type[BaseModel]] = {
     "task_progress": TaskProgressEvent,
     "agent_status": AgentStatusEvent,
     "agent_removed": AgentRemovedEvent,
+    "project_removed": ProjectRemovedEvent,
     "message": MessageEvent,
     "message_delta": MessageDeltaEvent,
     "budget_alert": BudgetAlertEvent,

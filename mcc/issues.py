@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mcc.budget.money import ZERO, usd_of_sum
 from mcc.errors import NotFound
 from mcc.models.issue import Issue
 from mcc.models.project import Project
 from mcc.models.pull_request import PullRequest
 from mcc.models.token_usage import TokenUsage
 from mcc.phases import Phase
+from mcc.projects import ensure_not_archived
 
 
 def issue_workflow_id(project_slug: str, number: int) -> str:
@@ -63,6 +66,7 @@ async def file_issue(
         existing = await session.scalar(select(Issue).where(Issue.origin_key == origin_key))
         if existing is not None:
             return existing, False
+    ensure_not_archived(project)
     number = await forge.open_issue(project.id, title.strip(), body, origin_key)
     issue = Issue(
         project_id=project.id,
@@ -138,6 +142,7 @@ class Facts:
     pull: PullRequest | None = None
     tokens: int = 0
     cost_usd: float = 0.0
+    spend_usd: Decimal = ZERO  # exact: what `cost_usd` rounds to a float
 
 
 def _issue_of_task(task_id: str) -> str:
@@ -153,7 +158,7 @@ async def facts_of(session: AsyncSession, project_id: int, issues: list[Issue]) 
             select(PullRequest).where(PullRequest.project_id == project_id)
         )
     }
-    spent: dict[str, tuple[int, float]] = {}
+    spent: dict[str, tuple[int, Decimal]] = {}
     prefixes = {issue.workflow_id.rsplit("/", 1)[0] for issue in issues}
     for prefix in prefixes:
         rows = await session.execute(
@@ -162,17 +167,19 @@ async def facts_of(session: AsyncSession, project_id: int, issues: list[Issue]) 
                 func.sum(TokenUsage.tokens_in + TokenUsage.tokens_out),
                 func.sum(TokenUsage.cost_usd),
             )
-            .where(TokenUsage.task_id.like(f"{prefix}/%"))
+            # The project too: a deleted project's history keeps its task ids (project NULL).
+            .where(TokenUsage.task_id.like(f"{prefix}/%"), TokenUsage.project_id == project_id)
             .group_by(TokenUsage.task_id)
         )
         for task_id, tokens, cost in rows.all():
             key = _issue_of_task(task_id or "")
-            before_tokens, before_cost = spent.get(key, (0, 0.0))
-            spent[key] = (before_tokens + int(tokens or 0), before_cost + float(cost or 0))
-    return {
-        issue.id: Facts(pulls.get(issue.id), *spent.get(issue.workflow_id, (0, 0.0)))
-        for issue in issues
-    }
+            before_tokens, before_cost = spent.get(key, (0, ZERO))
+            spent[key] = (before_tokens + int(tokens or 0), before_cost + usd_of_sum(cost))
+    facts = {}
+    for issue in issues:
+        tokens, spend = spent.get(issue.workflow_id, (0, ZERO))
+        facts[issue.id] = Facts(pulls.get(issue.id), tokens, float(spend), spend)
+    return facts
 
 
 async def queued_issues(session: AsyncSession) -> list[tuple[Issue, Project]]:

@@ -79,6 +79,7 @@ async def issue_out(
         error=live.error if live is not None else None,
         tokens=facts.tokens,
         cost_usd=facts.cost_usd,
+        spend_usd=facts.spend_usd,
         created_at=issue.created_at,
         **extra,
     )

@@ -210,10 +210,18 @@ export interface paths {
         get: operations["get_one_api_projects__project_id__get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Remove
+         * @description Delete the project, its issues, agents and conversations, and MCC's mirror of its
+         *     repository (the repository itself is left alone); 409 while any run is in progress.
+         */
+        delete: operations["remove_api_projects__project_id__delete"];
         options?: never;
         head?: never;
-        /** Update */
+        /**
+         * Update
+         * @description Rename, archive or unarchive, and change the project's options.
+         */
         patch: operations["update_api_projects__project_id__patch"];
         trace?: never;
     };
@@ -563,6 +571,27 @@ export interface paths {
          *     `start`..`end` (budget days, inclusive; default: the last 30 days).
          */
         get: operations["summary_api_budget_summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/budget/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trend
+         * @description Cost per merged pull request per budget day over `start`..`end` (inclusive; default:
+         *     the last 30 days), with merges and spend, and over a trailing 7-day window.
+         */
+        get: operations["trend_api_budget_trend_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1279,6 +1308,29 @@ export interface components {
              */
             created_at: string;
         };
+        /** CostTrendOut */
+        CostTrendOut: {
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Timezone */
+            timezone: string;
+            /** Days */
+            days: components["schemas"]["TrendDayOut"][];
+            /** Merged Prs */
+            merged_prs: number;
+            /** Spend Usd */
+            spend_usd: string;
+            /** Cost Per Merged Pr Usd */
+            cost_per_merged_pr_usd: string | null;
+        };
         /** DaySpendOut */
         DaySpendOut: {
             /** Cost Usd */
@@ -1561,6 +1613,12 @@ export interface components {
              * @default 0
              */
             cost_usd: number;
+            /**
+             * Spend Usd
+             * @description What the issue's LLM calls cost, exact (a decimal string).
+             * @default 0
+             */
+            spend_usd: string;
             /**
              * Created At
              * Format: date-time
@@ -1968,6 +2026,11 @@ export interface components {
              */
             require_spec_approval: boolean;
             /**
+             * Archived
+             * @default false
+             */
+            archived: boolean;
+            /**
              * Ignore Ci
              * @default false
              */
@@ -1995,6 +2058,16 @@ export interface components {
         };
         /** ProjectUpdate */
         ProjectUpdate: {
+            /**
+             * Name
+             * @description Unique among your projects.
+             */
+            name?: string | null;
+            /**
+             * Archived
+             * @description Archived: hidden by default, no new issues or runs; history kept.
+             */
+            archived?: boolean | null;
             /**
              * Test Command
              * @description The tester's command (empty string: detect from the repository).
@@ -2361,6 +2434,34 @@ export interface components {
              */
             qr_svg: string;
         };
+        /** TrendDayOut */
+        TrendDayOut: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Merged Prs
+             * @description Pull requests merged on this budget day.
+             */
+            merged_prs: number;
+            /**
+             * Spend Usd
+             * @description What the LLM calls cost on this day.
+             */
+            spend_usd: string;
+            /**
+             * Cost Per Merged Pr Usd
+             * @description spend / merged pull requests of the day; null without a merge.
+             */
+            cost_per_merged_pr_usd: string | null;
+            /**
+             * Window Cost Per Merged Pr Usd
+             * @description The same over the 7 days up to this one (smoother); null without a merge.
+             */
+            window_cost_per_merged_pr_usd: string | null;
+        };
         /** UserOut */
         UserOut: {
             /** Id */
@@ -2534,6 +2635,14 @@ export interface components {
          * @enum {string}
          */
         Phase: "queued" | "planning" | "coding" | "pull_request" | "testing" | "review" | "awaiting_approval" | "merging" | "done" | "rejected" | "paused" | "budget_blocked" | "needs_attention" | "failed" | "cancelled";
+        /**
+         * ProjectRemovedEvent
+         * @description `project_removed` (user room): a project was deleted (`project`, its REST item, on create/edit).
+         */
+        ProjectRemovedEvent: {
+            /** Project Id */
+            project_id: number;
+        };
         /**
          * RoomCatchUp
          * @description What a socket missed in a room since the number it named, or `resync: true`.
@@ -3105,6 +3214,53 @@ export interface operations {
             };
         };
     };
+    remove_api_projects__project_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     update_api_projects__project_id__patch: {
         parameters: {
             query?: never;
@@ -3131,6 +3287,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4209,6 +4374,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BudgetSummaryOut"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    trend_api_budget_trend_get: {
+        parameters: {
+            query?: {
+                start?: string | null;
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostTrendOut"];
                 };
             };
             /** @description Unprocessable Entity */

@@ -34,6 +34,7 @@ export const budgetKeys = {
   limits: () => ["budget", "limits"] as const,
   summaries: () => ["budget", "summary"] as const,
   summary: (range: SummaryRange) => ["budget", "summary", range.start ?? "", range.end ?? ""] as const,
+  trend: (range: SummaryRange) => ["budget", "trend", range.start ?? "", range.end ?? ""] as const,
 };
 
 export const conversationKeys = {
