@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.budget.money import ZERO, usd_of_sum
@@ -36,11 +38,36 @@ async def next_number(session: AsyncSession, column: str, project_id: int) -> in
     return int(result.scalar_one())
 
 
-async def create_issue(
-    session: AsyncSession, project: Project, title: str, body: str, origin_key: str | None = None
-) -> Issue:
+class OpensIssues(Protocol):
+    """Where a project's issues are numbered: the project's forge (`Forge.open_issue`)."""
+
+    async def open_issue(
+        self, project_id: int, title: str, body: str, origin_key: str | None = None
+    ) -> int: ...
+
+
+async def file_issue(
+    session: AsyncSession,
+    forge: OpensIssues,
+    project: Project,
+    title: str,
+    body: str,
+    origin_key: str | None = None,
+) -> tuple[Issue, bool]:
+    """Open the issue on the project's forge, then store it under the forge's number:
+    (the issue, whether this call stored it).
+
+    The forge numbers it so that an issue MCC files on GitHub has GitHub's number, and
+    with it the run's id the delivery of that issue derives. `origin_key` (a retried
+    tool call) finds the issue an earlier attempt filed. The delivery may store the row
+    first (same number): then that row is the issue.
+    """
+    if origin_key is not None:
+        existing = await session.scalar(select(Issue).where(Issue.origin_key == origin_key))
+        if existing is not None:
+            return existing, False
     ensure_not_archived(project)
-    number = await next_number(session, "issue_seq", project.id)
+    number = await forge.open_issue(project.id, title.strip(), body, origin_key)
     issue = Issue(
         project_id=project.id,
         number=number,
@@ -52,18 +79,18 @@ async def create_issue(
         origin_key=origin_key,
     )
     session.add(issue)
-    await session.commit()
-    return issue
-
-
-async def create_issue_once(
-    session: AsyncSession, project: Project, title: str, body: str, origin_key: str
-) -> tuple[Issue, bool]:
-    """`create_issue` for a retried tool call: (the issue, whether this call created it)."""
-    existing = await session.scalar(select(Issue).where(Issue.origin_key == origin_key))
-    if existing is not None:
-        return existing, False
-    return await create_issue(session, project, title, body, origin_key), True
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        await session.refresh(project)  # the rollback expired it; the caller reads it on
+        found = await session.scalar(
+            select(Issue).where(Issue.project_id == project.id, Issue.number == number)
+        )
+        if found is None:
+            raise
+        return found, False
+    return issue, True
 
 
 async def get_issue(session: AsyncSession, project_id: int, number: int) -> Issue:

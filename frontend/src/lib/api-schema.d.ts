@@ -240,10 +240,13 @@ export interface paths {
         put?: never;
         /**
          * Create
-         * @description Store the issue and start its run.
+         * @description Open the issue on the project's forge, store it under the forge's number and
+         *     start its run.
          *
-         *     The issue is committed first: if Temporal is down it is kept (503 says so) and
-         *     its run starts when MCC next starts with Temporal reachable.
+         *     On GitHub the issue is opened there first (GitHub numbers it); if GitHub refuses
+         *     or cannot be reached, nothing is stored. The issue is committed before its run
+         *     starts: if Temporal is down it is kept (503 says so) and its run starts when MCC
+         *     next starts with Temporal reachable.
          */
         post: operations["create_api_projects__project_id__issues_post"];
         delete?: never;
@@ -3364,6 +3367,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IssueOut"];
+                };
+            };
+            /** @description the forge denied opening the issue */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description the forge does not know the repository */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Validation Error */
