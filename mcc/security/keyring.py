@@ -36,6 +36,12 @@ class Keyring:
         alphabet). Derived, not stored, so every API process of a deployment agrees."""
         return derive(self._master, "mcc/telegram/webhook-secret").hex()
 
+    @cached_property
+    def origin_marker_key(self) -> bytes:
+        """Keys the hidden origin marker MCC puts in the issues it opens on a forge: a marker
+        nobody else can compute, so an issue planted by a person is never adopted by a retry."""
+        return derive(self._master, "mcc/forge/origin-marker")
+
     @property
     def refresh_lifetime(self) -> timedelta:
         return timedelta(days=self.settings.refresh_token_days)

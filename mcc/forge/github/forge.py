@@ -194,7 +194,11 @@ class GitHubForge:
             project = await get_project(session, project_id)
         credentials = self.credentials(project)
         full = project.github_repo or ""
-        marker = origin_marker(origin_key) if origin_key is not None else None
+        marker = (
+            origin_marker(self.keys.origin_marker_key, origin_key)
+            if origin_key is not None
+            else None
+        )
         if marker is not None:
             path = (
                 f"/repos/{full}/issues?state=all&labels={quote(project.trigger_label)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 
 from sqlalchemy import select
@@ -18,8 +19,11 @@ from mcc.models.project import Project
 _ORIGIN = re.compile(r"\s*<!-- mcc:origin [0-9a-f]+ -->")
 
 
-def origin_marker(origin_key: str) -> str:
-    return f"<!-- mcc:origin {hashlib.sha256(origin_key.encode()).hexdigest()[:32]} -->"
+def origin_marker(key: bytes, origin_key: str) -> str:
+    """Keyed (HMAC), not a plain hash: origin keys follow a pattern, and a marker someone
+    else could compute would let a planted issue be adopted by MCC's retried call."""
+    digest = hmac.new(key, origin_key.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"<!-- mcc:origin {digest} -->"
 
 
 def without_marker(body: str) -> str:
