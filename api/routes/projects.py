@@ -5,6 +5,7 @@ from fastapi import APIRouter, status
 from api.deps import CurrentUser, ProjectDep, RuntimeDep, SessionDep
 from api.schemas.error import ErrorOut
 from api.schemas.project import ProjectCreate, ProjectOut, ProjectUpdate
+from mcc.errors import InvalidInput
 from mcc.events import EventSink, user_room
 from mcc.forge.github.registration import create_github_project
 from mcc.models.project import Project
@@ -98,6 +99,8 @@ async def update(
     runtime: RuntimeDep,
     user: CurrentUser,
 ) -> ProjectOut:
+    if body.trigger_label is not None and project.forge != "github":
+        raise InvalidInput("Only a GitHub project has a trigger label.")
     if body.forge_token is not None:
         token = body.forge_token.get_secret_value()
         project.forge_token_enc = (
@@ -109,5 +112,7 @@ async def update(
         project.require_spec_approval = body.require_spec_approval
     if body.ignore_ci is not None:
         project.ignore_ci = body.ignore_ci
+    if body.trigger_label is not None:
+        project.trigger_label = body.trigger_label
     await session.commit()
     return await announce(runtime.events, user.id, project_out(project))
