@@ -89,6 +89,9 @@ describe("the project options", () => {
 
     await waitFor(() => expect(screen.getByRole("status").textContent).toBe("Saved."));
     expect(sent).toEqual([{ id: "2", body: { test_command: "make check", ignore_ci: true } }]);
+    await waitFor(() =>
+      expect((screen.getByRole("textbox", { name: "Test command" }) as HTMLInputElement).value).toBe("make check"),
+    );
     expect(onSaved).toHaveBeenCalledWith(
       expect.objectContaining({ id: 2, test_command: "make check", ignore_ci: true }),
     );

@@ -35,6 +35,8 @@ function ProjectOptionsForm({
   const form = useForm<ProjectOptionsValues>({
     resolver: zodResolver(projectOptionsSchema),
     values: projectOptionsValues(project),
+    // Another tab's save (a `project` event) must not wipe what the person is typing here.
+    resetOptions: { keepDirtyValues: true },
   });
   const errors = form.formState.errors;
   const touched = { onChange: () => setSaved(false) };
@@ -46,7 +48,17 @@ function ProjectOptionsForm({
       setSaved(true);
       return;
     }
-    save.mutate({ projectId: project.id, changes }, { onSuccess: () => setSaved(true) });
+    save.mutate(
+      { projectId: project.id, changes },
+      {
+        onSuccess: (stored) => {
+          // What the server stored (a trimmed test command) becomes the form's clean state
+          // (explicitly not keepDirtyValues, which `reset` would take from resetOptions).
+          form.reset(projectOptionsValues(stored), { keepDirtyValues: false });
+          setSaved(true);
+        },
+      },
+    );
   });
 
   const field = (name: string) => ({
