@@ -59,6 +59,11 @@ class TemporalRunControl:
     def __init__(self, runtime: Runtime, client: Client) -> None:
         self.runtime, self.client = runtime, client
 
+    async def open_issue(
+        self, project_id: int, title: str, body: str, origin_key: str | None = None
+    ) -> int:
+        return await self.runtime.forge.open_issue(project_id, title, body, origin_key)
+
     async def start_issue_run(self, project: Project, issue: Issue) -> None:
         await runs.start_issue_run(self.client, self.runtime.settings, project, issue)
 

@@ -15,6 +15,7 @@ from mcc.models.agent import Agent
 from mcc.models.conversation import Conversation
 from mcc.models.project import Project
 from mcc.orchestrator.conversation import KIND
+from mcc.projects import ensure_not_archived
 from workflows.agent_run import AgentRunWorkflow
 from workflows.agent_run_payloads import AgentRunInput, UserMessage
 
@@ -29,6 +30,7 @@ async def start_agent_run(
     title: str,
 ) -> tuple[str, int, str]:
     """Give `agent` a task on a new branch; returns (run id, conversation id, branch)."""
+    ensure_not_archived(project)
     short = uuid.uuid4().hex[:8]
     run_id = f"run/{project.slug}/{agent.name}/{short}"
     branch = f"mcc/{agent.name}/{short}"

@@ -149,6 +149,8 @@ class GitHubEvents:
         handed = project.trigger_label in labels or await self._assigned_to_app(assignees)
         if not handed or data.get("state", "open") != "open":
             return "ignored"
+        if project.archived:
+            return "ignored_archived"  # archived: no new runs, whoever asks
         async with self.runtime.db.sessions() as session:
             issue = await ensure_github_issue(
                 session, project, number, str(data.get("title", "")), str(data.get("body") or "")

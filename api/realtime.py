@@ -18,11 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.budget.store import BudgetStore
 from mcc.conversations import get_conversation, post_user_message
-from mcc.errors import MccError, ServiceUnavailable
+from mcc.errors import Conflict, MccError, ServiceUnavailable
 from mcc.event_log import TRANSIENT, EventLog, Head, Since
 from mcc.event_payloads import SCHEMA_MODELS, checked
 from mcc.events import conversation_room, project_room, user_room
-from mcc.issues import create_issue as store_issue
+from mcc.issues import file_issue
 from mcc.models.conversation import Conversation
 from mcc.models.issue import Issue
 from mcc.models.project import Project
@@ -287,7 +287,9 @@ def create_socket_server(
         async with runtime.db.sessions() as session:
             try:
                 project = await get_project(session, project_id, owner_id=user_id)
-                issue = await store_issue(session, project, title, description)
+                issue, stored = await file_issue(
+                    session, runtime.forge, project, title, description
+                )
             except MccError as exc:
                 return {"ok": False, "error": exc.message}
         created = {"project_id": project.id, "number": issue.number}
@@ -295,6 +297,10 @@ def create_socket_server(
             return {"ok": True, **created, "started": False}
         try:
             await start_issue_run(project, issue)
+        except Conflict:
+            if stored:
+                raise
+            # GitHub's delivery of the issue stored it first and started its run.
         except ServiceUnavailable as exc:
             return {
                 "ok": True,

@@ -42,12 +42,19 @@ class AgentStatusEvent(_Event):
     project_id: int
     conversation_id: int
     outcome: str | None = None
+    reason: str | None = None  # why it is in this status, as AgentOut.status_reason says
 
 
 class AgentRemovedEvent(_Event):
     """`agent_removed` (project room): an agent was deleted (`agent`, its REST item, on create/edit)."""
 
     agent_id: int
+    project_id: int
+
+
+class ProjectRemovedEvent(_Event):
+    """`project_removed` (user room): a project was deleted (`project`, its REST item, on create/edit)."""
+
     project_id: int
 
 
@@ -141,6 +148,7 @@ EVENT_PAYLOADS: dict[str, type[BaseModel]] = {
     "task_progress": TaskProgressEvent,
     "agent_status": AgentStatusEvent,
     "agent_removed": AgentRemovedEvent,
+    "project_removed": ProjectRemovedEvent,
     "message": MessageEvent,
     "message_delta": MessageDeltaEvent,
     "budget_alert": BudgetAlertEvent,

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mcc.budget.money import ZERO, usd_of_sum
 from mcc.errors import NotFound
 from mcc.models.issue import Issue
 from mcc.models.project import Project
 from mcc.models.pull_request import PullRequest
 from mcc.models.token_usage import TokenUsage
 from mcc.phases import Phase
+from mcc.projects import ensure_not_archived
 
 
 def issue_workflow_id(project_slug: str, number: int) -> str:
@@ -33,10 +38,36 @@ async def next_number(session: AsyncSession, column: str, project_id: int) -> in
     return int(result.scalar_one())
 
 
-async def create_issue(
-    session: AsyncSession, project: Project, title: str, body: str, origin_key: str | None = None
-) -> Issue:
-    number = await next_number(session, "issue_seq", project.id)
+class OpensIssues(Protocol):
+    """Where a project's issues are numbered: the project's forge (`Forge.open_issue`)."""
+
+    async def open_issue(
+        self, project_id: int, title: str, body: str, origin_key: str | None = None
+    ) -> int: ...
+
+
+async def file_issue(
+    session: AsyncSession,
+    forge: OpensIssues,
+    project: Project,
+    title: str,
+    body: str,
+    origin_key: str | None = None,
+) -> tuple[Issue, bool]:
+    """Open the issue on the project's forge, then store it under the forge's number:
+    (the issue, whether this call stored it).
+
+    The forge numbers it so that an issue MCC files on GitHub has GitHub's number, and
+    with it the run's id the delivery of that issue derives. `origin_key` (a retried
+    tool call) finds the issue an earlier attempt filed. The delivery may store the row
+    first (same number): then that row is the issue.
+    """
+    if origin_key is not None:
+        existing = await session.scalar(select(Issue).where(Issue.origin_key == origin_key))
+        if existing is not None:
+            return existing, False
+    ensure_not_archived(project)
+    number = await forge.open_issue(project.id, title.strip(), body, origin_key)
     issue = Issue(
         project_id=project.id,
         number=number,
@@ -48,18 +79,18 @@ async def create_issue(
         origin_key=origin_key,
     )
     session.add(issue)
-    await session.commit()
-    return issue
-
-
-async def create_issue_once(
-    session: AsyncSession, project: Project, title: str, body: str, origin_key: str
-) -> tuple[Issue, bool]:
-    """`create_issue` for a retried tool call: (the issue, whether this call created it)."""
-    existing = await session.scalar(select(Issue).where(Issue.origin_key == origin_key))
-    if existing is not None:
-        return existing, False
-    return await create_issue(session, project, title, body, origin_key), True
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        await session.refresh(project)  # the rollback expired it; the caller reads it on
+        found = await session.scalar(
+            select(Issue).where(Issue.project_id == project.id, Issue.number == number)
+        )
+        if found is None:
+            raise
+        return found, False
+    return issue, True
 
 
 async def get_issue(session: AsyncSession, project_id: int, number: int) -> Issue:
@@ -111,6 +142,7 @@ class Facts:
     pull: PullRequest | None = None
     tokens: int = 0
     cost_usd: float = 0.0
+    spend_usd: Decimal = ZERO  # exact: what `cost_usd` rounds to a float
 
 
 def _issue_of_task(task_id: str) -> str:
@@ -126,7 +158,7 @@ async def facts_of(session: AsyncSession, project_id: int, issues: list[Issue]) 
             select(PullRequest).where(PullRequest.project_id == project_id)
         )
     }
-    spent: dict[str, tuple[int, float]] = {}
+    spent: dict[str, tuple[int, Decimal]] = {}
     prefixes = {issue.workflow_id.rsplit("/", 1)[0] for issue in issues}
     for prefix in prefixes:
         rows = await session.execute(
@@ -135,17 +167,19 @@ async def facts_of(session: AsyncSession, project_id: int, issues: list[Issue]) 
                 func.sum(TokenUsage.tokens_in + TokenUsage.tokens_out),
                 func.sum(TokenUsage.cost_usd),
             )
-            .where(TokenUsage.task_id.like(f"{prefix}/%"))
+            # The project too: a deleted project's history keeps its task ids (project NULL).
+            .where(TokenUsage.task_id.like(f"{prefix}/%"), TokenUsage.project_id == project_id)
             .group_by(TokenUsage.task_id)
         )
         for task_id, tokens, cost in rows.all():
             key = _issue_of_task(task_id or "")
-            before_tokens, before_cost = spent.get(key, (0, 0.0))
-            spent[key] = (before_tokens + int(tokens or 0), before_cost + float(cost or 0))
-    return {
-        issue.id: Facts(pulls.get(issue.id), *spent.get(issue.workflow_id, (0, 0.0)))
-        for issue in issues
-    }
+            before_tokens, before_cost = spent.get(key, (0, ZERO))
+            spent[key] = (before_tokens + int(tokens or 0), before_cost + usd_of_sum(cost))
+    facts = {}
+    for issue in issues:
+        tokens, spend = spent.get(issue.workflow_id, (0, ZERO))
+        facts[issue.id] = Facts(pulls.get(issue.id), tokens, float(spend), spend)
+    return facts
 
 
 async def queued_issues(session: AsyncSession) -> list[tuple[Issue, Project]]:

@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +16,11 @@ from mcc.agents.roster import default_agents
 from mcc.agents.rules_files import templates as rule_file_templates
 from mcc.errors import Conflict, InvalidInput, NotFound
 from mcc.forge.local_repos import LocalRepos
+from mcc.models.conversation import Conversation
+from mcc.models.issue import Issue
 from mcc.models.project import Project
+from mcc.models.retired_slug import RetiredSlug
+from mcc.phases import Phase
 from mcc.repo_paths import resolve_repo_path
 from mcc.slugs import slugify
 
@@ -27,6 +31,25 @@ class RepoTaken(Conflict):
     def __init__(self) -> None:
         # Whose is not said: that would tell one account about another.
         super().__init__("this repository is already registered by another account")
+
+
+class ProjectArchived(Conflict):
+    code = "project_archived"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"project {name!r} is archived and takes no new issues or runs; unarchive it first"
+        )
+
+
+class RunsActive(Conflict):
+    code = "runs_active"
+
+
+def ensure_not_archived(project: Project) -> None:
+    """Refuse new work for an archived project (its history stays readable)."""
+    if project.archived:
+        raise ProjectArchived(project.name)
 
 
 async def create_project(
@@ -130,10 +153,83 @@ async def list_projects(session: AsyncSession, owner_id: int) -> list[Project]:
     return list(rows.all())
 
 
+async def rename_project(session: AsyncSession, project: Project, name: str) -> None:
+    """Give the project a new name (unique per owner, case-insensitively); the slug stays,
+    since it names the project's workflow ids and branches."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("name must not be empty")
+    clash = await session.scalar(
+        select(Project).where(
+            Project.owner_id == project.owner_id,
+            func.lower(Project.name) == name.lower(),
+            Project.id != project.id,
+        )
+    )
+    if clash is not None:
+        raise Conflict(f"a project named {clash.name!r} already exists; pick another name")
+    project.name = name
+
+
+async def active_work(session: AsyncSession, project_id: int) -> tuple[list[int], int]:
+    """What still runs in a project: the numbers of issues whose run has not ended, and
+    the count of agent runs (tasks, inbox answers) whose conversation is still open."""
+    final = [phase.value for phase in Phase if phase.is_final]
+    issues = await session.scalars(
+        select(Issue.number)
+        .where(Issue.project_id == project_id, Issue.phase.not_in(final))
+        .order_by(Issue.number)
+    )
+    agent_runs = await session.scalar(
+        select(func.count())
+        .select_from(Conversation)
+        .where(
+            Conversation.project_id == project_id,
+            Conversation.status == "open",
+            Conversation.run_id.is_not(None),
+            Conversation.kind.in_(("task", "inbox")),
+        )
+    )
+    return list(issues.all()), int(agent_runs or 0)
+
+
+async def delete_project(session: AsyncSession, repos: LocalRepos, project: Project) -> None:
+    """Remove the project's rows (issues, pull requests, agents, conversations, limits:
+    by cascade) and MCC's bare mirror and worktrees; refused while anything runs.
+
+    The repository it was registered from is the person's and is left alone; the spend
+    history (token usage, ledger) outlives the project. Its slug is retired, never reused.
+    """
+    issues, agent_runs = await active_work(session, project.id)
+    if issues or agent_runs:
+        parts = []
+        if issues:
+            numbers = ", ".join(f"#{n}" for n in issues[:5]) + (", ..." if len(issues) > 5 else "")
+            parts.append(f"{len(issues)} issue run{'s' if len(issues) != 1 else ''} ({numbers})")
+        if agent_runs:
+            parts.append(f"{agent_runs} agent run{'s' if agent_runs != 1 else ''}")
+        raise RunsActive(
+            f"project {project.name!r} still has {' and '.join(parts)} in progress;"
+            " cancel them or let them finish, then delete it"
+        )
+    project_id = project.id
+    session.add(RetiredSlug(slug=project.slug))
+    # The children go by ON DELETE CASCADE (PostgreSQL; SQLite runs with foreign_keys=ON).
+    await session.execute(delete(Project).where(Project.id == project_id))
+    await session.commit()
+    repos.remove_project(project_id)
+
+
 async def _free_slug(session: AsyncSession, base: str) -> str:
-    """`base`, or `base-2`, `base-3`...: slugs name workflow ids, shared by all users."""
+    """`base`, or `base-2`, `base-3`...: slugs name workflow ids, shared by all users
+    (and a deleted project's slug stays taken: Temporal keeps its workflow ids)."""
     taken = set(
         (await session.scalars(select(Project.slug).where(Project.slug.like(f"{base}%")))).all()
+    )
+    taken |= set(
+        (
+            await session.scalars(select(RetiredSlug.slug).where(RetiredSlug.slug.like(f"{base}%")))
+        ).all()
     )
     if base not in taken:
         return base

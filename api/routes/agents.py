@@ -8,19 +8,37 @@ from api.agent_runs import start_agent_run
 from api.deps import AgentDep, CurrentUser, RuntimeDep, SessionDep, TemporalDep
 from api.schemas.agent import AgentCreate, AgentOut, AgentUpdate, RunCreate, RunOut
 from api.schemas.error import ErrorOut, error_responses
-from mcc.agents.budget_share import agent_shares, set_agent_share
+from mcc.agents.budget_share import (
+    agent_shares,
+    remove_agent_share,
+    set_agent_share,
+)
+from mcc.agents.overview import BudgetToday, glance
 from mcc.agents.roles import Role
 from mcc.agents.roster import AgentSpec, add_agent, list_agents, remove_agent
+from mcc.budget.day import budget_day
+from mcc.budget.pause import pause_state
+from mcc.budget.store import BudgetStore
+from mcc.budget.summary import levels_today
+from mcc.db.base import utcnow
 from mcc.events import project_room
 from mcc.models.agent import Agent
-from mcc.projects import get_project
+from mcc.projects import get_project, list_projects
 from mcc.runtime import Runtime
 
 router = APIRouter(prefix="/agents", tags=["agents"])
 
 
 async def agents_out(runtime: Runtime, owner_id: int, agents: list[Agent]) -> list[AgentOut]:
+    """The REST items: each agent with its budget share, today's spend and status reason."""
     shares: dict[int, dict[str, Decimal]] = {}
+    today = budget_day(utcnow(), runtime.settings.budget_timezone)
+    store = BudgetStore.of(runtime.db)
+    pause = await pause_state(store, owner_id)
+    levels = await levels_today(store, owner_id, today, runtime.settings.budget_default_daily_usd)
+    budget = BudgetToday(paused=pause.paused, pause_reason=pause.reason, levels=levels)
+    async with runtime.db.sessions() as session:
+        glances = await glance(session, owner_id, agents, today, budget)
     out = []
     for agent in agents:
         if agent.project_id not in shares:
@@ -28,8 +46,17 @@ async def agents_out(runtime: Runtime, owner_id: int, agents: list[Agent]) -> li
                 runtime.db, owner_id, agent.project_id, runtime.settings.budget_default_daily_usd
             )
         share = shares[agent.project_id].get(agent.name)
+        seen = glances[agent.id]
         view = AgentOut.model_validate(agent)
-        out.append(view.model_copy(update={"budget_share_pct": float(share) if share else None}))
+        out.append(
+            view.model_copy(
+                update={
+                    "budget_share_pct": float(share) if share is not None else None,
+                    "spent_today_usd": float(seen.spent_today_usd),
+                    "status_reason": seen.status_reason,
+                }
+            )
+        )
     return out
 
 
@@ -47,10 +74,18 @@ async def list_all(
     session: SessionDep,
     user: CurrentUser,
     runtime: RuntimeDep,
-    project_id: int = Query(ge=1, le=2_147_483_647),
+    project_id: int | None = Query(default=None, ge=1, le=2_147_483_647),
 ) -> list[AgentOut]:
-    project = await get_project(session, project_id, owner_id=user.id)
-    return await agents_out(runtime, user.id, await list_agents(session, project.id))
+    """The agents of one project, or (without `project_id`) of every project of the user."""
+    if project_id is not None:
+        project = await get_project(session, project_id, owner_id=user.id)
+        return await agents_out(runtime, user.id, await list_agents(session, project.id))
+    agents = [
+        agent
+        for project in await list_projects(session, user.id)
+        for agent in await list_agents(session, project.id)
+    ]
+    return await agents_out(runtime, user.id, agents)
 
 
 @router.post("", response_model=AgentOut, status_code=status.HTTP_201_CREATED, responses=ERRORS)
@@ -70,6 +105,20 @@ async def create(
             rules=body.rules,
         ),
     )
+    if body.budget_share_pct is not None:
+        try:
+            await set_agent_share(
+                runtime.db,
+                user.id,
+                project.id,
+                agent.name,
+                Decimal(str(body.budget_share_pct)),
+                runtime.settings.budget_default_daily_usd,
+            )
+        except Exception:
+            # The agent and its share are one request: a refused share creates no agent.
+            await remove_agent(session, agent)
+            raise
     return await announce(runtime, (await agents_out(runtime, user.id, [agent]))[0])
 
 
@@ -109,9 +158,16 @@ async def update(
 
 
 @router.delete("/{agent_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
-async def delete(agent: AgentDep, session: SessionDep, runtime: RuntimeDep) -> Response:
-    agent_id, project_id = agent.id, agent.project_id
+async def delete(
+    agent: AgentDep, session: SessionDep, user: CurrentUser, runtime: RuntimeDep
+) -> Response:
+    """Delete an idle agent (409 while it works: cancel its run first, so no work is cut off
+    half-way); its conversations and branches stay, its budget share goes."""
+    agent_id, project_id, name = agent.id, agent.project_id, agent.name
     await remove_agent(session, agent)
+    await remove_agent_share(
+        runtime.db, user.id, project_id, name, runtime.settings.budget_default_daily_usd
+    )
     await runtime.events.emit(
         "agent_removed",
         {"agent_id": agent_id, "project_id": project_id},

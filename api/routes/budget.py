@@ -10,6 +10,7 @@ from api.deps import CurrentUser, DbId, RuntimeDep
 from api.schemas.budget import (
     AgentSpendOut,
     BudgetSummaryOut,
+    CostTrendOut,
     DaySpendOut,
     LevelSpendOut,
     LimitCreate,
@@ -18,6 +19,7 @@ from api.schemas.budget import (
     ModelSpendOut,
     ProjectSpendOut,
     SpendOut,
+    TrendDayOut,
 )
 from api.schemas.error import ErrorOut
 from mcc.budget.day import budget_day
@@ -25,6 +27,7 @@ from mcc.budget.limits import create_limit, delete_limit, list_limits, update_li
 from mcc.budget.pause import pause_state
 from mcc.budget.store import BudgetStore
 from mcc.budget.summary import budget_summary, summary_range
+from mcc.budget.trend import cost_trend
 from mcc.db.base import utcnow
 
 router = APIRouter(prefix="/budget", tags=["budget"])
@@ -143,4 +146,34 @@ async def summary(
         ],
         by_agent=[AgentSpendOut(**spend(s), **s.key) for s in result.by_agent],
         by_model=[ModelSpendOut(**spend(s), model=s.key["model"]) for s in result.by_model],
+    )
+
+
+@router.get("/trend", response_model=CostTrendOut, responses={422: {"model": ErrorOut}})
+async def trend(
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    start: date | None = None,
+    end: date | None = None,
+) -> CostTrendOut:
+    """Cost per merged pull request per budget day over `start`..`end` (inclusive; default:
+    the last 30 days), with merges and spend, and over a trailing 7-day window."""
+    settings = runtime.settings
+    today = budget_day(utcnow(), settings.budget_timezone)
+    first, last = summary_range(today, start, end)
+    result = await cost_trend(
+        BudgetStore.of(runtime.db),
+        user.id,
+        start=first,
+        end=last,
+        timezone=settings.budget_timezone,
+    )
+    return CostTrendOut(
+        start=result.start,
+        end=result.end,
+        timezone=settings.budget_timezone,
+        days=[TrendDayOut.model_validate(day, from_attributes=True) for day in result.days],
+        merged_prs=result.merged_prs,
+        spend_usd=result.spend_usd,
+        cost_per_merged_pr_usd=result.cost_per_merged_pr_usd,
     )

@@ -20,8 +20,8 @@ from api.schemas.issue import (
 )
 from mcc.config import Settings
 from mcc.decisions import WAITING, decision_on
-from mcc.errors import ServiceUnavailable
-from mcc.issues import Facts, create_issue, facts_of, list_issues
+from mcc.errors import Conflict, ServiceUnavailable
+from mcc.issues import Facts, facts_of, file_issue, list_issues
 from mcc.models.decision import Decision
 from mcc.models.issue import Issue
 from workflows.issue_payloads import IssueStatus
@@ -79,6 +79,7 @@ async def issue_out(
         error=live.error if live is not None else None,
         tokens=facts.tokens,
         cost_usd=facts.cost_usd,
+        spend_usd=facts.spend_usd,
         created_at=issue.created_at,
         **extra,
     )
@@ -104,7 +105,11 @@ async def list_all(project: ProjectDep, session: SessionDep, runtime: RuntimeDep
     "",
     response_model=IssueOut,
     status_code=status.HTTP_201_CREATED,
-    responses={503: {"model": ErrorOut}},
+    responses={
+        403: {"model": ErrorOut, "description": "the forge denied opening the issue"},
+        404: {"model": ErrorOut, "description": "the forge does not know the repository"},
+        503: {"model": ErrorOut},
+    },
 )
 async def create(
     body: IssueCreate,
@@ -113,14 +118,21 @@ async def create(
     runtime: RuntimeDep,
     temporal: TemporalDep,
 ) -> IssueOut:
-    """Store the issue and start its run.
+    """Open the issue on the project's forge, store it under the forge's number and
+    start its run.
 
-    The issue is committed first: if Temporal is down it is kept (503 says so) and
-    its run starts when MCC next starts with Temporal reachable.
+    On GitHub the issue is opened there first (GitHub numbers it); if GitHub refuses
+    or cannot be reached, nothing is stored. The issue is committed before its run
+    starts: if Temporal is down it is kept (503 says so) and its run starts when MCC
+    next starts with Temporal reachable.
     """
-    issue = await create_issue(session, project, body.title, body.body)
+    issue, stored = await file_issue(session, runtime.forge, project, body.title, body.body)
     try:
         await runs.start_issue_run(temporal.client, runtime.settings, project, issue)
+    except Conflict:
+        if stored:
+            raise
+        # GitHub's delivery of the issue stored it first and started its run.
     except ServiceUnavailable as exc:
         raise ServiceUnavailable(
             f"issue #{issue.number} was saved, but its run could not start yet: {exc.message}"

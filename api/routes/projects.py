@@ -1,15 +1,23 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
+from sqlalchemy.exc import IntegrityError
 
 from api.deps import CurrentUser, ProjectDep, RuntimeDep, SessionDep
 from api.schemas.error import ErrorOut
 from api.schemas.project import ProjectCreate, ProjectOut, ProjectUpdate
-from mcc.errors import InvalidInput
+from mcc.errors import Conflict, InvalidInput
+from mcc.event_payloads import ProjectRemovedEvent
 from mcc.events import EventSink, user_room
 from mcc.forge.github.registration import create_github_project
 from mcc.models.project import Project
-from mcc.projects import create_project, forge_token_context, list_projects
+from mcc.projects import (
+    create_project,
+    delete_project,
+    forge_token_context,
+    list_projects,
+    rename_project,
+)
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
@@ -27,6 +35,7 @@ def project_out(project: Project) -> ProjectOut:
         trigger_label=project.trigger_label,
         test_command=project.test_command,
         require_spec_approval=project.require_spec_approval,
+        archived=project.archived,
         ignore_ci=project.ignore_ci,
         created_at=project.created_at,
     )
@@ -91,7 +100,11 @@ async def get_one(project: ProjectDep) -> ProjectOut:
     return project_out(project)
 
 
-@router.patch("/{project_id}", response_model=ProjectOut, responses={404: {"model": ErrorOut}})
+@router.patch(
+    "/{project_id}",
+    response_model=ProjectOut,
+    responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+)
 async def update(
     body: ProjectUpdate,
     project: ProjectDep,
@@ -99,8 +112,13 @@ async def update(
     runtime: RuntimeDep,
     user: CurrentUser,
 ) -> ProjectOut:
+    """Rename, archive or unarchive, and change the project's options."""
     if body.trigger_label is not None and project.forge != "github":
         raise InvalidInput("Only a GitHub project has a trigger label.")
+    if body.name is not None:
+        await rename_project(session, project, body.name)
+    if body.archived is not None:
+        project.archived = body.archived
     if body.forge_token is not None:
         token = body.forge_token.get_secret_value()
         project.forge_token_enc = (
@@ -114,5 +132,30 @@ async def update(
         project.ignore_ci = body.ignore_ci
     if body.trigger_label is not None:
         project.trigger_label = body.trigger_label
-    await session.commit()
+    try:
+        await session.commit()
+    except IntegrityError as exc:  # the same name taken by a request in the same instant
+        await session.rollback()
+        name = (body.name or "").strip()
+        raise Conflict(f"a project named {name!r} was just taken; pick another name") from exc
     return await announce(runtime.events, user.id, project_out(project))
+
+
+@router.delete(
+    "/{project_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+)
+async def remove(
+    project: ProjectDep, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
+) -> Response:
+    """Delete the project, its issues, agents and conversations, and MCC's mirror of its
+    repository (the repository itself is left alone); 409 while any run is in progress."""
+    project_id = project.id
+    await delete_project(session, runtime.repos, project)
+    await runtime.events.emit(
+        "project_removed",
+        ProjectRemovedEvent(project_id=project_id).model_dump(mode="json"),
+        user_room(user.id),
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -20,6 +20,13 @@ class AgentCreate(BaseModel):
     temperature: float = Field(default=0.2, ge=0, le=2)
     max_tokens: int = Field(default=4096, ge=16, le=200_000)
     rules: str = Field(default="", max_length=50_000)
+    budget_share_pct: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="Share of the project's daily budget; refused when the project's agents "
+        "would pass 100% together (the agent is then not created).",
+    )
 
 
 class AgentUpdate(BaseModel):
@@ -55,6 +62,12 @@ class AgentOut(BaseModel):
     current_task: str | None
     budget_share_pct: float | None = Field(
         default=None, description="Share of the project's daily budget (unset: no own cap)."
+    )
+    spent_today_usd: float = Field(
+        default=0, description="What its LLM calls cost this budget day."
+    )
+    status_reason: str | None = Field(
+        default=None, description="Why it is in its status, in a sentence (None when idle)."
     )
     created_at: datetime
 

@@ -124,3 +124,30 @@ class BudgetSummaryOut(BaseModel):
     by_project: list[ProjectSpendOut]
     by_agent: list[AgentSpendOut]
     by_model: list[ModelSpendOut]
+
+
+# Exact money as a decimal string ("0.0450000000"): the trend divides small sums, and a
+# float would print $0.045 as 0.045000000000000005.
+UsdString = Annotated[Decimal, PlainSerializer(str, return_type=str, when_used="json")]
+
+
+class TrendDayOut(BaseModel):
+    day: date
+    merged_prs: int = Field(description="Pull requests merged on this budget day.")
+    spend_usd: UsdString = Field(description="What the LLM calls cost on this day.")
+    cost_per_merged_pr_usd: UsdString | None = Field(
+        description="spend / merged pull requests of the day; null without a merge."
+    )
+    window_cost_per_merged_pr_usd: UsdString | None = Field(
+        description="The same over the 7 days up to this one (smoother); null without a merge."
+    )
+
+
+class CostTrendOut(BaseModel):
+    start: date
+    end: date
+    timezone: str
+    days: list[TrendDayOut]
+    merged_prs: int
+    spend_usd: UsdString
+    cost_per_merged_pr_usd: UsdString | None

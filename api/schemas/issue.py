@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -83,4 +84,8 @@ class IssueOut(BaseModel):
     conversation_id: int | None = None
     tokens: int = 0
     cost_usd: float = 0.0
+    spend_usd: Decimal = Field(
+        default=Decimal(0),
+        description="What the issue's LLM calls cost, exact (a decimal string).",
+    )
     created_at: datetime

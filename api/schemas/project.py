@@ -48,6 +48,13 @@ class ProjectCreate(BaseModel):
 class ProjectUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    name: str | None = Field(
+        default=None, min_length=1, max_length=100, description="Unique among your projects."
+    )
+    archived: bool | None = Field(
+        default=None,
+        description="Archived: hidden by default, no new issues or runs; history kept.",
+    )
     test_command: str | None = Field(
         default=None,
         max_length=1000,
@@ -98,5 +105,6 @@ class ProjectOut(BaseModel):
     trigger_label: str = "mcc"
     test_command: str | None = None
     require_spec_approval: bool = False
+    archived: bool = False
     ignore_ci: bool = False
     created_at: datetime

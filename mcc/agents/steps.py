@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.agents.context import ContextLimits, fit_context
 from mcc.agents.loop_guard import AgentStuck, judge
 from mcc.agents.memory import long_term_memory
+from mcc.agents.overview import status_reason
 from mcc.agents.prompts import rule_files, system_prompt
 from mcc.agents.roles import LONG_TERM_MEMORY, MAY_MESSAGE, Role
 from mcc.agents.roster import list_agents
@@ -171,6 +172,7 @@ class AgentSteps:
         status: str,
         task: str | None,
         outcome: str | None = None,
+        summary: str | None = None,
     ) -> None:
         """`agent_status`, with the run's conversation (and how it ended) so lists update in place."""
         await self.runtime.events.emit(
@@ -183,6 +185,7 @@ class AgentSteps:
                 "project_id": scope.project_id,
                 "conversation_id": scope.conversation_id,
                 "outcome": outcome,
+                "reason": status_reason(status, task, outcome, summary),
             },
             project_room(scope.project_id),
         )
@@ -465,4 +468,4 @@ class AgentSteps:
         await self.runtime.repos.remove_worktree(
             scope.project_id, worktree_name(freed.name, scope.run_id)
         )
-        await self._status(scope.agent_id, freed.name, scope, status, None, outcome)
+        await self._status(scope.agent_id, freed.name, scope, status, None, outcome, summary)

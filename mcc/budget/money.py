@@ -21,3 +21,9 @@ def charge(amount: Decimal) -> Decimal:
 def allowance(amount: Decimal) -> Decimal:
     """A limit, rounded down: the budget never admits more than was granted."""
     return amount.quantize(QUANTUM, rounding=ROUND_FLOOR)
+
+
+def usd_of_sum(value: object) -> Decimal:
+    """A SUM of a money column as the database returns it (Decimal, or a float on SQLite),
+    exact at the columns' resolution; NULL (no rows) is zero."""
+    return ZERO if value is None else Decimal(str(value)).quantize(QUANTUM)

@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mcc.db.engine import kept_connections
+from mcc.db.inline_sqlite import PRAGMAS
 
 T = TypeVar("T")
 
@@ -74,7 +75,8 @@ def immediate_transactions(engine: Engine) -> None:
         # The driver must not open transactions itself; the "begin" hook does.
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
+        for pragma in PRAGMAS:  # the shared engine's durability, not SQLite's default
+            cursor.execute(pragma)
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -140,6 +140,14 @@ async def budget_summary(
     )
 
 
+async def levels_today(
+    store: BudgetStore, owner_id: int, today: date, default_daily_usd: Decimal
+) -> list[LevelSpend]:
+    """Today's spend and limit of every level that spent or has a limit (and the global one)."""
+    async with store.reading() as conn:
+        return await _levels_today(conn, owner_id, today, default_daily_usd)
+
+
 async def _levels_today(
     conn: AsyncConnection, owner_id: int, today: date, default_daily_usd: Decimal
 ) -> list[LevelSpend]:

@@ -177,6 +177,17 @@ class InlineConnection:
             self._connection = None
 
 
+# Every connection to MCC's SQLite file, this module's and the budget thread's.
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    # In WAL mode NORMAL still survives any process being killed; only a power
+    # cut can lose the last commits (never corrupt the file). FULL, SQLite's
+    # default, adds an fsync to every commit, made while the write lock is held.
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+)
+
+
 async def connect(database: str, **options: Any) -> InlineConnection:
     """Open `database` with WAL, foreign keys, and no busy handler (see the module)."""
     options.pop("timeout", None)  # the lock wait is LOCK_WAIT_S, on the loop
@@ -185,14 +196,7 @@ async def connect(database: str, **options: Any) -> InlineConnection:
     options["check_same_thread"] = False
     conn = sqlite3.connect(database, timeout=0, **options)
     inline = InlineConnection(conn)
-    for pragma in (
-        "PRAGMA journal_mode=WAL",
-        # In WAL mode NORMAL still survives any process being killed; only a power
-        # cut can lose the last commits (never corrupt the file). FULL adds an
-        # fsync to every commit.
-        "PRAGMA synchronous=NORMAL",
-        "PRAGMA foreign_keys=ON",
-    ):
+    for pragma in PRAGMAS:
         await _when_unlocked(lambda sql=pragma: conn.execute(sql))  # type: ignore[misc]
     return inline
 

@@ -78,6 +78,14 @@ class ChecksReport:
 class Forge(Protocol):
     """Branches, pull requests, comments, reviews, merges and issue state of one kind of forge."""
 
+    async def open_issue(
+        self, project_id: int, title: str, body: str, origin_key: str | None = None
+    ) -> int:
+        """Open an issue where the project's issues live and return its number (the
+        MCC issue is stored under it). With `origin_key` (a retried tool call), an issue
+        this key already opened is found instead of a second one opened."""
+        ...
+
     async def open_pull_request(self, project_id: int, number: int) -> PullRef:
         """Publish the issue's branch and open (or find) its pull request."""
         ...

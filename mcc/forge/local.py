@@ -38,6 +38,16 @@ class LocalForge:
         project = await get_project(session, project_id)
         return project, await get_issue(session, project_id, number)
 
+    async def open_issue(
+        self, project_id: int, title: str, body: str, origin_key: str | None = None
+    ) -> int:
+        """The project's next issue number (MCC numbers local issues itself; a number a
+        failed store leaves unused is only a gap)."""
+        async with self.db.sessions() as session:
+            number = await next_number(session, "issue_seq", project_id)
+            await session.commit()
+        return number
+
     async def open_pull_request(self, project_id: int, number: int) -> PullRef:
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)

@@ -400,6 +400,52 @@ class LocalRepos:
             raise RefMoved(branch)
         raise GitFailed(f"git update-ref failed: {err.strip()}")
 
+    async def blob_at(self, project_id: int, commit: str, path: str) -> str | None:
+        """The blob id of regular file `path` in `commit`; None when absent (or not a file)."""
+        out = await self.git.run(["ls-tree", "-z", commit, "--", path], self.origin(project_id))
+        for entry in out.split("\0"):
+            meta, _, name = entry.partition("\t")
+            mode, _, rest = meta.partition(" ")
+            kind, _, sha = rest.partition(" ")
+            if name == path and kind == "blob" and mode in {"100644", "100755"}:
+                return sha
+        return None
+
+    async def commit_file(
+        self, project_id: int, branch: str, tip: str, path: str, data: bytes, message: str
+    ) -> str:
+        """Commit `path` with `data` onto `branch` (at `tip`) without a worktree; the new commit.
+
+        Raises RefMoved when `branch` is no longer at `tip` (nothing is overwritten).
+        """
+        origin = self.origin(project_id)
+        blob = (await self.git.run(["hash-object", "-w", "--stdin"], origin, stdin=data)).strip()
+        root = (await self.git.run(["rev-parse", f"{tip}^{{tree}}"], origin)).strip()
+        tree = await self._tree_with(origin, root, path.split("/"), blob)
+        commit = (
+            await self.git.run(["commit-tree", tree, "-p", tip, "-m", message], origin)
+        ).strip()
+        await self._move_branch(origin, branch, commit, tip)
+        return commit
+
+    async def _tree_with(self, origin: Path, tree: str | None, parts: list[str], blob: str) -> str:
+        """`tree` with the file at `parts` set to `blob` (missing directories created)."""
+        entries: dict[str, str] = {}
+        if tree is not None:
+            for entry in (await self.git.run(["ls-tree", "-z", tree], origin)).split("\0"):
+                if entry:
+                    entries[entry.partition("\t")[2]] = entry
+        name, rest = parts[0], parts[1:]
+        if rest:
+            old = entries.get(name, "")
+            meta = old.partition("\t")[0].split(" ")
+            sub = meta[2] if len(meta) == 3 and meta[1] == "tree" else None
+            entries[name] = f"040000 tree {await self._tree_with(origin, sub, rest, blob)}\t{name}"
+        else:
+            entries[name] = f"100644 blob {blob}\t{name}"
+        listing = "".join(f"{entry}\0" for entry in entries.values()).encode()
+        return (await self.git.run(["mktree", "-z"], origin, stdin=listing)).strip()
+
     async def _tip(self, origin: Path, ref: str) -> str:
         code, out, _ = await self.git.status(["rev-parse", "--verify", f"{ref}^{{commit}}"], origin)
         return out.strip() if code == 0 else ""

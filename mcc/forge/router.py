@@ -21,6 +21,12 @@ class ForgeRouter:
             kind = (await get_project(session, project_id)).forge
         return self.forges[kind]
 
+    async def open_issue(
+        self, project_id: int, title: str, body: str, origin_key: str | None = None
+    ) -> int:
+        forge = await self.of_project(project_id)
+        return await forge.open_issue(project_id, title, body, origin_key)
+
     async def open_pull_request(self, project_id: int, number: int) -> PullRef:
         return await (await self.of_project(project_id)).open_pull_request(project_id, number)
 

@@ -21,6 +21,7 @@ def load_all() -> None:
         pull_request,
         recovery_code,
         refresh_token,
+        retired_slug,
         system_state,
         telegram,
         token_usage,

@@ -41,6 +41,8 @@ class Project(Timestamped, Base):
     # architect's spec waits for the person's approval before coding starts.
     test_command: Mapped[str | None] = mapped_column(String(1000))
     require_spec_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An archived project keeps its history but takes no new issues or runs.
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The repository's own CI (check runs, statuses) gates the approval unless ignored.
     ignore_ci: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Counters for per-project numbering, bumped with UPDATE ... RETURNING so two

@@ -13,6 +13,11 @@ from mcc.models.project import Project
 
 
 class RunControl(Protocol):
+    async def open_issue(
+        self, project_id: int, title: str, body: str, origin_key: str | None = None
+    ) -> int:
+        """Open an issue on the project's forge; its number (`Forge.open_issue`)."""
+
     async def start_issue_run(self, project: Project, issue: Issue) -> None:
         """Start a new issue's run (POST /api/projects/{id}/issues does the same)."""
 

@@ -93,6 +93,20 @@ async def test_every_route_renders_without_console_errors(
     await expect(page.get_by_text("No CI configured", exact=True).first).to_be_visible()
     if size == "phone":
         await phone_layout_keeps_things_readable(page, base, pid)
+    # The budget page's cost per merged pull request; the issue list's filter lives in the URL.
+    await page.goto(f"{base}/budget")
+    trend = page.get_by_role("heading", name="Cost per merged pull request", exact=True)
+    await expect(trend).to_be_visible()
+    await page.goto(f"{base}/projects/{pid}?state=open&q=greet")
+    await expect(page.get_by_role("link", name="Add a greeting", exact=True)).to_be_visible()
+    await expect(page.get_by_role("searchbox")).to_have_value("greet")
+    await page.goto(f"{base}/projects/{pid}?state=closed")
+    await expect(page.get_by_text("No issue matches this filter.")).to_be_visible()
+    await page.get_by_role("button", name="Show all issues").click()
+    search = page.get_by_role("searchbox")
+    await search.press_sequentially("a greeting", delay=20)  # typed: no key may be lost
+    await expect(search).to_have_value("a greeting")
+    await expect(page).to_have_url(f"{base}/projects/{pid}?q=a+greeting")
     await page.goto(f"{base}/agents")
     roster = (await api.get(f"/api/agents?project_id={pid}")).json()
     table = page.get_by_role("table", name="Agents")

@@ -327,6 +327,8 @@ class FakeGitHub:
         r.add_post("/app/installations/{id}/access_tokens", self.access_token)
         r.add_get("/repos/{owner}/{repo}", self.get_repo)
         r.add_get("/repos/{owner}/{repo}/collaborators/{login}/permission", self.permission)
+        r.add_get("/repos/{owner}/{repo}/issues", self.list_issues)
+        r.add_post("/repos/{owner}/{repo}/issues", self.create_issue)
         r.add_get("/repos/{owner}/{repo}/issues/{number}", self.get_issue)
         r.add_patch("/repos/{owner}/{repo}/issues/{number}", self.edit_issue)
         r.add_get("/repos/{owner}/{repo}/issues/{number}/comments", self.list_comments)
@@ -446,6 +448,38 @@ class FakeGitHub:
         if issue is None:
             raise _error(404, "Not Found")
         return issue
+
+    async def list_issues(self, request: web.Request) -> web.Response:
+        """Issues newest first, filtered by `state` (open | closed | all) and `labels`
+        (comma-separated, all required), one page of `per_page`."""
+        kind, value = self._token_of(request)
+        repo = self._repo_for(request, kind, value)
+        state = request.query.get("state", "open")
+        wanted = {x for x in request.query.get("labels", "").split(",") if x}
+        per_page = int(request.query.get("per_page", "30"))
+        shown = [
+            self._issue_json(repo, issue)
+            for issue in sorted(repo.issues.values(), key=lambda i: -i.number)
+            if (state == "all" or issue.state == state) and wanted <= set(issue.labels)
+        ]
+        return web.json_response(shown[:per_page])
+
+    async def create_issue(self, request: web.Request) -> web.Response:
+        """POST /repos/{owner}/{repo}/issues: numbered with the pull requests, as GitHub does."""
+        kind, value = self._token_of(request)
+        repo = self._repo_for(request, kind, value)
+        body = await request.json()
+        if not str(body.get("title") or "").strip():
+            raise _error(422, "Validation Failed: title is missing")
+        issue = FakeIssue(
+            repo.number(),
+            body["title"],
+            body.get("body") or "",
+            user=self._login_of(value) or "someone",
+            labels=[str(label) for label in body.get("labels") or []],
+        )
+        repo.issues[issue.number] = issue
+        return web.json_response(self._issue_json(repo, issue), status=201)
 
     async def get_issue(self, request: web.Request) -> web.Response:
         kind, value = self._token_of(request)

@@ -223,6 +223,9 @@ async def test_an_agent_whose_run_cannot_finish_shows_error(
     assert "refused the API key" in result["summary"]
     tester = (await api.get(f"/api/agents/{agents['tester']['id']}")).json()
     assert tester["status"] == "error"
+    # Why, in a sentence, on the page that lists every agent.
+    assert tester["status_reason"].startswith("Its last run needs your attention: ")
+    assert "refused the API key" in tester["status_reason"]
 
 
 async def test_a_rate_limited_step_waits_the_providers_retry_after_then_goes_on(

@@ -57,3 +57,10 @@ async def test_the_conversation_list_built_from_events_matches_the_server(
     # Every status names its project and run conversation.
     assert all(e["project_id"] == pid and e["conversation_id"] in listed for e in statuses)
     assert {e["name"] for e in statuses} >= {"architect", "coder_1", "tester", "reviewer"}
+    # And why, as the list of every agent shows it: the task while working, nothing when idle.
+    assert all(
+        e["reason"] == f"Working on: {e['current_task']}"
+        for e in statuses
+        if e["status"] == "working"
+    )
+    assert all(e["reason"] is None for e in statuses if e["status"] == "idle")

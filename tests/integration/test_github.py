@@ -20,7 +20,9 @@ from api.server import MccServer
 from mcc.agents.briefs import TaskKind
 from mcc.config import Settings
 from mcc.db.base import utcnow
+from mcc.issues import file_issue
 from mcc.models.conversation import Conversation
+from mcc.models.issue import Issue
 from mcc.models.message import Message
 from mcc.models.project import Project
 from mcc.models.pull_request import PullRequest
@@ -1033,3 +1035,103 @@ async def test_a_delivery_whose_handling_was_cut_off_is_acted_on_when_redelivere
             select(WebhookDelivery).where(WebhookDelivery.delivery_id == "cut-off")
         )
         assert row is not None and row.handled_at is not None
+
+
+# -- issues filed in MCC ------------------------------------------------------------------
+
+
+def _issue_event(github: FakeGitHub, full: str, number: int, action: str) -> dict:
+    repo = github.repos[full]
+    return {
+        "action": action,
+        "label": {"name": "mcc"},
+        "issue": github.issue_payload(repo, repo.issues[number]),
+        "repository": github.repo_payload(repo),
+    }
+
+
+def _issues_opened(github: FakeGitHub, full: str) -> int:
+    return sum(1 for m, p, _, _ in github.requests if (m, p) == ("POST", f"/repos/{full}/issues"))
+
+
+async def test_an_issue_filed_in_mcc_is_opened_on_github_under_githubs_number(
+    api, mcc: MccServer, fake: RunningFake, temporal_client
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    # GitHub's issue #1 reached MCC first: MCC's own counter would have said #1 again.
+    first = await _labelled_issue(mcc, github, full)
+
+    response = await api.post(
+        f"/api/projects/{project['id']}/issues",
+        json={"title": "Add a farewell", "body": "Say goodbye."},
+    )
+
+    assert response.status_code == 201, response.text
+    filed = response.json()
+    number = filed["number"]
+    on_github = github.repos[full].issues[number]
+    assert number == first + 1
+    assert (on_github.title, on_github.body) == ("Add a farewell", "Say goodbye.")
+    assert "mcc" in on_github.labels and on_github.user == FakeGitHub.APP_LOGIN
+    assert filed["workflow_id"] == f"issue/{project['slug']}/{number}"
+    # GitHub then delivers the issue it opened: the same issue, the same run.
+    for action in ("opened", "labeled"):
+        event = _issue_event(github, full, number, action)
+        status, _ = await github.deliver(_hook_url(mcc), SECRET, "issues", event)
+        assert status == 200
+    issues = (await api.get(f"/api/projects/{project['id']}/issues")).json()
+    assert sorted(i["number"] for i in issues) == [first, number]
+    runs = [
+        r async for r in temporal_client.list_workflows(f"WorkflowId = '{filed['workflow_id']}'")
+    ]
+    assert len(runs) == 1
+    assert _issues_opened(github, full) == 1
+
+
+async def test_a_retried_tool_call_opens_one_github_issue_when_its_delivery_came_first(
+    api, mcc: MccServer, fake: RunningFake
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    key = "orchestrator/9/turn/1/tool/0/0"
+    forge = mcc.runtime.forge
+    # The first attempt opened the issue on GitHub and was cut off before storing it;
+    # GitHub's delivery of it stored it meanwhile.
+    number = await forge.open_issue(project["id"], "Add a farewell", "Say goodbye.", key)
+    event = _issue_event(github, full, number, "opened")
+    status, _ = await github.deliver(_hook_url(mcc), SECRET, "issues", event)
+    assert status == 200
+
+    async with mcc.runtime.db.sessions() as session:
+        row = await session.get(Project, project["id"])
+        assert row is not None
+        issue, stored = await file_issue(session, forge, row, "Add a farewell", "Say goodbye.", key)
+        again, stored_again = await file_issue(session, forge, row, "Add a farewell", "", key)
+
+    assert issue.number == again.number == number and (stored, stored_again) == (False, False)
+    assert issue.body == "Say goodbye."  # MCC's hidden marker is not the person's text
+    assert list(github.repos[full].issues) == [number]
+    assert _issues_opened(github, full) == 1
+    assert await _count(mcc, Issue) == 1
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "code"),
+    [(404, 404, "forge_repo_not_found"), (502, 503, "service_unavailable")],
+)
+async def test_github_refusing_a_new_issue_is_a_clear_error_and_nothing_is_stored(
+    api, mcc: MccServer, fake: RunningFake, answer: int, status: int, code: str
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    github.inject(answer, {}, f"/repos/{full}/issues")
+
+    response = await api.post(
+        f"/api/projects/{project['id']}/issues", json={"title": "Add a farewell", "body": ""}
+    )
+
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["code"] == code and f"opening an issue on {full}" in error["message"]
+    assert await _count(mcc, Issue) == 0 and not github.repos[full].issues

@@ -19,7 +19,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 
 from api.server import MccServer
 from mcc.config import Settings
-from mcc.issues import create_issue_once
+from mcc.issues import file_issue
 from mcc.models.issue import Issue
 from mcc.models.project import Project
 from tests.conftest import login_new_user
@@ -364,8 +364,9 @@ async def test_a_retried_create_issue_call_files_one_issue(
         project = await session.get(Project, pid)
         assert project is not None
         key = "orchestrator/7/turn/1/tool/0/0"
-        first, created = await create_issue_once(session, project, "Once", "", key)
-        again, created_again = await create_issue_once(session, project, "Once", "", key)
+        forge = mcc.runtime.forge
+        first, created = await file_issue(session, forge, project, "Once", "", key)
+        again, created_again = await file_issue(session, forge, project, "Once", "", key)
         count = await session.scalar(
             select(func.count()).select_from(Issue).where(Issue.project_id == pid)
         )

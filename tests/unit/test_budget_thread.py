@@ -59,3 +59,14 @@ async def test_work_that_awaits_anything_but_its_connection_is_refused(
     with pytest.raises(RuntimeError, match="awaited something other"):
         await transactions.run(work)
     assert _count(transactions) == 0
+
+
+def test_budget_commits_are_as_durable_as_the_shared_engines_and_no_more(
+    transactions: ThreadTransactions,
+) -> None:
+    """WAL with synchronous NORMAL, as `mcc.db.inline_sqlite`: SQLite's default (FULL)
+    would fsync every reservation's commit while holding the write lock that every
+    other writer of the file waits for."""
+    with transactions.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL

@@ -14,11 +14,13 @@ import { LoginRoute } from "./routes/login";
 import { NotFoundRoute, RouteError } from "./routes/not-found";
 import { OrchestratorRoute } from "./routes/orchestrator";
 import { ProjectOverviewRoute, ProjectRoute } from "./routes/project";
-import { ProjectsRoute } from "./routes/projects";
 import { SetupRoute } from "./routes/setup";
 
 // The budget page brings the charts library: loaded when first opened.
 const BudgetRoute = lazy(() => import("./routes/budget"));
+// The projects page brings the form library (zod, react-hook-form) for its create, rename
+// and delete forms: loaded when first opened too.
+const ProjectsRoute = lazy(() => import("./routes/projects"));
 // Settings are opened now and then: their forms stay out of the first load.
 const SettingsRoute = lazy(() => import("./routes/settings"));
 
@@ -48,7 +50,14 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <DashboardRoute /> },
           { path: "orchestrator", element: <OrchestratorRoute /> },
-          { path: "projects", element: <ProjectsRoute /> },
+          {
+            path: "projects",
+            element: (
+              <Suspense fallback={<PageLoading label="Loading projects…" />}>
+                <ProjectsRoute />
+              </Suspense>
+            ),
+          },
           { path: "agents", element: <AgentsRoute /> },
           {
             path: "settings",

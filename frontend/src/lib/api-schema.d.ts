@@ -210,10 +210,18 @@ export interface paths {
         get: operations["get_one_api_projects__project_id__get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Remove
+         * @description Delete the project, its issues, agents and conversations, and MCC's mirror of its
+         *     repository (the repository itself is left alone); 409 while any run is in progress.
+         */
+        delete: operations["remove_api_projects__project_id__delete"];
         options?: never;
         head?: never;
-        /** Update */
+        /**
+         * Update
+         * @description Rename, archive or unarchive, and change the project's options.
+         */
         patch: operations["update_api_projects__project_id__patch"];
         trace?: never;
     };
@@ -232,10 +240,13 @@ export interface paths {
         put?: never;
         /**
          * Create
-         * @description Store the issue and start its run.
+         * @description Open the issue on the project's forge, store it under the forge's number and
+         *     start its run.
          *
-         *     The issue is committed first: if Temporal is down it is kept (503 says so) and
-         *     its run starts when MCC next starts with Temporal reachable.
+         *     On GitHub the issue is opened there first (GitHub numbers it); if GitHub refuses
+         *     or cannot be reached, nothing is stored. The issue is committed before its run
+         *     starts: if Temporal is down it is kept (503 says so) and its run starts when MCC
+         *     next starts with Temporal reachable.
          */
         post: operations["create_api_projects__project_id__issues_post"];
         delete?: never;
@@ -370,7 +381,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List All */
+        /**
+         * List All
+         * @description The agents of one project, or (without `project_id`) of every project of the user.
+         */
         get: operations["list_all_api_agents_get"];
         put?: never;
         /** Create */
@@ -392,7 +406,11 @@ export interface paths {
         get: operations["get_one_api_agents__agent_id__get"];
         put?: never;
         post?: never;
-        /** Delete */
+        /**
+         * Delete
+         * @description Delete an idle agent (409 while it works: cancel its run first, so no work is cut off
+         *     half-way); its conversations and branches stay, its budget share goes.
+         */
         delete: operations["delete_api_agents__agent_id__delete"];
         options?: never;
         head?: never;
@@ -553,6 +571,27 @@ export interface paths {
          *     `start`..`end` (budget days, inclusive; default: the last 30 days).
          */
         get: operations["summary_api_budget_summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/budget/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trend
+         * @description Cost per merged pull request per budget day over `start`..`end` (inclusive; default:
+         *     the last 30 days), with merges and spend, and over a trailing 7-day window.
+         */
+        get: operations["trend_api_budget_trend_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -881,6 +920,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Rules
+         * @description The rule files as the default branch has them: what the next task's prompt reads.
+         */
+        get: operations["get_rules_api_projects__project_id__rules_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}/rules/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Rule File
+         * @description Commit a rule file onto the default branch (409 if it changed since `base_sha`).
+         */
+        put: operations["put_rule_file_api_projects__project_id__rules__name__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agents/{agent_id}/messages": {
         parameters: {
             query?: never;
@@ -1012,6 +1091,11 @@ export interface components {
              * @default
              */
             rules: string;
+            /**
+             * Budget Share Pct
+             * @description Share of the project's daily budget; refused when the project's agents would pass 100% together (the agent is then not created).
+             */
+            budget_share_pct?: number | null;
         };
         /** AgentLimitCreate */
         AgentLimitCreate: {
@@ -1085,6 +1169,17 @@ export interface components {
              * @description Share of the project's daily budget (unset: no own cap).
              */
             budget_share_pct?: number | null;
+            /**
+             * Spent Today Usd
+             * @description What its LLM calls cost this budget day.
+             * @default 0
+             */
+            spent_today_usd: number;
+            /**
+             * Status Reason
+             * @description Why it is in its status, in a sentence (None when idle).
+             */
+            status_reason?: string | null;
             /**
              * Created At
              * Format: date-time
@@ -1212,6 +1307,29 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** CostTrendOut */
+        CostTrendOut: {
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Timezone */
+            timezone: string;
+            /** Days */
+            days: components["schemas"]["TrendDayOut"][];
+            /** Merged Prs */
+            merged_prs: number;
+            /** Spend Usd */
+            spend_usd: string;
+            /** Cost Per Merged Pr Usd */
+            cost_per_merged_pr_usd: string | null;
         };
         /** DaySpendOut */
         DaySpendOut: {
@@ -1495,6 +1613,12 @@ export interface components {
              * @default 0
              */
             cost_usd: number;
+            /**
+             * Spend Usd
+             * @description What the issue's LLM calls cost, exact (a decimal string).
+             * @default 0
+             */
+            spend_usd: string;
             /**
              * Created At
              * Format: date-time
@@ -1902,6 +2026,11 @@ export interface components {
              */
             require_spec_approval: boolean;
             /**
+             * Archived
+             * @default false
+             */
+            archived: boolean;
+            /**
              * Ignore Ci
              * @default false
              */
@@ -1929,6 +2058,16 @@ export interface components {
         };
         /** ProjectUpdate */
         ProjectUpdate: {
+            /**
+             * Name
+             * @description Unique among your projects.
+             */
+            name?: string | null;
+            /**
+             * Archived
+             * @description Archived: hidden by default, no new issues or runs; history kept.
+             */
+            archived?: boolean | null;
             /**
              * Test Command
              * @description The tester's command (empty string: detect from the repository).
@@ -2021,6 +2160,80 @@ export interface components {
              * @default
              */
             feedback: string;
+        };
+        /** RuleFileEdit */
+        RuleFileEdit: {
+            /** Content */
+            content: string;
+            /**
+             * Base Sha
+             * @description The `sha` the edit started from (None: the file did not exist).
+             */
+            base_sha: string | null;
+        };
+        /** RuleFileOut */
+        RuleFileOut: {
+            /**
+             * Name
+             * @description The file's name in `.mcc/`, e.g. `coder.md`.
+             * @enum {string}
+             */
+            name: "AGENTS.md" | "orchestrator.md" | "architect.md" | "coder.md" | "tester.md" | "reviewer.md";
+            /** Path */
+            path: string;
+            /**
+             * Role
+             * @description The role that reads it; None: every agent.
+             */
+            role: ("orchestrator" | "architect" | "coder" | "tester" | "reviewer") | null;
+            /**
+             * Content
+             * @description None: the file is not in the repository yet.
+             */
+            content: string | null;
+            /**
+             * Sha
+             * @description The blob an edit starts from (send it as base_sha).
+             */
+            sha: string | null;
+            /**
+             * Template
+             * @description The template `init` writes: a start for a missing file.
+             */
+            template: string;
+        };
+        /** RuleFileSaved */
+        RuleFileSaved: {
+            file: components["schemas"]["RuleFileOut"];
+            /**
+             * Commit
+             * @description The default branch's tip with the edit.
+             */
+            commit: string;
+        };
+        /** RuleFilesOut */
+        RuleFilesOut: {
+            /**
+             * Branch
+             * @description The default branch the files are read from.
+             */
+            branch: string;
+            /** Commit */
+            commit: string;
+            /** Editable */
+            editable: boolean;
+            /**
+             * Read Only Reason
+             * @description Why the files cannot be edited here.
+             */
+            read_only_reason: string | null;
+            /**
+             * Max Chars
+             * @description The most of a file an agent's prompt reads.
+             */
+            max_chars: number;
+            /** Files */
+            files: components["schemas"]["RuleFileOut"][];
         };
         /** RulesFilesOut */
         RulesFilesOut: {
@@ -2226,6 +2439,34 @@ export interface components {
              */
             qr_svg: string;
         };
+        /** TrendDayOut */
+        TrendDayOut: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Merged Prs
+             * @description Pull requests merged on this budget day.
+             */
+            merged_prs: number;
+            /**
+             * Spend Usd
+             * @description What the LLM calls cost on this day.
+             */
+            spend_usd: string;
+            /**
+             * Cost Per Merged Pr Usd
+             * @description spend / merged pull requests of the day; null without a merge.
+             */
+            cost_per_merged_pr_usd: string | null;
+            /**
+             * Window Cost Per Merged Pr Usd
+             * @description The same over the 7 days up to this one (smoother); null without a merge.
+             */
+            window_cost_per_merged_pr_usd: string | null;
+        };
         /** UserOut */
         UserOut: {
             /** Id */
@@ -2280,6 +2521,8 @@ export interface components {
             conversation_id: number;
             /** Outcome */
             outcome?: string | null;
+            /** Reason */
+            reason?: string | null;
         };
         /**
          * BudgetAlertEvent
@@ -2397,6 +2640,14 @@ export interface components {
          * @enum {string}
          */
         Phase: "queued" | "planning" | "coding" | "pull_request" | "testing" | "review" | "awaiting_approval" | "merging" | "done" | "rejected" | "paused" | "budget_blocked" | "needs_attention" | "failed" | "cancelled";
+        /**
+         * ProjectRemovedEvent
+         * @description `project_removed` (user room): a project was deleted (`project`, its REST item, on create/edit).
+         */
+        ProjectRemovedEvent: {
+            /** Project Id */
+            project_id: number;
+        };
         /**
          * RoomCatchUp
          * @description What a socket missed in a room since the number it named, or `resync: true`.
@@ -2968,6 +3219,53 @@ export interface operations {
             };
         };
     };
+    remove_api_projects__project_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     update_api_projects__project_id__patch: {
         parameters: {
             query?: never;
@@ -2994,6 +3292,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3065,6 +3372,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IssueOut"];
+                };
+            };
+            /** @description the forge denied opening the issue */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description the forge does not know the repository */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description Validation Error */
@@ -3338,8 +3663,8 @@ export interface operations {
     };
     list_all_api_agents_get: {
         parameters: {
-            query: {
-                project_id: number;
+            query?: {
+                project_id?: number | null;
             };
             header?: never;
             path?: never;
@@ -4067,6 +4392,38 @@ export interface operations {
             };
         };
     };
+    trend_api_budget_trend_get: {
+        parameters: {
+            query?: {
+                start?: string | null;
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostTrendOut"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     state_api_system_state_get: {
         parameters: {
             query?: never;
@@ -4522,6 +4879,15 @@ export interface operations {
                     "application/json": components["schemas"]["RulesFilesOut"];
                 };
             };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -4529,6 +4895,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_rules_api_projects__project_id__rules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleFilesOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_rule_file_api_projects__project_id__rules__name__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: "AGENTS.md" | "orchestrator.md" | "architect.md" | "coder.md" | "tester.md" | "reviewer.md";
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleFileEdit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleFileSaved"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };

@@ -12,6 +12,13 @@ export interface SummaryRange {
 export const agentKeys = {
   all: () => ["agents"] as const,
   list: (projectId: number) => ["agents", projectId] as const,
+  /** Every agent of every project (the `/agents` page). */
+  everywhere: () => ["agents", "everywhere"] as const,
+};
+
+/** A project's rule files (`.mcc/*.md`) as its default branch has them. */
+export const ruleKeys = {
+  project: (projectId: number) => ["rules", projectId] as const,
 };
 
 /** The answer of `POST /api/agents/{id}/runs`, kept for the Temporal link of its conversation. */
@@ -27,6 +34,7 @@ export const budgetKeys = {
   limits: () => ["budget", "limits"] as const,
   summaries: () => ["budget", "summary"] as const,
   summary: (range: SummaryRange) => ["budget", "summary", range.start ?? "", range.end ?? ""] as const,
+  trend: (range: SummaryRange) => ["budget", "trend", range.start ?? "", range.end ?? ""] as const,
 };
 
 export const conversationKeys = {
@@ -60,7 +68,8 @@ export const pullKeys = {
   project: (projectId: number) => ["pulls", projectId] as const,
   list: (projectId: number) => ["pulls", projectId, "list"] as const,
   /** A diff is fixed by its head commit: a new head is a new query, the same head is never refetched. */
-  diff: (projectId: number, number: number, headSha: string | null) => ["pulls", projectId, "diff", number, headSha] as const,
+  diff: (projectId: number, number: number, headSha: string | null) =>
+    ["pulls", projectId, "diff", number, headSha] as const,
 };
 
 export const systemKeys = {

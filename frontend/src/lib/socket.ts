@@ -2,7 +2,13 @@ import { io, type Socket } from "socket.io-client";
 
 import { freshAccessToken, refreshSession } from "@/lib/api-client";
 import type { components } from "@/lib/api-schema";
-import { parseRoom, RoomPositions, type NumberedPayload, type RoomCatchUp, type RoomPosition } from "@/lib/room-positions";
+import {
+  parseRoom,
+  RoomPositions,
+  type NumberedPayload,
+  type RoomCatchUp,
+  type RoomPosition,
+} from "@/lib/room-positions";
 import { useAuthStore } from "@/stores/auth";
 import { useConnectionStore } from "@/stores/connection";
 
@@ -28,6 +34,8 @@ export type AgentEvent = Schemas["AgentOut"];
 export type AgentRemovedEvent = Schemas["AgentRemovedEvent"];
 /** `project` (the user's own room): a project was registered or changed. */
 export type ProjectEvent = Schemas["ProjectOut"];
+/** `project_removed` (the user's own room): a project was deleted. */
+export type ProjectRemovedEvent = Schemas["ProjectRemovedEvent"];
 /** `conversation` (project room): a run's conversation was opened. */
 export type ConversationEvent = Schemas["ConversationOut"];
 /** `budget_alert` (the user's own room): a level reached 80% (`warning`) or 100% (`critical`). */
@@ -59,6 +67,7 @@ interface ServerToClientEvents {
   agent_removed: (event: AgentRemovedEvent) => void;
   conversation: (event: ConversationEvent) => void;
   project: (event: ProjectEvent) => void;
+  project_removed: (event: ProjectRemovedEvent) => void;
   budget_alert: (event: BudgetAlertEvent) => void;
   system_state: (event: SystemStateEvent) => void;
   notification: (event: NotificationEvent) => void;
@@ -86,6 +95,7 @@ const SERVER_EVENTS = [
   "agent_removed",
   "conversation",
   "project",
+  "project_removed",
   "budget_alert",
   "system_state",
   "notification",
@@ -170,7 +180,13 @@ function emitSync(rooms: ({ room: string } & RoomPosition)[]): void {
 function joined(room: string, since: RoomPosition | undefined, ack: Ack): Ack {
   if (!ack.ok) return ack;
   if (ack.room !== undefined && ack.epoch !== undefined && ack.seq !== undefined) {
-    applyCatchUp({ room: ack.room, epoch: ack.epoch, seq: ack.seq, resync: ack.resync ?? false, events: ack.events ?? [] });
+    applyCatchUp({
+      room: ack.room,
+      epoch: ack.epoch,
+      seq: ack.seq,
+      resync: ack.resync ?? false,
+      events: ack.events ?? [],
+    });
   }
   return { ...ack, room, fresh: since === undefined };
 }
@@ -321,12 +337,14 @@ export function onProjectJoined(listener: JoinListener): () => void {
 function emitJoinConversation(conversationId: number): void {
   const room = `conversation:${conversationId}`;
   const since = positions.get(room);
-  socket.timeout(ACK_TIMEOUT_MS).emit("join_conversation", { conversation_id: conversationId, ...since }, (error, response) => {
-    const ack = joined(room, since, error ? { ok: false, error: "no answer from the server" } : response);
-    // Refused (e.g. not found): forget it, so a later visit asks again.
-    if (!ack.ok) joinedConversations.delete(conversationId);
-    for (const listener of joinListeners) listener(conversationId, ack);
-  });
+  socket
+    .timeout(ACK_TIMEOUT_MS)
+    .emit("join_conversation", { conversation_id: conversationId, ...since }, (error, response) => {
+      const ack = joined(room, since, error ? { ok: false, error: "no answer from the server" } : response);
+      // Refused (e.g. not found): forget it, so a later visit asks again.
+      if (!ack.ok) joinedConversations.delete(conversationId);
+      for (const listener of joinListeners) listener(conversationId, ack);
+    });
 }
 
 /**
@@ -354,7 +372,9 @@ export function onConversationJoined(listener: JoinListener): () => void {
  */
 export async function sendMessageOverSocket(conversationId: number, content: string): Promise<number | null> {
   if (!socket.connected) throw new Error("not connected");
-  const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("send_message", { conversation_id: conversationId, content });
+  const ack = await socket
+    .timeout(ACK_TIMEOUT_MS)
+    .emitWithAck("send_message", { conversation_id: conversationId, content });
   if (!ack.ok) throw new Error(ack.error ?? "the server refused the message");
   return ack.id ?? null;
 }

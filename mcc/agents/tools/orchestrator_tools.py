@@ -18,7 +18,7 @@ from mcc.agents.roles import Role
 from mcc.agents.tools.base import Tool, ToolContext, ToolOutcome, ToolParams
 from mcc.conversations import NewMessage, inbox_of, post_message
 from mcc.errors import Conflict, NotFound, ServiceUnavailable
-from mcc.issues import create_issue_once, get_issue, list_issues
+from mcc.issues import file_issue, get_issue, list_issues
 from mcc.models.agent import Agent
 from mcc.models.conversation import Conversation
 from mcc.models.issue import Issue
@@ -165,8 +165,8 @@ class CreateIssue(Tool[CreateIssueParams]):
     async def run(self, ctx: ToolContext, args: CreateIssueParams) -> ToolOutcome:
         async with ctx.db.sessions() as session:
             project = await _project(session, ctx, args.project_id)
-            issue, fresh = await create_issue_once(
-                session, project, args.title, args.description, ctx.call_key
+            issue, fresh = await file_issue(
+                session, _control(ctx), project, args.title, args.description, ctx.call_key
             )
         created = {"project_id": project.id, "number": issue.number}
         try:

@@ -18,6 +18,7 @@ from datetime import UTC
 from typing import Any, TypeVar
 
 import httpx
+import requests
 from github import Auth, Github, GithubException, GithubIntegration
 
 from mcc.config import Settings
@@ -131,6 +132,10 @@ class GitHubApi:
             if isinstance(error, ForgeAuthFailed) and installation is not None:
                 self.tokens.forget(installation)
             raise error from None
+        except requests.RequestException as exc:
+            raise ServiceUnavailable(
+                f"GitHub could not be reached while {what} ({type(exc).__name__})"
+            ) from None
 
     def client(self, token: str, base_url: str) -> Github:
         return Github(

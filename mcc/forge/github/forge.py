@@ -14,6 +14,7 @@ import re
 from collections.abc import Awaitable, Callable, Coroutine
 from functools import wraps
 from typing import Any, TypeVar, cast
+from urllib.parse import quote
 
 from github.PullRequest import PullRequest as GhPull
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from mcc.forge.base import Check, ChecksReport, PullRef, issue_branch, tests_wor
 from mcc.forge.errors import ForgeAppNotInstalled, ForgeAuthFailed, ForgeRefused
 from mcc.forge.github.api import Credentials, GitHubApi, git_auth
 from mcc.forge.github.checks import PASSING, checks_of, latest_runs, report_of
+from mcc.forge.github.issues import origin_marker
 from mcc.forge.local_repos import LocalRepos
 from mcc.issues import close_issue, get_issue
 from mcc.models.issue import Issue
@@ -177,6 +179,43 @@ class GitHubForge:
             lambda: gh.get_repo(repo).get_pull(number),
             credentials,
         )
+
+    @_tells_problems
+    async def open_issue(
+        self, project_id: int, title: str, body: str, origin_key: str | None = None
+    ) -> int:
+        """Open the issue on GitHub with the project's trigger label: GitHub numbers it,
+        and GitHub's own delivery of it (opened, labeled) then finds the same MCC issue
+        and the same run (the run's id derives from the number).
+
+        With `origin_key`, the body carries a hidden marker of it, and a retry finds the
+        issue an earlier attempt opened among the label's issues, newest first."""
+        async with self.db.sessions() as session:
+            project = await get_project(session, project_id)
+        credentials = self.credentials(project)
+        full = project.github_repo or ""
+        marker = origin_marker(origin_key) if origin_key is not None else None
+        if marker is not None:
+            path = (
+                f"/repos/{full}/issues?state=all&labels={quote(project.trigger_label)}"
+                "&sort=created&direction=desc&per_page=100"
+            )
+            listed = await self.api.read(credentials, path, f"reading the issues of {full}")
+            for item in listed:
+                if "pull_request" not in item and marker in str(item.get("body") or ""):
+                    return int(item["number"])
+        created = await self.api.write(
+            credentials,
+            "POST",
+            f"/repos/{full}/issues",
+            {
+                "title": title,
+                "body": f"{body}\n\n{marker}" if marker is not None else body,
+                "labels": [project.trigger_label],
+            },
+            f"opening an issue on {full}",
+        )
+        return int(created["number"])
 
     @_tells_problems
     async def open_pull_request(self, project_id: int, number: int) -> PullRef:

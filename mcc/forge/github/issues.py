@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,6 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.issues import issue_workflow_id
 from mcc.models.issue import Issue
 from mcc.models.project import Project
+
+# Hidden in the body of an issue MCC opens for a tool call, so that a retry of the call
+# finds that issue instead of opening a second one (a hash: no internal id on GitHub).
+_ORIGIN = re.compile(r"\s*<!-- mcc:origin [0-9a-f]+ -->")
+
+
+def origin_marker(origin_key: str) -> str:
+    return f"<!-- mcc:origin {hashlib.sha256(origin_key.encode()).hexdigest()[:32]} -->"
+
+
+def without_marker(body: str) -> str:
+    """The body a person wrote, without MCC's hidden origin marker."""
+    return _ORIGIN.sub("", body)
 
 
 async def ensure_github_issue(
@@ -23,7 +39,7 @@ async def ensure_github_issue(
         project_id=project.id,
         number=number,
         title=title.strip()[:300] or f"GitHub issue #{number}",
-        body=body or "",
+        body=without_marker(body or ""),
         phase="queued",
         state="open",
         workflow_id=issue_workflow_id(project.slug, number),

@@ -15,6 +15,9 @@ import type { SummaryRange } from "@/features/budget/types";
 import { LevelBars } from "@/features/budget/components/level-bars";
 import { AgentShares, GlobalLimitForm, ProjectShares } from "./limit-forms";
 import { SpendCharts } from "@/features/budget/components/spend-charts";
+import { CostTrendChart } from "@/features/budget/components/cost-trend-chart";
+import { useCostTrend } from "@/features/budget/api/get-trend";
+import { formatUsdAmount } from "@/lib/money";
 
 const integer = new Intl.NumberFormat(undefined);
 
@@ -93,8 +96,53 @@ export function BudgetPage() {
         </CardContent>
       </Card>
 
+      <CostTrendCard />
+
       <SpendCard />
     </div>
+  );
+}
+
+/** What a merged pull request costs, per day over the last 30 days. */
+function CostTrendCard() {
+  const trend = useCostTrend({});
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Cost per merged pull request</CardTitle>
+        <CardDescription>
+          Everything the agents spent (failed and rejected attempts too) divided by the pull requests merged, over the
+          last 30 days.
+        </CardDescription>
+      </CardHeader>
+      <CardContent className="grid gap-4">
+        <QueryState query={trend} loading="Loading the trend…">
+          {(data) => (
+            <>
+              <dl className="flex flex-wrap gap-x-6 gap-y-1 text-sm">
+                <div>
+                  <dt className="text-xs text-muted-foreground">Merged pull requests</dt>
+                  <dd className="font-mono">{data.merged_prs}</dd>
+                </div>
+                <div>
+                  <dt className="text-xs text-muted-foreground">Spend</dt>
+                  <dd className="font-mono">{formatUsdAmount(data.spend_usd)}</dd>
+                </div>
+                <div>
+                  <dt className="text-xs text-muted-foreground">Cost per merged PR</dt>
+                  <dd className="font-mono">
+                    {data.cost_per_merged_pr_usd === null
+                      ? "no merge yet"
+                      : formatUsdAmount(data.cost_per_merged_pr_usd)}
+                  </dd>
+                </div>
+              </dl>
+              <CostTrendChart trend={data} />
+            </>
+          )}
+        </QueryState>
+      </CardContent>
+    </Card>
   );
 }
 
@@ -121,7 +169,9 @@ function SpendCard() {
               type="date"
               className="w-44"
               value={start}
-              onChange={(event) => setRange((r) => ({ ...r, start: event.target.value || undefined, end: r.end ?? end }))}
+              onChange={(event) =>
+                setRange((r) => ({ ...r, start: event.target.value || undefined, end: r.end ?? end }))
+              }
             />
           </div>
           <div className="grid gap-1.5">
@@ -131,7 +181,9 @@ function SpendCard() {
               type="date"
               className="w-44"
               value={end}
-              onChange={(event) => setRange((r) => ({ ...r, end: event.target.value || undefined, start: r.start ?? start }))}
+              onChange={(event) =>
+                setRange((r) => ({ ...r, end: event.target.value || undefined, start: r.start ?? start }))
+              }
             />
           </div>
           {summary.isFetching && (

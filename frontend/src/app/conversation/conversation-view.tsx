@@ -4,9 +4,9 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 
 import { Badge } from "@/components/ui/badge";
-import { FormError } from "@/components/form-error";
 import { QueryState } from "@/components/query-state";
-import { ApiError } from "@/lib/api-client";
+import { isNotFound } from "@/lib/not-found";
+import { NotFoundRoute } from "../routes/not-found";
 import { formatCost, formatDateTime, formatTokens } from "@/lib/format";
 import { temporalNamespaceUrl, temporalWorkflowUrl } from "@/lib/temporal";
 import { useAuthStore } from "@/stores/auth";
@@ -83,9 +83,7 @@ function Header({ conversation, messages }: { conversation: Conversation; messag
             live
           </Badge>
         ) : (
-          <Badge variant="secondary">
-            finished{conversation.outcome ? `: ${conversation.outcome}` : ""}
-          </Badge>
+          <Badge variant="secondary">finished{conversation.outcome ? `: ${conversation.outcome}` : ""}</Badge>
         )}
         {agent && (
           <span>
@@ -151,19 +149,14 @@ export function ConversationView({ projectId, conversationId }: { projectId: num
   const conversation = useConversation(projectId, conversationId);
   useConversationRoom(conversationId);
 
-  if (conversation.isError && conversation.error instanceof ApiError && conversation.error.status === 404) {
-    return <FormError message={`Conversation ${conversationId} was not found.`} />;
+  // Missing, another person's, or another project's: the one "not found" page, like any bad id.
+  if (isNotFound(conversation.error) || (conversation.data && conversation.data.project_id !== projectId)) {
+    return <NotFoundRoute />;
   }
   return (
     <section aria-label="Conversation" className="flex flex-col gap-3 lg:h-full">
       <QueryState query={conversation} loading="Loading conversation…">
-        {(data) =>
-          data.project_id === projectId ? (
-            <Chat conversation={data} />
-          ) : (
-            <FormError message={`Conversation ${conversationId} belongs to another project.`} />
-          )
-        }
+        {(data) => <Chat conversation={data} />}
       </QueryState>
     </section>
   );

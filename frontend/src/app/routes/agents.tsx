@@ -1,77 +1,99 @@
-import { useEffect } from "react";
-import { useQueries } from "@tanstack/react-query";
-import { Link } from "react-router-dom";
+import { useEffect, useId, useState } from "react";
 
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Label } from "@/components/ui/label";
 import { QueryState } from "@/components/query-state";
-import { STATUS_LABEL, StatusDot } from "@/components/agent-status";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { joinProject } from "@/lib/socket";
-import { agentsQueryOptions } from "@/features/agents/api/get-agents";
+import { useAllAgents } from "@/features/agents/api/get-agents";
+import { AgentsTable } from "@/features/agents/components/agents-table";
+import { CreateAgentForm } from "@/features/agents/components/agent-forms";
+import { RulesEditor } from "@/features/agents/components/rules-editor";
 import { useProjects } from "@/features/projects/api/get-projects";
 import type { Project } from "@/features/projects/types";
 
-function AgentTable({ projects }: { projects: Project[] }) {
-  useEffect(() => {
-    for (const project of projects) joinProject(project.id); // agent_status keeps the rows live
-  }, [projects]);
-  const lists = useQueries({ queries: projects.map((project) => agentsQueryOptions(project.id)) });
-  const rows = projects.flatMap((project, index) => (lists[index]?.data ?? []).map((agent) => ({ agent, project })));
-  if (rows.length === 0) return <p className="text-sm text-muted-foreground">No agents yet.</p>;
+function ProjectRules({ projects }: { projects: Project[] }) {
+  const [projectId, setProjectId] = useState<number | null>(projects[0]?.id ?? null);
+  const selectId = useId();
+  if (projectId === null)
+    return <p className="text-sm text-muted-foreground">Add a project first: its repository holds the rule files.</p>;
   return (
-    <Table aria-label="Agents">
-      <TableHeader>
-        <TableRow>
-          <TableHead>Agent</TableHead>
-          <TableHead>Project</TableHead>
-          <TableHead>Status</TableHead>
-          <TableHead>Model</TableHead>
-          <TableHead className="text-right">Budget share</TableHead>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {rows.map(({ agent, project }) => (
-          <TableRow key={agent.id}>
-            <TableCell>
-              <Link className="font-medium hover:underline" to={`/projects/${project.id}/agents/${agent.id}`}>
-                {agent.name}
-              </Link>{" "}
-              <span className="text-xs text-muted-foreground">{agent.role}</span>
-            </TableCell>
-            <TableCell>
-              <Link className="hover:underline" to={`/projects/${project.id}`}>
-                {project.name}
-              </Link>
-            </TableCell>
-            <TableCell>
-              <span className="inline-flex items-center gap-1.5">
-                <StatusDot status={agent.status} />
-                {STATUS_LABEL[agent.status] ?? agent.status}
-                {agent.current_task && <span className="truncate text-xs text-muted-foreground">· {agent.current_task}</span>}
-                {agent.status === "error" && <span className="text-xs text-muted-foreground">· its last run failed</span>}
-              </span>
-            </TableCell>
-            <TableCell className="font-mono text-xs">{agent.model}</TableCell>
-            <TableCell className="text-right font-mono text-xs">
-              {agent.budget_share_pct === null ? "—" : `${agent.budget_share_pct}%`}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <div className="grid gap-4">
+      <div className="grid gap-1.5 sm:max-w-xs">
+        <Label htmlFor={selectId}>Project</Label>
+        <select
+          id={selectId}
+          className="flex h-10 w-full rounded-md border border-input bg-background px-3 py-2 text-sm"
+          value={projectId}
+          onChange={(event) => setProjectId(Number(event.target.value))}
+        >
+          {projects.map((project) => (
+            <option key={project.id} value={project.id}>
+              {project.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <RulesEditor projectId={projectId} />
+    </div>
   );
 }
 
-/** `/agents`: every agent of every project, with its status (live), model and budget share. */
+function AgentsPage({ projects }: { projects: Project[] }) {
+  const agents = useAllAgents();
+  useEffect(() => {
+    for (const project of projects) joinProject(project.id); // status, created, edited, deleted: live
+  }, [projects]);
+  return (
+    <>
+      <Card>
+        <CardContent className="pt-6">
+          <QueryState query={agents} loading="Loading agents…">
+            {(list) => <AgentsTable agents={list} projects={projects} />}
+          </QueryState>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>New agent</CardTitle>
+          <CardDescription>It joins the project's company and can be given tasks right away.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          {projects.length === 0 ? (
+            <p className="text-sm text-muted-foreground">Add a project first: every agent works in one.</p>
+          ) : (
+            <CreateAgentForm projects={projects} />
+          )}
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Rules</CardTitle>
+          <CardDescription>
+            The project's <code>.mcc/AGENTS.md</code> (every agent) and one file per role, read fresh for every task
+            from the default branch.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ProjectRules projects={projects} />
+        </CardContent>
+      </Card>
+    </>
+  );
+}
+
+/** `/agents`: every agent of every project (live), adding, editing and deleting them, and the rules they read. */
 export function AgentsRoute() {
   const projects = useProjects();
   return (
     <div className="mx-auto grid max-w-6xl grid-cols-1 gap-6">
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Agents</h1>
-        <p className="text-sm text-muted-foreground">Every agent across your projects. Open one to change it or give it a task.</p>
+        <p className="text-sm text-muted-foreground">
+          Every agent across your projects: what each is doing and why, what it costs today, and the rules it reads.
+        </p>
       </div>
       <QueryState query={projects} loading="Loading agents…">
-        {(list) => <AgentTable projects={list} />}
+        {(list) => <AgentsPage projects={list} />}
       </QueryState>
     </div>
   );

@@ -1,4 +1,5 @@
-import { Outlet, useParams } from "react-router-dom";
+import { useQuery } from "@tanstack/react-query";
+import { Link, Outlet, useParams } from "react-router-dom";
 
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { QueryState } from "@/components/query-state";
@@ -6,6 +7,8 @@ import { cn } from "@/lib/cn";
 import { ChannelList } from "../project/channel-list";
 import { CreateIssueForm } from "@/features/issues/components/create-issue-form";
 import { IssuesTable } from "@/features/issues/components/issues-table";
+import { isNotFound } from "@/lib/not-found";
+import { issueQueryOptions } from "@/features/issues/api/get-issue";
 import { useProject } from "@/features/projects/api/get-project";
 import { useProjectRoom } from "@/features/projects/api/project-room";
 import { ProjectHeader } from "@/features/projects/components/project-header";
@@ -24,6 +27,9 @@ function ProjectLayout({ projectId }: { projectId: number }) {
   const project = useProject(projectId);
   useProjectRoom(projectId);
 
+  // A project that does not exist (or is another person's): one "not found" page, no panels.
+  if (isNotFound(project.error)) return <NotFoundRoute />;
+
   return (
     <div className="flex flex-col gap-4 lg:h-full lg:flex-row lg:gap-6">
       {/* Its own scroll area on wide screens, so the channels stay in place. */}
@@ -38,14 +44,21 @@ function ProjectLayout({ projectId }: { projectId: number }) {
 
 /** `/projects/:projectId` and `/projects/:projectId/issues/:issueNumber`: issues, new issue, pull requests. */
 export function ProjectOverviewRoute() {
-  const projectId = positiveInt(useParams().projectId);
-  const issueOpen = useParams().issueNumber !== undefined;
-  if (projectId === null) return <NotFoundRoute />;
-  return <ProjectOverview projectId={projectId} issueOpen={issueOpen} />;
+  const params = useParams();
+  const projectId = positiveInt(params.projectId);
+  const issueOpen = params.issueNumber !== undefined;
+  const issueNumber = positiveInt(params.issueNumber);
+  if (projectId === null || (issueOpen && issueNumber === null)) return <NotFoundRoute />;
+  return <ProjectOverview projectId={projectId} issueNumber={issueNumber} />;
 }
 
-function ProjectOverview({ projectId, issueOpen }: { projectId: number; issueOpen: boolean }) {
+function ProjectOverview({ projectId, issueNumber }: { projectId: number; issueNumber: number | null }) {
   const project = useProject(projectId);
+  const issueOpen = issueNumber !== null;
+  // The same query the issue's panel makes (one request): an issue that does not exist is
+  // the "not found" page, not an error box beside the list.
+  const issue = useQuery({ ...issueQueryOptions(projectId, issueNumber ?? 0), enabled: issueOpen });
+  if (issueOpen && isNotFound(issue.error)) return <NotFoundRoute />;
 
   return (
     <div className={cn("mx-auto grid grid-cols-1 gap-6", issueOpen ? "max-w-[100rem]" : "max-w-5xl")}>
@@ -53,10 +66,7 @@ function ProjectOverview({ projectId, issueOpen }: { projectId: number; issueOpe
         {(data) => <ProjectHeader project={data} />}
       </QueryState>
       <div
-        className={cn(
-          "grid grid-cols-1 items-start gap-6",
-          issueOpen && "2xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]",
-        )}
+        className={cn("grid grid-cols-1 items-start gap-6", issueOpen && "2xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]")}
       >
         <div className="grid min-w-0 grid-cols-1 gap-6">
           <Card>
@@ -74,7 +84,17 @@ function ProjectOverview({ projectId, issueOpen }: { projectId: number; issueOpe
               <CardDescription>The architect plans it, the coders build it, you approve the merge.</CardDescription>
             </CardHeader>
             <CardContent>
-              <CreateIssueForm projectId={projectId} />
+              {project.data?.archived ? (
+                <p className="text-sm text-muted-foreground">
+                  This project is archived: it takes no new issues or runs. Unarchive it on the{" "}
+                  <Link to="/projects?archived=1" className="underline">
+                    Projects
+                  </Link>{" "}
+                  page to file one.
+                </p>
+              ) : (
+                <CreateIssueForm projectId={projectId} />
+              )}
             </CardContent>
           </Card>
           <Card>

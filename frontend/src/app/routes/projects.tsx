@@ -17,3 +17,5 @@ export function ProjectsRoute() {
     </div>
   );
 }
+
+export default ProjectsRoute;

@@ -13,3 +13,10 @@ export const TEMPERATURE_RANGE = { min: 0, max: 2 } as const;
 export const MAX_TOKENS_RANGE = { min: 16, max: 200_000 } as const;
 export const MAX_RULES_LENGTH = 50_000;
 export const MAX_TASK_LENGTH = 50_000;
+
+export type RuleFiles = components["schemas"]["RuleFilesOut"];
+export type RuleFile = components["schemas"]["RuleFileOut"];
+export type RuleFileEdit = components["schemas"]["RuleFileEdit"];
+export type RuleFileSaved = components["schemas"]["RuleFileSaved"];
+/** The rule files the API reaches (`.mcc/<name>`), nothing else. */
+export type RuleFileName = RuleFile["name"];

@@ -8,6 +8,8 @@ export type LimitCreate = GlobalLimitCreate | ProjectLimitCreate | AgentLimitCre
 export type LimitUpdate = components["schemas"]["LimitUpdate"];
 export type BudgetSummary = components["schemas"]["BudgetSummaryOut"];
 export type LevelSpend = components["schemas"]["LevelSpendOut"];
+export type CostTrend = components["schemas"]["CostTrendOut"];
+export type TrendDay = components["schemas"]["TrendDayOut"];
 
 export type { SummaryRange } from "@/lib/query-keys";
 

@@ -4,18 +4,23 @@ import type { AgentStatusEvent } from "@/lib/socket";
 import type { Agent } from "../types";
 import { agentKeys } from "./keys";
 
-/** Put a fresh copy of an agent (from a mutation response) into its project's list. */
+const upsert = (agent: Agent) => (agents: Agent[] | undefined) => {
+  if (!agents) return agents;
+  const known = agents.some((a) => a.id === agent.id);
+  return known ? agents.map((a) => (a.id === agent.id ? agent : a)) : [...agents, agent];
+};
+
+/** Put a fresh copy of an agent (a mutation response, an `agent` event) into the lists holding it. */
 export function storeAgent(queryClient: QueryClient, agent: Agent): void {
-  queryClient.setQueryData<Agent[]>(agentKeys.list(agent.project_id), (agents) => {
-    if (!agents) return agents;
-    const known = agents.some((a) => a.id === agent.id);
-    return known ? agents.map((a) => (a.id === agent.id ? agent : a)) : [...agents, agent];
-  });
+  queryClient.setQueryData<Agent[]>(agentKeys.list(agent.project_id), upsert(agent));
+  queryClient.setQueryData<Agent[]>(agentKeys.everywhere(), upsert(agent));
 }
 
-/** Take a deleted agent out of its project's list (an `agent_removed` event or a mutation). */
+/** Take a deleted agent out of the lists (an `agent_removed` event or a mutation). */
 export function dropAgent(queryClient: QueryClient, projectId: number, agentId: number): void {
-  queryClient.setQueryData<Agent[]>(agentKeys.list(projectId), (agents) => agents?.filter((a) => a.id !== agentId));
+  const without = (agents: Agent[] | undefined) => agents?.filter((a) => a.id !== agentId);
+  queryClient.setQueryData<Agent[]>(agentKeys.list(projectId), without);
+  queryClient.setQueryData<Agent[]>(agentKeys.everywhere(), without);
 }
 
 /**
@@ -29,10 +34,14 @@ export function storeAgentStatus(queryClient: QueryClient, event: AgentStatusEve
     const agent = agents?.find((a) => a.id === event.agent_id);
     if (!agent) continue;
     projects.push(agent.project_id);
-    if (agent.status === event.status && agent.current_task === event.current_task) continue;
+    const reason = event.reason ?? null;
+    if (agent.status === event.status && agent.current_task === event.current_task && agent.status_reason === reason)
+      continue;
     queryClient.setQueryData<Agent[]>(queryKey, (list) =>
       list?.map((a) =>
-        a.id === event.agent_id ? { ...a, status: event.status, current_task: event.current_task } : a,
+        a.id === event.agent_id
+          ? { ...a, status: event.status, current_task: event.current_task, status_reason: reason }
+          : a,
       ),
     );
   }

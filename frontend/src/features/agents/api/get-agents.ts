@@ -10,3 +10,8 @@ export const agentsQueryOptions = (projectId: number) =>
   queryOptions({ queryKey: agentKeys.list(projectId), queryFn: () => getAgents(projectId) });
 
 export const useAgents = (projectId: number) => useQuery(agentsQueryOptions(projectId));
+
+/** Every agent of every project of the person, in one request (the `/agents` page). */
+export const getAllAgents = () => unwrap(api.GET("/api/agents"));
+
+export const useAllAgents = () => useQuery({ queryKey: agentKeys.everywhere(), queryFn: getAllAgents });

@@ -59,14 +59,20 @@ function changesOf(agent: Agent, draft: Draft): AgentUpdate | string {
   const model = draft.model.trim();
   if (!model) return "The model is required.";
   const temperature = Number(draft.temperature);
-  if (draft.temperature.trim() === "" || !Number.isFinite(temperature) || temperature < TEMPERATURE_RANGE.min || temperature > TEMPERATURE_RANGE.max) {
+  if (
+    draft.temperature.trim() === "" ||
+    !Number.isFinite(temperature) ||
+    temperature < TEMPERATURE_RANGE.min ||
+    temperature > TEMPERATURE_RANGE.max
+  ) {
     return `The temperature is a number from ${TEMPERATURE_RANGE.min} to ${TEMPERATURE_RANGE.max}.`;
   }
   const maxTokens = Number(draft.maxTokens);
   if (!Number.isInteger(maxTokens) || maxTokens < MAX_TOKENS_RANGE.min || maxTokens > MAX_TOKENS_RANGE.max) {
     return `Max tokens is a whole number from ${MAX_TOKENS_RANGE.min} to ${MAX_TOKENS_RANGE.max.toLocaleString()}.`;
   }
-  if (draft.rules.length > MAX_RULES_LENGTH) return `The rules are at most ${MAX_RULES_LENGTH.toLocaleString()} characters.`;
+  if (draft.rules.length > MAX_RULES_LENGTH)
+    return `The rules are at most ${MAX_RULES_LENGTH.toLocaleString()} characters.`;
   const changes: AgentUpdate = {};
   if (model !== agent.model) changes.model = model;
   if (temperature !== agent.temperature) changes.temperature = temperature;

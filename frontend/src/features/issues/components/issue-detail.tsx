@@ -7,6 +7,8 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { QueryState } from "@/components/query-state";
 import { formatDateTime } from "@/lib/format";
 import { useIssue } from "../api/get-issue";
+import { useIssues } from "../api/get-issues";
+import { costPerMergedPr } from "../cost";
 import { isPhaseActive } from "../phases";
 import { AWAITING_APPROVAL, gateOf, type Issue } from "../types";
 import { IssueRunControls } from "./issue-run-controls";
@@ -37,6 +39,9 @@ export function IssueDetail({
   pullRequest: PullRequestSlot;
 }) {
   const query = useIssue(projectId, number);
+  // The list beside the issue is cached already: the project's figure costs no request.
+  const issues = useIssues(projectId);
+  const projectCostPerMerge = issues.data ? costPerMergedPr(issues.data) : null;
 
   return (
     <Card>
@@ -90,7 +95,7 @@ export function IssueDetail({
                 )}
                 <Section title="Pipeline">
                   <PipelineStepper issue={issue} />
-                  <RunStats issue={issue} />
+                  <RunStats issue={issue} projectCostPerMerge={projectCostPerMerge} />
                 </Section>
                 <Section title="Run">
                   <IssueRunControls issue={issue} />

@@ -4,7 +4,8 @@ import { CheckCircle2, ChevronRight, XCircle } from "lucide-react";
 import { Avatar } from "@/components/avatar";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/lib/cn";
-import { formatUsd } from "@/lib/format";
+import { formatUsdAmount } from "@/lib/money";
+import { isMerged } from "../cost";
 import type { Issue, TestReport } from "../types";
 
 const integer = new Intl.NumberFormat(undefined);
@@ -18,8 +19,11 @@ function Stat({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** Agents at work, loop counts, tokens and cost of the run. */
-export function RunStats({ issue }: { issue: Issue }) {
+/**
+ * Agents at work, loop counts, tokens and cost of the run; once merged, its cost is what this
+ * pull request cost, beside the project's cost per merged pull request for comparison.
+ */
+export function RunStats({ issue, projectCostPerMerge }: { issue: Issue; projectCostPerMerge: string | null }) {
   const agents = issue.agents_at_work ?? [];
   return (
     <div className="grid gap-3">
@@ -30,7 +34,10 @@ export function RunStats({ issue }: { issue: Issue }) {
         ) : (
           <ul aria-label="Agents at work" className="flex flex-wrap gap-1.5">
             {agents.map((name) => (
-              <li key={name} className="inline-flex items-center gap-1.5 rounded-full border bg-secondary/60 py-0.5 pl-0.5 pr-2.5 text-xs">
+              <li
+                key={name}
+                className="inline-flex items-center gap-1.5 rounded-full border bg-secondary/60 py-0.5 pl-0.5 pr-2.5 text-xs"
+              >
                 <Avatar name={name} size="sm" />
                 {name}
               </li>
@@ -38,12 +45,21 @@ export function RunStats({ issue }: { issue: Issue }) {
           </ul>
         )}
       </div>
-      <dl className="grid grid-cols-2 gap-x-4 gap-y-2 sm:grid-cols-5">
+      <dl className="grid grid-cols-2 gap-x-4 gap-y-2 sm:grid-cols-3 xl:grid-cols-6">
         <Stat label="Test loops">{issue.test_loops}</Stat>
         <Stat label="Review loops">{issue.review_loops}</Stat>
         <Stat label="Rejections">{issue.rejections}</Stat>
         <Stat label="Tokens">{integer.format(issue.tokens)}</Stat>
-        <Stat label="Cost (USD)">{formatUsd(issue.cost_usd, 4)}</Stat>
+        <Stat label={isMerged(issue) ? "Cost of this merged PR" : "Cost so far"}>
+          {formatUsdAmount(issue.spend_usd ?? "0")}
+        </Stat>
+        <Stat label="Project cost per merged PR">
+          {projectCostPerMerge === null ? (
+            <span className="text-muted-foreground">no merge yet</span>
+          ) : (
+            formatUsdAmount(projectCostPerMerge)
+          )}
+        </Stat>
       </dl>
     </div>
   );
@@ -113,8 +129,7 @@ export function TestReportView({ report }: { report: TestReport }) {
           Command:{" "}
           <code className="rounded bg-muted px-1 py-0.5 font-mono text-foreground">{report.command ?? "(none)"}</code>
         </p>
-        <pre className="max-h-[28rem] overflow-auto whitespace-pre-wrap break-words rounded bg-black/30 p-2 font-mono text-xs leading-relaxed"
-        >
+        <pre className="max-h-[28rem] overflow-auto whitespace-pre-wrap break-words rounded bg-black/30 p-2 font-mono text-xs leading-relaxed">
           {report.output || "(no output)"}
         </pre>
       </div>

@@ -12,3 +12,17 @@ export function storeProject(queryClient: QueryClient, project: Project): void {
     return [...others, project].sort((a, b) => a.id - b.id);
   });
 }
+
+/**
+ * A project was deleted (here or in another tab): out of the list; a page that shows it asks
+ * once more and gets the "not found" page, the others ask nothing.
+ */
+export function removeProject(queryClient: QueryClient, projectId: number): void {
+  queryClient.setQueryData<Project[]>(projectKeys.list(), (projects) => projects?.filter((p) => p.id !== projectId));
+  void queryClient.invalidateQueries({ queryKey: projectKeys.detail(projectId), exact: true });
+}
+
+/** The projects a list shows: archived ones only when asked for. */
+export function visibleProjects(projects: Project[], showArchived: boolean): Project[] {
+  return showArchived ? projects : projects.filter((project) => !project.archived);
+}

@@ -34,6 +34,20 @@ describe("project events", () => {
     expect(queryClient.getQueryData<Project>(projectKeys.detail(2))?.name).toBe("Beta");
   });
 
+  it("take a project deleted in another tab out of the list without asking the server", () => {
+    const queryClient = new QueryClient();
+    queryClient.setQueryData(projectKeys.list(), [project(1, "Alpha"), project(2, "Beta")]);
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    );
+    renderHook(() => useProjectRealtimeSync(), { wrapper });
+
+    receiveServerEvent("project_removed", { project_id: 1 });
+
+    expect((queryClient.getQueryData<Project[]>(projectKeys.list()) ?? []).map((p) => p.id)).toEqual([2]);
+    expect(queryClient.getQueryState(projectKeys.list())?.isInvalidated).toBe(false);
+  });
+
   it("apply the events missed while away without a refetch, and refetch only on resync", () => {
     const queryClient = new QueryClient();
     queryClient.setQueryData(projectKeys.list(), [project(1, "Alpha")]);

@@ -13,6 +13,11 @@ export function ProjectHeader({ project }: { project: Project }) {
         </p>
       </div>
       <div className="flex items-center gap-2">
+        {project.archived && (
+          <Badge variant="secondary" title="Archived: no new issues or runs. Unarchive it on the Projects page.">
+            archived
+          </Badge>
+        )}
         <Badge variant="secondary" className="gap-1 font-mono font-normal">
           <GitBranch className="h-3 w-3" aria-hidden="true" />
           {project.default_branch}

@@ -3,9 +3,13 @@ import { NavLink } from "react-router-dom";
 
 import { cn } from "@/lib/cn";
 import { useProjects } from "../api/get-projects";
+import { visibleProjects } from "../api/project-cache";
 
 function initials(name: string): string {
-  const words = name.trim().split(/[\s_-]+/).filter(Boolean);
+  const words = name
+    .trim()
+    .split(/[\s_-]+/)
+    .filter(Boolean);
   const letters = words.length > 1 ? (words[0]?.[0] ?? "") + (words[1]?.[0] ?? "") : name.slice(0, 2);
   return letters.toUpperCase() || "?";
 }
@@ -16,7 +20,7 @@ const itemClasses = ({ isActive }: { isActive: boolean }) =>
     isActive ? "bg-sidebar-accent text-foreground" : "text-sidebar-foreground",
   );
 
-/** The sidebar's project list (Discord's server list, with names). */
+/** The sidebar's project list (Discord's server list, with names); archived ones are on /projects only. */
 export function ProjectNav() {
   const projects = useProjects();
 
@@ -27,24 +31,25 @@ export function ProjectNav() {
       </p>
       {projects.isPending && <p className="px-2 text-xs text-muted-foreground">Loading…</p>}
       {projects.isError && <p className="px-2 text-xs text-red-300">Projects unavailable</p>}
-      {projects.data?.map((project) => (
-        <NavLink key={project.id} to={`/projects/${project.id}`} className={itemClasses} title={project.repo_path}>
-          {({ isActive }) => (
-            <>
-              <span
-                aria-hidden="true"
-                className={cn(
-                  "flex h-8 w-8 shrink-0 items-center justify-center rounded-2xl text-xs font-semibold transition-all group-hover:rounded-xl",
-                  isActive ? "rounded-xl bg-primary text-primary-foreground" : "bg-secondary text-foreground",
-                )}
-              >
-                {initials(project.name)}
-              </span>
-              <span className="truncate">{project.name}</span>
-            </>
-          )}
-        </NavLink>
-      ))}
+      {projects.data &&
+        visibleProjects(projects.data, false).map((project) => (
+          <NavLink key={project.id} to={`/projects/${project.id}`} className={itemClasses} title={project.repo_path}>
+            {({ isActive }) => (
+              <>
+                <span
+                  aria-hidden="true"
+                  className={cn(
+                    "flex h-8 w-8 shrink-0 items-center justify-center rounded-2xl text-xs font-semibold transition-all group-hover:rounded-xl",
+                    isActive ? "rounded-xl bg-primary text-primary-foreground" : "bg-secondary text-foreground",
+                  )}
+                >
+                  {initials(project.name)}
+                </span>
+                <span className="truncate">{project.name}</span>
+              </>
+            )}
+          </NavLink>
+        ))}
       <NavLink to="/projects" end className={itemClasses}>
         <span
           aria-hidden="true"

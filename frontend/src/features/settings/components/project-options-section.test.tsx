@@ -20,6 +20,7 @@ const LOCAL: ProjectSettings = {
   test_command: null,
   require_spec_approval: false,
   ignore_ci: false,
+  archived: false,
   created_at: "2026-12-01T10:00:00Z",
 };
 

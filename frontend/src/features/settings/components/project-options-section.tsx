@@ -191,6 +191,7 @@ export function ProjectOptionsSection({
             <option key={p.id} value={p.id}>
               {p.name}
               {p.forge === "github" && p.github_repo ? ` (${p.github_repo})` : ""}
+              {p.archived ? " (archived)" : ""}
             </option>
           ))}
         </select>

@@ -1,0 +1,75 @@
+import { QueryClient } from "@tanstack/react-query";
+import { describe, expect, it } from "vitest";
+
+import { agentKeys } from "@/lib/query-keys";
+import type { Agent } from "../types";
+import { dropAgent, storeAgent, storeAgentStatus } from "./agent-cache";
+
+const agentOf = (over: Partial<Agent>): Agent => ({
+  id: 7,
+  project_id: 2,
+  name: "coder_3",
+  role: "coder",
+  model: "m",
+  fallback_model: null,
+  temperature: 0.2,
+  max_tokens: 4096,
+  rules: "",
+  status: "idle",
+  current_task: null,
+  budget_share_pct: null,
+  spent_today_usd: 0,
+  status_reason: null,
+  created_at: "2026-12-06T08:00:00Z",
+  ...over,
+});
+
+function cache() {
+  const queryClient = new QueryClient();
+  queryClient.setQueryData<Agent[]>(agentKeys.list(2), [agentOf({})]);
+  queryClient.setQueryData<Agent[]>(agentKeys.everywhere(), [
+    agentOf({}),
+    agentOf({ id: 9, project_id: 3, name: "tester" }),
+  ]);
+  return queryClient;
+}
+
+const names = (queryClient: QueryClient, key: readonly unknown[]) =>
+  queryClient.getQueryData<Agent[]>(key)?.map((a) => `${a.name}:${a.status}:${a.status_reason ?? "-"}`);
+
+describe("the agent caches", () => {
+  it("add and change an agent in its project's list and in the list of every agent", () => {
+    const queryClient = cache();
+    storeAgent(queryClient, agentOf({ id: 8, name: "helper" }));
+    storeAgent(queryClient, agentOf({ model: "other" }));
+    expect(names(queryClient, agentKeys.list(2))).toEqual(["coder_3:idle:-", "helper:idle:-"]);
+    expect(names(queryClient, agentKeys.everywhere())).toEqual(["coder_3:idle:-", "tester:idle:-", "helper:idle:-"]);
+    expect(queryClient.getQueryData<Agent[]>(agentKeys.everywhere())?.[0]?.model).toBe("other");
+  });
+
+  it("take a deleted agent out of both lists", () => {
+    const queryClient = cache();
+    dropAgent(queryClient, 2, 7);
+    expect(names(queryClient, agentKeys.list(2))).toEqual([]);
+    expect(names(queryClient, agentKeys.everywhere())).toEqual(["tester:idle:-"]);
+  });
+
+  it("apply a status with its reason wherever the agent is listed", () => {
+    const queryClient = cache();
+    const projects = storeAgentStatus(queryClient, {
+      agent_id: 7,
+      name: "coder_3",
+      status: "working",
+      current_task: "Fix login",
+      project_id: 2,
+      conversation_id: 1,
+      reason: "Working on: Fix login",
+    });
+    expect(projects).toEqual([2, 2]);
+    expect(names(queryClient, agentKeys.list(2))).toEqual(["coder_3:working:Working on: Fix login"]);
+    expect(names(queryClient, agentKeys.everywhere())).toEqual([
+      "coder_3:working:Working on: Fix login",
+      "tester:idle:-",
+    ]);
+  });
+});

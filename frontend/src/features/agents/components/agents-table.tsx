@@ -1,0 +1,124 @@
+import { Fragment, useState } from "react";
+import { Pencil, Trash2 } from "lucide-react";
+import { Link } from "react-router-dom";
+
+import { Button } from "@/components/ui/button";
+import { ConfirmButton } from "@/components/confirm-button";
+import { FormError } from "@/components/form-error";
+import { STATUS_LABEL, StatusDot } from "@/components/agent-status";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { errorMessage } from "@/lib/api-client";
+import { formatUsd } from "@/lib/format";
+import { useDeleteAgent } from "../api/delete-agent";
+import type { Agent } from "../types";
+import { EditAgentForm, type ProjectChoice } from "./agent-forms";
+
+function DeleteAgent({ agent }: { agent: Agent }) {
+  const remove = useDeleteAgent();
+  const working = agent.status === "working";
+  return (
+    <div className="grid justify-items-end gap-1">
+      <ConfirmButton
+        label="Delete"
+        icon={Trash2}
+        variant="ghost"
+        busy={remove.isPending}
+        disabled={remove.isPending || working}
+        question={`Delete ${agent.name}? Its conversations and branches stay; its budget share goes.`}
+        confirmLabel={`Delete ${agent.name}`}
+        keepLabel="Keep it"
+        onClick={() => remove.mutate(agent)}
+      />
+      {working && <p className="text-xs text-muted-foreground">Cancel its run to delete it.</p>}
+      <FormError message={errorMessage(remove.error)} />
+    </div>
+  );
+}
+
+/** Every agent given: status and why, model, share, today's spend; edit in place, delete after asking. */
+export function AgentsTable({ agents, projects }: { agents: Agent[]; projects: ProjectChoice[] }) {
+  const [editing, setEditing] = useState<number | null>(null);
+  const names = new Map(projects.map((p) => [p.id, p.name]));
+  const projectName = (id: number) => names.get(id) ?? `Project ${id}`;
+  if (agents.length === 0) return <p className="text-sm text-muted-foreground">No agents yet: add one below.</p>;
+  return (
+    <Table aria-label="Agents">
+      <TableHeader>
+        <TableRow>
+          <TableHead>Agent</TableHead>
+          <TableHead className="hidden md:table-cell">Project</TableHead>
+          <TableHead>Status</TableHead>
+          <TableHead className="hidden md:table-cell">Model</TableHead>
+          <TableHead className="text-right">Budget share</TableHead>
+          <TableHead className="text-right">Spent today</TableHead>
+          <TableHead>
+            <span className="sr-only">Actions</span>
+          </TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {agents.map((agent) => (
+          <Fragment key={agent.id}>
+            <TableRow>
+              <TableCell>
+                <Link className="font-medium hover:underline" to={`/projects/${agent.project_id}/agents/${agent.id}`}>
+                  {agent.name}
+                </Link>{" "}
+                <span className="text-xs text-muted-foreground">{agent.role}</span>
+                {/* On a phone the project and model columns fold in here. */}
+                <p className="text-xs text-muted-foreground md:hidden">
+                  {projectName(agent.project_id)} · <span className="font-mono">{agent.model}</span>
+                </p>
+              </TableCell>
+              <TableCell className="hidden md:table-cell">
+                <Link className="hover:underline" to={`/projects/${agent.project_id}`}>
+                  {projectName(agent.project_id)}
+                </Link>
+              </TableCell>
+              <TableCell className="max-w-xs">
+                <span className="inline-flex items-center gap-1.5">
+                  <StatusDot status={agent.status} />
+                  {STATUS_LABEL[agent.status]}
+                </span>
+                {agent.status_reason && (
+                  <p className="truncate text-xs text-muted-foreground" title={agent.status_reason}>
+                    {agent.status_reason}
+                  </p>
+                )}
+              </TableCell>
+              <TableCell className="hidden font-mono text-xs md:table-cell">{agent.model}</TableCell>
+              <TableCell className="text-right font-mono text-xs">
+                {agent.budget_share_pct === null || agent.budget_share_pct === undefined
+                  ? "—"
+                  : `${agent.budget_share_pct}%`}
+              </TableCell>
+              <TableCell className="text-right font-mono text-xs">{formatUsd(agent.spent_today_usd ?? 0)}</TableCell>
+              <TableCell>
+                <div className="flex items-start justify-end gap-1">
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    aria-expanded={editing === agent.id}
+                    aria-label={`Edit ${agent.name}`}
+                    onClick={() => setEditing(editing === agent.id ? null : agent.id)}
+                  >
+                    <Pencil aria-hidden="true" />
+                    Edit
+                  </Button>
+                  <DeleteAgent agent={agent} />
+                </div>
+              </TableCell>
+            </TableRow>
+            {editing === agent.id && (
+              <TableRow>
+                <TableCell colSpan={7}>
+                  <EditAgentForm agent={agent} onDone={() => setEditing(null)} />
+                </TableCell>
+              </TableRow>
+            )}
+          </Fragment>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

@@ -1,0 +1,38 @@
+import { useId, type InputHTMLAttributes, type ReactNode } from "react";
+import type { FieldError, UseFormRegisterReturn } from "react-hook-form";
+
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+
+interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
+  label: string;
+  registration: UseFormRegisterReturn;
+  error: FieldError | undefined;
+  hint?: ReactNode;
+}
+
+/** A labelled input with its hint and its error, in a sentence, under it (tied by aria-describedby). */
+export function Field({ label, registration, error, hint, ...input }: FieldProps) {
+  const id = useId();
+  const describedBy = [hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(" ");
+  return (
+    <div className="grid gap-1.5">
+      <Label htmlFor={id}>{label}</Label>
+      <Input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...input}
+        {...registration}
+      />
+      {hint && (
+        <p id={`${id}-hint`} className="text-xs text-muted-foreground">
+          {hint}
+        </p>
+      )}
+      <p id={`${id}-error`} role={error ? "alert" : undefined} className="text-xs text-red-300">
+        {error?.message ?? ""}
+      </p>
+    </div>
+  );
+}

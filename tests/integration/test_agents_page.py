@@ -1,0 +1,206 @@
+"""The `/agents` page's API: every agent across projects with why it is in its status and
+what it spent today; create with a budget share that must fit; delete only when idle."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+
+from api.server import MccServer
+from mcc.budget.day import budget_day
+from mcc.budget.levels import level_key
+from mcc.db.base import utcnow
+from mcc.models.agent import Agent
+from mcc.models.budget_ledger import BudgetLedger
+from mcc.models.conversation import Conversation
+from mcc.models.token_usage import TokenUsage
+from tests.conftest import login_new_user
+from tests.support.repos import make_repo
+
+
+async def _project(api: httpx.AsyncClient, tmp_path: Path, prefix: str) -> int:
+    repo = make_repo(tmp_path / uuid.uuid4().hex[:8])
+    name = f"{prefix} {uuid.uuid4().hex[:6]}"
+    created = await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})
+    assert created.status_code == 201, created.text
+    return int(created.json()["id"])
+
+
+async def test_every_agent_of_every_project_is_listed_with_its_spend_and_status_reason(
+    api: httpx.AsyncClient, mcc: MccServer, tmp_path: Path
+):
+    first = await _project(api, tmp_path, "One")
+    second = await _project(api, tmp_path, "Two")
+    agents = {(a["project_id"], a["name"]): a for a in (await api.get("/api/agents")).json()}
+    coder, tester = agents[(first, "coder_1")], agents[(second, "tester")]
+    today = budget_day(utcnow(), mcc.runtime.settings.budget_timezone)
+    async with mcc.runtime.db.sessions() as session:
+        session.add(
+            TokenUsage(
+                owner_id=api._user_id,  # type: ignore[attr-defined]
+                day=today,
+                project_id=first,
+                agent_name="coder_1",
+                agent_type="coder",
+                model="m",
+                tokens_in=10,
+                tokens_out=5,
+                cost_usd=Decimal("0.045"),
+                cost_source="tokens",
+                conversation_id=None,
+                task_id=None,
+                idempotency_key=f"test/{uuid.uuid4().hex}",
+            )
+        )
+        session.add(
+            Conversation(
+                project_id=second,
+                agent_id=tester["id"],
+                title="Run the tests",
+                status="finished",
+                outcome="failed",
+                summary="The test command is missing.\nMore detail.",
+            )
+        )
+        row = await session.get(Agent, tester["id"])
+        assert row is not None
+        row.status = "error"
+        await session.commit()
+
+    listed = {(a["project_id"], a["name"]): a for a in (await api.get("/api/agents")).json()}
+    assert {pid for pid, _ in listed} >= {first, second}
+    assert listed[(first, "coder_1")]["spent_today_usd"] == 0.045
+    assert listed[(first, "coder_1")]["status_reason"] is None
+    assert listed[(first, "coder_2")]["spent_today_usd"] == 0
+    assert (
+        listed[(second, "tester")]["status_reason"]
+        == "Its last run failed: The test command is missing."
+    )
+    one = (await api.get(f"/api/agents/{coder['id']}")).json()
+    assert one["spent_today_usd"] == 0.045
+
+    async with httpx.AsyncClient(base_url=str(api.base_url)) as other:
+        await login_new_user(other, mcc, f"other-{uuid.uuid4().hex[:6]}@example.com")
+        theirs = (await other.get("/api/agents")).json()
+    assert not {a["project_id"] for a in theirs} & {first, second}
+
+
+async def test_a_share_that_would_pass_100_percent_creates_no_agent(
+    api: httpx.AsyncClient, tmp_path: Path
+):
+    pid = await _project(api, tmp_path, "Shares")
+    created = await api.post(
+        "/api/agents",
+        json={"project_id": pid, "name": "coder_3", "role": "coder", "budget_share_pct": 60},
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["budget_share_pct"] == 60
+
+    refused = await api.post(
+        "/api/agents",
+        json={"project_id": pid, "name": "coder_4", "role": "coder", "budget_share_pct": 50},
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"] == {
+        "code": "budget_shares_exceeded",
+        "message": "The other agents of this project already have 60% of its budget, "
+        "so this share can be at most 40%.",
+    }
+    names = [a["name"] for a in (await api.get("/api/agents", params={"project_id": pid})).json()]
+    assert "coder_4" not in names
+
+    fits = await api.post(
+        "/api/agents",
+        json={"project_id": pid, "name": "coder_4", "role": "coder", "budget_share_pct": 40},
+    )
+    assert fits.status_code == 201, fits.text
+
+
+async def test_a_working_agent_cannot_be_deleted_and_a_deleted_agents_share_is_freed(
+    api: httpx.AsyncClient, mcc: MccServer, tmp_path: Path
+):
+    pid = await _project(api, tmp_path, "Delete")
+    agent = (
+        await api.post(
+            "/api/agents",
+            json={"project_id": pid, "name": "helper", "role": "coder", "budget_share_pct": 100},
+        )
+    ).json()
+    async with mcc.runtime.db.sessions() as session:
+        row = await session.get(Agent, agent["id"])
+        assert row is not None
+        row.status, row.current_task = "working", "Fix the login page"
+        await session.commit()
+
+    refused = await api.delete(f"/api/agents/{agent['id']}")
+    assert refused.status_code == 409
+    assert refused.json()["error"]["message"] == (
+        "helper is working on Fix the login page; cancel that run first"
+    )
+    listed = (await api.get(f"/api/agents/{agent['id']}")).json()
+    assert listed["status_reason"] == "Working on: Fix the login page"
+
+    async with mcc.runtime.db.sessions() as session:
+        row = await session.get(Agent, agent["id"])
+        assert row is not None
+        row.status, row.current_task = "idle", None
+        await session.commit()
+    assert (await api.delete(f"/api/agents/{agent['id']}")).status_code == 204
+
+    again = await api.post(
+        "/api/agents", json={"project_id": pid, "name": "helper", "role": "coder"}
+    )
+    assert again.status_code == 201, again.text
+    assert again.json()["budget_share_pct"] is None  # the old share went with the agent
+    whole = await api.post(
+        "/api/agents",
+        json={"project_id": pid, "name": "other", "role": "coder", "budget_share_pct": 100},
+    )
+    assert whole.status_code == 201, whole.text
+
+
+async def test_an_agent_that_cannot_spend_today_says_why(
+    api: httpx.AsyncClient, mcc: MccServer, tmp_path: Path
+):
+    pid = await _project(api, tmp_path, "Held")
+    saved = await api.post("/api/budget/limits", json={"scope": "global", "daily_usd": "5"})
+    assert saved.status_code == 201, saved.text
+    created = await api.post(
+        "/api/agents",
+        json={"project_id": pid, "name": "frugal", "role": "coder", "budget_share_pct": 10},
+    )
+    agent = created.json()
+    today = budget_day(utcnow(), mcc.runtime.settings.budget_timezone)
+    async with mcc.runtime.db.sessions() as session:
+        session.add(
+            BudgetLedger(
+                owner_id=api._user_id,  # type: ignore[attr-defined]
+                day=today,
+                level_key=level_key("agent", pid, "frugal"),
+                scope="agent",
+                project_id=pid,
+                agent_name="frugal",
+                spent_usd=Decimal("0.5"),
+                reserved_usd=Decimal(0),
+            )
+        )
+        await session.commit()
+
+    held = (await api.get(f"/api/agents/{agent['id']}")).json()
+    assert held["status"] == "idle"
+    assert held["status_reason"] == "Its share of today's budget is used up ($0.50 of $0.50)"
+    others = (await api.get("/api/agents", params={"project_id": pid})).json()
+    assert {a["name"]: a["status_reason"] for a in others}["coder_1"] is None
+
+    paused = await api.post("/api/system/pause", json={"reason": "Checking the bill"})
+    assert paused.status_code == 200, paused.text
+    try:
+        during = (await api.get("/api/agents", params={"project_id": pid})).json()
+        assert {a["status_reason"] for a in during} == {
+            "Held by the emergency pause: Checking the bill"
+        }
+    finally:
+        await api.post("/api/system/resume")
