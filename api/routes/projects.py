@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from api.deps import CurrentUser, ProjectDep, RuntimeDep, SessionDep
 from api.schemas.error import ErrorOut
 from api.schemas.project import ProjectCreate, ProjectOut, ProjectUpdate
-from mcc.errors import Conflict
+from mcc.errors import Conflict, InvalidInput
 from mcc.event_payloads import ProjectRemovedEvent
 from mcc.events import EventSink, user_room
 from mcc.forge.github.registration import create_github_project
@@ -113,6 +113,8 @@ async def update(
     user: CurrentUser,
 ) -> ProjectOut:
     """Rename, archive or unarchive, and change the project's options."""
+    if body.trigger_label is not None and project.forge != "github":
+        raise InvalidInput("Only a GitHub project has a trigger label.")
     if body.name is not None:
         await rename_project(session, project, body.name)
     if body.archived is not None:
@@ -128,6 +130,8 @@ async def update(
         project.require_spec_approval = body.require_spec_approval
     if body.ignore_ci is not None:
         project.ignore_ci = body.ignore_ci
+    if body.trigger_label is not None:
+        project.trigger_label = body.trigger_label
     try:
         await session.commit()
     except IntegrityError as exc:  # the same name taken by a request in the same instant

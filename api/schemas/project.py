@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 
 class GitHubRepoIn(BaseModel):
@@ -70,6 +70,25 @@ class ProjectUpdate(BaseModel):
         default=None,
         description="Ask for approval without waiting for the repository's own CI checks.",
     )
+    trigger_label: str | None = Field(
+        default=None,
+        description="The GitHub label that hands issues to MCC (GitHub projects only).",
+    )
+
+    @field_validator("trigger_label")
+    @classmethod
+    def _a_github_label(cls, value: str | None) -> str | None:
+        """GitHub's own label rules, checked here so the person reads a sentence, not a 422
+        from GitHub later: 1 to 50 characters, no space at either end."""
+        if value is None:
+            return None
+        if not value.strip():
+            raise ValueError("The trigger label cannot be empty.")
+        if value != value.strip():
+            raise ValueError("The trigger label cannot start or end with a space.")
+        if len(value) > 50:
+            raise ValueError("The trigger label can be at most 50 characters long.")
+        return value
 
 
 class ProjectOut(BaseModel):

@@ -82,11 +82,15 @@ async def test_every_route_renders_without_console_errors(
         await page.screenshot(path=str(SCREENSHOTS / f"{label}-{size}.png"), full_page=True)
     # The settings page is one route of anchored sections; a link to one opens there.
     await page.goto(f"{base}/settings#telegram")
-    for section in ("LLM", "Sandbox", "GitHub", "Telegram", "Notifications", "Account"):
+    for section in ("LLM", "Sandbox", "GitHub", "Projects", "Telegram", "Notifications", "Account"):
         await expect(page.get_by_role("region", name=section, exact=True)).to_be_visible()
     await expect(page.get_by_role("region", name="Telegram", exact=True)).to_be_in_viewport()
     await page.get_by_role("button", name="Test connection").click()
     await expect(page.get_by_role("status").filter(has_text="answered and lists")).to_be_visible()
+    await project_options_are_saved(page, api, pid)
+    # The pull request's panel says what the repository's CI said (a local project has none).
+    await page.goto(f"{base}/projects/{pid}/issues/1")
+    await expect(page.get_by_text("No CI configured", exact=True).first).to_be_visible()
     if size == "phone":
         await phone_layout_keeps_things_readable(page, base, pid)
     # The budget page's cost per merged pull request; the issue list's filter lives in the URL.
@@ -109,6 +113,18 @@ async def test_every_route_renders_without_console_errors(
     await expect(table.get_by_role("row")).to_have_count(1 + len(roster))
     assert problems == []
     await context.close()
+
+
+async def project_options_are_saved(page: Page, api, pid: int) -> None:
+    """The Projects section of /settings saves the chosen project's options on the server."""
+    projects = page.get_by_role("region", name="Projects", exact=True)
+    await projects.get_by_role("combobox", name="Project").select_option(str(pid))
+    await projects.get_by_role("textbox", name="Test command").fill("make check")
+    await projects.get_by_role("checkbox", name="Wait for my approval of the spec").check()
+    await projects.get_by_role("button", name="Save project options").click()
+    await expect(projects.get_by_role("status")).to_have_text("Saved.")
+    saved = (await api.get(f"/api/projects/{pid}")).json()
+    assert saved["test_command"] == "make check" and saved["require_spec_approval"] is True
 
 
 # The boxes of each agent's status dot and of its avatar's initials (the text's own box).

@@ -30,7 +30,7 @@ from mcc.models.webhook_delivery import WebhookDelivery
 from tests.fakes.github_server import FakeGitHub, RunningFake, start_fake_github
 from tests.support.company import Rule, call, finish
 from tests.support.decisions import decide
-from tests.support.repos import git
+from tests.support.repos import git, make_repo
 from tests.support.settings import local_settings
 from tests.support.waiting import eventually, wait_for_phase
 
@@ -120,6 +120,39 @@ async def test_registering_a_github_repository_mirrors_it_with_the_apps_token(
     config = (origin / "config").read_text()
     assert "x-access-token" not in config and "extraheader" not in config.lower()
     assert fake.github.tokens_issued == 1
+
+
+async def test_the_trigger_label_is_changed_within_githubs_label_rules(
+    api, fake: RunningFake, tmp_path: Path
+):
+    project, _ = await _register(api, fake.github)
+    url = f"/api/projects/{project['id']}"
+
+    changed = await api.patch(url, json={"trigger_label": "ready for mcc"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["trigger_label"] == "ready for mcc"
+    assert (await api.get(url)).json()["trigger_label"] == "ready for mcc"
+
+    refusals = {
+        "": "The trigger label cannot be empty.",
+        " mcc": "The trigger label cannot start or end with a space.",
+        "x" * 51: "The trigger label can be at most 50 characters long.",
+    }
+    for label, sentence in refusals.items():
+        refused = await api.patch(url, json={"trigger_label": label})
+        assert refused.status_code == 422
+        assert refused.json()["error"]["message"] == sentence
+    assert (await api.patch(url, json={"trigger_label": "x" * 50})).status_code == 200
+
+    local = await api.post(
+        "/api/projects", json={"name": "Local", "repo_path": str(make_repo(tmp_path / "l"))}
+    )
+    assert local.status_code == 201, local.text
+    not_github = await api.patch(
+        f"/api/projects/{local.json()['id']}", json={"trigger_label": "mcc-go"}
+    )
+    assert not_github.status_code == 422
+    assert not_github.json()["error"]["message"] == "Only a GitHub project has a trigger label."
 
 
 async def test_registering_with_a_personal_token_stores_it_sealed(

@@ -2088,6 +2088,11 @@ export interface components {
              * @description Ask for approval without waiting for the repository's own CI checks.
              */
             ignore_ci?: boolean | null;
+            /**
+             * Trigger Label
+             * @description The GitHub label that hands issues to MCC (GitHub projects only).
+             */
+            trigger_label?: string | null;
         };
         /** PullRequestOut */
         PullRequestOut: {

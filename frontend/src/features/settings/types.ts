@@ -20,3 +20,7 @@ export type LinkCode = Schemas["LinkCodeOut"];
 export type Preference = Schemas["PreferenceOut"];
 export type NotificationKind = Schemas["Kind"];
 export type NotificationChannel = Schemas["Channel"];
+
+/** A project as `/api/projects` returns it, and what `PATCH /api/projects/{id}` accepts (fields left out stay). */
+export type ProjectSettings = Schemas["ProjectOut"];
+export type ProjectOptionsInput = Schemas["ProjectUpdate"];

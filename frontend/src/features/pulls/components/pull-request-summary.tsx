@@ -4,6 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { cn } from "@/lib/cn";
 import { shortSha } from "@/lib/format";
 import type { PullRequest } from "../types";
+import { CiBadge } from "./ci-badge";
 
 const STATE_CLASSES: Record<PullRequest["state"], string> = {
   open: "border-emerald-500/40 bg-emerald-500/15 text-emerald-300",
@@ -14,7 +15,11 @@ const STATE_CLASSES: Record<PullRequest["state"], string> = {
 export function PullStateBadge({ state }: { state: PullRequest["state"] }) {
   return (
     <Badge variant="outline" className={cn("gap-1", STATE_CLASSES[state])}>
-      {state === "merged" ? <GitMerge className="h-3 w-3" aria-hidden="true" /> : <GitPullRequest className="h-3 w-3" aria-hidden="true" />}
+      {state === "merged" ? (
+        <GitMerge className="h-3 w-3" aria-hidden="true" />
+      ) : (
+        <GitPullRequest className="h-3 w-3" aria-hidden="true" />
+      )}
       {state}
     </Badge>
   );
@@ -37,6 +42,7 @@ export function PullRequestSummary({ pull }: { pull: PullRequest }) {
         <span className="font-mono text-sm text-muted-foreground">PR #{pull.number}</span>
         <span className="font-medium">{pull.title}</span>
         <PullStateBadge state={pull.state} />
+        <CiBadge pull={pull} />
       </div>
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
         <dt className="text-muted-foreground">Branch</dt>

@@ -2,6 +2,7 @@ import { Link } from "react-router-dom";
 
 import { QueryState } from "@/components/query-state";
 import { usePulls } from "../api/get-pulls";
+import { CiBadge } from "./ci-badge";
 import { PullStateBadge } from "./pull-request-summary";
 
 /**
@@ -26,6 +27,7 @@ export function PullsList({ projectId }: { projectId: number }) {
                     {pull.title}
                   </span>
                   <PullStateBadge state={pull.state} />
+                  {pull.state === "open" && <CiBadge pull={pull} />}
                   <Link
                     to={`/projects/${projectId}/issues/${pull.issue_number}`}
                     className="text-xs text-muted-foreground hover:text-foreground hover:underline"
