@@ -19,7 +19,7 @@ import {
 import { useCreateAgent } from "../api/create-agent";
 import { useUpdateAgent } from "../api/update-agent";
 import type { Agent, AgentCreate, AgentUpdate } from "../types";
-import { FieldMessage } from "./field-message";
+import { FieldMessage } from "@/components/form-field";
 
 const SELECT =
   "flex h-10 w-full rounded-md border border-input bg-background px-3 py-2 text-sm ring-offset-background focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";

@@ -12,7 +12,7 @@ import { QueryState } from "@/components/query-state";
 import { ApiError } from "@/lib/api-client";
 import { useRuleFiles, useSaveRuleFile } from "../api/rules";
 import type { RuleFile, RuleFiles } from "../types";
-import { FieldMessage } from "./field-message";
+import { FieldMessage } from "@/components/form-field";
 
 const ruleFileSchema = (maxChars: number) =>
   z.object({

@@ -19,7 +19,7 @@ import {
   type LocalProjectValues,
 } from "../api/project-schemas";
 import type { Project } from "../types";
-import { Field } from "./field";
+import { Field } from "@/components/form-field";
 
 type Source = "local" | "github";
 

@@ -12,7 +12,7 @@ import { useDeleteProject } from "../api/delete-project";
 import { deletionConfirmed, renameSchema, type RenameValues } from "../api/project-schemas";
 import { useUpdateProject } from "../api/update-project";
 import type { Project } from "../types";
-import { Field } from "./field";
+import { Field } from "@/components/form-field";
 
 export type ProjectPanel = "rename" | "archive" | "delete" | null;
 

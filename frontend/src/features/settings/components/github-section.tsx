@@ -12,7 +12,8 @@ import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
 import { githubChanges, githubSchema, useSaveGitHub, type GitHubFormValues } from "../api/save-github";
 import type { GitHubSettings } from "../types";
-import { FieldMessage, sourceText } from "./field-message";
+import { FieldMessage } from "@/components/form-field";
+import { sourceText } from "./source-text";
 
 function Configured({ on }: { on: boolean }) {
   return on ? (
@@ -64,7 +65,11 @@ export function GitHubSection({ github }: { github: GitHubSettings }) {
     save.mutate({ [field]: null }, { onSuccess: () => setSaved(true) });
   };
 
-  const field = (name: string) => ({ id: `${ids}-${name}`, errorId: `${ids}-${name}-error`, hintId: `${ids}-${name}-hint` });
+  const field = (name: string) => ({
+    id: `${ids}-${name}`,
+    errorId: `${ids}-${name}-error`,
+    hintId: `${ids}-${name}-hint`,
+  });
   const appId = field("app-id");
   const key = field("key");
   const secret = field("secret");

@@ -16,7 +16,7 @@ import {
   type ProjectOptionsValues,
 } from "../api/project-options";
 import type { ProjectSettings } from "../types";
-import { FieldMessage } from "./field-message";
+import { FieldMessage } from "@/components/form-field";
 
 const SELECT_CLASS =
   "flex h-10 w-full rounded-md border border-input bg-background px-3 py-2 text-sm ring-offset-background focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 sm:max-w-xs";

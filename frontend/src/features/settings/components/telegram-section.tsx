@@ -20,7 +20,7 @@ import {
   type BotTokenValues,
 } from "../api/telegram";
 import type { TelegramState } from "../types";
-import { FieldMessage } from "./field-message";
+import { FieldMessage } from "@/components/form-field";
 
 /** The bot token: set here (sealed, never shown again) unless MCC_TELEGRAM_BOT_TOKEN sets it. */
 function BotToken({ state }: { state: TelegramState }) {

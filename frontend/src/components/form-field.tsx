@@ -30,9 +30,16 @@ export function Field({ label, registration, error, hint, ...input }: FieldProps
           {hint}
         </p>
       )}
-      <p id={`${id}-error`} role={error ? "alert" : undefined} className="text-xs text-red-300">
-        {error?.message ?? ""}
-      </p>
+      <FieldMessage id={`${id}-error`} error={error} />
     </div>
+  );
+}
+
+/** A field's error in a sentence, under the field (its id is the input's aria-describedby). */
+export function FieldMessage({ id, error }: { id: string; error: FieldError | undefined }) {
+  return (
+    <p id={id} role={error ? "alert" : undefined} className="text-xs text-red-300">
+      {error?.message ?? ""}
+    </p>
   );
 }
