@@ -2244,6 +2244,11 @@ export interface components {
              * @description None when every file existed already.
              */
             commit: string | null;
+            /**
+             * Review Ref
+             * @description Where the registered repository sees the branch (`git diff main...mcc/mcc/rules-files`); None: a GitHub project, whose branch stays in MCC's copy.
+             */
+            review_ref: string | null;
         };
         /** RunCreate */
         RunCreate: {

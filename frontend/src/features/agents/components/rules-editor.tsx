@@ -12,6 +12,7 @@ import { QueryState } from "@/components/query-state";
 import { ApiError } from "@/lib/api-client";
 import { useRuleFiles, useSaveRuleFile } from "../api/rules";
 import type { RuleFile, RuleFiles } from "../types";
+import { CreateRulesFiles } from "./create-rules-files";
 import { FieldMessage } from "./field-message";
 
 const ruleFileSchema = (maxChars: number) =>
@@ -136,6 +137,7 @@ export function RulesEditor({ projectId }: { projectId: number }) {
         return (
           <div className="grid gap-3">
             {data.read_only_reason && <p className="text-sm text-amber-300">{data.read_only_reason}</p>}
+            <CreateRulesFiles key={projectId} projectId={projectId} defaultBranch={data.branch} />
             <div role="tablist" aria-label="Rule files" className="flex flex-wrap gap-1">
               {data.files.map((f) => (
                 <Button
