@@ -2691,6 +2691,11 @@ export interface components {
             agent?: string | null;
             /** Step */
             step?: number | null;
+            /**
+             * Spend Usd
+             * @description Set on an agent's step, once its LLM call is charged: what the issue's calls cost so far, exact (a decimal string, like IssueOut.spend_usd).
+             */
+            spend_usd?: string | null;
         };
         /**
          * ToolCallPayload
