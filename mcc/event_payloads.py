@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from mcc.phases import Phase
 
@@ -30,6 +30,13 @@ class TaskProgressEvent(_Event):
     issue_number: int
     agent: str | None = None  # set on an agent's step (the phase did not change)
     step: int | None = None
+    # A total, not the step's cost: a replayed or doubled event cannot count a step twice.
+    spend_usd: str | None = Field(
+        default=None,
+        pattern=r"^\d+(\.\d+)?$",
+        description="Set on an agent's step, once its LLM call is charged: what the issue's "
+        "calls cost so far, exact (a decimal string, like IssueOut.spend_usd).",
+    )
 
 
 class AgentStatusEvent(_Event):

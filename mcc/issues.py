@@ -182,6 +182,28 @@ async def facts_of(session: AsyncSession, project_id: int, issues: list[Issue]) 
     return facts
 
 
+async def spend_of(session: AsyncSession, issue: Issue) -> Decimal:
+    """What one issue's LLM calls cost so far, exact (as `facts_of` counts it)."""
+    rows = await session.execute(
+        select(TokenUsage.task_id, func.sum(TokenUsage.cost_usd))
+        .where(
+            TokenUsage.project_id == issue.project_id,
+            (TokenUsage.task_id == issue.workflow_id)
+            | TokenUsage.task_id.like(f"{issue.workflow_id}/%"),
+        )
+        .group_by(TokenUsage.task_id)
+    )
+    # LIKE's `_` matches any character: only the issue's own task ids count.
+    return sum(
+        (
+            usd_of_sum(cost)
+            for task_id, cost in rows.all()
+            if _issue_of_task(task_id or "") == issue.workflow_id
+        ),
+        ZERO,
+    )
+
+
 async def queued_issues(session: AsyncSession) -> list[tuple[Issue, Project]]:
     """Open issues whose run has not started (stored while Temporal was unreachable)."""
     rows = await session.execute(

@@ -36,6 +36,10 @@ class RulesFilesOut(BaseModel):
     branch: str = Field(description="Where the templates are committed, for review.")
     files: list[str] = Field(description="The files added (those missing before).")
     commit: str | None = Field(description="None when every file existed already.")
+    review_ref: str | None = Field(
+        description="Where the registered repository sees the branch (`git diff main..."
+        "mcc/mcc/rules-files`); None: a GitHub project, whose branch stays in MCC's copy."
+    )
 
 
 class RuleFileOut(BaseModel):
@@ -102,7 +106,18 @@ def _read_only_reason(project: Project) -> str | None:
 async def create_rules_files(project: ProjectDep, runtime: RuntimeDep) -> RulesFilesOut:
     """Commit `.mcc/AGENTS.md` and `.mcc/<role>.md` templates on `mcc/rules-files`."""
     proposed = await propose_rule_files(runtime.repos, project.id, project.default_branch)
-    return RulesFilesOut(branch=proposed.branch, files=proposed.files, commit=proposed.commit)
+    review_ref = None
+    if project.forge != "github":
+        # The branch is in MCC's copy: the person reviews it where they work, as `mcc/<branch>`
+        # (the way merges and rule edits reach them), and merges it when they want the rules.
+        await runtime.repos.publish(project.id, Path(project.repo_path), proposed.branch)
+        review_ref = f"mcc/{proposed.branch}"
+    return RulesFilesOut(
+        branch=proposed.branch,
+        files=proposed.files,
+        commit=proposed.commit,
+        review_ref=review_ref,
+    )
 
 
 @router.get("/{project_id}/rules", response_model=RuleFilesOut, responses=error_responses(404, 409))

@@ -27,6 +27,7 @@ from mcc.agents.tools.registry import execute, tool_specs
 from mcc.conversations import NewMessage, by_key, messages_of, post_message
 from mcc.errors import NotFound
 from mcc.events import conversation_room, project_room
+from mcc.issues import spend_of
 from mcc.llm.caching import takes_cache_breakpoints
 from mcc.llm.gateway import GatewayCall, GatewayResult
 from mcc.llm.types import ChatMessage, ToolCall
@@ -351,7 +352,8 @@ class AgentSteps:
 
     async def _issue_progress(self, scope: RunScope, agent: Agent, step: int) -> None:
         """Each agent step of an issue's run is progress of that issue: `task_progress`
-        with the issue's stored phase (stored before shown), and who is at which step."""
+        with the issue's stored phase (stored before shown), who is at which step, and the
+        issue's spend now that the step's call is charged (the issue list shows it live)."""
         if scope.issue_number is None:
             return
         async with self.runtime.db.sessions() as session:
@@ -360,8 +362,9 @@ class AgentSteps:
                     Issue.project_id == scope.project_id, Issue.number == scope.issue_number
                 )
             )
-        if issue is None:
-            return
+            if issue is None:
+                return
+            spend = await spend_of(session, issue)
         phase = Phase(issue.phase)
         await self.runtime.events.emit(
             "task_progress",
@@ -373,6 +376,7 @@ class AgentSteps:
                 "issue_number": scope.issue_number,
                 "agent": agent.name,
                 "step": step,
+                "spend_usd": format(spend, "f"),  # never "0E-10"
             },
             project_room(scope.project_id),
         )

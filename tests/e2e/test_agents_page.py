@@ -98,6 +98,12 @@ async def test_agents_are_added_seen_in_another_tab_deleted_and_their_rules_edit
     await expect(rules.get_by_text("Committed to main: the next task reads it.")).to_be_visible()
     origin = mcc.runtime.repos.origin(pid)
     assert git(origin, "show", "main:.mcc/AGENTS.md") == "Write the tests first.\n"
+    # The missing files are proposed on a branch the person reviews in their repository.
+    await first.get_by_role("button", name="Create rules files").click()
+    await expect(
+        first.get_by_text("Committed 5 template files on branch mcc/rules-files", exact=False)
+    ).to_be_visible()
+    assert ".mcc/coder.md" in git(repo, "ls-tree", "-r", "--name-only", "mcc/mcc/rules-files")
     SCREENSHOTS.mkdir(exist_ok=True)
     await table.screenshot(path=str(SCREENSHOTS / "agents-table-desktop.png"))
     await first.screenshot(path=str(SCREENSHOTS / "agents-desktop.png"), full_page=True)

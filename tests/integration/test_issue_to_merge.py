@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import socketio
@@ -196,6 +197,13 @@ async def test_phase_changes_are_pushed_to_the_project_room(api, mcc: MccServer,
     # Every agent step is progress too, tagged with the agent and its step.
     assert {e["agent"] for e in steps} >= {"architect", "coder_1", "tester", "reviewer"}
     assert all(e["status"] in {"planning", "coding", "testing", "review"} for e in steps)
+    # ...and carries the issue's spend once the step is charged, so the issue list shows it
+    # live: a running total (never lower), which ends at what the issue's REST answer says.
+    spends = [Decimal(e["spend_usd"]) for e in steps]
+    assert spends == sorted(spends) and spends[0] > 0
+    issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()
+    assert spends[-1] == Decimal(issue["spend_usd"])
+    assert all("spend_usd" not in e for e in phases)
 
 
 async def _async(value):

@@ -54,9 +54,19 @@ async def test_create_rules_files_proposes_the_missing_ones_on_a_branch(
     assert sorted(on_branch) == sorted(["README.md", *ROLE_FILES])
     assert git(origin, "show", "mcc/rules-files:.mcc/coder.md") == "Mine.\n"  # kept
     assert ".mcc/AGENTS.md" not in git(origin, "ls-tree", "-r", "--name-only", "main")
+    # The person reviews the branch in their own repository; their checkout is not touched.
+    assert body["review_ref"] == "mcc/mcc/rules-files"
+    assert git(repo, "rev-parse", "mcc/mcc/rules-files").strip() == body["commit"]
+    assert git(repo, "status", "--porcelain") == ""
+    assert not (repo / ".mcc/AGENTS.md").exists()
 
     again = (await api.post(f"/api/projects/{project['id']}/rules-files")).json()
-    assert again == {"branch": "mcc/rules-files", "files": [], "commit": None}
+    assert again == {
+        "branch": "mcc/rules-files",
+        "files": [],
+        "commit": None,
+        "review_ref": "mcc/mcc/rules-files",
+    }
 
 
 async def test_an_edited_rules_file_reaches_the_next_tasks_prompt(

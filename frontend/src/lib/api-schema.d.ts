@@ -2252,6 +2252,11 @@ export interface components {
              * @description None when every file existed already.
              */
             commit: string | null;
+            /**
+             * Review Ref
+             * @description Where the registered repository sees the branch (`git diff main...mcc/mcc/rules-files`); None: a GitHub project, whose branch stays in MCC's copy.
+             */
+            review_ref: string | null;
         };
         /** RunCreate */
         RunCreate: {
@@ -2694,6 +2699,11 @@ export interface components {
             agent?: string | null;
             /** Step */
             step?: number | null;
+            /**
+             * Spend Usd
+             * @description Set on an agent's step, once its LLM call is charged: what the issue's calls cost so far, exact (a decimal string, like IssueOut.spend_usd).
+             */
+            spend_usd?: string | null;
         };
         /**
          * ToolCallPayload

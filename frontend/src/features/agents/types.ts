@@ -20,3 +20,5 @@ export type RuleFileEdit = components["schemas"]["RuleFileEdit"];
 export type RuleFileSaved = components["schemas"]["RuleFileSaved"];
 /** The rule files the API reaches (`.mcc/<name>`), nothing else. */
 export type RuleFileName = RuleFile["name"];
+/** The answer of "create rules files": the templates proposed on a branch for review. */
+export type RulesFilesProposed = components["schemas"]["RulesFilesOut"];

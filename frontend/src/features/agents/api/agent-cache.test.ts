@@ -72,4 +72,55 @@ describe("the agent caches", () => {
       "tester:idle:-",
     ]);
   });
+
+  it("restart a fetch of the list already under way, so its stale answer cannot bring back an old status", async () => {
+    const queryClient = cache();
+    let server: Agent[] = [agentOf({ status: "working", current_task: "Fix login" })];
+    const answers: (() => void)[] = [];
+    const queryFn = () => {
+      const snapshot = server.map((agent) => ({ ...agent }));
+      return new Promise<Agent[]>((resolve) => answers.push(() => resolve(snapshot)));
+    };
+    queryClient.setQueryData<Agent[]>(agentKeys.list(2), server);
+    // The refetch after a resync, answered while the run was still going...
+    void queryClient.fetchQuery({ queryKey: agentKeys.list(2), queryFn, staleTime: 0 }).catch(() => undefined);
+    // ...and the run ends before that answer lands.
+    server = [agentOf({ status: "idle", current_task: null })];
+    storeAgentStatus(queryClient, {
+      agent_id: 7,
+      name: "coder_3",
+      status: "idle",
+      current_task: null,
+      project_id: 2,
+      conversation_id: 1,
+      reason: null,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(answers).toHaveLength(2); // asked again, after the event
+
+    for (const answer of answers) answer(); // the first answer still says "working"
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(names(queryClient, agentKeys.list(2))).toEqual(["coder_3:idle:-"]);
+  });
+
+  it("leave a fetch under way alone when the event changes nothing", () => {
+    const queryClient = cache();
+    let fetches = 0;
+    const queryFn = () => {
+      fetches += 1;
+      return new Promise<Agent[]>(() => undefined);
+    };
+    void queryClient.fetchQuery({ queryKey: agentKeys.list(2), queryFn, staleTime: 0 });
+    storeAgentStatus(queryClient, {
+      agent_id: 7,
+      name: "coder_3",
+      status: "idle",
+      current_task: null,
+      project_id: 2,
+      conversation_id: 1,
+      reason: null,
+    });
+    dropAgent(queryClient, 2, 99); // an agent this list does not hold
+    expect(fetches).toBe(1);
+  });
 });

@@ -1,8 +1,13 @@
 import type { QueryClient } from "@tanstack/react-query";
 
+import { updateFromEvent } from "@/lib/event-cache";
 import type { AgentStatusEvent } from "@/lib/socket";
 import type { Agent } from "../types";
 import { agentKeys } from "./keys";
+
+// Every change goes through updateFromEvent: a fetch of the list already under way (the refetch
+// after a resync or a first join) may have been answered before the change, and its answer
+// would bring the old agent back when it lands; such a fetch is started again.
 
 const upsert = (agent: Agent) => (agents: Agent[] | undefined) => {
   if (!agents) return agents;
@@ -12,15 +17,16 @@ const upsert = (agent: Agent) => (agents: Agent[] | undefined) => {
 
 /** Put a fresh copy of an agent (a mutation response, an `agent` event) into the lists holding it. */
 export function storeAgent(queryClient: QueryClient, agent: Agent): void {
-  queryClient.setQueryData<Agent[]>(agentKeys.list(agent.project_id), upsert(agent));
-  queryClient.setQueryData<Agent[]>(agentKeys.everywhere(), upsert(agent));
+  updateFromEvent<Agent[]>(queryClient, agentKeys.list(agent.project_id), upsert(agent));
+  updateFromEvent<Agent[]>(queryClient, agentKeys.everywhere(), upsert(agent));
 }
 
 /** Take a deleted agent out of the lists (an `agent_removed` event or a mutation). */
 export function dropAgent(queryClient: QueryClient, projectId: number, agentId: number): void {
-  const without = (agents: Agent[] | undefined) => agents?.filter((a) => a.id !== agentId);
-  queryClient.setQueryData<Agent[]>(agentKeys.list(projectId), without);
-  queryClient.setQueryData<Agent[]>(agentKeys.everywhere(), without);
+  const without = (agents: Agent[] | undefined) =>
+    agents?.some((a) => a.id === agentId) ? agents.filter((a) => a.id !== agentId) : agents;
+  updateFromEvent<Agent[]>(queryClient, agentKeys.list(projectId), without);
+  updateFromEvent<Agent[]>(queryClient, agentKeys.everywhere(), without);
 }
 
 /**
@@ -30,20 +36,23 @@ export function dropAgent(queryClient: QueryClient, projectId: number, agentId: 
  */
 export function storeAgentStatus(queryClient: QueryClient, event: AgentStatusEvent): number[] {
   const projects: number[] = [];
+  const reason = event.reason ?? null;
   for (const [queryKey, agents] of queryClient.getQueriesData<Agent[]>({ queryKey: agentKeys.all() })) {
     const agent = agents?.find((a) => a.id === event.agent_id);
     if (!agent) continue;
     projects.push(agent.project_id);
-    const reason = event.reason ?? null;
-    if (agent.status === event.status && agent.current_task === event.current_task && agent.status_reason === reason)
-      continue;
-    queryClient.setQueryData<Agent[]>(queryKey, (list) =>
-      list?.map((a) =>
-        a.id === event.agent_id
-          ? { ...a, status: event.status, current_task: event.current_task, status_reason: reason }
-          : a,
-      ),
-    );
+    updateFromEvent<Agent[]>(queryClient, queryKey, (list) => {
+      const current = list?.find((a) => a.id === event.agent_id);
+      if (!list || !current) return list;
+      if (
+        current.status === event.status &&
+        current.current_task === event.current_task &&
+        current.status_reason === reason
+      )
+        return list; // nothing new: a fetch under way is left alone
+      const changed = { ...current, status: event.status, current_task: event.current_task, status_reason: reason };
+      return list.map((a) => (a.id === event.agent_id ? changed : a));
+    });
   }
   return projects;
 }

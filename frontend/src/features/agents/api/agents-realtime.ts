@@ -10,6 +10,8 @@ import { agentKeys } from "./keys";
  * holds (a new one) refetches the lists on screen (others are marked stale); `agent` and
  * `agent_removed` (another tab's edits) change the list in place. Missed events are replayed on
  * reconnect; the lists are refetched on the first join of a project room and on a resync.
+ * Events change the cache through `agent-cache.ts` (updateFromEvent), so a refetch under way
+ * when an event lands is started again and its stale answer cannot undo the event.
  */
 export function useAgentRealtimeSync(): void {
   const queryClient = useQueryClient();

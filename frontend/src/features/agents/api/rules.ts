@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, type ApiError, unwrap } from "@/lib/api-client";
 import { ruleKeys } from "@/lib/query-keys";
-import type { RuleFileEdit, RuleFileName, RuleFileSaved, RuleFiles } from "../types";
+import type { RuleFileEdit, RuleFileName, RuleFileSaved, RuleFiles, RulesFilesProposed } from "../types";
 
 export const getRuleFiles = (projectId: number) =>
   unwrap(api.GET("/api/projects/{project_id}/rules", { params: { path: { project_id: projectId } } }));
@@ -39,3 +39,13 @@ export const useSaveRuleFile = (projectId: number) => {
       ),
   });
 };
+
+export const createRulesFiles = (projectId: number) =>
+  unwrap(api.POST("/api/projects/{project_id}/rules-files", { params: { path: { project_id: projectId } } }));
+
+/**
+ * Propose the missing rule file templates on a branch for review. The default branch (what
+ * the editor shows) is not changed, so no cache is touched.
+ */
+export const useCreateRulesFiles = (projectId: number) =>
+  useMutation<RulesFilesProposed, ApiError, void>({ mutationFn: () => createRulesFiles(projectId) });

@@ -13,6 +13,7 @@ import { ApiError } from "@/lib/api-client";
 import { useRuleFiles, useSaveRuleFile } from "../api/rules";
 import type { RuleFile, RuleFiles } from "../types";
 import { FieldMessage } from "@/components/form-field";
+import { CreateRulesFiles } from "./create-rules-files";
 
 const ruleFileSchema = (maxChars: number) =>
   z.object({
@@ -136,6 +137,7 @@ export function RulesEditor({ projectId }: { projectId: number }) {
         return (
           <div className="grid gap-3">
             {data.read_only_reason && <p className="text-sm text-amber-300">{data.read_only_reason}</p>}
+            <CreateRulesFiles key={projectId} projectId={projectId} defaultBranch={data.branch} />
             <div role="tablist" aria-label="Rule files" className="flex flex-wrap gap-1">
               {data.files.map((f) => (
                 <Button

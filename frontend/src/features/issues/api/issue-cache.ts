@@ -1,6 +1,7 @@
 import type { QueryClient } from "@tanstack/react-query";
 
 import { updateFromEvent } from "@/lib/event-cache";
+import { toUnits } from "@/lib/money";
 import type { Issue } from "../types";
 import { issueKeys } from "./keys";
 
@@ -67,4 +68,32 @@ export function storePhase(queryClient: QueryClient, projectId: number, number: 
     });
   });
   return previous;
+}
+
+/** The higher of two decimal amounts, compared exactly; the cached one when they are equal. */
+const later = (cached: string | undefined, reported: string) =>
+  cached !== undefined && toUnits(cached) >= toUnits(reported) ? cached : reported;
+
+/**
+ * Set a cached issue's spend from a `task_progress` step (a running total, charged before it
+ * is sent). Spend only grows: a total lower than the cached one is an older event (or a fetch
+ * answered later) and changes nothing, so it never moves the shown spend back.
+ */
+export function storeSpend(queryClient: QueryClient, projectId: number, number: number, spendUsd: string): void {
+  const withSpend = (issue: Issue) => {
+    const spend = later(issue.spend_usd, spendUsd);
+    return spend === issue.spend_usd ? issue : { ...issue, spend_usd: spend };
+  };
+  updateFromEvent<Issue>(queryClient, issueKeys.detail(projectId, number), (issue) => issue && withSpend(issue));
+  updateFromEvent<Issue[]>(queryClient, issueKeys.list(projectId), (issues) => {
+    if (!issues) return issues;
+    let changed = false;
+    const next = issues.map((issue) => {
+      if (issue.number !== number) return issue;
+      const updated = withSpend(issue);
+      changed ||= updated !== issue;
+      return updated;
+    });
+    return changed ? next : issues;
+  });
 }

@@ -5,7 +5,7 @@ import { onProjectJoined, onResync, onServerEvent, type TaskProgressEvent } from
 import { useAuthStore } from "@/stores/auth";
 import { useIssueProgressStore } from "@/stores/issue-progress";
 import { issueKeys } from "./keys";
-import { storePhase } from "./issue-cache";
+import { storePhase, storeSpend } from "./issue-cache";
 
 /** A burst of events (a phase ends, the next starts) refetches the issue detail once. */
 const PHASE_REFETCH_DELAY_MS = 300;
@@ -19,7 +19,8 @@ const STEP_REFETCH_INTERVAL_MS = 20_000;
 
 /**
  * Apply socket.io `task_progress` events to the query cache for the life of the app:
- * the phase changes in place at once, in the list and the detail; an open issue detail
+ * the phase (and, on an agent's step, the issue's spend) changes in place at once, in the list
+ * and the detail; an open issue detail
  * (loop counts, agents at work, spec, test report) is refetched shortly after a phase change
  * (at most every 10 s), and at most every 20 s while agents only take steps. An issue the page has not seen yet (filed
  * elsewhere) refetches the project's list.
@@ -48,8 +49,16 @@ export function useIssueProgressSync(): void {
       );
     };
 
-    const onProgress = ({ project_id: projectId, issue_number: number, status, percent }: TaskProgressEvent) => {
+    const onProgress = ({
+      project_id: projectId,
+      issue_number: number,
+      status,
+      percent,
+      spend_usd: spend,
+    }: TaskProgressEvent) => {
       if (typeof percent === "number") useIssueProgressStore.getState().setPercent(projectId, number, percent);
+      // An agent's step carries the issue's spend so far: the list's spend column follows it.
+      if (spend) storeSpend(queryClient, projectId, number, spend);
       const previous = storePhase(queryClient, projectId, number, status);
       if (previous === null) {
         void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId), exact: true });

@@ -1,0 +1,96 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { http, HttpResponse } from "msw";
+import { beforeEach, describe, expect, it } from "vitest";
+
+import { useAuthStore } from "@/stores/auth";
+import { API, server } from "@/testing/server";
+import type { RulesFilesProposed } from "../types";
+import { CreateRulesFiles } from "./create-rules-files";
+
+beforeEach(() => {
+  useAuthStore.getState().setSession({
+    access_token: "t",
+    token_type: "bearer",
+    expires_in: 900,
+    user: { id: 1, email: "ada@example.com", totp_enabled: false },
+  });
+});
+
+function show() {
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <CreateRulesFiles projectId={4} defaultBranch="main" />
+    </QueryClientProvider>,
+  );
+  return screen.getByRole("button", { name: "Create rules files" });
+}
+
+describe("the create rules files button", () => {
+  it("says the files go on a branch for review, is disabled while running, then names the branch", async () => {
+    let answer: (() => void) | undefined;
+    let posts = 0;
+    server.use(
+      http.post(`${API}/api/projects/4/rules-files`, async () => {
+        posts += 1;
+        await new Promise<void>((resolve) => (answer = resolve));
+        const body: RulesFilesProposed = {
+          branch: "mcc/rules-files",
+          files: [".mcc/AGENTS.md", ".mcc/coder.md"],
+          commit: "a".repeat(40),
+          review_ref: "mcc/mcc/rules-files",
+        };
+        return HttpResponse.json(body, { status: 201 });
+      }),
+    );
+    const button = show();
+    const help = document.getElementById(button.getAttribute("aria-describedby") ?? "");
+    expect(help?.textContent).toMatch(/on a branch for review; main is not changed until you merge it/);
+
+    fireEvent.click(button);
+    await waitFor(() => expect(button).toHaveProperty("disabled", true));
+    fireEvent.click(button); // a second click while it runs sends nothing
+    await waitFor(() => expect(answer).toBeDefined());
+    answer?.();
+
+    await waitFor(() => expect(button).toHaveProperty("disabled", false));
+    expect(screen.getByRole("status").textContent).toBe(
+      "Committed 2 template files on branch mcc/rules-files (.mcc/AGENTS.md, .mcc/coder.md). " +
+        "Review it in your repository with `git diff main...mcc/mcc/rules-files` and merge it to use the rules.",
+    );
+    expect(posts).toBe(1);
+  });
+
+  it("says when there is nothing to propose", async () => {
+    server.use(
+      http.post(`${API}/api/projects/4/rules-files`, () =>
+        HttpResponse.json(
+          { branch: "mcc/rules-files", files: [], commit: null, review_ref: null } satisfies RulesFilesProposed,
+          { status: 201 },
+        ),
+      ),
+    );
+    fireEvent.click(show());
+    await waitFor(() =>
+      expect(screen.getByRole("status").textContent).toBe(
+        "Every rule file is in the repository already: there is nothing to propose.",
+      ),
+    );
+  });
+
+  it("shows the server's error sentence", async () => {
+    server.use(
+      http.post(`${API}/api/projects/4/rules-files`, () =>
+        HttpResponse.json(
+          { error: { code: "not_found", message: "The project's repository is gone." } },
+          { status: 404 },
+        ),
+      ),
+    );
+    const button = show();
+    fireEvent.click(button);
+    expect((await screen.findByRole("alert")).textContent).toBe("The project's repository is gone.");
+    expect(button).toHaveProperty("disabled", false);
+    expect(screen.getByRole("status").textContent).toBe("");
+  });
+});

@@ -1,0 +1,75 @@
+import { QueryClient } from "@tanstack/react-query";
+import { describe, expect, it } from "vitest";
+
+import { issueKeys } from "@/lib/query-keys";
+import type { Issue } from "../types";
+import { storeSpend } from "./issue-cache";
+
+const issueOf = (over: Partial<Issue>): Issue => ({
+  project_id: 2,
+  number: 1,
+  title: "Fix login",
+  body: "",
+  phase: "coding",
+  state: "open",
+  workflow_id: "issue/demo/1",
+  temporal_url: "",
+  pull_request: null,
+  round: 0,
+  test_loops: 0,
+  review_loops: 0,
+  rejections: 0,
+  tokens: 0,
+  cost_usd: 0,
+  spend_usd: "0.0450000000",
+  created_at: "2026-12-06T08:00:00Z",
+  ...over,
+});
+
+function cache() {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  queryClient.setQueryData<Issue[]>(issueKeys.list(2), [issueOf({}), issueOf({ number: 2, spend_usd: "1" })]);
+  queryClient.setQueryData<Issue>(issueKeys.detail(2, 1), issueOf({}));
+  return queryClient;
+}
+
+const spends = (queryClient: QueryClient) => [
+  queryClient.getQueryData<Issue[]>(issueKeys.list(2))?.map((issue) => issue.spend_usd),
+  queryClient.getQueryData<Issue>(issueKeys.detail(2, 1))?.spend_usd,
+];
+
+describe("the issue's spend from task_progress", () => {
+  it("is set in the list and the detail, to the digit", () => {
+    const queryClient = cache();
+    storeSpend(queryClient, 2, 1, "0.0900000001");
+    expect(spends(queryClient)).toEqual([["0.0900000001", "1"], "0.0900000001"]);
+  });
+
+  it("never moves back: an older total, or the same one written differently, changes nothing", () => {
+    const queryClient = cache();
+    const before = queryClient.getQueryData<Issue[]>(issueKeys.list(2));
+    storeSpend(queryClient, 2, 1, "0.0449999999"); // a float would call these equal to 0.045
+    storeSpend(queryClient, 2, 1, "0.045");
+    expect(spends(queryClient)).toEqual([["0.0450000000", "1"], "0.0450000000"]);
+    expect(queryClient.getQueryData<Issue[]>(issueKeys.list(2))).toBe(before);
+  });
+
+  it("restarts a list fetch under way, so its older answer cannot show the old spend", async () => {
+    const queryClient = cache();
+    let server = [issueOf({})];
+    const answers: (() => void)[] = [];
+    const queryFn = () => {
+      const snapshot = server.map((issue) => ({ ...issue }));
+      return new Promise<Issue[]>((resolve) => answers.push(() => resolve(snapshot)));
+    };
+    void queryClient.fetchQuery({ queryKey: issueKeys.list(2), queryFn, staleTime: 0 }).catch(() => undefined);
+    server = [issueOf({ spend_usd: "0.0500000000" })]; // a step is charged; its event arrives
+    storeSpend(queryClient, 2, 1, "0.0500000000");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(answers).toHaveLength(2);
+
+    for (const answer of answers) answer();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(queryClient.getQueryData<Issue[]>(issueKeys.list(2))?.[0]?.spend_usd).toBe("0.0500000000");
+  });
+});
