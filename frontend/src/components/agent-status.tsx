@@ -17,7 +17,15 @@ export const STATUS_LABEL: Record<AgentStatus, string> = {
 };
 
 /** The status dot of an agent (decorative: say the status in text next to it). */
-export function StatusDot({ status, ring = false, className }: { status: AgentStatus; ring?: boolean; className?: string }) {
+export function StatusDot({
+  status,
+  ring = false,
+  className,
+}: {
+  status: AgentStatus;
+  ring?: boolean;
+  className?: string;
+}) {
   return (
     <span
       aria-hidden="true"

@@ -21,7 +21,10 @@ export function colorOf(name: string): string {
 }
 
 export function initialsOf(name: string): string {
-  const words = name.trim().split(/[\s_.-]+/).filter(Boolean);
+  const words = name
+    .trim()
+    .split(/[\s_.-]+/)
+    .filter(Boolean);
   const letters = words.length > 1 ? (words[0]?.[0] ?? "") + (words[1]?.[0] ?? "") : name.trim().slice(0, 2);
   return letters.toUpperCase() || "?";
 }
@@ -53,12 +56,7 @@ export function Avatar({ name, icon, color, size = "md", badge, className }: Ava
       </span>
       {/* On the rim, clear of the initials: the small avatar takes a smaller dot with a thinner ring. */}
       {badge && (
-        <span
-          className={cn(
-            "absolute -bottom-1 -right-1",
-            size === "sm" && "[&>*]:h-2 [&>*]:w-2 [&>*]:ring-2",
-          )}
-        >
+        <span className={cn("absolute -bottom-1 -right-1", size === "sm" && "[&>*]:h-2 [&>*]:w-2 [&>*]:ring-2")}>
           {badge}
         </span>
       )}

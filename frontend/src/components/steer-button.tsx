@@ -30,10 +30,7 @@ export function SteerButton({
  * The props a SteerButton for `action` takes from its steering mutation: the click, every
  * button disabled while any request is in flight, the spinner on the one that was clicked.
  */
-export function steering<A>(
-  steer: { isPending: boolean; variables?: A },
-  run: (action: A) => void,
-) {
+export function steering<A>(steer: { isPending: boolean; variables?: A }, run: (action: A) => void) {
   return (action: A) => ({
     onClick: () => run(action),
     disabled: steer.isPending,

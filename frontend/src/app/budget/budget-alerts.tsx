@@ -39,7 +39,10 @@ export function BudgetAlerts() {
                 : "border-amber-500/50 bg-amber-500/10 text-amber-100",
             )}
           >
-            <Icon className={cn("mt-0.5 h-4 w-4 shrink-0", critical ? "text-red-300" : "text-amber-300")} aria-hidden="true" />
+            <Icon
+              className={cn("mt-0.5 h-4 w-4 shrink-0", critical ? "text-red-300" : "text-amber-300")}
+              aria-hidden="true"
+            />
             <p className="min-w-0 flex-1">
               <span className="font-semibold">Budget {alert.level}:</span> {levelName(alert, projectName)} has spent{" "}
               <span className="font-mono">{formatUsd(alert.current, 4)}</span> of its{" "}

@@ -39,10 +39,12 @@ function submit(input: HTMLElement, value: string) {
 
 describe("the daily limit form", () => {
   it("says what is wrong next to the field, in a sentence, without asking the server", async () => {
-    server.use(http.post(`${API}/api/budget/limits`, async ({ request }) => {
-      sent.push(await request.json());
-      return HttpResponse.json({}, { status: 201 });
-    }));
+    server.use(
+      http.post(`${API}/api/budget/limits`, async ({ request }) => {
+        sent.push(await request.json());
+        return HttpResponse.json({}, { status: 201 });
+      }),
+    );
     const input = show();
     submit(input, "$5");
     expect((await screen.findByRole("alert")).textContent).toBe(
@@ -50,33 +52,39 @@ describe("the daily limit form", () => {
     );
     expect(input.getAttribute("aria-invalid")).toBe("true");
     submit(input, "");
-    expect((await screen.findByRole("alert")).textContent).toBe("Enter a daily limit in dollars, for example 5 or 12.50.");
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "Enter a daily limit in dollars, for example 5 or 12.50.",
+    );
     expect(sent).toEqual([]);
   });
 
   it("sends the amount with all its digits", async () => {
-    server.use(http.post(`${API}/api/budget/limits`, async ({ request }) => {
-      sent.push(await request.json());
-      return HttpResponse.json({ id: 1, scope: "global", daily_usd: 0.045 }, { status: 201 });
-    }));
+    server.use(
+      http.post(`${API}/api/budget/limits`, async ({ request }) => {
+        sent.push(await request.json());
+        return HttpResponse.json({ id: 1, scope: "global", daily_usd: 0.045 }, { status: 201 });
+      }),
+    );
     submit(show(), "0.045");
     await waitFor(() => expect(sent).toEqual([{ scope: "global", daily_usd: "0.045" }]));
     expect(await screen.findByText("Saved.")).toBeTruthy();
   });
 
   it("never shows the server's field path", async () => {
-    server.use(http.post(`${API}/api/budget/limits`, () =>
-      HttpResponse.json(
-        {
-          error: {
-            code: "invalid_input",
-            message: "global.daily_usd: Input should be a valid decimal",
-            details: [{ loc: ["body", "global", "daily_usd"], msg: "Input should be a valid decimal" }],
+    server.use(
+      http.post(`${API}/api/budget/limits`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              code: "invalid_input",
+              message: "global.daily_usd: Input should be a valid decimal",
+              details: [{ loc: ["body", "global", "daily_usd"], msg: "Input should be a valid decimal" }],
+            },
           },
-        },
-        { status: 422 },
+          { status: 422 },
+        ),
       ),
-    ));
+    );
     submit(show(), "7");
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toBe("The server did not accept this value. Check the number and try again.");
@@ -84,12 +92,16 @@ describe("the daily limit form", () => {
   });
 
   it("shows the server's own refusal as it says it", async () => {
-    server.use(http.post(`${API}/api/budget/limits`, () =>
-      HttpResponse.json(
-        { error: { code: "invalid_input", message: "The projects' shares would add up to 120% of the global limit." } },
-        { status: 422 },
+    server.use(
+      http.post(`${API}/api/budget/limits`, () =>
+        HttpResponse.json(
+          {
+            error: { code: "invalid_input", message: "The projects' shares would add up to 120% of the global limit." },
+          },
+          { status: 422 },
+        ),
       ),
-    ));
+    );
     submit(show(), "7");
     expect((await screen.findByRole("alert")).textContent).toBe(
       "The projects' shares would add up to 120% of the global limit.",

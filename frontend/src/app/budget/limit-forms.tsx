@@ -98,7 +98,9 @@ export function GlobalLimitForm({ limit, effectiveUsd }: GlobalLimitFormProps) {
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <Button type="submit" disabled={save.isPending} aria-busy={save.isPending && save.variables?.kind !== "delete"}>
-          {save.isPending && save.variables?.kind !== "delete" && <Loader2 className="animate-spin" aria-hidden="true" />}
+          {save.isPending && save.variables?.kind !== "delete" && (
+            <Loader2 className="animate-spin" aria-hidden="true" />
+          )}
           Save limit
         </Button>
         {limit && (
@@ -146,7 +148,12 @@ export function ShareRow({ name, limit, create, of }: ShareRowProps) {
 
   return (
     <li className="grid gap-2 rounded-md border bg-background/30 p-3">
-      <form className="flex flex-wrap items-end gap-3" onSubmit={onSubmit} noValidate aria-label={`Budget share of ${name}`}>
+      <form
+        className="flex flex-wrap items-end gap-3"
+        onSubmit={onSubmit}
+        noValidate
+        aria-label={`Budget share of ${name}`}
+      >
         <div className="grid gap-1.5">
           <Label htmlFor={inputId}>Share of {name} (%)</Label>
           <Input
@@ -168,7 +175,9 @@ export function ShareRow({ name, limit, create, of }: ShareRowProps) {
         </p>
         <div className="flex items-center gap-1 pb-0.5">
           <Button type="submit" size="sm" disabled={save.isPending} aria-label={`Save share of ${name}`}>
-            {save.isPending && save.variables?.kind !== "delete" && <Loader2 className="animate-spin" aria-hidden="true" />}
+            {save.isPending && save.variables?.kind !== "delete" && (
+              <Loader2 className="animate-spin" aria-hidden="true" />
+            )}
             Save
           </Button>
           {limit && (
@@ -313,7 +322,9 @@ function AddAgentShare({ projects, taken }: { projects: Project[]; taken: Limit[
             aria-invalid={errors.agentName ? true : undefined}
             aria-describedby={`${ids.agent}-error`}
           >
-            {free.length === 0 && <option value="">{agents.isPending ? "Loading…" : "No agent without a share"}</option>}
+            {free.length === 0 && (
+              <option value="">{agents.isPending ? "Loading…" : "No agent without a share"}</option>
+            )}
             {free.map((agent) => (
               <option key={agent.id} value={agent.name}>
                 {agent.name} ({agent.role})
@@ -334,7 +345,13 @@ function AddAgentShare({ projects, taken }: { projects: Project[]; taken: Limit[
             {...form.register("sharePct")}
           />
         </div>
-        <Button type="submit" size="sm" className="mb-0.5" disabled={save.isPending || !chosen} aria-busy={save.isPending}>
+        <Button
+          type="submit"
+          size="sm"
+          className="mb-0.5"
+          disabled={save.isPending || !chosen}
+          aria-busy={save.isPending}
+        >
           {save.isPending && <Loader2 className="animate-spin" aria-hidden="true" />}
           Add agent share
         </Button>

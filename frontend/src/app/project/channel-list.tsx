@@ -116,9 +116,7 @@ function ConversationChannel({
         <span aria-hidden="true" className="text-muted-foreground [&_svg]:size-4">
           {KIND_ICON[conversation.kind] ?? <Hash />}
         </span>
-        <span className={cn("truncate", !live && "text-muted-foreground group-hover:text-foreground")}>
-          {name}
-        </span>
+        <span className={cn("truncate", !live && "text-muted-foreground group-hover:text-foreground")}>{name}</span>
         {live && (
           <span
             aria-hidden="true"

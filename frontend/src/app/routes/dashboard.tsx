@@ -60,9 +60,7 @@ function Overview({ projects }: { projects: Project[] }) {
   // Spending has no event of its own; once a minute is enough for a glance.
   const summary = useQuery({ ...summaryQueryOptions({}), refetchInterval: 60_000 });
 
-  const rows = projects.flatMap((project, index) =>
-    (issues[index]?.data ?? []).map((issue) => ({ issue, project })),
-  );
+  const rows = projects.flatMap((project, index) => (issues[index]?.data ?? []).map((issue) => ({ issue, project })));
   const needsYou = rows.filter(({ issue }) => NEEDS_YOU.has(issue.phase));
   const running = rows.filter(({ issue }) => isPhaseActive(issue.phase));
   const merged = rows
@@ -77,7 +75,10 @@ function Overview({ projects }: { projects: Project[] }) {
   return (
     <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
       <div className="lg:col-span-2">
-        <Section title="Needs you now" description="Waiting for your approval, your attention, more budget or a resume.">
+        <Section
+          title="Needs you now"
+          description="Waiting for your approval, your attention, more budget or a resume."
+        >
           {needsYou.length === 0 ? (
             <Empty>Nothing waits for you.</Empty>
           ) : (
@@ -108,7 +109,11 @@ function Overview({ projects }: { projects: Project[] }) {
                   </Link>
                   <span className="truncate text-xs text-muted-foreground">
                     {project.name}
-                    {agent.current_task ? ` · ${agent.current_task}` : agent.status === "error" ? " · its last run failed" : ""}
+                    {agent.current_task
+                      ? ` · ${agent.current_task}`
+                      : agent.status === "error"
+                        ? " · its last run failed"
+                        : ""}
                   </span>
                 </li>
               ))}
@@ -125,10 +130,14 @@ function Overview({ projects }: { projects: Project[] }) {
                 {today.limit_usd !== null && (
                   <span className="text-muted-foreground">
                     {" "}
-                    of <span className="font-mono">{formatUsd(today.limit_usd)}</span> ({Math.round(today.percent ?? 0)}%)
+                    of <span className="font-mono">{formatUsd(today.limit_usd)}</span> ({Math.round(today.percent ?? 0)}
+                    %)
                   </span>
                 )}{" "}
-                · <Link className="underline" to="/budget">Budget</Link>
+                ·{" "}
+                <Link className="underline" to="/budget">
+                  Budget
+                </Link>
               </p>
             ) : (
               <Empty>No spending today.</Empty>
@@ -172,7 +181,11 @@ export function DashboardRoute() {
         {(list) =>
           list.length === 0 ? (
             <p className="text-sm">
-              No projects yet. <Link className="underline" to="/projects">Register one</Link> to get started.
+              No projects yet.{" "}
+              <Link className="underline" to="/projects">
+                Register one
+              </Link>{" "}
+              to get started.
             </p>
           ) : (
             <Overview projects={list} />

@@ -19,7 +19,8 @@ function OrchestratorChat({ conversationId }: { conversationId: number }) {
 /** `/orchestrator`: the person's assistant across all projects; its answers stream in live. */
 export function OrchestratorRoute() {
   const orchestrator = useOrchestrator();
-  if (orchestrator.isError) return <FormError message={`The orchestrator is unavailable: ${orchestrator.error.message}`} />;
+  if (orchestrator.isError)
+    return <FormError message={`The orchestrator is unavailable: ${orchestrator.error.message}`} />;
   return (
     <section aria-label="Orchestrator" className="mx-auto flex max-w-4xl flex-col gap-3 lg:h-full">
       <QueryState query={orchestrator} loading="Loading the orchestrator…">

@@ -58,7 +58,10 @@ export function TwoFactorSettings() {
           )}
           <span>
             Two-factor authentication is{" "}
-            <Badge variant={enabled ? "default" : "secondary"} className={enabled ? "bg-emerald-600 hover:bg-emerald-600" : ""}>
+            <Badge
+              variant={enabled ? "default" : "secondary"}
+              className={enabled ? "bg-emerald-600 hover:bg-emerald-600" : ""}
+            >
               {enabled ? "on" : "off"}
             </Badge>
           </span>
@@ -76,7 +79,9 @@ export function TwoFactorSettings() {
               <div>
                 <Button
                   ref={toggle}
-                  onClick={() => start.mutate(undefined, { onSuccess: (setup) => setStep({ kind: "enrolling", setup }) })}
+                  onClick={() =>
+                    start.mutate(undefined, { onSuccess: (setup) => setStep({ kind: "enrolling", setup }) })
+                  }
                   disabled={start.isPending || user === null}
                   aria-busy={start.isPending}
                 >
@@ -239,9 +244,8 @@ function RecoveryCodesStep({ codes, onDone }: { codes: string[]; onDone: () => v
       >
         <AlertTriangle className="mt-0.5 h-4 w-4 shrink-0" aria-hidden="true" />
         <p>
-          <strong>These codes are shown only this once.</strong> Store them somewhere safe, such as a password
-          manager. If you lose your authenticator app, each code logs you in one time instead of a code from the
-          app.
+          <strong>These codes are shown only this once.</strong> Store them somewhere safe, such as a password manager.
+          If you lose your authenticator app, each code logs you in one time instead of a code from the app.
         </p>
       </div>
       <ul
@@ -365,7 +369,12 @@ function CopyButton({
       type="button"
       variant={variant}
       size={variant === "ghost" ? "sm" : "default"}
-      onClick={() => void navigator.clipboard.writeText(text).then(() => setCopied(true), () => undefined)}
+      onClick={() =>
+        void navigator.clipboard.writeText(text).then(
+          () => setCopied(true),
+          () => undefined,
+        )
+      }
     >
       {copied ? <Check aria-hidden="true" /> : <Copy aria-hidden="true" />}
       {label}

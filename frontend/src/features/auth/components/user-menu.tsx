@@ -28,7 +28,14 @@ export function UserMenu() {
         <span className="max-w-[10rem] truncate sm:max-w-[16rem]">{email}</span>
         <span className="sr-only">: security settings</span>
       </Link>
-      <Button variant="ghost" size="sm" className="h-8 px-2 text-xs" onClick={onLogout} disabled={leaving} aria-busy={leaving}>
+      <Button
+        variant="ghost"
+        size="sm"
+        className="h-8 px-2 text-xs"
+        onClick={onLogout}
+        disabled={leaving}
+        aria-busy={leaving}
+      >
         {leaving ? <Loader2 className="animate-spin" aria-hidden="true" /> : <LogOut aria-hidden="true" />}
         Log out
       </Button>

@@ -23,7 +23,8 @@ export function useBudgetRealtimeSync(): void {
     };
     const onSystemState = (event: SystemStateEvent) => {
       const cached = queryClient.getQueryData<components["schemas"]["SystemStateOut"]>(systemKeys.state());
-      if (cached) queryClient.setQueryData<components["schemas"]["SystemStateOut"]>(systemKeys.state(), { ...cached, ...event });
+      if (cached)
+        queryClient.setQueryData<components["schemas"]["SystemStateOut"]>(systemKeys.state(), { ...cached, ...event });
       // The event lacks the budget day and time zone: fetch the whole state when none is cached.
       else void queryClient.invalidateQueries({ queryKey: systemKeys.state() });
       void queryClient.invalidateQueries({ queryKey: budgetKeys.summaries() });

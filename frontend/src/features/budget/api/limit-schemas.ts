@@ -10,16 +10,25 @@ export const dailyUsdField = z
   .string()
   .trim()
   .min(1, "Enter a daily limit in dollars, for example 5 or 12.50.")
-  .refine((value) => DECIMAL.test(value), "Enter the limit as a plain number of dollars, for example 5 or 12.50 (no $ sign, no commas).")
+  .refine(
+    (value) => DECIMAL.test(value),
+    "Enter the limit as a plain number of dollars, for example 5 or 12.50 (no $ sign, no commas).",
+  )
   .refine((value) => decimalsOf(value) <= 10, "Use at most 10 decimals.")
-  .refine((value) => value.split(".")[0]!.replace(/^0+(?=\d)/, "").length <= 10, "That is more than anyone can spend in a day; enter a smaller limit.");
+  .refine(
+    (value) => value.split(".")[0]!.replace(/^0+(?=\d)/, "").length <= 10,
+    "That is more than anyone can spend in a day; enter a smaller limit.",
+  );
 
 /** A share in percent as typed: 0 to 100, at most 4 decimals (what the server stores). */
 export const sharePctField = z
   .string()
   .trim()
   .min(1, "Enter a share between 0 and 100 (%).")
-  .refine((value) => DECIMAL.test(value), "Enter the share as a plain number between 0 and 100, for example 25 or 12.5.")
+  .refine(
+    (value) => DECIMAL.test(value),
+    "Enter the share as a plain number between 0 and 100, for example 25 or 12.5.",
+  )
   .refine((value) => Number(value) <= 100, "A share cannot be more than 100%.")
   .refine((value) => decimalsOf(value) <= 4, "Use at most 4 decimals.");
 

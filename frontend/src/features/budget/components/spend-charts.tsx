@@ -30,7 +30,8 @@ const TOOLTIP_STYLE = {
   cursor: { fill: "hsl(var(--accent) / 0.4)" },
 };
 
-const usdTick = (value: number) => (value === 0 ? "$0" : value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`);
+const usdTick = (value: number) =>
+  value === 0 ? "$0" : value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
 const usdTooltip = (value: unknown) => [formatUsd(Number(value), 4), "Cost"] as [string, string];
 
 interface Row {
@@ -141,11 +142,16 @@ const shortDay = (day: string) => day.slice(5); // MM-DD
 /** Spend over the summary's range: per day, per model, per agent and per project. */
 export function SpendCharts({ summary }: { summary: BudgetSummary }) {
   const byDay: Row[] = summary.by_day.map((day) => ({ name: shortDay(day.day), cost: day.cost_usd, calls: day.calls }));
-  const byModel: Row[] = summary.by_model.map((model) => ({ name: model.model, cost: model.cost_usd, calls: model.calls }));
+  const byModel: Row[] = summary.by_model.map((model) => ({
+    name: model.model,
+    cost: model.cost_usd,
+    calls: model.calls,
+  }));
   const byAgent: Row[] = summary.by_agent.map((agent) => ({
-    name: agent.project_id != null && summary.by_project.length > 1
-      ? `${agent.agent_name} (${summary.by_project.find((p) => p.project_id === agent.project_id)?.project_name ?? agent.project_id})`
-      : agent.agent_name,
+    name:
+      agent.project_id != null && summary.by_project.length > 1
+        ? `${agent.agent_name} (${summary.by_project.find((p) => p.project_id === agent.project_id)?.project_name ?? agent.project_id})`
+        : agent.agent_name,
     cost: agent.cost_usd,
     calls: agent.calls,
   }));
@@ -157,7 +163,10 @@ export function SpendCharts({ summary }: { summary: BudgetSummary }) {
 
   return (
     <div className="grid gap-6">
-      <ChartFigure title="Spend per day" rows={summary.by_day.map((day) => ({ name: day.day, cost: day.cost_usd, calls: day.calls }))}>
+      <ChartFigure
+        title="Spend per day"
+        rows={summary.by_day.map((day) => ({ name: day.day, cost: day.cost_usd, calls: day.calls }))}
+      >
         <CostBars rows={byDay} />
       </ChartFigure>
       <div className="grid gap-6 lg:grid-cols-2">

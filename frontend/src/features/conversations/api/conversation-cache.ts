@@ -62,7 +62,11 @@ export function finishConversation(
 }
 
 /** Whether the project's cached list holds this conversation (undefined: the list is not cached). */
-export function listsConversation(queryClient: QueryClient, projectId: number, conversationId: number): boolean | undefined {
+export function listsConversation(
+  queryClient: QueryClient,
+  projectId: number,
+  conversationId: number,
+): boolean | undefined {
   return queryClient
     .getQueryData<Conversation[]>(conversationKeys.list(projectId))
     ?.some((conversation) => conversation.id === conversationId);

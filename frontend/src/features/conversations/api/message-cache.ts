@@ -39,7 +39,12 @@ export function messageOfEvent(event: MessageEvent): Message {
 }
 
 /** Add messages to a cached conversation. False when that conversation's messages are not cached. */
-export function storeMessages(queryClient: QueryClient, conversationId: number, messages: Message[], replace: boolean): boolean {
+export function storeMessages(
+  queryClient: QueryClient,
+  conversationId: number,
+  messages: Message[],
+  replace: boolean,
+): boolean {
   let cached = false;
   queryClient.setQueryData<Message[]>(messageKeys.list(conversationId), (existing) => {
     if (!existing) return existing;
@@ -55,7 +60,6 @@ export function toolCallsOf(message: Message): ToolCallPayload[] {
   return message.tool_calls.map((call, index) => ({
     id: typeof call.id === "string" ? call.id : `call-${index}`,
     name: typeof call.name === "string" ? call.name : "tool",
-    arguments:
-      typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments ?? {}),
+    arguments: typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments ?? {}),
   }));
 }

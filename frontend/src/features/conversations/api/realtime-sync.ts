@@ -39,7 +39,8 @@ export function useConversationRealtimeSync(): void {
     const onMessage = (event: MessageEvent) => {
       const stored = storeMessages(queryClient, event.conversation_id, [messageOfEvent(event)], false);
       // Not cached yet (the first fetch is under way): fetch again so the message is not lost.
-      if (!stored) void queryClient.invalidateQueries({ queryKey: messageKeys.list(event.conversation_id), exact: true });
+      if (!stored)
+        void queryClient.invalidateQueries({ queryKey: messageKeys.list(event.conversation_id), exact: true });
       if (event.role === "assistant") useTypingStore.getState().finish(event.conversation_id, event.author);
     };
 

@@ -61,7 +61,11 @@ export function Composer({ conversation }: { conversation: Conversation }) {
           className="max-h-60 min-h-[2.75rem] resize-y border-0 bg-transparent px-2 py-1.5 focus-visible:ring-0 focus-visible:ring-offset-0"
         />
         <Button type="submit" disabled={!content || tooLong || send.isPending} aria-busy={send.isPending}>
-          {send.isPending ? <Loader2 className="animate-spin" aria-hidden="true" /> : <SendHorizontal aria-hidden="true" />}
+          {send.isPending ? (
+            <Loader2 className="animate-spin" aria-hidden="true" />
+          ) : (
+            <SendHorizontal aria-hidden="true" />
+          )}
           Send
         </Button>
       </div>

@@ -22,7 +22,9 @@ export function AuthorAvatar({ author, agentRoles }: { author: Author; agentRole
   switch (author.kind) {
     case "agent": {
       const role = agentRoles.get(author.name);
-      return <Avatar name={author.name} color={role ? ROLE_COLOR[role] : undefined} icon={role ? undefined : <Bot />} />;
+      return (
+        <Avatar name={author.name} color={role ? ROLE_COLOR[role] : undefined} icon={role ? undefined : <Bot />} />
+      );
     }
     case "user":
       return <Avatar name="you" icon={<User />} color="bg-primary" />;
@@ -55,7 +57,10 @@ function RoleTag({ role }: { role: string }) {
 function Usage({ tokens, cost }: { tokens: number; cost: number }) {
   if (tokens === 0 && cost === 0) return null;
   return (
-    <span className="ml-auto whitespace-nowrap font-mono text-[11px] text-muted-foreground" title="Tokens (in + out) and cost of this step">
+    <span
+      className="ml-auto whitespace-nowrap font-mono text-[11px] text-muted-foreground"
+      title="Tokens (in + out) and cost of this step"
+    >
       {formatTokens(tokens)} · {formatCost(cost)}
     </span>
   );

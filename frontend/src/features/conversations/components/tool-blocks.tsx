@@ -109,7 +109,9 @@ export function ToolResultBlock({ name, content }: { name: string; content: stri
       summary={
         <span className="min-w-0 truncate">
           <span className="sr-only">Result of {name}: </span>
-          <span className="text-muted-foreground">{content.trim() ? truncate(first.trim(), PREVIEW_LENGTH) : "(no output)"}</span>
+          <span className="text-muted-foreground">
+            {content.trim() ? truncate(first.trim(), PREVIEW_LENGTH) : "(no output)"}
+          </span>
           {lines.length > 1 && <span className="ml-2 text-muted-foreground/70">{lines.length} lines</span>}
         </span>
       }

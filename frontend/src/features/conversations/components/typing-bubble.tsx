@@ -26,7 +26,10 @@ export function TypingBubble({ typing, agentRoles }: { typing: Typing; agentRole
         </div>
         <div className="whitespace-pre-wrap break-words rounded-md border border-dashed border-sky-500/30 bg-sky-500/5 px-2 py-1 text-sm leading-relaxed">
           {typing.text}
-          <span aria-hidden="true" className="ml-0.5 inline-block h-4 w-1.5 translate-y-0.5 animate-pulse bg-sky-300/70" />
+          <span
+            aria-hidden="true"
+            className="ml-0.5 inline-block h-4 w-1.5 translate-y-0.5 animate-pulse bg-sky-300/70"
+          />
         </div>
       </div>
     </div>

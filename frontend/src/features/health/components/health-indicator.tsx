@@ -35,7 +35,10 @@ export function HealthIndicator() {
         : "text-amber-300";
 
   return (
-    <span className={cn("inline-flex items-center gap-1.5 text-xs", tone)} title={rateLimit ? rateLimit.message : "Server health"}>
+    <span
+      className={cn("inline-flex items-center gap-1.5 text-xs", tone)}
+      title={rateLimit ? rateLimit.message : "Server health"}
+    >
       <Server className="h-3.5 w-3.5" aria-hidden="true" />
       {label}
     </span>

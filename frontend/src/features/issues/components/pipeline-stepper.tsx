@@ -108,7 +108,9 @@ export function PipelineStepper({ issue }: { issue: Issue }) {
                 aria-current={active ? "true" : undefined}
                 className={cn(
                   "rounded-full border px-2 py-0.5",
-                  active ? cn(phaseClasses(state), "font-semibold ring-1 ring-current") : "border-border/60 text-muted-foreground/60",
+                  active
+                    ? cn(phaseClasses(state), "font-semibold ring-1 ring-current")
+                    : "border-border/60 text-muted-foreground/60",
                 )}
               >
                 {stepWords(state)}

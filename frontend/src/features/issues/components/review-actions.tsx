@@ -111,7 +111,8 @@ export function ReviewActions({ issue }: { issue: Issue }) {
           Round {shown.round}
           {shown.head ? (
             <>
-              {" "}on head <code className="font-mono">{shown.head.slice(0, 12)}</code>
+              {" "}
+              on head <code className="font-mono">{shown.head.slice(0, 12)}</code>
             </>
           ) : null}
         </p>
@@ -157,13 +158,7 @@ export function ReviewActions({ issue }: { issue: Issue }) {
             autoFocus
           />
           <div className="flex gap-2">
-            <Button
-              type="submit"
-              variant="destructive"
-              size="sm"
-              disabled={!canDecide}
-              aria-busy={reject.isPending}
-            >
+            <Button type="submit" variant="destructive" size="sm" disabled={!canDecide} aria-busy={reject.isPending}>
               {reject.isPending && <Loader2 className="animate-spin" aria-hidden="true" />}
               Send rejection
             </Button>

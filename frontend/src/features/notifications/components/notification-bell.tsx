@@ -20,16 +20,22 @@ function Item({ item, onOpen }: { item: AppNotification; onOpen: (item: AppNotif
     <>
       <span
         aria-hidden="true"
-        className={cn("mt-1.5 h-2 w-2 shrink-0 rounded-full", item.read_at ? "bg-transparent" : LEVEL_DOT[item.level] ?? "bg-sky-400")}
+        className={cn(
+          "mt-1.5 h-2 w-2 shrink-0 rounded-full",
+          item.read_at ? "bg-transparent" : (LEVEL_DOT[item.level] ?? "bg-sky-400"),
+        )}
       />
       <span className="min-w-0 flex-1">
-        <span className={cn("block text-sm", item.read_at ? "text-muted-foreground" : "font-medium")}>{item.title}</span>
+        <span className={cn("block text-sm", item.read_at ? "text-muted-foreground" : "font-medium")}>
+          {item.title}
+        </span>
         {item.message && <span className="block truncate text-xs text-muted-foreground">{item.message}</span>}
         <span className="block text-[11px] text-muted-foreground">{formatDateTime(item.created_at)}</span>
       </span>
     </>
   );
-  const className = "flex w-full gap-2 rounded-md px-2 py-1.5 text-left hover:bg-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
+  const className =
+    "flex w-full gap-2 rounded-md px-2 py-1.5 text-left hover:bg-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
   return (
     <li>
       {item.link ? (

@@ -33,7 +33,13 @@ function Toast({ toast, onDismiss }: { toast: AppNotification; onDismiss: () => 
         )}
         {toast.message && <p className="text-xs opacity-90">{toast.message}</p>}
       </div>
-      <Button variant="ghost" size="icon" className="-my-1 h-7 w-7 shrink-0" onClick={onDismiss} aria-label="Dismiss notification">
+      <Button
+        variant="ghost"
+        size="icon"
+        className="-my-1 h-7 w-7 shrink-0"
+        onClick={onDismiss}
+        aria-label="Dismiss notification"
+      >
         <X aria-hidden="true" />
       </Button>
     </div>
@@ -46,7 +52,10 @@ export function NotificationToasts() {
   const dismiss = useNotificationToasts((state) => state.dismiss);
   if (toasts.length === 0) return null;
   return (
-    <div aria-live="assertive" className="pointer-events-none fixed bottom-4 right-4 z-50 grid w-80 max-w-[calc(100vw-2rem)] gap-2">
+    <div
+      aria-live="assertive"
+      className="pointer-events-none fixed bottom-4 right-4 z-50 grid w-80 max-w-[calc(100vw-2rem)] gap-2"
+    >
       {toasts.map((toast) => (
         <Toast key={toast.id} toast={toast} onDismiss={() => dismiss(toast.id)} />
       ))}

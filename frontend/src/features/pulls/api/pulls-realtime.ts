@@ -25,7 +25,8 @@ export function usePullRealtimeSync(): void {
       }
     };
     const stopResync = onResync((room) => {
-      if (room.kind === "project") void queryClient.invalidateQueries({ queryKey: pullKeys.list(room.id), exact: true });
+      if (room.kind === "project")
+        void queryClient.invalidateQueries({ queryKey: pullKeys.list(room.id), exact: true });
     });
     const stopProgress = onServerEvent("task_progress", onProgress);
     return () => {

@@ -48,6 +48,8 @@ export const useUnlinkTelegram = () => {
       await api.DELETE("/api/notifications/telegram/link");
     },
     onSuccess: () =>
-      queryClient.setQueryData<TelegramState>(settingsKeys.telegram(), (state) => (state ? { ...state, link: null } : state)),
+      queryClient.setQueryData<TelegramState>(settingsKeys.telegram(), (state) =>
+        state ? { ...state, link: null } : state,
+      ),
   });
 };

@@ -72,7 +72,13 @@ describe("the GitHub App form", () => {
   });
 
   it("sends only what changed, and empties the secret fields once saved", async () => {
-    accept({ ...NOTHING_SET, app_id: 77, app_id_source: "settings", private_key_configured: true, private_key_source: "settings" });
+    accept({
+      ...NOTHING_SET,
+      app_id: 77,
+      app_id_source: "settings",
+      private_key_configured: true,
+      private_key_source: "settings",
+    });
     const form = show();
     fireEvent.change(form.appId, { target: { value: "77" } });
     fireEvent.change(form.key, { target: { value: PEM } });

@@ -16,7 +16,8 @@ const REMOTE_WITHOUT_KEY: LlmSettings = {
   key_configured: false,
   key_variable: "MCC_LLM_API_KEY (or OPENROUTER_API_KEY)",
   state: "not_configured",
-  detail: "No LLM API key for https://openrouter.ai/api/v1: set MCC_LLM_API_KEY (or OPENROUTER_API_KEY) in the environment of the MCC server and worker.",
+  detail:
+    "No LLM API key for https://openrouter.ai/api/v1: set MCC_LLM_API_KEY (or OPENROUTER_API_KEY) in the environment of the MCC server and worker.",
 };
 
 describe("the LLM section", () => {

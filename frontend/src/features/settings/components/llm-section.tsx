@@ -56,7 +56,10 @@ export function LlmSection({ llm }: { llm: LlmSettings }) {
         </Row>
       </dl>
       {llm.state === "not_configured" && (
-        <p role="alert" className="rounded-md border border-amber-500/30 bg-amber-500/10 px-3 py-2 text-sm text-amber-200">
+        <p
+          role="alert"
+          className="rounded-md border border-amber-500/30 bg-amber-500/10 px-3 py-2 text-sm text-amber-200"
+        >
           Agents cannot work yet: {llm.detail}
         </p>
       )}

@@ -29,7 +29,9 @@ describe("the notification preferences", () => {
       http.put(`${API}/api/notifications/preferences`, async ({ request }) => {
         const [change] = (await request.json()) as [Preference];
         sent.push([change]);
-        return HttpResponse.json(ALL_ON.map((p) => (p.kind === change.kind && p.channel === change.channel ? change : p)));
+        return HttpResponse.json(
+          ALL_ON.map((p) => (p.kind === change.kind && p.channel === change.channel ? change : p)),
+        );
       }),
     );
     renderSignedIn(<NotificationPreferences />);
@@ -46,7 +48,10 @@ describe("the notification preferences", () => {
     server.use(
       http.get(`${API}/api/notifications/preferences`, () => HttpResponse.json(ALL_ON)),
       http.put(`${API}/api/notifications/preferences`, () =>
-        HttpResponse.json({ error: { code: "service_unavailable", message: "The database did not answer." } }, { status: 503 }),
+        HttpResponse.json(
+          { error: { code: "service_unavailable", message: "The database did not answer." } },
+          { status: 503 },
+        ),
       ),
     );
     renderSignedIn(<NotificationPreferences />);

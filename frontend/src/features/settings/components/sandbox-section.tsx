@@ -18,7 +18,10 @@ export function SandboxSection({ sandbox }: { sandbox: SandboxSettings }) {
       </p>
       <p className="break-words text-muted-foreground">{sandbox.detail}</p>
       {sandbox.install_hint && (
-        <p role={sandbox.state === "ready" ? undefined : "alert"} className="rounded-md border border-amber-500/30 bg-amber-500/10 px-3 py-2 text-amber-200">
+        <p
+          role={sandbox.state === "ready" ? undefined : "alert"}
+          className="rounded-md border border-amber-500/30 bg-amber-500/10 px-3 py-2 text-amber-200"
+        >
           {sandbox.install_hint}
         </p>
       )}

@@ -41,11 +41,19 @@ describe("the Telegram section", () => {
     stateIs({
       bot_configured: true,
       token_source: "environment",
-      link: { state: "blocked", username: "ada", linked_at: "2026-12-01T10:00:00Z", detail: "Forbidden: bot was blocked by the user" },
+      link: {
+        state: "blocked",
+        username: "ada",
+        linked_at: "2026-12-01T10:00:00Z",
+        detail: "Forbidden: bot was blocked by the user",
+      },
     });
     server.use(
       http.post(`${API}/api/notifications/telegram/link-code`, () =>
-        HttpResponse.json({ code: "K3Y9", expires_at: "2026-12-06T10:10:00Z", command: "/start K3Y9" }, { status: 201 }),
+        HttpResponse.json(
+          { code: "K3Y9", expires_at: "2026-12-06T10:10:00Z", command: "/start K3Y9" },
+          { status: 201 },
+        ),
       ),
     );
     renderSignedIn(<TelegramSection />);

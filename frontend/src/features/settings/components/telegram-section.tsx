@@ -158,7 +158,13 @@ function ChatLink({ state, linkCode }: { state: TelegramState; linkCode: ReturnT
           {formatDateTime(linkCode.data.expires_at)}. This page updates when it has.
         </p>
       ) : (
-        <Button variant="outline" size="sm" className="w-fit" onClick={() => linkCode.mutate()} disabled={linkCode.isPending}>
+        <Button
+          variant="outline"
+          size="sm"
+          className="w-fit"
+          onClick={() => linkCode.mutate()}
+          disabled={linkCode.isPending}
+        >
           <Link2 aria-hidden="true" />
           {link?.state === "blocked" ? "Link again" : "Link my Telegram"}
         </Button>
