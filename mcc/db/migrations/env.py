@@ -70,7 +70,5 @@ if context.is_offline_mode():
     )
     with context.begin_transaction():
         context.run_migrations()
-    if sqlite:
-        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 else:
     run_migrations_online()
