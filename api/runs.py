@@ -103,19 +103,22 @@ async def decide_issue(
     unsignalled: a later attempt on the round (which loses to it) sends it again.
     """
     run = _handle(client, issue)
-    number = issue.number
+    number, issue_id = issue.number, issue.id  # a refused claim leaves `issue` expired
     try:
-        decision = await claim_decision(session, issue.id, kind, round_, head, feedback, user_id)
+        decision = await claim_decision(session, issue_id, kind, round_, head, feedback, user_id)
     except DecisionTaken:
-        await resend_decisions(client, session, issue.id)
+        await resend_decisions(client, session, issue_id)
         raise
     try:
         await run.signal(IssueWorkflow.decide, _decided(decision))
-    except RPCError as exc:
-        await withdraw_decision(session, decision)
-        if exc.status == RPCStatusCode.NOT_FOUND:
+    except Exception as exc:  # RPCError, or a client that could not connect at all
+        withdrawn = await withdraw_decision(session, decision)
+        if isinstance(exc, RPCError) and exc.status == RPCStatusCode.NOT_FOUND:
             raise Conflict(f"issue #{number}'s run has ended") from exc
-        raise ServiceUnavailable(f"the decision could not reach the run: {exc.message}") from exc
+        if withdrawn:
+            why = exc.message if isinstance(exc, RPCError) else str(exc).splitlines()[0][:200]
+            raise ServiceUnavailable(f"the decision could not reach the run: {why}") from exc
+        # Not withdrawn: a concurrent attempt on the round has sent it to the run.
     else:
         await mark_signalled(session, decision)
     finally:
@@ -136,7 +139,7 @@ async def resend_decisions(client: Client, session: AsyncSession, issue_id: int 
     """
     delivered = 0
     for decision in await undelivered(session, issue_id):
-        issue = await session.get(Issue, decision.issue_id)
+        issue = await session.get(Issue, decision.issue_id, populate_existing=True)
         if issue is None:
             continue
         try:

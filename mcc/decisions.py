@@ -169,11 +169,18 @@ async def _refuse_unless_open(session: AsyncSession, issue: Issue, number: int) 
         raise StaleRound(f"round {number} is not the open round ({issue.round})")
 
 
-async def withdraw_decision(session: AsyncSession, decision: Decision) -> None:
-    """Undo a claim whose delivery to the run failed: the round is open again."""
+async def withdraw_decision(session: AsyncSession, decision: Decision) -> bool:
+    """Undo a claim whose delivery to the run failed: the round is open again.
+
+    False (nothing undone) when a later attempt has meanwhile sent it to the run."""
     waiting = Phase.NEEDS_ATTENTION if decision.gate == "attention" else Phase.AWAITING_APPROVAL
     phase = waiting.value
-    await session.execute(delete(Decision).where(Decision.id == decision.id))
+    withdrawn = await session.execute(
+        delete(Decision).where(Decision.id == decision.id, Decision.signalled_at.is_(None))
+    )
+    if withdrawn.rowcount != 1:  # type: ignore[attr-defined]
+        await session.rollback()
+        return False
     await session.execute(
         update(Issue)
         .where(Issue.id == decision.issue_id, Issue.round == decision.round)
@@ -181,6 +188,7 @@ async def withdraw_decision(session: AsyncSession, decision: Decision) -> None:
         .execution_options(synchronize_session=False)
     )
     await session.commit()
+    return True
 
 
 async def undelivered(session: AsyncSession, issue_id: int | None = None) -> list[Decision]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from temporalio.client import Client
 
 from api import runs
 from api.forge_decisions import decide_from_forge
@@ -20,6 +21,7 @@ from mcc.decisions import claim_decision, decision_on
 from mcc.errors import Conflict
 from mcc.issues import get_issue
 from mcc.notifications.notification import Decision as AskedDecision
+from tests.conftest import free_port
 from tests.support.decisions import decide
 from tests.support.repos import git, make_repo
 from tests.support.waiting import wait_for_phase
@@ -99,4 +101,31 @@ async def test_start_up_delivers_a_decision_a_stopped_process_claimed_but_never_
     await restarted.start()
     await restarted.stop()
 
+    await _merged_once(api, mcc, pid, main_before)
+
+
+async def test_a_signal_that_cannot_leave_withdraws_the_claim_and_the_round_can_be_decided_again(
+    api, mcc, company, tmp_path
+):
+    repo = make_repo(tmp_path / "src", {"README.md": "# demo\n"})
+    name = f"Unreachable {uuid.uuid4().hex[:8]}"
+    project = (await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})).json()
+    pid = project["id"]
+    await api.post(f"/api/projects/{pid}/issues", json={"title": "Greet", "body": "Say hi."})
+    await wait_for_phase(api, pid, 1, "awaiting_approval", 60)
+    main_before = git(mcc.runtime.repos.origin(pid), "rev-parse", "main").strip()
+
+    reachable = mcc.temporal._client
+    mcc.temporal._client = await Client.connect(f"127.0.0.1:{free_port()}", lazy=True)
+    try:
+        refused = await decide(api, pid, 1, "approve")
+    finally:
+        mcc.temporal._client = reachable
+    assert refused.status_code == 503, refused.text
+    assert refused.json()["error"]["message"].startswith("the decision could not reach the run")
+    issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()
+    assert (issue["phase"], issue["round"], issue["decision"]) == ("awaiting_approval", 1, None)
+
+    again = await decide(api, pid, 1, "approve")
+    assert again.status_code == 202, again.text
     await _merged_once(api, mcc, pid, main_before)
