@@ -28,7 +28,12 @@ async def decide_from_forge(
     was decided, else why not (another decision took the round, the head moved...)."""
     async with db.sessions() as session:
         issue = await session.get(Issue, issue_id)
-        if issue is None or issue.phase != Phase.AWAITING_APPROVAL.value:
+        if issue is None:
+            return "the run is not waiting for a decision"
+        if issue.phase != Phase.AWAITING_APPROVAL.value:
+            # Decided already: if by a process that stopped before telling the run, the
+            # run gets that decision now (a redelivered review must not leave it waiting).
+            await runs.resend_decisions(client, session, issue.id)
             return "the run is not waiting for a decision"
         try:
             await runs.decide_issue(

@@ -18,8 +18,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from mcc.config import Settings
 from mcc.db.engine import Database
-from mcc.decisions import claim_decision, withdraw_decision
-from mcc.errors import Conflict, ServiceUnavailable
+from mcc.decisions import claim_decision, mark_signalled, undelivered, withdraw_decision
+from mcc.errors import Conflict, DecisionTaken, ServiceUnavailable
 from mcc.issues import queued_issues
 from mcc.models.decision import Decision
 from mcc.models.issue import Issue
@@ -99,23 +99,67 @@ async def decide_issue(
     The claim makes it the round's only decision (others get 409) and shows the next
     phase at once; the signal is durable in Temporal even while no worker runs. If
     Temporal refuses the signal, the claim is withdrawn and the round is open again.
+    If the process dies between claim and signal, the decision stays stored but
+    unsignalled: a later attempt on the round (which loses to it) sends it again.
     """
     run = _handle(client, issue)
-    number = issue.number
-    decision = await claim_decision(session, issue.id, kind, round_, head, feedback, user_id)
+    number, issue_id = issue.number, issue.id  # a refused claim leaves `issue` expired
     try:
-        await run.signal(
-            IssueWorkflow.decide,
-            Decided(decision.round, decision.kind, decision.feedback, decision.head_sha),
-        )
-    except RPCError as exc:
-        await withdraw_decision(session, decision)
-        if exc.status == RPCStatusCode.NOT_FOUND:
+        decision = await claim_decision(session, issue_id, kind, round_, head, feedback, user_id)
+    except DecisionTaken:
+        await resend_decisions(client, session, issue_id)
+        raise
+    try:
+        await run.signal(IssueWorkflow.decide, _decided(decision))
+    except Exception as exc:  # RPCError, or a client that could not connect at all
+        withdrawn = await withdraw_decision(session, decision)
+        if isinstance(exc, RPCError) and exc.status == RPCStatusCode.NOT_FOUND:
             raise Conflict(f"issue #{number}'s run has ended") from exc
-        raise ServiceUnavailable(f"the decision could not reach the run: {exc.message}") from exc
+        if withdrawn:
+            why = exc.message if isinstance(exc, RPCError) else str(exc).splitlines()[0][:200]
+            raise ServiceUnavailable(f"the decision could not reach the run: {why}") from exc
+        # Not withdrawn: a concurrent attempt on the round has sent it to the run.
+    else:
+        await mark_signalled(session, decision)
     finally:
         await session.refresh(issue)
     return decision
+
+
+def _decided(decision: Decision) -> Decided:
+    return Decided(decision.round, decision.kind, decision.feedback, decision.head_sha)
+
+
+async def resend_decisions(client: Client, session: AsyncSession, issue_id: int | None) -> int:
+    """Signal again the claimed decisions whose signal may not have reached their run
+    (of one issue, or of all at start-up); returns how many were delivered.
+
+    Sending twice is safe: the run keeps the first decision of a round. A run that has
+    ended needs none. One Temporal cannot reach stays unsignalled for the next try.
+    """
+    delivered = 0
+    for decision in await undelivered(session, issue_id):
+        issue = await session.get(Issue, decision.issue_id, populate_existing=True)
+        if issue is None:
+            continue
+        try:
+            await _handle(client, issue).signal(IssueWorkflow.decide, _decided(decision))
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                log.warning(
+                    "round %d of %s: its decision could not be sent again: %s",
+                    decision.round,
+                    issue.workflow_id,
+                    exc.message,
+                )
+                continue
+        else:
+            delivered += 1
+            log.info(
+                "round %d of %s: its decision was sent again", decision.round, issue.workflow_id
+            )
+        await mark_signalled(session, decision)
+    return delivered
 
 
 async def steer_issue(client: Client, issue: Issue, action: str) -> None:

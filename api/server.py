@@ -15,6 +15,7 @@ from typing import Any
 
 import socketio
 import uvicorn
+from temporalio.client import Client
 from temporalio.worker import Interceptor, Worker
 
 from api import runs
@@ -132,6 +133,17 @@ class MccServer:
     async def _start_issue_run(self, project: Project, issue: Issue) -> None:
         await runs.start_issue_run(self.temporal.client, self.runtime.settings, project, issue)
 
+    async def _connect_later(self) -> None:
+        await self._resend_decisions(await self.temporal.connect_when_ready())
+
+    async def _resend_decisions(self, client: Client) -> None:
+        """Decisions a process that stopped had claimed but not yet signalled reach their
+        runs now (a later attempt on the same round would send them too)."""
+        async with self.runtime.db.sessions() as session:
+            resent = await runs.resend_decisions(client, session, None)
+        if resent:
+            log.info("sent %d stored decision(s) to their run(s) again", resent)
+
     @property
     def port(self) -> int:
         """The bound port (useful when the settings asked for port 0)."""
@@ -153,15 +165,18 @@ class MccServer:
             started = await start_queued_runs(client, self.settings, self.runtime.db)
             if started:
                 log.info("started %d queued run(s)", started)
+            await self._resend_decisions(client)
         else:
             # The API serves without Temporal (health says so) and connects when it can.
             try:
-                await self.temporal.connect()
+                client = await self.temporal.connect()
             except Exception as exc:
                 log.warning("Temporal not reachable yet (%s); retrying in the background", exc)
                 self._connecting = asyncio.create_task(
-                    self.temporal.connect_when_ready(), name="temporal-connect"
+                    self._connect_later(), name="temporal-connect"
                 )
+            else:
+                await self._resend_decisions(client)
         if self.http is not None:
             self._tasks.append(asyncio.create_task(self.http.serve(), name="http"))
             while not self.http.started:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from api.runs import decide_issue
+from api.runs import decide_issue, resend_decisions
 from api.temporal_link import TemporalLink
 from mcc.errors import Conflict, ServiceUnavailable
 from mcc.issues import get_issue
@@ -36,6 +36,9 @@ class RunDecisions:
             project = await get_project(session, decision.project_id, owner_id=owner_id)
             issue = await get_issue(session, project.id, decision.issue_number)
             if issue.phase != Phase.AWAITING_APPROVAL.value:
+                # Decided already: if by a process that stopped before telling the run,
+                # the run gets that decision now (this press still loses to it).
+                await resend_decisions(client, session, issue.id)
                 raise Conflict(f"issue #{issue.number} is not awaiting approval ({issue.phase})")
             # The round and head the message showed; an old message cannot decide a new round.
             await decide_issue(

@@ -6,6 +6,12 @@ numbered round that shows the head commit it is about. A decision names the roun
 round) constraint lets exist once, and moves the issue to its next phase in the same
 transaction. So of two decisions in the same instant exactly one is stored, the
 other is told which one won, and the issue never shows a decided round as waiting.
+
+The signal that tells the run follows the claim's commit, so a claim can outlive its
+signal (the process dies in between). `signalled_at` stays NULL until the signal is
+through; such decisions are sent again (`undelivered`) by the next attempt to decide
+the issue and at MCC's start-up. The run keeps the first decision of each round, so a
+decision sent twice is still taken once.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mcc.db.base import utcnow
 from mcc.errors import Conflict, DecisionTaken, HeadMoved, StaleRound
 from mcc.models.decision import Decision
 from mcc.models.issue import Issue
@@ -162,15 +169,43 @@ async def _refuse_unless_open(session: AsyncSession, issue: Issue, number: int) 
         raise StaleRound(f"round {number} is not the open round ({issue.round})")
 
 
-async def withdraw_decision(session: AsyncSession, decision: Decision) -> None:
-    """Undo a claim whose delivery to the run failed: the round is open again."""
+async def withdraw_decision(session: AsyncSession, decision: Decision) -> bool:
+    """Undo a claim whose delivery to the run failed: the round is open again.
+
+    False (nothing undone) when a later attempt has meanwhile sent it to the run."""
     waiting = Phase.NEEDS_ATTENTION if decision.gate == "attention" else Phase.AWAITING_APPROVAL
     phase = waiting.value
-    await session.execute(delete(Decision).where(Decision.id == decision.id))
+    withdrawn = await session.execute(
+        delete(Decision).where(Decision.id == decision.id, Decision.signalled_at.is_(None))
+    )
+    if withdrawn.rowcount != 1:  # type: ignore[attr-defined]
+        await session.rollback()
+        return False
     await session.execute(
         update(Issue)
         .where(Issue.id == decision.issue_id, Issue.round == decision.round)
         .values(gate=decision.gate, phase=phase)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
+    return True
+
+
+async def undelivered(session: AsyncSession, issue_id: int | None = None) -> list[Decision]:
+    """Claimed decisions whose signal has not (knowingly) reached their run, oldest first;
+    of one issue, or of every issue (MCC's start-up)."""
+    query = select(Decision).where(Decision.signalled_at.is_(None))
+    if issue_id is not None:
+        query = query.where(Decision.issue_id == issue_id)
+    return list(await session.scalars(query.order_by(Decision.issue_id, Decision.round)))
+
+
+async def mark_signalled(session: AsyncSession, decision: Decision) -> None:
+    """The run has the decision: it need not be sent again."""
+    await session.execute(
+        update(Decision)
+        .where(Decision.id == decision.id, Decision.signalled_at.is_(None))
+        .values(signalled_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     await session.commit()

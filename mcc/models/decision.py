@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,3 +23,7 @@ class Decision(Timestamped, Base):
     head_sha: Mapped[str | None] = mapped_column(String(64))
     feedback: Mapped[str] = mapped_column(Text, default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # When the signal reached the run (or the run had ended: nothing left to reach). NULL
+    # is a claimed decision the run may not have: the next attempt on the issue and
+    # MCC's start-up send it again (the run keeps the first decision of a round).
+    signalled_at: Mapped[datetime | None] = mapped_column(default=None)
