@@ -41,7 +41,6 @@ class RulesFilesOut(BaseModel):
         "mcc/mcc/rules-files`); None: a GitHub project (see `pull_request_url`)."
     )
     pull_request_url: str | None = Field(
-        default=None,
         description="The pull request of the branch on GitHub (opened once, found again "
         "on the next press); None: a local project, or nothing left to review.",
     )
