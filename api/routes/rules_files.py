@@ -20,7 +20,7 @@ from mcc.agents.rules_editor import (
     read_rule_files,
     save_rule_file,
 )
-from mcc.agents.rules_files import propose_rule_files
+from mcc.agents.rules_files import COMMIT_MESSAGE, REVIEW_BODY, propose_rule_files
 from mcc.errors import Conflict
 from mcc.models.project import Project
 
@@ -38,7 +38,11 @@ class RulesFilesOut(BaseModel):
     commit: str | None = Field(description="None when every file existed already.")
     review_ref: str | None = Field(
         description="Where the registered repository sees the branch (`git diff main..."
-        "mcc/mcc/rules-files`); None: a GitHub project, whose branch stays in MCC's copy."
+        "mcc/mcc/rules-files`); None: a GitHub project (see `pull_request_url`)."
+    )
+    pull_request_url: str | None = Field(
+        description="The pull request of the branch on GitHub (opened once, found again "
+        "on the next press); None: a local project, or nothing left to review.",
     )
 
 
@@ -101,22 +105,22 @@ def _read_only_reason(project: Project) -> str | None:
     "/{project_id}/rules-files",
     response_model=RulesFilesOut,
     status_code=201,
-    responses=error_responses(404),
+    responses=error_responses(404, 409, 422, 502, 503),
 )
 async def create_rules_files(project: ProjectDep, runtime: RuntimeDep) -> RulesFilesOut:
-    """Commit `.mcc/AGENTS.md` and `.mcc/<role>.md` templates on `mcc/rules-files`."""
+    """Commit `.mcc/AGENTS.md` and `.mcc/<role>.md` templates on `mcc/rules-files` and put
+    the branch where the person reviews it: their repository sees it as `mcc/<branch>`
+    (a local project), or a pull request on GitHub (a GitHub project)."""
     proposed = await propose_rule_files(runtime.repos, project.id, project.default_branch)
-    review_ref = None
-    if project.forge != "github":
-        # The branch is in MCC's copy: the person reviews it where they work, as `mcc/<branch>`
-        # (the way merges and rule edits reach them), and merges it when they want the rules.
-        await runtime.repos.publish(project.id, Path(project.repo_path), proposed.branch)
-        review_ref = f"mcc/{proposed.branch}"
+    proposal = await runtime.forge.propose_branch(
+        project.id, proposed.branch, COMMIT_MESSAGE, REVIEW_BODY
+    )
     return RulesFilesOut(
         branch=proposed.branch,
         files=proposed.files,
         commit=proposed.commit,
-        review_ref=review_ref,
+        review_ref=proposal.ref,
+        pull_request_url=proposal.url,
     )
 
 

@@ -11,6 +11,17 @@ from mcc.forge.local_repos import LocalRepos
 
 RULES_BRANCH = "mcc/rules-files"
 _WORKTREE = "rules_files"
+COMMIT_MESSAGE = "Add MCC rule files for the agents"
+# What the pull request of the templates says (on a forge with pull requests).
+REVIEW_BODY = """\
+Templates of the rule files every MCC agent's prompt is built from: `.mcc/AGENTS.md`
+for every agent and `.mcc/<role>.md` for each role. Files the repository had already
+are left alone.
+
+Fill them in (or push your own changes to this branch), then merge: the next task's
+prompt reads them from the default branch.
+
+Opened by Mission Control Center."""
 
 COMPANY_RULES = """\
 # Rules for every agent of this project
@@ -72,9 +83,7 @@ async def propose_rule_files(repos: LocalRepos, project_id: int, base: str) -> R
         if not written:
             return RulesBranch(RULES_BRANCH, [], None)
         await repos.git.run(["add", "--", *written], worktree)
-        await repos.git.run(
-            ["commit", "--quiet", "-m", "Add MCC rule files for the agents"], worktree
-        )
+        await repos.git.run(["commit", "--quiet", "-m", COMMIT_MESSAGE], worktree)
         commit = (await repos.git.run(["rev-parse", "HEAD"], worktree)).strip()
         return RulesBranch(RULES_BRANCH, written, commit)
     finally:

@@ -32,6 +32,15 @@ class PullRef:
 
 
 @dataclass(frozen=True)
+class Proposal:
+    """Where a person reviews a branch MCC proposes outside any issue's run (the rule
+    file templates): a pull request on the forge, or a ref their own repository sees."""
+
+    url: str | None = None  # the pull request's page, when the forge has one
+    ref: str | None = None  # e.g. `mcc/mcc/rules-files` in a registered local repository
+
+
+@dataclass(frozen=True)
 class Check:
     """One check run or commit status of a pull request's head."""
 
@@ -103,6 +112,12 @@ class Forge(Protocol):
 
     async def publish_branch(self, project_id: int, branch: str) -> None:
         """Make the forge show `branch` as the origin has it (updates an open pull request)."""
+        ...
+
+    async def propose_branch(self, project_id: int, branch: str, title: str, body: str) -> Proposal:
+        """Put `branch` (in the origin) where the person reviews it: on a forge with pull
+        requests, pushed with one pull request opened (the open one found again, never
+        a second); a branch with nothing the default branch lacks is not proposed."""
         ...
 
     async def show_phase(self, project_id: int, number: int, phase: str) -> None:

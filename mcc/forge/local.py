@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.db.base import utcnow
 from mcc.db.engine import Database
 from mcc.errors import Conflict, HeadMoved, NotFound
-from mcc.forge.base import ChecksReport, PullRef, issue_branch, tests_worktree
+from mcc.forge.base import ChecksReport, Proposal, PullRef, issue_branch, tests_worktree
 from mcc.forge.local_repos import LocalRepos
 from mcc.issues import close_issue, get_issue, next_number
 from mcc.models.issue import Issue
@@ -119,6 +119,15 @@ class LocalForge:
 
     async def publish_branch(self, project_id: int, branch: str) -> None:
         """Branches live in the origin itself: there is nothing to publish."""
+
+    async def propose_branch(self, project_id: int, branch: str, title: str, body: str) -> Proposal:
+        """The registered repository sees the branch as `mcc/<branch>` (the way merges
+        reach it): the person reviews it where they work and merges it when they want;
+        their checkout is never touched."""
+        async with self.db.sessions() as session:
+            project = await get_project(session, project_id)
+        await self.repos.publish(project_id, Path(project.repo_path), branch)
+        return Proposal(ref=f"mcc/{branch}")
 
     async def show_phase(self, project_id: int, number: int, phase: str) -> None:
         """The dashboard shows the phase from the issue row already."""

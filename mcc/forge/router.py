@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mcc.db.engine import Database
-from mcc.forge.base import ChecksReport, Forge, PullRef
+from mcc.forge.base import ChecksReport, Forge, Proposal, PullRef
 from mcc.projects import get_project
 
 
@@ -41,6 +41,10 @@ class ForgeRouter:
 
     async def publish_branch(self, project_id: int, branch: str) -> None:
         await (await self.of_project(project_id)).publish_branch(project_id, branch)
+
+    async def propose_branch(self, project_id: int, branch: str, title: str, body: str) -> Proposal:
+        forge = await self.of_project(project_id)
+        return await forge.propose_branch(project_id, branch, title, body)
 
     async def show_phase(self, project_id: int, number: int, phase: str) -> None:
         await (await self.of_project(project_id)).show_phase(project_id, number, phase)

@@ -1135,3 +1135,48 @@ async def test_github_refusing_a_new_issue_is_a_clear_error_and_nothing_is_store
     error = response.json()["error"]
     assert error["code"] == code and f"opening an issue on {full}" in error["message"]
     assert await _count(mcc, Issue) == 0 and not github.repos[full].issues
+
+
+# -- rule files -------------------------------------------------------------------------
+
+
+async def test_create_rules_files_on_a_github_project_opens_one_pull_request(
+    api, mcc: MccServer, fake: RunningFake
+):
+    github = fake.github
+    project, full = await _register(api, github)
+    url = f"/api/projects/{project['id']}/rules-files"
+
+    first = await api.post(url)
+
+    assert first.status_code == 201, first.text
+    body = first.json()
+    repo = github.repos[full]
+    [pull] = repo.pulls.values()
+    assert (pull.head, pull.base, pull.state) == ("mcc/rules-files", "main", "open")
+    assert body["pull_request_url"] == f"{github.url}/{full}/pull/{pull.number}"
+    assert body["review_ref"] is None and len(body["files"]) == 6
+    # The branch GitHub shows is the one MCC committed, templates and all.
+    assert github.branch_sha(repo, "mcc/rules-files") == body["commit"]
+    assert "How to run the tests" in git(repo.bare, "show", "mcc/rules-files:.mcc/AGENTS.md")
+
+    again = await api.post(url)
+
+    assert again.status_code == 201, again.text
+    assert again.json()["files"] == [] and again.json()["commit"] is None
+    assert again.json()["pull_request_url"] == body["pull_request_url"]
+    assert list(repo.pulls) == [pull.number]  # found again, not opened twice
+
+
+async def test_github_refusing_the_rules_pull_request_is_a_clear_error(api, fake: RunningFake):
+    github = fake.github
+    project, full = await _register(api, github)
+    github.inject(502, {}, f"/repos/{full}/pulls")
+
+    response = await api.post(f"/api/projects/{project['id']}/rules-files")
+
+    assert response.status_code == 503, response.text
+    error = response.json()["error"]
+    assert error["code"] == "service_unavailable"
+    assert f"reading the pull requests of {full}" in error["message"]
+    assert not github.repos[full].pulls

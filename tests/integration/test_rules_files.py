@@ -55,7 +55,7 @@ async def test_create_rules_files_proposes_the_missing_ones_on_a_branch(
     assert git(origin, "show", "mcc/rules-files:.mcc/coder.md") == "Mine.\n"  # kept
     assert ".mcc/AGENTS.md" not in git(origin, "ls-tree", "-r", "--name-only", "main")
     # The person reviews the branch in their own repository; their checkout is not touched.
-    assert body["review_ref"] == "mcc/mcc/rules-files"
+    assert body["review_ref"] == "mcc/mcc/rules-files" and body["pull_request_url"] is None
     assert git(repo, "rev-parse", "mcc/mcc/rules-files").strip() == body["commit"]
     assert git(repo, "status", "--porcelain") == ""
     assert not (repo / ".mcc/AGENTS.md").exists()
@@ -66,6 +66,7 @@ async def test_create_rules_files_proposes_the_missing_ones_on_a_branch(
         "files": [],
         "commit": None,
         "review_ref": "mcc/mcc/rules-files",
+        "pull_request_url": None,
     }
 
 

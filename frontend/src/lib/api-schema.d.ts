@@ -911,7 +911,9 @@ export interface paths {
         put?: never;
         /**
          * Create Rules Files
-         * @description Commit `.mcc/AGENTS.md` and `.mcc/<role>.md` templates on `mcc/rules-files`.
+         * @description Commit `.mcc/AGENTS.md` and `.mcc/<role>.md` templates on `mcc/rules-files` and put
+         *     the branch where the person reviews it: their repository sees it as `mcc/<branch>`
+         *     (a local project), or a pull request on GitHub (a GitHub project).
          */
         post: operations["create_rules_files_api_projects__project_id__rules_files_post"];
         delete?: never;
@@ -2254,9 +2256,14 @@ export interface components {
             commit: string | null;
             /**
              * Review Ref
-             * @description Where the registered repository sees the branch (`git diff main...mcc/mcc/rules-files`); None: a GitHub project, whose branch stays in MCC's copy.
+             * @description Where the registered repository sees the branch (`git diff main...mcc/mcc/rules-files`); None: a GitHub project (see `pull_request_url`).
              */
             review_ref: string | null;
+            /**
+             * Pull Request Url
+             * @description The pull request of the branch on GitHub (opened once, found again on the next press); None: a local project, or nothing left to review.
+             */
+            pull_request_url: string | null;
         };
         /** RunCreate */
         RunCreate: {
@@ -4898,13 +4905,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };

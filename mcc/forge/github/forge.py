@@ -24,7 +24,14 @@ from mcc.config import Settings
 from mcc.db.base import utcnow
 from mcc.db.engine import Database
 from mcc.errors import Conflict, GitFailed, HeadMoved, MccError, NotFound
-from mcc.forge.base import Check, ChecksReport, PullRef, issue_branch, tests_worktree
+from mcc.forge.base import (
+    Check,
+    ChecksReport,
+    Proposal,
+    PullRef,
+    issue_branch,
+    tests_worktree,
+)
 from mcc.forge.errors import ForgeAppNotInstalled, ForgeAuthFailed, ForgeRefused
 from mcc.forge.github.api import Credentials, GitHubApi, git_auth
 from mcc.forge.github.checks import PASSING, checks_of, latest_runs, report_of
@@ -386,6 +393,46 @@ class GitHubForge:
             body = await self._description(session, project, issue)
             await session.commit()
         await self._show_description(project, row.number, body)
+
+    @_tells_problems
+    async def propose_branch(self, project_id: int, branch: str, title: str, body: str) -> Proposal:
+        """Push `branch` to GitHub and open its pull request into the default branch, or
+        find the one already open for it (a second press, or a retry after a crash): a
+        branch is proposed once. A branch the default branch already holds (merged, or
+        nothing was added) is not proposed: GitHub refuses a pull request of no commits."""
+        async with self.db.sessions() as session:
+            project = await get_project(session, project_id)
+        origin = self.repos.origin(project_id)
+        base = project.default_branch
+        if await self.repos.git.ok(["merge-base", "--is-ancestor", branch, base], origin):
+            return Proposal()
+        await self.push_branch(project, branch)  # an open pull request shows the new head
+        credentials = self.credentials(project)
+        full = project.github_repo or ""
+        owner = full.split("/")[0]
+        listing = f"/repos/{full}/pulls?state=open&head={quote(f'{owner}:{branch}')}"
+
+        async def find_open() -> str | None:
+            found = await self.api.read(
+                credentials, listing, f"reading the pull requests of {full}"
+            )
+            return str(found[0]["html_url"]) if found else None
+
+        url = await find_open()
+        if url is not None:
+            return Proposal(url=url)
+        what = f"opening a pull request for {branch} on {full}"
+        payload = {"title": title, "body": body, "head": branch, "base": base}
+        try:
+            created = await self.api.write(
+                credentials, "POST", f"/repos/{full}/pulls", payload, what
+            )
+        except ForgeRefused:
+            url = await find_open()  # opened meanwhile by another press: that one
+            if url is None:
+                raise
+            return Proposal(url=url)
+        return Proposal(url=str(created["html_url"]))
 
     @_tells_problems
     async def read_checks(self, project_id: int, number: int) -> ChecksReport:

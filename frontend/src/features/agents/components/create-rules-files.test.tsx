@@ -39,6 +39,7 @@ describe("the create rules files button", () => {
           files: [".mcc/AGENTS.md", ".mcc/coder.md"],
           commit: "a".repeat(40),
           review_ref: "mcc/mcc/rules-files",
+          pull_request_url: null,
         };
         return HttpResponse.json(body, { status: 201 });
       }),
@@ -59,13 +60,54 @@ describe("the create rules files button", () => {
         "Review it in your repository with `git diff main...mcc/mcc/rules-files` and merge it to use the rules.",
     );
     expect(posts).toBe(1);
+    expect(screen.queryByRole("link")).toBeNull(); // a local project has no pull request
+  });
+
+  it("links the pull request of a GitHub project, also when it was opened by an earlier press", async () => {
+    const url = "https://github.com/octo/app/pull/7";
+    const answers: RulesFilesProposed[] = [
+      {
+        branch: "mcc/rules-files",
+        files: [".mcc/AGENTS.md"],
+        commit: "b".repeat(40),
+        review_ref: null,
+        pull_request_url: url,
+      },
+      { branch: "mcc/rules-files", files: [], commit: null, review_ref: null, pull_request_url: url },
+    ];
+    server.use(
+      http.post(`${API}/api/projects/4/rules-files`, () => HttpResponse.json(answers.shift(), { status: 201 })),
+    );
+    const button = show();
+
+    fireEvent.click(button);
+    const link = await screen.findByRole("link", { name: "Review the pull request on GitHub" });
+    expect(link.getAttribute("href")).toBe(url);
+    expect(link.getAttribute("target")).toBe("_blank");
+    expect(screen.getByRole("status").textContent).toBe(
+      "Committed 1 template file on branch mcc/rules-files (.mcc/AGENTS.md). Merge its pull request to use the rules.",
+    );
+
+    fireEvent.click(button);
+    await waitFor(() =>
+      expect(screen.getByRole("status").textContent).toBe(
+        "Every rule file is proposed already: its pull request is open for review.",
+      ),
+    );
+    expect(screen.getByRole("link", { name: "Review the pull request on GitHub" }).getAttribute("href")).toBe(url);
   });
 
   it("says when there is nothing to propose", async () => {
     server.use(
       http.post(`${API}/api/projects/4/rules-files`, () =>
         HttpResponse.json(
-          { branch: "mcc/rules-files", files: [], commit: null, review_ref: null } satisfies RulesFilesProposed,
+          {
+            branch: "mcc/rules-files",
+            files: [],
+            commit: null,
+            review_ref: null,
+            pull_request_url: null,
+          } satisfies RulesFilesProposed,
           { status: 201 },
         ),
       ),
@@ -76,6 +118,7 @@ describe("the create rules files button", () => {
         "Every rule file is in the repository already: there is nothing to propose.",
       ),
     );
+    expect(screen.queryByRole("link")).toBeNull();
   });
 
   it("shows the server's error sentence", async () => {
