@@ -22,6 +22,10 @@ PUBLIC = {
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/refresh"),
     ("POST", "/api/auth/logout"),
+    # Webhooks carry no user's token: each checks its own secret (signature, secret token),
+    # as test_github.py and test_telegram_webhook.py show.
+    ("POST", "/api/webhooks/github"),
+    ("POST", "/api/webhooks/telegram"),
 }
 
 
