@@ -138,9 +138,16 @@ class MccServer:
 
     async def _resend_decisions(self, client: Client) -> None:
         """Decisions a process that stopped had claimed but not yet signalled reach their
-        runs now (a later attempt on the same round would send them too)."""
-        async with self.runtime.db.sessions() as session:
-            resent = await runs.resend_decisions(client, session, None)
+        runs now (a later attempt on the same round would send them too).
+
+        Never stops the start: an API serves with its database down or not yet migrated
+        (health says so), and the next start or attempt sends them."""
+        try:
+            async with self.runtime.db.sessions() as session:
+                resent = await runs.resend_decisions(client, session, None)
+        except Exception as exc:
+            log.warning("could not look for undelivered decisions (%s); next start will", exc)
+            return
         if resent:
             log.info("sent %d stored decision(s) to their run(s) again", resent)
 

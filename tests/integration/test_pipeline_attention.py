@@ -87,6 +87,6 @@ async def test_an_agents_budget_share_is_part_of_the_budget_tree(api, tmp_path):
         f"/api/agents/{agents['coder_2']['id']}", json={"budget_share_pct": 50}
     )
     assert too_much.status_code == 422, too_much.text
-    assert "100" in too_much.json()["error"]["message"]
+    assert "can be at most 40%" in too_much.json()["error"]["message"]
     limits = (await api.get("/api/budget/limits")).json()
     assert any(row.get("agent_name") == "coder_1" for row in limits)

@@ -182,6 +182,7 @@ OPTIONAL = {
     "github_private_key",
     "github_webhook_secret",
     "telegram_bot_token",
+    "telegram_webhook_url",  # unset: the worker polls the bot
 }
 
 
