@@ -5,6 +5,7 @@ import { Loader2, Plus, Save } from "lucide-react";
 
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
+import { Select } from "@/components/ui/select";
 import { FormError } from "@/components/form-error";
 import { Field, FieldMessage } from "@/components/form-field";
 import {
@@ -19,9 +20,6 @@ import {
 import { useCreateAgent } from "../api/create-agent";
 import { useUpdateAgent } from "../api/update-agent";
 import type { Agent, AgentCreate, AgentUpdate } from "../types";
-
-const SELECT =
-  "flex h-10 w-full rounded-md border border-input bg-background px-3 py-2 text-sm ring-offset-background focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
 
 /** The server's defaults of a new agent (AgentCreate): change them later on the agent's page. */
 const NEW_AGENT_DEFAULTS = { temperature: 0.2, max_tokens: 4096, rules: "" } as const;
@@ -83,9 +81,8 @@ export function CreateAgentForm({
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="grid content-start gap-1.5">
           <Label htmlFor={ids.project}>Project</Label>
-          <select
+          <Select
             id={ids.project}
-            className={SELECT}
             aria-invalid={errors.projectId ? true : undefined}
             aria-describedby={`${ids.project}-error`}
             {...form.register("projectId")}
@@ -96,14 +93,13 @@ export function CreateAgentForm({
                 {project.name}
               </option>
             ))}
-          </select>
+          </Select>
           <FieldMessage id={`${ids.project}-error`} error={errors.projectId} />
         </div>
         <div className="grid content-start gap-1.5">
           <Label htmlFor={ids.role}>Role</Label>
-          <select
+          <Select
             id={ids.role}
-            className={SELECT}
             aria-invalid={errors.role ? true : undefined}
             aria-describedby={`${ids.role}-error`}
             {...form.register("role")}
@@ -113,7 +109,7 @@ export function CreateAgentForm({
                 {role}
               </option>
             ))}
-          </select>
+          </Select>
           <FieldMessage id={`${ids.role}-error`} error={errors.role} />
         </div>
         <Field

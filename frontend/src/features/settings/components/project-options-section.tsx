@@ -4,6 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { Select } from "@/components/ui/select";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
 import {
@@ -16,9 +17,6 @@ import {
 import type { ProjectSettings } from "../types";
 import { FieldMessage } from "@/components/form-field";
 import { fieldIds, SaveRow } from "./form-parts";
-
-const SELECT_CLASS =
-  "flex h-10 w-full rounded-md border border-input bg-background px-3 py-2 text-sm ring-offset-background focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 sm:max-w-xs";
 
 function ProjectOptionsForm({
   project,
@@ -167,9 +165,9 @@ export function ProjectOptionsSection({
     <div className="grid gap-4">
       <div className="grid gap-2">
         <Label htmlFor={selectId}>Project</Label>
-        <select
+        <Select
           id={selectId}
-          className={SELECT_CLASS}
+          className="sm:max-w-xs"
           value={project.id}
           onChange={(event) => setChosenId(Number(event.target.value))}
         >
@@ -180,7 +178,7 @@ export function ProjectOptionsSection({
               {p.archived ? " (archived)" : ""}
             </option>
           ))}
-        </select>
+        </Select>
       </div>
       <ProjectOptionsForm key={project.id} project={project} onSaved={onSaved} />
     </div>
