@@ -11,12 +11,12 @@ interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
   hint?: ReactNode;
 }
 
-/** A labelled input with its hint and its error, in a sentence, under it (tied by aria-describedby). */
+/** A labelled input with its error, in a sentence, and its hint under it (both tied by aria-describedby). */
 export function Field({ label, registration, error, hint, ...input }: FieldProps) {
   const id = useId();
-  const describedBy = [hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(" ");
+  const describedBy = hint ? `${id}-error ${id}-hint` : `${id}-error`;
   return (
-    <div className="grid gap-1.5">
+    <div className="grid content-start gap-1.5">
       <Label htmlFor={id}>{label}</Label>
       <Input
         id={id}
@@ -25,12 +25,12 @@ export function Field({ label, registration, error, hint, ...input }: FieldProps
         {...input}
         {...registration}
       />
+      <FieldMessage id={`${id}-error`} error={error} />
       {hint && (
         <p id={`${id}-hint`} className="text-xs text-muted-foreground">
           {hint}
         </p>
       )}
-      <FieldMessage id={`${id}-error`} error={error} />
     </div>
   );
 }

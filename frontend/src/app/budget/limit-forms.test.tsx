@@ -1,9 +1,8 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { useAuthStore } from "@/stores/auth";
+import { renderSignedIn } from "@/testing/render";
 import { API, server } from "@/testing/server";
 import { GlobalLimitForm } from "./limit-forms";
 
@@ -11,12 +10,6 @@ let sent: unknown[];
 
 beforeEach(() => {
   sent = [];
-  useAuthStore.getState().setSession({
-    access_token: "t",
-    token_type: "bearer",
-    expires_in: 900,
-    user: { id: 1, email: "ada@example.com", totp_enabled: false },
-  });
   server.use(
     http.get(`${API}/api/budget/limits`, () => HttpResponse.json([])),
     http.get(`${API}/api/budget/summary`, () => HttpResponse.json({})),
@@ -24,11 +17,7 @@ beforeEach(() => {
 });
 
 function show() {
-  render(
-    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-      <GlobalLimitForm limit={undefined} effectiveUsd={10} />
-    </QueryClientProvider>,
-  );
+  renderSignedIn(<GlobalLimitForm limit={undefined} effectiveUsd={10} />);
   return screen.getByRole("textbox", { name: "Daily limit (USD)" });
 }
 

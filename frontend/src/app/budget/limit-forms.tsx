@@ -6,6 +6,7 @@ import { Loader2, Trash2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { Select } from "@/components/ui/select";
 import { FormError } from "@/components/form-error";
 import { formatUsd } from "@/lib/format";
 import { useAgents } from "@/features/agents/api/get-agents";
@@ -281,9 +282,6 @@ function AddAgentShare({ projects, taken }: { projects: Project[]; taken: Limit[
     );
   });
 
-  const selectClass =
-    "flex h-10 rounded-md border border-input bg-background px-3 py-2 text-sm ring-offset-background focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2";
-
   return (
     <form
       className="grid gap-2"
@@ -298,9 +296,9 @@ function AddAgentShare({ projects, taken }: { projects: Project[]; taken: Limit[
       <div className="flex flex-wrap items-end gap-3">
         <div className="grid gap-1.5">
           <Label htmlFor={ids.project}>Project</Label>
-          <select
+          <Select
             id={ids.project}
-            className={selectClass}
+            className="w-auto"
             value={projectId}
             onChange={(event) => setProjectId(Number(event.target.value))}
           >
@@ -309,13 +307,13 @@ function AddAgentShare({ projects, taken }: { projects: Project[]; taken: Limit[
                 {project.name}
               </option>
             ))}
-          </select>
+          </Select>
         </div>
         <div className="grid gap-1.5">
           <Label htmlFor={ids.agent}>Agent</Label>
-          <select
+          <Select
             id={ids.agent}
-            className={selectClass}
+            className="w-auto"
             value={chosen}
             onChange={(event) => form.setValue("agentName", event.target.value)}
             disabled={free.length === 0}
@@ -330,7 +328,7 @@ function AddAgentShare({ projects, taken }: { projects: Project[]; taken: Limit[
                 {agent.name} ({agent.role})
               </option>
             ))}
-          </select>
+          </Select>
         </div>
         <div className="grid gap-1.5">
           <Label htmlFor={ids.share}>Share of the project (%)</Label>

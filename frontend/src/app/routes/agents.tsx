@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from "react";
 
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Label } from "@/components/ui/label";
+import { Select } from "@/components/ui/select";
 import { QueryState } from "@/components/query-state";
 import { joinProject } from "@/lib/socket";
 import { useAllAgents } from "@/features/agents/api/get-agents";
@@ -20,18 +21,13 @@ function ProjectRules({ projects }: { projects: Project[] }) {
     <div className="grid gap-4">
       <div className="grid gap-1.5 sm:max-w-xs">
         <Label htmlFor={selectId}>Project</Label>
-        <select
-          id={selectId}
-          className="flex h-10 w-full rounded-md border border-input bg-background px-3 py-2 text-sm"
-          value={projectId}
-          onChange={(event) => setProjectId(Number(event.target.value))}
-        >
+        <Select id={selectId} value={projectId} onChange={(event) => setProjectId(Number(event.target.value))}>
           {projects.map((project) => (
             <option key={project.id} value={project.id}>
               {project.name}
             </option>
           ))}
-        </select>
+        </Select>
       </div>
       <RulesEditor projectId={projectId} />
     </div>

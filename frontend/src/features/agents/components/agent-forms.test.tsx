@@ -1,10 +1,10 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import type { QueryClient } from "@tanstack/react-query";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
 
 import { agentKeys } from "@/lib/query-keys";
-import { useAuthStore } from "@/stores/auth";
+import { renderSignedIn, testQueryClient } from "@/testing/render";
 import { API, server } from "@/testing/server";
 import type { Agent } from "../types";
 import { CreateAgentForm } from "./agent-forms";
@@ -38,21 +38,11 @@ let queryClient: QueryClient;
 
 beforeEach(() => {
   sent = [];
-  queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  useAuthStore.getState().setSession({
-    access_token: "t",
-    token_type: "bearer",
-    expires_in: 900,
-    user: { id: 1, email: "ada@example.com", totp_enabled: false },
-  });
+  queryClient = testQueryClient();
 });
 
 function show() {
-  render(
-    <QueryClientProvider client={queryClient}>
-      <CreateAgentForm projects={PROJECTS} />
-    </QueryClientProvider>,
-  );
+  renderSignedIn(<CreateAgentForm projects={PROJECTS} />, queryClient);
 }
 
 function fill(values: { project?: string; name?: string; share?: string }) {

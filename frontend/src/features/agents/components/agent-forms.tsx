@@ -4,9 +4,10 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { Loader2, Plus, Save } from "lucide-react";
 
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { Select } from "@/components/ui/select";
 import { FormError } from "@/components/form-error";
+import { Field, FieldMessage } from "@/components/form-field";
 import {
   agentErrorMessage,
   createAgentSchema,
@@ -19,10 +20,6 @@ import {
 import { useCreateAgent } from "../api/create-agent";
 import { useUpdateAgent } from "../api/update-agent";
 import type { Agent, AgentCreate, AgentUpdate } from "../types";
-import { FieldMessage } from "@/components/form-field";
-
-const SELECT =
-  "flex h-10 w-full rounded-md border border-input bg-background px-3 py-2 text-sm ring-offset-background focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
 
 /** The server's defaults of a new agent (AgentCreate): change them later on the agent's page. */
 const NEW_AGENT_DEFAULTS = { temperature: 0.2, max_tokens: 4096, rules: "" } as const;
@@ -41,7 +38,7 @@ export function CreateAgentForm({
   onCreated?: (agent: Agent) => void;
 }) {
   const create = useCreateAgent();
-  const ids = { project: useId(), role: useId(), name: useId(), model: useId(), share: useId() };
+  const ids = { project: useId(), role: useId() };
   const [created, setCreated] = useState<string | null>(null);
   const form = useForm<CreateAgentValues>({
     resolver: zodResolver(createAgentSchema),
@@ -84,9 +81,8 @@ export function CreateAgentForm({
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="grid content-start gap-1.5">
           <Label htmlFor={ids.project}>Project</Label>
-          <select
+          <Select
             id={ids.project}
-            className={SELECT}
             aria-invalid={errors.projectId ? true : undefined}
             aria-describedby={`${ids.project}-error`}
             {...form.register("projectId")}
@@ -97,14 +93,13 @@ export function CreateAgentForm({
                 {project.name}
               </option>
             ))}
-          </select>
+          </Select>
           <FieldMessage id={`${ids.project}-error`} error={errors.projectId} />
         </div>
         <div className="grid content-start gap-1.5">
           <Label htmlFor={ids.role}>Role</Label>
-          <select
+          <Select
             id={ids.role}
-            className={SELECT}
             aria-invalid={errors.role ? true : undefined}
             aria-describedby={`${ids.role}-error`}
             {...form.register("role")}
@@ -114,52 +109,35 @@ export function CreateAgentForm({
                 {role}
               </option>
             ))}
-          </select>
+          </Select>
           <FieldMessage id={`${ids.role}-error`} error={errors.role} />
         </div>
-        <div className="grid content-start gap-1.5">
-          <Label htmlFor={ids.name}>Name</Label>
-          <Input
-            id={ids.name}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="coder_3"
-            aria-invalid={errors.name ? true : undefined}
-            aria-describedby={`${ids.name}-error`}
-            {...form.register("name")}
-          />
-          <FieldMessage id={`${ids.name}-error`} error={errors.name} />
-        </div>
-        <div className="grid content-start gap-1.5">
-          <Label htmlFor={ids.model}>Model (optional)</Label>
-          <Input
-            id={ids.model}
-            className="font-mono"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="the default model"
-            aria-invalid={errors.model ? true : undefined}
-            aria-describedby={`${ids.model}-error`}
-            {...form.register("model")}
-          />
-          <FieldMessage id={`${ids.model}-error`} error={errors.model} />
-        </div>
-        <div className="grid content-start gap-1.5">
-          <Label htmlFor={ids.share}>Budget share (%, optional)</Label>
-          <Input
-            id={ids.share}
-            inputMode="decimal"
-            autoComplete="off"
-            placeholder="none"
-            aria-invalid={errors.sharePct ? true : undefined}
-            aria-describedby={`${ids.share}-error ${ids.share}-hint`}
-            {...form.register("sharePct")}
-          />
-          <FieldMessage id={`${ids.share}-error`} error={errors.sharePct} />
-          <p id={`${ids.share}-hint`} className="text-xs text-muted-foreground">
-            Its part of the project's daily budget; the project's agents share at most 100%.
-          </p>
-        </div>
+        <Field
+          label="Name"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="coder_3"
+          registration={form.register("name")}
+          error={errors.name}
+        />
+        <Field
+          label="Model (optional)"
+          className="font-mono"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="the default model"
+          registration={form.register("model")}
+          error={errors.model}
+        />
+        <Field
+          label="Budget share (%, optional)"
+          inputMode="decimal"
+          autoComplete="off"
+          placeholder="none"
+          registration={form.register("sharePct")}
+          error={errors.sharePct}
+          hint="Its part of the project's daily budget; the project's agents share at most 100%."
+        />
       </div>
       <FormError message={wholeFormError} />
       <div className="flex items-center gap-3">
@@ -178,7 +156,6 @@ export function CreateAgentForm({
 /** Change an agent's model and budget share in place (its next task uses them). */
 export function EditAgentForm({ agent, onDone }: { agent: Agent; onDone: () => void }) {
   const update = useUpdateAgent(agent.id);
-  const ids = { model: useId(), share: useId() };
   const share = agent.budget_share_pct ?? null;
   const form = useForm<EditAgentValues>({
     resolver: zodResolver(editAgentSchema),
@@ -212,32 +189,22 @@ export function EditAgentForm({ agent, onDone }: { agent: Agent; onDone: () => v
   return (
     <form className="grid gap-3" onSubmit={onSubmit} noValidate aria-label={`Edit ${agent.name}`}>
       <div className="grid gap-3 sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-        <div className="grid content-start gap-1.5">
-          <Label htmlFor={ids.model}>Model</Label>
-          <Input
-            id={ids.model}
-            className="font-mono"
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={errors.model ? true : undefined}
-            aria-describedby={`${ids.model}-error`}
-            {...form.register("model")}
-          />
-          <FieldMessage id={`${ids.model}-error`} error={errors.model} />
-        </div>
-        <div className="grid content-start gap-1.5">
-          <Label htmlFor={ids.share}>Budget share (%)</Label>
-          <Input
-            id={ids.share}
-            inputMode="decimal"
-            autoComplete="off"
-            placeholder="none"
-            aria-invalid={errors.sharePct ? true : undefined}
-            aria-describedby={`${ids.share}-error`}
-            {...form.register("sharePct")}
-          />
-          <FieldMessage id={`${ids.share}-error`} error={errors.sharePct} />
-        </div>
+        <Field
+          label="Model"
+          className="font-mono"
+          autoComplete="off"
+          spellCheck={false}
+          registration={form.register("model")}
+          error={errors.model}
+        />
+        <Field
+          label="Budget share (%)"
+          inputMode="decimal"
+          autoComplete="off"
+          placeholder="none"
+          registration={form.register("sharePct")}
+          error={errors.sharePct}
+        />
       </div>
       <FormError message={refusedField(update.error) ? null : agentErrorMessage(update.error)} />
       <div className="flex items-center gap-2">

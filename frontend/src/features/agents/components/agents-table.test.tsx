@@ -1,11 +1,11 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import type { QueryClient } from "@tanstack/react-query";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { MemoryRouter } from "react-router-dom";
 import { beforeEach, describe, expect, it } from "vitest";
 
 import { agentKeys } from "@/lib/query-keys";
-import { useAuthStore } from "@/stores/auth";
+import { renderSignedIn, testQueryClient } from "@/testing/render";
 import { API, server } from "@/testing/server";
 import type { Agent } from "../types";
 import { AgentsTable } from "./agents-table";
@@ -34,13 +34,7 @@ let queryClient: QueryClient;
 
 beforeEach(() => {
   deleted = [];
-  queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  useAuthStore.getState().setSession({
-    access_token: "t",
-    token_type: "bearer",
-    expires_in: 900,
-    user: { id: 1, email: "ada@example.com", totp_enabled: false },
-  });
+  queryClient = testQueryClient();
   server.use(
     http.delete(`${API}/api/agents/:id`, ({ params }) => {
       deleted.push(String(params.id));
@@ -51,12 +45,11 @@ beforeEach(() => {
 
 function show(agents: Agent[]) {
   queryClient.setQueryData(agentKeys.everywhere(), agents);
-  render(
-    <QueryClientProvider client={queryClient}>
-      <MemoryRouter>
-        <AgentsTable agents={agents} projects={[{ id: 2, name: "Blog" }]} />
-      </MemoryRouter>
-    </QueryClientProvider>,
+  renderSignedIn(
+    <MemoryRouter>
+      <AgentsTable agents={agents} projects={[{ id: 2, name: "Blog" }]} />
+    </MemoryRouter>,
+    queryClient,
   );
 }
 

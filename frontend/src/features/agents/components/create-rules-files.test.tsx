@@ -1,28 +1,14 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { useAuthStore } from "@/stores/auth";
+import { renderSignedIn } from "@/testing/render";
 import { API, server } from "@/testing/server";
 import type { RulesFilesProposed } from "../types";
 import { CreateRulesFiles } from "./create-rules-files";
 
-beforeEach(() => {
-  useAuthStore.getState().setSession({
-    access_token: "t",
-    token_type: "bearer",
-    expires_in: 900,
-    user: { id: 1, email: "ada@example.com", totp_enabled: false },
-  });
-});
-
 function show() {
-  render(
-    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-      <CreateRulesFiles projectId={4} defaultBranch="main" />
-    </QueryClientProvider>,
-  );
+  renderSignedIn(<CreateRulesFiles projectId={4} defaultBranch="main" />);
   return screen.getByRole("button", { name: "Create rules files" });
 }
 

@@ -1,9 +1,8 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { useAuthStore } from "@/stores/auth";
+import { renderSignedIn } from "@/testing/render";
 import { API, server } from "@/testing/server";
 import type { RuleFile, RuleFileName, RuleFiles } from "../types";
 import { RulesEditor } from "./rules-editor";
@@ -34,20 +33,10 @@ let sent: unknown[];
 
 beforeEach(() => {
   sent = [];
-  useAuthStore.getState().setSession({
-    access_token: "t",
-    token_type: "bearer",
-    expires_in: 900,
-    user: { id: 1, email: "ada@example.com", totp_enabled: false },
-  });
 });
 
 function show() {
-  render(
-    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-      <RulesEditor projectId={4} />
-    </QueryClientProvider>,
-  );
+  renderSignedIn(<RulesEditor projectId={4} />);
 }
 
 describe("the rules editor", () => {

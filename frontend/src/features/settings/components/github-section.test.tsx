@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { API, server } from "@/testing/server";
 import type { GitHubSettings } from "../types";
 import { GitHubSection } from "./github-section";
-import { renderSignedIn } from "./test-support";
+import { renderSignedIn } from "@/testing/render";
 
 const PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
 

@@ -1,7 +1,6 @@
 import { useId, useState } from "react";
 import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Loader2 } from "lucide-react";
 
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -13,6 +12,7 @@ import { errorMessage } from "@/lib/api-client";
 import { githubChanges, githubSchema, useSaveGitHub, type GitHubFormValues } from "../api/save-github";
 import type { GitHubSettings } from "../types";
 import { FieldMessage } from "@/components/form-field";
+import { fieldIds, SaveRow } from "./form-parts";
 import { sourceText } from "./source-text";
 
 function Configured({ on }: { on: boolean }) {
@@ -65,15 +65,10 @@ export function GitHubSection({ github }: { github: GitHubSettings }) {
     save.mutate({ [field]: null }, { onSuccess: () => setSaved(true) });
   };
 
-  const field = (name: string) => ({
-    id: `${ids}-${name}`,
-    errorId: `${ids}-${name}-error`,
-    hintId: `${ids}-${name}-hint`,
-  });
-  const appId = field("app-id");
-  const key = field("key");
-  const secret = field("secret");
-  const url = field("url");
+  const appId = fieldIds(ids, "app-id");
+  const key = fieldIds(ids, "key");
+  const secret = fieldIds(ids, "secret");
+  const url = fieldIds(ids, "url");
 
   return (
     <form className="grid gap-4" onSubmit={onSubmit} noValidate aria-label="GitHub App">
@@ -187,15 +182,7 @@ export function GitHubSection({ github }: { github: GitHubSettings }) {
           </p>
         </div>
 
-        <div className="flex flex-wrap items-center gap-2">
-          <Button type="submit" aria-busy={save.isPending}>
-            {save.isPending && <Loader2 className="animate-spin" aria-hidden="true" />}
-            Save GitHub settings
-          </Button>
-          <p role="status" className="text-xs text-emerald-300">
-            {saved && !save.isPending ? "Saved." : ""}
-          </p>
-        </div>
+        <SaveRow label="Save GitHub settings" pending={save.isPending} saved={saved} />
       </fieldset>
       <FormError message={errorMessage(save.error)} />
     </form>

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { API, server } from "@/testing/server";
 import type { LlmSettings } from "../types";
 import { LlmSection } from "./llm-section";
-import { renderSignedIn } from "./test-support";
+import { renderSignedIn } from "@/testing/render";
 
 const REMOTE_WITHOUT_KEY: LlmSettings = {
   base_url: "https://openrouter.ai/api/v1",

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { API, server } from "@/testing/server";
 import type { NotificationChannel, NotificationKind, Preference } from "../types";
 import { NotificationPreferences } from "./notification-preferences";
-import { renderSignedIn } from "./test-support";
+import { renderSignedIn } from "@/testing/render";
 
 const KINDS: NotificationKind[] = [
   "approval_needed",

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { API, server } from "@/testing/server";
 import type { ProjectSettings } from "../types";
 import { ProjectOptionsSection } from "./project-options-section";
-import { renderSignedIn } from "./test-support";
+import { renderSignedIn } from "@/testing/render";
 
 const LOCAL: ProjectSettings = {
   id: 1,

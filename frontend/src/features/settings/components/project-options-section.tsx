@@ -1,11 +1,10 @@
 import { useId, useState } from "react";
 import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Loader2 } from "lucide-react";
 
-import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { Select } from "@/components/ui/select";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
 import {
@@ -17,9 +16,7 @@ import {
 } from "../api/project-options";
 import type { ProjectSettings } from "../types";
 import { FieldMessage } from "@/components/form-field";
-
-const SELECT_CLASS =
-  "flex h-10 w-full rounded-md border border-input bg-background px-3 py-2 text-sm ring-offset-background focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 sm:max-w-xs";
+import { fieldIds, SaveRow } from "./form-parts";
 
 function ProjectOptionsForm({
   project,
@@ -61,15 +58,10 @@ function ProjectOptionsForm({
     );
   });
 
-  const field = (name: string) => ({
-    id: `${ids}-${name}`,
-    errorId: `${ids}-${name}-error`,
-    hintId: `${ids}-${name}-hint`,
-  });
-  const test = field("test");
-  const label = field("label");
-  const spec = field("spec");
-  const ci = field("ci");
+  const test = fieldIds(ids, "test");
+  const label = fieldIds(ids, "label");
+  const spec = fieldIds(ids, "spec");
+  const ci = fieldIds(ids, "ci");
 
   return (
     <form className="grid gap-4" onSubmit={onSubmit} noValidate aria-label={`Options of ${project.name}`}>
@@ -144,15 +136,7 @@ function ProjectOptionsForm({
           </div>
         )}
 
-        <div className="flex flex-wrap items-center gap-2">
-          <Button type="submit" aria-busy={save.isPending}>
-            {save.isPending && <Loader2 className="animate-spin" aria-hidden="true" />}
-            Save project options
-          </Button>
-          <p role="status" className="text-xs text-emerald-300">
-            {saved && !save.isPending ? "Saved." : ""}
-          </p>
-        </div>
+        <SaveRow label="Save project options" pending={save.isPending} saved={saved} />
       </fieldset>
       <FormError message={errorMessage(save.error)} />
     </form>
@@ -181,9 +165,9 @@ export function ProjectOptionsSection({
     <div className="grid gap-4">
       <div className="grid gap-2">
         <Label htmlFor={selectId}>Project</Label>
-        <select
+        <Select
           id={selectId}
-          className={SELECT_CLASS}
+          className="sm:max-w-xs"
           value={project.id}
           onChange={(event) => setChosenId(Number(event.target.value))}
         >
@@ -194,7 +178,7 @@ export function ProjectOptionsSection({
               {p.archived ? " (archived)" : ""}
             </option>
           ))}
-        </select>
+        </Select>
       </div>
       <ProjectOptionsForm key={project.id} project={project} onSaved={onSaved} />
     </div>

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { API, server } from "@/testing/server";
 import type { TelegramState } from "../types";
 import { TelegramSection } from "./telegram-section";
-import { renderSignedIn } from "./test-support";
+import { renderSignedIn } from "@/testing/render";
 
 function stateIs(state: TelegramState) {
   server.use(http.get(`${API}/api/notifications/telegram`, () => HttpResponse.json(state)));

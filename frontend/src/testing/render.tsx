@@ -4,14 +4,16 @@ import { render } from "@testing-library/react";
 
 import { useAuthStore } from "@/stores/auth";
 
-/** Signed in as Ada, with a fresh query cache (no retries: a failure shows at once). */
-export function renderSignedIn(ui: ReactElement) {
+/** A query cache that does not retry: a failure shows at once. */
+export const testQueryClient = () => new QueryClient({ defaultOptions: { queries: { retry: false } } });
+
+/** Signed in as Ada, with `client` (a fresh one unless the test has filled one first). */
+export function renderSignedIn(ui: ReactElement, client: QueryClient = testQueryClient()) {
   useAuthStore.getState().setSession({
     access_token: "t",
     token_type: "bearer",
     expires_in: 900,
     user: { id: 1, email: "ada@example.com", totp_enabled: false },
   });
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return { client, ...render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>) };
 }
