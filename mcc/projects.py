@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import delete, func, or_, select, text, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -223,13 +223,14 @@ async def delete_project(session: AsyncSession, repos: LocalRepos, project: Proj
 async def _free_slug(session: AsyncSession, base: str) -> str:
     """`base`, or `base-2`, `base-3`...: slugs name workflow ids, shared by all users
     (and a deleted project's slug stays taken: Temporal keeps its workflow ids)."""
+    like = f"{base}%"
     taken = set(
-        (await session.scalars(select(Project.slug).where(Project.slug.like(f"{base}%")))).all()
-    )
-    taken |= set(
-        (
-            await session.scalars(select(RetiredSlug.slug).where(RetiredSlug.slug.like(f"{base}%")))
-        ).all()
+        await session.scalars(
+            union(
+                select(Project.slug).where(Project.slug.like(like)),
+                select(RetiredSlug.slug).where(RetiredSlug.slug.like(like)),
+            )
+        )
     )
     if base not in taken:
         return base

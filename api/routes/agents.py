@@ -31,21 +31,20 @@ router = APIRouter(prefix="/agents", tags=["agents"])
 
 async def agents_out(runtime: Runtime, owner_id: int, agents: list[Agent]) -> list[AgentOut]:
     """The REST items: each agent with its budget share, today's spend and status reason."""
-    shares: dict[int, dict[str, Decimal]] = {}
-    today = budget_day(utcnow(), runtime.settings.budget_timezone)
+    if not agents:
+        return []
+    settings = runtime.settings
+    shares = await agent_shares(runtime.db, owner_id, settings.budget_default_daily_usd)
+    today = budget_day(utcnow(), settings.budget_timezone)
     store = BudgetStore.of(runtime.db)
     pause = await pause_state(store, owner_id)
-    levels = await levels_today(store, owner_id, today, runtime.settings.budget_default_daily_usd)
+    levels = await levels_today(store, owner_id, today, settings.budget_default_daily_usd)
     budget = BudgetToday(paused=pause.paused, pause_reason=pause.reason, levels=levels)
     async with runtime.db.sessions() as session:
         glances = await glance(session, owner_id, agents, today, budget)
     out = []
     for agent in agents:
-        if agent.project_id not in shares:
-            shares[agent.project_id] = await agent_shares(
-                runtime.db, owner_id, agent.project_id, runtime.settings.budget_default_daily_usd
-            )
-        share = shares[agent.project_id].get(agent.name)
+        share = shares.get((agent.project_id, agent.name))
         seen = glances[agent.id]
         view = AgentOut.model_validate(agent)
         out.append(

@@ -24,18 +24,22 @@ def _agent_limit(views: list[LimitView], project_id: int, agent_name: str) -> Li
     )
 
 
-async def agent_shares(
-    db: Database, owner_id: int, project_id: int, default_daily_usd: Decimal
-) -> dict[str, Decimal]:
-    views = await list_limits(BudgetStore.of(db), owner_id, default_daily_usd)
+def _shares(views: list[LimitView]) -> dict[tuple[int, str], Decimal]:
     return {
-        view.agent_name: view.share_pct
+        (view.project_id, view.agent_name): view.share_pct
         for view in views
         if view.scope == "agent"
-        and view.project_id == project_id
+        and view.project_id is not None
         and view.agent_name is not None
         and view.share_pct is not None
     }
+
+
+async def agent_shares(
+    db: Database, owner_id: int, default_daily_usd: Decimal
+) -> dict[tuple[int, str], Decimal]:
+    """Every agent share of the owner's, by (project id, agent name): one read of the limits."""
+    return _shares(await list_limits(BudgetStore.of(db), owner_id, default_daily_usd))
 
 
 async def set_agent_share(
@@ -74,10 +78,8 @@ async def set_agent_share(
         others = sum(
             (
                 share
-                for name, share in (
-                    await agent_shares(db, owner_id, project_id, default_daily_usd)
-                ).items()
-                if name != agent_name
+                for (project, name), share in _shares(views).items()
+                if project == project_id and name != agent_name
             ),
             Decimal(0),
         )

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mcc.budget.money import ZERO
+from mcc.budget.money import ZERO, usd_of_sum
 from mcc.budget.summary import LevelSpend
 from mcc.models.agent import Agent
 from mcc.models.conversation import Conversation
@@ -93,12 +93,12 @@ async def glance(
     budget = budget or BudgetToday()
     projects = {agent.project_id for agent in agents}
     spent = {
-        (row.project_id, row.agent_name): Decimal(row.cost)
+        (row.project_id, row.agent_name): usd_of_sum(row.cost)
         for row in await session.execute(
             select(
                 TokenUsage.project_id,
                 TokenUsage.agent_name,
-                func.coalesce(func.sum(TokenUsage.cost_usd), ZERO).label("cost"),
+                func.sum(TokenUsage.cost_usd).label("cost"),
             )
             .where(
                 TokenUsage.owner_id == owner_id,

@@ -237,32 +237,22 @@ class LLMClient:
     async def list_models(self) -> list[ModelInfo]:
         """The provider's models, with prices and context lengths where it publishes them (OpenRouter)."""
         require_usable_key(self._base_url, self.has_api_key, key_needed=False)
-        try:
-            # Raw JSON: OpenRouter's `pricing` and `context_length` are not in the SDK's Model type.
-            response = await self._sdk.get(
-                "/models", cast_to=httpx2.Response, options={"headers": self._no_auth}
-            )
-            body = response.json()
-        except openai.APIError as exc:
-            raise error_for_sdk(exc, base_url=self._base_url, secret=self._secret()) from None
-        except ValueError:
-            raise LLMServerError(
-                f"LLM provider {display_url(self._base_url)} answered with invalid JSON"
-            ) from None
-        return parse_model_list(body)
+        return await self._models()
 
     async def check_access(self) -> list[ModelInfo]:
         """The model list asked for *with* the key (free, unlike a completion), so a wrong key
         answers 401 where the provider checks keys there; on OpenRouter, whose list is public,
         its key endpoint (`GET /key`, also free) is asked as well."""
         require_usable_key(self._base_url, self.has_api_key)
+        return await self._models(check_key=is_openrouter(self._base_url) and self.has_api_key)
+
+    async def _models(self, *, check_key: bool = False) -> list[ModelInfo]:
         try:
-            if is_openrouter(self._base_url) and self.has_api_key:
+            if check_key:
                 await self._sdk.get("/key", cast_to=httpx2.Response)
+            # Raw JSON: OpenRouter's `pricing` and `context_length` are not in the SDK's Model type.
             response = await self._sdk.get(
-                "/models",
-                cast_to=httpx2.Response,
-                options={"headers": self._no_auth},
+                "/models", cast_to=httpx2.Response, options={"headers": self._no_auth}
             )
             body = response.json()
         except openai.APIError as exc:

@@ -1,5 +1,6 @@
-"""A forge's webhook delivery, claimed once: a delivery seen before has no effect,
-unless its handling was cut off (claimed, never `handled_at`, long ago)."""
+"""A webhook delivery (GitHub's, or a Telegram update), claimed once: a delivery seen
+before has no effect, unless GitHub's handling of it was cut off (claimed, never
+`handled_at`, long ago). See `mcc.deliveries`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ class WebhookDelivery(Base):
     __tablename__ = "webhook_deliveries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(String(16))  # "github"
+    source: Mapped[str] = mapped_column(String(16))  # "github", "telegram"
     delivery_id: Mapped[str] = mapped_column(String(100), unique=True)
     event: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

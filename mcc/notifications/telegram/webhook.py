@@ -15,11 +15,10 @@ import hmac
 import logging
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.config import Settings
-from mcc.models.webhook_delivery import WebhookDelivery
+from mcc.deliveries import record_delivery
 from mcc.notifications.telegram.api import BotApi, TelegramError
 from mcc.notifications.telegram.channel import TelegramNotifier
 from mcc.notifications.telegram.updates import TelegramUpdates
@@ -53,14 +52,9 @@ def check_secret_token(expected: str, given: str | None) -> None:
 
 async def claim_update(session: AsyncSession, api: BotApi, update_id: int) -> bool:
     """Record the update; False when it was received before (then it must have no effect)."""
-    delivery = f"telegram:{api.bot_id}:{update_id}"
-    session.add(WebhookDelivery(source="telegram", delivery_id=delivery[:100], event="update"))
-    try:
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()
-        return False
-    return True
+    return await record_delivery(
+        session, "telegram", f"telegram:{api.bot_id}:{update_id}", "update"
+    )
 
 
 class WebhookInbox:
