@@ -51,13 +51,13 @@ from mcc.security.keyring import Keyring
 log = logging.getLogger(__name__)
 # Marks MCC's one status comment on an issue, so it is found and edited in place.
 STATUS_MARKER = "<!-- mcc:status -->"
-# What git says when the server refuses a token (HTTP 401/403 on the smart protocol).
 # How much of a failed Actions job's log is read (its end, where the error is), and the
 # timestamp Actions puts before every line.
 LOG_TAIL = 8_000
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+Z ")
 # The end of the test output shown in the description (where a failure's cause is).
 MAX_SHOWN_OUTPUT = 1_500
+# What git says when the server refuses a token (HTTP 401/403 on the smart protocol).
 _REFUSED_CREDENTIALS = ("Authentication failed", "could not read Username", "error: 401", " 403")
 
 
