@@ -245,7 +245,7 @@ class GitHubForge:
             credentials = self.credentials(project)
             gh = await self.api.github(credentials)
             full = project.github_repo or ""
-            body = await self._description(session, project, issue)
+            body = await self._description(session, project, issue, None)  # no CI read yet
 
             def open_or_find() -> GhPull:
                 repo = gh.get_repo(full)
@@ -275,9 +275,12 @@ class GitHubForge:
             await session.commit()
             return _ref(row, pull.html_url)
 
-    async def _description(self, session: AsyncSession, project: Project, issue: Issue) -> str:
+    async def _description(
+        self, session: AsyncSession, project: Project, issue: Issue, ci_summary: str | None
+    ) -> str:
         """The pull request's description: what a reviewer on GitHub needs to judge it —
-        the spec, the latest test report and review, CI, the cost so far, and links."""
+        the spec, the latest test report and review, CI (`ci_summary`, as the pull
+        request's row has it), the cost so far, and links."""
         cost = await run_cost(session, issue.workflow_id)
         code, spec, _ = await self.repos.git.status(
             ["show", f"{issue_branch(issue.number)}:.mcc/specs/{issue.number}.md"],
@@ -294,9 +297,8 @@ class GitHubForge:
         review = await _latest_note(session, issue.workflow_id, "review-")
         if review is not None:
             parts.append(f"## Review\n\n{review.strip()}")
-        pull = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
-        if pull is not None and pull.ci_summary:
-            parts.append(f"## CI\n\n{pull.ci_summary}")
+        if ci_summary:
+            parts.append(f"## CI\n\n{ci_summary}")
         mcc_link = self.settings.mcc_url(issue_link(issue))
         temporal = self.settings.temporal_run_url(issue.workflow_id)
         parts.append(
@@ -390,7 +392,7 @@ class GitHubForge:
             row.head_sha = await self.repos.rev(project_id, branch)
             issue = await session.get(Issue, row.issue_id)
             assert issue is not None
-            body = await self._description(session, project, issue)
+            body = await self._description(session, project, issue, row.ci_summary)
             await session.commit()
         await self._show_description(project, row.number, body)
 
@@ -450,7 +452,7 @@ class GitHubForge:
             else:
                 report = report_of(head, await self._checks_on(project, head))
             row.ci_state, row.ci_summary = report.state, report.summary()
-            body = await self._description(session, project, issue)
+            body = await self._description(session, project, issue, row.ci_summary)
             await session.commit()
         await self._show_description(project, row.number, body)
         return report
