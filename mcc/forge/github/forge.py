@@ -37,7 +37,7 @@ from mcc.forge.github.api import Credentials, GitHubApi, git_auth
 from mcc.forge.github.checks import PASSING, checks_of, latest_runs, report_of
 from mcc.forge.github.issues import origin_marker
 from mcc.forge.local_repos import LocalRepos
-from mcc.issues import close_issue, get_issue
+from mcc.issues import close_issue, get_issue, pull_of
 from mcc.models.issue import Issue
 from mcc.models.message import Message
 from mcc.models.project import Project
@@ -325,9 +325,7 @@ class GitHubForge:
         one, when given); refused if it moved."""
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)
-            row = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
-            if row is None:
-                raise NotFound(f"issue #{number} has no pull request")
+            row = await pull_of(session, issue)
             if row.state == "closed":
                 raise Conflict(f"pull request #{row.number} is closed")
             if row.state != "merged":
@@ -443,9 +441,7 @@ class GitHubForge:
         the pull request's description."""
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)
-            row = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
-            if row is None:
-                raise NotFound(f"issue #{number} has no pull request")
+            row = await pull_of(session, issue)
             head = await self.repos.rev(project_id, row.head_branch)
             if project.ignore_ci:
                 report = ChecksReport(head, "ignored")
