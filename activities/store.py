@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
 from activities.payloads import IssueRef, PhaseChange, RoundOpening
@@ -81,20 +80,18 @@ class StoreActivities:
                 return
             diff = ci = None
             if phase == Phase.AWAITING_APPROVAL:
-                diff = await self._diff(session, issue.id)
-                ci = await session.scalar(
-                    select(PullRequest.ci_summary).where(PullRequest.issue_id == issue.id)
+                pull = await session.scalar(
+                    select(PullRequest).where(PullRequest.issue_id == issue.id)
                 )
+                if pull is not None:
+                    diff, ci = await self._diff(pull), pull.ci_summary
             note = await phase_notification(
                 session, issue, phase, key, reason=reason, diff=diff, ci=ci
             )
         if note is not None:
             await self.runtime.notifications.notify(owner_id, note)
 
-    async def _diff(self, session: AsyncSession, issue_id: int) -> DiffSummary | None:
-        pull = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue_id))
-        if pull is None:
-            return None
+    async def _diff(self, pull: PullRequest) -> DiffSummary | None:
         try:
             return DiffSummary.of(await self.runtime.forge.diff(pull.project_id, pull.number))
         except MccError as exc:

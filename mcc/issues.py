@@ -102,6 +102,14 @@ async def get_issue(session: AsyncSession, project_id: int, number: int) -> Issu
     return issue
 
 
+async def pull_of(session: AsyncSession, issue: Issue) -> PullRequest:
+    """The issue's pull request (one at most), or NotFound."""
+    pull = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
+    if pull is None:
+        raise NotFound(f"issue #{issue.number} has no pull request")
+    return pull
+
+
 async def list_issues(session: AsyncSession, project_id: int) -> list[Issue]:
     rows = await session.scalars(
         select(Issue).where(Issue.project_id == project_id).order_by(Issue.number.desc())

@@ -63,8 +63,7 @@ async def _read(repos: LocalRepos, project_id: int, commit: str, name: str) -> R
     sha = await repos.blob_at(project_id, commit, path)
     content = None
     if sha is not None:
-        raw = await repos.git.run(["cat-file", "blob", sha], repos.origin(project_id))
-        content = raw
+        content = await repos.git.run(["cat-file", "blob", sha], repos.origin(project_id))
     return RuleFile(name, path, RULE_FILE_ROLES[name], content, sha, templates()[path])
 
 

@@ -16,7 +16,7 @@ from mcc.db.engine import Database
 from mcc.errors import Conflict, HeadMoved, NotFound
 from mcc.forge.base import ChecksReport, Proposal, PullRef, issue_branch, tests_worktree
 from mcc.forge.local_repos import LocalRepos
-from mcc.issues import close_issue, get_issue, next_number
+from mcc.issues import close_issue, get_issue, next_number, pull_of
 from mcc.models.issue import Issue
 from mcc.models.project import Project
 from mcc.models.pull_request import PullRequest
@@ -84,7 +84,7 @@ class LocalForge:
         """
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)
-            pr = await self._pull_of(session, issue)
+            pr = await pull_of(session, issue)
             if pr.state == "closed":
                 raise Conflict(f"pull request #{pr.number} is closed")
             if pr.state != "merged" and approved_head is not None:
@@ -139,7 +139,7 @@ class LocalForge:
         """The local forge runs no CI of its own: there is never a check to wait for."""
         async with self.db.sessions() as session:
             _, issue = await self._load(session, project_id, number)
-            pr = await self._pull_of(session, issue)
+            pr = await pull_of(session, issue)
             report = ChecksReport(await self.repos.rev(project_id, pr.head_branch), "none")
             pr.ci_state, pr.ci_summary = report.state, report.summary()
             await session.commit()
@@ -160,10 +160,3 @@ class LocalForge:
         head = await self.repos.rev(project_id, pr.head_branch)
         base = await self.repos.merge_base(project_id, pr.base_branch, head)
         return await self.repos.diff(project_id, base, head)
-
-    @staticmethod
-    async def _pull_of(session: AsyncSession, issue: Issue) -> PullRequest:
-        pr = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
-        if pr is None:
-            raise NotFound(f"issue #{issue.number} has no pull request")
-        return pr

@@ -17,7 +17,7 @@ import base64
 import binascii
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -151,9 +151,7 @@ async def save_stored(
         sealed = box.seal(webhook_secret, _context("webhook_secret")) if webhook_secret else None
         values["webhook_secret_enc"] = base64.b64encode(sealed).decode() if sealed else None
     stored = StoredGitHubApp.from_json(values)
-    stored = StoredGitHubApp(
-        **{**stored.__dict__, "set_by": user_id if _has_values(stored) else None}
-    )
+    stored = replace(stored, set_by=user_id if _has_values(stored) else None)
     row = await session.get(SystemState, STATE_KEY)
     if row is None:
         session.add(SystemState(key=STATE_KEY, value=stored.to_json(), updated_at=utcnow()))

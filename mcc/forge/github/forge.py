@@ -37,7 +37,7 @@ from mcc.forge.github.api import Credentials, GitHubApi, git_auth
 from mcc.forge.github.checks import PASSING, checks_of, latest_runs, report_of
 from mcc.forge.github.issues import origin_marker
 from mcc.forge.local_repos import LocalRepos
-from mcc.issues import close_issue, get_issue
+from mcc.issues import close_issue, get_issue, pull_of
 from mcc.models.issue import Issue
 from mcc.models.message import Message
 from mcc.models.project import Project
@@ -51,13 +51,13 @@ from mcc.security.keyring import Keyring
 log = logging.getLogger(__name__)
 # Marks MCC's one status comment on an issue, so it is found and edited in place.
 STATUS_MARKER = "<!-- mcc:status -->"
-# What git says when the server refuses a token (HTTP 401/403 on the smart protocol).
 # How much of a failed Actions job's log is read (its end, where the error is), and the
 # timestamp Actions puts before every line.
 LOG_TAIL = 8_000
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+Z ")
 # The end of the test output shown in the description (where a failure's cause is).
 MAX_SHOWN_OUTPUT = 1_500
+# What git says when the server refuses a token (HTTP 401/403 on the smart protocol).
 _REFUSED_CREDENTIALS = ("Authentication failed", "could not read Username", "error: 401", " 403")
 
 
@@ -245,7 +245,7 @@ class GitHubForge:
             credentials = self.credentials(project)
             gh = await self.api.github(credentials)
             full = project.github_repo or ""
-            body = await self._description(session, project, issue)
+            body = await self._description(session, project, issue, None)  # no CI read yet
 
             def open_or_find() -> GhPull:
                 repo = gh.get_repo(full)
@@ -275,9 +275,12 @@ class GitHubForge:
             await session.commit()
             return _ref(row, pull.html_url)
 
-    async def _description(self, session: AsyncSession, project: Project, issue: Issue) -> str:
+    async def _description(
+        self, session: AsyncSession, project: Project, issue: Issue, ci_summary: str | None
+    ) -> str:
         """The pull request's description: what a reviewer on GitHub needs to judge it —
-        the spec, the latest test report and review, CI, the cost so far, and links."""
+        the spec, the latest test report and review, CI (`ci_summary`, as the pull
+        request's row has it), the cost so far, and links."""
         cost = await run_cost(session, issue.workflow_id)
         code, spec, _ = await self.repos.git.status(
             ["show", f"{issue_branch(issue.number)}:.mcc/specs/{issue.number}.md"],
@@ -294,9 +297,8 @@ class GitHubForge:
         review = await _latest_note(session, issue.workflow_id, "review-")
         if review is not None:
             parts.append(f"## Review\n\n{review.strip()}")
-        pull = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
-        if pull is not None and pull.ci_summary:
-            parts.append(f"## CI\n\n{pull.ci_summary}")
+        if ci_summary:
+            parts.append(f"## CI\n\n{ci_summary}")
         mcc_link = self.settings.mcc_url(issue_link(issue))
         temporal = self.settings.temporal_run_url(issue.workflow_id)
         parts.append(
@@ -323,9 +325,7 @@ class GitHubForge:
         one, when given); refused if it moved."""
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)
-            row = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
-            if row is None:
-                raise NotFound(f"issue #{number} has no pull request")
+            row = await pull_of(session, issue)
             if row.state == "closed":
                 raise Conflict(f"pull request #{row.number} is closed")
             if row.state != "merged":
@@ -390,7 +390,7 @@ class GitHubForge:
             row.head_sha = await self.repos.rev(project_id, branch)
             issue = await session.get(Issue, row.issue_id)
             assert issue is not None
-            body = await self._description(session, project, issue)
+            body = await self._description(session, project, issue, row.ci_summary)
             await session.commit()
         await self._show_description(project, row.number, body)
 
@@ -441,16 +441,14 @@ class GitHubForge:
         the pull request's description."""
         async with self.db.sessions() as session:
             project, issue = await self._load(session, project_id, number)
-            row = await session.scalar(select(PullRequest).where(PullRequest.issue_id == issue.id))
-            if row is None:
-                raise NotFound(f"issue #{number} has no pull request")
+            row = await pull_of(session, issue)
             head = await self.repos.rev(project_id, row.head_branch)
             if project.ignore_ci:
                 report = ChecksReport(head, "ignored")
             else:
                 report = report_of(head, await self._checks_on(project, head))
             row.ci_state, row.ci_summary = report.state, report.summary()
-            body = await self._description(session, project, issue)
+            body = await self._description(session, project, issue, row.ci_summary)
             await session.commit()
         await self._show_description(project, row.number, body)
         return report
