@@ -74,6 +74,8 @@ HEARTBEAT = timedelta(seconds=5)
 DECISION_ROUNDS = "decision-rounds"
 # Runs started before the repository's CI gated the approval go on without it.
 CI_CHECKS = "ci-checks"
+# CI failures in a row are counted across fixes (a run started before counted each one alone).
+CI_FIX_BOUND = "ci-fix-bound"
 WAITING = (Phase.AWAITING_APPROVAL, Phase.NEEDS_ATTENTION)
 
 
@@ -141,6 +143,7 @@ class IssueWorkflow:
         self._ci = False
         self._checks_poked = False
         self._ci_seen = False
+        self._ci_failures_in_row = 0
 
     # -- the run ---------------------------------------------------------------------
 
@@ -148,6 +151,7 @@ class IssueWorkflow:
     async def run(self, params: IssueRunInput) -> IssueRunResult:
         self._rounds = workflow.patched(DECISION_ROUNDS)
         self._ci = workflow.patched(CI_CHECKS)
+        self._ci_bounded = workflow.patched(CI_FIX_BOUND)
         ref = IssueRef(params.project_id, params.issue_number, workflow.info().workflow_id)
         self._ref, self._params = ref, params
         workflow.upsert_search_attributes(
@@ -375,7 +379,6 @@ class IssueWorkflow:
         every `ci_poll_s` seconds."""
         timeout = timedelta(seconds=params.ci_timeout_s)
         deadline = workflow.now() + timeout
-        failures_in_row = 0
         while True:
             self._checks_poked = False
             try:
@@ -389,20 +392,21 @@ class IssueWorkflow:
                 state = "pending"  # CI ran on an earlier head of this run: it will on this one
             self._ci_seen = self._ci_seen or bool(report.checks)
             if state in ("none", "ignored", "success"):
+                self._ci_failures_in_row = 0
                 return True
             head = (report.head or "")[:7]
             if state == "failure":
                 self._status.ci_loops += 1
-                failures_in_row += 1
+                self._ci_failures_in_row = self._ci_failures_in_row + 1 if self._ci_bounded else 1
                 loop = self._status.ci_loops
                 failed = "\n\n".join(f"{c.name}: {c.details}" for c in report.failures)
                 await self._note(plan, "system", f"CI failed on {head}:\n\n{failed}", f"ci-{loop}")
-                if failures_in_row > params.max_test_loops:
+                if self._ci_failures_in_row > params.max_test_loops:
                     await self._attention(
                         f"CI still fails after {params.max_test_loops} rounds of fixes "
                         f"({report.summary()})"
                     )
-                    failures_in_row = 0
+                    self._ci_failures_in_row = 0
                 await self._enter(Phase.CODING)
                 await self._fix(ref, plan, params, f"ci-{loop}", briefs.ci(loop, report.failures))
                 return False

@@ -399,6 +399,17 @@ async def test_a_ci_failure_goes_to_a_coder_with_the_check_and_its_output(run):
     await handle.cancel()
 
 
+async def test_ci_that_keeps_failing_needs_attention_after_the_rounds_of_fixes(run):
+    SCRIPT.ci = [ChecksReport("h1", "failure", [Check("build", "failure", "boom")])]
+    handle = await run(max_test_loops=1)
+    await _waiting(handle, "needs_attention", 1)
+    status = await handle.query(IssueWorkflow.status)
+    assert "CI still fails after 1 rounds of fixes" in (status.error or "")
+    assert status.ci_loops == 2  # the first failure was fixed once, the second asks the person
+    assert not [r for r in SCRIPT.rounds if r.gate == "merge"]
+    await handle.cancel()
+
+
 async def test_ci_that_cannot_be_read_needs_attention_and_retry_reads_again(run):
     SCRIPT.ci_refused = True
     handle = await run()
