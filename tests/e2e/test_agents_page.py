@@ -11,19 +11,11 @@ import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page, expect
 
 from api.server import MccServer
-from mcc.db.migrate import upgrade
 from tests.conftest import PASSWORD
 from tests.support.repos import git, make_repo
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = Path("/tmp/mcc-e2e-agents")  # left behind for a look (ignored by git)
-
-
-@pytest.fixture(params=["sqlite"])
-def database_url(request, tmp_path):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
-    upgrade(url)
-    return url
 
 
 async def _log_in(page: Page, base: str) -> None:

@@ -10,20 +10,11 @@ from playwright.async_api import Browser, expect
 
 from api.server import MccServer
 from mcc.config import Settings
-from mcc.db.migrate import upgrade
 from mcc.llm.endpoint import KEY_ENV_VAR, OPENROUTER_KEY_ENV_VAR
 from tests.e2e.realtime_page import log_in
 from tests.support.settings import local_settings
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(params=["sqlite"])
-def database_url(request, tmp_path):
-    """The browser test runs once, on the embedded default (SQLite)."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
-    upgrade(url)
-    return url
 
 
 @pytest.fixture

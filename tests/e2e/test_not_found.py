@@ -9,18 +9,10 @@ import pytest
 from playwright.async_api import Browser, ConsoleMessage, expect
 
 from api.server import MccServer
-from mcc.db.migrate import upgrade
 from tests.conftest import PASSWORD
 from tests.support.repos import make_repo
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(params=["sqlite"])
-def database_url(request, tmp_path):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
-    upgrade(url)
-    return url
 
 
 async def test_every_bad_id_is_one_not_found_page(api, mcc: MccServer, browser: Browser, tmp_path):

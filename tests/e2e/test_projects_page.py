@@ -9,18 +9,10 @@ import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page, expect
 
 from api.server import MccServer
-from mcc.db.migrate import upgrade
 from tests.conftest import PASSWORD
 from tests.support.repos import make_repo
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(params=["sqlite"])
-def database_url(request, tmp_path):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
-    upgrade(url)
-    return url
 
 
 async def _logged_in(browser: Browser, base: str, problems: list[str]) -> Page:
