@@ -277,8 +277,8 @@ async def approve_until_done(api: httpx.AsyncClient, project_id: int, m: int) ->
     """Approve each issue the moment its run waits, until all `m` are done.
 
     As the dashboard learns of it: the project room's `task_progress` event says a run
-    changed phase. Polling the list every half second instead left runs ~2 s (p50) at
-    50 issues waiting for their approval, and loaded the API meanwhile (bench/README.md).
+    changed phase. Polling the list every half second instead left runs waiting for their
+    approval, and loaded the API meanwhile (bench/README.md).
     A look at the list every 10 s catches an event that went missing.
     """
     pending, approved, failed = set(range(1, m + 1)), set[int](), list[str]()

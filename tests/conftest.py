@@ -10,6 +10,7 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -120,11 +121,27 @@ def company(llm: ScriptedLLMServer) -> Company:
 
 
 @pytest.fixture
+def api_limits() -> dict[str, Any]:
+    """The rate limits `settings` sets over local_settings' raised ones: none, as tests poll.
+    A test that plays a person (and does not poll) overrides it with DEFAULT_LIMITS."""
+    return {}
+
+
+@pytest.fixture
 def settings(
-    tmp_path: Path, database_url: str, temporal_address: str, llm: ScriptedLLMServer
+    tmp_path: Path,
+    database_url: str,
+    temporal_address: str,
+    llm: ScriptedLLMServer,
+    api_limits: dict[str, Any],
 ) -> Settings:
     return local_settings(
-        tmp_path / "data", database_url, temporal_address, "mcc-test", llm_base_url=llm.base_url
+        tmp_path / "data",
+        database_url,
+        temporal_address,
+        "mcc-test",
+        llm_base_url=llm.base_url,
+        **api_limits,
     )
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, async_playwright
 
+from mcc.db.migrate import upgrade
 from tests.conftest import ROOT
 
 CHROMIUM_ARGS = [
@@ -19,6 +21,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The browser tests run once, on the embedded default (SQLite)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
+    upgrade(url)
+    return url
 
 
 def chromium_path() -> str:

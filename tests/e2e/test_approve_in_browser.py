@@ -10,21 +10,12 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from api.server import MccServer
-from mcc.db.migrate import upgrade
 from tests.conftest import PASSWORD
 from tests.support.repos import git, make_repo
 
 pytestmark = pytest.mark.e2e
 # Left behind for a look at what the person saw (ignored by git).
 SCREENSHOT = Path("/tmp/mcc-e2e-approved.png")
-
-
-@pytest.fixture(params=["sqlite"])
-def database_url(request, tmp_path):
-    """The browser test runs once, on the embedded default (SQLite)."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
-    upgrade(url)
-    return url
 
 
 async def test_approving_in_the_browser_merges_the_pull_request(

@@ -10,27 +10,19 @@ from playwright.async_api import Browser, expect
 
 from api.server import MccServer
 from mcc.config import Settings
-from mcc.db.migrate import upgrade
 from mcc.llm.endpoint import KEY_ENV_VAR, OPENROUTER_KEY_ENV_VAR
 from tests.e2e.realtime_page import log_in
-from tests.support.settings import local_settings
+from tests.support.settings import DEFAULT_LIMITS, local_settings
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(params=["sqlite"])
-def database_url(request, tmp_path):
-    """The browser test runs once, on the embedded default (SQLite)."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
-    upgrade(url)
-    return url
 
 
 @pytest.fixture
 def settings(
     tmp_path: Path, database_url: str, temporal_address: str, monkeypatch: pytest.MonkeyPatch
 ) -> Settings:
-    """MCC as a new user starts it: the default provider (OpenRouter) and no key."""
+    """MCC as a new user starts it: the default provider (OpenRouter) and no key, and the
+    default rate limits."""
     monkeypatch.delenv(KEY_ENV_VAR, raising=False)
     monkeypatch.delenv(OPENROUTER_KEY_ENV_VAR, raising=False)
     return local_settings(
@@ -39,6 +31,7 @@ def settings(
         temporal_address,
         "mcc-e2e-nollm",
         llm_base_url=Settings().llm_base_url,
+        **DEFAULT_LIMITS,
     )
 
 

@@ -7,18 +7,10 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from api.server import MccServer
-from mcc.db.migrate import upgrade
 from mcc.notifications import Kind, Notification
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(params=["sqlite"])
-def database_url(request, tmp_path):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
-    upgrade(url)
-    return url
 
 
 async def test_an_urgent_notification_toasts_and_the_bell_counts_it(

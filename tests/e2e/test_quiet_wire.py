@@ -17,7 +17,6 @@ from playwright.async_api import Browser, Page, Request, Response, expect
 
 from api.server import MccServer
 from mcc.config import Settings
-from mcc.db.migrate import upgrade
 from tests.conftest import PASSWORD
 from tests.support.repos import git, make_repo
 from tests.support.settings import local_settings
@@ -26,14 +25,6 @@ pytestmark = pytest.mark.e2e
 
 WATCH_S = 60
 PER_TAB_PER_MINUTE = 10
-
-
-@pytest.fixture(params=["sqlite"])
-def database_url(request, tmp_path):
-    """The browser test runs once, on the embedded default (SQLite)."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
-    upgrade(url)
-    return url
 
 
 @pytest.fixture

@@ -43,14 +43,6 @@ from tests.support.waiting import eventually, wait_for_phase
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(params=["sqlite"])
-def database_url(request, tmp_path):
-    """The browser test runs once, on the embedded default (SQLite)."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
-    upgrade(url)
-    return url
-
-
 async def reviewer_conversation(client: httpx.AsyncClient, pid: int) -> dict:
     """The reviewer's conversation, once its run has started (its answer is held)."""
     agents = (await client.get(f"/api/agents?project_id={pid}")).json()

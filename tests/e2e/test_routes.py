@@ -10,7 +10,6 @@ import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page, expect
 
 from api.server import MccServer
-from mcc.db.migrate import upgrade
 from tests.conftest import PASSWORD
 from tests.support.repos import make_repo
 from tests.support.waiting import wait_for_phase
@@ -18,14 +17,6 @@ from tests.support.waiting import wait_for_phase
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = Path("/tmp/mcc-e2e-routes")  # left behind for a look (ignored by git)
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-@pytest.fixture(params=["sqlite"])
-def database_url(request, tmp_path):
-    """The browser test runs once, on the embedded default (SQLite)."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
-    upgrade(url)
-    return url
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -18,15 +18,12 @@ from mcc.models.budget_ledger import BudgetLedger
 from mcc.models.conversation import Conversation
 from mcc.models.token_usage import TokenUsage
 from tests.conftest import login_new_user
-from tests.support.repos import make_repo
+from tests.support.repos import registered_project
 
 
 async def _project(api: httpx.AsyncClient, tmp_path: Path, prefix: str) -> int:
-    repo = make_repo(tmp_path / uuid.uuid4().hex[:8])
-    name = f"{prefix} {uuid.uuid4().hex[:6]}"
-    created = await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})
-    assert created.status_code == 201, created.text
-    return int(created.json()["id"])
+    project = await registered_project(api, tmp_path, f"{prefix} {uuid.uuid4().hex[:6]}")
+    return int(project["id"])
 
 
 async def test_every_agent_of_every_project_is_listed_with_its_spend_and_status_reason(

@@ -12,11 +12,8 @@ import httpx
 from api.server import MccServer
 from mcc.config import Settings
 from tests.conftest import PASSWORD, login_new_user
+from tests.support.settings import DEFAULT_LIMITS
 
-DEFAULT_LIMITS = {
-    name: Settings.model_fields[name].default
-    for name in ("rate_limit_per_minute", "login_failures_per_minute")
-}
 SPOOFS = [
     {"X-Forwarded-For": "203.0.113.9"},
     {"X-Forwarded-For": "203.0.113.9, 198.51.100.2"},

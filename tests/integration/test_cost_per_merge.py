@@ -17,14 +17,7 @@ from mcc.models.issue import Issue
 from mcc.models.pull_request import PullRequest
 from mcc.models.token_usage import TokenUsage
 from tests.conftest import login_new_user
-from tests.support.repos import make_repo
-
-
-async def _project(api: httpx.AsyncClient, tmp_path, name: str) -> dict[str, Any]:
-    repo = make_repo(tmp_path / uuid.uuid4().hex[:8], {"README.md": "# r\n"})
-    response = await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})
-    assert response.status_code == 201, response.text
-    return response.json()
+from tests.support.repos import registered_project
 
 
 async def _issue(mcc: MccServer, project: dict[str, Any], number: int, merged: bool) -> None:
@@ -84,7 +77,7 @@ async def _spend(
 
 async def test_an_issue_shows_its_exact_spend_and_no_one_elses(api, mcc, tmp_path):
     owner = api._user_id
-    project = await _project(api, tmp_path, "Spendy")
+    project = await registered_project(api, tmp_path, "Spendy")
     await _issue(mcc, project, 1, merged=True)
     await _issue(mcc, project, 2, merged=False)
     run = issue_workflow_id(project["slug"], 1)
@@ -105,7 +98,7 @@ async def test_an_issue_shows_its_exact_spend_and_no_one_elses(api, mcc, tmp_pat
 
 async def test_the_trend_divides_each_days_spend_by_its_merged_pull_requests(api, mcc, tmp_path):
     owner = api._user_id
-    project = await _project(api, tmp_path, "Trendy")
+    project = await registered_project(api, tmp_path, "Trendy")
     await _issue(mcc, project, 1, merged=True)
     await _issue(mcc, project, 2, merged=True)
     await _issue(mcc, project, 3, merged=False)

@@ -23,7 +23,7 @@ from mcc.issues import get_issue
 from mcc.notifications.notification import Decision as AskedDecision
 from tests.conftest import free_port
 from tests.support.decisions import decide
-from tests.support.repos import git, make_repo
+from tests.support.repos import git, registered_project
 from tests.support.waiting import wait_for_phase
 
 
@@ -33,9 +33,7 @@ async def _claimed_but_not_signalled(
     """An issue whose round 1 is approved in the database, as by a process that died
     before its signal left: the run still waits. Returns the project, what was shown,
     and main's commit before."""
-    repo = make_repo(tmp_path / "src", {"README.md": "# demo\n"})
-    name = f"Redeliver {uuid.uuid4().hex[:8]}"
-    project = (await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})).json()
+    project = await registered_project(api, tmp_path, f"Redeliver {uuid.uuid4().hex[:8]}")
     pid = project["id"]
     await api.post(f"/api/projects/{pid}/issues", json={"title": "Greet", "body": "Say hi."})
     shown = await wait_for_phase(api, pid, 1, "awaiting_approval", 60)
@@ -107,9 +105,7 @@ async def test_start_up_delivers_a_decision_a_stopped_process_claimed_but_never_
 async def test_a_signal_that_cannot_leave_withdraws_the_claim_and_the_round_can_be_decided_again(
     api, mcc, company, tmp_path
 ):
-    repo = make_repo(tmp_path / "src", {"README.md": "# demo\n"})
-    name = f"Unreachable {uuid.uuid4().hex[:8]}"
-    project = (await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})).json()
+    project = await registered_project(api, tmp_path, f"Unreachable {uuid.uuid4().hex[:8]}")
     pid = project["id"]
     await api.post(f"/api/projects/{pid}/issues", json={"title": "Greet", "body": "Say hi."})
     await wait_for_phase(api, pid, 1, "awaiting_approval", 60)

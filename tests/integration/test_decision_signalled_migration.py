@@ -4,10 +4,8 @@ delivered (a failed delivery withdrew its claim), so none is sent to a run again
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from alembic import command
-from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from mcc.db.engine import Database
@@ -16,23 +14,14 @@ from mcc.decisions import undelivered
 from mcc.models.issue import Issue
 from mcc.models.project import Project
 from mcc.models.user import User
-
-
-def _before_signalled_at(url: str) -> str:
-    """The revision before the one that added decisions.signalled_at (robust to renumbering)."""
-    script = ScriptDirectory.from_config(alembic_config(url))
-    adding = next(
-        r
-        for r in script.walk_revisions()
-        if "add_column" in Path(r.path).read_text() and "signalled_at" in Path(r.path).read_text()
-    )
-    assert isinstance(adding.down_revision, str)
-    return adding.down_revision
+from tests.support.migrations import revision_before
 
 
 async def test_decisions_stored_before_the_upgrade_count_as_signalled(database_url):
     await asyncio.to_thread(
-        command.downgrade, alembic_config(database_url), _before_signalled_at(database_url)
+        command.downgrade,
+        alembic_config(database_url),
+        revision_before(database_url, "add_column", "signalled_at"),
     )
     db = Database(database_url)
     try:

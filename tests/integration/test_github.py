@@ -278,21 +278,22 @@ def _review(github: FakeGitHub, full: str, pull_number: int, state: str, body: s
     }
 
 
+def _issue_event(github: FakeGitHub, full: str, number: int, action: str) -> dict:
+    repo = github.repos[full]
+    return {
+        "action": action,
+        "label": {"name": "mcc"},
+        "issue": github.issue_payload(repo, repo.issues[number]),
+        "repository": github.repo_payload(repo),
+    }
+
+
 async def _labelled_issue(mcc: MccServer, github: FakeGitHub, full: str) -> int:
     repo = github.repos[full]
     repo.permissions["alice"] = "write"
     issue = github.open_issue(repo, "Greet people", "Say hello.", ["mcc"])
-    status, _ = await github.deliver(
-        _hook_url(mcc),
-        SECRET,
-        "issues",
-        {
-            "action": "labeled",
-            "label": {"name": "mcc"},
-            "issue": github.issue_payload(repo, issue),
-            "repository": github.repo_payload(repo),
-        },
-    )
+    event = _issue_event(github, full, issue.number, "labeled")
+    status, _ = await github.deliver(_hook_url(mcc), SECRET, "issues", event)
     assert status == 200
     return issue.number
 
@@ -943,12 +944,7 @@ async def test_a_redelivery_after_the_api_was_down_finds_the_one_run_and_its_pul
     repo = github.repos[full]
     repo.permissions["alice"] = "write"
     issue = github.open_issue(repo, "Greet people", "Say hello.", ["mcc"])
-    payload = {
-        "action": "labeled",
-        "label": {"name": "mcc"},
-        "issue": github.issue_payload(repo, issue),
-        "repository": github.repo_payload(repo),
-    }
+    payload = _issue_event(github, full, issue.number, "labeled")
     first = MccServer(settings, worker=False)  # an API process (the worker runs in `mcc`)
     await first.start()
     hook = _hook_url(first)
@@ -992,12 +988,7 @@ async def test_a_delivery_whose_handling_was_cut_off_is_acted_on_when_redelivere
     project, full = await _register(api, github)
     repo = github.repos[full]
     issue = github.open_issue(repo, "Greet people", "Say hello.", ["mcc"])
-    payload = {
-        "action": "labeled",
-        "label": {"name": "mcc"},
-        "issue": github.issue_payload(repo, issue),
-        "repository": github.repo_payload(repo),
-    }
+    payload = _issue_event(github, full, issue.number, "labeled")
     async with mcc.runtime.db.sessions() as session:
         session.add_all(
             [  # claimed two minutes ago by a process that died; claimed just now elsewhere
@@ -1038,16 +1029,6 @@ async def test_a_delivery_whose_handling_was_cut_off_is_acted_on_when_redelivere
 
 
 # -- issues filed in MCC ------------------------------------------------------------------
-
-
-def _issue_event(github: FakeGitHub, full: str, number: int, action: str) -> dict:
-    repo = github.repos[full]
-    return {
-        "action": action,
-        "label": {"name": "mcc"},
-        "issue": github.issue_payload(repo, repo.issues[number]),
-        "repository": github.repo_payload(repo),
-    }
 
 
 def _issues_opened(github: FakeGitHub, full: str) -> int:

@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from mcc.budget.errors import SystemPaused
@@ -21,6 +19,7 @@ from mcc.budget.store import BudgetStore
 from mcc.db.engine import Database
 from mcc.db.migrate import alembic_config, upgrade
 from mcc.events import RecordedEvents
+from tests.support.migrations import revision_before
 from tests.support.owners import owner_with_project
 from tests.support.postgres import temporary_database
 
@@ -29,16 +28,6 @@ OLD_CALL = text(
     "SELECT mcc_budget_reserve(:owner, :key, NULL, NULL, 0.01, :now, :day,"
     " interval '15 minutes', 10)->>'status'"
 )
-
-
-def _before_the_exemption(url: str) -> str:
-    """The revision before the one that added p_pause_exempt (robust to renumbering)."""
-    script = ScriptDirectory.from_config(alembic_config(url))
-    adding = next(
-        r for r in script.walk_revisions() if "p_pause_exempt" in Path(r.path).read_text()
-    )
-    assert isinstance(adding.down_revision, str)
-    return adding.down_revision
 
 
 async def _signatures(db: Database) -> list[str]:
@@ -85,7 +74,9 @@ async def test_down_and_up_again_keeps_the_pause_and_the_orchestrators_exemption
         await set_paused(BudgetStore.of(db), RecordedEvents(), owner, True, reason="test")
         await db.dispose()
 
-        await asyncio.to_thread(command.downgrade, alembic_config(url), _before_the_exemption(url))
+        await asyncio.to_thread(
+            command.downgrade, alembic_config(url), revision_before(url, "p_pause_exempt")
+        )
         db = Database(url)
         try:
             assert await _signatures(db) == [

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-import httpx
 import socketio
 from sqlalchemy import func, select
 
@@ -17,16 +15,8 @@ from mcc.models.conversation import Conversation
 from mcc.models.issue import Issue
 from mcc.models.message import Message
 from mcc.models.pull_request import PullRequest
-from tests.support.repos import git, make_repo
+from tests.support.repos import git, registered_project
 from tests.support.waiting import eventually
-
-
-async def _project(api: httpx.AsyncClient, tmp_path, name: str | None = None) -> dict[str, Any]:
-    name = name or f"Proj {uuid.uuid4().hex[:6]}"
-    repo = make_repo(tmp_path / uuid.uuid4().hex[:8], {"README.md": "# r\n"})
-    response = await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 async def _issue(mcc: MccServer, project: dict[str, Any], phase: str, number: int = 1) -> int:
@@ -47,8 +37,8 @@ async def _issue(mcc: MccServer, project: dict[str, Any], phase: str, number: in
 
 
 async def test_a_project_is_renamed_and_a_taken_name_is_a_sentence(api, mcc, tmp_path):
-    first = await _project(api, tmp_path, "Alpha")
-    await _project(api, tmp_path, "Beta")
+    first = await registered_project(api, tmp_path, "Alpha")
+    await registered_project(api, tmp_path, "Beta")
 
     renamed = await api.patch(f"/api/projects/{first['id']}", json={"name": "  Gamma "})
     assert renamed.status_code == 200, renamed.text
@@ -70,7 +60,7 @@ async def test_a_project_is_renamed_and_a_taken_name_is_a_sentence(api, mcc, tmp
 
 
 async def test_an_archived_project_takes_no_new_issue_or_run_until_unarchived(api, mcc, tmp_path):
-    project = await _project(api, tmp_path)
+    project = await registered_project(api, tmp_path)
     archived = await api.patch(f"/api/projects/{project['id']}", json={"archived": True})
     assert archived.status_code == 200 and archived.json()["archived"] is True
     listed = {p["id"]: p for p in (await api.get("/api/projects")).json()}
@@ -95,7 +85,7 @@ async def test_an_archived_project_takes_no_new_issue_or_run_until_unarchived(ap
 
 
 async def test_a_project_with_a_run_in_progress_is_not_deleted(api, mcc, tmp_path):
-    project = await _project(api, tmp_path, "Busy")
+    project = await registered_project(api, tmp_path, "Busy")
     await _issue(mcc, project, "coding", 1)
     await _issue(mcc, project, "awaiting_approval", 2)
     await _issue(mcc, project, "done", 3)
@@ -114,8 +104,8 @@ async def test_a_project_with_a_run_in_progress_is_not_deleted(api, mcc, tmp_pat
 async def test_deleting_a_project_removes_its_rows_and_mirror_and_tells_other_tabs(
     api, mcc, tmp_path
 ):
-    project = await _project(api, tmp_path, "Doomed")
-    other = await _project(api, tmp_path, "Kept")
+    project = await registered_project(api, tmp_path, "Doomed")
+    other = await registered_project(api, tmp_path, "Kept")
     pid = project["id"]
     issue_id = await _issue(mcc, project, "done")
     async with mcc.runtime.db.sessions() as session:
@@ -173,7 +163,7 @@ async def test_deleting_a_project_removes_its_rows_and_mirror_and_tells_other_ta
     assert mcc.runtime.repos.origin(other["id"]).exists()
 
     # The name is free again; the slug is not (Temporal keeps the old workflow ids).
-    again = await _project(api, tmp_path, "Doomed")
+    again = await registered_project(api, tmp_path, "Doomed")
     assert again["slug"] == f"{project['slug']}-2"
 
 

@@ -4,7 +4,9 @@ branch, and an edited file reaches the very next task's prompt."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from api.server import MccServer
 from tests.fakes.llm_server import Reply, ScriptedToolCall
@@ -22,6 +24,30 @@ ROLE_FILES = [
 
 def _name(prefix: str) -> str:
     return f"{prefix} {uuid.uuid4().hex[:6]}"
+
+
+async def _coder_tasks(
+    api, llm, temporal_client, repo: Path, prefix: str
+) -> tuple[dict[str, Any], list[str], Callable[[], Awaitable[None]]]:
+    """A project on `repo`; the prompts its coder_1 gets, and running one task of it to its end."""
+    project = (
+        await api.post("/api/projects", json={"name": _name(prefix), "repo_path": str(repo)})
+    ).json()
+    agents = (await api.get("/api/agents", params={"project_id": project["id"]})).json()
+    coder = next(a for a in agents if a["name"] == "coder_1")
+    prompts: list[str] = []
+
+    def answer(body):
+        prompts.append(body["messages"][0]["content"])
+        return Reply(tool_calls=[ScriptedToolCall("finish", {"outcome": "done", "summary": "ok"})])
+
+    llm.script(answer, answer)
+
+    async def run_task() -> None:
+        run = (await api.post(f"/api/agents/{coder['id']}/runs", json={"task": "Go."})).json()
+        await temporal_client.get_workflow_handle(run["run_id"]).result()
+
+    return project, prompts, run_task
 
 
 async def test_init_commits_the_rule_file_templates(api, tmp_path: Path):
@@ -74,22 +100,7 @@ async def test_an_edited_rules_file_reaches_the_next_tasks_prompt(
     api, mcc: MccServer, llm, tmp_path: Path, temporal_client
 ):
     repo = make_repo(tmp_path / "src", {".mcc/AGENTS.md": "Rule one: write tests first.\n"})
-    project = (
-        await api.post("/api/projects", json={"name": _name("Edit"), "repo_path": str(repo)})
-    ).json()
-    agents = (await api.get("/api/agents", params={"project_id": project["id"]})).json()
-    coder = next(a for a in agents if a["name"] == "coder_1")
-    prompts: list[str] = []
-
-    def answer(body):
-        prompts.append(body["messages"][0]["content"])
-        return Reply(tool_calls=[ScriptedToolCall("finish", {"outcome": "done", "summary": "ok"})])
-
-    llm.script(answer, answer)
-
-    async def run_task() -> None:
-        run = (await api.post(f"/api/agents/{coder['id']}/runs", json={"task": "Go."})).json()
-        await temporal_client.get_workflow_handle(run["run_id"]).result()
+    project, prompts, run_task = await _coder_tasks(api, llm, temporal_client, repo, "Edit")
 
     await run_task()
     (repo / ".mcc/AGENTS.md").write_text("Rule two: never touch the database schema.\n")
@@ -183,22 +194,7 @@ async def test_a_file_saved_in_the_rules_editor_reaches_the_next_tasks_prompt(
     api, llm, tmp_path: Path, temporal_client
 ):
     repo = make_repo(tmp_path / "src", {".mcc/coder.md": "Rule one: write tests first.\n"})
-    project = (
-        await api.post("/api/projects", json={"name": _name("Saved"), "repo_path": str(repo)})
-    ).json()
-    agents = (await api.get("/api/agents", params={"project_id": project["id"]})).json()
-    coder = next(a for a in agents if a["name"] == "coder_1")
-    prompts: list[str] = []
-
-    def answer(body):
-        prompts.append(body["messages"][0]["content"])
-        return Reply(tool_calls=[ScriptedToolCall("finish", {"outcome": "done", "summary": "ok"})])
-
-    llm.script(answer, answer)
-
-    async def run_task() -> None:
-        run = (await api.post(f"/api/agents/{coder['id']}/runs", json={"task": "Go."})).json()
-        await temporal_client.get_workflow_handle(run["run_id"]).result()
+    project, prompts, run_task = await _coder_tasks(api, llm, temporal_client, repo, "Saved")
 
     await run_task()
     url = f"/api/projects/{project['id']}/rules"

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import subprocess
+import uuid
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from mcc.git.runner import Git
 
@@ -44,3 +48,15 @@ async def commit_file(git_: Git, worktree: Path, relpath: str, content: str, mes
     target.write_text(content)
     await git_.run(["add", "--", relpath], worktree)
     await git_.commit_staged(worktree, message)
+
+
+async def registered_project(
+    api: httpx.AsyncClient, tmp_path: Path, name: str | None = None
+) -> dict[str, Any]:
+    """A new repository under `tmp_path` registered through the API as project `name`
+    (a unique one by default), as the API answered it."""
+    name = name or f"Proj {uuid.uuid4().hex[:6]}"
+    repo = make_repo(tmp_path / uuid.uuid4().hex[:8])
+    response = await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})
+    assert response.status_code == 201, response.text
+    return dict(response.json())

@@ -9,6 +9,11 @@ from typing import Any
 from mcc.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+# The API's rate limits as a person meets them (local_settings raises them: tests poll).
+DEFAULT_LIMITS: dict[str, Any] = {
+    name: Settings.model_fields[name].default
+    for name in ("rate_limit_per_minute", "login_failures_per_minute")
+}
 
 
 def local_settings(
