@@ -6,18 +6,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.budget.store import insert_or_merge
+from mcc.issues import spend_of
 from mcc.models.conversation import Conversation
 from mcc.models.issue import Issue
 from mcc.models.message import Message
 from mcc.models.notification_channel import RunProgress
 from mcc.models.project import Project
-from mcc.models.token_usage import TokenUsage
 from mcc.notifications.kinds import Kind
 from mcc.notifications.notification import Decision, Notification
 from mcc.phases import Phase
@@ -50,16 +49,6 @@ class DiffSummary:
         return f"{self.files} file{'s' if self.files != 1 else ''} changed, +{self.added} −{self.removed}"
 
 
-async def run_cost(session: AsyncSession, workflow_id: str) -> Decimal:
-    """What the run's LLM calls cost so far (its agents' runs are named under its id)."""
-    total = await session.scalar(
-        select(func.coalesce(func.sum(TokenUsage.cost_usd), 0)).where(
-            or_(TokenUsage.task_id == workflow_id, TokenUsage.task_id.like(f"{workflow_id}/%"))
-        )
-    )
-    return Decimal(str(total or 0))
-
-
 def issue_link(issue: Issue) -> str:
     return f"/projects/{issue.project_id}/issues/{issue.number}"
 
@@ -89,7 +78,7 @@ async def phase_notification(
     }
     link = issue_link(issue)
     if phase == Phase.AWAITING_APPROVAL:
-        cost = await run_cost(session, issue.workflow_id)
+        cost = await spend_of(session, issue)
         changes = str(diff) if diff is not None else "no pull request diff"
         checks = f" {ci}." if ci else ""
         return Notification(
@@ -119,7 +108,7 @@ async def phase_notification(
             data={**data, "reason": reason},
         )
     if phase == Phase.DONE:
-        cost = await run_cost(session, issue.workflow_id)
+        cost = await spend_of(session, issue)
         return Notification(
             Kind.MERGED, key, f"{name} was merged", f"Total cost ${cost:.2f}.", link=link, data=data
         )

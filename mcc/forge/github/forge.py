@@ -37,13 +37,13 @@ from mcc.forge.github.api import Credentials, GitHubApi, git_auth
 from mcc.forge.github.checks import PASSING, checks_of, latest_runs, report_of
 from mcc.forge.github.issues import origin_marker
 from mcc.forge.local_repos import LocalRepos
-from mcc.issues import close_issue, get_issue, pull_of
+from mcc.issues import close_issue, get_issue, pull_of, spend_of
 from mcc.models.issue import Issue
 from mcc.models.message import Message
 from mcc.models.project import Project
 from mcc.models.pull_request import PullRequest
 from mcc.notifications.notification import Notification
-from mcc.notifications.runs import issue_link, run_cost
+from mcc.notifications.runs import issue_link
 from mcc.notifications.system import github_problem
 from mcc.projects import forge_token_context, get_project
 from mcc.security.keyring import Keyring
@@ -281,7 +281,7 @@ class GitHubForge:
         """The pull request's description: what a reviewer on GitHub needs to judge it —
         the spec, the latest test report and review, CI (`ci_summary`, as the pull
         request's row has it), the cost so far, and links."""
-        cost = await run_cost(session, issue.workflow_id)
+        cost = await spend_of(session, issue)
         code, spec, _ = await self.repos.git.status(
             ["show", f"{issue_branch(issue.number)}:.mcc/specs/{issue.number}.md"],
             self.repos.origin(project.id),
