@@ -15,10 +15,10 @@ import hmac
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.db.base import utcnow
+from mcc.deliveries import record_delivery
 from mcc.models.project import Project
 from mcc.models.webhook_delivery import WebhookDelivery
 from mcc.security.errors import AuthError
@@ -53,14 +53,9 @@ CUT_OFF_AFTER = timedelta(seconds=60)
 async def claim_delivery(session: AsyncSession, delivery_id: str, event: str) -> bool:
     """Record the delivery; False when it was seen before (then it must have no effect),
     unless its handling was cut off: then this caller takes the claim over."""
-    key = delivery_id[:100]
-    session.add(WebhookDelivery(source="github", delivery_id=key, event=event[:64]))
-    try:
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()
-    else:
+    if await record_delivery(session, "github", delivery_id, event):
         return True
+    key = delivery_id[:100]
     now = utcnow()
     taken = await session.execute(
         update(WebhookDelivery)
