@@ -4,7 +4,7 @@ on a free port with its worker, wired exactly as `mcc up` wires it."""
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import os
 import socket
 import sys
@@ -12,18 +12,20 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import argon2
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.server import MccServer
 from mcc.config import Settings
-from mcc.db.migrate import upgrade
+from mcc.security import passwords
 from mcc.security.accounts import create_user
 from tests.fakes.llm_server import ScriptedLLMServer, scripted_llm_server
 from tests.support.company import Company, answer_forever
-from tests.support.postgres import temporary_database
+from tests.support.migrated import MigratedTemplates
 from tests.support.services import redis_base_url, stop_containers
 from tests.support.settings import local_settings
 from tests.support.temporal import start_dev_server
@@ -57,6 +59,26 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     os._exit(_exit_status)
 
 
+# -- password hashing ----------------------------------------------------------
+
+_TEST_HASHER = PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at argon2-cffi's profile for tests, in this process.
+
+    MCC hashes with RFC 9106's low-memory profile, ~150 ms a hash and as much a
+    check, and nearly every test creates an account and logs in: ~0.3 s a test,
+    minutes of the suite, spent proving nothing about MCC. Processes the tests
+    start (`mcc api`, `mcc up`) keep the real cost, and tests marked
+    `real_password_hashing` too: those that time a login or pin the parameters.
+    """
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        monkeypatch.setattr(passwords, "_hasher", _TEST_HASHER)
+        monkeypatch.setattr(passwords, "_DUMMY_HASH", _TEST_HASHER.hash("not-a-password"))
+
+
 # -- Temporal ------------------------------------------------------------------
 
 
@@ -82,16 +104,23 @@ def temporal_client(temporal_env: WorkflowEnvironment) -> Client:
 # -- databases -----------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+async def migrated_templates(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[MigratedTemplates]:
+    async with contextlib.AsyncExitStack() as stack:
+        yield MigratedTemplates(tmp_path_factory.mktemp("migrated"), stack)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: MigratedTemplates
+) -> AsyncIterator[str]:
     """A migrated, empty database of each kind."""
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
-        await asyncio.to_thread(upgrade, url)
-        yield url
+        yield await migrated_templates.sqlite(tmp_path / "mcc.db")
         return
-    async with temporary_database() as url:
-        await asyncio.to_thread(upgrade, url)
+    async with migrated_templates.postgresql() as url:
         yield url
 
 

@@ -43,6 +43,7 @@ async def test_login_returns_an_access_token_and_a_strict_httponly_refresh_cooki
     assert "Max-Age=604800" in cookie
 
 
+@pytest.mark.real_password_hashing
 async def test_wrong_password_and_unknown_user_answer_the_same_in_about_the_same_time(api):
     base = _base(api)
     timings: dict[str, list[float]] = {"wrong": [], "unknown": []}

@@ -15,22 +15,30 @@ import asyncpg
 from tests.support.services import postgres_admin_dsn
 
 
-@asynccontextmanager
-async def temporary_database() -> AsyncIterator[str]:
-    """Yield an asyncpg SQLAlchemy URL for a new, empty database."""
-    admin_dsn = postgres_admin_dsn()
-    name = f"mcc_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(admin_dsn)
+async def _admin(statement: str) -> None:
+    admin = await asyncpg.connect(postgres_admin_dsn())
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.execute(statement)
     finally:
         await admin.close()
-    base = admin_dsn.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+
+
+def _url(name: str) -> str:
+    base = postgres_admin_dsn().rsplit("/", 1)[0]
+    return f"{base.replace('postgresql://', 'postgresql+asyncpg://', 1)}/{name}"
+
+
+@asynccontextmanager
+async def temporary_database(template: str | None = None) -> AsyncIterator[str]:
+    """Yield an asyncpg SQLAlchemy URL for a new database: empty, or a copy of
+    `template` (a database nobody is connected to)."""
+    name = f"mcc_test_{uuid.uuid4().hex[:12]}"
+    await _admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
-        yield f"{base}/{name}"
+        yield _url(name)
     finally:
-        admin = await asyncpg.connect(admin_dsn)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def database_name(url: str) -> str:
+    return url.rsplit("/", 1)[1]
