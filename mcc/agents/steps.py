@@ -232,17 +232,20 @@ class AgentSteps:
                         idempotency_key=f"{scope.run_id}/system",
                     ),
                 )
-                await post_message(
-                    session,
-                    self.runtime.events,
-                    NewMessage(
-                        conversation_id=scope.conversation_id,
-                        author="system",
-                        role="user",
-                        content=task,
-                        idempotency_key=f"{scope.run_id}/task",
-                    ),
-                )
+            # Outside the check above: each message commits on its own, so a process that
+            # died between the two left the prompt without the task, and the retry, finding
+            # the prompt, sent the model a conversation with nothing to do.
+            await post_message(
+                session,
+                self.runtime.events,
+                NewMessage(
+                    conversation_id=scope.conversation_id,
+                    author="system",
+                    role="user",
+                    content=task,
+                    idempotency_key=f"{scope.run_id}/task",
+                ),
+            )
             agent.status, agent.current_task = "working", title[:300]
             await session.commit()
             await self._status(agent.id, agent.name, scope, "working", agent.current_task)

@@ -10,6 +10,9 @@ import uuid
 
 import pytest
 
+from mcc.agents import steps
+from mcc.agents.steps import AgentSteps, RunScope
+from mcc.conversations import open_conversation
 from tests.integration.test_agent_run import BUGGY, FIX_SCRIPT
 from tests.support.processes import kill_hard, mcc_env, start_mcc, stop
 from tests.support.repos import make_repo
@@ -62,3 +65,43 @@ async def test_killed_between_llm_answer_and_report_the_run_completes_paying_eac
     assert len(bodies) == len(FIX_SCRIPT) == len(set(bodies))
     messages = (await api.get(f"/api/conversations/{run['conversation_id']}/messages")).json()
     assert [m["role"] for m in messages][2:] == ["assistant", "tool"] * len(FIX_SCRIPT)
+
+
+class _DiedHere(Exception):
+    """Stands for the process dying at this point (what was committed stays)."""
+
+
+async def test_a_run_that_died_between_its_prompt_and_its_task_starts_again_with_both(
+    api, mcc, tmp_path, monkeypatch
+):
+    # Seen in CI: a worker killed inside the architect's first activity left its prompt
+    # stored without the task, and the restarted run asked the model with no task at all.
+    repo = make_repo(tmp_path / "src")
+    project = (
+        await api.post("/api/projects", json={"name": "Died", "repo_path": str(repo)})
+    ).json()
+    agents = (await api.get("/api/agents", params={"project_id": project["id"]})).json()
+    coder = next(a for a in agents if a["name"] == "coder_1")
+    async with mcc.runtime.db.sessions() as session:
+        conversation = await open_conversation(
+            session, project_id=project["id"], agent_id=coder["id"], kind="task", title="Fix it"
+        )
+    scope = RunScope("run-died", project["id"], coder["id"], conversation.id, "fix", "main")
+
+    stored = steps.post_message
+
+    async def dies_before_the_task(session, events, new, **options):
+        if new.idempotency_key == "run-died/task":
+            raise _DiedHere
+        return await stored(session, events, new, **options)
+
+    monkeypatch.setattr(steps, "post_message", dies_before_the_task)
+    with pytest.raises(_DiedHere):
+        await AgentSteps(mcc.runtime).start(scope, "Fix the greeting.", "Fix it")
+    monkeypatch.setattr(steps, "post_message", stored)
+    await AgentSteps(mcc.runtime).start(scope, "Fix the greeting.", "Fix it")  # the retry
+    await AgentSteps(mcc.runtime).start(scope, "Fix the greeting.", "Fix it")  # and another
+
+    messages = (await api.get(f"/api/conversations/{conversation.id}/messages")).json()
+    assert [m["role"] for m in messages] == ["system", "user"]
+    assert messages[1]["content"] == "Fix the greeting."
