@@ -242,7 +242,10 @@ async def test_the_same_delivery_five_times_starts_one_run(
         for _ in range(5)
     ]
     assert [status for status, _ in answers] == [200] * 5
-    assert max(seconds for _, seconds in answers) < 1
+    # GitHub gives up on an answer after 10 s. The first starts the run (~0.1 s, once
+    # 1.1 s on a loaded CI machine); a repeat only finds the claim (~0.02 s).
+    first, *repeats = [seconds for _, seconds in answers]
+    assert first < 5 and max(repeats) < 1, answers
     # A second delivery of another event for the same issue finds the same run.
     status, _ = await fake.github.deliver(_hook_url(mcc), SECRET, "issues", payload)
     assert status == 200
