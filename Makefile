@@ -79,8 +79,12 @@ lint: install-dev $(FRONTEND)/node_modules/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy mcc api workflows activities
 
+# Two test processes: alone, the suite kept this two-core machine's CPU about half
+# busy (its tests wait on Temporal's timers, processes being killed and restarted,
+# browsers). Tests that share Redis stay in one process (tests/conftest.py).
+PYTEST_WORKERS ?= 2
 pytest: install-dev bytecode
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 clean:
 	rm -rf $(VENV) $(FRONTEND)/node_modules $(FRONTEND)/dist

@@ -39,6 +39,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# -- two test processes (pytest-xdist, `make test`) ------------------------------
+
+# Redis is one server for both processes, and its pub/sub channels ignore the
+# database number: tests that use it run one after the other, in one process.
+SHARED_REDIS = "redis"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "redis_url" in getattr(item, "fixturenames", ()) or item.get_closest_marker(
+            "uses_redis"
+        ):
+            item.add_marker(pytest.mark.xdist_group(SHARED_REDIS))
+
+
 # -- temporalio/sdk-python#300: leave without interpreter finalisation ---------
 
 _exit_status = 0

@@ -221,6 +221,7 @@ def _empty_redis() -> str:
     return url
 
 
+@pytest.mark.uses_redis
 @pytest.mark.parametrize("mode", ["embedded", "scaled"])
 async def test_a_page_that_watches_a_run_while_the_api_restarts_shows_the_server_state_after(
     browser: Browser, company: Company, llm, temporal_address: str, tmp_path: Path, mode: str
