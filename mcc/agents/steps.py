@@ -154,6 +154,17 @@ def tool_reply_of(message: Message) -> ToolReply:
     )
 
 
+def _opening(scope: RunScope, role: str, content: str, key: str) -> NewMessage:
+    """A run's system prompt or its task: each written once, under its own key."""
+    return NewMessage(
+        conversation_id=scope.conversation_id,
+        author="system",
+        role=role,
+        content=content,
+        idempotency_key=f"{scope.run_id}/{key}",
+    )
+
+
 class AgentSteps:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -222,30 +233,12 @@ class AgentSteps:
                     peers=peers,
                 )
                 await post_message(
-                    session,
-                    self.runtime.events,
-                    NewMessage(
-                        conversation_id=scope.conversation_id,
-                        author="system",
-                        role="system",
-                        content=prompt,
-                        idempotency_key=f"{scope.run_id}/system",
-                    ),
+                    session, self.runtime.events, _opening(scope, "system", prompt, "system")
                 )
             # Outside the check above: each message commits on its own, so a process that
             # died between the two left the prompt without the task, and the retry, finding
             # the prompt, sent the model a conversation with nothing to do.
-            await post_message(
-                session,
-                self.runtime.events,
-                NewMessage(
-                    conversation_id=scope.conversation_id,
-                    author="system",
-                    role="user",
-                    content=task,
-                    idempotency_key=f"{scope.run_id}/task",
-                ),
-            )
+            await post_message(session, self.runtime.events, _opening(scope, "user", task, "task"))
             agent.status, agent.current_task = "working", title[:300]
             await session.commit()
             await self._status(agent.id, agent.name, scope, "working", agent.current_task)
