@@ -81,10 +81,10 @@ lint: install-dev $(FRONTEND)/node_modules/.installed
 
 # Two test processes: alone, the suite kept this two-core machine's CPU about half
 # busy (its tests wait on Temporal's timers, processes being killed and restarted,
-# browsers). Tests that share Redis stay in one process (tests/conftest.py).
+# browsers). Each process has its own Redis database (tests/support/services.py).
 PYTEST_WORKERS ?= 2
 pytest: install-dev bytecode
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 clean:
 	rm -rf $(VENV) $(FRONTEND)/node_modules $(FRONTEND)/dist

@@ -22,6 +22,7 @@ from api import runs
 from api.agent_runs import notify_user_message
 from api.app import create_app, with_socketio
 from api.realtime import SocketEvents, create_socket_server, on_the_wire, stamped
+from api.redis_fanout import redis_manager
 from api.runs import start_queued_runs
 from api.telegram import background_tasks
 from api.temporal_link import TemporalLink
@@ -44,7 +45,7 @@ class RedisEvents:
     every API process's sockets."""
 
     def __init__(self, url: str) -> None:
-        self.manager = socketio.AsyncRedisManager(url, write_only=True)
+        self.manager = redis_manager(url, write_only=True)
         self.log = RedisEventLog(url)
 
     async def emit(self, event: str, data: dict[str, Any], room: str) -> None:
@@ -93,7 +94,7 @@ class MccServer:
                 self.runtime, log, self._user_message, self._start_issue_run
             )
             if settings.redis_url:
-                self.sio.manager = socketio.AsyncRedisManager(settings.redis_url)
+                self.sio.manager = redis_manager(settings.redis_url)
                 self.sio.manager.set_server(self.sio)
             self.runtime.events = SocketEvents(self.sio, log)
         elif settings.redis_url:

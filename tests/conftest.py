@@ -26,7 +26,7 @@ from mcc.security.accounts import create_user
 from tests.fakes.llm_server import ScriptedLLMServer, scripted_llm_server
 from tests.support.company import Company, answer_forever
 from tests.support.migrated import MigratedTemplates
-from tests.support.services import redis_base_url, stop_containers
+from tests.support.services import empty_redis_database, stop_containers
 from tests.support.settings import local_settings
 from tests.support.temporal import start_dev_server
 
@@ -37,21 +37,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-# -- two test processes (pytest-xdist, `make test`) ------------------------------
-
-# Redis is one server for both processes, and its pub/sub channels ignore the
-# database number: tests that use it run one after the other, in one process.
-SHARED_REDIS = "redis"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "redis_url" in getattr(item, "fixturenames", ()) or item.get_closest_marker(
-            "uses_redis"
-        ):
-            item.add_marker(pytest.mark.xdist_group(SHARED_REDIS))
 
 
 # -- temporalio/sdk-python#300: leave without interpreter finalisation ---------
@@ -141,12 +126,8 @@ async def database_url(
 
 @pytest.fixture
 def redis_url() -> str:
-    """An empty Redis database (number 13) on the session's Redis server."""
-    import redis
-
-    url = f"{redis_base_url()}/13"
-    redis.Redis.from_url(url).flushdb()  # a window left by an earlier run would count
-    return url
+    """An empty Redis database of this test process on the session's Redis server."""
+    return empty_redis_database()
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from tests.support.company import Company
 from tests.support.postgres import temporary_database
 from tests.support.processes import MCC, kill_hard, mcc_env, start_mcc, stop
 from tests.support.repos import make_repo
-from tests.support.services import redis_base_url
+from tests.support.services import empty_redis_database
 from tests.support.settings import local_settings
 from tests.support.waiting import eventually, wait_for_phase
 
@@ -193,7 +193,7 @@ async def deployment(
             MCC_SECRET_KEY=uuid.uuid4().hex * 2,  # the page's session outlives the process
             MCC_FRONTEND_DIST=str(settings.frontend_dist),
             MCC_RATE_LIMIT_PER_MINUTE="100000",  # the test polls REST
-            **({"MCC_REDIS_URL": _empty_redis()} if scaled else {}),
+            **({"MCC_REDIS_URL": empty_redis_database()} if scaled else {}),
         )
         created = subprocess.run(
             [*MCC, "user", "create", "--email", "owner@example.com", "--password-stdin"],
@@ -212,16 +212,6 @@ async def deployment(
             running.stop()
 
 
-def _empty_redis() -> str:
-    """Database 12 of the session's Redis, emptied (a log left by an earlier run would count)."""
-    import redis
-
-    url = f"{redis_base_url()}/12"
-    redis.Redis.from_url(url).flushdb()
-    return url
-
-
-@pytest.mark.uses_redis
 @pytest.mark.parametrize("mode", ["embedded", "scaled"])
 async def test_a_page_that_watches_a_run_while_the_api_restarts_shows_the_server_state_after(
     browser: Browser, company: Company, llm, temporal_address: str, tmp_path: Path, mode: str

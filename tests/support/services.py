@@ -172,3 +172,16 @@ def postgres_admin_dsn() -> str:
 def redis_base_url() -> str:
     """This session's Redis (found or started once)."""
     return find_redis()
+
+
+def empty_redis_database() -> str:
+    """A Redis database of this test process, emptied: number 13 for the first
+    (or only) process, 12 for the second... (`make test` runs two, pytest-xdist).
+    Keys live in one database, and MCC names its pub/sub channel after it
+    (api/redis_fanout.py), so two processes' tests never see each other's."""
+    import redis
+
+    process = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    url = f"{redis_base_url()}/{13 - process}"
+    redis.Redis.from_url(url).flushdb()  # a window or log left by an earlier test would count
+    return url
