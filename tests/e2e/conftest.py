@@ -5,12 +5,14 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser, async_playwright
 
-from mcc.db.migrate import upgrade
 from tests.conftest import ROOT
+from tests.support.migrated import MigratedTemplates
+from tests.support.settings import DEFAULT_LIMITS
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -24,11 +26,15 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(params=["sqlite"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+async def database_url(tmp_path: Path, migrated_templates: MigratedTemplates) -> str:
     """The browser tests run once, on the embedded default (SQLite)."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
-    upgrade(url)
-    return url
+    return await migrated_templates.sqlite(tmp_path / "mcc.db")
+
+
+@pytest.fixture
+def api_limits() -> dict[str, Any]:
+    """A browser test plays a person: the API's default rate limits."""
+    return DEFAULT_LIMITS
 
 
 def chromium_path() -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page, expect
@@ -14,16 +13,10 @@ from playwright.async_api import Browser, ConsoleMessage, Page, expect
 from api.server import MccServer
 from tests.conftest import PASSWORD
 from tests.support.repos import git, make_repo
-from tests.support.settings import DEFAULT_LIMITS
 
 pytestmark = pytest.mark.e2e
 
 SCREENSHOTS = Path("/tmp/mcc-e2e-agents")  # left behind for a look (ignored by git)
-
-
-@pytest.fixture
-def api_limits() -> dict[str, Any]:
-    return DEFAULT_LIMITS  # a person's pages, at the API's default rate limits
 
 
 async def _log_in(page: Page, base: str) -> None:

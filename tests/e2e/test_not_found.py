@@ -4,7 +4,6 @@ never an error box per panel that asked."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, expect
@@ -12,14 +11,8 @@ from playwright.async_api import Browser, ConsoleMessage, expect
 from api.server import MccServer
 from tests.conftest import PASSWORD
 from tests.support.repos import make_repo
-from tests.support.settings import DEFAULT_LIMITS
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def api_limits() -> dict[str, Any]:
-    return DEFAULT_LIMITS  # a person's pages, at the API's default rate limits
 
 
 async def test_every_bad_id_is_one_not_found_page(api, mcc: MccServer, browser: Browser, tmp_path):

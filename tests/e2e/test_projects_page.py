@@ -4,7 +4,6 @@ name, and another tab that follows without reloading."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page, expect
@@ -12,14 +11,8 @@ from playwright.async_api import Browser, ConsoleMessage, Page, expect
 from api.server import MccServer
 from tests.conftest import PASSWORD
 from tests.support.repos import make_repo
-from tests.support.settings import DEFAULT_LIMITS
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def api_limits() -> dict[str, Any]:
-    return DEFAULT_LIMITS  # a person's pages, at the API's default rate limits
 
 
 async def _logged_in(browser: Browser, base: str, problems: list[str]) -> Page:

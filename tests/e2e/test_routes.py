@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page, expect
@@ -17,6 +18,15 @@ from tests.support.waiting import wait_for_phase
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = Path("/tmp/mcc-e2e-routes")  # left behind for a look (ignored by git)
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def api_limits() -> dict[str, Any]:
+    """Raised, unlike other browser tests: this one reloads the whole page for each of
+    its ~16 routes in well under a minute, and every load starts the SPA afresh (its
+    session, the lists, the bell), which a person moving through the app's own links
+    does not. At the default 100 requests a minute the later loads are refused."""
+    return {"rate_limit_per_minute": 100_000}
 
 
 @pytest.mark.parametrize("size", SIZES)
