@@ -79,9 +79,9 @@ lint: install-dev $(FRONTEND)/node_modules/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy mcc api workflows activities
 
-# Two test processes: alone, the suite kept this two-core machine's CPU about half
-# busy (its tests wait on Temporal's timers, processes being killed and restarted,
-# browsers). Each process has its own Redis database (tests/support/services.py).
+# Two test processes: much of the suite waits (Temporal's timers, processes killed
+# and restarted, browsers), which one process leaves the cores idle for (figures in
+# bench/README.md). Each process has its own Redis database (tests/support/services.py).
 PYTEST_WORKERS ?= 2
 pytest: install-dev bytecode
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)

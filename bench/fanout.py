@@ -12,9 +12,9 @@ for all clients before the next message. The last line is:
 
 The first message after the server started is sent before the measured ones and
 reported apart (`first_message_max_ms`, its slowest delivery): its POST is the
-first through that route and pays its one-off costs (~100 ms on a quiet machine),
-and with 20 messages a single message is 5% of the samples, so counted in it
-would *be* the p99 instead of the steady state a person's dashboard lives in.
+first through that route and pays its one-off costs (bench/README.md), and with
+20 messages a single message is 5% of the samples, so counted in it would *be*
+the p99 instead of the steady state a person's dashboard lives in.
 
 Goal (issue 21): p99 < 100 ms on the two-core development machine.
 """

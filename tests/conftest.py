@@ -68,11 +68,11 @@ _TEST_HASHER = PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
 def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 at argon2-cffi's profile for tests, in this process.
 
-    MCC hashes with RFC 9106's low-memory profile, ~150 ms a hash and as much a
-    check, and nearly every test creates an account and logs in: ~0.3 s a test,
-    minutes of the suite, spent proving nothing about MCC. Processes the tests
-    start (`mcc api`, `mcc up`) keep the real cost, and tests marked
-    `real_password_hashing` too: those that time a login or pin the parameters.
+    MCC hashes with RFC 9106's low-memory profile, slow by design, and nearly every
+    test creates an account and logs in: minutes of the suite (bench/README.md)
+    spent proving nothing about MCC. Processes the tests start (`mcc api`, `mcc up`)
+    keep the real cost, and tests marked `real_password_hashing` too: those that
+    time a login or pin the parameters.
     """
     if request.node.get_closest_marker("real_password_hashing") is None:
         monkeypatch.setattr(passwords, "_hasher", _TEST_HASHER)

@@ -235,9 +235,9 @@ class AgentSteps:
                 await post_message(
                     session, self.runtime.events, _opening(scope, "system", prompt, "system")
                 )
-            # Outside the check above: each message commits on its own, so a process that
-            # died between the two left the prompt without the task, and the retry, finding
-            # the prompt, sent the model a conversation with nothing to do.
+            # Outside the check above: each message commits on its own, and a process that
+            # dies between the two leaves the prompt without the task, which the retry
+            # must still write.
             await post_message(session, self.runtime.events, _opening(scope, "user", task, "task"))
             agent.status, agent.current_task = "working", title[:300]
             await session.commit()

@@ -74,8 +74,8 @@ class _DiedHere(Exception):
 async def test_a_run_that_died_between_its_prompt_and_its_task_starts_again_with_both(
     api, mcc, tmp_path, monkeypatch
 ):
-    # Seen in CI: a worker killed inside the architect's first activity left its prompt
-    # stored without the task, and the restarted run asked the model with no task at all.
+    # A worker killed inside a run's first activity, after its prompt was stored and
+    # before its task was: the restarted run must still give the model its task.
     repo = make_repo(tmp_path / "src")
     project = (
         await api.post("/api/projects", json={"name": "Died", "repo_path": str(repo)})

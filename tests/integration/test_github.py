@@ -242,8 +242,8 @@ async def test_the_same_delivery_five_times_starts_one_run(
         for _ in range(5)
     ]
     assert [status for status, _ in answers] == [200] * 5
-    # GitHub gives up on an answer after 10 s. The first starts the run (~0.1 s, once
-    # 1.1 s on a loaded CI machine); a repeat only finds the claim (~0.02 s).
+    # GitHub gives up on an answer after 10 s. The first starts the run, so a loaded
+    # machine slows it; a repeat only finds the claim.
     first, *repeats = [seconds for _, seconds in answers]
     assert first < 5 and max(repeats) < 1, answers
     # A second delivery of another event for the same issue finds the same run.

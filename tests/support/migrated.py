@@ -1,11 +1,10 @@
 """Migrated databases for tests, copied from one migration per session.
 
-Every test that takes `database_url` used to run all of Alembic's migrations on
-its own database: 0.25 s on SQLite and 0.6-0.9 s on PostgreSQL (create plus
-upgrade 1.0-1.2 s, against 0.5 s to create a database from a migrated template).
-The schema is the same each time, so each kind is migrated once per session and
-copied: a file copy for SQLite, `CREATE DATABASE ... TEMPLATE` for PostgreSQL.
-The migrations themselves keep their own tests (upgrade and downgrade paths).
+Running every migration for each test's database costs more than copying a
+migrated one (figures in bench/README.md), and the schema is the same each time:
+each kind is migrated once per test process and copied, a file copy for SQLite,
+`CREATE DATABASE ... TEMPLATE` for PostgreSQL. The migrations keep their own
+tests (upgrade and downgrade paths).
 """
 
 from __future__ import annotations
