@@ -12,9 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.models.webhook_delivery import WebhookDelivery
 
 
+def delivery_key(delivery_id: str) -> str:
+    """The id as stored (the column is 100 characters wide)."""
+    return delivery_id[:100]
+
+
 async def record_delivery(session: AsyncSession, source: str, delivery_id: str, event: str) -> bool:
     """Insert the delivery's row; False when one with this id exists (a redelivery)."""
-    session.add(WebhookDelivery(source=source, delivery_id=delivery_id[:100], event=event[:64]))
+    session.add(
+        WebhookDelivery(source=source, delivery_id=delivery_key(delivery_id), event=event[:64])
+    )
     try:
         await session.commit()
     except IntegrityError:

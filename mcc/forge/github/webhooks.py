@@ -18,7 +18,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.db.base import utcnow
-from mcc.deliveries import record_delivery
+from mcc.deliveries import delivery_key, record_delivery
 from mcc.models.project import Project
 from mcc.models.webhook_delivery import WebhookDelivery
 from mcc.security.errors import AuthError
@@ -55,12 +55,11 @@ async def claim_delivery(session: AsyncSession, delivery_id: str, event: str) ->
     unless its handling was cut off: then this caller takes the claim over."""
     if await record_delivery(session, "github", delivery_id, event):
         return True
-    key = delivery_id[:100]
     now = utcnow()
     taken = await session.execute(
         update(WebhookDelivery)
         .where(
-            WebhookDelivery.delivery_id == key,
+            WebhookDelivery.delivery_id == delivery_key(delivery_id),
             WebhookDelivery.handled_at.is_(None),
             WebhookDelivery.received_at < now - CUT_OFF_AFTER,
         )
@@ -74,7 +73,7 @@ async def delivery_handled(session: AsyncSession, delivery_id: str) -> None:
     """The delivery's handling finished: a redelivery from now on is only a duplicate."""
     await session.execute(
         update(WebhookDelivery)
-        .where(WebhookDelivery.delivery_id == delivery_id[:100])
+        .where(WebhookDelivery.delivery_id == delivery_key(delivery_id))
         .values(handled_at=utcnow())
     )
     await session.commit()
@@ -89,6 +88,6 @@ async def project_of_repo(session: AsyncSession, full_name: str) -> Project | No
 async def release_delivery(session: AsyncSession, delivery_id: str) -> None:
     """Forget a claim whose handling failed, so that GitHub's redelivery is acted on."""
     await session.execute(
-        delete(WebhookDelivery).where(WebhookDelivery.delivery_id == delivery_id[:100])
+        delete(WebhookDelivery).where(WebhookDelivery.delivery_id == delivery_key(delivery_id))
     )
     await session.commit()
