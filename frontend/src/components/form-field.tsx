@@ -1,8 +1,9 @@
-import { useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 import type { FieldError, UseFormRegisterReturn } from "react-hook-form";
 
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { Select } from "@/components/ui/select";
 
 interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
   label: string;
@@ -31,6 +32,33 @@ export function Field({ label, registration, error, hint, ...input }: FieldProps
           {hint}
         </p>
       )}
+    </div>
+  );
+}
+
+interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, "id"> {
+  label: string;
+  registration: UseFormRegisterReturn;
+  error: FieldError | undefined;
+  children: ReactNode;
+}
+
+/** A labelled select (its options are the children) with its error under it, as Field for an input. */
+export function SelectField({ label, registration, error, children, ...select }: SelectFieldProps) {
+  const id = useId();
+  return (
+    <div className="grid content-start gap-1.5">
+      <Label htmlFor={id}>{label}</Label>
+      <Select
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-error`}
+        {...select}
+        {...registration}
+      >
+        {children}
+      </Select>
+      <FieldMessage id={`${id}-error`} error={error} />
     </div>
   );
 }

@@ -1,13 +1,11 @@
-import { useId, useState } from "react";
+import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Loader2, Plus, Save } from "lucide-react";
 
 import { Button } from "@/components/ui/button";
-import { Label } from "@/components/ui/label";
-import { Select } from "@/components/ui/select";
 import { FormError } from "@/components/form-error";
-import { Field, FieldMessage } from "@/components/form-field";
+import { Field, SelectField } from "@/components/form-field";
 import {
   agentErrorMessage,
   createAgentSchema,
@@ -38,7 +36,6 @@ export function CreateAgentForm({
   onCreated?: (agent: Agent) => void;
 }) {
   const create = useCreateAgent();
-  const ids = { project: useId(), role: useId() };
   const [created, setCreated] = useState<string | null>(null);
   const form = useForm<CreateAgentValues>({
     resolver: zodResolver(createAgentSchema),
@@ -79,39 +76,21 @@ export function CreateAgentForm({
   return (
     <form className="grid gap-4" onSubmit={onSubmit} noValidate aria-label="New agent">
       <div className="grid gap-4 sm:grid-cols-2">
-        <div className="grid content-start gap-1.5">
-          <Label htmlFor={ids.project}>Project</Label>
-          <Select
-            id={ids.project}
-            aria-invalid={errors.projectId ? true : undefined}
-            aria-describedby={`${ids.project}-error`}
-            {...form.register("projectId")}
-          >
-            <option value="">Choose a project…</option>
-            {projects.map((project) => (
-              <option key={project.id} value={project.id}>
-                {project.name}
-              </option>
-            ))}
-          </Select>
-          <FieldMessage id={`${ids.project}-error`} error={errors.projectId} />
-        </div>
-        <div className="grid content-start gap-1.5">
-          <Label htmlFor={ids.role}>Role</Label>
-          <Select
-            id={ids.role}
-            aria-invalid={errors.role ? true : undefined}
-            aria-describedby={`${ids.role}-error`}
-            {...form.register("role")}
-          >
-            {ROLES.map((role) => (
-              <option key={role} value={role}>
-                {role}
-              </option>
-            ))}
-          </Select>
-          <FieldMessage id={`${ids.role}-error`} error={errors.role} />
-        </div>
+        <SelectField label="Project" registration={form.register("projectId")} error={errors.projectId}>
+          <option value="">Choose a project…</option>
+          {projects.map((project) => (
+            <option key={project.id} value={project.id}>
+              {project.name}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="Role" registration={form.register("role")} error={errors.role}>
+          {ROLES.map((role) => (
+            <option key={role} value={role}>
+              {role}
+            </option>
+          ))}
+        </SelectField>
         <Field
           label="Name"
           autoComplete="off"
