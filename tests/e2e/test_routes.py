@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page, expect
@@ -18,15 +17,6 @@ from tests.support.waiting import wait_for_phase
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = Path("/tmp/mcc-e2e-routes")  # left behind for a look (ignored by git)
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-@pytest.fixture
-def api_limits() -> dict[str, Any]:
-    """Raised, unlike other browser tests: this one reloads the whole page for each of
-    its ~16 routes in well under a minute, and every load starts the SPA afresh (its
-    session, the lists, the bell), which a person moving through the app's own links
-    does not. At the default 100 requests a minute the later loads are refused."""
-    return {"rate_limit_per_minute": 100_000}
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -65,22 +55,28 @@ async def test_every_route_renders_without_console_errors(
     assert [p for p in problems if "401" not in p] == []
     problems.clear()
 
+    # Moved through as a person does, by the app's own links (at the API's default rate
+    # limit: a full load boots the SPA afresh, its session, lists and bell).
+    main, projects_nav = (page.get_by_role("navigation", name=n) for n in ("Main", "Projects"))
     pages = {
-        "dashboard": ("/", "Dashboard"),
-        "projects": ("/projects", "Projects"),
-        "agents": ("/agents", "Agents"),
-        "budget": ("/budget", "Budget"),
-        "settings": ("/settings", "Settings"),
-        "project": (f"/projects/{pid}", name),
-        "issue": (f"/projects/{pid}/issues/1", name),
-        "missing": ("/no/such/page", "Not found"),
+        "dashboard": (main.get_by_role("link", name="Dashboard"), "Dashboard"),
+        "projects": (main.get_by_role("link", name="Projects"), "Projects"),
+        "agents": (main.get_by_role("link", name="Agents"), "Agents"),
+        "budget": (main.get_by_role("link", name="Budget"), "Budget"),
+        "settings": (main.get_by_role("link", name="Settings"), "Settings"),
+        "project": (projects_nav.get_by_role("link", name=name).first, name),
+        "issue": (page.get_by_role("table").get_by_role("link", name="Add a greeting"), name),
     }
     SCREENSHOTS.mkdir(exist_ok=True)
-    for label, (path, heading) in pages.items():
-        await page.goto(base + path)
+    for label, (link, heading) in pages.items():
+        await link.click()
         await expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
         await page.wait_for_load_state("networkidle")
         await page.screenshot(path=str(SCREENSHOTS / f"{label}-{size}.png"), full_page=True)
+    # A stale link from outside the app.
+    await page.goto(f"{base}/no/such/page")
+    await expect(page.get_by_role("heading", name="Not found", exact=True)).to_be_visible()
+    await page.screenshot(path=str(SCREENSHOTS / f"missing-{size}.png"), full_page=True)
     # The settings page is one route of anchored sections; a link to one opens there.
     await page.goto(f"{base}/settings#telegram")
     for section in ("LLM", "Sandbox", "GitHub", "Projects", "Telegram", "Notifications", "Account"):
@@ -90,12 +86,13 @@ async def test_every_route_renders_without_console_errors(
     await expect(page.get_by_role("status").filter(has_text="answered and lists")).to_be_visible()
     await project_options_are_saved(page, api, pid)
     # The pull request's panel says what the repository's CI said (a local project has none).
-    await page.goto(f"{base}/projects/{pid}/issues/1")
+    await pages["project"][0].click()
+    await pages["issue"][0].click()
     await expect(page.get_by_text("No CI configured", exact=True).first).to_be_visible()
     if size == "phone":
-        await phone_layout_keeps_things_readable(page, base, pid)
+        await phone_layout_keeps_things_readable(page)
     # The budget page's cost per merged pull request; the issue list's filter lives in the URL.
-    await page.goto(f"{base}/budget")
+    await pages["budget"][0].click()
     trend = page.get_by_role("heading", name="Cost per merged pull request", exact=True)
     await expect(trend).to_be_visible()
     await page.goto(f"{base}/projects/{pid}?state=open&q=greet")
@@ -108,7 +105,7 @@ async def test_every_route_renders_without_console_errors(
     await search.press_sequentially("a greeting", delay=20)  # typed: no key may be lost
     await expect(search).to_have_value("a greeting")
     await expect(page).to_have_url(f"{base}/projects/{pid}?q=a+greeting")
-    await page.goto(f"{base}/agents")
+    await pages["agents"][0].click()
     roster = (await api.get(f"/api/agents?project_id={pid}")).json()
     table = page.get_by_role("table", name="Agents")
     await expect(table.get_by_role("row")).to_have_count(1 + len(roster))
@@ -139,10 +136,10 @@ DOTS_AND_INITIALS = """dots => dots.map(dot => {
 })"""
 
 
-async def phone_layout_keeps_things_readable(page: Page, base: str, pid: int) -> None:
-    """At 390 px: the issue comes before the channels, a title in the list is not cut
-    down to a few letters, and the status dots leave the avatars' initials readable."""
-    await page.goto(f"{base}/projects/{pid}/issues/1")
+async def phone_layout_keeps_things_readable(page: Page) -> None:
+    """On the issue's page at 390 px: the issue comes before the channels, a title in the
+    list is not cut down to a few letters, and the status dots leave the avatars' initials
+    readable."""
     detail = page.get_by_role("region", name="Issue #1")
     channels = page.get_by_role("navigation", name="Channels")
     await expect(detail).to_be_visible()
