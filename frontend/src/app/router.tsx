@@ -6,7 +6,6 @@ import { AppShell } from "./app-shell";
 import { AuthRoot } from "./auth-root";
 import { RequireAuth } from "./require-auth";
 import { AgentRoute } from "./routes/agent";
-import { AgentsRoute } from "./routes/agents";
 import { DashboardRoute } from "./routes/dashboard";
 import { ConversationRoute } from "./routes/conversation";
 import { IssueRoute } from "./routes/issue";
@@ -23,6 +22,8 @@ const BudgetRoute = lazy(() => import("./routes/budget"));
 const ProjectsRoute = lazy(() => import("./routes/projects"));
 // Settings are opened now and then: their forms stay out of the first load.
 const SettingsRoute = lazy(() => import("./routes/settings"));
+// The agents page brings the form library too (its create, edit and rules forms).
+const AgentsRoute = lazy(() => import("./routes/agents"));
 
 function PageLoading({ label }: { label: string }) {
   return (
@@ -58,7 +59,14 @@ export const router = createBrowserRouter([
               </Suspense>
             ),
           },
-          { path: "agents", element: <AgentsRoute /> },
+          {
+            path: "agents",
+            element: (
+              <Suspense fallback={<PageLoading label="Loading agents…" />}>
+                <AgentsRoute />
+              </Suspense>
+            ),
+          },
           {
             path: "settings",
             element: (

@@ -94,3 +94,5 @@ export function AgentsRoute() {
     </div>
   );
 }
+
+export default AgentsRoute;
