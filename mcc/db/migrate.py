@@ -6,6 +6,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from mcc.errors import ServiceUnavailable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -18,5 +22,19 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the schema at `url` up to `revision` (blocking; runs its own event loop)."""
-    command.upgrade(alembic_config(url), revision)
+    """Bring the schema at `url` up to `revision` (blocking; runs its own event loop).
+
+    A database that cannot be reached or opened is `ServiceUnavailable` naming it
+    (password hidden) and the driver's reason, not a driver's traceback.
+    """
+    try:
+        command.upgrade(alembic_config(url), revision)
+    except DBAPIError as exc:
+        raise _unusable(url, str(exc.orig) or str(exc)) from exc
+    except OSError as exc:  # refused, unreachable, no such host
+        raise _unusable(url, exc.strerror or str(exc)) from exc
+
+
+def _unusable(url: str, reason: str) -> ServiceUnavailable:
+    shown = make_url(url).render_as_string(hide_password=True)
+    return ServiceUnavailable(f"cannot use the database {shown}: {reason.strip()}")

@@ -15,7 +15,7 @@ from mcc.config import Settings
 from mcc.errors import InvalidInput
 
 
-def _decode(value: str) -> bytes:
+def decode_key(value: str) -> bytes:
     value = value.strip()
     for decode in (bytes.fromhex, base64.urlsafe_b64decode, base64.b64decode):
         try:
@@ -34,12 +34,19 @@ def _key_file(path: Path) -> bytes:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_hex(32) + "\n")
-    return _decode(path.read_text())
+    try:
+        return decode_key(path.read_text())
+    except InvalidInput:
+        raise InvalidInput(
+            f"{path} does not hold a usable key (32+ random bytes, hex). Restore it from a"
+            " backup; if it is removed, MCC makes a new one and the secrets stored with the"
+            " old one (LLM key, GitHub App, Telegram token) must be entered again"
+        ) from None
 
 
 def master_key(settings: Settings) -> bytes:
     if settings.secret_key is not None:
-        return _decode(settings.secret_key.get_secret_value())
+        return decode_key(settings.secret_key.get_secret_value())
     return _key_file(settings.resolved_data_dir / "secret.key")
 
 
