@@ -50,3 +50,17 @@ async def test_health_says_the_database_is_down_with_503(settings, tmp_path):
             assert (body["status"], body["db"], body["temporal"]) == ("degraded", "down", "ok")
     finally:
         await server.stop()
+
+
+async def test_health_says_the_llm_is_not_configured_when_its_url_is_not_http(settings):
+    server = MccServer(settings.model_copy(update={"llm_base_url": "notaurl"}), worker=False)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            body = (await client.get("/api/health")).json()
+    finally:
+        await server.stop()
+
+    # The same sentence as the settings page's "Test connection".
+    assert body["llm"] == "not_configured"
+    assert "LLM not configured: LLM base URL 'notaurl' is not an http(s) URL" in body["problems"]
