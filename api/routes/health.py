@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import RuntimeDep, TemporalDep
 from api.schemas.health import HealthOut
-from mcc.readiness import llm_report
+from api.worker_presence import WorkerState, worker_state
+from mcc.config import Settings
+from mcc.readiness import LLMReport, llm_report
+from mcc.sandbox.sandbox import SandboxReport
 
 router = APIRouter(tags=["health"])
 
@@ -13,20 +18,46 @@ router = APIRouter(tags=["health"])
 @router.get("/health", response_model=HealthOut, responses={503: {"model": HealthOut}})
 async def health(runtime: RuntimeDep, temporal: TemporalDep) -> JSONResponse:
     """Whether the database and Temporal answer (503 names the one that does not), and
-    whether agents can work: the sandbox and the LLM (reported, still 200)."""
-    db = "ok" if await runtime.db.answers() else "down"
-    tmp = "ok" if await temporal.healthy() else "down"
-    ok = db == "ok" and tmp == "ok"
-    sandbox, llm = await runtime.sandbox_check.report(), llm_report(runtime.settings)
+    whether runs can move: a worker, the sandbox and the LLM (reported, still 200)."""
+    settings = runtime.settings
+    # At once, each bounded by its own timeout: a probe waits for the slowest part only.
+    db_up, temporal_up, worker = await asyncio.gather(
+        runtime.db.answers(),
+        temporal.healthy(),
+        worker_state(temporal.maybe_client, settings.temporal_task_queue),
+    )
+    if not temporal_up:
+        worker = "unknown"
+    sandbox, llm = await runtime.sandbox_check.report(), llm_report(settings)
+    ok = db_up and temporal_up
+    body = HealthOut(
+        status="ok" if ok else "degraded",
+        db="ok" if db_up else "down",
+        temporal="ok" if temporal_up else "down",
+        worker=worker,
+        sandbox=sandbox.state,
+        llm=llm.state,
+        problems=_problems(settings, temporal_up, worker, sandbox, llm),
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+
+
+def _problems(
+    settings: Settings,
+    temporal_up: bool,
+    worker: WorkerState,
+    sandbox: SandboxReport,
+    llm: LLMReport,
+) -> list[str]:
+    """What the person must fix for runs to move, one sentence each."""
     problems = [f"LLM not configured: {llm.detail}"] if llm.state != "configured" else []
     if sandbox.state in ("missing", "broken"):
         problems.append(f"sandbox {sandbox.state}: {sandbox.detail}")
-    body = HealthOut(
-        status="ok" if ok else "degraded",
-        db=db,
-        temporal=tmp,
-        sandbox=sandbox.state,
-        llm=llm.state,
-        problems=problems,
-    )
-    return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+    if worker == "none":
+        problems.append(
+            f"No worker polls Temporal's task queue {settings.temporal_task_queue!r}: runs wait"
+            " until a worker is started (`mcc worker`, or `mcc up`, which runs one)."
+        )
+    elif worker == "unknown" and temporal_up:
+        problems.append("Temporal did not say in time whether a worker is running.")
+    return problems

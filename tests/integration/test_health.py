@@ -1,20 +1,28 @@
-"""GET /api/health names what is down."""
+"""GET /api/health names what is down, and what keeps runs from moving."""
 
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from api.server import MccServer
 from tests.conftest import free_port
+from tests.support.waiting import eventually
 
 
-async def test_health_is_ok_when_database_and_temporal_answer(api):
-    response = await api.get("/api/health")
+async def test_health_is_ok_when_database_temporal_and_a_worker_answer(api):
+    async def seen_worker() -> httpx.Response | None:
+        response = await api.get("/api/health")
+        return response if response.json()["worker"] == "ok" else None
+
+    # The worker polls from its first moments; Temporal sees it at its first poll.
+    response = await eventually(seen_worker, 10, "health to see the worker")
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
         "db": "ok",
         "temporal": "ok",
+        "worker": "ok",
         "sandbox": "ready",
         "llm": "configured",
         "problems": [],
@@ -50,6 +58,32 @@ async def test_health_says_the_database_is_down_with_503(settings, tmp_path):
             assert (body["status"], body["db"], body["temporal"]) == ("degraded", "down", "ok")
     finally:
         await server.stop()
+
+
+@pytest.mark.external_worker
+async def test_health_says_no_worker_polls_until_one_starts(api, settings):
+    response = await api.get("/api/health")
+    # The API serves (a probe keeps it), and says why issues would stay queued.
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["worker"]) == ("ok", "none")
+    assert body["problems"] == [
+        f"No worker polls Temporal's task queue {settings.temporal_task_queue!r}: runs wait"
+        " until a worker is started (`mcc worker`, or `mcc up`, which runs one)."
+    ]
+
+    worker = MccServer(settings, api=False)
+    await worker.start()
+    try:
+
+        async def seen_worker() -> dict | None:
+            body = (await api.get("/api/health")).json()
+            return body if body["worker"] == "ok" else None
+
+        body = await eventually(seen_worker, 10, "health to see the worker")
+        assert body["problems"] == []
+    finally:
+        await worker.stop()
 
 
 async def test_health_says_the_llm_is_not_configured_when_its_url_is_not_http(settings):

@@ -32,6 +32,16 @@ describe("the health badge", () => {
     expect(await screen.findByText("API unreachable")).toBeTruthy();
   });
 
+  it("says no worker while the API serves but nothing runs the issues", async () => {
+    server.use(
+      http.get(`${API}/api/health`, () =>
+        HttpResponse.json({ status: "ok", db: "ok", temporal: "ok", worker: "none" }),
+      ),
+    );
+    show();
+    expect(await screen.findByText("API ok, no worker")).toBeTruthy();
+  });
+
   it("says ok when everything answers", async () => {
     server.use(http.get(`${API}/api/health`, () => HttpResponse.json({ status: "ok", db: "ok", temporal: "ok" })));
     show();
