@@ -26,6 +26,16 @@ describe("the health badge", () => {
     expect(await screen.findByText("Degraded: Temporal down")).toBeTruthy();
   });
 
+  it("names Redis when the scaled API cannot reach it", async () => {
+    server.use(
+      http.get(`${API}/api/health`, () =>
+        HttpResponse.json({ status: "degraded", db: "ok", temporal: "ok", redis: "down" }, { status: 503 }),
+      ),
+    );
+    show();
+    expect(await screen.findByText("Degraded: Redis down")).toBeTruthy();
+  });
+
   it("says unreachable only when the server does not answer", async () => {
     server.use(http.get(`${API}/api/health`, () => HttpResponse.error()));
     show();

@@ -5,15 +5,17 @@ import { cn } from "@/lib/cn";
 import { useHealth } from "../api/get-health";
 import type { Health } from "../types";
 
-const PART_NAME = { db: "database", temporal: "Temporal" } as const;
+const PART_NAME = { db: "database", temporal: "Temporal", redis: "Redis" } as const;
 
 function describe(health: Health): string {
   if (health.status === "ok") return health.worker === "none" ? "API ok, no worker" : "API ok";
-  const down = (["db", "temporal"] as const).filter((part) => health[part] === "down").map((part) => PART_NAME[part]);
+  const down = (["db", "temporal", "redis"] as const)
+    .filter((part) => health[part] === "down")
+    .map((part) => PART_NAME[part]);
   return `Degraded: ${down.join(" and ") || "a part"} down`;
 }
 
-/** Back-end health (database, Temporal, a worker), polled every minute. */
+/** Back-end health (database, Temporal, Redis, a worker), polled every minute. */
 export function HealthIndicator() {
   const health = useHealth();
   const rateLimit = health.error instanceof ApiError && health.error.status === 429 ? health.error : null;

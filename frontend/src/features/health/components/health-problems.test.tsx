@@ -23,6 +23,7 @@ const healthy = {
   db: "ok",
   temporal: "ok",
   worker: "ok",
+  redis: "not_used",
   sandbox: "ready",
   llm: "configured",
   problems: [],
