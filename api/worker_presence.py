@@ -9,7 +9,8 @@ Temporal keeps a worker in that list for minutes after it stopped
 A live worker polls again at least once a minute (an idle long poll is answered
 empty after `matching.longPollExpirationInterval`, one minute), so pollers not
 seen for two minutes are counted as gone: a killed worker is still reported for
-up to two minutes, never a live one as missing.
+up to two minutes, a live one never missing (with the API's and Temporal's
+clocks within a minute of each other).
 """
 
 from __future__ import annotations

@@ -30,9 +30,9 @@ def llm_report(settings: Settings) -> LLMReport:
     """Whether the configured LLM endpoint has what it needs: an http(s) URL (the check
     "Test connection" makes first) and a key, unless local."""
     base_url = settings.llm_base_url
-    key = api_key_from_env(base_url)
     try:
-        require_http_url(base_url)
+        require_http_url(base_url)  # first: the key's lookup reads the URL's host
+        key = api_key_from_env(base_url)
         require_usable_key(base_url, key is not None)
     except MccError as exc:
         return LLMReport("not_configured", exc.message)
