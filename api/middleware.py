@@ -10,6 +10,7 @@ from api.client_address import ClientAddress
 from api.errors import error_response
 from api.rate_limits import RateLimits
 from mcc.config import Settings
+from mcc.errors import ServiceUnavailable
 from mcc.security.errors import RateLimited, TokenInvalid
 
 CSP = (
@@ -60,6 +61,10 @@ def install_middleware(
                 return error_response(
                     429, exc.code, exc.message, headers={"Retry-After": str(exc.retry_after_s)}
                 )
+            except ServiceUnavailable as exc:
+                # Health still answers uncounted: it is where the operator reads what is down.
+                if request.url.path != "/api/health":
+                    return error_response(exc.status, exc.code, exc.message)
         return await call_next(request)
 
     @app.middleware("http")

@@ -34,6 +34,7 @@ from mcc.models.project import Project
 from mcc.notifications.telegram.webhook import WebhookInbox
 from mcc.process.child_watcher import use_pidfd_child_watcher
 from mcc.process.heap import freeze_startup_heap
+from mcc.redis_reach import display_redis_url, redis_problem
 from mcc.runtime import Runtime
 from workflows.worker import build_workers
 
@@ -161,6 +162,8 @@ class MccServer:
 
     async def start(self) -> None:
         use_pidfd_child_watcher()
+        if self.settings.redis_url:
+            await _warn_if_redis_does_not_answer(self.settings.redis_url)
         if self.with_worker:
             client = await self.temporal.connect_when_ready(self.temporal_wait_s)
             extra = self.settings.worker_connections - 1
@@ -222,6 +225,21 @@ class MccServer:
         if isinstance(self.event_log, RedisEventLog):
             await self.event_log.aclose()
         await self.runtime.close()
+
+
+async def _warn_if_redis_does_not_answer(url: str) -> None:
+    """One line at start-up naming the variable, rather than a traceback per request later.
+
+    Not fatal: Redis may come up after MCC (each process serves, and health says 503,
+    until it does)."""
+    problem = await redis_problem(url)
+    if problem is not None:
+        log.warning(
+            "Redis at %s (MCC_REDIS_URL) does not answer (%s): until it does, API requests"
+            " are refused with 503 and live updates do not reach the dashboards",
+            display_redis_url(url),
+            problem.rstrip("."),
+        )
 
 
 async def serve(

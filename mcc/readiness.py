@@ -13,7 +13,7 @@ from typing import Literal
 
 from mcc.config import Settings
 from mcc.errors import MccError
-from mcc.llm.endpoint import api_key_from_env, is_local, require_usable_key
+from mcc.llm.endpoint import api_key_from_env, is_local, require_http_url, require_usable_key
 from mcc.sandbox.sandbox import Sandbox, SandboxReport
 
 LLMState = Literal["configured", "not_configured"]
@@ -27,10 +27,12 @@ class LLMReport:
 
 
 def llm_report(settings: Settings) -> LLMReport:
-    """Whether the configured LLM endpoint has what it needs (a key, unless local)."""
+    """Whether the configured LLM endpoint has what it needs: an http(s) URL (the check
+    "Test connection" makes first) and a key, unless local."""
     base_url = settings.llm_base_url
-    key = api_key_from_env(base_url)
     try:
+        require_http_url(base_url)  # first: the key's lookup reads the URL's host
+        key = api_key_from_env(base_url)
         require_usable_key(base_url, key is not None)
     except MccError as exc:
         return LLMReport("not_configured", exc.message)

@@ -1,32 +1,81 @@
 from __future__ import annotations
 
+import asyncio
+from typing import Literal
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import RuntimeDep, TemporalDep
 from api.schemas.health import HealthOut
-from mcc.readiness import llm_report
+from api.worker_presence import WorkerState, worker_state
+from mcc.config import Settings
+from mcc.readiness import LLMReport, llm_report
+from mcc.redis_reach import display_redis_url, redis_problem
+from mcc.sandbox.sandbox import SandboxReport
 
 router = APIRouter(tags=["health"])
+
+RedisState = Literal["ok", "down", "not_used"]
 
 
 @router.get("/health", response_model=HealthOut, responses={503: {"model": HealthOut}})
 async def health(runtime: RuntimeDep, temporal: TemporalDep) -> JSONResponse:
-    """Whether the database and Temporal answer (503 names the one that does not), and
-    whether agents can work: the sandbox and the LLM (reported, still 200)."""
-    db = "ok" if await runtime.db.answers() else "down"
-    tmp = "ok" if await temporal.healthy() else "down"
-    ok = db == "ok" and tmp == "ok"
-    sandbox, llm = await runtime.sandbox_check.report(), llm_report(runtime.settings)
+    """Whether the database, Temporal and Redis answer (503 names the one that does not),
+    and whether runs can move: a worker, the sandbox and the LLM (reported, still 200)."""
+    settings = runtime.settings
+    # At once, each bounded by its own timeout: a probe waits for the slowest part only.
+    db_up, temporal_up, worker, redis = await asyncio.gather(
+        runtime.db.answers(),
+        temporal.healthy(),
+        worker_state(temporal.maybe_client, settings.temporal_task_queue),
+        _redis_state(settings.redis_url),
+    )
+    if not temporal_up:
+        worker = "unknown"
+    sandbox, llm = await runtime.sandbox_check.report(), llm_report(settings)
+    ok = db_up and temporal_up and redis != "down"
+    body = HealthOut(
+        status="ok" if ok else "degraded",
+        db="ok" if db_up else "down",
+        temporal="ok" if temporal_up else "down",
+        worker=worker,
+        redis=redis,
+        sandbox=sandbox.state,
+        llm=llm.state,
+        problems=_problems(settings, temporal_up, worker, redis, sandbox, llm),
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+
+
+async def _redis_state(url: str | None) -> RedisState:
+    if url is None:
+        return "not_used"
+    return "down" if await redis_problem(url) else "ok"
+
+
+def _problems(
+    settings: Settings,
+    temporal_up: bool,
+    worker: WorkerState,
+    redis: RedisState,
+    sandbox: SandboxReport,
+    llm: LLMReport,
+) -> list[str]:
+    """What the person must fix for runs to move, one sentence each."""
     problems = [f"LLM not configured: {llm.detail}"] if llm.state != "configured" else []
     if sandbox.state in ("missing", "broken"):
         problems.append(f"sandbox {sandbox.state}: {sandbox.detail}")
-    body = HealthOut(
-        status="ok" if ok else "degraded",
-        db=db,
-        temporal=tmp,
-        sandbox=sandbox.state,
-        llm=llm.state,
-        problems=problems,
-    )
-    return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+    if worker == "none":
+        problems.append(
+            f"No worker polls Temporal's task queue {settings.temporal_task_queue!r}: runs wait"
+            " until a worker is started (`mcc worker`, or `mcc up`, which runs one)."
+        )
+    elif worker == "unknown" and temporal_up:
+        problems.append("Temporal did not say in time whether a worker is running.")
+    if redis == "down" and settings.redis_url:
+        problems.append(
+            f"Redis at {display_redis_url(settings.redis_url)} (MCC_REDIS_URL) does not"
+            " answer: requests are refused and live updates stop until it does."
+        )
+    return problems

@@ -6,12 +6,21 @@ from pydantic import BaseModel
 
 
 class HealthOut(BaseModel):
-    """`status` is about serving (database, Temporal: 503 when one is down); `sandbox` and
-    `llm` say whether agents can work, with `problems` in sentences for the person."""
+    """`status` is about serving (database, Temporal, Redis when used: 503 when one is
+    down); `worker`, `sandbox` and `llm` say whether runs can move, with `problems` in
+    sentences for the person. `redis` is "not_used" in the embedded mode (no
+    MCC_REDIS_URL: rate limits and events stay in the process).
+
+    No worker is a problem, not a 503: the API serves without one (scaled mode starts
+    it on its own), and a probe that failed it would keep the person from the UI that
+    says what is missing. `worker` is "unknown" while Temporal does not answer.
+    """
 
     status: Literal["ok", "degraded"]
     db: Literal["ok", "down"]
     temporal: Literal["ok", "down"]
+    worker: Literal["ok", "none", "unknown"]
+    redis: Literal["ok", "down", "not_used"]
     sandbox: Literal["ready", "missing", "broken", "off"]
     llm: Literal["configured", "not_configured"]
     problems: list[str]

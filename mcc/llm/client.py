@@ -30,6 +30,7 @@ from mcc.llm.endpoint import (
     api_key_from_env,
     display_url,
     is_openrouter,
+    require_http_url,
     require_usable_key,
 )
 from mcc.llm.errors import LLMError, LLMNotConfigured, LLMServerError
@@ -66,12 +67,7 @@ class LLMClient:
         when the base URL is openrouter.ai", since OpenAI itself rejects
         unknown body fields. `transport` lets tests route requests elsewhere.
         """
-        try:
-            url = httpx2.URL(base_url)
-        except httpx2.InvalidURL:
-            url = None
-        if url is None or url.scheme not in ("http", "https") or not url.host:
-            raise LLMNotConfigured(f"LLM base URL {display_url(base_url)!r} is not an http(s) URL")
+        require_http_url(base_url)
         extra_headers = dict(headers or {})
         if any(name.lower() == "authorization" for name in extra_headers):
             raise ValueError("pass the API key as api_key, not as a header")

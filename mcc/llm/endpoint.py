@@ -63,6 +63,16 @@ def api_key_from_env(base_url: str, environ: Mapping[str, str] | None = None) ->
     return None
 
 
+def require_http_url(base_url: str) -> None:
+    """Refuse a base URL the SDK could not send a request to (no http(s) scheme or no host)."""
+    try:
+        url = httpx.URL(base_url)
+    except httpx.InvalidURL:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise LLMNotConfigured(f"LLM base URL {display_url(base_url)!r} is not an http(s) URL")
+
+
 def require_usable_key(base_url: str, has_key: bool, *, key_needed: bool = True) -> None:
     """Refuse a remote base URL without a key, and a key sent in clear text over the internet."""
     local = is_local(base_url)

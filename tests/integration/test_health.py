@@ -1,20 +1,29 @@
-"""GET /api/health names what is down."""
+"""GET /api/health names what is down, and what keeps runs from moving."""
 
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from api.server import MccServer
 from tests.conftest import free_port
+from tests.support.waiting import eventually
 
 
-async def test_health_is_ok_when_database_and_temporal_answer(api):
-    response = await api.get("/api/health")
+async def test_health_is_ok_when_database_temporal_and_a_worker_answer(api):
+    async def seen_worker() -> httpx.Response | None:
+        response = await api.get("/api/health")
+        return response if response.json()["worker"] == "ok" else None
+
+    # The worker polls from its first moments; Temporal sees it at its first poll.
+    response = await eventually(seen_worker, 10, "health to see the worker")
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
         "db": "ok",
         "temporal": "ok",
+        "worker": "ok",
+        "redis": "not_used",
         "sandbox": "ready",
         "llm": "configured",
         "problems": [],
@@ -50,3 +59,99 @@ async def test_health_says_the_database_is_down_with_503(settings, tmp_path):
             assert (body["status"], body["db"], body["temporal"]) == ("degraded", "down", "ok")
     finally:
         await server.stop()
+
+
+@pytest.mark.external_worker
+async def test_health_says_no_worker_polls_until_one_starts(api, settings):
+    response = await api.get("/api/health")
+    # The API serves (a probe keeps it), and says why issues would stay queued.
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["worker"]) == ("ok", "none")
+    assert body["problems"] == [
+        f"No worker polls Temporal's task queue {settings.temporal_task_queue!r}: runs wait"
+        " until a worker is started (`mcc worker`, or `mcc up`, which runs one)."
+    ]
+
+    worker = MccServer(settings, api=False)
+    await worker.start()
+    try:
+
+        async def seen_worker() -> dict | None:
+            body = (await api.get("/api/health")).json()
+            return body if body["worker"] == "ok" else None
+
+        body = await eventually(seen_worker, 10, "health to see the worker")
+        assert body["problems"] == []
+    finally:
+        await worker.stop()
+
+
+async def test_health_says_redis_answers_when_it_does(settings, redis_url):
+    server = MccServer(settings.model_copy(update={"redis_url": redis_url}), worker=False)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            response = await client.get("/api/health")
+            assert (response.status_code, response.json()["redis"]) == (200, "ok")
+    finally:
+        await server.stop()
+
+
+async def test_an_unreachable_redis_is_a_503_that_names_it_not_an_internal_error(settings):
+    dead_redis = f"redis://127.0.0.1:{free_port()}/5"
+    server = MccServer(settings.model_copy(update={"redis_url": dead_redis}), worker=False)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            health = await client.get("/api/health")
+            login = await client.post(
+                "/api/auth/login", json={"email": "a@example.com", "password": "whatever"}
+            )
+    finally:
+        await server.stop()
+
+    assert health.status_code == 503
+    body = health.json()
+    assert (body["status"], body["redis"]) == ("degraded", "down")
+    assert (
+        f"Redis at {dead_redis} (MCC_REDIS_URL) does not answer: requests are refused"
+        " and live updates stop until it does."
+    ) in body["problems"]
+    assert login.status_code == 503
+    assert login.json()["error"] == {
+        "code": "service_unavailable",
+        "message": f"Redis at {dead_redis} (MCC_REDIS_URL) does not answer, and the API"
+        " counts every request there (rate limits): try again once it is back.",
+    }
+
+
+async def test_api_and_worker_say_once_at_start_that_redis_does_not_answer(settings, caplog):
+    dead_redis = f"redis://:secret@127.0.0.1:{free_port()}/5"
+    dead = settings.model_copy(update={"redis_url": dead_redis})
+    for parts in ({"worker": False}, {"api": False}):
+        server = MccServer(dead, **parts)
+        await server.start()
+        await server.stop()
+
+    warnings = [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelname == "WARNING" and "MCC_REDIS_URL" in record.getMessage()
+    ]
+    assert len(warnings) == 2, warnings
+    assert all("does not answer" in line and "secret" not in line for line in warnings)
+
+
+async def test_health_says_the_llm_is_not_configured_when_its_url_is_not_http(settings):
+    server = MccServer(settings.model_copy(update={"llm_base_url": "notaurl"}), worker=False)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            body = (await client.get("/api/health")).json()
+    finally:
+        await server.stop()
+
+    # The same sentence as the settings page's "Test connection".
+    assert body["llm"] == "not_configured"
+    assert "LLM not configured: LLM base URL 'notaurl' is not an http(s) URL" in body["problems"]

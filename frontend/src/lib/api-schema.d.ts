@@ -13,8 +13,8 @@ export interface paths {
         };
         /**
          * Health
-         * @description Whether the database and Temporal answer (503 names the one that does not), and
-         *     whether agents can work: the sandbox and the LLM (reported, still 200).
+         * @description Whether the database, Temporal and Redis answer (503 names the one that does not),
+         *     and whether runs can move: a worker, the sandbox and the LLM (reported, still 200).
          */
         get: operations["health_api_health_get"];
         put?: never;
@@ -1497,8 +1497,14 @@ export interface components {
         };
         /**
          * HealthOut
-         * @description `status` is about serving (database, Temporal: 503 when one is down); `sandbox` and
-         *     `llm` say whether agents can work, with `problems` in sentences for the person.
+         * @description `status` is about serving (database, Temporal, Redis when used: 503 when one is
+         *     down); `worker`, `sandbox` and `llm` say whether runs can move, with `problems` in
+         *     sentences for the person. `redis` is "not_used" in the embedded mode (no
+         *     MCC_REDIS_URL: rate limits and events stay in the process).
+         *
+         *     No worker is a problem, not a 503: the API serves without one (scaled mode starts
+         *     it on its own), and a probe that failed it would keep the person from the UI that
+         *     says what is missing. `worker` is "unknown" while Temporal does not answer.
          */
         HealthOut: {
             /**
@@ -1516,6 +1522,16 @@ export interface components {
              * @enum {string}
              */
             temporal: "ok" | "down";
+            /**
+             * Worker
+             * @enum {string}
+             */
+            worker: "ok" | "none" | "unknown";
+            /**
+             * Redis
+             * @enum {string}
+             */
+            redis: "ok" | "down" | "not_used";
             /**
              * Sandbox
              * @enum {string}

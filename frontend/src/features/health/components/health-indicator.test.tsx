@@ -26,10 +26,30 @@ describe("the health badge", () => {
     expect(await screen.findByText("Degraded: Temporal down")).toBeTruthy();
   });
 
+  it("names Redis when the scaled API cannot reach it", async () => {
+    server.use(
+      http.get(`${API}/api/health`, () =>
+        HttpResponse.json({ status: "degraded", db: "ok", temporal: "ok", redis: "down" }, { status: 503 }),
+      ),
+    );
+    show();
+    expect(await screen.findByText("Degraded: Redis down")).toBeTruthy();
+  });
+
   it("says unreachable only when the server does not answer", async () => {
     server.use(http.get(`${API}/api/health`, () => HttpResponse.error()));
     show();
     expect(await screen.findByText("API unreachable")).toBeTruthy();
+  });
+
+  it("says no worker while the API serves but nothing runs the issues", async () => {
+    server.use(
+      http.get(`${API}/api/health`, () =>
+        HttpResponse.json({ status: "ok", db: "ok", temporal: "ok", worker: "none" }),
+      ),
+    );
+    show();
+    expect(await screen.findByText("API ok, no worker")).toBeTruthy();
   });
 
   it("says ok when everything answers", async () => {

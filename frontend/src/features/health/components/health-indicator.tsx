@@ -5,15 +5,17 @@ import { cn } from "@/lib/cn";
 import { useHealth } from "../api/get-health";
 import type { Health } from "../types";
 
-const PART_NAME = { db: "database", temporal: "Temporal" } as const;
+const PART_NAME = { db: "database", temporal: "Temporal", redis: "Redis" } as const;
 
 function describe(health: Health): string {
-  if (health.status === "ok") return "API ok";
-  const down = (["db", "temporal"] as const).filter((part) => health[part] === "down").map((part) => PART_NAME[part]);
+  if (health.status === "ok") return health.worker === "none" ? "API ok, no worker" : "API ok";
+  const down = (["db", "temporal", "redis"] as const)
+    .filter((part) => health[part] === "down")
+    .map((part) => PART_NAME[part]);
   return `Degraded: ${down.join(" and ") || "a part"} down`;
 }
 
-/** Back-end health (database and Temporal), polled every minute. */
+/** Back-end health (database, Temporal, Redis, a worker), polled every minute. */
 export function HealthIndicator() {
   const health = useHealth();
   const rateLimit = health.error instanceof ApiError && health.error.status === 429 ? health.error : null;
@@ -30,7 +32,7 @@ export function HealthIndicator() {
     ? "text-muted-foreground"
     : health.isError
       ? "text-red-300"
-      : health.data.status === "ok"
+      : health.data.status === "ok" && health.data.worker !== "none"
         ? "text-emerald-300"
         : "text-amber-300";
 

@@ -18,7 +18,16 @@ function show() {
   );
 }
 
-const healthy = { status: "ok", db: "ok", temporal: "ok", sandbox: "ready", llm: "configured", problems: [] };
+const healthy = {
+  status: "ok",
+  db: "ok",
+  temporal: "ok",
+  worker: "ok",
+  redis: "not_used",
+  sandbox: "ready",
+  llm: "configured",
+  problems: [],
+};
 
 describe("the problems banner", () => {
   it("says no LLM is configured, with the server's sentence, before any run fails", async () => {
@@ -31,6 +40,18 @@ describe("the problems banner", () => {
     show();
     const banner = await screen.findByRole("region", { name: "Agents cannot work" });
     expect(banner.textContent).toContain("No LLM is configured: a run would stop at its first step.");
+    expect(banner.textContent).toContain(problem);
+  });
+
+  it("says no worker is running, with the server's sentence, while issues would wait", async () => {
+    const problem =
+      "No worker polls Temporal's task queue 'mcc': runs wait until a worker is started (`mcc worker`, or `mcc up`, which runs one).";
+    server.use(
+      http.get(`${API}/api/health`, () => HttpResponse.json({ ...healthy, worker: "none", problems: [problem] })),
+    );
+    show();
+    const banner = await screen.findByRole("region", { name: "Agents cannot work" });
+    expect(banner.textContent).toContain("No worker is running: a run would wait in the queue.");
     expect(banner.textContent).toContain(problem);
   });
 

@@ -2,16 +2,25 @@ import { TriangleAlert } from "lucide-react";
 import { Link } from "react-router-dom";
 
 import { useHealth } from "../api/get-health";
+import type { Health } from "../types";
+
+/** The banner's first line: the problem that decides what a run would do, named first. */
+function headline(health: Health | undefined): string {
+  if (health?.llm === "not_configured") return "No LLM is configured: a run would stop at its first step.";
+  if (health?.sandbox === "missing" || health?.sandbox === "broken")
+    return "Agents cannot work: a run would stop at its first step.";
+  if (health?.worker === "none") return "No worker is running: a run would wait in the queue.";
+  return "Agents cannot work as they should.";
+}
 
 /**
- * What stops every run at its first step (no LLM key, no sandbox), said on every page before
+ * What stops or holds every run (no LLM key, no sandbox, no worker), said on every page before
  * the person files an issue, from the health answer's `problems`.
  */
 export function HealthProblems() {
   const health = useHealth();
   const problems = health.data?.problems ?? [];
   if (problems.length === 0) return null;
-  const llmMissing = health.data?.llm === "not_configured";
   return (
     <section
       aria-label="Agents cannot work"
@@ -19,9 +28,7 @@ export function HealthProblems() {
     >
       <TriangleAlert className="mt-0.5 h-4 w-4 shrink-0 text-amber-300" aria-hidden="true" />
       <div className="grid min-w-0 gap-0.5">
-        <p className="font-medium">
-          {llmMissing ? "No LLM is configured" : "Agents cannot work"}: a run would stop at its first step.
-        </p>
+        <p className="font-medium">{headline(health.data)}</p>
         <ul className="grid gap-0.5 break-words text-amber-100/90">
           {problems.map((problem) => (
             <li key={problem}>{problem}</li>
