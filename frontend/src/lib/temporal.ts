@@ -1,4 +1,4 @@
-/** Where the Temporal UI usually is (`mcc dev`), when no link from the server tells otherwise. */
+/** Where `mcc up` puts the Temporal UI by default, for when no link from the server tells otherwise. */
 export const DEFAULT_TEMPORAL_NAMESPACE_URL = "http://127.0.0.1:8233/namespaces/default";
 
 /** `https://host/namespaces/ns` from a workflow link the server gave (`…/workflows/<id>`). */
