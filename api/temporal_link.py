@@ -15,6 +15,11 @@ from mcc.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
+# An address that accepts connections and never answers would hold a connection
+# attempt for the SDK's 30 s: a start-up retry loop and a health probe give up sooner.
+_CONNECT_WITHIN_S = 5.0
+_PROBE_WITHIN_S = 2.0
+
 
 class TemporalLink:
     """Holds the client once connected; routes that need it get a clear 503 before."""
@@ -36,10 +41,13 @@ class TemporalLink:
         """The client if connected, for reads that can fall back to stored state."""
         return self._client
 
-    async def connect(self) -> Client:
+    async def connect(self, within_s: float = _CONNECT_WITHIN_S) -> Client:
         if self._client is None:
-            self._client = await Client.connect(
-                self.settings.temporal_address, namespace=self.settings.temporal_namespace
+            self._client = await asyncio.wait_for(
+                Client.connect(
+                    self.settings.temporal_address, namespace=self.settings.temporal_namespace
+                ),
+                timeout=within_s,
             )
         return self._client
 
@@ -55,7 +63,10 @@ class TemporalLink:
         delay = 0.25
         while True:
             try:
-                client = await Client.connect(address, namespace=self.settings.temporal_namespace)
+                client = await asyncio.wait_for(
+                    Client.connect(address, namespace=self.settings.temporal_namespace),
+                    timeout=_CONNECT_WITHIN_S,
+                )
                 await client.workflow_service.describe_namespace(
                     DescribeNamespaceRequest(namespace=self.settings.temporal_namespace),
                     timeout=timedelta(seconds=5),
@@ -86,9 +97,11 @@ class TemporalLink:
         )
 
     async def healthy(self) -> bool:
+        """Whether Temporal answers within a health probe's patience (a few seconds):
+        an address that accepts connections but never answers must not hold it."""
         if self._client is None:
             try:
-                await self.connect()
+                await self.connect(within_s=_PROBE_WITHIN_S)
             except Exception:
                 return False
         try:

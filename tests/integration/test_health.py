@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import time
+
 import httpx
 import pytest
 
@@ -43,6 +46,24 @@ async def test_health_says_temporal_is_down_with_503(settings):
             assert (body["status"], body["db"], body["temporal"]) == ("degraded", "ok", "down")
     finally:
         await server.stop()
+
+
+async def test_a_temporal_that_never_answers_does_not_hold_the_health_probe(settings):
+    """An address that accepts connections and says nothing (a firewall, a wrong
+    service): health answers within a probe's patience, Temporal down."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        address = f"127.0.0.1:{silent.getsockname()[1]}"
+        server = MccServer(settings.model_copy(update={"temporal_address": address}), worker=False)
+        await server.start()
+        try:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+                began = time.monotonic()
+                response = await client.get("/api/health", timeout=30)
+                took = time.monotonic() - began
+        finally:
+            await server.stop()
+    assert (response.status_code, response.json()["temporal"]) == (503, "down")
+    assert took < 5, took
 
 
 async def test_health_says_the_database_is_down_with_503(settings, tmp_path):
