@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import delete, func, or_, select, text, union
+from sqlalchemy import delete, func, select, text, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +31,17 @@ class RepoTaken(Conflict):
     def __init__(self) -> None:
         # Whose is not said: that would tell one account about another.
         super().__init__("this repository is already registered by another account")
+
+
+class RepoRegistered(Conflict):
+    code = "repo_registered"
+
+    def __init__(self, name: str) -> None:
+        # Each project publishes its merges into the repository as refs/remotes/mcc/<branch>.
+        super().__init__(
+            f"this repository is already your project {name!r}; two projects on one"
+            " repository would overwrite each other's merges in it (refs/remotes/mcc/)"
+        )
 
 
 class ProjectArchived(Conflict):
@@ -123,17 +134,22 @@ async def create_project(
 
 
 async def _claim_path(session: AsyncSession, source: Path, owner_id: int | None) -> None:
-    """Refuse a path another account registered (checked under a lock on the path, so
-    two accounts registering it at once cannot both pass; SQLite has one writer)."""
+    """Refuse a path already registered, by another account or as another of this
+    account's projects (checked under a lock on the path, so two registrations at once
+    cannot both pass; SQLite has one writer)."""
     if session.get_bind().dialect.name == "postgresql":
         key = int.from_bytes(hashlib.blake2b(str(source).encode(), digest_size=8).digest(), "big")
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key - (1 << 63)})
-    others = or_(Project.owner_id.is_(None), Project.owner_id != owner_id)
-    taken = await session.scalar(
-        select(Project.id).where(Project.repo_path == str(source), others).limit(1)
-    )
-    if taken is not None:
+    taken = (
+        await session.execute(
+            select(Project.name, Project.owner_id).where(Project.repo_path == str(source)).limit(1)
+        )
+    ).first()
+    if taken is None:
+        return
+    if owner_id is None or taken.owner_id != owner_id:
         raise RepoTaken()
+    raise RepoRegistered(taken.name)
 
 
 async def get_project(

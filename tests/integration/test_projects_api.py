@@ -255,6 +255,20 @@ async def test_a_repository_belongs_to_the_account_that_registered_it(api, mcc, 
     assert await _count_projects(mcc) == 2
 
 
+async def test_one_repository_is_one_project(api, mcc, tmp_path):
+    """Each project publishes its merges into the repository as refs/remotes/mcc/<branch>:
+    a second project on it would overwrite the first's."""
+    repo = make_repo(tmp_path / "src")
+    assert (
+        await api.post("/api/projects", json={"name": "Demo", "repo_path": str(repo)})
+    ).is_success
+    again = await api.post("/api/projects", json={"name": "Demo again", "repo_path": f"{repo}/"})
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "repo_registered"
+    assert "already your project 'Demo'" in again.json()["error"]["message"]
+    assert await _count_projects(mcc) == 1
+
+
 async def test_repo_roots_limit_where_repositories_may_be_registered(settings, tmp_path):
     allowed = tmp_path / "allowed"
     inside = make_repo(allowed / "inside")
