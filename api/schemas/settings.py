@@ -29,6 +29,9 @@ class SandboxSettingsOut(BaseModel):
     install_hint: str | None = Field(description="What to install or change, when not ready.")
 
 
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
 class GitHubSettingsOut(BaseModel):
     """The GitHub App: values set here override MCC_GITHUB_*; secrets are only "configured"."""
 
@@ -130,5 +133,11 @@ class GitHubSettingsIn(BaseModel):
         if url is None or url.scheme not in ("http", "https") or not url.host or url.query:
             raise ValueError(
                 "The API URL must be an http(s) address such as https://api.github.com."
+            )
+        # The App's signed tokens and installation tokens travel with every request.
+        if url.scheme == "http" and url.host not in _LOOPBACK:
+            raise ValueError(
+                "The API URL must use https (plain http only on this machine, 127.0.0.1):"
+                " MCC sends the App's tokens with every request."
             )
         return str(url).rstrip("/")

@@ -256,6 +256,11 @@ async def test_another_account_sees_the_app_but_cannot_change_it(
             {"api_url": "ftp://github.example.org"},
             "The API URL must be an http(s) address such as https://api.github.com.",
         ),
+        (
+            {"api_url": "http://evil.example/api"},
+            "The API URL must use https (plain http only on this machine, 127.0.0.1):"
+            " MCC sends the App's tokens with every request.",
+        ),
     ],
 )
 async def test_bad_github_settings_are_refused_in_a_sentence(
