@@ -242,3 +242,31 @@ async def test_an_agent_on_two_issues_stays_working_until_its_last_run_ends(
     agents = (await api.get("/api/agents", params={"project_id": pid})).json()
     architect = next(a for a in agents if a["name"] == "architect")
     assert architect["status"] == "idle" and architect["current_task"] is None
+
+
+async def test_a_model_without_a_price_is_refused_with_the_reason(
+    api: httpx.AsyncClient, tmp_path: Path
+):
+    pid = await _project(api, tmp_path, "Priced")
+    refused = await api.post(
+        "/api/agents",
+        json={"project_id": pid, "name": "helper", "role": "coder", "model": "not a model at all"},
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["message"].startswith(
+        "No price is known for model 'not a model at all': add a price override"
+    )
+    names = [a["name"] for a in (await api.get("/api/agents", params={"project_id": pid})).json()]
+    assert "helper" not in names
+
+    coder = next(
+        a
+        for a in (await api.get("/api/agents", params={"project_id": pid})).json()
+        if a["name"] == "coder_1"
+    )
+    for change in ({"model": "test/unpriced"}, {"fallback_model": "not a model at all"}):
+        patched = await api.patch(f"/api/agents/{coder['id']}", json=change)
+        assert patched.status_code == 422, patched.text
+    assert (await api.get(f"/api/agents/{coder['id']}")).json()["model"] == "test/model"
+    ok = await api.patch(f"/api/agents/{coder['id']}", json={"model": "test/pricey"})
+    assert ok.status_code == 200 and ok.json()["model"] == "test/pricey"
