@@ -76,6 +76,9 @@ DECISION_ROUNDS = "decision-rounds"
 CI_CHECKS = "ci-checks"
 # CI failures in a row are counted across fixes (a run started before counted each one alone).
 CI_FIX_BOUND = "ci-fix-bound"
+# An agent run the person's cancel ended is that cancel, not a run needing attention
+# (a run started before went through needs_attention, and notified it, on its way out).
+CANCEL_NOT_ATTENTION = "cancel-not-attention"
 WAITING = (Phase.AWAITING_APPROVAL, Phase.NEEDS_ATTENTION)
 
 
@@ -502,6 +505,8 @@ class IssueWorkflow:
 
     async def _attention(self, error: str) -> None:
         """Stop in needs_attention until the person says `retry` (or `cancel`)."""
+        if self._cancelled and workflow.patched(CANCEL_NOT_ATTENTION):
+            raise _Cancelled
         self._status.error = error
         if not self._rounds:
             return await self._legacy_attention()

@@ -59,7 +59,15 @@ async def agents_out(runtime: Runtime, owner_id: int, agents: list[Agent]) -> li
     return out
 
 
-ERRORS = error_responses(404, 409)
+ERRORS = error_responses(404, 409, 422)
+
+
+async def priced(runtime: Runtime, *models: str | None) -> None:
+    """Refuse (422, UnknownModelPrice) a model with no known price: its calls could not be
+    budgeted, so every run on it would stop at its first step."""
+    for model in models:
+        if model:
+            await runtime.gateway.prices.price_of(model)
 
 
 async def announce(runtime: Runtime, out: AgentOut) -> AgentOut:
@@ -92,6 +100,7 @@ async def create(
     body: AgentCreate, session: SessionDep, user: CurrentUser, runtime: RuntimeDep
 ) -> AgentOut:
     project = await get_project(session, body.project_id, owner_id=user.id)
+    await priced(runtime, body.model)
     agent = await add_agent(
         session,
         project.id,
@@ -136,6 +145,7 @@ async def update(
 ) -> AgentOut:
     """Change an agent; its next task uses the new settings (rules are read per task)."""
     changes = body.model_dump(exclude_none=True)
+    await priced(runtime, changes.get("model"), changes.get("fallback_model"))
     share = changes.pop("budget_share_pct", None)
     if share is not None:
         await set_agent_share(

@@ -441,22 +441,39 @@ class AgentSteps:
         return tool_reply_of(message)
 
     async def end(self, scope: RunScope, outcome: str, summary: str) -> None:
-        """Close the conversation with its outcome (the agent's memory) and free the agent."""
+        """Close the conversation with its outcome (the agent's memory) and free the agent,
+        unless another of its runs is still live: an agent works while any run of it does."""
         # An agent whose run could not finish shows as in error until its next task.
-        status = "error" if outcome in {"needs_attention", "failed"} else "idle"
+        ended = "error" if outcome in {"needs_attention", "failed"} else "idle"
         async with self.runtime.db.sessions() as session:
-            # Two UPDATEs, nothing loaded: every agent run ends here.
+            # The agent's row first: two of its runs ending at once would otherwise each
+            # see the other still live, and leave it working with nothing to do.
+            await session.execute(
+                select(Agent.id).where(Agent.id == scope.agent_id).with_for_update()
+            )
             await session.execute(
                 update(Conversation)
                 .where(Conversation.id == scope.conversation_id, Conversation.status != "finished")
                 .values(status="finished", outcome=outcome, summary=summary[:8000])
                 .execution_options(synchronize_session=False)
             )
+            live = await session.scalar(
+                select(Conversation.title)
+                .where(
+                    Conversation.agent_id == scope.agent_id,
+                    Conversation.kind == "task",
+                    Conversation.run_id.is_not(None),
+                    Conversation.status != "finished",
+                )
+                .order_by(Conversation.id.desc())
+                .limit(1)
+            )
+            status, task = ("working", live) if live is not None else (ended, None)
             freed = (
                 await session.execute(
                     update(Agent)
                     .where(Agent.id == scope.agent_id)
-                    .values(status=status, current_task=None)
+                    .values(status=status, current_task=task)
                     .returning(Agent.name)
                     .execution_options(synchronize_session=False)
                 )
@@ -468,4 +485,4 @@ class AgentSteps:
         await self.runtime.repos.remove_worktree(
             scope.project_id, worktree_name(freed.name, scope.run_id)
         )
-        await self._status(scope.agent_id, freed.name, scope, status, None, outcome, summary)
+        await self._status(scope.agent_id, freed.name, scope, status, task, outcome, summary)

@@ -30,7 +30,9 @@ async def test_agents_created_changed_and_deleted_reach_the_projects_other_tabs(
         )
         assert created.status_code == 201, created.text
         agent = created.json()
-        changed = (await api.patch(f"/api/agents/{agent['id']}", json={"model": "m/2"})).json()
+        changed = (
+            await api.patch(f"/api/agents/{agent['id']}", json={"model": "test/pricey"})
+        ).json()
         assert (await api.delete(f"/api/agents/{agent['id']}")).status_code == 204
         await eventually(lambda: _now(len(tab.in_room(room)) == 3), 10, "three agent events")
     finally:
@@ -41,7 +43,7 @@ async def test_agents_created_changed_and_deleted_reach_the_projects_other_tabs(
     strip = {"room", "epoch", "seq"}
     assert {k: v for k, v in events[0][1].items() if k not in strip} == agent
     assert {k: v for k, v in events[1][1].items() if k not in strip} == changed
-    assert changed["model"] == "m/2"
+    assert changed["model"] == "test/pricey"
     assert {k: v for k, v in events[2][1].items() if k not in strip} == {
         "agent_id": agent["id"],
         "project_id": pid,

@@ -3,9 +3,12 @@ what it spent today; create with a budget share that must fit; delete only when 
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -18,7 +21,9 @@ from mcc.models.budget_ledger import BudgetLedger
 from mcc.models.conversation import Conversation
 from mcc.models.token_usage import TokenUsage
 from tests.conftest import login_new_user
+from tests.support.company import Company, answer_forever, read
 from tests.support.repos import registered_project
+from tests.support.waiting import wait_for_phase
 
 
 async def _project(api: httpx.AsyncClient, tmp_path: Path, prefix: str) -> int:
@@ -201,3 +206,67 @@ async def test_an_agent_that_cannot_spend_today_says_why(
         }
     finally:
         await api.post("/api/system/resume")
+
+
+async def test_an_agent_on_two_issues_stays_working_until_its_last_run_ends(
+    api: httpx.AsyncClient, llm, tmp_path: Path
+):
+    company = Company()
+    released = threading.Event()
+
+    def second_waits(body: dict[str, Any]) -> Any:
+        reply = company(body)
+        if "Second plan" not in read(body).task:
+            return reply
+
+        async def when_released() -> Any:
+            while not released.is_set():
+                await asyncio.sleep(0.05)
+            return reply
+
+        return when_released()
+
+    answer_forever(llm, second_waits)
+    pid = await _project(api, tmp_path, "Twice")
+    await api.post(f"/api/projects/{pid}/issues", json={"title": "First plan", "body": "x"})
+    await api.post(f"/api/projects/{pid}/issues", json={"title": "Second plan", "body": "y"})
+    await wait_for_phase(api, pid, 1, "awaiting_approval", 60)
+
+    # The architect's run on #1 has ended; its run on #2 is still live.
+    agents = (await api.get("/api/agents", params={"project_id": pid})).json()
+    architect = next(a for a in agents if a["name"] == "architect")
+    released.set()  # (before asserting: a held answer would stall the server's shutdown)
+    assert (architect["status"], architect["current_task"]) == ("working", "Plan #2")
+
+    await wait_for_phase(api, pid, 2, "awaiting_approval", 60)
+    agents = (await api.get("/api/agents", params={"project_id": pid})).json()
+    architect = next(a for a in agents if a["name"] == "architect")
+    assert architect["status"] == "idle" and architect["current_task"] is None
+
+
+async def test_a_model_without_a_price_is_refused_with_the_reason(
+    api: httpx.AsyncClient, tmp_path: Path
+):
+    pid = await _project(api, tmp_path, "Priced")
+    refused = await api.post(
+        "/api/agents",
+        json={"project_id": pid, "name": "helper", "role": "coder", "model": "not a model at all"},
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["message"].startswith(
+        "No price is known for model 'not a model at all': add a price override"
+    )
+    names = [a["name"] for a in (await api.get("/api/agents", params={"project_id": pid})).json()]
+    assert "helper" not in names
+
+    coder = next(
+        a
+        for a in (await api.get("/api/agents", params={"project_id": pid})).json()
+        if a["name"] == "coder_1"
+    )
+    for change in ({"model": "test/unpriced"}, {"fallback_model": "not a model at all"}):
+        patched = await api.patch(f"/api/agents/{coder['id']}", json=change)
+        assert patched.status_code == 422, patched.text
+    assert (await api.get(f"/api/agents/{coder['id']}")).json()["model"] == "test/model"
+    ok = await api.patch(f"/api/agents/{coder['id']}", json={"model": "test/pricey"})
+    assert ok.status_code == 200 and ok.json()["model"] == "test/pricey"

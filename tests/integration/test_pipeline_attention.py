@@ -3,6 +3,7 @@ notification, until the person retries (or cancels); project and agent settings.
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from mcc.models.notification import Notification
 from tests.support.decisions import decide
 from tests.support.repos import make_repo
-from tests.support.waiting import wait_for_phase
+from tests.support.waiting import eventually, wait_for_phase
 
 
 async def _project(api, tmp_path) -> int:
@@ -90,3 +91,26 @@ async def test_an_agents_budget_share_is_part_of_the_budget_tree(api, tmp_path):
     assert "can be at most 40%" in too_much.json()["error"]["message"]
     limits = (await api.get("/api/budget/limits")).json()
     assert any(row.get("agent_name") == "coder_1" for row in limits)
+
+
+async def test_cancelling_while_an_agent_works_notifies_cancelled_only(api, company, tmp_path):
+    pid = await _project(api, tmp_path)
+    company.held["architect"] = released = threading.Event()
+    await api.post(f"/api/projects/{pid}/issues", json={"title": "Negate", "body": "x"})
+    await wait_for_phase(api, pid, 1, "planning", 60)
+
+    cancelled = await api.post(f"/api/projects/{pid}/issues/1/cancel")
+    assert cancelled.status_code == 202, cancelled.text
+    released.set()  # the architect's step ends; its run sees the cancel and stops
+
+    async def notified() -> list[str] | None:
+        async with api._mcc.runtime.db.sessions() as session:
+            notes = (await session.scalars(select(Notification))).all()
+        kinds = [n.kind for n in notes if n.payload.get("project_id") == pid]
+        return kinds if "cancelled" in kinds else None
+
+    # The person hears once that the issue was cancelled, and nothing needs them.
+    assert await eventually(notified, 60, "the cancelled notification") == ["cancelled"]
+    issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()
+    assert issue["phase"] == "cancelled" and issue["state"] == "closed"
+    assert issue["error"] is None

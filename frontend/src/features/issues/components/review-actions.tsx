@@ -7,6 +7,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { FormError } from "@/components/form-error";
 import { useApproveIssue, useRejectIssue } from "../api/review-issue";
 import type { ApiError } from "@/lib/api-client";
+import { isFinalPhase, phaseWords } from "../phases";
 import { AWAITING_APPROVAL, REFUSED, gateOf, type Gate, type Issue } from "../types";
 
 const WAITING: Record<Gate, string> = {
@@ -96,13 +97,21 @@ export function ReviewActions({ issue }: { issue: Issue }) {
     );
   };
 
-  const status = decision
+  // An ended issue will never reach awaiting_approval again: say so, not "enabled when…".
+  const ended = isFinalPhase(issue.phase)
+    ? `The issue has ended (${phaseWords(issue.phase).toLowerCase()}): there is nothing left to decide.`
+    : null;
+  const decided = decision
     ? `Decided by you at ${at(decision.decided_at)}: ${decision.kind}${decision.kind === "reject" ? " (sent back with your feedback)" : ""}.`
+    : null;
+  const status = decided
+    ? [decided, ended].filter(Boolean).join(" ")
     : sentHere && (approve.isPending || reject.isPending)
       ? "Decision sent…"
-      : issue.phase === AWAITING_APPROVAL
-        ? WAITING[gate]
-        : "Enabled when the issue reaches awaiting_approval (the spec first, then the merge).";
+      : (ended ??
+        (issue.phase === AWAITING_APPROVAL
+          ? WAITING[gate]
+          : "Enabled when the issue reaches awaiting_approval (the spec first, then the merge)."));
 
   return (
     <div className="grid gap-3">
