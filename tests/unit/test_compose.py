@@ -216,7 +216,7 @@ def test_api_and_worker_get_every_setting_the_scaled_mode_needs():
         assert settings.temporal_address == "temporal:7233"
         assert settings.redis_url == "redis://redis:6379/0"
         assert not settings.temporal_embedded
-        assert settings.secure_cookies
+        assert settings.cookie_secure is True
         assert f"mccdata:{settings.data_dir}" in services[name]["volumes"]
         assert api_key_from_env(settings.llm_base_url, env) == "sk-or-1", name
         seen[name] = settings
