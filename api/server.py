@@ -27,6 +27,7 @@ from api.runs import start_queued_runs
 from api.telegram import background_tasks
 from api.temporal_link import TemporalLink
 from mcc.config import Settings
+from mcc.data_dir import ensure_data_dir, exposure_warning
 from mcc.event_log import TRANSIENT, EventLog, MemoryEventLog, RedisEventLog
 from mcc.models.conversation import Conversation
 from mcc.models.issue import Issue
@@ -164,6 +165,11 @@ class MccServer:
         use_pidfd_child_watcher()
         if self.settings.redis_url:
             await _warn_if_redis_does_not_answer(self.settings.redis_url)
+        # Said before anything is written there: the directory may predate MCC's 0700.
+        warning = exposure_warning(self.settings.resolved_data_dir)
+        if warning is not None:
+            log.warning(warning)
+        ensure_data_dir(self.settings.resolved_data_dir)
         if self.with_worker:
             client = await self.temporal.connect_when_ready(self.temporal_wait_s)
             extra = self.settings.worker_connections - 1

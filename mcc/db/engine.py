@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from mcc.config import Settings
+from mcc.data_dir import ensure_data_dir
 from mcc.db.inline_session import InlineSession
 from mcc.db.inline_sqlite import InlineDBAPI
 from mcc.errors import ServiceUnavailable
@@ -61,7 +62,7 @@ class Database:
     def from_settings(cls, settings: Settings) -> Database:
         if not settings.database_url:
             try:
-                settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+                ensure_data_dir(settings.resolved_data_dir)
             except OSError as exc:
                 raise ServiceUnavailable(
                     f"MCC_DATA_DIR: cannot make {settings.resolved_data_dir}: {exc.strerror}"
