@@ -22,6 +22,11 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def shown_url(url: str) -> str:
+    """The database URL as it may be printed: its password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def kept_connections(url: str, size: int, overflow: int) -> dict[str, int]:
     """Pool sizes for a file database; an in-memory one (`mcc openapi`) has a single
     connection and takes none."""
