@@ -12,8 +12,8 @@ FROM python:3.11-slim-bookworm
 RUN apt-get update && apt-get install -y --no-install-recommends git bubblewrap \
     && rm -rf /var/lib/apt/lists/*
 # An unprivileged user: bubblewrap then confines agent commands with a user
-# namespace, and nothing in the container runs as root.
-RUN useradd --create-home --uid 10001 mcc && mkdir /data && chown mcc:mcc /data
+# namespace, and nothing in the container runs as root. The data dir is its alone.
+RUN useradd --create-home --uid 10001 mcc && install -d -m 0700 -o mcc -g mcc /data
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY mcc mcc

@@ -50,7 +50,7 @@ def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
     app.state.client_address = ClientAddress(settings.trusted_proxies)
     app.state.telegram_inbox = WebhookInbox(telegram_updates(runtime, temporal))
     install_error_handlers(app)
-    install_middleware(app, settings, app.state.rate_limits, app.state.client_address)
+    install_middleware(app, app.state.rate_limits, app.state.client_address)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.client_address import ClientAddress
 from api.rate_limits import RateLimits
+from api.request_scheme import secure_cookie
 from api.temporal_link import TemporalLink
 from mcc.agents.roster import get_agent
 from mcc.conversations import get_conversation
@@ -54,6 +55,14 @@ def get_client_address(request: Request) -> str:
     return resolver.of(request)
 
 
+def wants_secure_cookie(
+    request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]
+) -> bool:
+    """Whether the refresh cookie set on this response is Secure (see `api.request_scheme`)."""
+    resolver: ClientAddress = request.app.state.client_address
+    return secure_cookie(request, runtime.settings.cookie_secure, resolver)
+
+
 # Ids fit the databases' 32-bit integers; anything else is a 422, not a crash.
 DbId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
@@ -62,6 +71,7 @@ TemporalDep = Annotated[TemporalLink, Depends(get_temporal)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
 ClientIpDep = Annotated[str, Depends(get_client_address)]
+SecureCookieDep = Annotated[bool, Depends(wants_secure_cookie)]
 
 _bearer = HTTPBearer(auto_error=False, description="The access token from /api/auth/login.")
 

@@ -32,10 +32,43 @@ def error_response(
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     # Only where and what: never echo the submitted value back (it may be a secret).
-    return [
-        {"loc": [str(part) for part in err.get("loc", ())], "msg": _message(err)}
-        for err in exc.errors()
-    ]
+    details = []
+    for err in exc.errors():
+        body_problem = _body_problem(err, exc.body)
+        if body_problem is not None:
+            details.append({"loc": ["body"], "msg": body_problem})
+        else:
+            details.append(
+                {"loc": [str(part) for part in err.get("loc", ())], "msg": _message(err)}
+            )
+    return details
+
+
+def _body_problem(err: Any, body: Any) -> str | None:
+    """A sentence for a body that is not a JSON object at all, where pydantic's message
+    names no field ("1: JSON decode error", "request: Field required"); else None."""
+    kind, loc = err.get("type"), tuple(err.get("loc", ()))
+    if kind == "json_invalid" and loc[:1] == ("body",):
+        return f"the request body is not valid JSON ({_json_position(err, body)})"
+    if loc != ("body",):
+        return None
+    if kind == "missing":
+        return "the request needs a JSON body"
+    if kind in {"model_attributes_type", "dict_type"}:
+        return "the request body must be a JSON object"
+    return None
+
+
+def _json_position(err: Any, body: Any) -> str:
+    """`line 1, column 2: Expecting value`, as json.JSONDecodeError counts them."""
+    reason = str((err.get("ctx") or {}).get("error", "")).strip() or "cannot be parsed"
+    loc = err.get("loc", ())
+    offset = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    if offset is None or not isinstance(body, str):
+        return reason
+    line = body.count("\n", 0, offset) + 1
+    column = offset - body.rfind("\n", 0, offset)
+    return f"line {line}, column {column}: {reason}"
 
 
 def _message(err: Any) -> str:
@@ -45,9 +78,12 @@ def _message(err: Any) -> str:
 
 
 def _sentence_of(exc: RequestValidationError, first: dict[str, Any]) -> str:
-    """The message of a 422: a validator's sentence alone, else "field: what is wrong"."""
+    """The message of a 422: a validator's or the body's sentence alone, else
+    "field: what is wrong"."""
     errors = exc.errors()
-    if errors and errors[0].get("type") == "value_error":
+    if errors and (
+        errors[0].get("type") == "value_error" or _body_problem(errors[0], exc.body) is not None
+    ):
         return str(first["msg"])
     where = ".".join(p for p in first["loc"] if p != "body") or "request"
     return f"{where}: {first['msg']}"

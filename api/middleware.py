@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 from api.client_address import ClientAddress
 from api.errors import error_response
 from api.rate_limits import RateLimits
-from mcc.config import Settings
+from api.request_scheme import came_over_https
 from mcc.errors import ServiceUnavailable
 from mcc.security.errors import RateLimited, TokenInvalid
 
@@ -45,9 +45,7 @@ def requester(request: Request) -> str | None:
     return f"user:{claims.user_id}"
 
 
-def install_middleware(
-    app: FastAPI, settings: Settings, limits: RateLimits, client_address: ClientAddress
-) -> None:
+def install_middleware(app: FastAPI, limits: RateLimits, client_address: ClientAddress) -> None:
     @app.middleware("http")
     async def rate_limit(request: Request, call_next: Next) -> Response:
         # Webhooks are signed and come in bursts from a few forge addresses (MCC's own
@@ -80,6 +78,7 @@ def install_middleware(
         headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else CSP)
         if request.url.path.startswith("/api/"):
             headers.setdefault("Cache-Control", "no-store")
-        if settings.secure_cookies:
+        # Over plain http a browser ignores it (RFC 6797 8.1): only HTTPS answers carry it.
+        if came_over_https(request, client_address):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

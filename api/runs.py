@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, WorkflowHandle
@@ -17,6 +18,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from mcc.config import Settings
+from mcc.db.base import utcnow
 from mcc.db.engine import Database
 from mcc.decisions import claim_decision, mark_signalled, undelivered, withdraw_decision
 from mcc.errors import Conflict, DecisionTaken, ServiceUnavailable
@@ -180,14 +182,42 @@ async def checks_changed(client: Client, issue: Issue) -> bool:
     return True
 
 
-async def start_queued_runs(client: Client, settings: Settings, db: Database) -> int:
+async def start_queued_runs(
+    client: Client, settings: Settings, db: Database, stored_before: datetime | None = None
+) -> int:
     """Start the runs of issues stored while Temporal was unreachable; returns how many."""
     started = 0
     async with db.sessions() as session:
-        for issue, project in await queued_issues(session):
+        for issue, project in await queued_issues(session, stored_before):
             try:
                 await start_issue_run(client, settings, project, issue)
                 started += 1
             except Conflict:
                 continue
     return started
+
+
+async def keep_starting_queued_runs(
+    client: Client, settings: Settings, db: Database, every_s: float
+) -> None:
+    """Every `every_s`, start the runs of issues saved while Temporal could not be
+    reached (the 201 said the run starts by itself), until cancelled: Temporal may come
+    back, or may be reachable from this worker and not from the API that saved them.
+
+    Only issues older than one round: a younger one may be the API's own, whose start is
+    under way; starting it here first would make that start a conflict.
+    """
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            started = await start_queued_runs(
+                client, settings, db, stored_before=utcnow() - timedelta(seconds=every_s)
+            )
+        except ServiceUnavailable as exc:  # Temporal is away from this worker too
+            log.info("queued runs wait for Temporal: %s", exc.message)
+            continue
+        except Exception:
+            log.exception("could not start queued runs; trying again in %.0fs", every_s)
+            continue
+        if started:
+            log.info("started %d queued run(s)", started)

@@ -23,10 +23,11 @@ from api.agent_runs import notify_user_message
 from api.app import create_app, with_socketio
 from api.realtime import SocketEvents, create_socket_server, on_the_wire, stamped
 from api.redis_fanout import redis_manager
-from api.runs import start_queued_runs
+from api.runs import keep_starting_queued_runs, start_queued_runs
 from api.telegram import background_tasks
 from api.temporal_link import TemporalLink
 from mcc.config import Settings
+from mcc.data_dir import ensure_data_dir, exposure_warning
 from mcc.event_log import TRANSIENT, EventLog, MemoryEventLog, RedisEventLog
 from mcc.models.conversation import Conversation
 from mcc.models.issue import Issue
@@ -164,6 +165,11 @@ class MccServer:
         use_pidfd_child_watcher()
         if self.settings.redis_url:
             await _warn_if_redis_does_not_answer(self.settings.redis_url)
+        # Said before anything is written there: the directory may predate MCC's 0700.
+        warning = exposure_warning(self.settings.resolved_data_dir)
+        if warning is not None:
+            log.warning(warning)
+        ensure_data_dir(self.settings.resolved_data_dir)
         if self.with_worker:
             client = await self.temporal.connect_when_ready(self.temporal_wait_s)
             extra = self.settings.worker_connections - 1
@@ -176,6 +182,12 @@ class MccServer:
             started = await start_queued_runs(client, self.settings, self.runtime.db)
             if started:
                 log.info("started %d queued run(s)", started)
+            # Issues an API saved while it could not reach Temporal, from now on; at the
+            # watchdog's pace: a queued issue without a run is the most stalled run.
+            queued = keep_starting_queued_runs(
+                client, self.settings, self.runtime.db, self.settings.watchdog_interval_s
+            )
+            self._background.append(asyncio.create_task(queued, name="queued-runs"))
             await self._resend_decisions(client)
         else:
             # The API serves without Temporal (health says so) and connects when it can.

@@ -10,6 +10,7 @@ from datetime import timedelta
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
+from api.temporal_runtime import core_runtime
 from mcc.config import Settings
 from mcc.errors import ServiceUnavailable
 
@@ -45,7 +46,9 @@ class TemporalLink:
         if self._client is None:
             self._client = await asyncio.wait_for(
                 Client.connect(
-                    self.settings.temporal_address, namespace=self.settings.temporal_namespace
+                    self.settings.temporal_address,
+                    namespace=self.settings.temporal_namespace,
+                    runtime=core_runtime(),
                 ),
                 timeout=within_s,
             )
@@ -64,7 +67,9 @@ class TemporalLink:
         while True:
             try:
                 client = await asyncio.wait_for(
-                    Client.connect(address, namespace=self.settings.temporal_namespace),
+                    Client.connect(
+                        address, namespace=self.settings.temporal_namespace, runtime=core_runtime()
+                    ),
                     timeout=_CONNECT_WITHIN_S,
                 )
                 await client.workflow_service.describe_namespace(
@@ -93,7 +98,9 @@ class TemporalLink:
     async def another_connection(self) -> Client:
         """A client of its own (a worker per connection, see `build_workers`)."""
         return await Client.connect(
-            self.settings.temporal_address, namespace=self.settings.temporal_namespace
+            self.settings.temporal_address,
+            namespace=self.settings.temporal_namespace,
+            runtime=core_runtime(),
         )
 
     async def healthy(self) -> bool:

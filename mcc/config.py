@@ -113,7 +113,8 @@ class Settings(BaseSettings):
         description=(
             "Reverse proxies (addresses or CIDR ranges, comma-separated) whose"
             " X-Forwarded-For is believed: from them the right-most untrusted hop is"
-            " the client's address for every limit. Empty: the connection's peer, always."
+            " the client's address for every limit (and their X-Forwarded-Proto says"
+            " whether the browser used HTTPS). Empty: the connection's peer, always."
         ),
     )
     repo_roots: Annotated[list[Path], NoDecode] = Field(
@@ -124,7 +125,9 @@ class Settings(BaseSettings):
         ),
     )
     cookie_secure: bool | None = Field(
-        default=None, description="Secure cookies; default: on unless bound to loopback."
+        default=None,
+        description="The refresh cookie's Secure flag; default: on for requests that came"
+        " over HTTPS (directly or through a trusted proxy's X-Forwarded-Proto).",
     )
 
     llm_base_url: str = Field(
@@ -402,12 +405,6 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.resolved_data_dir / 'mcc.db'}"
-
-    @property
-    def secure_cookies(self) -> bool:
-        if self.cookie_secure is not None:
-            return self.cookie_secure
-        return self.host not in {"127.0.0.1", "localhost", "::1"}
 
     @property
     def repos_dir(self) -> Path:

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mcc.config import Settings
+from mcc.data_dir import ensure_data_dir
 from mcc.errors import ServiceUnavailable
 from mcc.process.death_pact import set_parent_death_signal
 
@@ -135,8 +136,7 @@ class DevServer:
                 )
             print(f"mcc: this installation's Temporal (pid {own}) already runs; using it")
             return
-        data = self.settings.resolved_data_dir
-        data.mkdir(parents=True, exist_ok=True)
+        data = ensure_data_dir(self.settings.resolved_data_dir)
         log = (data / "temporal.log").open("ab")
         self.process = subprocess.Popen(
             self.command(),

@@ -212,13 +212,19 @@ async def spend_of(session: AsyncSession, issue: Issue) -> Decimal:
     )
 
 
-async def queued_issues(session: AsyncSession) -> list[tuple[Issue, Project]]:
-    """Open issues whose run has not started (stored while Temporal was unreachable)."""
-    rows = await session.execute(
+async def queued_issues(
+    session: AsyncSession, stored_before: datetime | None = None
+) -> list[tuple[Issue, Project]]:
+    """Open issues whose run has not started (stored while Temporal was unreachable),
+    only those stored before `stored_before` if given."""
+    query = (
         select(Issue, Project)
         .join(Project, Project.id == Issue.project_id)
         .where(Issue.phase == Phase.QUEUED.value, Issue.state == "open")
     )
+    if stored_before is not None:
+        query = query.where(Issue.created_at < stored_before)
+    rows = await session.execute(query)
     return [(issue, project) for issue, project in rows.all()]
 
 

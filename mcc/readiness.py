@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mcc.config import Settings
+from mcc.db.engine import shown_url
 from mcc.errors import MccError
 from mcc.llm.endpoint import api_key_from_env, is_local, require_http_url, require_usable_key
 from mcc.sandbox.sandbox import Sandbox, SandboxReport
@@ -54,10 +55,23 @@ class SandboxCheck:
         return self._last[1]
 
 
+def where_state_lives(settings: Settings) -> list[str]:
+    """The data dir (absolute) and the database: a relative MCC_DATA_DIR started from
+    another directory is a fresh, empty install, which these lines make visible."""
+    data_dir = f"data dir: {settings.resolved_data_dir}"
+    if not settings.data_dir.expanduser().is_absolute():
+        data_dir += (
+            f" ({settings.data_dir} in the directory MCC started in;"
+            " an absolute MCC_DATA_DIR finds it from anywhere)"
+        )
+    return [data_dir, f"database: {shown_url(settings.resolved_database_url)}"]
+
+
 def startup_lines(settings: Settings, sandbox: SandboxReport) -> list[str]:
-    """The start-up summary's lines about what agents need."""
+    """The start-up summary's lines: where state lives, and what agents need."""
     llm = llm_report(settings)
     lines = [
+        *where_state_lives(settings),
         f"LLM: {llm.detail}"
         if llm.state == "configured"
         else f"LLM: NOT CONFIGURED, agents cannot work: {llm.detail}",

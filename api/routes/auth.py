@@ -14,6 +14,7 @@ from api.deps import (
     RateLimitsDep,
     RuntimeDep,
     SameSiteOnly,
+    SecureCookieDep,
     SessionDep,
 )
 from api.rate_limits import RateLimits
@@ -47,7 +48,7 @@ AUTH_ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 429: {
 COOKIE_ERRORS: dict[int | str, dict[str, Any]] = {**AUTH_ERRORS, 403: {"model": ErrorOut}}
 
 
-def _set_refresh_cookie(response: Response, runtime: Runtime, token: str) -> None:
+def _set_refresh_cookie(response: Response, runtime: Runtime, token: str, secure: bool) -> None:
     response.set_cookie(
         REFRESH_COOKIE,
         token,
@@ -55,7 +56,7 @@ def _set_refresh_cookie(response: Response, runtime: Runtime, token: str) -> Non
         path=COOKIE_PATH,
         httponly=True,
         samesite="strict",
-        secure=runtime.settings.secure_cookies,
+        secure=secure,
     )
 
 
@@ -69,11 +70,11 @@ def _token_out(runtime: Runtime, user: User) -> TokenOut:
 
 
 async def _start_session(
-    session: SessionDep, runtime: Runtime, user: User, response: Response
+    session: SessionDep, runtime: Runtime, user: User, response: Response, secure: bool
 ) -> TokenOut:
     refresh = await issue_refresh_token(session, user.id, runtime.keys.refresh_lifetime)
     await session.commit()
-    _set_refresh_cookie(response, runtime, refresh)
+    _set_refresh_cookie(response, runtime, refresh, secure)
     return _token_out(runtime, user)
 
 
@@ -105,10 +106,14 @@ async def setup_state(session: SessionDep) -> SetupStateOut:
     dependencies=[SameSiteOnly],
 )
 async def first_run_setup(
-    body: SetupIn, session: SessionDep, runtime: RuntimeDep, response: Response
+    body: SetupIn,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    secure: SecureCookieDep,
+    response: Response,
 ) -> TokenOut:
     user = await accounts.create_first_user(session, body.email, body.password)
-    return await _start_session(session, runtime, user, response)
+    return await _start_session(session, runtime, user, response, secure)
 
 
 @router.post(
@@ -120,20 +125,25 @@ async def login(
     session: SessionDep,
     runtime: RuntimeDep,
     limits: RateLimitsDep,
+    secure: SecureCookieDep,
     response: Response,
 ) -> TokenOut:
     async with _guarded(limits, ip, body.email.strip().lower()):
         user = await accounts.authenticate(
             session, runtime.keys.secrets, body.email, body.password, body.totp
         )
-    return await _start_session(session, runtime, user, response)
+    return await _start_session(session, runtime, user, response, secure)
 
 
 @router.post(
     "/refresh", response_model=TokenOut, responses=COOKIE_ERRORS, dependencies=[SameSiteOnly]
 )
 async def refresh(
-    request: Request, session: SessionDep, runtime: RuntimeDep, response: Response
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    secure: SecureCookieDep,
+    response: Response,
 ) -> TokenOut:
     """Spend the refresh cookie for a new access token and a new refresh cookie."""
     token = request.cookies.get(REFRESH_COOKIE)
@@ -143,7 +153,7 @@ async def refresh(
     user = await session.get(User, user_id)
     if user is None:
         raise AuthError("no session; log in")
-    _set_refresh_cookie(response, runtime, successor)
+    _set_refresh_cookie(response, runtime, successor, secure)
     return _token_out(runtime, user)
 
 
@@ -153,12 +163,16 @@ async def refresh(
     responses={403: {"model": ErrorOut}},
     dependencies=[SameSiteOnly],
 )
-async def logout(request: Request, session: SessionDep, response: Response) -> Response:
+async def logout(
+    request: Request, session: SessionDep, secure: SecureCookieDep, response: Response
+) -> Response:
     token = request.cookies.get(REFRESH_COOKIE)
     if token:
         await revoke_refresh_token(session, token)
     response.status_code = status.HTTP_204_NO_CONTENT
-    response.delete_cookie(REFRESH_COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict")
+    response.delete_cookie(
+        REFRESH_COOKIE, path=COOKIE_PATH, secure=secure, httponly=True, samesite="strict"
+    )
     return response
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal
 
 from fastapi import APIRouter, status
@@ -13,6 +14,7 @@ from api.schemas.issue import (
     ApproveIn,
     DecisionOut,
     IssueCreate,
+    IssueCreatedOut,
     IssueOut,
     RejectIn,
     SteerIn,
@@ -25,6 +27,8 @@ from mcc.issues import Facts, facts_of, file_issue, list_issues
 from mcc.models.decision import Decision
 from mcc.models.issue import Issue
 from workflows.issue_payloads import IssueStatus
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/projects/{project_id}/issues", tags=["issues"])
 
@@ -103,12 +107,12 @@ async def list_all(project: ProjectDep, session: SessionDep, runtime: RuntimeDep
 
 @router.post(
     "",
-    response_model=IssueOut,
+    response_model=IssueCreatedOut,
     status_code=status.HTTP_201_CREATED,
     responses={
         403: {"model": ErrorOut, "description": "the forge denied opening the issue"},
         404: {"model": ErrorOut, "description": "the forge does not know the repository"},
-        503: {"model": ErrorOut},
+        503: {"model": ErrorOut, "description": "the forge could not be reached; nothing saved"},
     },
 )
 async def create(
@@ -117,16 +121,18 @@ async def create(
     session: SessionDep,
     runtime: RuntimeDep,
     temporal: TemporalDep,
-) -> IssueOut:
+) -> IssueCreatedOut:
     """Open the issue on the project's forge, store it under the forge's number and
     start its run.
 
     On GitHub the issue is opened there first (GitHub numbers it); if GitHub refuses
     or cannot be reached, nothing is stored. The issue is committed before its run
-    starts: if Temporal is down it is kept (503 says so) and its run starts when MCC
-    next starts with Temporal reachable.
+    starts, so when Temporal cannot be reached the issue exists all the same: 201 with
+    `run_started: false` (an error would have a client file it again), and a worker
+    starts the run once it reaches Temporal.
     """
     issue, stored = await file_issue(session, runtime.forge, project, body.title, body.body)
+    notice = None
     try:
         await runs.start_issue_run(temporal.client, runtime.settings, project, issue)
     except Conflict:
@@ -134,10 +140,13 @@ async def create(
             raise
         # GitHub's delivery of the issue stored it first and started its run.
     except ServiceUnavailable as exc:
-        raise ServiceUnavailable(
-            f"issue #{issue.number} was saved, but its run could not start yet: {exc.message}"
-        ) from exc
-    return await issue_out(session, runtime.settings, issue)
+        log.warning("issue %s is saved; its run waits for Temporal: %s", issue.workflow_id, exc)
+        notice = (
+            f"Issue #{issue.number} is saved. Its run starts by itself once Temporal is"
+            " reachable again; there is no need to file it again."
+        )
+    out = await issue_out(session, runtime.settings, issue)
+    return IssueCreatedOut(**dict(out), run_started=notice is None, notice=notice)
 
 
 @router.get("/{number}", response_model=IssueOut, responses={404: {"model": ErrorOut}})

@@ -89,3 +89,16 @@ class IssueOut(BaseModel):
         description="What the issue's LLM calls cost, exact (a decimal string).",
     )
     created_at: datetime
+
+
+class IssueCreatedOut(IssueOut):
+    """The new issue, and whether its run has started."""
+
+    run_started: bool = Field(
+        description="False when Temporal could not be reached: the issue is saved (phase"
+        " queued) and a worker starts its run once it reaches Temporal. Filing it again"
+        " would make a second issue."
+    )
+    notice: str | None = Field(
+        default=None, description="A sentence for the person when the run has not started."
+    )

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from mcc.config import Settings
+from mcc.data_dir import ensure_data_dir
 from mcc.db.inline_session import InlineSession
 from mcc.db.inline_sqlite import InlineDBAPI
 from mcc.errors import ServiceUnavailable
@@ -19,6 +20,11 @@ from mcc.errors import ServiceUnavailable
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
+
+
+def shown_url(url: str) -> str:
+    """The database URL as it may be printed: its password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def kept_connections(url: str, size: int, overflow: int) -> dict[str, int]:
@@ -61,7 +67,7 @@ class Database:
     def from_settings(cls, settings: Settings) -> Database:
         if not settings.database_url:
             try:
-                settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+                ensure_data_dir(settings.resolved_data_dir)
             except OSError as exc:
                 raise ServiceUnavailable(
                     f"MCC_DATA_DIR: cannot make {settings.resolved_data_dir}: {exc.strerror}"

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from mcc.config import Settings
+from mcc.data_dir import ensure_data_dir
 from mcc.errors import InvalidInput
 
 
@@ -30,7 +31,7 @@ def decode_key(value: str) -> bytes:
 def _key_file(path: Path) -> bytes:
     """Read the embedded mode's key, creating it once with mode 0600."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_data_dir(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_hex(32) + "\n")

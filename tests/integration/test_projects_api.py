@@ -108,6 +108,25 @@ async def test_missing_fields_get_a_clear_422(api, mcc):
     assert await _count_projects(mcc) == 0
 
 
+async def test_a_body_that_is_not_a_json_object_gets_a_sentence_saying_so(api, mcc):
+    json_type = {"Content-Type": "application/json"}
+    cases = {
+        '{"name": "Broken",\n "repo_path": }': (
+            "the request body is not valid JSON (line 2, column 15: Expecting value)"
+        ),
+        "": "the request needs a JSON body",
+        '["Broken"]': "the request body must be a JSON object",
+    }
+    for content, sentence in cases.items():
+        response = await api.post("/api/projects", content=content, headers=json_type)
+        assert response.status_code == 422, content
+        error = response.json()["error"]
+        assert error["code"] == "invalid_input"
+        assert error["message"] == sentence, content
+        assert error["details"] == [{"loc": ["body"], "msg": sentence}]
+    assert await _count_projects(mcc) == 0
+
+
 async def test_init_into_a_non_empty_directory_is_refused_and_left_alone(api, mcc, tmp_path):
     busy = tmp_path / "busy"
     busy.mkdir()

@@ -106,8 +106,11 @@ def test_compose_file_is_valid_under_the_compose_specification():
 
 def test_compose_refuses_to_start_without_the_secrets_it_needs():
     env = dotenv(ENV_EXAMPLE)  # as copied, before the operator fills it in
-    with pytest.raises(AssertionError, match="MCC_SECRET_KEY"):
-        compose(env)
+    filled = operator_env()
+    for secret in ("POSTGRES_PASSWORD", "MCC_SECRET_KEY"):
+        assert env[secret] == ""
+        with pytest.raises(AssertionError, match=secret):
+            compose({**filled, secret: env[secret]})
 
 
 def test_services_start_when_their_dependencies_are_ready_and_restart_on_failure():
@@ -216,7 +219,7 @@ def test_api_and_worker_get_every_setting_the_scaled_mode_needs():
         assert settings.temporal_address == "temporal:7233"
         assert settings.redis_url == "redis://redis:6379/0"
         assert not settings.temporal_embedded
-        assert settings.secure_cookies
+        assert settings.cookie_secure is True
         assert f"mccdata:{settings.data_dir}" in services[name]["volumes"]
         assert api_key_from_env(settings.llm_base_url, env) == "sk-or-1", name
         seen[name] = settings

@@ -245,8 +245,9 @@ export interface paths {
          *
          *     On GitHub the issue is opened there first (GitHub numbers it); if GitHub refuses
          *     or cannot be reached, nothing is stored. The issue is committed before its run
-         *     starts: if Temporal is down it is kept (503 says so) and its run starts when MCC
-         *     next starts with Temporal reachable.
+         *     starts, so when Temporal cannot be reached the issue exists all the same: 201 with
+         *     `run_started: false` (an error would have a client file it again), and a worker
+         *     starts the run once it reaches Temporal.
          */
         post: operations["create_api_projects__project_id__issues_post"];
         delete?: never;
@@ -1554,6 +1555,107 @@ export interface components {
              * @default
              */
             body: string;
+        };
+        /**
+         * IssueCreatedOut
+         * @description The new issue, and whether its run has started.
+         */
+        IssueCreatedOut: {
+            /** Project Id */
+            project_id: number;
+            /** Number */
+            number: number;
+            /** Title */
+            title: string;
+            /** Body */
+            body: string;
+            /** Phase */
+            phase: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "open" | "closed";
+            /** Workflow Id */
+            workflow_id: string;
+            /** Temporal Url */
+            temporal_url: string;
+            pull_request: components["schemas"]["PullRequestOut"] | null;
+            /** Error */
+            error?: string | null;
+            /**
+             * Gate
+             * @description What the open round decides: spec | merge | attention.
+             */
+            gate?: string | null;
+            /**
+             * Round
+             * @description The latest approval round (0: none yet).
+             * @default 0
+             */
+            round: number;
+            /**
+             * Head
+             * @description The head commit that round is about.
+             */
+            head?: string | null;
+            /** @description The decision taken on that round, once one is. */
+            decision?: components["schemas"]["DecisionOut"] | null;
+            /** Agents At Work */
+            agents_at_work?: string[];
+            /**
+             * Test Loops
+             * @default 0
+             */
+            test_loops: number;
+            /**
+             * Review Loops
+             * @default 0
+             */
+            review_loops: number;
+            /**
+             * Rejections
+             * @default 0
+             */
+            rejections: number;
+            /** Spec */
+            spec?: string | null;
+            test_report?: components["schemas"]["TestReportOut"] | null;
+            /** Review */
+            review?: string | null;
+            /** Conversation Id */
+            conversation_id?: number | null;
+            /**
+             * Tokens
+             * @default 0
+             */
+            tokens: number;
+            /**
+             * Cost Usd
+             * @default 0
+             */
+            cost_usd: number;
+            /**
+             * Spend Usd
+             * @description What the issue's LLM calls cost, exact (a decimal string).
+             * @default 0
+             */
+            spend_usd: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Run Started
+             * @description False when Temporal could not be reached: the issue is saved (phase queued) and a worker starts its run once it reaches Temporal. Filing it again would make a second issue.
+             */
+            run_started: boolean;
+            /**
+             * Notice
+             * @description A sentence for the person when the run has not started.
+             */
+            notice?: string | null;
         };
         /** IssueOut */
         IssueOut: {
@@ -3404,7 +3506,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IssueOut"];
+                    "application/json": components["schemas"]["IssueCreatedOut"];
                 };
             };
             /** @description the forge denied opening the issue */
@@ -3434,7 +3536,7 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Service Unavailable */
+            /** @description the forge could not be reached; nothing saved */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -2,6 +2,8 @@ import type { components } from "@/lib/api-schema";
 
 export type Issue = components["schemas"]["IssueOut"];
 export type IssueCreate = components["schemas"]["IssueCreate"];
+/** The answer to filing an issue: the issue, and whether its run has started yet. */
+export type IssueCreated = components["schemas"]["IssueCreatedOut"];
 export type ApproveIn = components["schemas"]["ApproveIn"];
 export type RejectIn = components["schemas"]["RejectIn"];
 export type Decision = components["schemas"]["DecisionOut"];

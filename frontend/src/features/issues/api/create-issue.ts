@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { api, type ApiError, unwrap } from "@/lib/api-client";
-import type { Issue, IssueCreate } from "../types";
+import type { IssueCreate, IssueCreated } from "../types";
 import { storeIssue } from "./issue-cache";
 
 export const createIssue = (projectId: number, input: IssueCreate) =>
@@ -9,8 +9,9 @@ export const createIssue = (projectId: number, input: IssueCreate) =>
 
 export const useCreateIssue = (projectId: number) => {
   const queryClient = useQueryClient();
-  return useMutation<Issue, ApiError, IssueCreate>({
+  return useMutation<IssueCreated, ApiError, IssueCreate>({
     mutationFn: (input) => createIssue(projectId, input),
-    onSuccess: (issue) => storeIssue(queryClient, issue),
+    // The cache holds issues: whether the run started is this answer's alone.
+    onSuccess: ({ run_started: _started, notice: _notice, ...issue }) => storeIssue(queryClient, issue),
   });
 };

@@ -15,6 +15,9 @@ export function CreateIssueForm({ projectId }: { projectId: number }) {
   const [title, setTitle] = useState("");
   const [body, setBody] = useState("");
   const [missing, setMissing] = useState<string | null>(null);
+  // The issue is saved but its run waits for Temporal: said here, not as an error (filing
+  // it again would make a second issue). The form stays on the page beside the issue.
+  const [notice, setNotice] = useState<string | null>(null);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -23,13 +26,15 @@ export function CreateIssueForm({ projectId }: { projectId: number }) {
       return;
     }
     setMissing(null);
+    setNotice(null);
     createIssue.mutate(
       { title: title.trim(), body },
       {
-        onSuccess: (issue) => {
+        onSuccess: (created) => {
           setTitle("");
           setBody("");
-          navigate(`/projects/${projectId}/issues/${issue.number}`);
+          setNotice(created.notice ?? null);
+          navigate(`/projects/${projectId}/issues/${created.number}`);
         },
       },
     );
@@ -59,6 +64,11 @@ export function CreateIssueForm({ projectId }: { projectId: number }) {
         />
       </div>
       <FormError message={missing ?? createIssue.error?.message} />
+      {notice && (
+        <p role="status" className="text-sm text-muted-foreground">
+          {notice}
+        </p>
+      )}
       <div>
         <Button type="submit" disabled={createIssue.isPending} aria-busy={createIssue.isPending}>
           {createIssue.isPending && <Loader2 className="animate-spin" aria-hidden="true" />}

@@ -1,0 +1,70 @@
+"""An issue filed while Temporal cannot be reached is created all the same (201: a client
+that retried on an error would file it twice), and its run starts by itself once a
+worker reaches Temporal, without a restart."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import httpx
+
+from api.server import MccServer
+from tests.conftest import free_port, login_new_user
+from tests.support.repos import make_repo
+from tests.support.waiting import eventually
+
+
+async def _project(api: httpx.AsyncClient, repo: Path) -> int:
+    # A name of its own: run ids (issue/<slug>/<n>) are unique across the test session.
+    name = f"App {uuid.uuid4().hex[:8]}"
+    response = await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+async def test_an_issue_filed_while_temporal_is_down_is_created_and_runs_later(
+    settings, company, tmp_path
+):
+    # A worker that reaches Temporal, and an API that cannot (its Temporal is elsewhere).
+    worker = MccServer(settings.model_copy(update={"watchdog_interval_s": 0.5}), api=False)
+    nowhere = f"127.0.0.1:{free_port()}"
+    api_server = MccServer(settings.model_copy(update={"temporal_address": nowhere}), worker=False)
+    await worker.start()
+    await api_server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{api_server.port}") as api:
+            await login_new_user(api, api_server, "owner@example.com")
+            repo = make_repo(tmp_path / "repo")
+            pid = await _project(api, repo)
+
+            created = await api.post(
+                f"/api/projects/{pid}/issues", json={"title": "Add a greeting", "body": ""}
+            )
+
+            assert created.status_code == 201, created.text
+            issue = created.json()
+            assert issue["number"] == 1 and issue["phase"] == "queued"
+            assert issue["run_started"] is False
+            assert issue["notice"] == (
+                "Issue #1 is saved. Its run starts by itself once Temporal is reachable"
+                " again; there is no need to file it again."
+            )
+            listed = (await api.get(f"/api/projects/{pid}/issues")).json()
+            assert [i["number"] for i in listed] == [1]
+
+            async def run_moved() -> str | None:
+                phase = (await api.get(f"/api/projects/{pid}/issues/1")).json()["phase"]
+                return phase if phase != "queued" else None
+
+            await eventually(run_moved, 60, "the worker to start the queued run")
+    finally:
+        await api_server.stop()
+        await worker.stop()
+
+
+async def test_an_issue_whose_run_starts_says_so(api, company, tmp_path):
+    pid = await _project(api, make_repo(tmp_path / "repo"))
+    created = await api.post(f"/api/projects/{pid}/issues", json={"title": "Hi", "body": ""})
+    assert created.status_code == 201
+    assert created.json()["run_started"] is True and created.json()["notice"] is None
