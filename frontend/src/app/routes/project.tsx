@@ -68,6 +68,14 @@ function ProjectOverview({ projectId, issueNumber }: { projectId: number; issueN
       <div
         className={cn("grid grid-cols-1 items-start gap-6", issueOpen && "2xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]")}
       >
+        {/* Before the list in the document, as on screen when stacked: scroll anchoring keeps the first
+            visible node in document order in place, so with the list first, the detail growing above it
+            (the issue, then its diff) pushed the pane down to the list. */}
+        {issueOpen && (
+          <div className="min-w-0 2xl:order-last">
+            <Outlet />
+          </div>
+        )}
         <div className="grid min-w-0 grid-cols-1 gap-6">
           <Card>
             <CardHeader>
@@ -106,11 +114,6 @@ function ProjectOverview({ projectId, issueNumber }: { projectId: number; issueN
             </CardContent>
           </Card>
         </div>
-        {issueOpen && (
-          <div className="order-first min-w-0 2xl:order-none">
-            <Outlet />
-          </div>
-        )}
       </div>
     </div>
   );
