@@ -78,3 +78,28 @@ async def test_an_opened_issue_shows_its_header_and_decision(
     await page.get_by_role("table").get_by_role("link", name="Add a greeting").click()
     await issue_header_is_in_view(page, f"clicked-{size}", phone=size == "phone")
     await context.close()
+
+
+async def test_filing_an_issue_keeps_the_top_bar_on_screen(
+    api, mcc: MccServer, browser: Browser, company, tmp_path
+):
+    pid = await project_with_an_issue_awaiting_approval(api, tmp_path)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context = await browser.new_context(viewport=SIZES["desktop"])
+    page = await context.new_page()
+    await log_in(page, f"http://127.0.0.1:{mcc.port}/projects/{pid}/issues/1")
+    await issue_header_is_in_view(page, "before-create")
+
+    new_issue = page.get_by_role("form", name="New issue")
+    await new_issue.get_by_label("Title").fill("Add a farewell")
+    await new_issue.get_by_role("button", name="Create issue").click()
+    await expect(page.get_by_role("region", name="Issue #2")).to_be_visible()
+    await page.wait_for_load_state("networkidle")
+    await page.screenshot(path=str(SCREENSHOTS / "after-create.png"))
+
+    # At desktop size the layout is exactly the window's height: only its panes scroll.
+    assert await page.evaluate(WINDOW_SCROLL) == {"scrollY": 0, "overflow": 0}
+    await expect(page.get_by_role("button", name="Emergency pause")).to_be_in_viewport()
+    await page.mouse.wheel(0, -2000)
+    assert await page.evaluate(WINDOW_SCROLL) == {"scrollY": 0, "overflow": 0}
+    await context.close()

@@ -32,8 +32,8 @@ function ProjectLayout({ projectId }: { projectId: number }) {
 
   return (
     <div className="flex flex-col gap-4 lg:h-full lg:flex-row lg:gap-6">
-      {/* Its own scroll area on wide screens, so the channels stay in place. */}
-      <div className="min-w-0 flex-1 lg:order-last lg:overflow-y-auto lg:pr-1">
+      {/* Its own scroll area on wide screens, so the channels stay in place (positioned: see AppShell's main). */}
+      <div className="relative min-w-0 flex-1 lg:order-last lg:overflow-y-auto lg:pr-1">
         <Outlet />
       </div>
       {/* Stacked (phones): the page first, the channels after it. */}
