@@ -65,7 +65,9 @@ export function AppShell() {
         </header>
         <HealthProblems />
         <BudgetAlerts />
-        <main id="main" className="flex-1 p-4 md:overflow-y-auto md:p-6">
+        {/* Positioned, as every scrolling pane: an absolute child (an sr-only label) otherwise takes the
+            window as its box, escapes the pane's clipping and makes the whole window scroll. */}
+        <main id="main" className="relative flex-1 p-4 md:overflow-y-auto md:p-6">
           <Outlet />
         </main>
         <NotificationToasts />

@@ -3,7 +3,9 @@ import type { UseQueryResult } from "@tanstack/react-query";
 import { Loader2 } from "lucide-react";
 
 import { FormError } from "@/components/form-error";
+import { errorMessage } from "@/lib/api-client";
 import { cn } from "@/lib/cn";
+import { isRateLimited } from "@/lib/query-client";
 
 interface QueryStateProps<T> {
   query: UseQueryResult<T, Error>;
@@ -16,17 +18,21 @@ interface QueryStateProps<T> {
 /** Loading and error states of a query, then its data. */
 export function QueryState<T>({ query, loading, children, className }: QueryStateProps<T>) {
   if (query.isPending) {
+    // Still pending after a 429: the query retries by itself once the server allows it.
+    const waiting = isRateLimited(query.failureReason)
+      ? `The server asked to slow down; trying again in ${query.failureReason.retryAfter ?? 10} s…`
+      : loading;
     return (
       <p className={cn("flex items-center gap-2 py-6 text-sm text-muted-foreground", className)} aria-busy="true">
         <Loader2 className="h-4 w-4 animate-spin" aria-hidden="true" />
-        {loading}
+        {waiting}
       </p>
     );
   }
   if (query.isError) {
     return (
       <div className={className}>
-        <FormError message={query.error.message} />
+        <FormError message={errorMessage(query.error)} />
       </div>
     );
   }

@@ -147,7 +147,7 @@ export function ChannelList({ projectId, projectName }: { projectId: number; pro
   return (
     <nav
       aria-label="Channels"
-      className="flex max-h-72 shrink-0 flex-col overflow-y-auto rounded-lg border border-sidebar-border bg-sidebar p-2 lg:max-h-none lg:w-64"
+      className="relative flex max-h-72 shrink-0 flex-col overflow-y-auto rounded-lg border border-sidebar-border bg-sidebar p-2 lg:max-h-none lg:w-64"
     >
       <p className="truncate px-2 pb-1 pt-1 text-sm font-semibold" title={projectName}>
         {projectName ?? "Project"}

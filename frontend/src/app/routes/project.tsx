@@ -32,8 +32,8 @@ function ProjectLayout({ projectId }: { projectId: number }) {
 
   return (
     <div className="flex flex-col gap-4 lg:h-full lg:flex-row lg:gap-6">
-      {/* Its own scroll area on wide screens, so the channels stay in place. */}
-      <div className="min-w-0 flex-1 lg:order-last lg:overflow-y-auto lg:pr-1">
+      {/* Its own scroll area on wide screens, so the channels stay in place (positioned: see AppShell's main). */}
+      <div className="relative min-w-0 flex-1 lg:order-last lg:overflow-y-auto lg:pr-1">
         <Outlet />
       </div>
       {/* Stacked (phones): the page first, the channels after it. */}
@@ -68,6 +68,14 @@ function ProjectOverview({ projectId, issueNumber }: { projectId: number; issueN
       <div
         className={cn("grid grid-cols-1 items-start gap-6", issueOpen && "2xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]")}
       >
+        {/* Before the list in the document, as on screen when stacked: scroll anchoring keeps the first
+            visible node in document order in place, so with the list first, the detail growing above it
+            (the issue, then its diff) pushed the pane down to the list. */}
+        {issueOpen && (
+          <div className="min-w-0 2xl:order-last">
+            <Outlet />
+          </div>
+        )}
         <div className="grid min-w-0 grid-cols-1 gap-6">
           <Card>
             <CardHeader>
@@ -106,11 +114,6 @@ function ProjectOverview({ projectId, issueNumber }: { projectId: number; issueN
             </CardContent>
           </Card>
         </div>
-        {issueOpen && (
-          <div className="order-first min-w-0 2xl:order-none">
-            <Outlet />
-          </div>
-        )}
       </div>
     </div>
   );

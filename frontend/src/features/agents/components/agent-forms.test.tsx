@@ -128,4 +128,15 @@ describe("the new agent form", () => {
     fill({ project: "1", name: "coder_1" });
     await waitFor(() => expect(messageOf("Name")).toBe(refusal));
   });
+
+  it("clears the last success once the person edits the form again", async () => {
+    server.use(http.post(`${API}/api/agents`, () => HttpResponse.json(agentOf({}), { status: 201 })));
+    show();
+    fill({ project: "2", name: "coder_3" });
+    expect(await screen.findByText("coder_3 was added.")).toBeTruthy();
+
+    fill({ share: "150" });
+    await waitFor(() => expect(messageOf("Budget share (%, optional)")).toBe("A share cannot be more than 100%."));
+    expect(screen.queryByText("coder_3 was added.")).toBeNull();
+  });
 });

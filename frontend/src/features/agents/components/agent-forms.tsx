@@ -4,6 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { Loader2, Plus, Save } from "lucide-react";
 
 import { Button } from "@/components/ui/button";
+import { useClearOnEdit } from "@/components/clear-on-edit";
 import { FormError } from "@/components/form-error";
 import { Field, SelectField } from "@/components/form-field";
 import {
@@ -46,6 +47,10 @@ export function CreateAgentForm({
       model: "",
       sharePct: "",
     },
+  });
+  useClearOnEdit(form, () => {
+    setCreated(null);
+    create.reset();
   });
   const { errors } = form.formState;
 
@@ -140,6 +145,7 @@ export function EditAgentForm({ agent, onDone }: { agent: Agent; onDone: () => v
     resolver: zodResolver(editAgentSchema),
     defaultValues: { model: agent.model, sharePct: share === null ? "" : String(share) },
   });
+  useClearOnEdit(form, update.reset);
   const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit((values) => {

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { CheckCircle2, ChevronRight, XCircle } from "lucide-react";
+import { CheckCircle2, ChevronRight, MinusCircle, XCircle } from "lucide-react";
 
 import { Avatar } from "@/components/avatar";
 import { Badge } from "@/components/ui/badge";
@@ -95,29 +95,36 @@ export function SpecView({ spec, defaultOpen }: { spec: string; defaultOpen: boo
   );
 }
 
+/** What a test run says: without a command nothing ran, so it neither passed nor failed. */
+export function testOutcome(report: TestReport): "passed" | "failed" | "not run" {
+  if (report.command === null) return "not run";
+  return report.passed ? "passed" : "failed";
+}
+
+const OUTCOME_BADGES = {
+  passed: { icon: CheckCircle2, text: "passed", tone: "border-emerald-500/40 bg-emerald-500/15 text-emerald-300" },
+  failed: { icon: XCircle, text: "failed", tone: "border-red-500/40 bg-red-500/15 text-red-300" },
+  "not run": { icon: MinusCircle, text: "no tests run", tone: "text-muted-foreground" },
+} as const;
+
+function TestOutcomeBadge({ report }: { report: TestReport }) {
+  const { icon: Icon, text, tone } = OUTCOME_BADGES[testOutcome(report)];
+  return (
+    <Badge variant="outline" className={cn("gap-1", tone)}>
+      <Icon className="h-3 w-3" aria-hidden="true" />
+      {text}
+    </Badge>
+  );
+}
+
 export function TestReportView({ report }: { report: TestReport }) {
   return (
     <Collapsible
-      defaultOpen={!report.passed}
+      defaultOpen={testOutcome(report) === "failed"}
       summary={
         <span className="flex min-w-0 flex-wrap items-center gap-2">
           Test report
-          <Badge
-            variant="outline"
-            className={cn(
-              "gap-1",
-              report.passed
-                ? "border-emerald-500/40 bg-emerald-500/15 text-emerald-300"
-                : "border-red-500/40 bg-red-500/15 text-red-300",
-            )}
-          >
-            {report.passed ? (
-              <CheckCircle2 className="h-3 w-3" aria-hidden="true" />
-            ) : (
-              <XCircle className="h-3 w-3" aria-hidden="true" />
-            )}
-            {report.passed ? "passed" : "failed"}
-          </Badge>
+          <TestOutcomeBadge report={report} />
           {report.exit_code !== null && (
             <span className="font-mono text-xs font-normal text-muted-foreground">exit code {report.exit_code}</span>
           )}

@@ -7,6 +7,7 @@ import { useNavigate } from "react-router-dom";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Label } from "@/components/ui/label";
+import { useClearOnEdit } from "@/components/clear-on-edit";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
 import { cn } from "@/lib/cn";
@@ -80,6 +81,7 @@ function LocalProjectForm() {
     resolver: zodResolver(localProjectSchema),
     defaultValues: { name: "", repoPath: "", init: false },
   });
+  useClearOnEdit(form, createProject.reset);
   const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit((values) =>
@@ -139,6 +141,7 @@ function GithubProjectForm() {
     resolver: zodResolver(githubProjectSchema),
     defaultValues: { name: "", repo: "", token: "", triggerLabel: "" },
   });
+  useClearOnEdit(form, createProject.reset);
   const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit((values) => createProject.mutate(githubProjectBody(values), { onSuccess: open }));

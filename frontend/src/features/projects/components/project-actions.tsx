@@ -6,6 +6,7 @@ import { Archive, ArchiveRestore, Loader2, Pencil, Trash2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { useClearOnEdit } from "@/components/clear-on-edit";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
 import { useDeleteProject } from "../api/delete-project";
@@ -113,6 +114,7 @@ export function ArchivePanel({ project, onDone }: { project: Project; onDone: ()
 export function RenamePanel({ project, onDone }: { project: Project; onDone: () => void }) {
   const update = useUpdateProject(project.id);
   const form = useForm<RenameValues>({ resolver: zodResolver(renameSchema), defaultValues: { name: project.name } });
+  useClearOnEdit(form, update.reset);
   const onSubmit = form.handleSubmit(({ name }) => update.mutate({ name }, { onSuccess: onDone }));
   return (
     <form className="grid gap-2 sm:max-w-md" onSubmit={onSubmit} noValidate aria-label={`Rename ${project.name}`}>
