@@ -64,7 +64,7 @@ def main() -> None:
 @main.command()
 def migrate() -> None:
     """Apply the database migrations."""
-    from mcc.db.engine import Database
+    from mcc.db.engine import Database, shown_url
     from mcc.db.migrate import upgrade
     from mcc.errors import MccError
 
@@ -74,14 +74,8 @@ def migrate() -> None:
         upgrade(settings.resolved_database_url)
     except MccError as exc:
         _fail(exc.message)
-    click.echo(f"database is up to date ({_safe_url(settings.resolved_database_url)})")
+    click.echo(f"database is up to date ({shown_url(settings.resolved_database_url)})")
     _exit(0)
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 @main.command()

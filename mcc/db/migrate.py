@@ -6,9 +6,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from mcc.db.engine import shown_url
 from mcc.errors import ServiceUnavailable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -36,5 +36,4 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def _unusable(url: str, reason: str) -> ServiceUnavailable:
-    shown = make_url(url).render_as_string(hide_password=True)
-    return ServiceUnavailable(f"cannot use the database {shown}: {reason.strip()}")
+    return ServiceUnavailable(f"cannot use the database {shown_url(url)}: {reason.strip()}")
