@@ -22,7 +22,7 @@ from mcc.errors import Conflict, MccError, ServiceUnavailable
 from mcc.event_log import TRANSIENT, EventLog, Head, Since
 from mcc.event_payloads import SCHEMA_MODELS, checked
 from mcc.events import conversation_room, project_room, user_room
-from mcc.issues import file_issue
+from mcc.issues import file_issue, run_waits_notice
 from mcc.models.conversation import Conversation
 from mcc.models.issue import Issue
 from mcc.models.project import Project
@@ -301,13 +301,12 @@ def create_socket_server(
             if stored:
                 raise
             # GitHub's delivery of the issue stored it first and started its run.
-        except ServiceUnavailable as exc:
+        except ServiceUnavailable:
             return {
                 "ok": True,
                 **created,
                 "started": False,
-                "error": f"issue #{issue.number} was saved, but its run could not start yet: "
-                f"{exc.message}",
+                "notice": run_waits_notice(issue.number),
             }
         except MccError as exc:
             return {"ok": True, **created, "started": False, "error": exc.message}

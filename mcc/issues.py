@@ -237,3 +237,12 @@ async def pulls_of(session: AsyncSession, project_id: int) -> list[tuple[PullReq
         .order_by(PullRequest.number.desc())
     )
     return [(pr, number) for pr, number in rows.all()]
+
+
+def run_waits_notice(number: int) -> str:
+    """What a person who filed issue `number` is told when its run could not start yet
+    (a worker starts it once Temporal answers)."""
+    return (
+        f"Issue #{number} is saved. Its run starts by itself once Temporal is"
+        " reachable again; there is no need to file it again."
+    )

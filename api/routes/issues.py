@@ -23,7 +23,7 @@ from api.schemas.issue import (
 from mcc.config import Settings
 from mcc.decisions import WAITING, decision_on
 from mcc.errors import Conflict, ServiceUnavailable
-from mcc.issues import Facts, facts_of, file_issue, list_issues
+from mcc.issues import Facts, facts_of, file_issue, list_issues, run_waits_notice
 from mcc.models.decision import Decision
 from mcc.models.issue import Issue
 from workflows.issue_payloads import IssueStatus
@@ -141,10 +141,7 @@ async def create(
         # GitHub's delivery of the issue stored it first and started its run.
     except ServiceUnavailable as exc:
         log.warning("issue %s is saved; its run waits for Temporal: %s", issue.workflow_id, exc)
-        notice = (
-            f"Issue #{issue.number} is saved. Its run starts by itself once Temporal is"
-            " reachable again; there is no need to file it again."
-        )
+        notice = run_waits_notice(issue.number)
     out = await issue_out(session, runtime.settings, issue)
     return IssueCreatedOut(**dict(out), run_started=notice is None, notice=notice)
 

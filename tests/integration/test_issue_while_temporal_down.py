@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import socketio
 
 from api.server import MccServer
 from tests.conftest import free_port, login_new_user
@@ -50,8 +51,30 @@ async def test_an_issue_filed_while_temporal_is_down_is_created_and_runs_later(
                 "Issue #1 is saved. Its run starts by itself once Temporal is reachable"
                 " again; there is no need to file it again."
             )
+            # The socket's create_issue says the same, as a notice, not an error.
+            client = socketio.AsyncClient()
+            token = api.headers["Authorization"].removeprefix("Bearer ")
+            await client.connect(
+                f"http://127.0.0.1:{api_server.port}",
+                transports=["websocket"],
+                auth={"token": token},
+            )
+            try:
+                made = await client.call(
+                    "create_issue", {"project_id": pid, "title": "Also", "description": ""}
+                )
+            finally:
+                await client.disconnect()
+            assert made == {
+                "ok": True,
+                "project_id": pid,
+                "number": 2,
+                "started": False,
+                "notice": "Issue #2 is saved. Its run starts by itself once Temporal is"
+                " reachable again; there is no need to file it again.",
+            }
             listed = (await api.get(f"/api/projects/{pid}/issues")).json()
-            assert [i["number"] for i in listed] == [1]
+            assert sorted(i["number"] for i in listed) == [1, 2]
 
             async def run_moved() -> str | None:
                 phase = (await api.get(f"/api/projects/{pid}/issues/1")).json()["phase"]
