@@ -57,11 +57,19 @@ def default_steps(request: Request) -> list[Reply]:
     return [finish(f"{request.agent}: nothing to do")]
 
 
+def text_of(content: str | list[dict[str, Any]]) -> str:
+    """A message's text: a string, or the text parts of a list (MCC sends parts with a
+    cache marker to models that take one, Anthropic's among them)."""
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") for part in content if part.get("type") == "text")
+
+
 def read(body: dict[str, Any]) -> Request:
     messages = body["messages"]
-    system: str = messages[0]["content"]
+    system = text_of(messages[0]["content"])
     agent = system.removeprefix("You are ").split(",", 1)[0]
-    task: str = next(m["content"] for m in messages[1:] if m["role"] == "user")
+    task = next(text_of(m["content"]) for m in messages[1:] if m["role"] == "user")
     step = sum(1 for m in messages if m["role"] == "assistant")
     return Request(agent, kind_of(task), task.split("\n", 1)[0], task, step)
 
