@@ -139,14 +139,17 @@ function EnrolStep({
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (!code.trim()) {
-      setMissing("Enter the 6-digit code your app shows.");
+    // Checked here: a mistyped code sent to the server counts as a failed check, and
+    // five a minute lock the account's logins for that minute.
+    const digits = code.replace(/\s/g, "");
+    if (!/^\d{6}$/.test(digits)) {
+      setMissing(digits ? "The code is the 6 digits your app shows." : "Enter the 6-digit code your app shows.");
       codeInput.current?.focus();
       return;
     }
     setMissing(null);
     confirm.mutate(
-      { code: code.trim() },
+      { code: digits },
       {
         onSuccess: ({ recovery_codes }) => onConfirmed(recovery_codes),
         onError: (error) => {
