@@ -64,6 +64,10 @@ export function useIssueProgressSync(): void {
         void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId), exact: true });
         return;
       }
+      // A merge changes the list's pull request, which the project's cost per merged pull
+      // request is counted from: the list is fetched again (once per merge).
+      if (previous !== status && status === "done")
+        void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId), exact: true });
       if (previous !== status) refetchDetail(projectId, number, PHASE_REFETCH_INTERVAL_MS);
       else if (!timers.has(`${projectId}/${number}`)) refetchDetail(projectId, number, STEP_REFETCH_INTERVAL_MS);
     };
