@@ -4,6 +4,7 @@ import { useParams } from "react-router-dom";
 import { IssueDetail, type PullRequestSlot } from "@/features/issues/components/issue-detail";
 import { PullDiff } from "@/features/pulls/components/pull-diff";
 import { PullRequestSummary } from "@/features/pulls/components/pull-request-summary";
+import { useSystemState } from "@/features/system/api/get-system-state";
 import { NotFoundRoute } from "./not-found";
 import { positiveInt } from "./params";
 
@@ -21,6 +22,7 @@ export function IssueRoute() {
   );
   const number = positiveInt(params.issueNumber);
   const ref = useRef<HTMLElement>(null);
+  const emergencyPause = useSystemState().data?.paused ?? false;
 
   useEffect(() => {
     // Stacked layout: the detail sits above the table, so bring it into view when an issue is picked.
@@ -31,7 +33,13 @@ export function IssueRoute() {
   return (
     <section ref={ref} aria-label={`Issue #${number}`} className="scroll-mt-4">
       {/* Keyed so the approve / reject state of one issue never leaks into the next. */}
-      <IssueDetail key={`${projectId}/${number}`} projectId={projectId} number={number} pullRequest={pullRequest} />
+      <IssueDetail
+        key={`${projectId}/${number}`}
+        projectId={projectId}
+        number={number}
+        pullRequest={pullRequest}
+        emergencyPause={emergencyPause}
+      />
     </section>
   );
 }

@@ -33,10 +33,13 @@ export function IssueDetail({
   projectId,
   number,
   pullRequest,
+  emergencyPause = false,
 }: {
   projectId: number;
   number: number;
   pullRequest: PullRequestSlot;
+  /** The emergency pause is on (the system feature, composed in src/app). */
+  emergencyPause?: boolean;
 }) {
   const query = useIssue(projectId, number);
   // The list beside the issue is cached already: the project's figure costs no request.
@@ -98,7 +101,7 @@ export function IssueDetail({
                   <RunStats issue={issue} projectCostPerMerge={projectCostPerMerge} />
                 </Section>
                 <Section title="Run">
-                  <IssueRunControls issue={issue} />
+                  <IssueRunControls issue={issue} emergencyPause={emergencyPause} />
                 </Section>
                 <Section title={specGate ? "Decision on the spec" : "Decision"}>
                   <ReviewActions issue={issue} />

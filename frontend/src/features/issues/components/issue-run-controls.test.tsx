@@ -54,3 +54,19 @@ describe("cancelling an issue", () => {
     expect(await screen.findByText(/Cancel sent/)).toBeTruthy();
   });
 });
+
+describe("resuming an issue", () => {
+  it("says that the emergency pause still holds it when the pause is on", async () => {
+    const paused = { ...issue, phase: "paused" } as Issue;
+    server.use(http.post(`${API}/api/projects/2/issues/4/resume`, () => HttpResponse.json(paused, { status: 202 })));
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <IssueRunControls issue={paused} emergencyPause />
+      </QueryClientProvider>,
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Resume" }));
+    expect(
+      await screen.findByText(/the emergency pause is still on: no agent works until you resume all/),
+    ).toBeTruthy();
+  });
+});

@@ -17,11 +17,13 @@ const SENT: Record<IssueSteerAction, string> = {
 };
 
 /**
+ * `emergencyPause`: on, it holds every run whatever its own state, so a resumed issue waits for it.
+ *
  * Steer the issue's whole run: Retry / Cancel issue when it needs attention (with the error),
  * Pause or Resume and Cancel issue while it runs. The server answers 409 when an action does
  * not apply (any more); its message is shown.
  */
-export function IssueRunControls({ issue }: { issue: Issue }) {
+export function IssueRunControls({ issue, emergencyPause = false }: { issue: Issue; emergencyPause?: boolean }) {
   const steer = useSteerIssue(issue.project_id, issue.number);
   const [sent, setSent] = useState<IssueSteerAction | null>(null);
   const needsAttention = issue.phase === NEEDS_ATTENTION;
@@ -79,7 +81,11 @@ export function IssueRunControls({ issue }: { issue: Issue }) {
           keepLabel="Keep it running"
         />
         <p role="status" className="text-xs text-muted-foreground">
-          {sent && !steer.isPending ? SENT[sent] : ""}
+          {sent && !steer.isPending
+            ? sent === "resume" && emergencyPause
+              ? "Resume sent; the emergency pause is still on: no agent works until you resume all (top bar)."
+              : SENT[sent]
+            : ""}
         </p>
       </div>
       <FormError message={errorMessage(steer.error)} />
