@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mcc.budget.money import ZERO, usd_of_sum
+from mcc.budget.money import ZERO, usd, usd_of_sum
 from mcc.budget.summary import LevelSpend
 from mcc.models.agent import Agent
 from mcc.models.conversation import Conversation
@@ -51,13 +51,6 @@ def status_reason(
     return None
 
 
-def _usd(amount: Decimal) -> str:
-    """Dollars with every significant digit and at least cents ($0.045 stays $0.045)."""
-    text = f"{amount.normalize():f}"
-    whole, _, cents = text.partition(".")
-    return f"${whole}.{cents.ljust(2, '0')}"
-
-
 def _spent(level: LevelSpend) -> bool:
     return level.limit_usd is not None and level.spent_usd >= level.limit_usd
 
@@ -70,7 +63,7 @@ def budget_hold(budget: BudgetToday, project_id: int, name: str) -> str | None:
     for level in budget.levels:
         if not _spent(level):
             continue
-        amounts = f"({_usd(level.spent_usd)} of {_usd(level.limit_usd or ZERO)})"
+        amounts = f"({usd(level.spent_usd)} of {usd(level.limit_usd or ZERO)})"
         if level.scope == "global":
             return f"Today's budget is used up {amounts}"
         if level.scope == "project" and level.project_id == project_id:

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mcc.budget.ledger import LedgerRow
+from mcc.budget.money import usd
 from mcc.budget.store import insert_or_merge
 from mcc.events import EventSink, user_room
 from mcc.models.notification import Notification
@@ -75,14 +76,14 @@ def budget_title(payload: dict[str, Any]) -> tuple[str, str]:
         "project": f"Project {payload.get('project_id')}'s budget",
         "agent": f"Agent {payload.get('agent')}'s budget",
     }.get(scope, "A budget")
-    current, limit = float(payload.get("current", 0)), float(payload.get("limit", 0))
+    current, limit = Decimal(str(payload.get("current", 0))), Decimal(str(payload.get("limit", 0)))
     share = int(current / limit * 100) if limit else 100
     if payload.get("level") == "critical":
         title = f"{who} is used up ({share}%)"
-        message = f"${current:.2f} of ${limit:.2f}: runs wait until it is raised or the day ends."
+        message = f"{usd(current)} of {usd(limit)}: runs wait until it is raised or the day ends."
     else:
         title = f"{who} is at {share}%"
-        message = f"${current:.2f} of ${limit:.2f} spent today."
+        message = f"{usd(current)} of {usd(limit)} spent today."
     return title, message
 
 
