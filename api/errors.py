@@ -85,7 +85,10 @@ def _sentence_of(exc: RequestValidationError, first: dict[str, Any]) -> str:
         errors[0].get("type") == "value_error" or _body_problem(errors[0], exc.body) is not None
     ):
         return str(first["msg"])
-    where = ".".join(p for p in first["loc"] if p != "body") or "request"
+    loc = list(first["loc"])
+    # The location's first part says where in the request (body, query, path); a field
+    # may be called "body" itself (an issue's).
+    where = ".".join(loc[1:] if loc[:1] == ["body"] else loc) or "request"
     return f"{where}: {first['msg']}"
 
 

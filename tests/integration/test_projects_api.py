@@ -108,6 +108,18 @@ async def test_missing_fields_get_a_clear_422(api, mcc):
     assert await _count_projects(mcc) == 0
 
 
+async def test_a_field_called_body_is_named_in_the_sentence(api, tmp_path):
+    created = await api.post(
+        "/api/projects", json={"name": "Long", "repo_path": str(make_repo(tmp_path / "src"))}
+    )
+    issues = f"/api/projects/{created.json()['id']}/issues"
+    response = await api.post(issues, json={"title": "Long", "body": "x" * 100_001})
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == (
+        "body: String should have at most 100000 characters"
+    )
+
+
 async def test_a_body_that_is_not_a_json_object_gets_a_sentence_saying_so(api, mcc):
     json_type = {"Content-Type": "application/json"}
     cases = {
