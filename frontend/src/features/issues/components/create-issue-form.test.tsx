@@ -81,4 +81,29 @@ describe("filing an issue", () => {
     expect(screen.queryByRole("status")).toBeNull();
     expect(screen.queryByRole("alert")).toBeNull();
   });
+
+  it("refuses a title over the API's limit with a sentence, before sending it", async () => {
+    answer(created({}));
+    show();
+    await waitFor(() => expect(filed).toBe(1));
+    fireEvent.change(screen.getByLabelText("Title"), { target: { value: "x".repeat(301) } });
+    fireEvent.click(screen.getByRole("button", { name: "Create issue" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("Keep the title under 300 characters.");
+    expect(filed).toBe(1);
+  });
+
+  it("drops the server's refusal once the person edits the form", async () => {
+    server.use(
+      http.post(`${API}/api/projects/2/issues`, () =>
+        HttpResponse.json(
+          { error: { code: "project_archived", message: "project 'Demo' is archived" } },
+          { status: 409 },
+        ),
+      ),
+    );
+    show();
+    expect((await screen.findByRole("alert")).textContent).toContain("is archived");
+    fireEvent.change(screen.getByLabelText("Title"), { target: { value: "Add a greeting!" } });
+    await waitFor(() => expect(screen.queryByRole("alert")).toBeNull());
+  });
 });

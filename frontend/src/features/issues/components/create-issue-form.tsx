@@ -9,6 +9,18 @@ import { Textarea } from "@/components/ui/textarea";
 import { FormError } from "@/components/form-error";
 import { useCreateIssue } from "../api/create-issue";
 
+// The API's limits (api/schemas/issue.py), checked here so a long paste gets a sentence.
+const MAX_TITLE = 300;
+const MAX_BODY = 100_000;
+
+/** What is wrong with the form before it is sent, or null. */
+function problemOf(title: string, body: string): string | null {
+  if (!title.trim()) return "An issue needs a title.";
+  if (title.trim().length > MAX_TITLE) return `Keep the title under ${MAX_TITLE} characters.`;
+  if (body.length > MAX_BODY) return `Keep the body under ${MAX_BODY.toLocaleString("en")} characters.`;
+  return null;
+}
+
 export function CreateIssueForm({ projectId }: { projectId: number }) {
   const navigate = useNavigate();
   const createIssue = useCreateIssue(projectId);
@@ -19,13 +31,17 @@ export function CreateIssueForm({ projectId }: { projectId: number }) {
   // it again would make a second issue). The form stays on the page beside the issue.
   const [notice, setNotice] = useState<string | null>(null);
 
+  // An edit is a new attempt: what was said of the last one goes.
+  const edited = () => {
+    setMissing(null);
+    if (createIssue.error) createIssue.reset();
+  };
+
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (!title.trim()) {
-      setMissing("An issue needs a title.");
-      return;
-    }
-    setMissing(null);
+    const problem = problemOf(title, body);
+    setMissing(problem);
+    if (problem) return;
     setNotice(null);
     createIssue.mutate(
       { title: title.trim(), body },
@@ -47,7 +63,10 @@ export function CreateIssueForm({ projectId }: { projectId: number }) {
         <Input
           id="issue-title"
           value={title}
-          onChange={(e) => setTitle(e.target.value)}
+          onChange={(e) => {
+            setTitle(e.target.value);
+            edited();
+          }}
           placeholder="Add a /health endpoint"
           autoComplete="off"
           aria-required="true"
@@ -58,7 +77,10 @@ export function CreateIssueForm({ projectId }: { projectId: number }) {
         <Textarea
           id="issue-body"
           value={body}
-          onChange={(e) => setBody(e.target.value)}
+          onChange={(e) => {
+            setBody(e.target.value);
+            edited();
+          }}
           placeholder="What should change, and how will we know it works?"
           rows={4}
         />
