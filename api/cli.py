@@ -181,10 +181,9 @@ def temporal() -> None:
     signal.signal(signal.SIGINT, _interrupt)
     code = 0
     try:
-        own = dev.running_own()
-        if own is not None:
-            raise MccError(f"this installation's Temporal already runs (pid {own})")
         dev.start(timeout_s=settings.temporal_start_timeout_s)
+        if dev.process is None:  # this data dir's own server answers already
+            raise MccError(f"this installation's Temporal already runs (pid {dev.running_own()})")
         click.echo(
             f"mcc: Temporal at {settings.temporal_address}, UI at {settings.temporal_ui_url}"
         )

@@ -113,9 +113,9 @@ class DevServer:
     def running_own(self) -> int | None:
         """The pid of this data dir's dev server when one is running, else None."""
         try:
-            pid = int(self.pid_file.read_text())
+            pid = int(self.pid_file.read_text().split()[0])
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except (OSError, ValueError):
+        except (OSError, ValueError, IndexError):
             return None
         state = str(self.settings.temporal_state_file).encode()
         return pid if b"start-dev" in cmdline and state in cmdline else None
@@ -123,18 +123,7 @@ class DevServer:
     def start(self, timeout_s: float = 60.0) -> None:
         """Start the server and wait until its frontend port answers; or use this data
         dir's own when it already runs (`process` stays None then)."""
-        if port_open(self.host, self.port):
-            own = self.running_own()
-            if own is None:
-                raise ServiceUnavailable(
-                    f"a Temporal server that this installation did not start already"
-                    f" answers on {self.host}:{self.port} (another MCC, or another"
-                    " Temporal): stop it, or give this one free ports with"
-                    " MCC_TEMPORAL_ADDRESS and MCC_TEMPORAL_UI_PORT (or use that server on"
-                    " purpose: MCC_TEMPORAL_EMBEDDED=false and a task queue of its own,"
-                    " MCC_TEMPORAL_TASK_QUEUE)"
-                )
-            print(f"mcc: this installation's Temporal (pid {own}) already runs; using it")
+        if self._own_answers(timeout_s):
             return
         data = ensure_data_dir(self.settings.resolved_data_dir)
         log = (data / "temporal.log").open("ab")
@@ -149,7 +138,7 @@ class DevServer:
                 start_as_background_child, self.settings.temporal_niceness
             ),
         )
-        self.pid_file.write_text(f"{self.process.pid}\n")
+        self.pid_file.write_text(f"{self.process.pid} {os.getpid()}\n")
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -163,11 +152,53 @@ class DevServer:
         self.stop()
         raise ServiceUnavailable(f"the Temporal dev server did not start within {timeout_s:.0f}s")
 
+    def _orphaned(self) -> bool:
+        """Whether the `mcc` process that started this data dir's server is gone."""
+        try:
+            parent = int(self.pid_file.read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            return False  # written by an earlier MCC: no parent recorded
+        return not Path(f"/proc/{parent}").exists()
+
+    def _own_answers(self, timeout_s: float) -> bool:
+        """Whether this data dir's own server answers on the address (then it is used).
+
+        A server another installation runs is refused. This data dir's own that runs
+        without answering is either starting (`mcc temporal` just launched) or shutting
+        down (its parent died, and it holds its database's lock until it exits): it is
+        waited for, to answer or to be gone.
+        """
+        deadline = time.monotonic() + timeout_s
+        while True:
+            own, answers = self.running_own(), port_open(self.host, self.port)
+            if own is not None and self._orphaned():
+                answers = False  # going away: its parent died, and with it its SIGTERM came
+            if answers and own is None:
+                raise ServiceUnavailable(
+                    f"a Temporal server that this installation did not start already"
+                    f" answers on {self.host}:{self.port} (another MCC, or another"
+                    " Temporal): stop it, or give this one free ports with"
+                    " MCC_TEMPORAL_ADDRESS and MCC_TEMPORAL_UI_PORT (or use that server on"
+                    " purpose: MCC_TEMPORAL_EMBEDDED=false and a task queue of its own,"
+                    " MCC_TEMPORAL_TASK_QUEUE)"
+                )
+            if answers:
+                print(f"mcc: this installation's Temporal (pid {own}) already runs; using it")
+                return True
+            if own is None:
+                return False
+            if time.monotonic() > deadline:
+                raise ServiceUnavailable(
+                    f"this installation's Temporal (pid {own}) runs but does not answer on"
+                    f" {self.host}:{self.port}; stop it and start again"
+                )
+            time.sleep(0.2)
+
     def stop(self, timeout_s: float = 15.0) -> None:
         if self.process is None:
             return
         with contextlib.suppress(OSError):
-            if self.pid_file.read_text().strip() == str(self.process.pid):
+            if self.pid_file.read_text().split()[:1] == [str(self.process.pid)]:
                 self.pid_file.unlink()
         if self.process.poll() is not None:
             return

@@ -5,7 +5,11 @@ this machine's, a database that cannot be used."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -15,10 +19,11 @@ from sqlalchemy.engine import make_url
 from api.listen_check import check_listen_address
 from mcc.config import Settings
 from mcc.db.migrate import upgrade
-from mcc.devserver import DevServer
+from mcc.devserver import DevServer, port_open
 from mcc.errors import InvalidInput, ServiceUnavailable
-from tests.conftest import free_port
+from tests.conftest import ROOT, free_port
 from tests.support.services import postgres_admin_dsn
+from tests.support.waiting import eventually
 
 
 def embedded(data_dir: Path, temporal_port: int) -> Settings:
@@ -36,7 +41,7 @@ async def test_a_temporal_another_installation_runs_is_refused_and_its_own_is_us
     first = DevServer(embedded(tmp_path / "first", port))
     await asyncio.to_thread(first.start)
     try:
-        assert first.pid_file.read_text().strip() == str(first.process and first.process.pid)
+        assert first.running_own() == (first.process and first.process.pid)
         other = DevServer(embedded(tmp_path / "second", port))
         with pytest.raises(ServiceUnavailable) as refused:
             await asyncio.to_thread(other.start)
@@ -49,6 +54,52 @@ async def test_a_temporal_another_installation_runs_is_refused_and_its_own_is_us
     finally:
         await asyncio.to_thread(first.stop)
     assert not first.pid_file.exists()
+
+
+async def test_a_restart_right_after_a_crash_waits_for_the_old_server_to_go(tmp_path: Path) -> None:
+    """`mcc temporal` killed -9: its dev server gets SIGTERM and takes a moment to close
+    its database. Started again at once, the new one waits for it instead of failing on
+    the database's lock (or taking the dying one for a live one)."""
+    settings = embedded(tmp_path / "data", free_port())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MCC_")}
+    env.update(
+        MCC_DATA_DIR=str(settings.data_dir),
+        MCC_TEMPORAL_ADDRESS=settings.temporal_address,
+        MCC_TEMPORAL_UI_PORT=str(settings.temporal_ui_port),
+    )
+    crashed = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "temporal"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    server = DevServer(settings)
+    try:
+        await eventually(lambda: _answers(server), 60, "the first dev server to answer")
+        old = server.running_own()
+        os.killpg(crashed.pid, signal.SIGKILL)
+        crashed.wait(timeout=10)
+
+        await asyncio.to_thread(server.start)
+
+        assert server.process is not None and server.running_own() == server.process.pid
+        assert old is not None and _ended(old)
+    finally:
+        await asyncio.to_thread(server.stop)
+
+
+def _ended(pid: int) -> bool:
+    """Gone, or a zombie its new parent has not reaped yet."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+async def _answers(server: DevServer) -> bool:
+    return port_open(server.host, server.port) and server.running_own() is not None
 
 
 def test_a_port_answered_by_anything_else_is_not_taken_for_our_temporal(tmp_path: Path) -> None:
