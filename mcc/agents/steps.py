@@ -36,6 +36,8 @@ from mcc.models.conversation import Conversation
 from mcc.models.issue import Issue
 from mcc.models.message import Message
 from mcc.models.project import Project
+from mcc.notifications.kinds import Kind
+from mcc.notifications.notification import Notification
 from mcc.phases import PERCENT, Phase
 from mcc.runtime import Runtime
 from mcc.workspace.workspace import Workspace
@@ -151,6 +153,19 @@ def tool_reply_of(message: Message) -> ToolReply:
         error=bool(meta.get("error")),
         finish=meta.get("finish"),
         artifact=meta.get("artifact") or {},
+    )
+
+
+def _run_stopped(scope: RunScope, title: str, outcome: str, summary: str) -> Notification:
+    """A run outside an issue that could not finish: what it was and why, once."""
+    return Notification(
+        Kind.NEEDS_ATTENTION,
+        f"{scope.run_id}/stopped",
+        f"{title} needs your attention",
+        summary.strip()[:500] or f"The run ended {outcome} without a message.",
+        level="warning",
+        link=f"/projects/{scope.project_id}/conversations/{scope.conversation_id}",
+        data={"project_id": scope.project_id, "run_id": scope.run_id, "outcome": outcome},
     )
 
 
@@ -469,6 +484,12 @@ class AgentSteps:
                 .limit(1)
             )
             status, task = ("working", live) if live is not None else (ended, None)
+            owner = await session.scalar(
+                select(Project.owner_id).where(Project.id == scope.project_id)
+            )
+            title = await session.scalar(
+                select(Conversation.title).where(Conversation.id == scope.conversation_id)
+            )
             freed = (
                 await session.execute(
                     update(Agent)
@@ -479,6 +500,11 @@ class AgentSteps:
                 )
             ).first()
             await session.commit()
+        # An issue's run tells the person itself (its phase); a run of its own does here.
+        if ended == "error" and scope.issue_number is None and owner is not None:
+            await self.runtime.notifications.notify(
+                owner, _run_stopped(scope, title or "An agent's run", outcome, summary)
+            )
         if freed is None:
             return
         # The branch keeps the work; the checkout goes (a later run may need the branch).

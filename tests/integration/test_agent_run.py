@@ -226,6 +226,16 @@ async def test_an_agent_whose_run_cannot_finish_shows_error(
     # Why, in a sentence, on the page that lists every agent.
     assert tester["status_reason"].startswith("Its last run needs your attention: ")
     assert "refused the API key" in tester["status_reason"]
+    # And the person hears of it away from the page (a run outside an issue says so itself).
+    items = (await api.get("/api/notifications")).json()["items"]
+    stopped = [n for n in items if n["kind"] == "needs_attention"]
+    assert len(stopped) == 1, items
+    assert stopped[0]["title"].endswith("needs your attention")
+    assert "refused the API key" in stopped[0]["message"]
+    assert (
+        stopped[0]["link"]
+        == f"/projects/{tester['project_id']}/conversations/{run['conversation_id']}"
+    )
 
 
 async def test_a_rate_limited_step_waits_the_providers_retry_after_then_goes_on(
