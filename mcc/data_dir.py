@@ -11,12 +11,18 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from mcc.errors import ServiceUnavailable
+
 PRIVATE = 0o700
 
 
 def ensure_data_dir(path: Path) -> Path:
-    """Create the data dir (0700) if it does not exist yet; returns it."""
-    path.mkdir(mode=PRIVATE, parents=True, exist_ok=True)
+    """Create the data dir (0700) if it does not exist yet; returns it. One that cannot
+    be made (a file in its path, no permission) is named with the setting."""
+    try:
+        path.mkdir(mode=PRIVATE, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ServiceUnavailable(f"MCC_DATA_DIR: cannot make {path}: {exc.strerror}") from None
     return path
 
 

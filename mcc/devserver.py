@@ -110,15 +110,27 @@ class DevServer:
     def pid_file(self) -> Path:
         return self.settings.resolved_data_dir / "temporal.pid"
 
+    def _record(self) -> tuple[int, int | None] | None:
+        """The pid file's server and, when recorded, the `mcc` process that started it."""
+        try:
+            pids = [int(part) for part in self.pid_file.read_text().split()]
+        except (OSError, ValueError):
+            return None
+        if not pids:
+            return None
+        return pids[0], pids[1] if len(pids) > 1 else None
+
     def running_own(self) -> int | None:
         """The pid of this data dir's dev server when one is running, else None."""
+        record = self._record()
+        if record is None:
+            return None
         try:
-            pid = int(self.pid_file.read_text().split()[0])
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except (OSError, ValueError, IndexError):
+            cmdline = Path(f"/proc/{record[0]}/cmdline").read_bytes().split(b"\0")
+        except OSError:
             return None
         state = str(self.settings.temporal_state_file).encode()
-        return pid if b"start-dev" in cmdline and state in cmdline else None
+        return record[0] if b"start-dev" in cmdline and state in cmdline else None
 
     def start(self, timeout_s: float = 60.0) -> None:
         """Start the server and wait until its frontend port answers; or use this data
@@ -153,12 +165,11 @@ class DevServer:
         raise ServiceUnavailable(f"the Temporal dev server did not start within {timeout_s:.0f}s")
 
     def _orphaned(self) -> bool:
-        """Whether the `mcc` process that started this data dir's server is gone."""
-        try:
-            parent = int(self.pid_file.read_text().split()[1])
-        except (OSError, ValueError, IndexError):
-            return False  # written by an earlier MCC: no parent recorded
-        return not Path(f"/proc/{parent}").exists()
+        """Whether the `mcc` process that started this data dir's server is gone (a pid
+        file of an earlier MCC records none)."""
+        record = self._record()
+        parent = record[1] if record is not None else None
+        return parent is not None and not Path(f"/proc/{parent}").exists()
 
     def _own_answers(self, timeout_s: float) -> bool:
         """Whether this data dir's own server answers on the address (then it is used).

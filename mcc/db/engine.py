@@ -15,7 +15,6 @@ from mcc.config import Settings
 from mcc.data_dir import ensure_data_dir
 from mcc.db.inline_session import InlineSession
 from mcc.db.inline_sqlite import InlineDBAPI
-from mcc.errors import ServiceUnavailable
 
 
 def is_sqlite(url: str) -> bool:
@@ -66,12 +65,7 @@ class Database:
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
         if not settings.database_url:
-            try:
-                ensure_data_dir(settings.resolved_data_dir)
-            except OSError as exc:
-                raise ServiceUnavailable(
-                    f"MCC_DATA_DIR: cannot make {settings.resolved_data_dir}: {exc.strerror}"
-                ) from None
+            ensure_data_dir(settings.resolved_data_dir)
         return cls(settings.resolved_database_url)
 
     async def answers(self) -> bool:

@@ -8,8 +8,6 @@ import asyncio
 import os
 import signal
 import socket
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -21,7 +19,8 @@ from mcc.config import Settings
 from mcc.db.migrate import upgrade
 from mcc.devserver import DevServer, port_open
 from mcc.errors import InvalidInput, ServiceUnavailable
-from tests.conftest import ROOT, free_port
+from tests.conftest import free_port
+from tests.support.processes import start_mcc
 from tests.support.services import postgres_admin_dsn
 from tests.support.waiting import eventually
 
@@ -67,14 +66,7 @@ async def test_a_restart_right_after_a_crash_waits_for_the_old_server_to_go(tmp_
         MCC_TEMPORAL_ADDRESS=settings.temporal_address,
         MCC_TEMPORAL_UI_PORT=str(settings.temporal_ui_port),
     )
-    crashed = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "temporal"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    crashed = start_mcc("temporal", env, tmp_path / "temporal.log")
     server = DevServer(settings)
     try:
         await eventually(lambda: _answers(server), 60, "the first dev server to answer")
