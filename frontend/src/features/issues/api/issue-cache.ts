@@ -97,3 +97,52 @@ export function storeSpend(queryClient: QueryClient, projectId: number, number: 
     return changed ? next : issues;
   });
 }
+
+/** Replace one issue's row in a cached list, keeping the list itself when nothing changed. */
+function updateRow(
+  queryClient: QueryClient,
+  projectId: number,
+  number: number,
+  update: (issue: Issue) => Issue,
+): Issue | undefined {
+  let row: Issue | undefined;
+  updateFromEvent<Issue[]>(queryClient, issueKeys.list(projectId), (issues) => {
+    if (!issues) return issues;
+    let changed = false;
+    const next = issues.map((issue) => {
+      if (issue.number !== number) return issue;
+      row = update(issue);
+      changed ||= row !== issue;
+      return row;
+    });
+    return changed ? next : issues;
+  });
+  return row;
+}
+
+/**
+ * A fetched issue detail brings its pull request (opened, merged) to the project's list,
+ * whose row a phase event does not update: the list then needs no fetch of its own.
+ */
+export function storeDetailInList(queryClient: QueryClient, issue: Issue): void {
+  const fresh = issue.pull_request;
+  if (!fresh) return;
+  updateRow(queryClient, issue.project_id, issue.number, (row) =>
+    JSON.stringify(row.pull_request) === JSON.stringify(fresh) ? row : { ...row, pull_request: fresh },
+  );
+}
+
+/**
+ * An issue reached `done`, which the run enters only after its merge: the cached pull request
+ * is marked merged in place. Returns false when the list's row has no pull request to mark
+ * (it was fetched before the pull request opened), so the caller fetches the list.
+ */
+export function storeMerged(queryClient: QueryClient, projectId: number, number: number): boolean {
+  const merged = (issue: Issue): Issue => {
+    const pull = issue.pull_request;
+    return !pull || pull.state === "merged" ? issue : { ...issue, pull_request: { ...pull, state: "merged" } };
+  };
+  updateFromEvent<Issue>(queryClient, issueKeys.detail(projectId, number), (issue) => issue && merged(issue));
+  const row = updateRow(queryClient, projectId, number, merged);
+  return row === undefined || row.pull_request != null;
+}

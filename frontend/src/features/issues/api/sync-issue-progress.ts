@@ -5,7 +5,7 @@ import { onProjectJoined, onResync, onServerEvent, type TaskProgressEvent } from
 import { useAuthStore } from "@/stores/auth";
 import { useIssueProgressStore } from "@/stores/issue-progress";
 import { issueKeys } from "./keys";
-import { storePhase, storeSpend } from "./issue-cache";
+import { storeMerged, storePhase, storeSpend } from "./issue-cache";
 
 /** A burst of events (a phase ends, the next starts) refetches the issue detail once. */
 const PHASE_REFETCH_DELAY_MS = 300;
@@ -64,10 +64,14 @@ export function useIssueProgressSync(): void {
         void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId), exact: true });
         return;
       }
-      // A merge changes the list's pull request, which the project's cost per merged pull
-      // request is counted from: the list is fetched again (once per merge).
-      if (previous !== status && status === "done")
-        void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId), exact: true });
+      // A merge changes the pull request the project's cost per merged pull request is counted
+      // from. It is marked merged in place; a list row that has no pull request yet gets it from
+      // the issue's open detail when that is refetched (below), or else the list is fetched.
+      if (previous !== status && status === "done" && !storeMerged(queryClient, projectId, number)) {
+        const detail = queryClient.getQueryCache().find({ queryKey: issueKeys.detail(projectId, number), exact: true });
+        if (!detail?.getObserversCount())
+          void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId), exact: true });
+      }
       if (previous !== status) refetchDetail(projectId, number, PHASE_REFETCH_INTERVAL_MS);
       else if (!timers.has(`${projectId}/${number}`)) refetchDetail(projectId, number, STEP_REFETCH_INTERVAL_MS);
     };
