@@ -13,10 +13,11 @@ from mcc.db.base import utcnow
 from mcc.decisions import Round, open_round
 from mcc.errors import MccError
 from mcc.events import project_room
-from mcc.issues import get_issue, set_phase
+from mcc.issues import get_issue, pull_request_of, set_phase
 from mcc.models.pull_request import PullRequest
 from mcc.notifications.runs import DiffSummary, owner_of, phase_notification, record_progress
 from mcc.phases import Phase
+from mcc.pull_request_view import pull_out
 from mcc.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -100,16 +101,19 @@ class StoreActivities:
 
     async def _shown(self, issue: IssueRef, phase: str, percent: int) -> None:
         """The phase where the person looks: the forge (a label, a status comment) and the
-        project's room."""
+        project's room. The event carries the issue's pull request as it is now: a phase
+        change is when one opens, moves, merges or closes, and every tab would otherwise
+        fetch the project's pull requests to learn which."""
         await self.runtime.forge.show_phase(issue.project_id, issue.issue_number, phase)
-        await self.runtime.events.emit(
-            "task_progress",
-            {
-                "task_id": issue.workflow_id,
-                "percent": percent,
-                "status": phase,
-                "project_id": issue.project_id,
-                "issue_number": issue.issue_number,
-            },
-            project_room(issue.project_id),
-        )
+        async with self.runtime.db.sessions() as session:
+            pull = await pull_request_of(session, issue.project_id, issue.issue_number)
+        progress = {
+            "task_id": issue.workflow_id,
+            "percent": percent,
+            "status": phase,
+            "project_id": issue.project_id,
+            "issue_number": issue.issue_number,
+        }
+        if pull is not None:
+            progress["pull_request"] = pull_out(pull, issue.issue_number).model_dump(mode="json")
+        await self.runtime.events.emit("task_progress", progress, project_room(issue.project_id))

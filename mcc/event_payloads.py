@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mcc.phases import Phase
+from mcc.pull_request_view import PullRequestOut
 
 
 class _Event(BaseModel):
@@ -36,6 +37,11 @@ class TaskProgressEvent(_Event):
         pattern=r"^\d+(\.\d+)?$",
         description="Set on an agent's step, once its LLM call is charged: what the issue's "
         "calls cost so far, exact (a decimal string, like IssueOut.spend_usd).",
+    )
+    pull_request: PullRequestOut | None = Field(
+        default=None,
+        description="Set on a phase change once the issue has a pull request: it as it is "
+        "now (opened, its head, merged or closed), so no client fetches it again.",
     )
 
 

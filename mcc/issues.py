@@ -228,6 +228,17 @@ async def queued_issues(
     return [(issue, project) for issue, project in rows.all()]
 
 
+async def pull_request_of(
+    session: AsyncSession, project_id: int, number: int
+) -> PullRequest | None:
+    """Issue `number`'s pull request, if it has one."""
+    return await session.scalar(
+        select(PullRequest)
+        .join(Issue, Issue.id == PullRequest.issue_id)
+        .where(Issue.project_id == project_id, Issue.number == number)
+    )
+
+
 async def pulls_of(session: AsyncSession, project_id: int) -> list[tuple[PullRequest, int]]:
     """The project's pull requests with their issues' numbers, newest first."""
     rows = await session.execute(

@@ -8,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import runs
 from api.deps import CurrentUser, IssueDep, ProjectDep, RuntimeDep, SessionDep, TemporalDep
-from api.routes.pulls import pull_out
 from api.schemas.error import ErrorOut
 from api.schemas.issue import (
     ApproveIn,
@@ -26,6 +25,7 @@ from mcc.errors import Conflict, ServiceUnavailable
 from mcc.issues import Facts, facts_of, file_issue, list_issues, run_waits_notice
 from mcc.models.decision import Decision
 from mcc.models.issue import Issue
+from mcc.pull_request_view import pull_out
 from workflows.issue_payloads import IssueStatus
 
 log = logging.getLogger(__name__)

@@ -6,26 +6,9 @@ from api.deps import DbId, ProjectDep, RuntimeDep, SessionDep
 from api.schemas.error import ErrorOut
 from api.schemas.pull import DiffOut, PullRequestOut
 from mcc.issues import pulls_of
-from mcc.models.pull_request import PullRequest
+from mcc.pull_request_view import pull_out
 
 router = APIRouter(prefix="/projects/{project_id}/pulls", tags=["pull requests"])
-
-
-def pull_out(pr: PullRequest, issue_number: int) -> PullRequestOut:
-    return PullRequestOut(
-        number=pr.number,
-        issue_number=issue_number,
-        title=pr.title,
-        state=pr.state,
-        head_branch=pr.head_branch,
-        base_branch=pr.base_branch,
-        base_sha=pr.base_sha,
-        head_sha=pr.head_sha,
-        merge_sha=pr.merge_sha,
-        ci_state=pr.ci_state,
-        ci_summary=pr.ci_summary,
-        created_at=pr.created_at,
-    )
 
 
 @router.get("", response_model=list[PullRequestOut])

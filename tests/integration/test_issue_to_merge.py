@@ -204,6 +204,15 @@ async def test_phase_changes_are_pushed_to_the_project_room(api, mcc: MccServer,
     issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()
     assert spends[-1] == Decimal(issue["spend_usd"])
     assert all("spend_usd" not in e for e in phases)
+    # A phase change carries the pull request as it is then, so no tab fetches it: none
+    # before it opens, open with the head under test and review, merged at the end, which
+    # is what the project's pull requests say.
+    pulls = {e["status"]: e.get("pull_request") for e in phases}
+    assert pulls["planning"] is None and pulls["coding"] is None
+    assert pulls["testing"]["state"] == "open" and pulls["testing"]["number"] == 1
+    assert pulls["awaiting_approval"]["head_sha"] == issue["head"]
+    [listed] = (await api.get(f"/api/projects/{pid}/pulls")).json()
+    assert pulls["done"] == listed and listed["state"] == "merged" and listed["merge_sha"]
 
 
 async def _async(value):

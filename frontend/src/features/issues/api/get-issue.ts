@@ -1,7 +1,6 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
 import { api, unwrap } from "@/lib/api-client";
-import { storeDetailInList } from "./issue-cache";
 import { issueKeys } from "./keys";
 
 export const getIssue = (projectId: number, number: number) =>
@@ -10,13 +9,6 @@ export const getIssue = (projectId: number, number: number) =>
   );
 
 export const issueQueryOptions = (projectId: number, number: number) =>
-  queryOptions({
-    queryKey: issueKeys.detail(projectId, number),
-    queryFn: async ({ client }) => {
-      const issue = await getIssue(projectId, number);
-      storeDetailInList(client, issue);
-      return issue;
-    },
-  });
+  queryOptions({ queryKey: issueKeys.detail(projectId, number), queryFn: () => getIssue(projectId, number) });
 
 export const useIssue = (projectId: number, number: number) => useQuery(issueQueryOptions(projectId, number));

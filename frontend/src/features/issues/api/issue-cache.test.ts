@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import { issueKeys } from "@/lib/query-keys";
 import type { Issue } from "../types";
-import { storeDetailInList, storeSpend } from "./issue-cache";
+import { storeSpend } from "./issue-cache";
 
 const issueOf = (over: Partial<Issue>): Issue => ({
   project_id: 2,
@@ -71,24 +71,5 @@ describe("the issue's spend from task_progress", () => {
     for (const answer of answers) answer();
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(queryClient.getQueryData<Issue[]>(issueKeys.list(2))?.[0]?.spend_usd).toBe("0.0500000000");
-  });
-});
-
-describe("a fetched issue detail", () => {
-  it("brings its pull request to the list's row, which no event updates", () => {
-    const queryClient = cache();
-    const before = queryClient.getQueryData<Issue[]>(issueKeys.list(2));
-    const pull = { number: 7, state: "merged", head_sha: "abc" } as NonNullable<Issue["pull_request"]>;
-    storeDetailInList(queryClient, issueOf({ pull_request: pull }));
-    const after = queryClient.getQueryData<Issue[]>(issueKeys.list(2));
-    expect(after?.[0]?.pull_request).toEqual(pull);
-    expect(after?.[1]).toBe(before?.[1]);
-  });
-
-  it("leaves the list as it was when the pull request is the same", () => {
-    const queryClient = cache();
-    const before = queryClient.getQueryData<Issue[]>(issueKeys.list(2));
-    storeDetailInList(queryClient, issueOf({}));
-    expect(queryClient.getQueryData<Issue[]>(issueKeys.list(2))).toBe(before);
   });
 });

@@ -98,51 +98,29 @@ export function storeSpend(queryClient: QueryClient, projectId: number, number: 
   });
 }
 
-/** Replace one issue's row in a cached list, keeping the list itself when nothing changed. */
-function updateRow(
+/**
+ * Set a cached issue's pull request from a phase change, which carries it as it is now
+ * (opened, a new head, merged or closed): the detail's panel and the list's row, whose
+ * project cost per merged pull request counts merges, follow without a fetch.
+ */
+export function storePull(
   queryClient: QueryClient,
   projectId: number,
   number: number,
-  update: (issue: Issue) => Issue,
-): Issue | undefined {
-  let row: Issue | undefined;
+  pull: NonNullable<Issue["pull_request"]>,
+): void {
+  const withPull = (issue: Issue) =>
+    JSON.stringify(issue.pull_request) === JSON.stringify(pull) ? issue : { ...issue, pull_request: pull };
+  updateFromEvent<Issue>(queryClient, issueKeys.detail(projectId, number), (issue) => issue && withPull(issue));
   updateFromEvent<Issue[]>(queryClient, issueKeys.list(projectId), (issues) => {
     if (!issues) return issues;
     let changed = false;
     const next = issues.map((issue) => {
       if (issue.number !== number) return issue;
-      row = update(issue);
-      changed ||= row !== issue;
-      return row;
+      const updated = withPull(issue);
+      changed ||= updated !== issue;
+      return updated;
     });
     return changed ? next : issues;
   });
-  return row;
-}
-
-/**
- * A fetched issue detail brings its pull request (opened, merged) to the project's list,
- * whose row a phase event does not update: the list then needs no fetch of its own.
- */
-export function storeDetailInList(queryClient: QueryClient, issue: Issue): void {
-  const fresh = issue.pull_request;
-  if (!fresh) return;
-  updateRow(queryClient, issue.project_id, issue.number, (row) =>
-    JSON.stringify(row.pull_request) === JSON.stringify(fresh) ? row : { ...row, pull_request: fresh },
-  );
-}
-
-/**
- * An issue reached `done`, which the run enters only after its merge: the cached pull request
- * is marked merged in place. Returns false when the list's row has no pull request to mark
- * (it was fetched before the pull request opened), so the caller fetches the list.
- */
-export function storeMerged(queryClient: QueryClient, projectId: number, number: number): boolean {
-  const merged = (issue: Issue): Issue => {
-    const pull = issue.pull_request;
-    return !pull || pull.state === "merged" ? issue : { ...issue, pull_request: { ...pull, state: "merged" } };
-  };
-  updateFromEvent<Issue>(queryClient, issueKeys.detail(projectId, number), (issue) => issue && merged(issue));
-  const row = updateRow(queryClient, projectId, number, merged);
-  return row === undefined || row.pull_request != null;
 }

@@ -5,7 +5,7 @@ import { onProjectJoined, onResync, onServerEvent, type TaskProgressEvent } from
 import { useAuthStore } from "@/stores/auth";
 import { useIssueProgressStore } from "@/stores/issue-progress";
 import { issueKeys } from "./keys";
-import { storeMerged, storePhase, storeSpend } from "./issue-cache";
+import { storePhase, storePull, storeSpend } from "./issue-cache";
 
 /** A burst of events (a phase ends, the next starts) refetches the issue detail once. */
 const PHASE_REFETCH_DELAY_MS = 300;
@@ -55,22 +55,18 @@ export function useIssueProgressSync(): void {
       status,
       percent,
       spend_usd: spend,
+      pull_request: pull,
     }: TaskProgressEvent) => {
       if (typeof percent === "number") useIssueProgressStore.getState().setPercent(projectId, number, percent);
       // An agent's step carries the issue's spend so far: the list's spend column follows it.
       if (spend) storeSpend(queryClient, projectId, number, spend);
+      // A phase change carries the pull request as it is now (merged: counted in the
+      // project's cost per merged pull request at once).
+      if (pull) storePull(queryClient, projectId, number, pull);
       const previous = storePhase(queryClient, projectId, number, status);
       if (previous === null) {
         void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId), exact: true });
         return;
-      }
-      // A merge changes the pull request the project's cost per merged pull request is counted
-      // from. It is marked merged in place; a list row that has no pull request yet gets it from
-      // the issue's open detail when that is refetched (below), or else the list is fetched.
-      if (previous !== status && status === "done" && !storeMerged(queryClient, projectId, number)) {
-        const detail = queryClient.getQueryCache().find({ queryKey: issueKeys.detail(projectId, number), exact: true });
-        if (!detail?.getObserversCount())
-          void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId), exact: true });
       }
       if (previous !== status) refetchDetail(projectId, number, PHASE_REFETCH_INTERVAL_MS);
       else if (!timers.has(`${projectId}/${number}`)) refetchDetail(projectId, number, STEP_REFETCH_INTERVAL_MS);

@@ -1,28 +1,32 @@
 import { useEffect } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 
+import { updateFromEvent } from "@/lib/event-cache";
 import { onResync, onServerEvent, type TaskProgressEvent } from "@/lib/socket";
+import type { PullRequest } from "../types";
 import { pullKeys } from "./keys";
 
-// Entering these phases changes the pull request (opened, up for review, merged or closed).
-const PULL_REQUEST_PHASES = new Set(["testing", "awaiting_approval", "done", "rejected"]);
+/** The project's list with `pull` in it: replaced where it is, added (newest first) where not. */
+function withPull(pulls: PullRequest[], pull: PullRequest): PullRequest[] {
+  const at = pulls.findIndex((p) => p.number === pull.number);
+  if (at < 0) return [pull, ...pulls].sort((a, b) => b.number - a.number);
+  if (JSON.stringify(pulls[at]) === JSON.stringify(pull)) return pulls;
+  return pulls.map((p, i) => (i === at ? pull : p));
+}
 
 /**
- * For the life of the app: a phase change that moves a pull request refetches the project's
- * list of pull requests (the event does not carry them), once per phase. Diffs are keyed by
- * their head commit, so they are fetched again only when a list or issue shows a new head.
+ * For the life of the app: a phase change carries the issue's pull request as it is now
+ * (opened, a new head, merged or closed), which goes into the project's cached list in place.
+ * Diffs are keyed by their head commit, so they are fetched again only when a new head shows.
+ * Only a resync (events missed) fetches the list.
  */
 export function usePullRealtimeSync(): void {
   const queryClient = useQueryClient();
 
   useEffect(() => {
-    const lastPhase = new Map<string, string>();
-    const onProgress = ({ task_id: runId, project_id: projectId, status }: TaskProgressEvent) => {
-      if (lastPhase.get(runId) === status) return;
-      lastPhase.set(runId, status);
-      if (PULL_REQUEST_PHASES.has(status)) {
-        void queryClient.invalidateQueries({ queryKey: pullKeys.list(projectId), exact: true });
-      }
+    const onProgress = ({ project_id: projectId, pull_request: pull }: TaskProgressEvent) => {
+      if (!pull) return;
+      updateFromEvent<PullRequest[]>(queryClient, pullKeys.list(projectId), (pulls) => pulls && withPull(pulls, pull));
     };
     const stopResync = onResync((room) => {
       if (room.kind === "project")
