@@ -28,6 +28,7 @@ from mcc.conversations import (
     NOTICE,
     NewMessage,
     by_key,
+    conversation_event,
     messages_of,
     post_message,
     read_by_model,
@@ -279,9 +280,24 @@ class AgentSteps:
             # dies between the two leaves the prompt without the task, which the retry
             # must still write.
             await post_message(session, self.runtime.events, _opening(scope, "user", task, "task"))
+            reopened = await self._reopen(session, scope)
             agent.status, agent.current_task = "working", title[:300]
             await session.commit()
+            if reopened is not None:
+                await self.runtime.events.emit(
+                    "conversation", conversation_event(reopened), project_room(scope.project_id)
+                )
             await self._status(agent.id, agent.name, scope, "working", agent.current_task)
+
+    async def _reopen(self, session: AsyncSession, scope: RunScope) -> Conversation | None:
+        """A run carried out again from its start (a Reset in the Temporal UI) makes its
+        finished conversation live again, so the outcome it ends with is the one kept; the
+        earlier end stays readable in its messages. None when it was live already."""
+        conversation = await session.get(Conversation, scope.conversation_id)
+        if conversation is None or conversation.status != "finished":
+            return None
+        conversation.status, conversation.outcome, conversation.summary = "open", None, None
+        return conversation
 
     async def llm_step(self, scope: RunScope, step: int, attempt: int = 1) -> StepReply:
         """Ask the agent's model for the next step; `attempt` counts tries of this step.

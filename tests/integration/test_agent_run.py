@@ -295,9 +295,12 @@ async def test_why_a_run_stopped_is_shown_to_the_person_and_not_sent_to_the_mode
     assert "Run the tests." in sent
     assert not [text for text in sent if "refused the API key" in text or "attention" in text]
     assert {m["role"] for m in requests[0]} <= {"system", "user", "assistant", "tool"}
-    # The person still reads why the first attempt stopped.
+    # The person still reads why the first attempt stopped; the conversation, how the retry ended.
     messages = (await api.get(f"/api/conversations/{run['conversation_id']}/messages")).json()
     assert [m["content"] for m in messages if m["role"] == "notice"] == [said["content"]]
+    conversation = (await api.get(f"/api/conversations/{run['conversation_id']}")).json()
+    assert (conversation["status"], conversation["outcome"]) == ("finished", "done")
+    assert conversation["summary"] == "The tests pass."
 
 
 async def test_a_rate_limited_step_waits_the_providers_retry_after_then_goes_on(
