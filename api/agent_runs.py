@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
 from api.orchestrator_runs import tell_orchestrator
+from mcc.agents.roster import ensure_runnable
 from mcc.config import Settings
 from mcc.conversations import open_conversation
 from mcc.models.agent import Agent
@@ -31,6 +32,7 @@ async def start_agent_run(
 ) -> tuple[str, int, str]:
     """Give `agent` a task on a new branch; returns (run id, conversation id, branch)."""
     ensure_not_archived(project)
+    ensure_runnable(agent)
     short = uuid.uuid4().hex[:8]
     run_id = f"run/{project.slug}/{agent.name}/{short}"
     branch = f"mcc/{agent.name}/{short}"

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+from importlib.metadata import version
 from pathlib import Path
 from typing import NoReturn
 
@@ -56,9 +57,37 @@ def _logging() -> None:
     )
 
 
-@click.group()
+DISTRIBUTION = "mission-control-center"  # pyproject's [project] name
+
+# Where a person who typed `mcc --help` learns what can be set, and how: the README's
+# table is the reference (mcc/config.py the code). A .env file is docker compose's
+# (.env.example): `mcc up` on the host does not read it, as it holds container settings.
+SETTINGS_HELP = (
+    "Settings: every setting is an MCC_* environment variable (MCC_PORT=9000 mcc up), "
+    "each described in README.md, section Settings; the defaults need none. mcc reads "
+    "its environment only: a .env file is read by docker compose, not by mcc."
+)
+
+
+def _version(ctx: click.Context, _: click.Parameter, wanted: bool) -> None:
+    """`mcc --version`: the installed distribution's version, from its metadata."""
+    if not wanted or ctx.resilient_parsing:
+        return
+    click.echo(f"mcc {version(DISTRIBUTION)}")
+    _exit(0)
+
+
+@click.group(epilog=SETTINGS_HELP)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_version,
+    help="Show the version of MCC and exit.",
+)
 def main() -> None:
-    """Mission Control Center."""
+    """Mission Control Center: AI agents turn issues into merged pull requests."""
 
 
 @main.command()

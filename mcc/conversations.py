@@ -16,6 +16,17 @@ from mcc.models.conversation import Conversation
 from mcc.models.message import Message
 from mcc.ownership import owns_project
 
+# The role of a message for the person only (MCC saying why a run ended): kept and shown
+# in the conversation like any message, never part of what a model is sent.
+NOTICE = "notice"
+
+
+def read_by_model(message: Message) -> bool:
+    """Whether a stored message is part of what the model is sent. Notices and notes are
+    MCC's words to the person: a run that reads its conversation again (a retry, a reset)
+    must not take them for the task's."""
+    return message.role != NOTICE and not (message.meta or {}).get("note")
+
 
 @dataclass(frozen=True)
 class NewMessage:

@@ -14,6 +14,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from api.agent_runs import notify_user_message
 from api.deps import AgentDep, CurrentUser, RuntimeDep, SessionDep, TemporalDep
 from mcc.agents.inbox import PERSON, inbox_run
+from mcc.agents.roster import ensure_runnable
 from mcc.conversations import MAX_USER_MESSAGE, inbox_of, post_user_message
 from mcc.models.conversation import Conversation
 from workflows.agent_run import AgentRunWorkflow
@@ -43,6 +44,7 @@ async def message_agent(
     runtime: RuntimeDep,
     temporal: TemporalDep,
 ) -> AgentMessageOut:
+    ensure_runnable(agent)  # before the message is kept: no run would ever read it
     working = await session.scalar(
         select(Conversation)
         .where(

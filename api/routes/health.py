@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import RuntimeDep, TemporalDep
 from api.schemas.health import HealthOut
+from api.temporal_link import TemporalLink
 from api.worker_presence import WorkerState, worker_state
 from mcc.config import Settings
 from mcc.readiness import LLMReport, llm_report
@@ -25,14 +26,11 @@ async def health(runtime: RuntimeDep, temporal: TemporalDep) -> JSONResponse:
     and whether runs can move: a worker, the sandbox and the LLM (reported, still 200)."""
     settings = runtime.settings
     # At once, each bounded by its own timeout: a probe waits for the slowest part only.
-    db_up, temporal_up, worker, redis = await asyncio.gather(
+    db_up, (temporal_up, worker), redis = await asyncio.gather(
         runtime.db.answers(),
-        temporal.healthy(),
-        worker_state(temporal.maybe_client, settings.temporal_task_queue),
+        _temporal_state(temporal, settings.temporal_task_queue),
         _redis_state(settings.redis_url),
     )
-    if not temporal_up:
-        worker = "unknown"
     sandbox, llm = await runtime.sandbox_check.report(), llm_report(settings)
     ok = db_up and temporal_up and redis != "down"
     body = HealthOut(
@@ -46,6 +44,15 @@ async def health(runtime: RuntimeDep, temporal: TemporalDep) -> JSONResponse:
         problems=_problems(settings, temporal_up, worker, redis, sandbox, llm),
     )
     return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+
+
+async def _temporal_state(temporal: TemporalLink, task_queue: str) -> tuple[bool, WorkerState]:
+    """Whether Temporal answers, then who polls `task_queue`: asked after, not alongside,
+    as `healthy()` is what connects a link that has no client yet (Temporal was away when
+    the API started), and the question needs that client."""
+    if not await temporal.healthy():
+        return False, "unknown"
+    return True, await worker_state(temporal.maybe_client, task_queue)
 
 
 async def _redis_state(url: str | None) -> RedisState:

@@ -3,11 +3,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.schemas.ids import RowId
+from mcc.agents.roles import NOT_A_PROJECT_ROLE, ROLE_IS_FIXED, Role
 
+# Any stored agent's role (one given the orchestrator's before it was refused still lists).
 RoleName = Literal["orchestrator", "architect", "coder", "tester", "reviewer"]
+# What a project's agent may be given (mcc.agents.roles.PROJECT_ROLES).
+ProjectRoleName = Literal["architect", "coder", "tester", "reviewer"]
 
 
 class AgentCreate(BaseModel):
@@ -15,7 +19,7 @@ class AgentCreate(BaseModel):
 
     project_id: RowId
     name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")
-    role: RoleName
+    role: ProjectRoleName
     model: str | None = Field(default=None, min_length=1, max_length=200)
     temperature: float = Field(default=0.2, ge=0, le=2)
     max_tokens: int = Field(default=4096, ge=16, le=200_000)
@@ -27,6 +31,14 @@ class AgentCreate(BaseModel):
         description="Share of the project's daily budget; refused when the project's agents "
         "would pass 100% together (the agent is then not created).",
     )
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _not_the_orchestrator(cls, value: object) -> object:
+        # Said in a sentence, not as "should be 'architect', ...": the person meant something.
+        if value == Role.ORCHESTRATOR.value:
+            raise ValueError(NOT_A_PROJECT_ROLE)
+        return value
 
 
 class AgentUpdate(BaseModel):
@@ -44,6 +56,17 @@ class AgentUpdate(BaseModel):
     budget_share_pct: float | None = Field(
         default=None, ge=0, le=100, description="The agent's share of its project's budget."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _role_is_fixed(cls, data: object) -> object:
+        # A sentence instead of "Extra inputs are not permitted": a role is not edited (a run's
+        # tools and peers follow from it), and the orchestrator's is no project agent's at all.
+        if isinstance(data, dict) and "role" in data:
+            raise ValueError(
+                NOT_A_PROJECT_ROLE if data["role"] == Role.ORCHESTRATOR.value else ROLE_IS_FIXED
+            )
+        return data
 
 
 class AgentOut(BaseModel):

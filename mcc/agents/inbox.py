@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from mcc.agents.roster import ensure_runnable
 from mcc.conversations import open_conversation
 from mcc.db.engine import Database
 from mcc.errors import NotFound
@@ -51,6 +52,7 @@ async def inbox_run(db: Database, wake: dict[str, Any], max_steps: int) -> Inbox
         project = await session.get(Project, agent.project_id) if agent is not None else None
         if agent is None or project is None:
             raise NotFound("the agent to wake no longer exists")
+        ensure_runnable(agent)
         digest = hashlib.sha1(str(wake["key"]).encode()).hexdigest()[:10]  # noqa: S324 - an id
         run_id = f"run/{project.slug}/{agent.name}/inbox-{digest}"
         title = f"{agent.name} answers {wake['sender']}"

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mcc.agents.roles import PROJECT_ROLES, cannot_run
 from mcc.budget.money import ZERO, usd, usd_of_sum
 from mcc.budget.summary import LevelSpend
 from mcc.models.agent import Agent
@@ -119,6 +120,8 @@ async def glance(
                 last_run[row.agent_id] = (row.outcome, row.summary)
 
     def reason(agent: Agent) -> str | None:
+        if agent.role not in PROJECT_ROLES:
+            return cannot_run(agent.name)  # whatever else holds it, this is what to fix
         # A failed run explains itself first; otherwise what stops the agent spending today.
         if agent.status != "error":
             held = budget_hold(budget, agent.project_id, agent.name)

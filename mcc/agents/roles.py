@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from mcc.errors import InvalidInput
+
 
 class Role(StrEnum):
     ORCHESTRATOR = "orchestrator"
@@ -25,6 +27,20 @@ MAY_MESSAGE: dict[Role, frozenset[Role]] = {
 # Roles that remember the project across tasks (the others see only their task).
 LONG_TERM_MEMORY = frozenset({Role.ORCHESTRATOR, Role.ARCHITECT})
 
+# What a project's agent may be. The orchestrator is the person's own assistant (one
+# per person, across projects, with the person's powers): never one of a project's agents.
+PROJECT_ROLES: tuple[Role, ...] = tuple(role for role in Role if role is not Role.ORCHESTRATOR)
+
+_CHOICES = ", ".join(r.value for r in PROJECT_ROLES[:-1]) + f" or {PROJECT_ROLES[-1].value}"
+NOT_A_PROJECT_ROLE = (
+    "The orchestrator is your own assistant (one per person, on the Orchestrator page), "
+    f"not a project's agent: give the agent the role {_CHOICES}."
+)
+ROLE_IS_FIXED = (
+    "An agent's role cannot be changed: add an agent with the role you want "
+    f"({_CHOICES}), then delete this one."
+)
+
 # Created with every project.
 DEFAULT_ROSTER: tuple[tuple[str, Role], ...] = (
     ("architect", Role.ARCHITECT),
@@ -37,3 +53,19 @@ DEFAULT_ROSTER: tuple[tuple[str, Role], ...] = (
 
 def may_message(sender: Role, recipient: Role) -> bool:
     return recipient in MAY_MESSAGE[sender]
+
+
+def check_project_role(role: Role) -> Role:
+    """`role` if a project's agent may have it; else InvalidInput saying why (422)."""
+    if role not in PROJECT_ROLES:
+        raise InvalidInput(NOT_A_PROJECT_ROLE)
+    return role
+
+
+def cannot_run(name: str) -> str:
+    """Why an agent given the orchestrator's role (before that was refused) does not run."""
+    return (
+        f"{name} has the orchestrator's role, which belongs to your own assistant (the "
+        "Orchestrator page), not to a project's agent, so it does not run: delete it and "
+        f"add an agent with the role {_CHOICES}."
+    )

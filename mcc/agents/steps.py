@@ -24,7 +24,15 @@ from mcc.agents.roles import LONG_TERM_MEMORY, MAY_MESSAGE, Role
 from mcc.agents.roster import list_agents
 from mcc.agents.tools.base import ToolContext
 from mcc.agents.tools.registry import execute, tool_specs
-from mcc.conversations import NewMessage, by_key, messages_of, post_message
+from mcc.conversations import (
+    NOTICE,
+    NewMessage,
+    by_key,
+    conversation_event,
+    messages_of,
+    post_message,
+    read_by_model,
+)
 from mcc.errors import NotFound
 from mcc.events import conversation_room, project_room
 from mcc.issues import spend_of
@@ -169,6 +177,24 @@ def _run_stopped(scope: RunScope, title: str, outcome: str, summary: str) -> Not
     )
 
 
+# How a run that could not finish ended, in the words its conversation shows.
+_STOPPED = {"needs_attention": "This run needs your attention", "failed": "This run failed"}
+
+
+def _why_it_stopped(scope: RunScope, outcome: str, summary: str) -> NewMessage:
+    """The reason a run could not finish, in its conversation for the person to read: a
+    notice, which no model is sent (the reason is MCC's, not the task's), written once."""
+    reason = summary.strip() or "no reason was given."
+    return NewMessage(
+        conversation_id=scope.conversation_id,
+        author="system",
+        role=NOTICE,
+        content=f"{_STOPPED.get(outcome, f'This run ended {outcome}')}: {reason}",
+        idempotency_key=f"{scope.run_id}/why-stopped",
+        meta={"outcome": outcome},
+    )
+
+
 def _opening(scope: RunScope, role: str, content: str, key: str) -> NewMessage:
     """A run's system prompt or its task: each written once, under its own key."""
     return NewMessage(
@@ -254,9 +280,24 @@ class AgentSteps:
             # dies between the two leaves the prompt without the task, which the retry
             # must still write.
             await post_message(session, self.runtime.events, _opening(scope, "user", task, "task"))
+            reopened = await self._reopen(session, scope)
             agent.status, agent.current_task = "working", title[:300]
             await session.commit()
+            if reopened is not None:
+                await self.runtime.events.emit(
+                    "conversation", conversation_event(reopened), project_room(scope.project_id)
+                )
             await self._status(agent.id, agent.name, scope, "working", agent.current_task)
+
+    async def _reopen(self, session: AsyncSession, scope: RunScope) -> Conversation | None:
+        """A run carried out again from its start (a Reset in the Temporal UI) makes its
+        finished conversation live again, so the outcome it ends with is the one kept; the
+        earlier end stays readable in its messages. None when it was live already."""
+        conversation = await session.get(Conversation, scope.conversation_id)
+        if conversation is None or conversation.status != "finished":
+            return None
+        conversation.status, conversation.outcome, conversation.summary = "open", None, None
+        return conversation
 
     async def llm_step(self, scope: RunScope, step: int, attempt: int = 1) -> StepReply:
         """Ask the agent's model for the next step; `attempt` counts tries of this step.
@@ -274,6 +315,7 @@ class AgentSteps:
         stored = next((m for m in history if m.idempotency_key == key), None)
         if stored is not None:
             return reply_of(stored)
+        history = [m for m in history if read_by_model(m)]
         # The prompt leads even if the person wrote before the run had started.
         history.sort(key=lambda m: (m.role != "system", m.id))
         chat = [chat_message(m) for m in history]
@@ -461,6 +503,10 @@ class AgentSteps:
         # An agent whose run could not finish shows as in error until its next task.
         ended = "error" if outcome in {"needs_attention", "failed"} else "idle"
         async with self.runtime.db.sessions() as session:
+            if ended == "error":  # said where the person watches, before it shows finished
+                await post_message(
+                    session, self.runtime.events, _why_it_stopped(scope, outcome, summary)
+                )
             # The agent's row first: two of its runs ending at once would otherwise each
             # see the other still live, and leave it working with nothing to do.
             await session.execute(

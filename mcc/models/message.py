@@ -25,7 +25,8 @@ class Message(Timestamped, Base):
     )
     # Who wrote it: "user:<id>", "agent:<name>", "system" or "tool:<name>".
     author: Mapped[str] = mapped_column(String(120))
-    # Its role in the LLM conversation: system | user | assistant | tool.
+    # Its role in the LLM conversation: system | user | assistant | tool; or "notice", for
+    # the person only (`mcc.conversations.NOTICE`), which no model is sent.
     role: Mapped[str] = mapped_column(String(16))
     content: Mapped[str] = mapped_column(Text, default="")
     tool_calls: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)

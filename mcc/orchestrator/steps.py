@@ -28,7 +28,7 @@ from mcc.agents.tools.base import ToolContext
 from mcc.agents.tools.registry import execute, tool_specs
 from mcc.budget.pause import PauseState, pause_state
 from mcc.budget.store import BudgetStore
-from mcc.conversations import NewMessage, post_message
+from mcc.conversations import NewMessage, post_message, read_by_model
 from mcc.errors import NotFound
 from mcc.events import conversation_room
 from mcc.llm.gateway import GatewayCall
@@ -100,7 +100,7 @@ def visible_history(history: list[Message]) -> list[ChatMessage]:
     chat: list[ChatMessage] = []
     for message in recent:
         # MCC's own notes to the person ("Waiting: ...") are not the model's words.
-        if message.role == "system" or (message.meta or {}).get("note"):
+        if message.role == "system" or not read_by_model(message):
             continue
         turned = chat_message(message)
         if message.role == "assistant" and turned.tool_calls:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import func, select
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
 
 from api.server import MccServer
 from mcc.models.message import Message
@@ -236,6 +239,68 @@ async def test_an_agent_whose_run_cannot_finish_shows_error(
         stopped[0]["link"]
         == f"/projects/{tester['project_id']}/conversations/{run['conversation_id']}"
     )
+
+
+async def test_why_a_run_stopped_is_shown_to_the_person_and_not_sent_to_the_model_on_a_retry(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    _, agents = await _project_with_agents(api, tmp_path, None)
+    llm.unauthorized_next(1)
+    run = (
+        await api.post(
+            f"/api/agents/{agents['tester']['id']}/runs", json={"task": "Run the tests."}
+        )
+    ).json()
+    handle = temporal_client.get_workflow_handle(run["run_id"])
+    stopped = await handle.result()
+    assert stopped["outcome"] == "needs_attention"
+
+    # The person reads why in the conversation itself, as MCC's notice.
+    messages = (await api.get(f"/api/conversations/{run['conversation_id']}/messages")).json()
+    said = messages[-1]
+    assert (said["author"], said["role"]) == ("system", "notice")
+    assert said["content"] == f"This run needs your attention: {stopped['summary']}"
+    assert "refused the API key" in said["content"]
+
+    # The key is fixed, the pause its refusal set is lifted, and the run is carried out
+    # again (Temporal UI's Reset, to its first workflow task).
+    assert (await api.post("/api/system/resume")).status_code == 200
+    requests: list[list[dict]] = []
+
+    def answer(body):
+        requests.append(body["messages"])
+        return call("finish", outcome="done", summary="The tests pass.")
+
+    llm.script(answer)
+    history = await handle.fetch_history()
+    first_task = next(
+        event.event_id
+        for event in history.events
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+    )
+    await temporal_client.workflow_service.reset_workflow_execution(
+        ResetWorkflowExecutionRequest(
+            namespace=temporal_client.namespace,
+            workflow_execution=WorkflowExecution(workflow_id=run["run_id"]),
+            reason="retry after the key was fixed",
+            workflow_task_finish_event_id=first_task,
+            request_id=str(uuid.uuid4()),
+        )
+    )
+    retried = await temporal_client.get_workflow_handle(run["run_id"]).result()
+    assert retried["outcome"] == "done"
+
+    # Its model read the task again, and nothing of why the first attempt stopped.
+    sent = [m.get("content") or "" for m in requests[0]]
+    assert "Run the tests." in sent
+    assert not [text for text in sent if "refused the API key" in text or "attention" in text]
+    assert {m["role"] for m in requests[0]} <= {"system", "user", "assistant", "tool"}
+    # The person still reads why the first attempt stopped; the conversation, how the retry ended.
+    messages = (await api.get(f"/api/conversations/{run['conversation_id']}/messages")).json()
+    assert [m["content"] for m in messages if m["role"] == "notice"] == [said["content"]]
+    conversation = (await api.get(f"/api/conversations/{run['conversation_id']}")).json()
+    assert (conversation["status"], conversation["outcome"]) == ("finished", "done")
+    assert conversation["summary"] == "The tests pass."
 
 
 async def test_a_rate_limited_step_waits_the_providers_retry_after_then_goes_on(

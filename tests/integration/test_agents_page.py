@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
 from api.server import MccServer
 from mcc.budget.day import budget_day
@@ -270,3 +271,79 @@ async def test_a_model_without_a_price_is_refused_with_the_reason(
     assert (await api.get(f"/api/agents/{coder['id']}")).json()["model"] == "test/model"
     ok = await api.patch(f"/api/agents/{coder['id']}", json={"model": "test/pricey"})
     assert ok.status_code == 200 and ok.json()["model"] == "test/pricey"
+
+
+ORCHESTRATOR_REFUSED = (
+    "The orchestrator is your own assistant (one per person, on the Orchestrator page), "
+    "not a project's agent: give the agent the role architect, coder, tester or reviewer."
+)
+
+
+async def test_a_project_agent_cannot_be_given_the_orchestrators_role(
+    api: httpx.AsyncClient, tmp_path: Path
+):
+    pid = await _project(api, tmp_path, "Roles")
+    refused = await api.post(
+        "/api/agents", json={"project_id": pid, "name": "assistant", "role": "orchestrator"}
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["message"] == ORCHESTRATOR_REFUSED
+    agents = (await api.get("/api/agents", params={"project_id": pid})).json()
+    assert "assistant" not in [a["name"] for a in agents]
+
+    coder = next(a for a in agents if a["name"] == "coder_1")
+    made_orchestrator = await api.patch(f"/api/agents/{coder['id']}", json={"role": "orchestrator"})
+    assert made_orchestrator.status_code == 422, made_orchestrator.text
+    assert made_orchestrator.json()["error"]["message"] == ORCHESTRATOR_REFUSED
+    # Nor any other change of role: a run's tools and peers follow from it.
+    made_tester = await api.patch(f"/api/agents/{coder['id']}", json={"role": "tester"})
+    assert made_tester.status_code == 422, made_tester.text
+    assert made_tester.json()["error"]["message"] == (
+        "An agent's role cannot be changed: add an agent with the role you want "
+        "(architect, coder, tester or reviewer), then delete this one."
+    )
+    assert (await api.get(f"/api/agents/{coder['id']}")).json()["role"] == "coder"
+
+
+async def test_an_agent_given_the_orchestrators_role_before_is_kept_says_why_and_never_runs(
+    api: httpx.AsyncClient, mcc: MccServer, tmp_path: Path
+):
+    """Such an agent has only the assistant's tools (none works in a project) and no finish:
+    every run would spend its whole step limit. It stays, with its history, until deleted."""
+    pid = await _project(api, tmp_path, "Legacy")
+    async with mcc.runtime.db.sessions() as session:
+        legacy = Agent(
+            project_id=pid,
+            name="assistant",
+            role="orchestrator",
+            model="test/model",
+            temperature=0.2,
+            max_tokens=4096,
+            rules="",
+            status="idle",
+        )
+        session.add(legacy)
+        await session.commit()
+        agent_id = legacy.id
+    why = (
+        "assistant has the orchestrator's role, which belongs to your own assistant (the "
+        "Orchestrator page), not to a project's agent, so it does not run: delete it and add"
+        " an agent with the role architect, coder, tester or reviewer."
+    )
+
+    listed = (await api.get(f"/api/agents/{agent_id}")).json()
+    assert (listed["role"], listed["status_reason"]) == ("orchestrator", why)
+
+    task = await api.post(f"/api/agents/{agent_id}/runs", json={"task": "Tidy the README"})
+    assert task.status_code == 422, task.text
+    assert task.json()["error"]["message"] == why
+    spoken_to = await api.post(f"/api/agents/{agent_id}/messages", json={"content": "Hello?"})
+    assert spoken_to.status_code == 422, spoken_to.text
+    assert spoken_to.json()["error"]["message"] == why
+    async with mcc.runtime.db.sessions() as session:
+        conversations = await session.scalars(
+            select(Conversation).where(Conversation.agent_id == agent_id)
+        )
+        assert conversations.all() == []  # no run started, no message kept unread
+
+    assert (await api.delete(f"/api/agents/{agent_id}")).status_code == 204

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 import time
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+import uvicorn
 
+from api.app import create_app
 from api.server import MccServer
+from api.temporal_link import TemporalLink
+from api.worker_presence import worker_state
+from mcc.config import Settings
+from mcc.runtime import Runtime
 from tests.conftest import free_port
+from tests.support.temporal import start_dev_server
 from tests.support.waiting import eventually
 
 
@@ -176,3 +186,68 @@ async def test_health_says_the_llm_is_not_configured_when_its_url_is_not_http(se
     # The same sentence as the settings page's "Test connection".
     assert body["llm"] == "not_configured"
     assert "LLM not configured: LLM base URL 'notaurl' is not an http(s) URL" in body["problems"]
+
+
+@contextlib.asynccontextmanager
+async def api_alone(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The API app served by uvicorn with a Temporal link that connects only when asked (no
+    background retry as in `MccServer`): what a health probe sees is the probe's own doing."""
+    runtime = Runtime.build(settings)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(runtime, TemporalLink(settings)),
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="off",
+        )
+    )
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            await asyncio.sleep(0.02)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        await serving
+        await runtime.close()
+
+
+async def test_the_first_health_after_temporal_returns_sees_the_worker_that_polls(settings):
+    port = free_port()
+    temporal = await start_dev_server(port=port)
+    settings = settings.model_copy(update={"temporal_address": f"127.0.0.1:{port}"})
+    queue = settings.temporal_task_queue
+    worker = MccServer(settings, api=False)
+    await worker.start()
+    try:
+        await temporal.shutdown()
+        # An API that starts while Temporal is away (compose starts everything at once).
+        async with api_alone(settings) as api:
+            away = (await api.get("/api/health")).json()
+            assert (away["temporal"], away["worker"]) == ("down", "unknown")
+
+            temporal = await start_dev_server(port=port)
+
+            async def polled() -> bool:
+                return await worker_state(temporal.client, queue) == "ok"
+
+            await eventually(polled, 30, "the worker to poll the restarted Temporal")
+            first = await api.get("/api/health")
+            assert first.status_code == 200, first.text
+            body = first.json()
+            assert (body["status"], body["temporal"], body["worker"]) == ("ok", "ok", "ok")
+            assert body["problems"] == []
+
+            # And with the API connected all along: its client reconnects by itself.
+            await temporal.shutdown()
+            assert (await api.get("/api/health")).json()["worker"] == "unknown"
+            temporal = await start_dev_server(port=port)
+            await eventually(polled, 30, "the worker to poll Temporal restarted again")
+            again = (await api.get("/api/health")).json()
+            assert (again["temporal"], again["worker"]) == ("ok", "ok")
+    finally:
+        await worker.stop()
+        await temporal.shutdown()

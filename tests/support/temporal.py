@@ -16,12 +16,16 @@ from workflows.search_attributes import ALL
 NICENESS: int = Settings.model_fields["temporal_niceness"].default
 
 
-async def start_dev_server(log_level: str = "error") -> WorkflowEnvironment:
+async def start_dev_server(
+    log_level: str = "error", port: int | None = None
+) -> WorkflowEnvironment:
+    """A dev server on a free port, or on `port` (a restart where the last one served)."""
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(temporal_binary()),
         search_attributes=ALL,
         dev_server_log_level=log_level,
         dev_server_extra_args=tuning_flags(),
+        port=port,
     )
     port = int(env.client.service_client.config.target_host.rpartition(":")[2])
     lower_priority(dev_server_pid(port), NICENESS)

@@ -1076,7 +1076,7 @@ export interface components {
              * Role
              * @enum {string}
              */
-            role: "orchestrator" | "architect" | "coder" | "tester" | "reviewer";
+            role: "architect" | "coder" | "tester" | "reviewer";
             /** Model */
             model?: string | null;
             /**

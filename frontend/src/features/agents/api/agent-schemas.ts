@@ -1,8 +1,13 @@
 import { z } from "zod";
 
 import { ApiError, errorMessage } from "@/lib/api-client";
+import type { AgentCreate } from "../types";
 
-export const ROLES = ["architect", "coder", "tester", "reviewer", "orchestrator"] as const;
+/**
+ * The roles a project's agent may be given (the API's own list: a role it refuses fails the
+ * build). The orchestrator is the person's assistant, on its own page, never a project's agent.
+ */
+export const ROLES = ["architect", "coder", "tester", "reviewer"] as const satisfies readonly AgentCreate["role"][];
 const NAME = /^[A-Za-z0-9_-]+$/;
 const SHARE = /^\d+(\.\d+)?$/;
 

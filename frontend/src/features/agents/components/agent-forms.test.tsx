@@ -1,5 +1,5 @@
 import type { QueryClient } from "@tanstack/react-query";
-import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
 
@@ -61,6 +61,14 @@ const messageOf = (label: string) => {
 };
 
 describe("the new agent form", () => {
+  it("offers the roles of a project's agents, not the orchestrator (the person's own assistant)", () => {
+    show();
+    const roles = within(screen.getByRole("combobox", { name: "Role" }))
+      .getAllByRole("option")
+      .map((option) => option.textContent);
+    expect(roles).toEqual(["architect", "coder", "tester", "reviewer"]);
+  });
+
   it("says what is wrong next to each field, in sentences, without asking the server", async () => {
     server.use(
       http.post(`${API}/api/agents`, async ({ request }) => {
