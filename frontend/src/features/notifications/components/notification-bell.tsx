@@ -4,7 +4,7 @@ import { Link } from "react-router-dom";
 
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
-import { formatDateTime } from "@/lib/format";
+import { formatTimestamp } from "@/lib/format";
 import { useNotifications } from "../api/get-notifications";
 import { useMarkAllRead, useMarkRead } from "../api/mark-read";
 import type { AppNotification } from "../types";
@@ -30,7 +30,7 @@ function Item({ item, onOpen }: { item: AppNotification; onOpen: (item: AppNotif
           {item.title}
         </span>
         {item.message && <span className="block truncate text-xs text-muted-foreground">{item.message}</span>}
-        <span className="block text-[11px] text-muted-foreground">{formatDateTime(item.created_at)}</span>
+        <span className="block text-[11px] text-muted-foreground">{formatTimestamp(item.created_at)}</span>
       </span>
     </>
   );

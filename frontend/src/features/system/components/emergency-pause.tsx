@@ -2,7 +2,7 @@ import { Loader2, OctagonPause, Play } from "lucide-react";
 
 import { Button } from "@/components/ui/button";
 import { errorMessage } from "@/lib/api-client";
-import { formatDateTime } from "@/lib/format";
+import { formatTimestamp } from "@/lib/format";
 import { useSystemState } from "../api/get-system-state";
 import { useSetPaused } from "../api/set-paused";
 
@@ -15,7 +15,7 @@ export function EmergencyPause() {
   const setPaused = useSetPaused();
   const paused = state.data?.paused ?? false;
   const failure = errorMessage(setPaused.error) ?? (state.isError ? errorMessage(state.error) : null);
-  const since = state.data?.since ? ` since ${formatDateTime(state.data.since)}` : "";
+  const since = state.data?.since ? ` since ${formatTimestamp(state.data.since)}` : "";
   const reason = state.data?.reason ? ` (${state.data.reason})` : "";
 
   return (
