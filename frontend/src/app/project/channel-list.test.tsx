@@ -18,6 +18,7 @@ const conversation = {
   title: "Tidy the README",
   run_id: null,
   status: "finished",
+  paused: false,
   outcome: "done",
   summary: null,
   created_at: "2026-12-06T10:00:00Z",
