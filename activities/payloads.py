@@ -24,6 +24,12 @@ class PhaseChange:
 
 
 @dataclass(frozen=True)
+class RunPaused:
+    run_id: str  # the workflow id, which names the run's conversation
+    paused: bool
+
+
+@dataclass(frozen=True)
 class RoundOpening:
     issue: IssueRef
     number: int

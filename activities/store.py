@@ -7,8 +7,8 @@ import logging
 from sqlalchemy import select
 from temporalio import activity
 
-from activities.payloads import IssueRef, PhaseChange, RoundOpening
-from mcc.conversations import finish_run_conversation
+from activities.payloads import IssueRef, PhaseChange, RoundOpening, RunPaused
+from mcc.conversations import finish_run_conversation, show_run_paused
 from mcc.db.base import utcnow
 from mcc.decisions import Round, open_round
 from mcc.errors import MccError
@@ -44,6 +44,12 @@ class StoreActivities:
         if not (phase in _WAITING and change.round is not None):
             await self._notify(change.issue, phase, change.reason)
         await self._shown(change.issue, change.phase, change.percent)
+
+    @activity.defn(name="record_run_paused")
+    async def record_run_paused(self, change: RunPaused) -> None:
+        """Show on the run's conversation whether the person paused it (idempotent)."""
+        async with self.runtime.db.sessions() as session:
+            await show_run_paused(session, self.runtime.events, change.run_id, change.paused)
 
     @activity.defn(name="open_round")
     async def open_round(self, opening: RoundOpening) -> str | None:

@@ -70,6 +70,7 @@ def conversation_event(conversation: Conversation) -> dict[str, Any]:
         "title": conversation.title,
         "run_id": conversation.run_id,
         "status": conversation.status,
+        "paused": conversation.paused,
         "outcome": conversation.outcome,
         "summary": conversation.summary,
         "created_at": conversation.created_at.isoformat(),
@@ -210,6 +211,7 @@ async def open_conversation(
         title=title[:300],
         run_id=run_id,
         status="open",
+        paused=False,
     )
     session.add(conversation)
     await session.commit()
@@ -248,4 +250,21 @@ async def finish_run_conversation(session: AsyncSession, run_id: str, outcome: s
     conversation = await session.scalar(select(Conversation).where(Conversation.run_id == run_id))
     if conversation is not None and conversation.status != "finished":
         conversation.status, conversation.outcome = "finished", outcome
+        conversation.paused = False
         await session.commit()
+
+
+async def show_run_paused(
+    session: AsyncSession, events: EventSink, run_id: str, paused: bool
+) -> None:
+    """Show whether the run of `run_id` is paused, on its conversation and to the project's
+    room (the `conversation` event, as the REST list has it). A finished run stays unpaused."""
+    conversation = await session.scalar(select(Conversation).where(Conversation.run_id == run_id))
+    if conversation is None or conversation.status != "open" or conversation.paused == paused:
+        return
+    conversation.paused = paused
+    await session.commit()
+    if conversation.project_id is not None:
+        await events.emit(
+            "conversation", conversation_event(conversation), project_room(conversation.project_id)
+        )

@@ -28,6 +28,8 @@ with workflow.unsafe.imports_passed_through():
         ToolInput,
     )
     from activities.errors import WAITABLE
+    from activities.payloads import RunPaused
+    from activities.store import StoreActivities
     from mcc.agents.steps import RunScope
     from workflows.agent_run_payloads import (
         AgentRunInput,
@@ -53,6 +55,8 @@ QUICK_TIMEOUT = timedelta(seconds=60)
 HEARTBEAT = timedelta(seconds=10)
 # How often a run blocked by the budget or an emergency pause tries its step again.
 BLOCKED_RETRY = timedelta(seconds=15)
+# Runs started before their conversation showed the person's pause never record it.
+SHOW_PAUSE = "show-pause"
 
 
 def merge_artifacts(into: dict[str, Any], new: dict[str, Any]) -> None:
@@ -69,6 +73,7 @@ class AgentRunWorkflow:
     def __init__(self) -> None:
         self._step = 0
         self._paused = False
+        self._shown_paused = False  # what the conversation shows
         self._cancelled = False
         self._nudged = False
         self._waiting_for: str | None = None
@@ -89,6 +94,8 @@ class AgentRunWorkflow:
                 retry_policy=RETRY,
             )
         self._conversation_id = conversation_id
+        self._shown_paused = params.shown_paused
+        self._pause_keeper = asyncio.create_task(self._show_pause(params.run_id))
         scope = RunScope(
             run_id=params.run_id,
             project_id=params.project_id,
@@ -120,6 +127,7 @@ class AgentRunWorkflow:
                         start_step=self._step,
                         conversation_id=conversation_id,
                         artifacts=artifacts,
+                        shown_paused=self._shown_paused,
                     )
                 )
             try:
@@ -161,6 +169,23 @@ class AgentRunWorkflow:
             f"reached the step limit ({params.max_steps}) without finishing",
             artifacts,
         )
+
+    async def _show_pause(self, run_id: str) -> None:
+        """Show the person's pause and resume on the conversation, in order, one at a time:
+        the signal handlers only record them."""
+        while True:
+            await workflow.wait_condition(lambda: self._paused != self._shown_paused)
+            if not workflow.patched(SHOW_PAUSE):
+                return
+            paused = self._paused
+            await workflow.execute_activity_method(
+                StoreActivities.record_run_paused,
+                RunPaused(run_id, paused),
+                start_to_close_timeout=QUICK_TIMEOUT,
+                heartbeat_timeout=QUICK_HEARTBEAT,
+                retry_policy=RETRY,
+            )
+            self._shown_paused = paused
 
     async def _tell_parent(self, reason: str | None) -> None:
         parent = workflow.info().parent

@@ -28,6 +28,8 @@ class AgentRunInput:
     start_step: int = 0
     conversation_id: int | None = None
     artifacts: dict[str, Any] = field(default_factory=dict)
+    # Whether the conversation shows the run paused (a resume may not be shown yet).
+    shown_paused: bool = False
 
 
 @dataclass

@@ -24,7 +24,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.forge import ForgeActivities
-    from activities.payloads import IssueRef, PhaseChange, PullOutcome, RoundOpening
+    from activities.payloads import IssueRef, PhaseChange, PullOutcome, RoundOpening, RunPaused
     from activities.pipeline import (
         Integrate,
         PipelineActivities,
@@ -79,6 +79,8 @@ CI_FIX_BOUND = "ci-fix-bound"
 # An agent run the person's cancel ended is that cancel, not a run needing attention
 # (a run started before went through needs_attention, and notified it, on its way out).
 CANCEL_NOT_ATTENTION = "cancel-not-attention"
+# Runs started before the issue's conversation showed the person's pause never record it.
+SHOW_PAUSE = "show-pause"
 WAITING = (Phase.AWAITING_APPROVAL, Phase.NEEDS_ATTENTION)
 
 
@@ -604,8 +606,11 @@ class IssueWorkflow:
                     self._told_cancel = True
                     await self._tell_children("cancel")
                 if self._told_paused != self._paused:
-                    self._told_paused = self._paused
-                    await self._tell_children("pause" if self._paused else "resume")
+                    paused = self._told_paused = self._paused
+                    await self._tell_children("pause" if paused else "resume")
+                    if self._ref is not None and workflow.patched(SHOW_PAUSE):
+                        shown = RunPaused(self._ref.workflow_id, paused)
+                        await _quick(StoreActivities.record_run_paused, shown)
                 wanted = self._wanted()
                 if self._phase != wanted:
                     await self._record(wanted)

@@ -34,6 +34,7 @@ def activities_of(runtime: Runtime) -> list[Callable[..., Any]]:
         agents.run_tool,
         agents.end_agent_run,
         store.record_phase,
+        store.record_run_paused,
         store.open_round,
         pipeline.prepare_issue,
         pipeline.integrate_branch,

@@ -97,10 +97,17 @@ async def steer(
     conversation: ConversationDep,
     temporal: TemporalDep,
 ) -> ConversationOut:
-    """Pause, resume or cancel the conversation's run."""
+    """Pause, resume or cancel the conversation's run.
+
+    The answer shows the conversation as the signal leaves it (`paused` after a pause, not
+    after a resume); the run records that on the conversation itself as it takes the signal.
+    """
     if conversation.kind == ORCHESTRATOR_KIND:
         raise Conflict("the orchestrator only answers you; pause a run, or the whole company")
     if conversation.run_id is None or conversation.status != "open":
         raise Conflict("this conversation has no run in progress")
     await signal_run(temporal.client, conversation, action)
-    return ConversationOut.model_validate(conversation)
+    accepted = ConversationOut.model_validate(conversation)
+    if action == "cancel":
+        return accepted
+    return accepted.model_copy(update={"paused": action == "pause"})

@@ -18,6 +18,10 @@ class ConversationOut(BaseModel):
     title: str
     run_id: str | None
     status: str
+    paused: bool = Field(
+        description="The person paused the run (here or on its issue): it starts no step "
+        "until resumed. False once the run has finished."
+    )
     outcome: str | None
     summary: str | None
     created_at: datetime

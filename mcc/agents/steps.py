@@ -515,7 +515,7 @@ class AgentSteps:
             await session.execute(
                 update(Conversation)
                 .where(Conversation.id == scope.conversation_id, Conversation.status != "finished")
-                .values(status="finished", outcome=outcome, summary=summary[:8000])
+                .values(status="finished", outcome=outcome, summary=summary[:8000], paused=False)
                 .execution_options(synchronize_session=False)
             )
             live = await session.scalar(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mcc.db.base import Base, Timestamped
@@ -29,6 +29,9 @@ class Conversation(Timestamped, Base):
     # The run working in it (workflow id), when there is one.
     run_id: Mapped[str | None] = mapped_column(String(300), index=True)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | finished
+    # The person paused the run: it starts no step until resumed. Written by the run itself
+    # (an activity), which also hears of pauses that reach it through its issue's run.
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # What the agent reported with finish(outcome, summary): its long-term memory.
     outcome: Mapped[str | None] = mapped_column(String(40))
     summary: Mapped[str | None] = mapped_column(Text)

@@ -68,7 +68,10 @@ async def test_every_route_renders_without_console_errors(
         "issue": (page.get_by_role("table").get_by_role("link", name="Add a greeting"), name),
     }
     SCREENSHOTS.mkdir(exist_ok=True)
+    in_menu = {"dashboard", "projects", "agents", "budget", "settings", "project"}
     for label, (link, heading) in pages.items():
+        if label in in_menu:
+            await open_menu_on_a_phone(page, size)
         await link.click()
         await expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
         await page.wait_for_load_state("networkidle")
@@ -86,12 +89,14 @@ async def test_every_route_renders_without_console_errors(
     await expect(page.get_by_role("status").filter(has_text="answered and lists")).to_be_visible()
     await project_options_are_saved(page, api, pid)
     # The pull request's panel says what the repository's CI said (a local project has none).
+    await open_menu_on_a_phone(page, size)
     await pages["project"][0].click()
     await pages["issue"][0].click()
     await expect(page.get_by_text("No CI configured", exact=True).first).to_be_visible()
     if size == "phone":
         await phone_layout_keeps_things_readable(page)
     # The budget page's cost per merged pull request; the issue list's filter lives in the URL.
+    await open_menu_on_a_phone(page, size)
     await pages["budget"][0].click()
     trend = page.get_by_role("heading", name="Cost per merged pull request", exact=True)
     await expect(trend).to_be_visible()
@@ -105,12 +110,19 @@ async def test_every_route_renders_without_console_errors(
     await search.press_sequentially("a greeting", delay=20)  # typed: no key may be lost
     await expect(search).to_have_value("a greeting")
     await expect(page).to_have_url(f"{base}/projects/{pid}?q=a+greeting")
+    await open_menu_on_a_phone(page, size)
     await pages["agents"][0].click()
     roster = (await api.get(f"/api/agents?project_id={pid}")).json()
     table = page.get_by_role("table", name="Agents")
     await expect(table.get_by_role("row")).to_have_count(1 + len(roster))
     assert problems == []
     await context.close()
+
+
+async def open_menu_on_a_phone(page: Page, size: str) -> None:
+    """At phone size the pages and projects are in the header's menu (closed by each link)."""
+    if size == "phone":
+        await page.get_by_role("button", name="Menu", expanded=False).click()
 
 
 async def project_options_are_saved(page: Page, api, pid: int) -> None:

@@ -18,7 +18,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from activities.payloads import IssueRef, PhaseChange, PullOutcome, RoundOpening
+from activities.payloads import IssueRef, PhaseChange, PullOutcome, RoundOpening, RunPaused
 from activities.pipeline import Integrate, IntegrateResult, PostNote, PrepareIssue, RunTests
 from mcc.forge.base import Check, ChecksReport
 from mcc.pipeline.steps import AgentSlot, IssuePlan
@@ -55,6 +55,7 @@ class Script:
     ci: list[ChecksReport] = field(default_factory=list)
     ci_reads: int = 0
     ci_refused: bool = False
+    shown_paused: list[bool] = field(default_factory=list)  # what the conversation showed
 
     async def write(self, phase: str) -> None:
         self.writing += 1
@@ -75,6 +76,11 @@ async def prepare_issue(params: PrepareIssue) -> IssuePlan:
 @activity.defn(name="record_phase")
 async def record_phase(change: PhaseChange) -> None:
     await SCRIPT.write(change.phase)
+
+
+@activity.defn(name="record_run_paused")
+async def record_run_paused(change: RunPaused) -> None:
+    SCRIPT.shown_paused.append(change.paused)
 
 
 @activity.defn(name="open_round")
@@ -179,6 +185,7 @@ async def run(temporal_client: Client) -> AsyncIterator[Any]:
         activities=[
             prepare_issue,
             record_phase,
+            record_run_paused,
             open_round,
             post_issue_note,
             integrate_branch,
@@ -215,7 +222,7 @@ async def _waiting(handle: WorkflowHandle[IssueWorkflow, Any], phase: str, round
     await eventually(there, 20, f"{phase} in round {round_}")
 
 
-async def test_pause_resume_and_blocks_in_any_order_leave_the_stored_phase_equal_to_the_runs(
+async def test_pause_resume_and_blocks_in_any_order_leave_the_stored_phase_and_pause_as_the_runs(
     run,
 ):
     handle = await run()
@@ -234,8 +241,9 @@ async def test_pause_resume_and_blocks_in_any_order_leave_the_stored_phase_equal
         blocked = order.index("blocked") > order.index("unblocked")
         wanted = "paused" if paused else "budget_blocked" if blocked else "planning"
 
-        async def settled(wanted: str = wanted) -> bool:
-            return await _phase(handle) == wanted and SCRIPT.stored[-1] == wanted
+        async def settled(wanted: str = wanted, paused: bool = paused) -> bool:
+            shown = (SCRIPT.shown_paused[-1:] or [False]) == [paused]  # on the conversation
+            return await _phase(handle) == wanted and SCRIPT.stored[-1] == wanted and shown
 
         await eventually(settled, 20, f"{wanted} after {order}")
     assert SCRIPT.overlaps == 0  # one phase write at a time

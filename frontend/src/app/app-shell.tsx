@@ -1,8 +1,7 @@
-import { Bot, FolderGit2, LayoutDashboard, MessagesSquare, Settings, Wallet, type LucideIcon } from "lucide-react";
-import { NavLink, Outlet } from "react-router-dom";
+import { useId, useRef, useState } from "react";
+import { Outlet } from "react-router-dom";
 
 import { ConnectionStatus } from "@/components/layout/connection-status";
-import { cn } from "@/lib/cn";
 import { UserMenu } from "@/features/auth/components/user-menu";
 import { BudgetAlerts } from "./budget/budget-alerts";
 import { HealthIndicator } from "@/features/health/components/health-indicator";
@@ -11,21 +10,22 @@ import { NotificationBell } from "@/features/notifications/components/notificati
 import { NotificationToasts } from "@/features/notifications/components/notification-toasts";
 import { ProjectNav } from "@/features/projects/components/project-nav";
 import { EmergencyPause } from "@/features/system/components/emergency-pause";
+import { PageLinks } from "./shell/page-links";
+import { MenuButton, PhoneMenu } from "./shell/phone-menu";
 
-const PAGES: { to: string; label: string; icon: LucideIcon; end?: boolean }[] = [
-  { to: "/", label: "Dashboard", icon: LayoutDashboard, end: true },
-  { to: "/orchestrator", label: "Orchestrator", icon: MessagesSquare },
-  { to: "/projects", label: "Projects", icon: FolderGit2, end: true },
-  { to: "/agents", label: "Agents", icon: Bot },
-  { to: "/budget", label: "Budget", icon: Wallet },
-  { to: "/settings", label: "Settings", icon: Settings },
-];
-
-/** Discord-like frame: a dark sidebar with the projects, the page in the main pane. */
+/**
+ * Discord-like frame: a dark sidebar with the projects, the page in the main pane. Below md the
+ * header is one row (menu, logo, the status icons) and the sidebar and the pages' links fold
+ * into its menu, so that a page starts near the top of a phone's screen.
+ */
 export function AppShell() {
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuId = useId();
+  const menuButton = useRef<HTMLButtonElement>(null);
+
   return (
     <div className="flex min-h-screen flex-col md:h-screen md:flex-row">
-      <aside className="flex flex-col border-b border-sidebar-border bg-sidebar md:w-64 md:shrink-0 md:border-b-0 md:border-r">
+      <aside className="hidden border-sidebar-border bg-sidebar md:flex md:w-64 md:shrink-0 md:flex-col md:border-r">
         <div className="flex h-14 shrink-0 items-center gap-2 border-b border-sidebar-border px-4">
           <img src="/favicon.svg" alt="" className="h-7 w-7" />
           <div className="leading-tight">
@@ -38,31 +38,37 @@ export function AppShell() {
         </nav>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col md:h-screen">
-        <header className="flex min-h-12 shrink-0 flex-wrap items-center justify-end gap-x-3 gap-y-1 border-b px-4 py-1.5 md:px-6">
-          <nav aria-label="Main" className="mr-auto flex flex-wrap items-center gap-1">
-            {PAGES.map(({ to, label, icon: Icon, end }) => (
-              <NavLink
-                key={to}
-                to={to}
-                end={end}
-                className={({ isActive }) =>
-                  cn(
-                    "inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-xs hover:bg-accent hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
-                    isActive ? "bg-accent text-foreground" : "text-muted-foreground",
-                  )
-                }
-              >
-                <Icon className="h-3.5 w-3.5" aria-hidden="true" />
-                {label}
-              </NavLink>
-            ))}
+        <header className="flex min-h-12 shrink-0 flex-wrap items-center justify-end gap-x-3 gap-y-1 border-b px-3 py-1.5 md:px-6">
+          <div className="mr-auto flex items-center gap-1 md:hidden">
+            <MenuButton
+              ref={menuButton}
+              open={menuOpen}
+              menuId={menuId}
+              onToggle={() => setMenuOpen((open) => !open)}
+            />
+            <img src="/favicon.svg" alt="Mission Control" className="h-6 w-6" />
+          </div>
+          <nav aria-label="Main" className="mr-auto hidden flex-wrap items-center gap-1 md:flex">
+            <PageLinks />
           </nav>
           <EmergencyPause />
           <NotificationBell />
           <HealthIndicator />
           <ConnectionStatus />
-          <UserMenu />
+          <div className="hidden md:block">
+            <UserMenu />
+          </div>
         </header>
+        {menuOpen && (
+          <PhoneMenu
+            id={menuId}
+            onClose={() => setMenuOpen(false)}
+            onEscape={() => {
+              setMenuOpen(false);
+              menuButton.current?.focus();
+            }}
+          />
+        )}
         <HealthProblems />
         <BudgetAlerts />
         {/* Positioned, as every scrolling pane: an absolute child (an sr-only label) otherwise takes the

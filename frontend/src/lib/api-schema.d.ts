@@ -509,6 +509,9 @@ export interface paths {
         /**
          * Steer
          * @description Pause, resume or cancel the conversation's run.
+         *
+         *     The answer shows the conversation as the signal leaves it (`paused` after a pause, not
+         *     after a resume); the run records that on the conversation itself as it takes the signal.
          */
         post: operations["steer_api_conversations__conversation_id___action__post"];
         delete?: never;
@@ -1301,6 +1304,11 @@ export interface components {
             run_id: string | null;
             /** Status */
             status: string;
+            /**
+             * Paused
+             * @description The person paused the run (here or on its issue): it starts no step until resumed. False once the run has finished.
+             */
+            paused: boolean;
             /** Outcome */
             outcome: string | null;
             /** Summary */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatCost, formatUsd } from "./format";
+import { formatCost, formatDay, formatTimestamp, formatUsd } from "./format";
 
 describe("money", () => {
   it("keeps the digits a small amount has", () => {
@@ -15,5 +15,32 @@ describe("money", () => {
     expect(formatUsd(0)).toBe("$0.00");
     expect(formatUsd(-1.25)).toBe("-$1.25");
     expect(formatUsd(3, 0)).toBe("$3");
+  });
+});
+
+// Local times (the reader's zone), so the expectations hold in any time zone; the locale is en-US.
+const at = (year: number, month: number, day: number, hour: number, minute: number) =>
+  new Date(year, month - 1, day, hour, minute).toISOString();
+const now = new Date(2026, 11, 6, 18, 0);
+
+describe("times and dates", () => {
+  it("write the time one way: the hour as the locale writes it, never padded to two digits", () => {
+    expect(formatTimestamp(at(2026, 12, 6, 15, 24), now)).toBe("3:24 PM");
+    expect(formatTimestamp(at(2026, 12, 6, 9, 5), now)).toBe("9:05 AM");
+  });
+
+  it("add the day to a time of another day, and the year only when it is not this one", () => {
+    expect(formatTimestamp(at(2026, 3, 2, 15, 24), now)).toBe("Mar 2, 3:24 PM");
+    expect(formatTimestamp(at(2025, 12, 31, 23, 59), now)).toBe("Dec 31, 2025, 11:59 PM");
+  });
+
+  it("write a calendar day as the timestamps write theirs, in any time zone", () => {
+    expect(formatDay("2026-03-02", now)).toBe("Mar 2");
+    expect(formatDay("2025-12-31", now)).toBe("Dec 31, 2025");
+  });
+
+  it("show what they cannot read as it came", () => {
+    expect(formatTimestamp("soon", now)).toBe("soon");
+    expect(formatDay("someday", now)).toBe("someday");
   });
 });

@@ -1,23 +1,38 @@
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+// Every time and date on the pages goes through these two, so they read alike everywhere: the
+// time as the reader's locale writes it ("3:13 PM" in en-US), the day as "Dec 6", the year only
+// when it is not this one.
+const TIME = { hour: "numeric", minute: "2-digit" } as const;
+const DAY = { month: "short", day: "numeric" } as const;
+const YEAR = { year: "numeric" } as const;
+const timeOnly = new Intl.DateTimeFormat(undefined, TIME);
+const dayOnly = new Intl.DateTimeFormat(undefined, DAY);
+const dayOfYear = new Intl.DateTimeFormat(undefined, { ...DAY, ...YEAR });
+const dayAndTime = new Intl.DateTimeFormat(undefined, { ...DAY, ...TIME });
+const dayOfYearAndTime = new Intl.DateTimeFormat(undefined, { ...DAY, ...YEAR, ...TIME });
 
-/** A server timestamp (ISO 8601) in the reader's locale. */
-export function formatDateTime(iso: string): string {
+const sameDay = (a: Date, b: Date) => a.toDateString() === b.toDateString();
+
+/** A server timestamp (ISO 8601) in the reader's locale and time zone: the time alone today, else the day too. */
+export function formatTimestamp(iso: string, now: Date = new Date()): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
+  if (Number.isNaN(date.getTime())) return iso;
+  if (sameDay(date, now)) return timeOnly.format(date);
+  return (date.getFullYear() === now.getFullYear() ? dayAndTime : dayOfYearAndTime).format(date);
+}
+
+/** A calendar day (`YYYY-MM-DD`, e.g. a budget day) as the timestamps write their day. */
+export function formatDay(day: string, now: Date = new Date()): string {
+  const [year, month, date] = day.split("-").map(Number);
+  if (year === undefined || month === undefined || date === undefined) return day;
+  // At local midnight: the day as named, whatever the reader's time zone.
+  const midnight = new Date(year, month - 1, date);
+  if (Number.isNaN(midnight.getTime())) return day;
+  return (year === now.getFullYear() ? dayOnly : dayOfYear).format(midnight);
 }
 
 /** The first 10 characters of a commit sha, the usual short form. */
 export function shortSha(sha: string): string {
   return sha.slice(0, 10);
-}
-
-const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
-
-/** A message time: the time alone today, else the date too. */
-export function formatMessageTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toDateString() === new Date().toDateString() ? timeOnly.format(date) : dateTime.format(date);
 }
 
 const integer = new Intl.NumberFormat(undefined);

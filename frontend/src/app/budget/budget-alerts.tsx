@@ -2,7 +2,7 @@ import { AlertTriangle, OctagonAlert, X } from "lucide-react";
 
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
-import { formatUsd } from "@/lib/format";
+import { formatDay, formatUsd } from "@/lib/format";
 import { useProjects } from "@/features/projects/api/get-projects";
 import { useBudgetAlertStore, type BudgetAlert } from "@/stores/budget-alerts";
 
@@ -48,7 +48,7 @@ export function BudgetAlerts() {
               <span className="font-mono">{formatUsd(alert.current, 4)}</span> of its{" "}
               <span className="font-mono">{formatUsd(alert.limit, 2)}</span> daily limit
               {percent !== null && ` (${percent}%)`}
-              {alert.day && ` on ${alert.day}`}.{" "}
+              {alert.day && ` on ${formatDay(alert.day)}`}.{" "}
               {critical
                 ? alert.reason === "call_refused"
                   ? "A call was refused: runs at this level stop until the limit is raised or the day ends."

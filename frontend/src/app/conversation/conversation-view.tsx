@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { QueryState } from "@/components/query-state";
 import { isNotFound } from "@/lib/not-found";
 import { NotFoundRoute } from "../routes/not-found";
-import { formatCost, formatDateTime, formatTokens } from "@/lib/format";
+import { formatCost, formatTimestamp, formatTokens } from "@/lib/format";
 import { temporalNamespaceUrl, temporalWorkflowUrl } from "@/lib/temporal";
 import { useAuthStore } from "@/stores/auth";
 import { useTypingStore } from "@/stores/typing";
@@ -96,7 +96,7 @@ function Header({ conversation, messages }: { conversation: Conversation; messag
             </Link>
           </span>
         )}
-        <span>started {formatDateTime(conversation.created_at)}</span>
+        <span>started {formatTimestamp(conversation.created_at)}</span>
         {messages && <Totals messages={messages} />}
       </div>
       <h1 className="break-words text-xl font-bold leading-snug tracking-tight">{conversation.title}</h1>

@@ -3,6 +3,7 @@ import { Bot, CircleDot, Hash, Inbox, LayoutDashboard } from "lucide-react";
 import { Link, matchPath, NavLink, useLocation } from "react-router-dom";
 
 import { Avatar } from "@/components/avatar";
+import { QueryState } from "@/components/query-state";
 import { cn } from "@/lib/cn";
 import { useAgents } from "@/features/agents/api/get-agents";
 import { ROLE_COLOR, STATUS_LABEL, StatusDot } from "@/components/agent-status";
@@ -36,9 +37,12 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function Notice({ children, error = false }: { children: ReactNode; error?: boolean }) {
-  return <p className={cn("px-2 py-1 text-xs", error ? "text-red-300" : "text-muted-foreground")}>{children}</p>;
+function Notice({ children }: { children: ReactNode }) {
+  return <p className="px-2 py-1 text-xs text-muted-foreground">{children}</p>;
 }
+
+/** The shared loading and error states, at the size of the list's rows. */
+const STATE_CLASSES = "px-2 py-1 text-xs";
 
 function AgentChannel({ projectId, agent }: { projectId: number; agent: Agent }) {
   const taskId = useId();
@@ -134,6 +138,48 @@ function ConversationChannel({
   );
 }
 
+/** The conversations, an issue's runs nested under the issue's own. */
+function ConversationTree({
+  projectId,
+  conversations,
+  agentName,
+}: {
+  projectId: number;
+  conversations: Conversation[];
+  agentName: (agentId: number | null) => string | null;
+}) {
+  return (
+    <ul className="grid grid-cols-1 gap-0.5">
+      {groupByIssue(conversations).map((entry) =>
+        isIssueGroup(entry) ? (
+          <li key={entry.runId}>
+            <ul aria-label={entry.issue?.title ?? entry.runId} className="grid grid-cols-1 gap-0.5">
+              {entry.issue && <ConversationChannel projectId={projectId} conversation={entry.issue} agentName={null} />}
+              {entry.runs.map((run) => (
+                <ConversationChannel
+                  key={run.conversation.id}
+                  projectId={projectId}
+                  conversation={run.conversation}
+                  agentName={agentName(run.conversation.agent_id)}
+                  name={`${run.agent} · ${run.label}`}
+                  nested
+                />
+              ))}
+            </ul>
+          </li>
+        ) : (
+          <ConversationChannel
+            key={entry.id}
+            projectId={projectId}
+            conversation={entry}
+            agentName={agentName(entry.agent_id)}
+          />
+        ),
+      )}
+    </ul>
+  );
+}
+
 /** The project's channels, Discord-style: the overview, then the agents, then the conversations. */
 export function ChannelList({ projectId, projectName }: { projectId: number; projectName?: string }) {
   const agents = useAgents(projectId);
@@ -174,54 +220,31 @@ export function ChannelList({ projectId, projectName }: { projectId: number; pro
       </ul>
 
       <Section title="Agents">
-        {agents.isPending && <Notice>Loading…</Notice>}
-        {agents.isError && <Notice error>Agents unavailable: {agents.error.message}</Notice>}
-        {agents.data?.length === 0 && <Notice>No agents in this project.</Notice>}
-        {agents.data && agents.data.length > 0 && (
-          <ul className="grid grid-cols-1 gap-0.5">
-            {agents.data.map((agent) => (
-              <AgentChannel key={agent.id} projectId={projectId} agent={agent} />
-            ))}
-          </ul>
-        )}
+        <QueryState query={agents} loading="Loading agents…" className={STATE_CLASSES}>
+          {(list) =>
+            list.length === 0 ? (
+              <Notice>No agents in this project.</Notice>
+            ) : (
+              <ul className="grid grid-cols-1 gap-0.5">
+                {list.map((agent) => (
+                  <AgentChannel key={agent.id} projectId={projectId} agent={agent} />
+                ))}
+              </ul>
+            )
+          }
+        </QueryState>
       </Section>
 
       <Section title="Conversations">
-        {conversations.isPending && <Notice>Loading…</Notice>}
-        {conversations.isError && <Notice error>Conversations unavailable: {conversations.error.message}</Notice>}
-        {conversations.data?.length === 0 && <Notice>No conversations yet. Give an agent a task.</Notice>}
-        {conversations.data && conversations.data.length > 0 && (
-          <ul className="grid grid-cols-1 gap-0.5">
-            {groupByIssue(conversations.data).map((entry) =>
-              isIssueGroup(entry) ? (
-                <li key={entry.runId}>
-                  <ul aria-label={entry.issue?.title ?? entry.runId} className="grid grid-cols-1 gap-0.5">
-                    {entry.issue && (
-                      <ConversationChannel projectId={projectId} conversation={entry.issue} agentName={null} />
-                    )}
-                    {entry.runs.map((run) => (
-                      <ConversationChannel
-                        key={run.conversation.id}
-                        projectId={projectId}
-                        conversation={run.conversation}
-                        agentName={agentName(run.conversation.agent_id)}
-                        name={`${run.agent} · ${run.label}`}
-                        nested
-                      />
-                    ))}
-                  </ul>
-                </li>
-              ) : (
-                <ConversationChannel
-                  key={entry.id}
-                  projectId={projectId}
-                  conversation={entry}
-                  agentName={agentName(entry.agent_id)}
-                />
-              ),
-            )}
-          </ul>
-        )}
+        <QueryState query={conversations} loading="Loading conversations…" className={STATE_CLASSES}>
+          {(list) =>
+            list.length === 0 ? (
+              <Notice>No conversations yet. Give an agent a task.</Notice>
+            ) : (
+              <ConversationTree projectId={projectId} conversations={list} agentName={agentName} />
+            )
+          }
+        </QueryState>
       </Section>
     </nav>
   );

@@ -13,19 +13,19 @@ const DOT: Record<Status, string> = {
   offline: "bg-red-400",
 };
 
-/** The socket.io connection state, from the Zustand store. */
+/** The socket.io connection state, from the Zustand store; below md the dot alone (the words are for screen readers). */
 export function ConnectionStatus() {
   const status = useConnectionStore((state) => state.status);
   const lastError = useConnectionStore((state) => state.lastError);
 
   return (
     <span
-      className="inline-flex items-center gap-1.5 rounded-full border px-2.5 py-0.5 text-xs"
+      className="inline-flex items-center gap-1.5 rounded-full border px-1.5 py-1.5 text-xs md:px-2.5 md:py-0.5"
       title={lastError ? `Realtime: ${lastError}` : "Realtime updates over socket.io"}
       data-status={status}
     >
       <span className={cn("h-2 w-2 rounded-full", DOT[status])} aria-hidden="true" />
-      <span>
+      <span className="sr-only md:not-sr-only">
         <span className="sr-only">Realtime connection: </span>
         {LABELS[status]}
       </span>

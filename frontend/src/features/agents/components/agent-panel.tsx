@@ -12,7 +12,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { FormError } from "@/components/form-error";
 import { QueryState } from "@/components/query-state";
 import { errorMessage } from "@/lib/api-client";
-import { formatDateTime } from "@/lib/format";
+import { formatTimestamp } from "@/lib/format";
 import { useAgents } from "../api/get-agents";
 import { useStartRun } from "../api/start-run";
 import { useUpdateAgent } from "../api/update-agent";
@@ -247,7 +247,7 @@ function AgentHeader({ agent }: { agent: Agent }) {
       <Avatar name={agent.name} color={ROLE_COLOR[agent.role]} badge={<StatusDot status={agent.status} ring />} />
       <div className="min-w-0">
         <h1 className="truncate text-2xl font-bold tracking-tight">{agent.name}</h1>
-        <p className="text-xs text-muted-foreground">added {formatDateTime(agent.created_at)}</p>
+        <p className="text-xs text-muted-foreground">added {formatTimestamp(agent.created_at)}</p>
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <Badge variant="secondary">{agent.role}</Badge>

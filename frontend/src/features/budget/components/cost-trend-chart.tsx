@@ -1,6 +1,6 @@
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
-import { formatUsd } from "@/lib/format";
+import { formatDay, formatUsd } from "@/lib/format";
 import { formatUsdAmount } from "@/lib/money";
 import { hasActivity, trendRows } from "../trend-rows";
 import type { CostTrend } from "../types";
@@ -41,7 +41,7 @@ export function CostTrendChart({ trend }: { trend: CostTrend }) {
       <div className="h-64 w-full" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">
           <ComposedChart
-            data={rows.map((row) => ({ ...row, day: row.day.slice(5) }))}
+            data={rows.map((row) => ({ ...row, day: formatDay(row.day) }))}
             margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
           >
             <CartesianGrid strokeDasharray="3 3" stroke="hsl(var(--border))" vertical={false} />
@@ -109,7 +109,7 @@ export function CostTrendChart({ trend }: { trend: CostTrend }) {
           <tbody>
             {trend.days.map((day) => (
               <tr key={day.day} className="border-t border-border/50">
-                <td className="py-0.5">{day.day}</td>
+                <td className="py-0.5">{formatDay(day.day)}</td>
                 <td className="py-0.5 text-right font-mono">{day.merged_prs}</td>
                 <td className="py-0.5 text-right font-mono">{formatUsdAmount(day.spend_usd)}</td>
                 <td className="py-0.5 text-right font-mono">

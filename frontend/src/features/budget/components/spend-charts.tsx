@@ -12,7 +12,7 @@ import {
   YAxis,
 } from "recharts";
 
-import { formatUsd } from "@/lib/format";
+import { formatDay, formatUsd } from "@/lib/format";
 import type { BudgetSummary } from "../types";
 
 // Tailwind's palette at 500, readable on the dark cards.
@@ -137,11 +137,13 @@ function CostPie({ rows }: { rows: Row[] }) {
   );
 }
 
-const shortDay = (day: string) => day.slice(5); // MM-DD
-
 /** Spend over the summary's range: per day, per model, per agent and per project. */
 export function SpendCharts({ summary }: { summary: BudgetSummary }) {
-  const byDay: Row[] = summary.by_day.map((day) => ({ name: shortDay(day.day), cost: day.cost_usd, calls: day.calls }));
+  const byDay: Row[] = summary.by_day.map((day) => ({
+    name: formatDay(day.day),
+    cost: day.cost_usd,
+    calls: day.calls,
+  }));
   const byModel: Row[] = summary.by_model.map((model) => ({
     name: model.model,
     cost: model.cost_usd,
@@ -163,10 +165,7 @@ export function SpendCharts({ summary }: { summary: BudgetSummary }) {
 
   return (
     <div className="grid gap-6">
-      <ChartFigure
-        title="Spend per day"
-        rows={summary.by_day.map((day) => ({ name: day.day, cost: day.cost_usd, calls: day.calls }))}
-      >
+      <ChartFigure title="Spend per day" rows={byDay}>
         <CostBars rows={byDay} />
       </ChartFigure>
       <div className="grid gap-6 lg:grid-cols-2">

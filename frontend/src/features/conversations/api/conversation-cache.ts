@@ -32,7 +32,7 @@ const matches = (conversation: Conversation, match: ConversationMatch) =>
   "id" in match ? conversation.id === match.id : conversation.run_id === match.runId;
 
 /**
- * Mark a cached conversation finished with its outcome, in the list and the detail.
+ * Mark a cached conversation finished with its outcome (and no longer paused), in the list and the detail.
  * Returns whether the project's list held it (false: the list is stale or not cached).
  */
 export function finishConversation(
@@ -43,9 +43,11 @@ export function finishConversation(
 ): boolean {
   let found = false;
   const finish = (conversation: Conversation): Conversation =>
-    conversation.status === "finished" && conversation.outcome === (outcome ?? conversation.outcome)
+    conversation.status === "finished" &&
+    !conversation.paused &&
+    conversation.outcome === (outcome ?? conversation.outcome)
       ? conversation
-      : { ...conversation, status: "finished", outcome: outcome ?? conversation.outcome };
+      : { ...conversation, status: "finished", paused: false, outcome: outcome ?? conversation.outcome };
   updateFromEvent<Conversation[]>(queryClient, conversationKeys.list(projectId), (list) =>
     list?.map((conversation) => {
       if (!matches(conversation, match)) return conversation;

@@ -21,6 +21,7 @@ function conversation(id: number, extra: Partial<Conversation> = {}): Conversati
     title: `task ${id}`,
     run_id: `run/demo/coder_1/${id}`,
     status: "open",
+    paused: false,
     outcome: null,
     summary: null,
     created_at: "2026-12-06T04:00:00+00:00",

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { api, ApiError, unwrap } from "@/lib/api-client";
 import type { Conversation, SteerAction } from "../types";
+import { storeConversation } from "./conversation-cache";
 import { conversationKeys } from "./keys";
 
 export const steerRun = (conversationId: number, action: SteerAction) =>
@@ -23,7 +24,8 @@ export const useSteerRun = (conversation: Conversation) => {
   return useMutation<Conversation, ApiError, SteerAction>({
     mutationFn: (action) => steerRun(conversation.id, action),
     onSuccess: (updated, action) => {
-      queryClient.setQueryData(conversationKeys.detail(updated.id), updated);
+      // The answer is the conversation as the signal leaves it (paused or not), in the list too.
+      storeConversation(queryClient, updated);
       // A cancelled run finishes shortly after the signal.
       if (action === "cancel") setTimeout(refresh, 2_000);
     },

@@ -3,7 +3,7 @@ import { Bot, Cog, User, Wrench } from "lucide-react";
 
 import { Avatar } from "@/components/avatar";
 import { cn } from "@/lib/cn";
-import { formatCost, formatMessageTime, formatTokens } from "@/lib/format";
+import { formatCost, formatTimestamp, formatTokens } from "@/lib/format";
 import { ROLE_COLOR, type AgentRole } from "@/components/agent-status";
 import { authorName, parseAuthor, type Author } from "../authors";
 import { toolCallsOf } from "../api/message-cache";
@@ -126,7 +126,7 @@ export const MessageItem = memo(function MessageItem({
           </span>
           <RoleTag role={message.role} />
           <time dateTime={message.timestamp} className="text-xs text-muted-foreground">
-            {formatMessageTime(message.timestamp)}
+            {formatTimestamp(message.timestamp)}
           </time>
           <Usage tokens={message.tokens} cost={message.cost} />
         </header>

@@ -15,12 +15,13 @@ const DONE: Record<SteerAction, string> = {
 };
 
 /**
- * Pause, resume or cancel the conversation's run. The API does not say whether a run is
- * paused, so both Pause and Resume stay available until one of them was used here.
+ * Pause, resume or cancel the conversation's run: Pause while it runs, Resume while it is
+ * paused (here, on its issue, or by the orchestrator: the conversation says which).
  */
 export function RunControls({ conversation }: { conversation: Conversation }) {
   const steer = useSteerRun(conversation);
   const [last, setLast] = useState<SteerAction | null>(null);
+  const cancelled = last === "cancel";
 
   const run = (action: SteerAction) => steer.mutate(action, { onSuccess: () => setLast(action) });
   const button = steering(steer, run);
@@ -32,20 +33,20 @@ export function RunControls({ conversation }: { conversation: Conversation }) {
           label="Pause"
           icon={Pause}
           {...button("pause")}
-          disabled={steer.isPending || last === "pause" || last === "cancel"}
+          disabled={steer.isPending || conversation.paused || cancelled}
         />
         <SteerButton
           label="Resume"
           icon={Play}
           {...button("resume")}
-          disabled={steer.isPending || last === "resume" || last === "cancel"}
+          disabled={steer.isPending || !conversation.paused || cancelled}
         />
         <ConfirmButton
           label="Cancel run"
           icon={Square}
           variant="destructive"
           {...button("cancel")}
-          disabled={steer.isPending || last === "cancel"}
+          disabled={steer.isPending || cancelled}
           question="Cancel this run? The agent stops for good; its branch keeps the work."
           confirmLabel="Yes, cancel the run"
           keepLabel="Keep it running"

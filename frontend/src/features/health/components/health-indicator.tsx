@@ -15,7 +15,7 @@ function describe(health: Health): string {
   return `Degraded: ${down.join(" and ") || "a part"} down`;
 }
 
-/** Back-end health (database, Temporal, Redis, a worker), polled every minute. */
+/** Back-end health (database, Temporal, Redis, a worker), polled every minute; below md the icon's colour says it (the words are for screen readers). */
 export function HealthIndicator() {
   const health = useHealth();
   const rateLimit = health.error instanceof ApiError && health.error.status === 429 ? health.error : null;
@@ -42,7 +42,7 @@ export function HealthIndicator() {
       title={rateLimit ? rateLimit.message : "Server health"}
     >
       <Server className="h-3.5 w-3.5" aria-hidden="true" />
-      {label}
+      <span className="sr-only md:not-sr-only">{label}</span>
     </span>
   );
 }

@@ -5,7 +5,7 @@ import { Link } from "react-router-dom";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { QueryState } from "@/components/query-state";
-import { formatDateTime } from "@/lib/format";
+import { formatTimestamp } from "@/lib/format";
 import { useIssue } from "../api/get-issue";
 import { useIssues } from "../api/get-issues";
 import { costPerMergedPr } from "../cost";
@@ -57,7 +57,7 @@ export function IssueDetail({
                 <div className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
                   <span className="font-mono">#{issue.number}</span>
                   <Badge variant={issue.state === "open" ? "secondary" : "outline"}>{issue.state}</Badge>
-                  <span>opened {formatDateTime(issue.created_at)}</span>
+                  <span>opened {formatTimestamp(issue.created_at)}</span>
                 </div>
                 <CardTitle className="text-xl leading-snug">{issue.title}</CardTitle>
                 <div className="flex flex-wrap items-center gap-3 text-sm">

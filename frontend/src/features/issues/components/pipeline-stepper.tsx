@@ -45,7 +45,8 @@ function positionOf(issue: Issue, percent: number | undefined): Position {
 /**
  * The issue's run as the company pipeline: planning → coding → pull_request → testing →
  * review → awaiting_approval → merging → done, with the side states below (the current one
- * highlighted).
+ * highlighted). Below md only the side state the run is in shows: on a phone the other five
+ * would push the decision below the screen.
  */
 export function PipelineStepper({ issue }: { issue: Issue }) {
   const percent = useIssueProgressStore(
@@ -97,7 +98,9 @@ export function PipelineStepper({ issue }: { issue: Issue }) {
           );
         })}
       </ol>
-      <div className="flex flex-wrap items-center gap-1.5 text-xs">
+      <div
+        className={cn("flex-wrap items-center gap-1.5 text-xs", isSideState(issue.phase) ? "flex" : "hidden md:flex")}
+      >
         <span className="text-muted-foreground">Side states:</span>
         <ul aria-label="Side states" className="flex flex-wrap gap-1.5">
           {SIDE_STATES.map((state) => {
@@ -108,6 +111,7 @@ export function PipelineStepper({ issue }: { issue: Issue }) {
                 aria-current={active ? "true" : undefined}
                 className={cn(
                   "rounded-full border px-2 py-0.5",
+                  !active && "hidden md:block",
                   active
                     ? cn(phaseClasses(state), "font-semibold ring-1 ring-current")
                     : "border-border/60 text-muted-foreground/60",

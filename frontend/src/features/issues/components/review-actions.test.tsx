@@ -5,13 +5,13 @@ import { describe, expect, it } from "vitest";
 import type { Issue } from "../types";
 import { ReviewActions } from "./review-actions";
 
-const issue = (phase: string) =>
-  ({ project_id: 2, number: 9, title: "Add negate", phase, round: 1, head: null, decision: null }) as unknown as Issue;
+const issue = (phase: string, decision: Issue["decision"] = null) =>
+  ({ project_id: 2, number: 9, title: "Add negate", phase, round: 1, head: null, decision }) as unknown as Issue;
 
-function show(phase: string) {
+function show(phase: string, decision: Issue["decision"] = null) {
   render(
     <QueryClientProvider client={new QueryClient()}>
-      <ReviewActions issue={issue(phase)} />
+      <ReviewActions issue={issue(phase, decision)} />
     </QueryClientProvider>,
   );
   return screen.getByRole("status").textContent ?? "";
@@ -26,6 +26,13 @@ describe("the decision panel", () => {
     const status = show(phase);
     expect(status).toBe(`The issue has ended (${words}): there is nothing left to decide.`);
     expect(screen.getByRole("button", { name: "Approve" })).toHaveProperty("disabled", true);
+  });
+
+  it("says when the person decided in the app's one time format", () => {
+    const today = new Date();
+    today.setHours(15, 4, 0, 0);
+    const decision = { round: 1, kind: "approve" as const, feedback: "", head: null, decided_at: today.toISOString() };
+    expect(show("merging", decision)).toBe("Decided by you at 3:04 PM: approve.");
   });
 
   it("says when deciding becomes possible while the run still works", () => {

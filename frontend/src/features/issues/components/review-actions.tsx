@@ -7,6 +7,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { FormError } from "@/components/form-error";
 import { useApproveIssue, useRejectIssue } from "../api/review-issue";
 import type { ApiError } from "@/lib/api-client";
+import { formatTimestamp } from "@/lib/format";
 import { isFinalPhase, phaseWords } from "../phases";
 import { AWAITING_APPROVAL, REFUSED, gateOf, type Gate, type Issue } from "../types";
 
@@ -26,8 +27,6 @@ function refusal(error: ApiError | null | undefined): string | undefined {
   const plain = error.status === 409 ? REFUSED[error.code] : undefined;
   return plain ? `${plain} (${error.message})` : error.message;
 }
-
-const at = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
 /**
  * Approve or reject what the run waits for: the spec (gate `spec`) or the pull request (gate
@@ -102,7 +101,7 @@ export function ReviewActions({ issue }: { issue: Issue }) {
     ? `The issue has ended (${phaseWords(issue.phase).toLowerCase()}): there is nothing left to decide.`
     : null;
   const decided = decision
-    ? `Decided by you at ${at(decision.decided_at)}: ${decision.kind}${decision.kind === "reject" ? " (sent back with your feedback)" : ""}.`
+    ? `Decided by you at ${formatTimestamp(decision.decided_at)}: ${decision.kind}${decision.kind === "reject" ? " (sent back with your feedback)" : ""}.`
     : null;
   const status = decided
     ? [decided, ended].filter(Boolean).join(" ")

@@ -2,9 +2,10 @@ import { useEffect, useRef, useState } from "react";
 import { Bell, CheckCheck, Settings } from "lucide-react";
 import { Link } from "react-router-dom";
 
+import { QueryState } from "@/components/query-state";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
-import { formatDateTime } from "@/lib/format";
+import { formatTimestamp } from "@/lib/format";
 import { useNotifications } from "../api/get-notifications";
 import { useMarkAllRead, useMarkRead } from "../api/mark-read";
 import type { AppNotification } from "../types";
@@ -30,7 +31,7 @@ function Item({ item, onOpen }: { item: AppNotification; onOpen: (item: AppNotif
           {item.title}
         </span>
         {item.message && <span className="block truncate text-xs text-muted-foreground">{item.message}</span>}
-        <span className="block text-[11px] text-muted-foreground">{formatDateTime(item.created_at)}</span>
+        <span className="block text-[11px] text-muted-foreground">{formatTimestamp(item.created_at)}</span>
       </span>
     </>
   );
@@ -116,21 +117,21 @@ export function NotificationBell() {
               Mark all read
             </Button>
           </div>
-          {notifications.isPending ? (
-            <p className="px-2 py-4 text-sm text-muted-foreground">Loading…</p>
-          ) : notifications.isError ? (
-            <p role="alert" className="px-2 py-4 text-sm text-red-300">
-              {notifications.error.message}
-            </p>
-          ) : notifications.data.items.length === 0 ? (
-            <p className="px-2 py-4 text-sm text-muted-foreground">Nothing yet: you will hear here what needs you.</p>
-          ) : (
-            <ul aria-label="Notification list" className="max-h-96 overflow-y-auto">
-              {notifications.data.items.map((item) => (
-                <Item key={item.id} item={item} onOpen={openItem} />
-              ))}
-            </ul>
-          )}
+          <QueryState query={notifications} loading="Loading notifications…" className="px-2 py-4">
+            {({ items }) =>
+              items.length === 0 ? (
+                <p className="px-2 py-4 text-sm text-muted-foreground">
+                  Nothing yet: you will hear here what needs you.
+                </p>
+              ) : (
+                <ul aria-label="Notification list" className="max-h-96 overflow-y-auto">
+                  {items.map((item) => (
+                    <Item key={item.id} item={item} onOpen={openItem} />
+                  ))}
+                </ul>
+              )
+            }
+          </QueryState>
           <Link
             to="/settings#notifications"
             onClick={() => setOpen(false)}

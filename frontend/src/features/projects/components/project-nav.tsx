@@ -1,6 +1,7 @@
 import { Plus } from "lucide-react";
 import { NavLink } from "react-router-dom";
 
+import { QueryState } from "@/components/query-state";
 import { cn } from "@/lib/cn";
 import { useProjects } from "../api/get-projects";
 import { visibleProjects } from "../api/project-cache";
@@ -29,27 +30,28 @@ export function ProjectNav() {
       <p className="hidden px-2 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground md:block">
         Projects
       </p>
-      {projects.isPending && <p className="px-2 text-xs text-muted-foreground">Loading…</p>}
-      {projects.isError && <p className="px-2 text-xs text-red-300">Projects unavailable</p>}
-      {projects.data &&
-        visibleProjects(projects.data, false).map((project) => (
-          <NavLink key={project.id} to={`/projects/${project.id}`} className={itemClasses} title={project.repo_path}>
-            {({ isActive }) => (
-              <>
-                <span
-                  aria-hidden="true"
-                  className={cn(
-                    "flex h-8 w-8 shrink-0 items-center justify-center rounded-2xl text-xs font-semibold transition-all group-hover:rounded-xl",
-                    isActive ? "rounded-xl bg-primary text-primary-foreground" : "bg-secondary text-foreground",
-                  )}
-                >
-                  {initials(project.name)}
-                </span>
-                <span className="truncate">{project.name}</span>
-              </>
-            )}
-          </NavLink>
-        ))}
+      <QueryState query={projects} loading="Loading projects…" className="px-2 py-1 text-xs">
+        {(list) =>
+          visibleProjects(list, false).map((project) => (
+            <NavLink key={project.id} to={`/projects/${project.id}`} className={itemClasses} title={project.repo_path}>
+              {({ isActive }) => (
+                <>
+                  <span
+                    aria-hidden="true"
+                    className={cn(
+                      "flex h-8 w-8 shrink-0 items-center justify-center rounded-2xl text-xs font-semibold transition-all group-hover:rounded-xl",
+                      isActive ? "rounded-xl bg-primary text-primary-foreground" : "bg-secondary text-foreground",
+                    )}
+                  >
+                    {initials(project.name)}
+                  </span>
+                  <span className="truncate">{project.name}</span>
+                </>
+              )}
+            </NavLink>
+          ))
+        }
+      </QueryState>
       <NavLink to="/projects" end className={itemClasses}>
         <span
           aria-hidden="true"

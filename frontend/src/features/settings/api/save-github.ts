@@ -40,6 +40,16 @@ export const githubSchema = z.object({
 
 export type GitHubFormValues = z.infer<typeof githubSchema>;
 
+/** The form's fields for what the server has: the App id and API URL in effect, secrets empty. */
+export function githubValues(github: GitHubSettings): GitHubFormValues {
+  return {
+    appId: github.app_id === null ? "" : String(github.app_id),
+    privateKey: "",
+    webhookSecret: "",
+    apiUrl: github.api_url,
+  };
+}
+
 /** What to send for the form's values: only the fields that change something. */
 export function githubChanges(values: GitHubFormValues, current: GitHubSettings): GitHubSettingsInput {
   const changes: GitHubSettingsInput = {};

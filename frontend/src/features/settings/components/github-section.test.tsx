@@ -89,6 +89,37 @@ describe("the GitHub App form", () => {
     expect((form.key as HTMLTextAreaElement).value).toBe("");
   });
 
+  it("shows the API URL in effect once a save has cleared the one set here", async () => {
+    accept(NOTHING_SET);
+    const form = show({ ...NOTHING_SET, api_url: "https://ghe.example.org/api/v3", api_url_source: "settings" });
+    fireEvent.change(form.apiUrl, { target: { value: "" } });
+    fireEvent.click(form.save);
+
+    await waitFor(() => expect(sent).toEqual([{ api_url: null }]));
+    expect(await screen.findByText("Saved.")).toBeTruthy();
+    expect((form.apiUrl as HTMLInputElement).value).toBe("https://api.github.com");
+  });
+
+  it("shows the API URL as the server stored it", async () => {
+    accept({ ...NOTHING_SET, api_url: "https://ghe.example.org/api/v3", api_url_source: "settings" });
+    const form = show();
+    fireEvent.change(form.apiUrl, { target: { value: "https://ghe.example.org/api/v3/" } });
+    fireEvent.click(form.save);
+
+    expect(await screen.findByText("Saved.")).toBeTruthy();
+    expect((form.apiUrl as HTMLInputElement).value).toBe("https://ghe.example.org/api/v3");
+  });
+
+  it("shows the environment's API URL when the field is emptied with nothing set here", async () => {
+    const form = show({ ...NOTHING_SET, api_url: "https://ghe.example.org/api/v3", api_url_source: "environment" });
+    fireEvent.change(form.apiUrl, { target: { value: "" } });
+    fireEvent.click(form.save);
+
+    expect(await screen.findByText("Saved.")).toBeTruthy();
+    expect(sent).toEqual([]);
+    expect((form.apiUrl as HTMLInputElement).value).toBe("https://ghe.example.org/api/v3");
+  });
+
   it("shows the server's refusal as a sentence under the form", async () => {
     server.use(
       http.put(`${API}/api/settings/github`, () =>

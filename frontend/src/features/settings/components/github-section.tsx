@@ -9,7 +9,7 @@ import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
-import { githubChanges, githubSchema, useSaveGitHub, type GitHubFormValues } from "../api/save-github";
+import { githubChanges, githubSchema, githubValues, useSaveGitHub, type GitHubFormValues } from "../api/save-github";
 import type { GitHubSettings } from "../types";
 import { FieldMessage } from "@/components/form-field";
 import { fieldIds, SaveRow } from "./form-parts";
@@ -33,31 +33,27 @@ export function GitHubSection({ github }: { github: GitHubSettings }) {
   const [saved, setSaved] = useState(false);
   const form = useForm<GitHubFormValues>({
     resolver: zodResolver(githubSchema),
-    values: {
-      appId: github.app_id === null ? "" : String(github.app_id),
-      privateKey: "",
-      webhookSecret: "",
-      apiUrl: github.api_url,
-    },
+    values: githubValues(github),
+    // A refetch of the settings (another section's save, another tab) must not wipe what is being typed.
     resetOptions: { keepDirtyValues: true },
   });
   const errors = form.formState.errors;
+
+  // Once saved, the form shows what is in effect (a cleared field: the environment's value or
+  // GitHub's, which keepDirtyValues would hide behind the empty text), and pasted secrets leave it.
+  const showSaved = (stored: GitHubSettings) => {
+    form.reset(githubValues(stored), { keepDirtyValues: false });
+    setSaved(true);
+  };
 
   const onSubmit = form.handleSubmit((values) => {
     setSaved(false);
     const changes = githubChanges(values, github);
     if (Object.keys(changes).length === 0) {
-      setSaved(true);
+      showSaved(github);
       return;
     }
-    save.mutate(changes, {
-      onSuccess: () => {
-        // Secrets are write-only: once stored, the pasted text leaves the page.
-        form.setValue("privateKey", "", { shouldDirty: false });
-        form.setValue("webhookSecret", "", { shouldDirty: false });
-        setSaved(true);
-      },
-    });
+    save.mutate(changes, { onSuccess: showSaved });
   });
 
   const forget = (field: "private_key" | "webhook_secret") => {

@@ -10,7 +10,7 @@ import { Label } from "@/components/ui/label";
 import { ConfirmButton } from "@/components/confirm-button";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
-import { formatDateTime } from "@/lib/format";
+import { formatTimestamp } from "@/lib/format";
 import {
   botTokenSchema,
   useLinkCode,
@@ -122,7 +122,7 @@ function ChatLink({ state, linkCode }: { state: TelegramState; linkCode: ReturnT
       <div className="grid gap-2 text-sm">
         <p role="status">
           Your chat is <Badge className="bg-emerald-600 hover:bg-emerald-600">linked</Badge>
-          {link.username ? ` to @${link.username}` : ""} since {formatDateTime(link.linked_at)}.
+          {link.username ? ` to @${link.username}` : ""} since {formatTimestamp(link.linked_at)}.
         </p>
         <ConfirmButton
           label="Unlink my chat"
@@ -155,7 +155,7 @@ function ChatLink({ state, linkCode }: { state: TelegramState; linkCode: ReturnT
       {linkCode.data ? (
         <p role="status">
           Send the bot <code className="rounded bg-accent px-1 font-mono">{linkCode.data.command}</code> before{" "}
-          {formatDateTime(linkCode.data.expires_at)}. This page updates when it has.
+          {formatTimestamp(linkCode.data.expires_at)}. This page updates when it has.
         </p>
       ) : (
         <Button

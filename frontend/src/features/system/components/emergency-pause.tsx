@@ -2,20 +2,21 @@ import { Loader2, OctagonPause, Play } from "lucide-react";
 
 import { Button } from "@/components/ui/button";
 import { errorMessage } from "@/lib/api-client";
-import { formatDateTime } from "@/lib/format";
+import { formatTimestamp } from "@/lib/format";
 import { useSystemState } from "../api/get-system-state";
 import { useSetPaused } from "../api/set-paused";
 
 /**
  * The header's emergency stop: "Emergency pause" stops every agent before its next LLM call
- * (calls in flight finish); "Resume all" lets them go on. The state is the server's.
+ * (calls in flight finish); "Resume all" lets them go on. The state is the server's. Below md
+ * the words are for screen readers only (and the tooltip): the phone's header is one row.
  */
 export function EmergencyPause() {
   const state = useSystemState();
   const setPaused = useSetPaused();
   const paused = state.data?.paused ?? false;
   const failure = errorMessage(setPaused.error) ?? (state.isError ? errorMessage(state.error) : null);
-  const since = state.data?.since ? ` since ${formatDateTime(state.data.since)}` : "";
+  const since = state.data?.since ? ` since ${formatTimestamp(state.data.since)}` : "";
   const reason = state.data?.reason ? ` (${state.data.reason})` : "";
 
   return (
@@ -23,30 +24,31 @@ export function EmergencyPause() {
       {paused && (
         <span
           role="status"
-          className="inline-flex items-center gap-1.5 rounded-full border border-red-500/50 bg-red-500/15 px-2.5 py-0.5 text-xs font-medium text-red-200"
+          className="inline-flex items-center gap-1.5 rounded-full border border-red-500/50 bg-red-500/15 px-1.5 py-0.5 text-xs font-medium text-red-200 md:px-2.5"
           title={`Emergency pause${since}${reason}: no LLM call starts.`}
         >
           <OctagonPause className="h-3.5 w-3.5" aria-hidden="true" />
-          All agents paused
+          <span className="sr-only md:not-sr-only">All agents paused</span>
         </span>
       )}
       {paused ? (
         <Button
           size="sm"
           variant="secondary"
-          className="h-8 px-3 text-xs"
+          className="h-8 px-2 text-xs md:px-3"
+          title="Let every agent go on"
           onClick={() => setPaused.mutate(false)}
           disabled={setPaused.isPending}
           aria-busy={setPaused.isPending}
         >
           {setPaused.isPending ? <Loader2 className="animate-spin" aria-hidden="true" /> : <Play aria-hidden="true" />}
-          Resume all
+          <span className="sr-only md:not-sr-only">Resume all</span>
         </Button>
       ) : (
         <Button
           size="sm"
           variant="destructive"
-          className="h-8 bg-red-600 px-3 text-xs font-semibold text-white hover:bg-red-700"
+          className="h-8 bg-red-600 px-2 text-xs font-semibold text-white hover:bg-red-700 md:px-3"
           onClick={() => setPaused.mutate(true)}
           disabled={setPaused.isPending}
           aria-busy={setPaused.isPending}
@@ -57,7 +59,7 @@ export function EmergencyPause() {
           ) : (
             <OctagonPause aria-hidden="true" />
           )}
-          Emergency pause
+          <span className="sr-only md:not-sr-only">Emergency pause</span>
         </Button>
       )}
       {failure && (
