@@ -211,9 +211,8 @@ async def test_a_long_run_continues_as_new_and_keeps_its_conversation(
     assert [m["role"] for m in messages][2:] == ["assistant", "tool"] * 6
 
 
-async def test_an_agent_whose_run_cannot_finish_shows_error(
-    api, mcc: MccServer, llm, tmp_path, temporal_client
-):
+async def _tester_run_with_a_refused_key(api, llm, tmp_path) -> tuple[dict, dict]:
+    """The tester given a task whose first LLM call is refused (401): its agents and run."""
     _, agents = await _project_with_agents(api, tmp_path, None)
     llm.unauthorized_next(1)
     run = (
@@ -221,6 +220,13 @@ async def test_an_agent_whose_run_cannot_finish_shows_error(
             f"/api/agents/{agents['tester']['id']}/runs", json={"task": "Run the tests."}
         )
     ).json()
+    return agents, run
+
+
+async def test_an_agent_whose_run_cannot_finish_shows_error(
+    api, mcc: MccServer, llm, tmp_path, temporal_client
+):
+    agents, run = await _tester_run_with_a_refused_key(api, llm, tmp_path)
     result = await temporal_client.get_workflow_handle(run["run_id"]).result()
     assert result["outcome"] == "needs_attention"
     assert "refused the API key" in result["summary"]
@@ -244,13 +250,7 @@ async def test_an_agent_whose_run_cannot_finish_shows_error(
 async def test_why_a_run_stopped_is_shown_to_the_person_and_not_sent_to_the_model_on_a_retry(
     api, mcc: MccServer, llm, tmp_path, temporal_client
 ):
-    _, agents = await _project_with_agents(api, tmp_path, None)
-    llm.unauthorized_next(1)
-    run = (
-        await api.post(
-            f"/api/agents/{agents['tester']['id']}/runs", json={"task": "Run the tests."}
-        )
-    ).json()
+    _, run = await _tester_run_with_a_refused_key(api, llm, tmp_path)
     handle = temporal_client.get_workflow_handle(run["run_id"])
     stopped = await handle.result()
     assert stopped["outcome"] == "needs_attention"

@@ -70,6 +70,25 @@ export function storePhase(queryClient: QueryClient, projectId: number, number: 
   return previous;
 }
 
+/**
+ * Change one issue, from an event, in its detail and in its project's list; a list in which
+ * nothing changed is kept as it is (no re-render).
+ */
+function updateIssue(queryClient: QueryClient, projectId: number, number: number, update: (issue: Issue) => Issue) {
+  updateFromEvent<Issue>(queryClient, issueKeys.detail(projectId, number), (issue) => issue && update(issue));
+  updateFromEvent<Issue[]>(queryClient, issueKeys.list(projectId), (issues) => {
+    if (!issues) return issues;
+    let changed = false;
+    const next = issues.map((issue) => {
+      if (issue.number !== number) return issue;
+      const updated = update(issue);
+      changed ||= updated !== issue;
+      return updated;
+    });
+    return changed ? next : issues;
+  });
+}
+
 /** The higher of two decimal amounts, compared exactly; the cached one when they are equal. */
 const later = (cached: string | undefined, reported: string) =>
   cached !== undefined && toUnits(cached) >= toUnits(reported) ? cached : reported;
@@ -84,18 +103,7 @@ export function storeSpend(queryClient: QueryClient, projectId: number, number: 
     const spend = later(issue.spend_usd, spendUsd);
     return spend === issue.spend_usd ? issue : { ...issue, spend_usd: spend };
   };
-  updateFromEvent<Issue>(queryClient, issueKeys.detail(projectId, number), (issue) => issue && withSpend(issue));
-  updateFromEvent<Issue[]>(queryClient, issueKeys.list(projectId), (issues) => {
-    if (!issues) return issues;
-    let changed = false;
-    const next = issues.map((issue) => {
-      if (issue.number !== number) return issue;
-      const updated = withSpend(issue);
-      changed ||= updated !== issue;
-      return updated;
-    });
-    return changed ? next : issues;
-  });
+  updateIssue(queryClient, projectId, number, withSpend);
 }
 
 /**
@@ -111,16 +119,5 @@ export function storePull(
 ): void {
   const withPull = (issue: Issue) =>
     JSON.stringify(issue.pull_request) === JSON.stringify(pull) ? issue : { ...issue, pull_request: pull };
-  updateFromEvent<Issue>(queryClient, issueKeys.detail(projectId, number), (issue) => issue && withPull(issue));
-  updateFromEvent<Issue[]>(queryClient, issueKeys.list(projectId), (issues) => {
-    if (!issues) return issues;
-    let changed = false;
-    const next = issues.map((issue) => {
-      if (issue.number !== number) return issue;
-      const updated = withPull(issue);
-      changed ||= updated !== issue;
-      return updated;
-    });
-    return changed ? next : issues;
-  });
+  updateIssue(queryClient, projectId, number, withPull);
 }
