@@ -11,7 +11,7 @@ from mcc.agents.briefs import TaskKind
 from tests.conftest import login_new_user
 from tests.support.company import Rule, call, finish
 from tests.support.repos import make_repo
-from tests.support.waiting import wait_for_phase
+from tests.support.waiting import eventually, wait_for_phase
 
 
 async def test_without_bubblewrap_health_says_missing_and_the_run_needs_attention(
@@ -51,7 +51,13 @@ async def test_without_bubblewrap_health_says_missing_and_the_run_needs_attentio
 
 
 async def test_health_reports_a_ready_sandbox_and_an_llm_without_key(api, monkeypatch):
-    body = (await api.get("/api/health")).json()
+    async def worker_seen() -> dict | None:
+        body = (await api.get("/api/health")).json()
+        return body if body["worker"] == "ok" else None
+
+    # Until its first poll reaches Temporal, a worker that just started is rightly not
+    # seen: health says so among its problems, which this test is not about.
+    body = await eventually(worker_seen, 30, "Temporal to see the worker poll")
     assert body["sandbox"] == "ready" and body["problems"] == []
     runtime = api._mcc.runtime
     remote = runtime.settings.model_copy(update={"llm_base_url": "https://llm.example.com/v1"})
