@@ -24,18 +24,23 @@ const conversation = {
   created_at: "2026-12-06T10:00:00Z",
 };
 
+/** The project's channels, with the app's query defaults (their retry after a 429 among them). */
+function renderChannelList() {
+  renderSignedIn(
+    <MemoryRouter initialEntries={["/projects/3"]}>
+      <ChannelList projectId={3} projectName="Demo" />
+    </MemoryRouter>,
+    new QueryClient({ defaultOptions: queryDefaults }),
+  );
+}
+
 describe("the channel list", () => {
   it("says it tries again after a rate limit, then lists the conversations", async () => {
     server.use(
       http.get(`${API}/api/agents`, () => HttpResponse.json([])),
       http.get(`${API}/api/projects/3/conversations`, rateLimitedOnce([conversation])),
     );
-    renderSignedIn(
-      <MemoryRouter initialEntries={["/projects/3"]}>
-        <ChannelList projectId={3} projectName="Demo" />
-      </MemoryRouter>,
-      new QueryClient({ defaultOptions: queryDefaults }),
-    );
+    renderChannelList();
 
     const conversations = screen.getByRole("region", { name: "Conversations" });
     expect(await within(conversations).findByText(/trying again in 1 s/)).toBeTruthy();
@@ -49,12 +54,7 @@ describe("the channel list", () => {
       http.get(`${API}/api/agents`, rateLimitedOnce([agent])),
       http.get(`${API}/api/projects/3/conversations`, () => HttpResponse.json([])),
     );
-    renderSignedIn(
-      <MemoryRouter initialEntries={["/projects/3"]}>
-        <ChannelList projectId={3} projectName="Demo" />
-      </MemoryRouter>,
-      new QueryClient({ defaultOptions: queryDefaults }),
-    );
+    renderChannelList();
 
     const agents = screen.getByRole("region", { name: "Agents" });
     expect(await within(agents).findByText(/trying again in 1 s/)).toBeTruthy();

@@ -71,22 +71,15 @@ export function storePhase(queryClient: QueryClient, projectId: number, number: 
 }
 
 /**
- * Change one issue, from an event, in its detail and in its project's list; a list in which
- * nothing changed is kept as it is (no re-render).
+ * Change one issue, from an event, in its detail and in its project's list. An update that
+ * changes nothing keeps the cached objects (the query cache's structural sharing), so no
+ * page re-renders for it.
  */
 function updateIssue(queryClient: QueryClient, projectId: number, number: number, update: (issue: Issue) => Issue) {
   updateFromEvent<Issue>(queryClient, issueKeys.detail(projectId, number), (issue) => issue && update(issue));
-  updateFromEvent<Issue[]>(queryClient, issueKeys.list(projectId), (issues) => {
-    if (!issues) return issues;
-    let changed = false;
-    const next = issues.map((issue) => {
-      if (issue.number !== number) return issue;
-      const updated = update(issue);
-      changed ||= updated !== issue;
-      return updated;
-    });
-    return changed ? next : issues;
-  });
+  updateFromEvent<Issue[]>(queryClient, issueKeys.list(projectId), (issues) =>
+    issues?.map((issue) => (issue.number === number ? update(issue) : issue)),
+  );
 }
 
 /** The higher of two decimal amounts, compared exactly; the cached one when they are equal. */
@@ -117,7 +110,5 @@ export function storePull(
   number: number,
   pull: NonNullable<Issue["pull_request"]>,
 ): void {
-  const withPull = (issue: Issue) =>
-    JSON.stringify(issue.pull_request) === JSON.stringify(pull) ? issue : { ...issue, pull_request: pull };
-  updateIssue(queryClient, projectId, number, withPull);
+  updateIssue(queryClient, projectId, number, (issue) => ({ ...issue, pull_request: pull }));
 }

@@ -6,12 +6,13 @@ import { onResync, onServerEvent, type TaskProgressEvent } from "@/lib/socket";
 import type { PullRequest } from "../types";
 import { pullKeys } from "./keys";
 
-/** The project's list with `pull` in it: replaced where it is, added (newest first) where not. */
+/**
+ * The project's list with `pull` in it: replaced where it is, added (newest first) where not.
+ * One that did not change leaves the cached list as it was (the query cache's structural sharing).
+ */
 function withPull(pulls: PullRequest[], pull: PullRequest): PullRequest[] {
-  const at = pulls.findIndex((p) => p.number === pull.number);
-  if (at < 0) return [pull, ...pulls].sort((a, b) => b.number - a.number);
-  if (JSON.stringify(pulls[at]) === JSON.stringify(pull)) return pulls;
-  return pulls.map((p, i) => (i === at ? pull : p));
+  const others = pulls.filter((p) => p.number !== pull.number);
+  return [pull, ...others].sort((a, b) => b.number - a.number);
 }
 
 /**
