@@ -8,9 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from api.schemas.ids import RowId
 from mcc.agents.roles import NOT_A_PROJECT_ROLE, ROLE_IS_FIXED, Role
 
-# Any stored agent's role (one given the orchestrator's before it was refused still lists).
+# Any stored agent's role (an earlier release let a project agent hold the orchestrator's).
 RoleName = Literal["orchestrator", "architect", "coder", "tester", "reviewer"]
-# What a project's agent may be given (mcc.agents.roles.PROJECT_ROLES).
+# What a project's agent may be given (mcc.agents.roles.PROJECT_ROLES): the one gate.
 ProjectRoleName = Literal["architect", "coder", "tester", "reviewer"]
 
 

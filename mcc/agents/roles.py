@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from mcc.errors import InvalidInput
-
 
 class Role(StrEnum):
     ORCHESTRATOR = "orchestrator"
@@ -55,15 +53,8 @@ def may_message(sender: Role, recipient: Role) -> bool:
     return recipient in MAY_MESSAGE[sender]
 
 
-def check_project_role(role: Role) -> Role:
-    """`role` if a project's agent may have it; else InvalidInput saying why (422)."""
-    if role not in PROJECT_ROLES:
-        raise InvalidInput(NOT_A_PROJECT_ROLE)
-    return role
-
-
 def cannot_run(name: str) -> str:
-    """Why an agent given the orchestrator's role (before that was refused) does not run."""
+    """Why an agent holding the orchestrator's role (an earlier release allowed it) does not run."""
     return (
         f"{name} has the orchestrator's role, which belongs to your own assistant (the "
         "Orchestrator page), not to a project's agent, so it does not run: delete it and "

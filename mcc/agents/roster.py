@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mcc.agents.roles import DEFAULT_ROSTER, PROJECT_ROLES, Role, cannot_run, check_project_role
+from mcc.agents.roles import DEFAULT_ROSTER, PROJECT_ROLES, Role, cannot_run
 from mcc.errors import Conflict, InvalidInput, NotFound
 from mcc.models.agent import Agent
 from mcc.ownership import owns_project
@@ -68,7 +68,7 @@ async def add_agent(session: AsyncSession, project_id: int, spec: AgentSpec) -> 
     agent = Agent(
         project_id=project_id,
         name=check_name(spec.name),
-        role=check_project_role(spec.role).value,
+        role=spec.role.value,
         model=spec.model,
         temperature=spec.temperature,
         max_tokens=spec.max_tokens,
@@ -92,8 +92,9 @@ async def remove_agent(session: AsyncSession, agent: Agent) -> None:
 
 
 def ensure_runnable(agent: Agent) -> None:
-    """Refuse (422) a run of an agent created with the orchestrator's role before it was
-    refused: it has only the person's assistant's tools, none of which works in a project,
-    and no `finish`, so each run would spend its whole step limit."""
+    """Refuse (422) a run of an agent holding the orchestrator's role (an earlier release
+    allowed one; the API's schema refuses it): it has only the person's assistant's tools,
+    none of which works in a project, and no `finish`, so each run would spend its whole
+    step limit."""
     if agent.role not in PROJECT_ROLES:
         raise InvalidInput(cannot_run(agent.name))

@@ -11,13 +11,10 @@ from typing import Any
 import socketio
 
 from api.server import MccServer
-from tests.fakes.llm_server import Reply, ScriptedToolCall
+from tests.fakes.llm_server import Reply
+from tests.support.company import call
 from tests.support.repos import make_repo
 from tests.support.waiting import eventually
-
-
-def call(name: str, **arguments: Any) -> Reply:
-    return Reply(tool_calls=[ScriptedToolCall(name, arguments)])
 
 
 async def test_a_paused_run_shows_paused_on_its_conversation_until_resumed(
