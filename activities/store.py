@@ -8,12 +8,14 @@ from sqlalchemy import select
 from temporalio import activity
 
 from activities.payloads import IssueRef, PhaseChange, RoundOpening, RunPaused
+from mcc.agents.status_event import AgentStatus, emit_agent_status
 from mcc.conversations import finish_run_conversation, show_run_paused
 from mcc.db.base import utcnow
 from mcc.decisions import Round, open_round
 from mcc.errors import MccError
 from mcc.events import project_room
 from mcc.issues import get_issue, pull_request_of, set_phase
+from mcc.models.agent import Agent
 from mcc.models.pull_request import PullRequest
 from mcc.notifications.runs import DiffSummary, owner_of, phase_notification, record_progress
 from mcc.phases import Phase
@@ -47,9 +49,27 @@ class StoreActivities:
 
     @activity.defn(name="record_run_paused")
     async def record_run_paused(self, change: RunPaused) -> None:
-        """Show on the run's conversation whether the person paused it (idempotent)."""
+        """Show on the run's conversation whether the person paused it, and on its agent
+        (the agents page says it is held, not working); idempotent."""
         async with self.runtime.db.sessions() as session:
-            await show_run_paused(session, self.runtime.events, change.run_id, change.paused)
+            shown = await show_run_paused(
+                session, self.runtime.events, change.run_id, change.paused
+            )
+            if shown is None or shown.agent_id is None or shown.project_id is None:
+                return
+            agent = await session.get(Agent, shown.agent_id)
+            if agent is None or agent.status != "working":
+                return
+            held = AgentStatus(
+                agent.id,
+                agent.name,
+                shown.project_id,
+                shown.id,
+                agent.status,
+                agent.current_task,
+                paused=change.paused,
+            )
+        await emit_agent_status(self.runtime.events, held)
 
     @activity.defn(name="open_round")
     async def open_round(self, opening: RoundOpening) -> str | None:

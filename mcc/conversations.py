@@ -256,15 +256,19 @@ async def finish_run_conversation(session: AsyncSession, run_id: str, outcome: s
 
 async def show_run_paused(
     session: AsyncSession, events: EventSink, run_id: str, paused: bool
-) -> None:
+) -> Conversation | None:
     """Show whether the run of `run_id` is paused, on its conversation and to the project's
-    room (the `conversation` event, as the REST list has it). A finished run stays unpaused."""
+    room (the `conversation` event, as the REST list has it). A finished run stays unpaused.
+    The event goes again when a retry finds the change stored (the step that stored it may
+    have died before sending it). Returns the conversation, or None for a finished run's."""
     conversation = await session.scalar(select(Conversation).where(Conversation.run_id == run_id))
-    if conversation is None or conversation.status != "open" or conversation.paused == paused:
-        return
-    conversation.paused = paused
-    await session.commit()
+    if conversation is None or conversation.status != "open":
+        return None
+    if conversation.paused != paused:
+        conversation.paused = paused
+        await session.commit()
     if conversation.project_id is not None:
         await events.emit(
             "conversation", conversation_event(conversation), project_room(conversation.project_id)
         )
+    return conversation

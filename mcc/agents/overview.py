@@ -40,10 +40,19 @@ class BudgetToday:
 
 
 def status_reason(
-    status: str, current_task: str | None, outcome: str | None, summary: str | None
+    status: str,
+    current_task: str | None,
+    outcome: str | None,
+    summary: str | None,
+    *,
+    paused: bool = False,
 ) -> str | None:
-    """Why the agent is in `status`, in a sentence (None for an idle agent: nothing to explain)."""
+    """Why the agent is in `status`, in a sentence (None for an idle agent: nothing to explain).
+    A working agent whose run the person paused says so: it holds its task but does nothing."""
     if status == "working":
+        task = current_task or "a task"
+        if paused:
+            return f"Paused (resume it in its conversation): {task}"
         return f"Working on: {current_task}" if current_task else "Working on a task"
     if status == "error":
         said = _ENDED.get(outcome or "", "Its last run did not finish")
@@ -81,7 +90,8 @@ async def glance(
     today: date,
     budget: BudgetToday | None = None,
 ) -> dict[int, AgentGlance]:
-    """Each agent's spend on budget day `today` and the reason for its status (two queries)."""
+    """Each agent's spend on budget day `today` and the reason for its status (up to three
+    queries: spend, the failed agents' last runs, the working agents' paused runs)."""
     if not agents:
         return {}
     budget = budget or BudgetToday()
@@ -119,6 +129,21 @@ async def glance(
             if row.agent_id is not None:
                 last_run[row.agent_id] = (row.outcome, row.summary)
 
+    working = [agent.id for agent in agents if agent.status == "working"]
+    held_by_person: set[int] = set()
+    if working:
+        held_by_person = {
+            agent_id
+            for agent_id in await session.scalars(
+                select(Conversation.agent_id).where(
+                    Conversation.agent_id.in_(working),
+                    Conversation.status == "open",
+                    Conversation.paused.is_(True),
+                )
+            )
+            if agent_id is not None
+        }
+
     def reason(agent: Agent) -> str | None:
         if agent.role not in PROJECT_ROLES:
             return cannot_run(agent.name)  # whatever else holds it, this is what to fix
@@ -128,7 +153,10 @@ async def glance(
             if held is not None:
                 return held
         return status_reason(
-            agent.status, agent.current_task, *last_run.get(agent.id, (None, None))
+            agent.status,
+            agent.current_task,
+            *last_run.get(agent.id, (None, None)),
+            paused=agent.id in held_by_person,
         )
 
     return {

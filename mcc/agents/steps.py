@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.agents.context import ContextLimits, fit_context
 from mcc.agents.loop_guard import AgentStuck, judge
 from mcc.agents.memory import long_term_memory
-from mcc.agents.overview import status_reason
 from mcc.agents.prompts import rule_files, system_prompt
 from mcc.agents.roles import LONG_TERM_MEMORY, MAY_MESSAGE, Role
 from mcc.agents.roster import list_agents
+from mcc.agents.status_event import AgentStatus, emit_agent_status
 from mcc.agents.tools.base import ToolContext
 from mcc.agents.tools.registry import execute, tool_specs
 from mcc.conversations import (
@@ -227,20 +227,18 @@ class AgentSteps:
         outcome: str | None = None,
         summary: str | None = None,
     ) -> None:
-        """`agent_status`, with the run's conversation (and how it ended) so lists update in place."""
-        await self.runtime.events.emit(
-            "agent_status",
-            {
-                "agent_id": agent_id,
-                "name": name,
-                "status": status,
-                "current_task": task,
-                "project_id": scope.project_id,
-                "conversation_id": scope.conversation_id,
-                "outcome": outcome,
-                "reason": status_reason(status, task, outcome, summary),
-            },
-            project_room(scope.project_id),
+        await emit_agent_status(
+            self.runtime.events,
+            AgentStatus(
+                agent_id,
+                name,
+                scope.project_id,
+                scope.conversation_id,
+                status,
+                task,
+                outcome,
+                summary,
+            ),
         )
 
     async def start(self, scope: RunScope, task: str, title: str) -> None:

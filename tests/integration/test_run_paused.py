@@ -1,5 +1,6 @@
 """A conversation says whether the person paused its run: in the pause's answer, once the run
-has taken it in the REST item and the project's list, and live as a `conversation` event."""
+has taken it in the REST item and the project's list, and live as a `conversation` event.
+Its agent says it is held, not working: on the agents page and in `agent_status`."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tests.support.repos import make_repo
 from tests.support.waiting import eventually
 
 
-async def test_a_paused_run_shows_paused_on_its_conversation_until_resumed(
+async def test_a_paused_run_shows_paused_on_its_conversation_and_agent_until_resumed(
     api, mcc: MccServer, llm, tmp_path, temporal_client
 ):
     repo = make_repo(tmp_path / "src", None)
@@ -41,8 +42,10 @@ async def test_a_paused_run_shows_paused_on_its_conversation_until_resumed(
 
     llm.script(first_step, call("finish", outcome="done", summary="looked"))
     events: list[dict[str, Any]] = []
+    statuses: list[dict[str, Any]] = []
     sock = socketio.AsyncClient()
     sock.on("conversation", events.append)
+    sock.on("agent_status", statuses.append)
     token = api.headers["Authorization"].removeprefix("Bearer ")
     await sock.connect(
         f"http://127.0.0.1:{mcc.port}", transports=["websocket"], auth={"token": token}
@@ -60,11 +63,15 @@ async def test_a_paused_run_shows_paused_on_its_conversation_until_resumed(
         listed = (await api.get(f"/api/projects/{pid}/conversations")).json()
         assert next(c for c in listed if c["id"] == cid)["paused"] is True
         await eventually(lambda: _shown(events, cid, True), 10, "a conversation event, paused")
+        held = "Paused (resume it in its conversation): Look."
+        await eventually(lambda: _told(statuses, held), 10, "an agent_status event, paused")
+        assert await _reason(api, pid, coder["id"]) == held
 
         go.set()  # the first step ends; the run waits before its next one
         resumed = await api.post(f"/api/conversations/{cid}/resume")
         assert resumed.status_code == 202 and resumed.json()["paused"] is False
         await eventually(lambda: _shown(events, cid, False), 30, "a conversation event, resumed")
+        await eventually(lambda: _told(statuses, "Working on: Look."), 10, "working again")
         result = await temporal_client.get_workflow_handle(run["run_id"]).result()
     finally:
         go.set()
@@ -86,3 +93,15 @@ async def _paused(api, conversation_id: int, paused: bool) -> bool:
 
 async def _shown(events: list[dict[str, Any]], conversation_id: int, paused: bool) -> bool:
     return any(e["id"] == conversation_id and e["paused"] is paused for e in events)
+
+
+async def _told(statuses: list[dict[str, Any]], reason: str) -> bool:
+    return (
+        bool(statuses) and statuses[-1]["status"] == "working" and statuses[-1]["reason"] == reason
+    )
+
+
+async def _reason(api, project_id: int, agent_id: int) -> str | None:
+    agents = (await api.get("/api/agents", params={"project_id": project_id})).json()
+    reason: str | None = next(a for a in agents if a["id"] == agent_id)["status_reason"]
+    return reason
