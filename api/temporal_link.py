@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 # attempt for the SDK's 30 s: a start-up retry loop and a health probe give up sooner.
 _CONNECT_WITHIN_S = 5.0
 _PROBE_WITHIN_S = 2.0
+_PROBE_TRIES, _PROBE_PAUSE_S = 3, 0.1
 
 
 class TemporalLink:
@@ -111,12 +112,23 @@ class TemporalLink:
                 await self.connect(within_s=_PROBE_WITHIN_S)
             except Exception:
                 return False
-        try:
-            await self.client.service_client.check_health(timeout=timedelta(seconds=2))
-        except Exception as exc:
-            log.info("temporal health check failed: %s", exc)
-            return False
-        return True
+        # Again within the same patience when a try fails at once: a connection the
+        # server closed (its maximum connection age, every few minutes) fails the calls
+        # on it while the client reconnects; that is not Temporal down.
+        deadline = time.monotonic() + _PROBE_WITHIN_S
+        for attempt in range(_PROBE_TRIES):
+            if attempt:
+                await asyncio.sleep(_PROBE_PAUSE_S)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                await self.client.service_client.check_health(timeout=timedelta(seconds=left))
+            except Exception as exc:
+                log.info("temporal health check failed: %s", exc)
+                continue
+            return True
+        return False
 
 
 def _first_line(exc: BaseException) -> str:

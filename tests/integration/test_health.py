@@ -19,6 +19,7 @@ from api.worker_presence import worker_state
 from mcc.config import Settings
 from mcc.runtime import Runtime
 from tests.conftest import free_port
+from tests.support.tcp_relay import tcp_relay
 from tests.support.temporal import start_dev_server
 from tests.support.waiting import eventually
 
@@ -74,6 +75,18 @@ async def test_a_temporal_that_never_answers_does_not_hold_the_health_probe(sett
             await server.stop()
     assert (response.status_code, response.json()["temporal"]) == (503, "down")
     assert took < 5, took
+
+
+async def test_a_connection_temporal_closed_is_not_reported_as_temporal_down(settings):
+    """Temporal closes each connection at its maximum age (every few minutes): the probe
+    that next uses it must still say Temporal answers, not flash "Temporal down"."""
+    async with tcp_relay(int(settings.temporal_address.rpartition(":")[2])) as relay:
+        address = f"127.0.0.1:{relay.port}"
+        link = TemporalLink(settings.model_copy(update={"temporal_address": address}))
+        assert await link.healthy()
+        for _ in range(10):
+            relay.cut()
+            assert await link.healthy()
 
 
 async def test_health_says_the_database_is_down_with_503(settings, tmp_path):
