@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mcc.budget.money import usd
 from mcc.budget.store import insert_or_merge
 from mcc.issues import spend_of
 from mcc.models.conversation import Conversation
@@ -79,23 +80,37 @@ async def phase_notification(
     link = issue_link(issue)
     if phase == Phase.AWAITING_APPROVAL:
         cost = await spend_of(session, issue)
+        decision = Decision(issue.project_id, issue.number, issue.round or None, issue.head_sha)
+        if issue.gate == "spec":
+            return Notification(
+                Kind.APPROVAL_NEEDED,
+                key,
+                f"{name}: its spec waits for your approval",
+                f"Cost so far {usd(cost)}. Approve to start coding, "
+                "or reject with feedback for the architect.",
+                level="warning",
+                link=link,
+                data={**data, "gate": "spec", "cost_usd": float(cost)},
+                decision=decision,
+            )
         changes = str(diff) if diff is not None else "no pull request diff"
         checks = f" {ci}." if ci else ""
         return Notification(
             Kind.APPROVAL_NEEDED,
             key,
             f"{name} is ready to merge",
-            f"{changes}; cost so far ${cost:.2f}.{checks} "
+            f"{changes}; cost so far {usd(cost)}.{checks} "
             "Approve to merge, or reject with feedback.",
             level="warning",
             link=link,
             data={
                 **data,
+                "gate": "merge",
                 "cost_usd": float(cost),
                 "diff": diff.__dict__ if diff else None,
                 "ci": ci,
             },
-            decision=Decision(issue.project_id, issue.number, issue.round or None, issue.head_sha),
+            decision=decision,
         )
     if phase == Phase.NEEDS_ATTENTION:
         return Notification(
@@ -110,7 +125,7 @@ async def phase_notification(
     if phase == Phase.DONE:
         cost = await spend_of(session, issue)
         return Notification(
-            Kind.MERGED, key, f"{name} was merged", f"Total cost ${cost:.2f}.", link=link, data=data
+            Kind.MERGED, key, f"{name} was merged", f"Total cost {usd(cost)}.", link=link, data=data
         )
     if phase in (Phase.FAILED, Phase.REJECTED):
         return Notification(

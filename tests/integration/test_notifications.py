@@ -118,7 +118,9 @@ async def harness(
         await runtime.close()
 
 
-async def _issue(h: Harness, number: int, phase: str, title: str = "Add login") -> Issue:
+async def _issue(
+    h: Harness, number: int, phase: str, title: str = "Add login", gate: str | None = None
+) -> Issue:
     async with h.runtime.db.sessions() as session:
         issue = Issue(
             project_id=h.project_id,
@@ -128,6 +130,7 @@ async def _issue(h: Harness, number: int, phase: str, title: str = "Add login") 
             phase=phase,
             state="open",
             workflow_id=f"issue/notify/{number}",
+            gate=gate,
         )
         session.add(issue)
         await session.commit()
@@ -326,6 +329,27 @@ async def test_a_chat_is_linked_by_a_one_time_code(harness: Harness):
     assert replies[0][0] == CHAT and "expired" in replies[0][1]
     assert replies[1] == (CHAT, "Linked: MCC will tell you here what needs you.")
     assert replies[2][0] == CHAT + 1 and "used" in replies[2][1]
+
+
+async def test_a_spec_waiting_for_approval_is_announced_as_a_spec_not_a_merge(harness: Harness):
+    await harness.link()
+    issue = await _issue(harness, 5, "awaiting_approval", gate="spec")
+    async with harness.runtime.db.sessions() as session:
+        note = await phase_notification(session, issue, Phase.AWAITING_APPROVAL, "aa:5")
+    assert note is not None
+    assert note.title == "#5 Add login: its spec waits for your approval"
+    assert note.message == (
+        "Cost so far $0.00. Approve to start coding, or reject with feedback for the architect."
+    )
+    row = await harness.runtime.notifications.notify(harness.owner_id, note)
+    message = harness.telegram.messages_to(CHAT)[-1]
+    assert "merge" not in message.text
+
+    press = harness.telegram.press(CHAT, message.message_id, f"a:{row.id}")
+    await harness.poller.poll_once()
+
+    assert harness.telegram.answer_to(press) == "Approved: coding starts."
+    assert harness.decisions.made == [(harness.owner_id, Decision(harness.project_id, 5), True)]
 
 
 async def test_a_press_from_the_linked_owner_decides_once(harness: Harness):

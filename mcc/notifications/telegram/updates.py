@@ -95,7 +95,8 @@ class TelegramUpdates:
             # Private chats have the person's id as the chat id: anyone else is refused.
             if owner_id is None or sender != chat_id or row is None or row.owner_id != owner_id:
                 return "Only the linked owner can decide this.", False
-            decision = stored(row).decision
+            note = stored(row)
+            decision = note.decision
             if decision is None:
                 return "Nothing to decide here.", False
             if not await _claim(session, row.id, chat_id, action):
@@ -110,6 +111,8 @@ class TelegramUpdates:
             async with self.db.sessions() as session:
                 await _release(session, row.id, chat_id)
             return exc.message[:190], False
+        if note.payload.get("gate") == "spec":
+            return ("Approved: coding starts." if approve else "Rejected: back to planning."), True
         return ("Approved: merging." if approve else "Rejected: sent back to the agents."), True
 
 
