@@ -330,8 +330,7 @@ class IssueWorkflow:
                 await self._note(
                     plan,
                     "system",
-                    f"Tests ({report.command}): {'passed' if report.passed else 'FAILED'}\n\n"
-                    f"{report.output[-2000:]}",
+                    report.note(),
                     label,
                 )
                 if report.passed and not bugs:

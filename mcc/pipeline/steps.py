@@ -48,10 +48,18 @@ class IssuePlan:
 
 @dataclass(frozen=True)
 class TestReport:
-    command: str | None
+    command: str | None  # None: no test command configured or detected, nothing ran
     passed: bool
     exit_code: int | None
     output: str
+
+    def note(self) -> str:
+        """The report as the issue's conversation shows it: its command and result, then
+        the output's end."""
+        if self.command is None:
+            return f"Tests: none run ({self.output})"
+        result = "passed" if self.passed else "FAILED"
+        return f"Tests ({self.command}): {result}\n\n{self.output[-2000:]}"
 
 
 class PipelineSteps:
