@@ -5,6 +5,7 @@ from __future__ import annotations
 import socketio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 
 from api.client_address import ClientAddress
 from api.errors import install_error_handlers
@@ -37,12 +38,16 @@ from mcc.runtime import Runtime
 
 def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
     settings = runtime.settings
-    app = FastAPI(
+    # The API docs' Swagger UI from this server, not a CDN: a self-hosted MCC without
+    # internet showed a blank page.
+    app = FastAPIOffline(
         title="Mission Control Center",
         version="0.1.0",
         docs_url="/api/docs",
         redoc_url=None,
+        static_url="/api/docs/assets",
         openapi_url="/api/openapi.json",
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
     )
     app.state.runtime = runtime
     app.state.temporal = temporal

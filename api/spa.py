@@ -67,7 +67,8 @@ def revalidated_response(request: Request, file: Path) -> Response:
 
 
 def mount_spa(app: FastAPI, dist: Path) -> None:
-    @app.get("/assets/{path:path}", include_in_schema=False)
+    # HEAD too: uptime monitors and proxies ask with it, and a 405 reads as "down".
+    @app.api_route("/assets/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def asset(path: str, request: Request) -> Response:
         file = inside(dist / "assets", path)
         if file is None:
@@ -75,7 +76,7 @@ def mount_spa(app: FastAPI, dist: Path) -> None:
             return Response("not found", status_code=404, headers={"Cache-Control": "no-store"})
         return asset_response(request, file)
 
-    @app.get("/{path:path}", include_in_schema=False)
+    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def spa(path: str, request: Request) -> Response:
         if path.startswith("api/") or path == "api":
             return Response(

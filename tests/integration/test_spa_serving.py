@@ -106,6 +106,14 @@ async def test_index_is_revalidated_on_every_load_for_every_client_route(site: s
     assert icon.headers["cache-control"] == "no-cache"
 
 
+async def test_a_head_request_is_answered_like_a_get_without_the_body(site: str) -> None:
+    async with httpx.AsyncClient() as client:
+        for path in ("/", "/projects/3"):
+            page = await client.head(site + path)
+            assert (page.status_code, page.content) == (200, b"")
+            assert page.headers["content-length"] == str(len(INDEX))
+
+
 async def test_an_asset_from_an_older_build_is_a_404_not_the_page(site: str) -> None:
     for path in ("/assets/index-OLDHASH.js", "/assets/..%2Findex.html", "/assets/"):
         response = await _get(site + path)
