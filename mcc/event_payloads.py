@@ -38,6 +38,12 @@ class TaskProgressEvent(_Event):
         description="Set on an agent's step, once its LLM call is charged: what the issue's "
         "calls cost so far, exact (a decimal string, like IssueOut.spend_usd).",
     )
+    tokens: int | None = Field(
+        default=None,
+        ge=0,
+        description="Set with spend_usd, from the same count: the issue's tokens so far "
+        "(in + out, like IssueOut.tokens).",
+    )
     pull_request: PullRequestOut | None = Field(
         default=None,
         description="Set on a phase change once the issue has a pull request: it as it is "

@@ -2837,6 +2837,11 @@ export interface components {
              * @description Set on an agent's step, once its LLM call is charged: what the issue's calls cost so far, exact (a decimal string, like IssueOut.spend_usd).
              */
             spend_usd?: string | null;
+            /**
+             * Tokens
+             * @description Set with spend_usd, from the same count: the issue's tokens so far (in + out, like IssueOut.tokens).
+             */
+            tokens?: number | null;
             /** @description Set on a phase change once the issue has a pull request: it as it is now (opened, its head, merged or closed), so no client fetches it again. */
             pull_request?: components["schemas"]["PullRequestOut"] | null;
         };
