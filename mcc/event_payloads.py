@@ -145,6 +145,16 @@ class NotificationEvent(_Event):
     read_at: str | None
 
 
+class NotificationsReadEvent(_Event):
+    """`notifications_read` (user room): notifications were marked read in one of the tabs."""
+
+    ids: list[int] | None = Field(
+        description="The notifications marked read; null: every one that was unread."
+    )
+    read_at: str
+    unread: int = Field(ge=0, description="How many are unread now (a total, not a delta).")
+
+
 class CaughtUpEvent(BaseModel):
     """One event of a catch-up: its name and its payload (with room, epoch and seq)."""
 
@@ -173,6 +183,7 @@ EVENT_PAYLOADS: dict[str, type[BaseModel]] = {
     "budget_alert": BudgetAlertEvent,
     "system_state": SystemStateEvent,
     "notification": NotificationEvent,
+    "notifications_read": NotificationsReadEvent,
 }
 
 SCHEMA_MODELS: tuple[type[BaseModel], ...] = (*EVENT_PAYLOADS.values(), RoomCatchUp)

@@ -2774,6 +2774,24 @@ export interface components {
             read_at: string | null;
         };
         /**
+         * NotificationsReadEvent
+         * @description `notifications_read` (user room): notifications were marked read in one of the tabs.
+         */
+        NotificationsReadEvent: {
+            /**
+             * Ids
+             * @description The notifications marked read; null: every one that was unread.
+             */
+            ids: number[] | null;
+            /** Read At */
+            read_at: string;
+            /**
+             * Unread
+             * @description How many are unread now (a total, not a delta).
+             */
+            unread: number;
+        };
+        /**
          * Phase
          * @enum {string}
          */
