@@ -38,6 +38,12 @@ class TaskProgressEvent(_Event):
         description="Set on an agent's step, once its LLM call is charged: what the issue's "
         "calls cost so far, exact (a decimal string, like IssueOut.spend_usd).",
     )
+    tokens: int | None = Field(
+        default=None,
+        ge=0,
+        description="Set with spend_usd, from the same count: the issue's tokens so far "
+        "(in + out, like IssueOut.tokens).",
+    )
     pull_request: PullRequestOut | None = Field(
         default=None,
         description="Set on a phase change once the issue has a pull request: it as it is "
@@ -139,6 +145,16 @@ class NotificationEvent(_Event):
     read_at: str | None
 
 
+class NotificationsReadEvent(_Event):
+    """`notifications_read` (user room): notifications were marked read in one of the tabs."""
+
+    ids: list[int] | None = Field(
+        description="The notifications marked read; null: every one that was unread."
+    )
+    read_at: str
+    unread: int = Field(ge=0, description="How many are unread now (a total, not a delta).")
+
+
 class CaughtUpEvent(BaseModel):
     """One event of a catch-up: its name and its payload (with room, epoch and seq)."""
 
@@ -167,6 +183,7 @@ EVENT_PAYLOADS: dict[str, type[BaseModel]] = {
     "budget_alert": BudgetAlertEvent,
     "system_state": SystemStateEvent,
     "notification": NotificationEvent,
+    "notifications_read": NotificationsReadEvent,
 }
 
 SCHEMA_MODELS: tuple[type[BaseModel], ...] = (*EVENT_PAYLOADS.values(), RoomCatchUp)

@@ -190,10 +190,22 @@ async def facts_of(session: AsyncSession, project_id: int, issues: list[Issue]) 
     return facts
 
 
-async def spend_of(session: AsyncSession, issue: Issue) -> Decimal:
-    """What one issue's LLM calls cost so far, exact (as `facts_of` counts it)."""
+@dataclass(frozen=True)
+class Usage:
+    """What one issue's LLM calls used so far: tokens (in + out) and their exact cost."""
+
+    tokens: int = 0
+    spend_usd: Decimal = ZERO
+
+
+async def usage_of(session: AsyncSession, issue: Issue) -> Usage:
+    """One issue's tokens and spend so far, from one query (as `facts_of` counts them)."""
     rows = await session.execute(
-        select(TokenUsage.task_id, func.sum(TokenUsage.cost_usd))
+        select(
+            TokenUsage.task_id,
+            func.sum(TokenUsage.tokens_in + TokenUsage.tokens_out),
+            func.sum(TokenUsage.cost_usd),
+        )
         .where(
             TokenUsage.project_id == issue.project_id,
             (TokenUsage.task_id == issue.workflow_id)
@@ -202,14 +214,20 @@ async def spend_of(session: AsyncSession, issue: Issue) -> Decimal:
         .group_by(TokenUsage.task_id)
     )
     # LIKE's `_` matches any character: only the issue's own task ids count.
-    return sum(
-        (
-            usd_of_sum(cost)
-            for task_id, cost in rows.all()
-            if _issue_of_task(task_id or "") == issue.workflow_id
-        ),
-        ZERO,
+    own = [
+        (tokens, cost)
+        for task_id, tokens, cost in rows.all()
+        if _issue_of_task(task_id or "") == issue.workflow_id
+    ]
+    return Usage(
+        tokens=sum(int(tokens or 0) for tokens, _ in own),
+        spend_usd=sum((usd_of_sum(cost) for _, cost in own), ZERO),
     )
+
+
+async def spend_of(session: AsyncSession, issue: Issue) -> Decimal:
+    """What one issue's LLM calls cost so far, exact (as `facts_of` counts it)."""
+    return (await usage_of(session, issue)).spend_usd
 
 
 async def queued_issues(

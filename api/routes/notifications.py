@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any, Literal, cast
 
 from fastapi import APIRouter, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import CurrentUser, DbId, RuntimeDep, SessionDep
 from api.schemas.error import ErrorOut
@@ -20,8 +21,11 @@ from api.schemas.notification import (
     TelegramStateOut,
     TelegramTokenIn,
 )
+from mcc.db.base import utcnow
+from mcc.event_payloads import NotificationsReadEvent
+from mcc.events import EventSink, user_room
 from mcc.notifications.preferences import preferences_of, set_preferences
-from mcc.notifications.store import list_for, mark_all_read, mark_read
+from mcc.notifications.store import list_for, mark_all_read, mark_read, unread_count
 from mcc.notifications.telegram.bot import set_bot_token, token_source
 from mcc.notifications.telegram.links import link_of, new_link_code, unlink
 
@@ -44,16 +48,32 @@ async def list_notifications(
     )
 
 
+async def announce_read(
+    events: EventSink, session: AsyncSession, owner_id: int, ids: list[int] | None, read_at: str
+) -> None:
+    """`notifications_read` to the owner's room: their other tabs' bells follow."""
+    unread = await unread_count(session, owner_id)
+    event = NotificationsReadEvent(ids=ids, read_at=read_at, unread=unread)
+    await events.emit("notifications_read", event.model_dump(mode="json"), user_room(owner_id))
+
+
 @router.post("/read-all", response_model=ReadAllOut)
-async def read_all(user: CurrentUser, session: SessionDep) -> ReadAllOut:
-    return ReadAllOut(marked=await mark_all_read(session, user.id))
+async def read_all(user: CurrentUser, session: SessionDep, runtime: RuntimeDep) -> ReadAllOut:
+    now = utcnow()
+    marked = await mark_all_read(session, user.id, now)
+    if marked:
+        await announce_read(runtime.events, session, user.id, None, now.isoformat())
+    return ReadAllOut(marked=marked)
 
 
 @router.post("/{notification_id}/read", response_model=NotificationOut, responses=NOT_FOUND)
 async def read_one(
-    notification_id: DbId, user: CurrentUser, session: SessionDep
+    notification_id: DbId, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> NotificationOut:
     row = await mark_read(session, user.id, notification_id)
+    if row.read_at is not None:
+        read_at = row.read_at.isoformat()
+        await announce_read(runtime.events, session, user.id, [row.id], read_at)
     return NotificationOut.model_validate(row.event())
 
 

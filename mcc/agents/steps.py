@@ -35,7 +35,7 @@ from mcc.conversations import (
 )
 from mcc.errors import NotFound
 from mcc.events import conversation_room, project_room
-from mcc.issues import spend_of
+from mcc.issues import usage_of
 from mcc.llm.caching import takes_cache_breakpoints
 from mcc.llm.gateway import GatewayCall, GatewayResult
 from mcc.llm.types import ChatMessage, ToolCall
@@ -404,7 +404,7 @@ class AgentSteps:
     async def _issue_progress(self, scope: RunScope, agent: Agent, step: int) -> None:
         """Each agent step of an issue's run is progress of that issue: `task_progress`
         with the issue's stored phase (stored before shown), who is at which step, and the
-        issue's spend now that the step's call is charged (the issue list shows it live)."""
+        issue's spend and tokens now that the step's call is charged (shown live)."""
         if scope.issue_number is None:
             return
         async with self.runtime.db.sessions() as session:
@@ -415,7 +415,7 @@ class AgentSteps:
             )
             if issue is None:
                 return
-            spend = await spend_of(session, issue)
+            usage = await usage_of(session, issue)
         phase = Phase(issue.phase)
         await self.runtime.events.emit(
             "task_progress",
@@ -427,7 +427,8 @@ class AgentSteps:
                 "issue_number": scope.issue_number,
                 "agent": agent.name,
                 "step": step,
-                "spend_usd": format(spend, "f"),  # never "0E-10"
+                "spend_usd": format(usage.spend_usd, "f"),  # never "0E-10"
+                "tokens": usage.tokens,
             },
             project_room(scope.project_id),
         )

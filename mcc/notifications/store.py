@@ -69,12 +69,17 @@ async def list_for(
     rows = await session.scalars(
         query.order_by(NotificationRow.created_at.desc(), NotificationRow.id.desc()).limit(limit)
     )
+    return [stored(row) for row in rows], await unread_count(session, owner_id)
+
+
+async def unread_count(session: AsyncSession, owner_id: int) -> int:
+    """How many of the owner's notifications are unread (the bell's count)."""
     unread = await session.scalar(
         select(func.count())
         .select_from(NotificationRow)
         .where(NotificationRow.owner_id == owner_id, NotificationRow.read_at.is_(None))
     )
-    return [stored(row) for row in rows], int(unread or 0)
+    return int(unread or 0)
 
 
 async def mark_read(
@@ -90,12 +95,12 @@ async def mark_read(
     return stored(row)
 
 
-async def mark_all_read(session: AsyncSession, owner_id: int) -> int:
-    """Mark every unread notification of the owner read; returns how many."""
+async def mark_all_read(session: AsyncSession, owner_id: int, now: datetime | None = None) -> int:
+    """Mark every unread notification of the owner read (at `now`); returns how many."""
     result = await session.execute(
         update(NotificationRow)
         .where(NotificationRow.owner_id == owner_id, NotificationRow.read_at.is_(None))
-        .values(read_at=utcnow())
+        .values(read_at=now or utcnow())
     )
     await session.commit()
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -204,6 +204,11 @@ async def test_phase_changes_are_pushed_to_the_project_room(api, mcc: MccServer,
     issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()
     assert spends[-1] == Decimal(issue["spend_usd"])
     assert all("spend_usd" not in e for e in phases)
+    # The tokens too, from the same count: a running total ending at the issue's.
+    tokens = [e["tokens"] for e in steps]
+    assert tokens == sorted(tokens) and tokens[0] > 0
+    assert tokens[-1] == issue["tokens"]
+    assert all("tokens" not in e for e in phases)
     # A phase change carries the pull request as it is then, so no tab fetches it: none
     # before it opens, open with the head under test and review, merged at the end, which
     # is what the project's pull requests say.

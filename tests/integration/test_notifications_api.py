@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -84,6 +85,37 @@ async def test_the_bell_lists_newest_first_and_marks_read(api: httpx.AsyncClient
     response = await api.post(f"/api/notifications/{theirs}/read")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+async def test_marking_read_tells_the_owners_other_tabs(api: httpx.AsyncClient, mcc: MccServer):
+    import socketio
+
+    owner = api._user_id  # type: ignore[attr-defined]
+    for n in range(3):
+        await _notify(mcc, owner, f"merged:{n}", f"#{n} was merged")
+    first = (await api.get("/api/notifications")).json()["items"][0]
+    told: list[dict] = []
+    sock = socketio.AsyncClient()  # another tab of the same person
+    sock.on("notifications_read", told.append)
+    token = api.headers["Authorization"].removeprefix("Bearer ")
+    await sock.connect(
+        f"http://127.0.0.1:{mcc.port}", transports=["websocket"], auth={"token": token}
+    )
+    try:
+        await api.post(f"/api/notifications/{first['id']}/read")
+        await api.post("/api/notifications/read-all")
+        await api.post("/api/notifications/read-all")  # nothing left unread: no news
+
+        async def both_told() -> bool:
+            return len(told) >= 2
+
+        await eventually(both_told, 10, "two notifications_read events")
+    finally:
+        await sock.disconnect()
+    assert [(e["ids"], e["unread"]) for e in told] == [([first["id"]], 2), (None, 0)]
+    items = (await api.get("/api/notifications")).json()["items"]
+    # The time stored, to the microsecond.
+    assert datetime.fromisoformat(told[1]["read_at"]) == datetime.fromisoformat(items[1]["read_at"])
 
 
 async def test_an_approve_press_merges_and_a_second_press_is_already_decided(

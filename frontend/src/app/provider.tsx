@@ -4,6 +4,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { queryClient } from "@/lib/query-client";
 import { installSessionEffects } from "@/lib/session";
 import { startRealtime } from "@/lib/socket";
+import { useRefetchFailedOnReconnect } from "@/lib/refetch-on-reconnect";
 import { useConversationRealtimeSync } from "@/features/conversations/api/realtime-sync";
 import { useIssueProgressSync } from "@/features/issues/api/sync-issue-progress";
 import { useBudgetRealtimeSync } from "@/features/budget/api/budget-realtime";
@@ -17,6 +18,7 @@ function RealtimeSync() {
     installSessionEffects(); // proactive refresh, cache reset on logout, logout from other tabs
     startRealtime(); // socket.io while logged in, with the access token in the handshake
   }, []);
+  useRefetchFailedOnReconnect();
   useIssueProgressSync();
   useConversationRealtimeSync();
   useAgentRealtimeSync();

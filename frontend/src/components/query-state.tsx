@@ -15,7 +15,10 @@ interface QueryStateProps<T> {
   className?: string;
 }
 
-/** Loading and error states of a query, then its data. */
+/**
+ * Loading and error states of a query, then its data. A failed refetch keeps the data it had
+ * (a short outage must not hide a page the person is reading): a small note says it is not fresh.
+ */
 export function QueryState<T>({ query, loading, children, className }: QueryStateProps<T>) {
   if (query.isPending) {
     // Still pending after a 429: the query retries by itself once the server allows it.
@@ -27,6 +30,16 @@ export function QueryState<T>({ query, loading, children, className }: QueryStat
         <Loader2 className="h-4 w-4 animate-spin" aria-hidden="true" />
         {waiting}
       </p>
+    );
+  }
+  if (query.isError && query.data !== undefined) {
+    return (
+      <>
+        <p role="status" className={cn(className, "py-1 text-xs text-muted-foreground")}>
+          Could not refresh: {errorMessage(query.error)}
+        </p>
+        {children(query.data)}
+      </>
     );
   }
   if (query.isError) {

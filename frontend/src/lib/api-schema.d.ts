@@ -2774,6 +2774,24 @@ export interface components {
             read_at: string | null;
         };
         /**
+         * NotificationsReadEvent
+         * @description `notifications_read` (user room): notifications were marked read in one of the tabs.
+         */
+        NotificationsReadEvent: {
+            /**
+             * Ids
+             * @description The notifications marked read; null: every one that was unread.
+             */
+            ids: number[] | null;
+            /** Read At */
+            read_at: string;
+            /**
+             * Unread
+             * @description How many are unread now (a total, not a delta).
+             */
+            unread: number;
+        };
+        /**
          * Phase
          * @enum {string}
          */
@@ -2837,6 +2855,11 @@ export interface components {
              * @description Set on an agent's step, once its LLM call is charged: what the issue's calls cost so far, exact (a decimal string, like IssueOut.spend_usd).
              */
             spend_usd?: string | null;
+            /**
+             * Tokens
+             * @description Set with spend_usd, from the same count: the issue's tokens so far (in + out, like IssueOut.tokens).
+             */
+            tokens?: number | null;
             /** @description Set on a phase change once the issue has a pull request: it as it is now (opened, its head, merged or closed), so no client fetches it again. */
             pull_request?: components["schemas"]["PullRequestOut"] | null;
         };

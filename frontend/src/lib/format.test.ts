@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatCost, formatDay, formatTimestamp, formatUsd } from "./format";
+import { formatCost, formatDay, formatTimestamp, formatUsd, nextDay } from "./format";
 
 describe("money", () => {
   it("keeps the digits a small amount has", () => {
@@ -42,5 +42,13 @@ describe("times and dates", () => {
   it("show what they cannot read as it came", () => {
     expect(formatTimestamp("soon", now)).toBe("soon");
     expect(formatDay("someday", now)).toBe("someday");
+  });
+});
+
+describe("the next day", () => {
+  it("is the calendar day after, across a month's and a year's end", () => {
+    expect(nextDay("2026-12-06")).toBe("2026-12-07");
+    expect(nextDay("2026-02-28")).toBe("2026-03-01");
+    expect(nextDay("2026-12-31")).toBe("2027-01-01");
   });
 });

@@ -30,6 +30,15 @@ export function formatDay(day: string, now: Date = new Date()): string {
   return (year === now.getFullYear() ? dayOnly : dayOfYear).format(midnight);
 }
 
+/** The calendar day (`YYYY-MM-DD`) after `day`, e.g. when a budget day's stops end. */
+export function nextDay(day: string): string {
+  const [year, month, date] = day.split("-").map(Number);
+  if (year === undefined || month === undefined || date === undefined) return day;
+  const next = new Date(Date.UTC(year, month - 1, date + 1)); // UTC: no daylight saving shift
+  if (Number.isNaN(next.getTime())) return day;
+  return next.toISOString().slice(0, 10);
+}
+
 /** The first 10 characters of a commit sha, the usual short form. */
 export function shortSha(sha: string): string {
   return sha.slice(0, 10);

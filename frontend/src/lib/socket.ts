@@ -44,6 +44,8 @@ export type BudgetAlertEvent = Schemas["BudgetAlertEvent"];
 export type SystemStateEvent = Schemas["SystemStateEvent"];
 /** `notification` (the user's own room): a notification was stored (the fields of `NotificationOut`). */
 export type NotificationEvent = Schemas["NotificationEvent"];
+/** `notifications_read` (the user's own room): notifications were marked read (`ids` null: all of them). */
+export type NotificationsReadEvent = Schemas["NotificationsReadEvent"];
 
 /**
  * The acknowledgement of `join_conversation`, `join_project` and `send_message`. A join's ack
@@ -71,6 +73,7 @@ interface ServerToClientEvents {
   budget_alert: (event: BudgetAlertEvent) => void;
   system_state: (event: SystemStateEvent) => void;
   notification: (event: NotificationEvent) => void;
+  notifications_read: (event: NotificationsReadEvent) => void;
 }
 
 type Since = Partial<RoomPosition>;
@@ -99,6 +102,7 @@ const SERVER_EVENTS = [
   "budget_alert",
   "system_state",
   "notification",
+  "notifications_read",
 ] as const satisfies readonly (keyof ServerToClientEvents)[];
 
 type ServerEventName = (typeof SERVER_EVENTS)[number];

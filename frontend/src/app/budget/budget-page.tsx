@@ -7,7 +7,7 @@ import { Label } from "@/components/ui/label";
 import { FormError } from "@/components/form-error";
 import { QueryState } from "@/components/query-state";
 import { errorMessage } from "@/lib/api-client";
-import { formatDay, formatUsd } from "@/lib/format";
+import { formatDay, formatUsd, nextDay } from "@/lib/format";
 import { useProjects } from "@/features/projects/api/get-projects";
 import { useLimits } from "@/features/budget/api/get-limits";
 import { useBudgetSummary } from "@/features/budget/api/get-summary";
@@ -34,7 +34,7 @@ export function BudgetPage() {
         <p className="text-sm text-muted-foreground">
           A global daily limit in USD, each project's share of it, each agent's share of its project. At 80% of a level
           you get a warning, at 100% its runs stop until the next budget day
-          {today.data ? ` (${formatDay(today.data.day)}, ${today.data.timezone})` : ""}.
+          {today.data ? ` (${formatDay(nextDay(today.data.day))}, ${today.data.timezone})` : ""}.
         </p>
         {today.data?.paused && (
           <p className="flex items-center gap-1.5 text-sm text-red-300">

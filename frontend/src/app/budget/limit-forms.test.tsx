@@ -4,7 +4,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 
 import { renderSignedIn } from "@/testing/render";
 import { API, server } from "@/testing/server";
-import { GlobalLimitForm } from "./limit-forms";
+import type { Project } from "@/features/projects/types";
+import { GlobalLimitForm, ProjectShares } from "./limit-forms";
 
 let sent: unknown[];
 
@@ -94,6 +95,34 @@ describe("the daily limit form", () => {
     submit(show(), "7");
     expect((await screen.findByRole("alert")).textContent).toBe(
       "The projects' shares would add up to 120% of the global limit.",
+    );
+  });
+});
+
+describe("a project's share", () => {
+  it("drops the server's refusal of the last value once the field changes", async () => {
+    server.use(
+      http.post(`${API}/api/budget/limits`, () =>
+        HttpResponse.json(
+          { error: { code: "invalid_input", message: "the project shares of the global limit would total 110%" } },
+          { status: 422 },
+        ),
+      ),
+    );
+    renderSignedIn(<ProjectShares projects={[{ id: 1, name: "Demo" } as Project]} limits={[]} />);
+    const input = screen.getByRole("textbox", { name: "Share of Demo (%)" });
+    const save = screen.getByRole("button", { name: "Save share of Demo" });
+
+    fireEvent.change(input, { target: { value: "60" } });
+    fireEvent.click(save);
+    expect((await screen.findByRole("alert")).textContent).toContain("would total 110%");
+
+    fireEvent.change(input, { target: { value: "" } });
+    fireEvent.click(save);
+    await waitFor(() =>
+      expect(screen.getAllByRole("alert").map((alert) => alert.textContent)).toEqual([
+        "Enter a share between 0 and 100 (%).",
+      ]),
     );
   });
 });

@@ -8,6 +8,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { FormError } from "@/components/form-error";
+import { useClearOnEdit } from "@/components/clear-on-edit";
 import { formatUsd } from "@/lib/format";
 import { useAgents } from "@/features/agents/api/get-agents";
 import type { Project } from "@/features/projects/types";
@@ -59,6 +60,7 @@ export function GlobalLimitForm({ limit, effectiveUsd }: GlobalLimitFormProps) {
     values: { dailyUsd: current === null ? "" : String(current) },
     resetOptions: { keepDirtyValues: true },
   });
+  useClearOnEdit(form, save.reset); // the server's refusal of the last value, not of this one
   const error = form.formState.errors.dailyUsd;
 
   const onSubmit = form.handleSubmit(({ dailyUsd }) => {
@@ -137,6 +139,7 @@ export function ShareRow({ name, limit, create, of }: ShareRowProps) {
     values: { sharePct: share !== null ? String(share) : "" },
     resetOptions: { keepDirtyValues: true },
   });
+  useClearOnEdit(form, save.reset); // the server's refusal of the last value, not of this one
   const error = form.formState.errors.sharePct;
 
   const onSubmit = form.handleSubmit(({ sharePct }) => {
@@ -271,6 +274,7 @@ function AddAgentShare({ projects, taken }: { projects: Project[]; taken: Limit[
     resolver: zodResolver(agentShareSchema),
     defaultValues: { agentName: "", sharePct: "" },
   });
+  useClearOnEdit(form, save.reset);
   const picked = form.watch("agentName");
   const chosen = free.some((agent) => agent.name === picked) ? picked : (free[0]?.name ?? "");
   const errors = form.formState.errors;

@@ -99,7 +99,7 @@ function Header({ conversation, messages }: { conversation: Conversation; messag
         <span>started {formatTimestamp(conversation.created_at)}</span>
         {messages && <Totals messages={messages} />}
       </div>
-      <h1 className="break-words text-xl font-bold leading-snug tracking-tight">{conversation.title}</h1>
+      <h1 className="text-xl font-bold leading-snug tracking-tight [overflow-wrap:anywhere]">{conversation.title}</h1>
       <div className="flex flex-wrap items-start justify-between gap-3">
         {hasOpenRun(conversation) ? <RunControls conversation={conversation} /> : <span />}
         {temporalUrl && (

@@ -24,7 +24,10 @@ function IssueRow({ issue, project }: { issue: Issue; project: Project }) {
   return (
     <li className="flex flex-wrap items-center gap-2 py-1.5">
       <PhaseBadge phase={issue.phase} />
-      <Link className="font-medium hover:underline" to={`/projects/${project.id}/issues/${issue.number}`}>
+      <Link
+        className="min-w-0 font-medium [overflow-wrap:anywhere] hover:underline"
+        to={`/projects/${project.id}/issues/${issue.number}`}
+      >
         {issue.title}
       </Link>
       <span className="text-xs text-muted-foreground">
@@ -104,7 +107,10 @@ function Overview({ projects }: { projects: Project[] }) {
               {working.map(({ agent, project }) => (
                 <li key={agent.id} className="flex items-center gap-2 text-sm">
                   <StatusDot status={agent.status} />
-                  <Link className="hover:underline" to={`/projects/${project.id}/agents/${agent.id}`}>
+                  <Link
+                    className="min-w-0 [overflow-wrap:anywhere] hover:underline"
+                    to={`/projects/${project.id}/agents/${agent.id}`}
+                  >
                     {agent.name}
                   </Link>
                   <span className="truncate text-xs text-muted-foreground">

@@ -1,9 +1,10 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen } from "@testing-library/react";
+import { act, render, screen } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 
 import { API, server } from "@/testing/server";
+import { useConnectionStore } from "@/stores/connection";
 import { HealthIndicator } from "./health-indicator";
 
 function show() {
@@ -56,5 +57,17 @@ describe("the health badge", () => {
     server.use(http.get(`${API}/api/health`, () => HttpResponse.json({ status: "ok", db: "ok", temporal: "ok" })));
     show();
     expect(await screen.findByText("API ok")).toBeTruthy();
+  });
+
+  it("stops saying ok as soon as the socket drops with the server", async () => {
+    useConnectionStore.getState().setStatus("connected");
+    server.use(http.get(`${API}/api/health`, () => HttpResponse.json({ status: "ok", db: "ok", temporal: "ok" })));
+    show();
+    expect(await screen.findByText("API ok")).toBeTruthy();
+
+    server.use(http.get(`${API}/api/health`, () => HttpResponse.error()));
+    act(() => useConnectionStore.getState().setStatus("connecting", "transport close"));
+
+    expect(await screen.findByText("API unreachable")).toBeTruthy();
   });
 });

@@ -1,7 +1,9 @@
+import { useEffect } from "react";
 import { Server } from "lucide-react";
 
 import { ApiError } from "@/lib/api-client";
 import { cn } from "@/lib/cn";
+import { useConnectionStore } from "@/stores/connection";
 import { useHealth } from "../api/get-health";
 import type { Health } from "../types";
 
@@ -15,9 +17,21 @@ function describe(health: Health): string {
   return `Degraded: ${down.join(" and ") || "a part"} down`;
 }
 
-/** Back-end health (database, Temporal, Redis, a worker), polled every minute; below md the icon's colour says it (the words are for screen readers). */
+/**
+ * Back-end health (database, Temporal, Redis, a worker), polled every minute and asked again when
+ * the socket drops (so it does not say "API ok" through an outage); below md the icon's colour
+ * says it (the words are for screen readers).
+ */
 export function HealthIndicator() {
   const health = useHealth();
+  const { refetch } = health;
+  useEffect(
+    () =>
+      useConnectionStore.subscribe((state, previous) => {
+        if (previous.status === "connected" && state.status !== "connected") void refetch();
+      }),
+    [refetch],
+  );
   const rateLimit = health.error instanceof ApiError && health.error.status === 429 ? health.error : null;
   const label = health.isPending
     ? "Checking API…"

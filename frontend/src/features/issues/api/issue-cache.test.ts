@@ -33,6 +33,11 @@ function cache() {
   return queryClient;
 }
 
+const tokens = (queryClient: QueryClient) => [
+  queryClient.getQueryData<Issue[]>(issueKeys.list(2))?.map((issue) => issue.tokens),
+  queryClient.getQueryData<Issue>(issueKeys.detail(2, 1))?.tokens,
+];
+
 const spends = (queryClient: QueryClient) => [
   queryClient.getQueryData<Issue[]>(issueKeys.list(2))?.map((issue) => issue.spend_usd),
   queryClient.getQueryData<Issue>(issueKeys.detail(2, 1))?.spend_usd,
@@ -43,6 +48,14 @@ describe("the issue's spend from task_progress", () => {
     const queryClient = cache();
     storeSpend(queryClient, 2, 1, "0.0900000001");
     expect(spends(queryClient)).toEqual([["0.0900000001", "1"], "0.0900000001"]);
+  });
+
+  it("sets the issue's tokens with it, a total that never moves back either", () => {
+    const queryClient = cache();
+    storeSpend(queryClient, 2, 1, "0.0900000001", 1200);
+    expect(tokens(queryClient)).toEqual([[1200, 0], 1200]);
+    storeSpend(queryClient, 2, 1, "0.0900000001", 900); // an older event
+    expect(tokens(queryClient)).toEqual([[1200, 0], 1200]);
   });
 
   it("never moves back: an older total, or the same one written differently, changes nothing", () => {

@@ -87,14 +87,21 @@ const later = (cached: string | undefined, reported: string) =>
   cached !== undefined && toUnits(cached) >= toUnits(reported) ? cached : reported;
 
 /**
- * Set a cached issue's spend from a `task_progress` step (a running total, charged before it
- * is sent). Spend only grows: a total lower than the cached one is an older event (or a fetch
- * answered later) and changes nothing, so it never moves the shown spend back.
+ * Set a cached issue's spend and tokens from a `task_progress` step (running totals, charged
+ * before they are sent). Both only grow: a total lower than the cached one is an older event
+ * (or a fetch answered later) and changes nothing, so it never moves the shown figure back.
  */
-export function storeSpend(queryClient: QueryClient, projectId: number, number: number, spendUsd: string): void {
+export function storeSpend(
+  queryClient: QueryClient,
+  projectId: number,
+  number: number,
+  spendUsd: string,
+  tokens?: number | null,
+): void {
   const withSpend = (issue: Issue) => {
     const spend = later(issue.spend_usd, spendUsd);
-    return spend === issue.spend_usd ? issue : { ...issue, spend_usd: spend };
+    const used = tokens == null ? issue.tokens : Math.max(issue.tokens, tokens);
+    return spend === issue.spend_usd && used === issue.tokens ? issue : { ...issue, spend_usd: spend, tokens: used };
   };
   updateIssue(queryClient, projectId, number, withSpend);
 }

@@ -26,7 +26,7 @@ const pullOf = (state: "open" | "merged") =>
 
 function mount(phase: string): QueryClient {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
-  const issue = { project_id: PROJECT, number: 1, phase, pull_request: null } as Issue;
+  const issue = { project_id: PROJECT, number: 1, phase, pull_request: null, spend_usd: "0", tokens: 0 } as Issue;
   queryClient.setQueryData(issueKeys.list(PROJECT), [issue]);
   queryClient.setQueryData(issueKeys.detail(PROJECT, 1), issue);
   const wrapper = ({ children }: { children: ReactNode }) => (
@@ -68,5 +68,19 @@ describe("issue progress from the socket", () => {
     receiveServerEvent("task_progress", progress("testing"));
     expect(queryClient.getQueryState(issueKeys.list(PROJECT))?.isInvalidated).toBe(false);
     expect(queryClient.getQueryData<Issue[]>(issueKeys.list(PROJECT))?.[0]?.phase).toBe("testing");
+  });
+
+  it("follows an agent's step with the issue's spend and tokens, in the list and the detail", () => {
+    const queryClient = mount("coding");
+    receiveServerEvent("task_progress", {
+      ...progress("coding"),
+      agent: "coder_1",
+      step: 3,
+      spend_usd: "0.0120000000",
+      tokens: 2400,
+    });
+    const detail = queryClient.getQueryData<Issue>(issueKeys.detail(PROJECT, 1));
+    expect([detail?.spend_usd, detail?.tokens]).toEqual(["0.0120000000", 2400]);
+    expect(queryClient.getQueryData<Issue[]>(issueKeys.list(PROJECT))?.[0]?.tokens).toBe(2400);
   });
 });

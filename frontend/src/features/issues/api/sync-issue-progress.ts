@@ -19,7 +19,7 @@ const STEP_REFETCH_INTERVAL_MS = 20_000;
 
 /**
  * Apply socket.io `task_progress` events to the query cache for the life of the app:
- * the phase (and, on an agent's step, the issue's spend) changes in place at once, in the list
+ * the phase (and, on an agent's step, the issue's spend and tokens) changes in place at once, in the list
  * and the detail; an open issue detail
  * (loop counts, agents at work, spec, test report) is refetched shortly after a phase change
  * (at most every 10 s), and at most every 20 s while agents only take steps. An issue the page has not seen yet (filed
@@ -55,11 +55,12 @@ export function useIssueProgressSync(): void {
       status,
       percent,
       spend_usd: spend,
+      tokens,
       pull_request: pull,
     }: TaskProgressEvent) => {
       if (typeof percent === "number") useIssueProgressStore.getState().setPercent(projectId, number, percent);
-      // An agent's step carries the issue's spend so far: the list's spend column follows it.
-      if (spend) storeSpend(queryClient, projectId, number, spend);
+      // An agent's step carries the issue's spend and tokens so far: the list and the detail follow.
+      if (spend) storeSpend(queryClient, projectId, number, spend, tokens);
       // A phase change carries the pull request as it is now (merged: counted in the
       // project's cost per merged pull request at once).
       if (pull) storePull(queryClient, projectId, number, pull);

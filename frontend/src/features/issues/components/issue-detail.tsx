@@ -59,7 +59,7 @@ export function IssueDetail({
                   <Badge variant={issue.state === "open" ? "secondary" : "outline"}>{issue.state}</Badge>
                   <span>opened {formatTimestamp(issue.created_at)}</span>
                 </div>
-                <CardTitle className="text-xl leading-snug">{issue.title}</CardTitle>
+                <CardTitle className="text-xl leading-snug [overflow-wrap:anywhere]">{issue.title}</CardTitle>
                 <div className="flex flex-wrap items-center gap-3 text-sm">
                   <span className="flex items-center gap-2">
                     <span className="text-muted-foreground">Phase</span>

@@ -158,7 +158,7 @@ export function IssuesTable({ projectId, compact = false }: IssuesTableProps) {
                               to={`/projects/${projectId}/issues/${issue.number}`}
                               className={({ isActive }) =>
                                 cn(
-                                  "line-clamp-2 break-words font-medium hover:underline sm:line-clamp-none sm:truncate",
+                                  "line-clamp-2 min-w-0 font-medium [overflow-wrap:anywhere] hover:underline sm:line-clamp-none sm:truncate",
                                   isActive && "text-primary",
                                 )
                               }

@@ -7,6 +7,7 @@ import {
   SIDE_STATES,
   isSideState,
   phaseClasses,
+  phaseWords,
   stepOfEvidence,
   stepOfPercent,
   type PipelineStep,
@@ -37,7 +38,7 @@ function positionOf(issue: Issue, percent: number | undefined): Position {
   if (isSideState(phase)) {
     // task_progress keeps the last step's percent in side states; final ones report 100.
     const fromEvent = percent !== undefined && percent < 100 ? stepOfPercent(percent) : null;
-    return { step: fromEvent ?? stepOfEvidence(issue), stopped: true, note: phase };
+    return { step: fromEvent ?? stepOfEvidence(issue), stopped: true, note: phaseWords(phase) };
   }
   return { step: null, stopped: false, note: null }; // queued, or a phase this page does not know
 }

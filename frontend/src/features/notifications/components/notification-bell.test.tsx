@@ -1,6 +1,6 @@
 import { QueryClient } from "@tanstack/react-query";
 import { fireEvent, screen, within } from "@testing-library/react";
-import { http } from "msw";
+import { http, HttpResponse } from "msw";
 import { MemoryRouter } from "react-router-dom";
 import { describe, expect, it } from "vitest";
 
@@ -40,5 +40,20 @@ describe("the notification bell", () => {
     const list = await within(panel).findByRole("list", { name: "Notification list" }, { timeout: 3000 });
     expect(within(list).getByText("#1 Add a greeting was merged")).toBeTruthy();
     expect(screen.getByRole("button", { name: "Notifications, 1 unread" })).toBeTruthy();
+  });
+
+  it("lets a long title without spaces wrap inside the panel", async () => {
+    const title = `#1 ${"y".repeat(300)} was merged`;
+    server.use(
+      http.get(`${API}/api/notifications`, () => HttpResponse.json({ items: [{ ...merged, title }], unread: 1 })),
+    );
+    renderSignedIn(
+      <MemoryRouter>
+        <NotificationBell />
+      </MemoryRouter>,
+    );
+
+    fireEvent.click(screen.getByRole("button", { name: "Notifications" }));
+    expect((await screen.findByText(title)).className).toContain("[overflow-wrap:anywhere]");
   });
 });

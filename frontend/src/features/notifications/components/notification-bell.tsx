@@ -27,7 +27,12 @@ function Item({ item, onOpen }: { item: AppNotification; onOpen: (item: AppNotif
         )}
       />
       <span className="min-w-0 flex-1">
-        <span className={cn("block text-sm", item.read_at ? "text-muted-foreground" : "font-medium")}>
+        <span
+          className={cn(
+            "block text-sm [overflow-wrap:anywhere]",
+            item.read_at ? "text-muted-foreground" : "font-medium",
+          )}
+        >
           {item.title}
         </span>
         {item.message && <span className="block truncate text-xs text-muted-foreground">{item.message}</span>}

@@ -23,7 +23,7 @@ function Toast({ toast, onDismiss }: { toast: AppNotification; onDismiss: () => 
         critical ? "border-red-500/50 bg-red-950 text-red-100" : "border-amber-500/50 bg-amber-950 text-amber-100",
       )}
     >
-      <div className="min-w-0 flex-1">
+      <div className="min-w-0 flex-1 [overflow-wrap:anywhere]">
         {toast.link ? (
           <Link to={toast.link} className="font-semibold underline-offset-2 hover:underline" onClick={onDismiss}>
             {toast.title}

@@ -40,7 +40,7 @@ export function PullRequestSummary({ pull }: { pull: PullRequest }) {
     <div className="grid gap-3">
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-mono text-sm text-muted-foreground">PR #{pull.number}</span>
-        <span className="font-medium">{pull.title}</span>
+        <span className="min-w-0 font-medium [overflow-wrap:anywhere]">{pull.title}</span>
         <PullStateBadge state={pull.state} />
         <CiBadge pull={pull} />
       </div>

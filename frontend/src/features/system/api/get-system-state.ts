@@ -5,8 +5,9 @@ import { systemKeys } from "./keys";
 
 export const getSystemState = () => unwrap(api.GET("/api/system/state"));
 
-// Changes arrive as `system_state` socket events (all of the user's tabs); after a reconnect
-// the state is fetched again (budget-realtime.ts), so there is nothing to poll.
+// Changes arrive as `system_state` socket events (all of the user's tabs), replayed after a
+// reconnect or fetched again on a resync (budget-realtime.ts); a fetch that failed is made again
+// when the socket reconnects (lib/refetch-on-reconnect.ts). So there is nothing to poll.
 export const systemStateQueryOptions = () =>
   queryOptions({ queryKey: systemKeys.state(), queryFn: getSystemState, staleTime: Infinity });
 

@@ -1,8 +1,10 @@
+import { useEffect } from "react";
 import { Loader2, OctagonPause, Play } from "lucide-react";
 
 import { Button } from "@/components/ui/button";
 import { errorMessage } from "@/lib/api-client";
 import { formatTimestamp } from "@/lib/format";
+import { useConnectionStore } from "@/stores/connection";
 import { useSystemState } from "../api/get-system-state";
 import { useSetPaused } from "../api/set-paused";
 
@@ -15,7 +17,15 @@ export function EmergencyPause() {
   const state = useSystemState();
   const setPaused = useSetPaused();
   const paused = state.data?.paused ?? false;
-  const failure = errorMessage(setPaused.error) ?? (state.isError ? errorMessage(state.error) : null);
+  const connected = useConnectionStore((connection) => connection.status === "connected");
+  const { reset } = setPaused;
+  // A failed click stops mattering once the server is back or the pause changed by other means.
+  useEffect(() => {
+    if (connected) reset();
+  }, [connected, paused, reset]);
+  // A failed refetch keeps the state it had: only a state never loaded is worth an error here.
+  const failure =
+    errorMessage(setPaused.error) ?? (state.isError && state.data === undefined ? errorMessage(state.error) : null);
   const since = state.data?.since ? ` since ${formatTimestamp(state.data.since)}` : "";
   const reason = state.data?.reason ? ` (${state.data.reason})` : "";
 
