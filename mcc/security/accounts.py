@@ -18,11 +18,27 @@ from mcc.security.recovery_codes import (
 )
 from mcc.security.secret_box import SecretBox
 
+# RFC 5321's limits: a mailbox name of at most 64 characters, a path of at most 254
+# once the angle brackets are counted; longer addresses cannot receive mail.
+MAX_EMAIL_LOCAL = 64
+MAX_EMAIL = 254
+
 
 def normalise_email(email: str) -> str:
+    """The address in lower case; a local domain (`me@host`) is fine on a self-hosted MCC."""
     email = email.strip().lower()
-    if "@" not in email or email.startswith("@") or email.endswith("@") or len(email) > 320:
+    local, at, domain = email.rpartition("@")
+    if not at or not local or not domain:
         raise InvalidInput("enter a valid email address")
+    if len(local) > MAX_EMAIL_LOCAL:
+        raise InvalidInput(
+            f"the part of the email address before @ is {len(local)} characters long;"
+            f" at most {MAX_EMAIL_LOCAL} are possible"
+        )
+    if len(email) > MAX_EMAIL:
+        raise InvalidInput(
+            f"the email address is {len(email)} characters long; at most {MAX_EMAIL} are possible"
+        )
     return email
 
 

@@ -276,6 +276,42 @@ async def test_first_run_setup_creates_the_first_account_only(settings):
         await server.stop()
 
 
+async def test_first_run_setup_refuses_overlong_emails_and_passwords_in_sentences(settings):
+    server = MccServer(settings, worker=False)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+
+            async def setup(email: str, password: str = PASSWORD) -> httpx.Response:
+                return await client.post(
+                    "/api/auth/setup", json={"email": email, "password": password}
+                )
+
+            long_local = await setup("a" * 65 + "@example.com")
+            assert long_local.status_code == 422
+            assert long_local.json()["error"]["message"] == (
+                "the part of the email address before @ is 65 characters long;"
+                " at most 64 are possible"
+            )
+            long_overall = await setup("a" * 60 + "@" + "b" * 251)  # 312 characters
+            assert long_overall.status_code == 422
+            assert long_overall.json()["error"]["message"] == (
+                "the email address is 312 characters long; at most 254 are possible"
+            )
+            long_password = await setup("me@example.com", "p" * 5000)
+            assert long_password.status_code == 422
+            assert long_password.json()["error"]["message"] == (
+                "password is too long: at most 1024 characters are allowed"
+            )
+            assert (await client.get("/api/auth/setup")).json() == {"needed": True}
+            # A self-hosted MCC may use a local domain.
+            local = await setup("A" * 64 + "@b")
+            assert local.status_code == 201
+            assert local.json()["user"]["email"] == "a" * 64 + "@b"
+    finally:
+        await server.stop()
+
+
 async def test_socket_handshake_requires_a_valid_access_token(api, mcc: MccServer):
     url = f"http://127.0.0.1:{mcc.port}"
     for auth in (None, {"token": "not-a-jwt"}):
