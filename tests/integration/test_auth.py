@@ -134,9 +134,11 @@ async def test_totp_enrolment_then_required_at_login_with_single_use_codes(api):
     assert setup.json()["qr_svg"].startswith("data:image/svg+xml;base64,")
     totp = pyotp.TOTP(secret)
 
-    wrong = await api.post("/api/auth/totp/confirm", json={"code": "000000"})
+    wrong = await api.post("/api/auth/totp/confirm", json={"password": PASSWORD, "code": "000000"})
     assert wrong.status_code == 401
-    confirmed = await api.post("/api/auth/totp/confirm", json={"code": totp.now()})
+    confirmed = await api.post(
+        "/api/auth/totp/confirm", json={"password": PASSWORD, "code": totp.now()}
+    )
     assert confirmed.status_code == 200
     recovery = confirmed.json()["recovery_codes"]
     assert len(recovery) == 10 and len(set(recovery)) == 10
@@ -161,10 +163,35 @@ async def test_totp_enrolment_then_required_at_login_with_single_use_codes(api):
     assert spent.status_code == 401
 
 
+async def test_turning_2fa_on_needs_the_current_password(api):
+    totp = pyotp.TOTP((await api.post("/api/auth/totp/setup")).json()["secret"])
+    code = totp.now()
+
+    without = await api.post("/api/auth/totp/confirm", json={"code": code})
+    assert without.status_code == 422
+    assert without.json()["error"]["message"] == "password is required"
+    wrong = await api.post(
+        "/api/auth/totp/confirm", json={"password": "not my password", "code": code}
+    )
+    assert wrong.status_code == 401
+    assert wrong.json()["error"] == {
+        "code": "invalid_credentials",
+        "message": "the password is wrong",
+    }
+    assert (await api.get("/api/auth/me")).json()["totp_enabled"] is False
+
+    # The refused attempt did not spend the code: with the password it turns 2FA on.
+    right = await api.post("/api/auth/totp/confirm", json={"password": PASSWORD, "code": code})
+    assert right.status_code == 200, right.text
+    assert (await api.get("/api/auth/me")).json()["totp_enabled"] is True
+
+
 async def _enrol_totp(api: httpx.AsyncClient) -> tuple[pyotp.TOTP, list[str]]:
     secret = (await api.post("/api/auth/totp/setup")).json()["secret"]
     totp = pyotp.TOTP(secret)
-    confirmed = await api.post("/api/auth/totp/confirm", json={"code": totp.now()})
+    confirmed = await api.post(
+        "/api/auth/totp/confirm", json={"password": PASSWORD, "code": totp.now()}
+    )
     assert confirmed.status_code == 200, confirmed.text
     return totp, confirmed.json()["recovery_codes"]
 
