@@ -148,7 +148,9 @@ export interface paths {
         put?: never;
         /**
          * Totp Confirm
-         * @description Turn 2FA on; the recovery codes are shown this once and stored only hashed.
+         * @description Turn 2FA on with the current password and a code from the app; the recovery codes
+         *     are shown this once and stored only hashed. A wrong password or code counts against
+         *     the failed-login limits.
          */
         post: operations["totp_confirm_api_auth_totp_confirm_post"];
         delete?: never;
@@ -2555,6 +2557,11 @@ export interface components {
         };
         /** TotpConfirmIn */
         TotpConfirmIn: {
+            /**
+             * Password
+             * @description The account's current password.
+             */
+            password: string;
             /** Code */
             code: string;
         };
