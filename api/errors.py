@@ -38,10 +38,43 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
         if body_problem is not None:
             details.append({"loc": ["body"], "msg": body_problem})
         else:
-            details.append(
-                {"loc": [str(part) for part in err.get("loc", ())], "msg": _message(err)}
-            )
+            loc = [str(part) for part in err.get("loc", ())]
+            details.append({"loc": loc, "msg": _sentence(err, _field(loc)) or _message(err)})
     return details
+
+
+def _field(loc: list[str]) -> str:
+    """Where the value was: the location without its first part (body, query, path) when
+    that is "body"; a field may be called "body" itself (an issue's)."""
+    return ".".join(loc[1:] if loc[:1] == ["body"] else loc) or "request"
+
+
+def _sentence(err: Any, field: str) -> str | None:
+    """A person's sentence naming the field for the common constraint failures (lengths,
+    missing and unknown fields, number bounds), instead of pydantic's wording."""
+    kind, ctx = err.get("type"), err.get("ctx") or {}
+    if kind == "string_too_long":
+        return f"{field} is too long: at most {ctx['max_length']} characters are allowed"
+    if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return f"{field} must not be empty"
+        return f"{field} is too short: it needs at least {ctx['min_length']} characters"
+    if kind == "too_long":
+        return f"{field} has too many items: at most {ctx['max_length']} are allowed"
+    if kind == "missing":
+        return f"{field} is required"
+    if kind == "extra_forbidden":
+        return f"{field} is not a field this request takes"
+    bounds = {
+        "greater_than_equal": ("at least", "ge"),
+        "greater_than": ("more than", "gt"),
+        "less_than_equal": ("at most", "le"),
+        "less_than": ("less than", "lt"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        return f"{field} must be {words} {ctx[key]}"
+    return None
 
 
 def _body_problem(err: Any, body: Any) -> str | None:
@@ -78,18 +111,16 @@ def _message(err: Any) -> str:
 
 
 def _sentence_of(exc: RequestValidationError, first: dict[str, Any]) -> str:
-    """The message of a 422: a validator's or the body's sentence alone, else
-    "field: what is wrong"."""
+    """The message of a 422: a validator's, the body's or a constraint's sentence alone,
+    else "field: what is wrong"."""
     errors = exc.errors()
     if errors and (
-        errors[0].get("type") == "value_error" or _body_problem(errors[0], exc.body) is not None
+        errors[0].get("type") == "value_error"
+        or _body_problem(errors[0], exc.body) is not None
+        or _sentence(errors[0], "") is not None
     ):
         return str(first["msg"])
-    loc = list(first["loc"])
-    # The location's first part says where in the request (body, query, path); a field
-    # may be called "body" itself (an issue's).
-    where = ".".join(loc[1:] if loc[:1] == ["body"] else loc) or "request"
-    return f"{where}: {first['msg']}"
+    return f"{_field(list(first['loc']))}: {first['msg']}"
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -13,6 +13,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from api.agent_runs import notify_user_message
 from api.deps import AgentDep, CurrentUser, RuntimeDep, SessionDep, TemporalDep
+from api.schemas.text import FreeText
 from mcc.agents.inbox import PERSON, inbox_run
 from mcc.agents.roster import ensure_runnable
 from mcc.conversations import MAX_USER_MESSAGE, inbox_of, post_user_message
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/agents", tags=["agents"])
 class AgentMessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    content: str = Field(min_length=1, max_length=MAX_USER_MESSAGE)
+    content: FreeText = Field(min_length=1, max_length=MAX_USER_MESSAGE)
 
 
 class AgentMessageOut(BaseModel):

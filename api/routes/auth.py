@@ -198,10 +198,12 @@ async def totp_confirm(
     runtime: RuntimeDep,
     limits: RateLimitsDep,
 ) -> RecoveryCodesOut:
-    """Turn 2FA on; the recovery codes are shown this once and stored only hashed."""
+    """Turn 2FA on with the current password and a code from the app; the recovery codes
+    are shown this once and stored only hashed. A wrong password or code counts against
+    the failed-login limits."""
     async with _guarded(limits, ip, user.email):
         codes = await accounts.confirm_totp_enrolment(
-            session, runtime.keys.secrets, user, body.code
+            session, runtime.keys.secrets, user, body.password, body.code
         )
     return RecoveryCodesOut(recovery_codes=codes)
 

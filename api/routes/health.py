@@ -11,6 +11,7 @@ from api.schemas.health import HealthOut
 from api.temporal_link import TemporalLink
 from api.worker_presence import WorkerState, worker_state
 from mcc.config import Settings
+from mcc.notifications.telegram.bot import poll_problem
 from mcc.readiness import LLMReport, llm_report
 from mcc.redis_reach import display_redis_url, redis_problem
 from mcc.sandbox.sandbox import SandboxReport
@@ -23,7 +24,8 @@ RedisState = Literal["ok", "down", "not_used"]
 @router.get("/health", response_model=HealthOut, responses={503: {"model": HealthOut}})
 async def health(runtime: RuntimeDep, temporal: TemporalDep) -> JSONResponse:
     """Whether the database, Temporal and Redis answer (503 names the one that does not),
-    and whether runs can move: a worker, the sandbox and the LLM (reported, still 200)."""
+    and whether runs can move: a worker, the sandbox and the LLM, and whether the Telegram
+    bot can be polled (reported, still 200)."""
     settings = runtime.settings
     # At once, each bounded by its own timeout: a probe waits for the slowest part only.
     db_up, (temporal_up, worker), redis = await asyncio.gather(
@@ -33,6 +35,12 @@ async def health(runtime: RuntimeDep, temporal: TemporalDep) -> JSONResponse:
     )
     sandbox, llm = await runtime.sandbox_check.report(), llm_report(settings)
     ok = db_up and temporal_up and redis != "down"
+    problems = _problems(settings, temporal_up, worker, redis, sandbox, llm)
+    if db_up:
+        # Not a core dependency (still 200), but a silent bot is a problem the person must see.
+        async with runtime.db.sessions() as session:
+            telegram = await poll_problem(session, settings)
+        problems += [telegram] if telegram else []
     body = HealthOut(
         status="ok" if ok else "degraded",
         db="ok" if db_up else "down",
@@ -41,7 +49,7 @@ async def health(runtime: RuntimeDep, temporal: TemporalDep) -> JSONResponse:
         redis=redis,
         sandbox=sandbox.state,
         llm=llm.state,
-        problems=_problems(settings, temporal_up, worker, redis, sandbox, llm),
+        problems=problems,
     )
     return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
 

@@ -26,7 +26,12 @@ from mcc.event_payloads import NotificationsReadEvent
 from mcc.events import EventSink, user_room
 from mcc.notifications.preferences import preferences_of, set_preferences
 from mcc.notifications.store import list_for, mark_all_read, mark_read, unread_count
-from mcc.notifications.telegram.bot import set_bot_token, token_source
+from mcc.notifications.telegram.bot import (
+    check_bot_token,
+    poll_problem,
+    set_bot_token,
+    token_source,
+)
 from mcc.notifications.telegram.links import link_of, new_link_code, unlink
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
@@ -95,12 +100,14 @@ async def update_preferences(
 async def telegram_state(
     user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> TelegramStateOut:
-    """Whether a bot is set up, and the person's chat: linked, blocked, or none."""
+    """Whether a bot is set up (and whether polling it keeps failing), and the person's
+    chat: linked, blocked, or none."""
     source = await token_source(session, runtime.settings)
     link = await link_of(session, user.id)
     return TelegramStateOut(
         bot_configured=source is not None,
         token_source=cast(Literal["environment", "settings"] | None, source),
+        problem=await poll_problem(session, runtime.settings),
         link=TelegramLinkOut(
             state=cast(Literal["linked", "blocked"], link.state),
             username=link.username,
@@ -112,12 +119,25 @@ async def telegram_state(
     )
 
 
-@router.post("/telegram/token", response_model=TelegramStateOut)
+@router.post(
+    "/telegram/token",
+    response_model=TelegramStateOut,
+    responses={
+        403: {"model": ErrorOut, "description": "The bot was set up by another account."},
+        422: {"model": ErrorOut, "description": "Telegram refused the token; nothing saved."},
+        503: {"model": ErrorOut, "description": "Telegram cannot be reached; nothing saved."},
+    },
+)
 async def telegram_token(
     body: TelegramTokenIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> TelegramStateOut:
-    """Set the bot token (stored AES-256-GCM sealed; never returned)."""
-    await set_bot_token(session, runtime.keys.secrets, body.token or None, user.id)
+    """Check the bot token with Telegram (getMe), then store it (AES-256-GCM sealed; never
+    returned); null removes it."""
+    token = body.token or None
+    if token is not None:
+        api_url = runtime.settings.telegram_api_url
+        await check_bot_token(runtime.telegram.bot_api(token), api_url)
+    await set_bot_token(session, runtime.keys.secrets, token, user.id)
     return await telegram_state(user, session, runtime)
 
 

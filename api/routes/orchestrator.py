@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import CurrentUser, RuntimeDep, SessionDep, TemporalDep
 from api.orchestrator_runs import tell_orchestrator
 from api.schemas.error import ErrorOut
+from api.schemas.text import FreeText
 from mcc.conversations import MAX_USER_MESSAGE, post_user_message
 from mcc.orchestrator.conversation import orchestrator_conversation, orchestrator_run_id
 from mcc.orchestrator.memory import MAX_CONTENT, MAX_KEY, forget, memories, remember
@@ -28,7 +29,7 @@ class OrchestratorOut(BaseModel):
 class OrchestratorMessageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    content: str = Field(min_length=1, max_length=MAX_USER_MESSAGE)
+    content: FreeText = Field(min_length=1, max_length=MAX_USER_MESSAGE)
     reply_to: int | None = None
 
 
@@ -41,7 +42,7 @@ class OrchestratorMessageOut(BaseModel):
 class MemoryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    content: str = Field(min_length=1, max_length=MAX_CONTENT)
+    content: FreeText = Field(min_length=1, max_length=MAX_CONTENT)
 
 
 class MemoryOut(BaseModel):

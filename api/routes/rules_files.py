@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import CurrentUser, ProjectDep, RuntimeDep
 from api.schemas.agent import RoleName
 from api.schemas.error import error_responses
+from api.schemas.text import FreeText
 from mcc.agents.roles import Role
 from mcc.agents.rules_editor import (
     MAX_RULE_FILE_CHARS,
@@ -67,7 +68,7 @@ class RuleFilesOut(BaseModel):
 class RuleFileEdit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    content: str = Field(max_length=MAX_RULE_FILE_CHARS)
+    content: FreeText = Field(max_length=MAX_RULE_FILE_CHARS)
     base_sha: str | None = Field(
         pattern=r"^[0-9a-f]{40}([0-9a-f]{24})?$",
         description="The `sha` the edit started from (None: the file did not exist).",

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.schemas.ids import RowId
+from api.schemas.text import FreeText
 from mcc.agents.roles import NOT_A_PROJECT_ROLE, ROLE_IS_FIXED, Role
 
 # Any stored agent's role (an earlier release let a project agent hold the orchestrator's).
@@ -23,7 +24,7 @@ class AgentCreate(BaseModel):
     model: str | None = Field(default=None, min_length=1, max_length=200)
     temperature: float = Field(default=0.2, ge=0, le=2)
     max_tokens: int = Field(default=4096, ge=16, le=200_000)
-    rules: str = Field(default="", max_length=50_000)
+    rules: FreeText = Field(default="", max_length=50_000)
     budget_share_pct: float | None = Field(
         default=None,
         ge=0,
@@ -52,7 +53,7 @@ class AgentUpdate(BaseModel):
     )
     temperature: float | None = Field(default=None, ge=0, le=2)
     max_tokens: int | None = Field(default=None, ge=16, le=200_000)
-    rules: str | None = Field(default=None, max_length=50_000)
+    rules: FreeText | None = Field(default=None, max_length=50_000)
     budget_share_pct: float | None = Field(
         default=None, ge=0, le=100, description="The agent's share of its project's budget."
     )
@@ -98,8 +99,8 @@ class AgentOut(BaseModel):
 class RunCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    task: str = Field(min_length=1, max_length=50_000)
-    title: str | None = Field(default=None, max_length=300)
+    task: FreeText = Field(min_length=1, max_length=50_000)
+    title: FreeText | None = Field(default=None, max_length=300)
 
 
 class RunOut(BaseModel):

@@ -48,6 +48,9 @@ class TotpSetupOut(BaseModel):
 class TotpConfirmIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    password: str = Field(
+        min_length=1, max_length=1024, description="The account's current password."
+    )
     code: str = Field(min_length=1, max_length=32)
 
 

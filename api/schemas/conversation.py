@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.text import FreeText
 from mcc.conversations import MAX_USER_MESSAGE
 
 
@@ -44,5 +45,5 @@ class MessageOut(BaseModel):
 class MessageCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    content: str = Field(min_length=1, max_length=MAX_USER_MESSAGE)
+    content: FreeText = Field(min_length=1, max_length=MAX_USER_MESSAGE)
     reply_to: int | None = Field(default=None, ge=1, le=2_147_483_647)

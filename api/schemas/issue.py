@@ -7,13 +7,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.pull import PullRequestOut
+from api.schemas.text import FreeText
 
 
 class IssueCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1, max_length=300)
-    body: str = Field(default="", max_length=100_000)
+    title: FreeText = Field(min_length=1, max_length=300)
+    body: FreeText = Field(default="", max_length=100_000)
 
 
 _ROUND = "The approval round decided on, as `GET .../issues/{n}` showed it."
@@ -28,7 +29,7 @@ class ApproveIn(BaseModel):
 
 
 class RejectIn(ApproveIn):
-    feedback: str = Field(default="", max_length=20_000)
+    feedback: FreeText = Field(default="", max_length=20_000)
 
 
 class SteerIn(BaseModel):

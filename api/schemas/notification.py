@@ -54,6 +54,9 @@ class TelegramLinkOut(BaseModel):
 class TelegramStateOut(BaseModel):
     bot_configured: bool
     token_source: Literal["environment", "settings"] | None
+    problem: str | None = Field(
+        default=None, description="Why the bot cannot be heard from (its polling keeps failing)."
+    )
     link: TelegramLinkOut | None
 
 

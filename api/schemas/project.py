@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from api.schemas.text import FreeText
+
 
 class GitHubRepoIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -23,7 +25,7 @@ class GitHubRepoIn(BaseModel):
 class ProjectCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
+    name: FreeText = Field(min_length=1, max_length=100)
     repo_path: str = Field(min_length=1, max_length=4096)
     github: GitHubRepoIn | None = Field(
         default=None, description="Register a GitHub repository instead of a local path."
@@ -48,7 +50,7 @@ class ProjectCreate(BaseModel):
 class ProjectUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(
+    name: FreeText | None = Field(
         default=None, min_length=1, max_length=100, description="Unique among your projects."
     )
     archived: bool | None = Field(

@@ -22,6 +22,7 @@ from mcc.budget.levels import LimitRule, Scope, effective_limits, level_key, lev
 from mcc.budget.store import BudgetStore
 from mcc.db.base import utcnow
 from mcc.errors import Conflict, InvalidInput, NotFound
+from mcc.models.agent import Agent
 from mcc.models.budget_limit import BudgetLimit
 from mcc.models.project import Project
 from mcc.models.user import User
@@ -90,7 +91,9 @@ async def create_limit(
         async with store.transaction() as conn:
             await _serialize(conn, owner_id)
             if project_id is not None:
-                await _own_project(conn, owner_id, project_id)
+                project_name = await _own_project(conn, owner_id, project_id)
+                if agent_name is not None:
+                    await _has_agent(conn, project_id, project_name, agent_name)
             rows = await _rows(conn, owner_id)
             if any(row.level_key == key for row in rows):
                 raise Conflict(f"the {scope} level already has a limit: change it instead")
@@ -199,10 +202,28 @@ async def _serialize(conn: AsyncConnection, owner_id: int) -> None:
         )
 
 
-async def _own_project(conn: AsyncConnection, owner_id: int, project_id: int) -> None:
-    owner = await conn.scalar(select(Project.owner_id).where(Project.id == project_id))
-    if owner != owner_id:
+async def _own_project(conn: AsyncConnection, owner_id: int, project_id: int) -> str:
+    """The project's name, if the owner's; NotFound otherwise."""
+    row = (
+        await conn.execute(select(Project.owner_id, Project.name).where(Project.id == project_id))
+    ).first()
+    if row is None or row.owner_id != owner_id:
         raise NotFound(f"project {project_id} not found")
+    return str(row.name)
+
+
+async def _has_agent(
+    conn: AsyncConnection, project_id: int, project_name: str, agent_name: str
+) -> None:
+    """A share for a name no agent has would take room from the project's real agents."""
+    found = await conn.scalar(
+        select(Agent.id).where(Agent.project_id == project_id, Agent.name == agent_name)
+    )
+    if found is None:
+        raise InvalidInput(
+            f"no agent named {agent_name!r} in project {project_name!r} (id {project_id}):"
+            " create the agent first, or check the name"
+        )
 
 
 async def _rows(conn: AsyncConnection, owner_id: int) -> list[LimitView]:

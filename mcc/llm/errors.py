@@ -13,6 +13,8 @@ refusing *our* key must not look like the user's session expiring.
 
 from __future__ import annotations
 
+import json
+
 from mcc.errors import MccError
 
 
@@ -118,8 +120,13 @@ class UnknownModelPrice(LLMError):
     status = 422
 
     def __init__(self, model: str) -> None:
+        # Prices are settings only (the settings page shows none): name the variable and
+        # its shape, so the person can fix it without reading the source.
+        example = json.dumps({model: [1e-6, 2e-6]})
         super().__init__(
-            f"No price is known for model {model!r}: add a price override for it "
-            "or configure a default price, so its calls can be budgeted."
+            f"No price is known for model {model!r}, so its calls cannot be budgeted: give it"
+            " a price in USD per input and output token with the MCC_LLM_PRICE_OVERRIDES"
+            f" setting (e.g. MCC_LLM_PRICE_OVERRIDES='{example}') and restart MCC, or"
+            " choose a model your provider lists with a price."
         )
         self.model = model

@@ -22,6 +22,10 @@ class TelegramBot(Base):
     set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # getUpdates offset: the next update to read, so a restarted poller reads none twice.
     update_offset: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The getUpdates poller's failures in a row and the last one's sentence, written by the
+    # worker process and read by the API's health (they may be different processes).
+    poll_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    poll_error: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from mcc.agents.context import ContextLimits, fit_context
+from mcc.agents.loop_guard import GUARD_KEY, AgentStuck, judge
 from mcc.agents.roles import Role
 from mcc.agents.steps import (
     StepReply,
@@ -139,7 +140,9 @@ class OrchestratorSteps:
                 .order_by(Message.id.desc())
                 .limit(HISTORY)
             )
-            history = visible_history(list(reversed(rows.all())))
+            recent = list(reversed(rows.all()))
+        await self._guard(scope, step, recent)
+        history = visible_history(recent)
         pause = await pause_state(BudgetStore.of(self.runtime.db), user.id)
         chat = [
             ChatMessage(
@@ -192,6 +195,35 @@ class OrchestratorSteps:
                 insert_first=True,
             )
         return reply_of(message)
+
+    async def _guard(self, scope: OrchestratorScope, step: int, recent: list[Message]) -> None:
+        """The agents' loop guard (the person's message starts its count): a note to the
+        model after a few identical calls with identical results, then a stop, said to the
+        person, instead of spending the turn's remaining steps on the same failure."""
+        verdict = judge(recent)
+        if verdict.kind == "stuck":
+            repeated = verdict.text.removeprefix("stuck: repeating ")
+            raise AgentStuck(
+                f"I stopped because I was going round in circles ({repeated}): the same tool"
+                " calls kept giving the same results. Tell me what to try instead, or check"
+                " what the tool reported above."
+            )
+        key = f"{scope.run_id}/turn/{scope.turn}{GUARD_KEY}{step}"
+        if verdict.kind == "note" and all(m.idempotency_key != key for m in recent):
+            async with self.runtime.db.sessions() as session:
+                note, _ = await post_message(
+                    session,
+                    self.runtime.events,
+                    NewMessage(
+                        conversation_id=scope.conversation_id,
+                        author="system",
+                        role="user",
+                        content=verdict.text,
+                        idempotency_key=key,
+                        meta={"loop_guard": True},
+                    ),
+                )
+            recent.append(note)
 
     async def run_tool(
         self, scope: OrchestratorScope, step: int, index: int, control: RunControl

@@ -9,7 +9,13 @@ from mcc.errors import Conflict, InvalidInput
 from mcc.models.project import Project
 from mcc.models.user import User
 from mcc.security import totp
-from mcc.security.errors import InvalidCredentials, InvalidTotp, SetupDone, TotpRequired
+from mcc.security.errors import (
+    InvalidCredentials,
+    InvalidTotp,
+    SetupDone,
+    TotpRequired,
+    WrongPassword,
+)
 from mcc.security.passwords import check_strength, hash_password, verify_password
 from mcc.security.recovery_codes import (
     clear_recovery_codes,
@@ -18,11 +24,27 @@ from mcc.security.recovery_codes import (
 )
 from mcc.security.secret_box import SecretBox
 
+# RFC 5321's limits: a mailbox name of at most 64 characters, a path of at most 254
+# once the angle brackets are counted; longer addresses cannot receive mail.
+MAX_EMAIL_LOCAL = 64
+MAX_EMAIL = 254
+
 
 def normalise_email(email: str) -> str:
+    """The address in lower case; a local domain (`me@host`) is fine on a self-hosted MCC."""
     email = email.strip().lower()
-    if "@" not in email or email.startswith("@") or email.endswith("@") or len(email) > 320:
+    local, at, domain = email.rpartition("@")
+    if not at or not local or not domain:
         raise InvalidInput("enter a valid email address")
+    if len(local) > MAX_EMAIL_LOCAL:
+        raise InvalidInput(
+            f"the part of the email address before @ is {len(local)} characters long;"
+            f" at most {MAX_EMAIL_LOCAL} are possible"
+        )
+    if len(email) > MAX_EMAIL:
+        raise InvalidInput(
+            f"the email address is {len(email)} characters long; at most {MAX_EMAIL} are possible"
+        )
     return email
 
 
@@ -129,12 +151,17 @@ async def begin_totp_enrolment(session: AsyncSession, box: SecretBox, user: User
 
 
 async def confirm_totp_enrolment(
-    session: AsyncSession, box: SecretBox, user: User, code: str
+    session: AsyncSession, box: SecretBox, user: User, password: str, code: str
 ) -> list[str]:
+    """Turn 2FA on with the pending secret; the password first, so that whoever finds a
+    session open cannot bind their own authenticator and lock the owner out."""
     if user.totp_enabled:
         raise Conflict("two-factor authentication is already on")
     if user.totp_secret_enc is None:
         raise Conflict("start the enrolment first")
+    await session.commit()  # no transaction (on SQLite: the write lock) across the hash
+    if not await verify_password(user.password_hash, password):
+        raise WrongPassword()
     secret = box.open(user.totp_secret_enc, _totp_context(user.id))
     step = totp.matching_step(secret, code, user.totp_last_step)
     if step is None or not await _claim_totp_step(session, user, step):
@@ -150,7 +177,7 @@ async def disable_totp(
 ) -> None:
     await session.commit()  # no transaction (on SQLite: the write lock) across the hash
     if not await verify_password(user.password_hash, password):
-        raise InvalidCredentials()
+        raise WrongPassword()
     if not user.totp_enabled:
         return
     await check_second_factor(session, box, user, code)

@@ -17,6 +17,14 @@ class InvalidCredentials(AuthError):
         super().__init__("wrong email or password")
 
 
+class WrongPassword(InvalidCredentials):
+    """The signed-in person's own password, asked again before a change to the account:
+    the email is known, so the sentence can say which of the two was wrong."""
+
+    def __init__(self) -> None:
+        AuthError.__init__(self, "the password is wrong")
+
+
 class TotpRequired(AuthError):
     code = "totp_required"
 

@@ -3,14 +3,32 @@ notification, the bell's unread count, the list, and mark all read."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from playwright.async_api import Browser, expect
 
 from api.server import MccServer
+from mcc.config import Settings
 from mcc.notifications import Kind, Notification
 from tests.conftest import PASSWORD
+from tests.fakes.telegram_server import FakeTelegram, telegram_server
 
 pytestmark = pytest.mark.e2e
+
+BOT_TOKEN = "4242:secret-token-from-botfather"
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    async with telegram_server(token=BOT_TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def settings(settings: Settings, telegram: FakeTelegram) -> Settings:
+    # A saved token is checked with Telegram (getMe) first: this page talks to the fake.
+    return settings.model_copy(update={"telegram_api_url": telegram.api_url})
 
 
 async def test_an_urgent_notification_toasts_and_the_bell_counts_it(
@@ -75,7 +93,7 @@ async def test_telegram_is_set_up_and_linked_on_the_settings_page_the_bell_links
     await expect(telegram.get_by_role("alert")).to_have_text(
         "That is not a bot token: it looks like 123456789:AAE… from @BotFather."
     )
-    await telegram.get_by_label("Bot token", exact=True).fill("4242:secret-token-from-botfather")
+    await telegram.get_by_label("Bot token", exact=True).fill(BOT_TOKEN)
     await telegram.get_by_role("button", name="Save token").click()
     await expect(telegram).to_contain_text("configured")
     await telegram.get_by_role("button", name="Link my Telegram").click()

@@ -7,8 +7,9 @@
         tg.user_says(chat_id, "/start CODE")   # queue a text message
         tg.sent                                # every accepted sendMessage, in order
         tg.webhook                             # (url, secret_token) once setWebhook was called
+        tg.revoke()                            # the token stops working: every call is 401
 
-Only the methods MCC calls: sendMessage, getUpdates (long-polling, honours
+Only the methods MCC calls: getMe, sendMessage, getUpdates (long-polling, honours
 `offset` and `timeout`), editMessageReplyMarkup, answerCallbackQuery, setWebhook,
 deleteWebhook. A wrong token answers 401 like Telegram does; a text over 4096
 characters answers 400. While a webhook is set, getUpdates answers 409 and the
@@ -66,6 +67,7 @@ class FakeTelegram:
     _confirmed: int = 0  # updates up to this id were taken by the webhook
     _delivering: asyncio.Task[None] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _revoked: bool = False
 
     @property
     def api_url(self) -> str:
@@ -76,6 +78,12 @@ class FakeTelegram:
     def rate_limit_next(self, count: int, retry_after: int = 1) -> None:
         with self._lock:
             self._limit_next, self._retry_after = count, retry_after
+
+    def revoke(self, revoked: bool = True) -> None:
+        """The token stops working (revoked in @BotFather): every call answers 401 until
+        `revoke(False)`."""
+        with self._lock:
+            self._revoked = revoked
 
     def block(self, chat_id: int) -> None:
         with self._lock:
@@ -134,13 +142,14 @@ class FakeTelegram:
         return Starlette(routes=[Route("/bot{token}/{method}", self._call, methods=["POST"])])
 
     async def _call(self, request: Request) -> JSONResponse:
-        if request.path_params["token"] != self.token:
+        if request.path_params["token"] != self.token or self._revoked:
             return _error(401, "Unauthorized")
         body = await request.json()
         method = request.path_params["method"]
         with self._lock:
             self.methods.append(method)
         handler = {
+            "getMe": self._get_me,
             "sendMessage": self._send,
             "getUpdates": self._get_updates,
             "editMessageReplyMarkup": self._edit,
@@ -151,6 +160,10 @@ class FakeTelegram:
         if handler is None:
             return _error(404, "Not Found: method not found")
         return await handler(body)
+
+    async def _get_me(self, body: dict[str, Any]) -> JSONResponse:
+        bot_id = int(self.token.partition(":")[0])
+        return _ok({"id": bot_id, "is_bot": True, "first_name": "MCC", "username": "mcc_test_bot"})
 
     async def _send(self, body: dict[str, Any]) -> JSONResponse:
         chat_id = int(body["chat_id"])

@@ -254,8 +254,11 @@ async def test_a_model_without_a_price_is_refused_with_the_reason(
         json={"project_id": pid, "name": "helper", "role": "coder", "model": "not a model at all"},
     )
     assert refused.status_code == 422, refused.text
-    assert refused.json()["error"]["message"].startswith(
-        "No price is known for model 'not a model at all': add a price override"
+    assert refused.json()["error"]["message"] == (
+        "No price is known for model 'not a model at all', so its calls cannot be budgeted:"
+        " give it a price in USD per input and output token with the MCC_LLM_PRICE_OVERRIDES"
+        """ setting (e.g. MCC_LLM_PRICE_OVERRIDES='{"not a model at all": [1e-06, 2e-06]}')"""
+        " and restart MCC, or choose a model your provider lists with a price."
     )
     names = [a["name"] for a in (await api.get("/api/agents", params={"project_id": pid})).json()]
     assert "helper" not in names

@@ -134,9 +134,11 @@ async def test_totp_enrolment_then_required_at_login_with_single_use_codes(api):
     assert setup.json()["qr_svg"].startswith("data:image/svg+xml;base64,")
     totp = pyotp.TOTP(secret)
 
-    wrong = await api.post("/api/auth/totp/confirm", json={"code": "000000"})
+    wrong = await api.post("/api/auth/totp/confirm", json={"password": PASSWORD, "code": "000000"})
     assert wrong.status_code == 401
-    confirmed = await api.post("/api/auth/totp/confirm", json={"code": totp.now()})
+    confirmed = await api.post(
+        "/api/auth/totp/confirm", json={"password": PASSWORD, "code": totp.now()}
+    )
     assert confirmed.status_code == 200
     recovery = confirmed.json()["recovery_codes"]
     assert len(recovery) == 10 and len(set(recovery)) == 10
@@ -161,10 +163,35 @@ async def test_totp_enrolment_then_required_at_login_with_single_use_codes(api):
     assert spent.status_code == 401
 
 
+async def test_turning_2fa_on_needs_the_current_password(api):
+    totp = pyotp.TOTP((await api.post("/api/auth/totp/setup")).json()["secret"])
+    code = totp.now()
+
+    without = await api.post("/api/auth/totp/confirm", json={"code": code})
+    assert without.status_code == 422
+    assert without.json()["error"]["message"] == "password is required"
+    wrong = await api.post(
+        "/api/auth/totp/confirm", json={"password": "not my password", "code": code}
+    )
+    assert wrong.status_code == 401
+    assert wrong.json()["error"] == {
+        "code": "invalid_credentials",
+        "message": "the password is wrong",
+    }
+    assert (await api.get("/api/auth/me")).json()["totp_enabled"] is False
+
+    # The refused attempt did not spend the code: with the password it turns 2FA on.
+    right = await api.post("/api/auth/totp/confirm", json={"password": PASSWORD, "code": code})
+    assert right.status_code == 200, right.text
+    assert (await api.get("/api/auth/me")).json()["totp_enabled"] is True
+
+
 async def _enrol_totp(api: httpx.AsyncClient) -> tuple[pyotp.TOTP, list[str]]:
     secret = (await api.post("/api/auth/totp/setup")).json()["secret"]
     totp = pyotp.TOTP(secret)
-    confirmed = await api.post("/api/auth/totp/confirm", json={"code": totp.now()})
+    confirmed = await api.post(
+        "/api/auth/totp/confirm", json={"password": PASSWORD, "code": totp.now()}
+    )
     assert confirmed.status_code == 200, confirmed.text
     return totp, confirmed.json()["recovery_codes"]
 
@@ -272,6 +299,42 @@ async def test_first_run_setup_creates_the_first_account_only(settings):
             )
             assert second.status_code == 409
             assert second.json()["error"]["code"] == "setup_done"
+    finally:
+        await server.stop()
+
+
+async def test_first_run_setup_refuses_overlong_emails_and_passwords_in_sentences(settings):
+    server = MccServer(settings, worker=False)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+
+            async def setup(email: str, password: str = PASSWORD) -> httpx.Response:
+                return await client.post(
+                    "/api/auth/setup", json={"email": email, "password": password}
+                )
+
+            long_local = await setup("a" * 65 + "@example.com")
+            assert long_local.status_code == 422
+            assert long_local.json()["error"]["message"] == (
+                "the part of the email address before @ is 65 characters long;"
+                " at most 64 are possible"
+            )
+            long_overall = await setup("a" * 60 + "@" + "b" * 251)  # 312 characters
+            assert long_overall.status_code == 422
+            assert long_overall.json()["error"]["message"] == (
+                "the email address is 312 characters long; at most 254 are possible"
+            )
+            long_password = await setup("me@example.com", "p" * 5000)
+            assert long_password.status_code == 422
+            assert long_password.json()["error"]["message"] == (
+                "password is too long: at most 1024 characters are allowed"
+            )
+            assert (await client.get("/api/auth/setup")).json() == {"needed": True}
+            # A self-hosted MCC may use a local domain.
+            local = await setup("A" * 64 + "@b")
+            assert local.status_code == 201
+            assert local.json()["user"]["email"] == "a" * 64 + "@b"
     finally:
         await server.stop()
 

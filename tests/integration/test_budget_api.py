@@ -17,6 +17,7 @@ from mcc.budget.errors import SystemPaused
 from mcc.db.base import utcnow
 from mcc.llm import ChatMessage, LLMClient, ModelPrice, PriceBook
 from mcc.llm.gateway import GatewayCall, LLMGateway
+from mcc.models.agent import Agent
 from mcc.models.project import Project
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import Reply, scripted_llm_server
@@ -42,6 +43,9 @@ async def _project(mcc: MccServer, owner_id: int, name: str) -> int:
         )
         session.add(project)
         await session.flush()
+        # The agents whose shares the tests set: a share needs an agent of that name.
+        for name in ("coder_1", "coder_2"):
+            session.add(Agent(project_id=project.id, name=name, role="coder", model="test/model"))
         return project.id
 
 
@@ -159,6 +163,28 @@ async def test_shares_of_a_level_may_not_pass_100_percent(api, mcc):
     assert raised.status_code == 422 and _error(raised)["code"] == "budget_shares_exceeded"
     assert wrong_kind.status_code == 422 and "share_pct" in _error(wrong_kind)["message"]
     assert both.status_code == 422
+
+
+async def test_a_share_for_an_agent_the_project_does_not_have_is_refused_naming_both(api, mcc):
+    pid = await _project(mcc, api._user_id, "Shared")
+
+    ghost = await api.post(
+        "/api/budget/limits",
+        json={"scope": "agent", "project_id": pid, "agent_name": "nonexistent", "share_pct": 10},
+    )
+
+    assert ghost.status_code == 422
+    assert _error(ghost) == {
+        "code": "invalid_input",
+        "message": f"no agent named 'nonexistent' in project 'Shared' (id {pid}):"
+        " create the agent first, or check the name",
+    }
+    assert (await api.get("/api/budget/limits")).json() == []
+    real = await api.post(
+        "/api/budget/limits",
+        json={"scope": "agent", "project_id": pid, "agent_name": "coder_1", "share_pct": 100},
+    )
+    assert real.status_code == 201, real.text
 
 
 async def test_another_users_projects_and_limits_stay_out_of_reach(api, mcc):

@@ -122,7 +122,12 @@ async def test_an_approve_press_merges_and_a_second_press_is_already_decided(
     api: httpx.AsyncClient, mcc: MccServer, company, telegram: FakeTelegram, tmp_path: Path
 ):
     state = (await api.get("/api/notifications/telegram")).json()
-    assert state == {"bot_configured": True, "token_source": "environment", "link": None}
+    assert state == {
+        "bot_configured": True,
+        "token_source": "environment",
+        "problem": None,
+        "link": None,
+    }
     code = (await api.post("/api/notifications/telegram/link-code")).json()
     telegram.user_says(CHAT, code["command"])
 

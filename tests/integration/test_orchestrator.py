@@ -373,3 +373,28 @@ async def test_a_retried_create_issue_call_files_one_issue(
     assert (created, created_again) == (True, False)
     assert again.number == first.number == 1
     assert count == 1
+
+
+async def test_the_orchestrator_stops_a_repeated_failing_call_early_and_says_why(
+    api: httpx.AsyncClient, llm
+) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def answer(body: dict[str, Any]) -> Reply:
+        seen.append(_last(body))
+        return _call("list_issues", project_id=987654)  # no such project: the same error
+
+    llm.script(*([answer] * 12))
+    sent = await _say(api, "What is open in project 987654?")
+    reply = await _answer_after(api, sent["conversation_id"], sent["message_id"])
+
+    assert reply == (
+        "I could not answer: I stopped because I was going round in circles (list_issues):"
+        " the same tool calls kept giving the same results. Tell me what to try instead,"
+        " or check what the tool reported above."
+    )
+    # Five identical steps (the loop guard's limit), not the turn's twelve.
+    assert len(seen) == 5
+    # After three, the model was told before its next step, as agents are.
+    assert seen[3]["role"] == "user"
+    assert seen[3]["content"].startswith("[You called list_issues with the same arguments 3")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import httpx
@@ -104,7 +105,7 @@ async def test_missing_fields_get_a_clear_422(api, mcc):
     assert response.status_code == 422
     body = response.json()["error"]
     assert body["code"] == "invalid_input"
-    assert body["message"] == "repo_path: Field required"
+    assert body["message"] == "repo_path is required"
     assert await _count_projects(mcc) == 0
 
 
@@ -116,8 +117,31 @@ async def test_a_field_called_body_is_named_in_the_sentence(api, tmp_path):
     response = await api.post(issues, json={"title": "Long", "body": "x" * 100_001})
     assert response.status_code == 422
     assert response.json()["error"]["message"] == (
-        "body: String should have at most 100000 characters"
+        "body is too long: at most 100000 characters are allowed"
     )
+
+
+async def test_control_characters_in_an_issue_are_refused_in_a_sentence(api, tmp_path):
+    created = await api.post(
+        "/api/projects",
+        json={"name": f"Nul {uuid.uuid4().hex[:8]}", "repo_path": str(make_repo(tmp_path / "src"))},
+    )
+    issues = f"/api/projects/{created.json()['id']}/issues"
+
+    nul_title = await api.post(issues, json={"title": "nul\u0000t", "body": "b"})
+    assert nul_title.status_code == 422
+    assert nul_title.json()["error"]["message"] == (
+        "title contains the control character U+0000;"
+        " only tab, newline and carriage return are allowed"
+    )
+    escape_body = await api.post(issues, json={"title": "t", "body": "b\u001b[31m"})
+    assert escape_body.status_code == 422
+    assert escape_body.json()["error"]["message"].startswith(
+        "body contains the control character U+001B"
+    )
+    assert (await api.get(issues)).json() == []
+    lines = await api.post(issues, json={"title": "tab\tok", "body": "one\r\ntwo\n\tthree"})
+    assert lines.status_code == 201, lines.text
 
 
 async def test_a_body_that_is_not_a_json_object_gets_a_sentence_saying_so(api, mcc):

@@ -190,10 +190,15 @@ async def test_turning_2fa_on_and_off_shares_the_failed_login_limits(settings):
         async with httpx.AsyncClient(base_url=base, timeout=60) as client:
             await login_new_user(client, server, "owner@example.com")
             totp = pyotp.TOTP((await client.post("/api/auth/totp/setup")).json()["secret"])
-            for _ in range(2):
-                wrong = await client.post("/api/auth/totp/confirm", json={"code": "000000"})
+            for guess in (
+                {"password": PASSWORD, "code": "000000"},
+                {"password": "a guessed password", "code": totp.now()},
+            ):
+                wrong = await client.post("/api/auth/totp/confirm", json=guess)
                 assert wrong.status_code == 401
-            ok = await client.post("/api/auth/totp/confirm", json={"code": totp.now()})
+            ok = await client.post(
+                "/api/auth/totp/confirm", json={"password": PASSWORD, "code": totp.now()}
+            )
             assert ok.status_code == 200
             recovery = ok.json()["recovery_codes"]
             guesses = [

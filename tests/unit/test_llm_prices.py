@@ -94,6 +94,15 @@ def test_unknown_model_raises_unknown_model_price_naming_it() -> None:
     assert not caught.value.retryable
 
 
+def test_unknown_model_price_names_the_setting_that_prices_it() -> None:
+    with pytest.raises(UnknownModelPrice) as caught:
+        PriceBook().price_of("unknown/model")
+
+    message = str(caught.value)
+    assert "MCC_LLM_PRICE_OVERRIDES='{\"unknown/model\": [1e-06, 2e-06]}'" in message
+    assert "default price" not in message  # no such setting exists
+
+
 def test_default_price_covers_unknown_models_but_not_known_ones() -> None:
     book = PriceBook(default=price("*", 10, 30))
 

@@ -14,7 +14,8 @@ export interface paths {
         /**
          * Health
          * @description Whether the database, Temporal and Redis answer (503 names the one that does not),
-         *     and whether runs can move: a worker, the sandbox and the LLM (reported, still 200).
+         *     and whether runs can move: a worker, the sandbox and the LLM, and whether the Telegram
+         *     bot can be polled (reported, still 200).
          */
         get: operations["health_api_health_get"];
         put?: never;
@@ -148,7 +149,9 @@ export interface paths {
         put?: never;
         /**
          * Totp Confirm
-         * @description Turn 2FA on; the recovery codes are shown this once and stored only hashed.
+         * @description Turn 2FA on with the current password and a code from the app; the recovery codes
+         *     are shown this once and stored only hashed. A wrong password or code counts against
+         *     the failed-login limits.
          */
         post: operations["totp_confirm_api_auth_totp_confirm_post"];
         delete?: never;
@@ -776,7 +779,8 @@ export interface paths {
         };
         /**
          * Telegram State
-         * @description Whether a bot is set up, and the person's chat: linked, blocked, or none.
+         * @description Whether a bot is set up (and whether polling it keeps failing), and the person's
+         *     chat: linked, blocked, or none.
          */
         get: operations["telegram_state_api_notifications_telegram_get"];
         put?: never;
@@ -798,7 +802,8 @@ export interface paths {
         put?: never;
         /**
          * Telegram Token
-         * @description Set the bot token (stored AES-256-GCM sealed; never returned).
+         * @description Check the bot token with Telegram (getMe), then store it (AES-256-GCM sealed; never
+         *     returned); null removes it.
          */
         post: operations["telegram_token_api_notifications_telegram_token_post"];
         delete?: never;
@@ -2518,6 +2523,11 @@ export interface components {
             bot_configured: boolean;
             /** Token Source */
             token_source: ("environment" | "settings") | null;
+            /**
+             * Problem
+             * @description Why the bot cannot be heard from (its polling keeps failing).
+             */
+            problem?: string | null;
             link: components["schemas"]["TelegramLinkOut"] | null;
         };
         /** TelegramTokenIn */
@@ -2555,6 +2565,11 @@ export interface components {
         };
         /** TotpConfirmIn */
         TotpConfirmIn: {
+            /**
+             * Password
+             * @description The account's current password.
+             */
+            password: string;
             /** Code */
             code: string;
         };
@@ -4896,13 +4911,31 @@ export interface operations {
                     "application/json": components["schemas"]["TelegramStateOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The bot was set up by another account. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Telegram refused the token; nothing saved. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Telegram cannot be reached; nothing saved. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };

@@ -65,6 +65,11 @@ class BotApi:
             raise TelegramBlocked(description, error_code=code)
         raise TelegramError(description, error_code=code)
 
+    async def get_me(self) -> dict[str, Any]:
+        """The bot this token belongs to; Telegram refuses an unknown token (401/404)."""
+        result: dict[str, Any] = await self.call("getMe", {})
+        return result
+
     async def send_message(
         self, chat_id: int, text: str, reply_markup: dict[str, Any] | None = None
     ) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""The bot's token (MCC_TELEGRAM_BOT_TOKEN, else the one set on the settings page, sealed)
-and the getUpdates offset."""
+"""The bot's token (MCC_TELEGRAM_BOT_TOKEN, else the one set on the settings page, sealed),
+checked with Telegram before it is stored; the getUpdates offset and the poller's failures."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.config import Settings
 from mcc.db.base import utcnow
-from mcc.errors import MccError
+from mcc.errors import InvalidInput, MccError, ServiceUnavailable
 from mcc.models.telegram import TelegramBot
+from mcc.notifications.telegram.api import BotApi, TelegramError
 from mcc.security.secret_box import SecretBox
 
 BOT_ROW = 1
@@ -18,6 +19,38 @@ _CONTEXT = "telegram_bot:1:token"
 class Forbidden(MccError):
     code = "forbidden"
     status = 403
+
+
+# Failures of getUpdates in a row before health reports them: one or two are a network
+# hiccup the poller's backoff rides out.
+POLL_FAILURES_REPORTED = 3
+
+
+class TelegramTokenRefused(InvalidInput):
+    code = "telegram_token_refused"
+
+
+class TelegramUnreachable(ServiceUnavailable):
+    code = "telegram_unreachable"
+
+
+async def check_bot_token(api: BotApi, api_url: str) -> None:
+    """Ask Telegram whose token it is (getMe) before it is stored: a token Telegram does not
+    know would otherwise be saved and the bot would stay silent, with no sign why."""
+    try:
+        await api.get_me()
+    except TelegramError as exc:
+        # 401 for a token of no bot; 404 when it is not even shaped like one.
+        if exc.error_code in (401, 404):
+            raise TelegramTokenRefused(
+                f"Telegram refused the bot token ({exc.message}): copy it again from"
+                " @BotFather. Nothing was saved."
+            ) from None
+        raise TelegramUnreachable(
+            f"Telegram cannot be reached at {api_url} ({exc.message}), so the token could not"
+            " be checked and nothing was saved: try again in a moment, or check"
+            " MCC_TELEGRAM_API_URL."
+        ) from None
 
 
 async def _row(session: AsyncSession) -> TelegramBot:
@@ -56,6 +89,7 @@ async def set_bot_token(
     row.set_by = user_id if token else None
     row.token_enc = box.seal(token, _CONTEXT) if token else None
     row.update_offset = 0  # another bot's updates are numbered afresh
+    row.poll_failures, row.poll_error = 0, None  # the old token's failures say nothing now
     row.updated_at = utcnow()
     await session.commit()
 
@@ -69,3 +103,32 @@ async def set_update_offset(session: AsyncSession, offset: int) -> None:
     row = await _row(session)
     row.update_offset = max(row.update_offset, offset)
     await session.commit()
+
+
+async def record_poll(session: AsyncSession, error: str | None) -> None:
+    """Count a failed getUpdates (`error` says why), or clear the count after a good one."""
+    row = await session.get(TelegramBot, BOT_ROW)
+    if error is None:
+        if row is not None and row.poll_failures:
+            row.poll_failures, row.poll_error = 0, None
+            await session.commit()
+        return
+    row = row or await _row(session)
+    row.poll_failures += 1
+    row.poll_error = error[:500]
+    await session.commit()
+
+
+async def poll_problem(session: AsyncSession, settings: Settings) -> str | None:
+    """A sentence while the poller's last attempts all failed (None otherwise)."""
+    if await token_source(session, settings) is None:
+        return None
+    row = await session.get(TelegramBot, BOT_ROW)
+    if row is None or row.poll_failures < POLL_FAILURES_REPORTED:
+        return None
+    return (
+        f"Telegram: the last {row.poll_failures} attempts to read the bot's updates failed"
+        f" ({row.poll_error}); buttons pressed in Telegram and chat links wait until it"
+        f" answers. Check the bot token on the settings page and that {settings.telegram_api_url}"
+        " (MCC_TELEGRAM_API_URL) can be reached."
+    )

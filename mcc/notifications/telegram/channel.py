@@ -68,6 +68,10 @@ class TelegramNotifier:
             token = await bot_token(session, self.settings, self.box)
         if token is None:
             return None
+        return self.bot_api(token)
+
+    def bot_api(self, token: str) -> BotApi:
+        """The Bot API client for `token` at the configured base URL (MCC_TELEGRAM_API_URL)."""
         return BotApi(self.settings.telegram_api_url, token, self.client)
 
     async def aclose(self) -> None:

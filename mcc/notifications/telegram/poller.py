@@ -8,7 +8,7 @@ import logging
 
 from mcc.db.engine import Database
 from mcc.notifications.telegram.api import TelegramError
-from mcc.notifications.telegram.bot import set_update_offset, update_offset
+from mcc.notifications.telegram.bot import record_poll, set_update_offset, update_offset
 from mcc.notifications.telegram.channel import TelegramNotifier
 from mcc.notifications.telegram.updates import TelegramUpdates
 
@@ -28,7 +28,8 @@ class TelegramPoller:
         self._unhooked: str | None = None  # the token's hash whose webhook we deleted
 
     async def run(self) -> None:
-        """Until cancelled; errors of Telegram are logged and retried with a backoff."""
+        """Until cancelled; errors of Telegram are logged, counted where health reads them,
+        and retried with a backoff."""
         backoff = 1.0
         while True:
             try:
@@ -36,16 +37,28 @@ class TelegramPoller:
                 backoff = 1.0
                 if handled is None:
                     await asyncio.sleep(IDLE_S)
+                else:
+                    await self._record(None)
             except asyncio.CancelledError:
                 raise
             except TelegramError as exc:
                 log.warning("Telegram getUpdates failed: %s", exc.message)
+                await self._record(exc.message)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 60.0)
-            except Exception:
+            except Exception as exc:
                 log.exception("Telegram update handling failed")
+                await self._record(type(exc).__name__)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 60.0)
+
+    async def _record(self, error: str | None) -> None:
+        """Count the attempt for health; a database that does not answer must not stop polling."""
+        try:
+            async with self.db.sessions() as session:
+                await record_poll(session, error)
+        except Exception:
+            log.warning("could not record the Telegram poller's state", exc_info=True)
 
     async def poll_once(self) -> int | None:
         """Read and handle one batch of updates; None when no bot is configured."""

@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { z } from "zod";
 
 import { api, type ApiError, unwrap } from "@/lib/api-client";
 import { useAuthStore } from "@/stores/auth";
@@ -25,7 +26,35 @@ function storeTotpEnabled(queryClient: QueryClient, enabled: boolean): void {
 export const useStartTotpSetup = () =>
   useMutation<TotpSetup, ApiError, void>({ mutationFn: startTotpSetup, gcTime: 0 });
 
-/** Turn 2FA on; the answer holds the recovery codes, shown this once. */
+const digitsOf = (code: string) => code.replace(/\s/g, "");
+
+// Checked here: a mistyped code sent to the server counts as a failed check, and five a
+// minute lock the account's logins for that minute.
+export const totpConfirmSchema = z.object({
+  password: z
+    .string()
+    .min(1, { message: "Enter your password: turning two-factor authentication on needs it." })
+    .max(1024, { message: "That is longer than any password MCC accepts (1024 characters)." }),
+  code: z.string().superRefine((code, ctx) => {
+    const digits = digitsOf(code);
+    if (!/^\d{6}$/.test(digits)) {
+      ctx.addIssue({
+        code: "custom",
+        message: digits ? "The code is the 6 digits your app shows." : "Enter the 6-digit code your app shows.",
+      });
+    }
+  }),
+});
+
+export type TotpConfirmValues = z.infer<typeof totpConfirmSchema>;
+
+/** What the server takes: the code without the spaces apps show in it. */
+export const totpConfirmBody = ({ password, code }: TotpConfirmValues): TotpConfirmIn => ({
+  password,
+  code: digitsOf(code),
+});
+
+/** Turn 2FA on (the current password and a code); the answer holds the recovery codes, shown this once. */
 export const useConfirmTotp = () => {
   const queryClient = useQueryClient();
   return useMutation<RecoveryCodes, ApiError, TotpConfirmIn>({

@@ -1,4 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { AlertTriangle, Check, Copy, Download, Loader2, ShieldCheck, ShieldOff, Smartphone } from "lucide-react";
 
 import { Badge } from "@/components/ui/badge";
@@ -7,10 +9,18 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { FormError } from "@/components/form-error";
+import { Field } from "@/components/form-field";
 import { errorMessage, type ApiError } from "@/lib/api-client";
 import { useAuthStore } from "@/stores/auth";
 import { useMe } from "../api/get-me";
-import { useConfirmTotp, useDisableTotp, useStartTotpSetup } from "../api/two-factor";
+import {
+  totpConfirmBody,
+  totpConfirmSchema,
+  useConfirmTotp,
+  useDisableTotp,
+  useStartTotpSetup,
+  type TotpConfirmValues,
+} from "../api/two-factor";
 import type { TotpSetup } from "../types";
 
 type Step =
@@ -131,36 +141,28 @@ function EnrolStep({
   onCancel: () => void;
 }) {
   const confirm = useConfirmTotp();
-  const [code, setCode] = useState("");
-  const [missing, setMissing] = useState<string | null>(null);
+  const form = useForm<TotpConfirmValues>({
+    resolver: zodResolver(totpConfirmSchema),
+    defaultValues: { password: "", code: "" },
+  });
   const heading = useFocusOnMount<HTMLHeadingElement>();
-  const codeInput = useRef<HTMLInputElement>(null);
   const ids = useId();
+  const { errors } = form.formState;
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    // Checked here: a mistyped code sent to the server counts as a failed check, and
-    // five a minute lock the account's logins for that minute.
-    const digits = code.replace(/\s/g, "");
-    if (!/^\d{6}$/.test(digits)) {
-      setMissing(digits ? "The code is the 6 digits your app shows." : "Enter the 6-digit code your app shows.");
-      codeInput.current?.focus();
-      return;
-    }
-    setMissing(null);
-    confirm.mutate(
-      { code: digits },
-      {
-        onSuccess: ({ recovery_codes }) => onConfirmed(recovery_codes),
-        onError: (error) => {
-          if (error.code === "invalid_totp") {
-            setCode("");
-            codeInput.current?.focus();
-          }
-        },
+  const onSubmit = form.handleSubmit((values) =>
+    confirm.mutate(totpConfirmBody(values), {
+      onSuccess: ({ recovery_codes }) => onConfirmed(recovery_codes),
+      onError: (error) => {
+        if (error.code === "invalid_credentials") {
+          form.setValue("password", "");
+          form.setFocus("password");
+        } else if (error.code === "invalid_totp") {
+          form.setValue("code", "");
+          form.setFocus("code");
+        }
       },
-    );
-  };
+    }),
+  );
 
   return (
     <div className="grid gap-4 rounded-md border bg-background/40 p-4">
@@ -191,23 +193,33 @@ function EnrolStep({
             <Smartphone className="h-4 w-4" aria-hidden="true" />
             Open in an authenticator app on this device
           </a>
-          <p>2. Enter the code the app shows to confirm.</p>
+          <p>2. Enter your password and the code the app shows to confirm.</p>
         </div>
       </div>
-      <form className="grid gap-2" onSubmit={onSubmit} noValidate>
-        <Label htmlFor={`${ids}-code`}>Code from your app</Label>
-        <Input
-          ref={codeInput}
-          id={`${ids}-code`}
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={32}
-          className="max-w-[12rem] font-mono"
-          aria-required="true"
-        />
-        <FormError message={missing ?? errorMessage(confirm.error)} />
+      <form className="grid gap-3" onSubmit={onSubmit} noValidate aria-label="Confirm two-factor authentication">
+        <div className="sm:max-w-sm">
+          <Field
+            label="Your password"
+            type="password"
+            autoComplete="current-password"
+            aria-required="true"
+            registration={form.register("password")}
+            error={errors.password}
+          />
+        </div>
+        <div className="max-w-[12rem]">
+          <Field
+            label="Code from your app"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={32}
+            className="font-mono"
+            aria-required="true"
+            registration={form.register("code")}
+            error={errors.code}
+          />
+        </div>
+        <FormError message={passwordError(confirm.error)} />
         <div className="flex gap-2">
           <Button type="submit" disabled={confirm.isPending} aria-busy={confirm.isPending}>
             {confirm.isPending && <Loader2 className="animate-spin" aria-hidden="true" />}
@@ -329,7 +341,7 @@ function DisableStep({ onDone }: { onDone: () => void }) {
           aria-required="true"
         />
       </div>
-      <FormError message={missing ?? disableError(disable.error)} />
+      <FormError message={missing ?? passwordError(disable.error)} />
       <div className="flex flex-wrap gap-2">
         <Button type="submit" variant="destructive" disabled={disable.isPending} aria-busy={disable.isPending}>
           {disable.isPending && <Loader2 className="animate-spin" aria-hidden="true" />}
@@ -343,8 +355,8 @@ function DisableStep({ onDone }: { onDone: () => void }) {
   );
 }
 
-/** The server's `invalid_credentials` says "wrong email or password"; here only the password was asked. */
-function disableError(error: ApiError | null): string | null {
+/** The server's `invalid_credentials`, in the words of a form that asked for the password only. */
+function passwordError(error: ApiError | null): string | null {
   if (error?.code === "invalid_credentials") return "Wrong password.";
   return errorMessage(error);
 }

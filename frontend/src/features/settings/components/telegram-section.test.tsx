@@ -85,4 +85,34 @@ describe("the Telegram section", () => {
     await waitFor(() => expect(unlinked).toBe(1));
     expect(await screen.findByText("not linked")).toBeTruthy();
   });
+
+  it("says why the bot cannot be heard from while its polling keeps failing", async () => {
+    const problem =
+      "Telegram: the last 3 attempts to read the bot's updates failed (Unauthorized); buttons pressed in" +
+      " Telegram and chat links wait until it answers. Check the bot token on the settings page and that" +
+      " https://api.telegram.org (MCC_TELEGRAM_API_URL) can be reached.";
+    stateIs({ bot_configured: true, token_source: "settings", problem, link: null });
+    renderSignedIn(<TelegramSection />);
+
+    expect((await screen.findByRole("alert")).textContent).toBe(problem);
+  });
+
+  it("shows Telegram's refusal of a token in its sentence, and keeps the form", async () => {
+    stateIs({ bot_configured: false, token_source: null, link: null });
+    const refusal = "Telegram refused the bot token (Unauthorized): copy it again from @BotFather. Nothing was saved.";
+    server.use(
+      http.post(`${API}/api/notifications/telegram/token`, () =>
+        HttpResponse.json({ error: { code: "telegram_token_refused", message: refusal } }, { status: 422 }),
+      ),
+    );
+    renderSignedIn(<TelegramSection />);
+
+    fireEvent.change(await screen.findByLabelText("Bot token"), {
+      target: { value: "123456789:AAEabcdefghijklmnopqrstuvwxyz0123" },
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Save token" }));
+
+    expect((await screen.findByRole("alert")).textContent).toBe(refusal);
+    expect(screen.getByRole("button", { name: "Save token" })).toBeTruthy();
+  });
 });

@@ -174,7 +174,7 @@ function ChatLink({ state, linkCode }: { state: TelegramState; linkCode: ReturnT
   );
 }
 
-/** Telegram: the bot token, and your chat's link (a one-time `/start <code>`). */
+/** Telegram: why the bot cannot be heard from (if so), the bot token, and your chat's link (a one-time `/start <code>`). */
 export function TelegramSection() {
   const linkCode = useLinkCode();
   const waiting = linkCode.data !== undefined;
@@ -185,6 +185,14 @@ export function TelegramSection() {
   // A code already used (the chat is linked) is not shown again.
   return (
     <div className="grid gap-4">
+      {state.data.problem && (
+        <p
+          role="alert"
+          className="rounded-md border border-amber-500/40 bg-amber-500/10 px-3 py-2 text-sm text-amber-200"
+        >
+          {state.data.problem}
+        </p>
+      )}
       <BotToken state={state.data} />
       <ChatLink state={state.data} linkCode={linkCode} />
     </div>
