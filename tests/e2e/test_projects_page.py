@@ -72,6 +72,8 @@ async def test_rename_archive_and_delete_a_project_while_another_tab_follows(
     await page.get_by_role("button", name=f"Delete {new}").click()
     confirm = page.get_by_role("button", name="Delete this project")
     await expect(confirm).to_be_disabled()
+    # The table fits its card at 1280 px with the question open: no name out of sight sideways.
+    assert await rows.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
     await page.get_by_label("Type the project's name to confirm").fill(old)
     await expect(confirm).to_be_disabled()
     await page.get_by_label("Type the project's name to confirm").fill(new)

@@ -31,41 +31,46 @@ export function ProjectActions({
   const toggle = (next: ProjectPanel) => onPanel(panel === next ? null : next);
   return (
     <div className="flex flex-col items-end gap-1">
-      {/* Icons alone on narrow screens; the accessible name always says what and which. */}
+      {/* Icons alone (with a tooltip) unless the screen is wide: the table shares the page with the
+          registration form, and labels at 1280 px pushed the names out of sight sideways. The
+          accessible name always says what and which. */}
       <div className="flex justify-end gap-0.5">
         <Button
           size="sm"
           variant="ghost"
           className="px-2"
+          title="Rename"
           aria-label={`Rename ${project.name}`}
           aria-expanded={panel === "rename"}
           onClick={() => toggle("rename")}
         >
           <Pencil aria-hidden="true" />
-          <span className="hidden xl:inline">Rename</span>
+          <span className="hidden 2xl:inline">Rename</span>
         </Button>
         <Button
           size="sm"
           variant="ghost"
           className="px-2"
+          title={project.archived ? "Unarchive" : "Archive"}
           aria-label={`${project.archived ? "Unarchive" : "Archive"} ${project.name}`}
           disabled={update.isPending}
           aria-expanded={project.archived ? undefined : panel === "archive"}
           onClick={() => (project.archived ? update.mutate({ archived: false }) : toggle("archive"))}
         >
           {project.archived ? <ArchiveRestore aria-hidden="true" /> : <Archive aria-hidden="true" />}
-          <span className="hidden xl:inline">{project.archived ? "Unarchive" : "Archive"}</span>
+          <span className="hidden 2xl:inline">{project.archived ? "Unarchive" : "Archive"}</span>
         </Button>
         <Button
           size="sm"
           variant="ghost"
           className="px-2 text-red-300 hover:text-red-200"
+          title="Delete"
           aria-label={`Delete ${project.name}`}
           aria-expanded={panel === "delete"}
           onClick={() => toggle("delete")}
         >
           <Trash2 aria-hidden="true" />
-          <span className="hidden xl:inline">Delete</span>
+          <span className="hidden 2xl:inline">Delete</span>
         </Button>
       </div>
       {update.error && <FormError message={errorMessage(update.error)} />}

@@ -115,9 +115,13 @@ function ProjectRow({ project }: { project: Project }) {
       {panel !== null && (
         <TableRow className="hover:bg-transparent">
           <TableCell colSpan={3}>
-            {panel === "rename" && <RenamePanel project={project} onDone={close} />}
-            {panel === "archive" && <ArchivePanel project={project} onDone={close} />}
-            {panel === "delete" && <DeletePanel project={project} onDone={close} />}
+            {/* w-0 min-w-full: the panel takes the table's width and never widens it (the names
+                would scroll out of sight sideways). */}
+            <div className="w-0 min-w-full">
+              {panel === "rename" && <RenamePanel project={project} onDone={close} />}
+              {panel === "archive" && <ArchivePanel project={project} onDone={close} />}
+              {panel === "delete" && <DeletePanel project={project} onDone={close} />}
+            </div>
           </TableCell>
         </TableRow>
       )}
