@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mcc.notifications.kinds import Channel, Kind
 
@@ -60,12 +61,28 @@ class TelegramStateOut(BaseModel):
     link: TelegramLinkOut | None
 
 
+# What @BotFather hands out: the bot's number, a colon, then letters, digits, - and _.
+_BOT_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
+
+
 class TelegramTokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     token: str | None = Field(
         default=None, max_length=200, description="The bot token from @BotFather; null removes it."
     )
+
+    @field_validator("token")
+    @classmethod
+    def _shaped_like_a_bot_token(cls, token: str | None) -> str | None:
+        """Refused before Telegram is asked: the token becomes part of the Bot API's URL."""
+        token = (token or "").strip() or None
+        if token is not None and _BOT_TOKEN.fullmatch(token) is None:
+            raise ValueError(
+                "this is not a bot token: @BotFather's look like 123456789:AAE... (the bot's"
+                " number, a colon, then letters, digits, - and _)"
+            )
+        return token
 
 
 class LinkCodeOut(BaseModel):

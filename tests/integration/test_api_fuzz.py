@@ -3,6 +3,7 @@ breaks its declared schema. Bounded examples keep it inside CI's time."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from mcc.db.migrate import upgrade
 from tests.conftest import PASSWORD
+from tests.fakes.telegram_server import FakeTelegram, telegram_server
 from tests.support.repos import make_repo
 from tests.support.settings import local_settings
 from tests.support.threaded_server import ThreadedMcc
@@ -25,7 +27,22 @@ EXAMPLES = 25
 
 
 @pytest.fixture(scope="module")
-def live(temporal_address: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+def fake_telegram() -> Iterator[FakeTelegram]:
+    """Telegram's Bot API as a fake: a fuzzed bot token is checked there (and refused, a
+    422), never sent to the real Telegram, which a test must not reach."""
+    loop = asyncio.new_event_loop()
+    served = telegram_server()
+    try:
+        yield loop.run_until_complete(served.__aenter__())
+    finally:
+        loop.run_until_complete(served.__aexit__(None, None, None))
+        loop.close()
+
+
+@pytest.fixture(scope="module")
+def live(
+    temporal_address: str, tmp_path_factory: pytest.TempPathFactory, fake_telegram: FakeTelegram
+) -> Iterator[dict]:
     root: Path = tmp_path_factory.mktemp("fuzz")
     url = f"sqlite+aiosqlite:///{root / 'mcc.db'}"
     upgrade(url)
@@ -36,6 +53,7 @@ def live(temporal_address: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "fuzz",
         rate_limit_per_minute=1_000_000,
         login_failures_per_minute=1_000_000,
+        telegram_api_url=fake_telegram.api_url,
     )
     threaded = ThreadedMcc(config)
     server = threaded.start()

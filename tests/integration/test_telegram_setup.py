@@ -64,6 +64,15 @@ async def test_a_token_telegram_refuses_is_not_saved_and_says_so(api, telegram):
     assert "getMe" in telegram.methods
 
 
+async def test_a_token_not_shaped_like_one_is_refused_before_telegram_is_asked(api, telegram):
+    for token in ("not a token", "4242:abc/../../getUpdates?x=", "4242:bad token", "4242:é"):
+        refused = await api.post(TOKEN, json={"token": token})
+        assert refused.status_code == 422, (token, refused.text)
+        assert refused.json()["error"]["message"].startswith("this is not a bot token")
+    assert "getMe" not in telegram.methods
+    assert (await api.get(STATE)).json()["bot_configured"] is False
+
+
 async def test_a_token_is_not_saved_while_telegram_cannot_be_reached(settings, telegram):
     nowhere = f"http://127.0.0.1:{free_port()}"
     server = MccServer(settings.model_copy(update={"telegram_api_url": nowhere}), worker=False)

@@ -45,7 +45,7 @@ class BotApi:
     async def call(self, method: str, params: dict[str, Any], *, wait_s: float = 15) -> Any:
         try:
             response = await self._client.post(f"{self._url}/{method}", json=params, timeout=wait_s)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             # The URL holds the token: say what failed without it.
             raise TelegramError(f"Telegram {method}: {type(exc).__name__}") from None
         try:
