@@ -31,8 +31,9 @@ async def test_a_paused_run_shows_paused_on_its_conversation_and_agent_until_res
         for a in (await api.get("/api/agents", params={"project_id": pid})).json()
         if a["name"] == "coder_1"
     )
-    # The first step is under way (its answer held) when the person pauses the run.
-    asked, go = threading.Event(), threading.Event()
+    # The first step is under way (its answer held) when the person pauses the run; the
+    # last one is held too, so the run is still on its task when the resume is shown.
+    asked, go, done = threading.Event(), threading.Event(), threading.Event()
 
     async def first_step(body: dict[str, Any]) -> Reply:
         asked.set()
@@ -40,7 +41,12 @@ async def test_a_paused_run_shows_paused_on_its_conversation_and_agent_until_res
             await asyncio.sleep(0.02)
         return call("list_files", path=".")
 
-    llm.script(first_step, call("finish", outcome="done", summary="looked"))
+    async def last_step(body: dict[str, Any]) -> Reply:
+        while not done.is_set():
+            await asyncio.sleep(0.02)
+        return call("finish", outcome="done", summary="looked")
+
+    llm.script(first_step, last_step)
     events: list[dict[str, Any]] = []
     statuses: list[dict[str, Any]] = []
     sock = socketio.AsyncClient()
@@ -71,10 +77,13 @@ async def test_a_paused_run_shows_paused_on_its_conversation_and_agent_until_res
         resumed = await api.post(f"/api/conversations/{cid}/resume")
         assert resumed.status_code == 202 and resumed.json()["paused"] is False
         await eventually(lambda: _shown(events, cid, False), 30, "a conversation event, resumed")
-        await eventually(lambda: _told(statuses, "Working on: Look."), 10, "working again")
+        working = "Working on: Look."
+        await eventually(lambda: _told(statuses, held, working), 10, "working again")
+        done.set()
         result = await temporal_client.get_workflow_handle(run["run_id"]).result()
     finally:
         go.set()
+        done.set()
         await sock.disconnect()
 
     assert result["outcome"] == "done"
@@ -95,10 +104,11 @@ async def _shown(events: list[dict[str, Any]], conversation_id: int, paused: boo
     return any(e["id"] == conversation_id and e["paused"] is paused for e in events)
 
 
-async def _told(statuses: list[dict[str, Any]], reason: str) -> bool:
-    return (
-        bool(statuses) and statuses[-1]["status"] == "working" and statuses[-1]["reason"] == reason
-    )
+async def _told(statuses: list[dict[str, Any]], *reasons: str) -> bool:
+    """Whether the agent_status events said `reasons` in this order (the run may end, and
+    say so, right after the last one)."""
+    said = iter(s["reason"] for s in statuses if s["status"] == "working")
+    return all(any(reason == r for r in said) for reason in reasons)
 
 
 async def _reason(api, project_id: int, agent_id: int) -> str | None:
