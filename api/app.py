@@ -38,8 +38,8 @@ from mcc.runtime import Runtime
 
 def create_app(runtime: Runtime, temporal: TemporalLink) -> FastAPI:
     settings = runtime.settings
-    # The API docs' Swagger UI from this server, not a CDN: a self-hosted MCC without
-    # internet showed a blank page.
+    # The API docs' Swagger UI from this server, not a CDN: a self-hosted MCC may have no
+    # internet.
     app = FastAPIOffline(
         title="Mission Control Center",
         version="0.1.0",

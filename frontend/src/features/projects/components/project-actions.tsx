@@ -32,7 +32,7 @@ export function ProjectActions({
   return (
     <div className="flex flex-col items-end gap-1">
       {/* Icons alone (with a tooltip) unless the screen is wide: the table shares the page with the
-          registration form, and labels at 1280 px pushed the names out of sight sideways. The
+          registration form, and labels would push the names out of sight sideways. The
           accessible name always says what and which. */}
       <div className="flex justify-end gap-0.5">
         <Button
