@@ -28,6 +28,7 @@ from mcc.notifications.preferences import preferences_of, set_preferences
 from mcc.notifications.store import list_for, mark_all_read, mark_read, unread_count
 from mcc.notifications.telegram.bot import (
     check_bot_token,
+    ensure_may_set,
     poll_problem,
     set_bot_token,
     token_source,
@@ -134,6 +135,7 @@ async def telegram_token(
     """Check the bot token with Telegram (getMe), then store it (AES-256-GCM sealed; never
     returned); null removes it."""
     token = body.token or None
+    await ensure_may_set(session, user.id)  # another account's attempt never reaches Telegram
     if token is not None:
         api_url = runtime.settings.telegram_api_url
         await check_bot_token(runtime.telegram.bot_api(token), api_url)

@@ -79,13 +79,19 @@ async def token_source(session: AsyncSession, settings: Settings) -> str | None:
     return "settings" if row is not None and row.token_enc is not None else None
 
 
-async def set_bot_token(
-    session: AsyncSession, box: SecretBox, token: str | None, user_id: int
-) -> None:
-    """Store the token sealed (None removes it); only its setter may replace a set token."""
+async def ensure_may_set(session: AsyncSession, user_id: int) -> TelegramBot:
+    """The bot's row, if `user_id` may change its token: only its setter may replace a set one."""
     row = await _row(session)
     if row.token_enc is not None and row.set_by not in (None, user_id):
         raise Forbidden("the Telegram bot was set up by another account")
+    return row
+
+
+async def set_bot_token(
+    session: AsyncSession, box: SecretBox, token: str | None, user_id: int
+) -> None:
+    """Store the token sealed (None removes it)."""
+    row = await ensure_may_set(session, user_id)
     row.set_by = user_id if token else None
     row.token_enc = box.seal(token, _CONTEXT) if token else None
     row.update_offset = 0  # another bot's updates are numbered afresh
