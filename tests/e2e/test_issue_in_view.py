@@ -13,7 +13,7 @@ from playwright.async_api import Browser, Page, expect
 from api.server import MccServer
 from tests.conftest import PASSWORD
 from tests.support.repos import make_repo
-from tests.support.waiting import wait_for_phase
+from tests.support.waiting import wait_for_stored_phase
 
 pytestmark = pytest.mark.e2e
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -26,13 +26,15 @@ WINDOW_SCROLL = """() => ({
 })"""
 
 
-async def project_with_an_issue_awaiting_approval(api, tmp_path: Path) -> tuple[int, str]:
+async def project_with_an_issue_awaiting_approval(
+    api, mcc: MccServer, tmp_path: Path
+) -> tuple[int, str]:
     repo = make_repo(tmp_path / "src", {"README.md": "# demo\n"})
     name = f"In view {uuid.uuid4().hex[:6]}"
     created = await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})
     pid: int = created.json()["id"]
     await api.post(f"/api/projects/{pid}/issues", json={"title": "Add a greeting", "body": "Hi."})
-    await wait_for_phase(api, pid, 1, "awaiting_approval")
+    await wait_for_stored_phase(mcc.runtime.db, pid, 1, "awaiting_approval")
     return pid, name
 
 
@@ -84,7 +86,7 @@ async def header_shows_its_links(page: Page) -> None:
 async def test_an_opened_issue_shows_its_header_and_decision(
     api, mcc: MccServer, browser: Browser, company, tmp_path, size: str
 ):
-    pid, name = await project_with_an_issue_awaiting_approval(api, tmp_path)
+    pid, name = await project_with_an_issue_awaiting_approval(api, mcc, tmp_path)
     SCREENSHOTS.mkdir(exist_ok=True)
     context = await browser.new_context(viewport=SIZES[size])
     page = await context.new_page()
@@ -109,7 +111,7 @@ async def test_an_opened_issue_shows_its_header_and_decision(
 async def test_filing_an_issue_keeps_the_top_bar_on_screen(
     api, mcc: MccServer, browser: Browser, company, tmp_path
 ):
-    pid, _ = await project_with_an_issue_awaiting_approval(api, tmp_path)
+    pid, _ = await project_with_an_issue_awaiting_approval(api, mcc, tmp_path)
     SCREENSHOTS.mkdir(exist_ok=True)
     context = await browser.new_context(viewport=SIZES["desktop"])
     page = await context.new_page()

@@ -22,6 +22,8 @@ from sqlalchemy import func, select
 from api.server import MccServer
 from mcc.db.engine import Database
 from mcc.db.migrate import upgrade
+from mcc.models.agent import Agent
+from mcc.models.conversation import Conversation
 from mcc.models.message import Message
 from tests.conftest import PASSWORD, free_port
 from tests.e2e.realtime_page import (
@@ -38,28 +40,30 @@ from tests.support.processes import MCC, kill_hard, mcc_env, start_mcc, stop
 from tests.support.repos import make_repo
 from tests.support.services import empty_redis_database
 from tests.support.settings import local_settings
-from tests.support.waiting import eventually, wait_for_phase
+from tests.support.waiting import eventually, wait_for_phase, wait_for_stored_phase
 
 pytestmark = pytest.mark.e2e
 
 
-async def reviewer_conversation(client: httpx.AsyncClient, pid: int) -> dict:
-    """The reviewer's conversation, once its run has started (its answer is held)."""
-    agents = (await client.get(f"/api/agents?project_id={pid}")).json()
-    reviewer = next(a["id"] for a in agents if a["name"] == "reviewer")
+async def reviewer_conversation(db: Database, pid: int) -> int:
+    """The reviewer's conversation, once its run has started (its answer is held). Read from
+    the database: polling the API as the person would spend the page's rate-limit window."""
 
-    async def found() -> dict | None:
-        conversations = (await client.get(f"/api/projects/{pid}/conversations")).json()
-        return next((c for c in conversations if c["agent_id"] == reviewer), None)
+    async def found() -> int | None:
+        async with db.sessions() as session:
+            return await session.scalar(
+                select(Conversation.id)
+                .join(Agent, Agent.id == Conversation.agent_id)
+                .where(Conversation.project_id == pid, Agent.name == "reviewer")
+            )
 
     return await eventually(found, 60, "the reviewer's conversation")
 
 
-async def watch_reviewer(page: Page, base: str, client: httpx.AsyncClient, pid: int) -> int:
+async def watch_reviewer(page: Page, client: httpx.AsyncClient, db: Database, pid: int) -> int:
     """Open the reviewer's conversation (held at its first answer) and wait until the page
     shows what the server has."""
-    conversation = await reviewer_conversation(client, pid)
-    cid = int(conversation["id"])
+    cid = await reviewer_conversation(db, pid)
     await (
         page.get_by_role("navigation", name="Channels")
         .locator(f'a[href$="/conversations/{cid}"]')
@@ -93,7 +97,7 @@ async def test_a_page_that_loses_its_socket_mid_run_catches_up_without_gaps_or_d
         f"/api/projects/{pid}/issues", json={"title": "Add a greeting", "body": "Say hello."}
     )
     assert filed.status_code == 201
-    cid = await watch_reviewer(page, base, api, pid)
+    cid = await watch_reviewer(page, api, mcc.runtime.db, pid)
     before = await api.get(f"/api/conversations/{cid}/messages")
 
     # The socket drops; the reviewer answers, its run ends and the issue waits for the
@@ -102,7 +106,7 @@ async def test_a_page_that_loses_its_socket_mid_run_catches_up_without_gaps_or_d
     connection = page.locator("header [data-status]")
     await expect(connection).to_have_attribute("data-status", "connecting")
     reviewer.set()
-    await wait_for_phase(api, pid, 1, "awaiting_approval", timeout_s=60)
+    await wait_for_stored_phase(mcc.runtime.db, pid, 1, "awaiting_approval", timeout_s=60)
     after = (await api.get(f"/api/conversations/{cid}/messages")).json()
     assert len(after) > len(before.json()), "nothing happened while the socket was down"
     await asyncio.sleep(3)  # a few reconnect attempts fail too
@@ -226,6 +230,7 @@ async def test_a_page_that_watches_a_run_while_the_api_restarts_shows_the_server
     client = httpx.AsyncClient(base_url=base, timeout=30)
     context = await browser.new_context(viewport={"width": 1440, "height": 900})
     async with deployment(mode, tmp_path, temporal_address, llm.base_url, port) as mcc:
+        stored = Database(mcc.env["MCC_DATABASE_URL"])
         try:
             await eventually(lambda: _healthy(base), 90, "MCC to be healthy")
             login = await client.post(
@@ -249,7 +254,7 @@ async def test_a_page_that_watches_a_run_while_the_api_restarts_shows_the_server
                 json={"title": "Add a greeting", "body": "Say hello."},
             )
             assert filed.status_code == 201
-            cid = await watch_reviewer(page, base, client, pid)
+            cid = await watch_reviewer(page, client, stored, pid)
             before = len((await client.get(f"/api/conversations/{cid}/messages")).json())
 
             # The API dies inside the reviewer's step; the page loses its socket.
@@ -297,6 +302,7 @@ async def test_a_page_that_watches_a_run_while_the_api_restarts_shows_the_server
         finally:
             await context.close()
             await client.aclose()
+            await stored.dispose()
 
 
 async def _more_messages(env: dict[str, str], conversation_id: int, than: int) -> bool:

@@ -12,7 +12,7 @@ from playwright.async_api import Browser, ConsoleMessage, Page, expect
 from api.server import MccServer
 from tests.conftest import PASSWORD
 from tests.support.repos import make_repo
-from tests.support.waiting import wait_for_phase
+from tests.support.waiting import wait_for_stored_phase
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = Path("/tmp/mcc-e2e-routes")  # left behind for a look (ignored by git)
@@ -29,7 +29,7 @@ async def test_every_route_renders_without_console_errors(
         "id"
     ]
     await api.post(f"/api/projects/{pid}/issues", json={"title": "Add a greeting", "body": "Hi."})
-    await wait_for_phase(api, pid, 1, "awaiting_approval")
+    await wait_for_stored_phase(mcc.runtime.db, pid, 1, "awaiting_approval")
 
     context = await browser.new_context(viewport=SIZES[size])
     page = await context.new_page()
