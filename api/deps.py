@@ -27,12 +27,16 @@ from mcc.runtime import Runtime
 from mcc.security.errors import AuthError, CrossSiteRequest
 
 
-def get_runtime(request: Request) -> Runtime:
+# Dependencies are `async def` even where they await nothing: FastAPI runs a plain `def`
+# one in its thread pool, a thread hop on every request.
+
+
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_temporal(request: Request) -> TemporalLink:
+async def get_temporal(request: Request) -> TemporalLink:
     link: TemporalLink = request.app.state.temporal
     return link
 
@@ -44,18 +48,18 @@ async def get_session(
         yield session
 
 
-def get_rate_limits(request: Request) -> RateLimits:
+async def get_rate_limits(request: Request) -> RateLimits:
     limits: RateLimits = request.app.state.rate_limits
     return limits
 
 
-def get_client_address(request: Request) -> str:
+async def get_client_address(request: Request) -> str:
     """The client's address as the limits count it (see `api.client_address`)."""
     resolver: ClientAddress = request.app.state.client_address
     return resolver.of(request)
 
 
-def wants_secure_cookie(
+async def wants_secure_cookie(
     request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]
 ) -> bool:
     """Whether the refresh cookie set on this response is Secure (see `api.request_scheme`)."""
@@ -94,7 +98,7 @@ async def current_user(
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def refuse_cross_site(request: Request, runtime: RuntimeDep) -> None:
+async def refuse_cross_site(request: Request, runtime: RuntimeDep) -> None:
     """For endpoints a cookie authenticates: refuse what a browser says came from
     another site, a second line behind the cookie's SameSite=Strict.
 
