@@ -6,7 +6,9 @@ Both servers run in this process on uvicorn with the same options (MCC's API wit
 SQLite and ISSUES issues in one project; a FastAPI app with one endpoint that
 returns a constant), one after the other. A child process holds CONNECTIONS
 keep-alive connections, each sending its requests back to back, and times every
-request. The last line is:
+request. The line before the last gives the CPU seconds the server (this process) and
+the client (the child) used for each: both share the machine's cores, so a p99 is as
+much the client's queueing as the server's. The last line is:
 
     connections=<C> requests=<n> dropped_connections=<mcc>+<bare> issues_p99_ms=<x> bare_p99_ms=<y> ratio=<x/y>
 
@@ -18,10 +20,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import resource
 import statistics
 import sys
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -67,18 +71,34 @@ def _child(url: str, headers: dict[str, str], connections: int, requests: int, o
     out.put(asyncio.run(_load(url, headers, connections, requests)))
 
 
-async def measure(
-    url: str, headers: dict[str, str], connections: int, requests: int
-) -> tuple[float, int]:
-    """p99 in ms of `connections` x `requests` GETs of `url` from a child process, and
-    how many connections the server dropped (those requests were sent again)."""
+@dataclass
+class Load:
+    p99_ms: float
+    dropped: int  # connections the server closed as they were reused (requests sent again)
+    server_cpu_s: float  # this process: the server under test
+    client_cpu_s: float  # the child process sending the requests
+
+
+def _cpu_s(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def measure(url: str, headers: dict[str, str], connections: int, requests: int) -> Load:
+    """`connections` x `requests` GETs of `url` from a child process."""
+    server, client = _cpu_s(resource.RUSAGE_SELF), _cpu_s(resource.RUSAGE_CHILDREN)
     context = multiprocessing.get_context("spawn")
     out = context.Queue()
     child = context.Process(target=_child, args=(url, headers, connections, requests, out))
     child.start()
     latencies, dropped = await asyncio.to_thread(out.get)
     await asyncio.to_thread(child.join)
-    return statistics.quantiles(latencies, n=100)[98], dropped
+    return Load(
+        statistics.quantiles(latencies, n=100)[98],
+        dropped,
+        _cpu_s(resource.RUSAGE_SELF) - server,
+        _cpu_s(resource.RUSAGE_CHILDREN) - client,
+    )
 
 
 class _Server(uvicorn.Server):
@@ -124,14 +144,18 @@ async def main(connections: int, requests: int, issues: int) -> None:
             listed = await client.get(f"/api/projects/{api.project_id}/issues")
             assert len(listed.json()) == issues
         issues_url = f"{api.url}/api/projects/{api.project_id}/issues"
-        issues_p99, issues_dropped = await measure(issues_url, headers, connections, requests)
+        issues = await measure(issues_url, headers, connections, requests)
     async with bare_api() as bare_url:
-        bare_p99, bare_dropped = await measure(bare_url, {}, connections, requests)
+        bare = await measure(bare_url, {}, connections, requests)
+    print(
+        f"cpu_s: issues: server={issues.server_cpu_s:.1f} client={issues.client_cpu_s:.1f};"
+        f" bare: server={bare.server_cpu_s:.1f} client={bare.client_cpu_s:.1f}"
+    )
     print(
         f"connections={connections} requests={connections * requests}"
-        f" dropped_connections={issues_dropped}+{bare_dropped}"
-        f" issues_p99_ms={issues_p99:.1f} bare_p99_ms={bare_p99:.1f}"
-        f" ratio={issues_p99 / bare_p99:.2f}"
+        f" dropped_connections={issues.dropped}+{bare.dropped}"
+        f" issues_p99_ms={issues.p99_ms:.1f} bare_p99_ms={bare.p99_ms:.1f}"
+        f" ratio={issues.p99_ms / bare.p99_ms:.2f}"
     )
 
 
