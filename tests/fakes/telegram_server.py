@@ -8,13 +8,15 @@
         tg.sent                                # every accepted sendMessage, in order
         tg.webhook                             # (url, secret_token) once setWebhook was called
         tg.revoke()                            # the token stops working: every call is 401
+        tg.fail_deliveries("Connection refused")  # webhook POSTs fail (None: they work again)
 
 Only the methods MCC calls: getMe, sendMessage, getUpdates (long-polling, honours
 `offset` and `timeout`), editMessageReplyMarkup, answerCallbackQuery, setWebhook,
-deleteWebhook. A wrong token answers 401 like Telegram does; a text over 4096
+deleteWebhook, getWebhookInfo. A wrong token answers 401 like Telegram does; a text over 4096
 characters answers 400. While a webhook is set, getUpdates answers 409 and the
 queued updates are POSTed to it in order (with the secret token header), each
-until it answers 2xx, as Telegram does; `webhook_posts` records every attempt.
+until it answers 2xx, as Telegram does; `webhook_posts` records every attempt, and a
+failed one is getWebhookInfo's last error (kept after a success, as Telegram keeps it).
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ class FakeTelegram:
     _delivering: asyncio.Task[None] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _revoked: bool = False
+    _delivery_failure: str | None = None
+    _last_error: tuple[int, str] | None = None  # (unix time, message), as getWebhookInfo says
 
     @property
     def api_url(self) -> str:
@@ -84,6 +88,11 @@ class FakeTelegram:
         `revoke(False)`."""
         with self._lock:
             self._revoked = revoked
+
+    def fail_deliveries(self, error: str | None = "Connection refused") -> None:
+        """Telegram cannot reach the webhook (a firewall, an expired certificate): its
+        POSTs fail with `error` until this is called with None."""
+        self._delivery_failure = error
 
     def block(self, chat_id: int) -> None:
         with self._lock:
@@ -156,6 +165,7 @@ class FakeTelegram:
             "answerCallbackQuery": self._answer,
             "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._webhook_info,
         }.get(method)
         if handler is None:
             return _error(404, "Not Found: method not found")
@@ -225,6 +235,18 @@ class FakeTelegram:
         self.webhook = None
         return _ok(True)
 
+    async def _webhook_info(self, body: dict[str, Any]) -> JSONResponse:
+        with self._lock:
+            waiting = [u for u in self._updates if u["update_id"] > self._confirmed]
+            info: dict[str, Any] = {
+                "url": self.webhook[0] if self.webhook else "",
+                "has_custom_certificate": False,
+                "pending_update_count": len(waiting),
+            }
+            if self._last_error is not None:
+                info["last_error_date"], info["last_error_message"] = self._last_error
+        return _ok(info)
+
     async def _deliver(self) -> None:
         """POST each update after the confirmed ones to the webhook, until it takes it."""
         async with httpx.AsyncClient(timeout=10) as client:
@@ -237,14 +259,22 @@ class FakeTelegram:
                     continue
                 update = pending[0]
                 headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
-                try:
-                    status = (await client.post(url, json=update, headers=headers)).status_code
-                except httpx.HTTPError:
-                    status = 0  # MCC not listening (yet)
+                error = self._delivery_failure
+                if error is not None:
+                    status = 0
+                else:
+                    try:
+                        response = await client.post(url, json=update, headers=headers)
+                        status = response.status_code
+                        error = f"Wrong response from the webhook: {status}"
+                    except httpx.HTTPError:
+                        status, error = 0, "Connection refused"  # MCC not listening (yet)
                 with self._lock:
                     self.webhook_posts.append((update["update_id"], status))
                     if 200 <= status < 300:
                         self._confirmed = update["update_id"]
+                    else:
+                        self._last_error = (int(time.time()), error)
                 if not 200 <= status < 300:
                     await asyncio.sleep(0.2)  # Telegram backs off too
 

@@ -144,3 +144,40 @@ async def test_the_webhook_refuses_a_wrong_secret_ignores_a_redelivery_and_is_no
     assert first.json() == {"update_id": 7, "result": "accepted"}
     assert again.json() == {"update_id": 7, "result": "duplicate"}
     assert burst == [200] * (limit * 3)
+
+
+async def test_updates_telegram_cannot_deliver_are_named_in_health_until_they_arrive(
+    api: httpx.AsyncClient, mcc: MccServer, telegram: FakeTelegram
+) -> None:
+    """Only Telegram sees its POSTs to the webhook fail: the worker asks it (getWebhookInfo)
+    and health says so while updates wait there, until they are delivered."""
+
+    async def registered() -> tuple[str, str] | None:
+        return telegram.webhook
+
+    await eventually(registered, 20, "the webhook to be registered")
+    telegram.fail_deliveries("Connection refused")
+    telegram.user_says(CHAT, "hello")
+
+    async def telegram_problem() -> str | None:
+        problems = (await api.get("/api/health")).json()["problems"]
+        return next((p for p in problems if p.startswith("Telegram")), None)
+
+    problem = await eventually(telegram_problem, 60, "health to name the undelivered update")
+    assert problem == (
+        "Telegram: the bot's webhook failed its last 3 checks (Telegram holds 1 undelivered"
+        " update; its last delivery failed: Connection refused); buttons pressed in Telegram"
+        f" and chat links wait until it works. Check that http://127.0.0.1:{mcc.port}/"
+        " (MCC_TELEGRAM_WEBHOOK_URL) can be reached from the internet over HTTPS, and the"
+        " bot token on the settings page."
+    )
+    assert (await api.get("/api/notifications/telegram")).json()["problem"] == problem
+    assert (await api.get("/api/health")).status_code == 200  # Telegram is not core
+
+    telegram.fail_deliveries(None)
+
+    async def cleared() -> bool | None:
+        return True if await telegram_problem() is None else None
+
+    await eventually(cleared, 60, "the problem to clear once Telegram delivers")
+    assert any(200 <= status < 300 for _, status in telegram.webhook_posts)

@@ -102,6 +102,12 @@ class BotApi:
             "setWebhook", {"url": url, "secret_token": secret_token, "allowed_updates": UPDATES}
         )
 
+    async def get_webhook_info(self) -> dict[str, Any]:
+        """The webhook Telegram has for this bot: its url, how many updates wait, and the
+        last error Telegram met delivering them (kept after it recovers)."""
+        result: dict[str, Any] = await self.call("getWebhookInfo", {})
+        return result
+
     async def delete_webhook(self) -> None:
         """Back to getUpdates (which Telegram refuses while a webhook is set); pending
         updates are kept for the poller."""

@@ -1,5 +1,6 @@
 """The bot's token (MCC_TELEGRAM_BOT_TOKEN, else the one set on the settings page, sealed),
-checked with Telegram before it is stored; the getUpdates offset and the poller's failures."""
+checked with Telegram before it is stored; the getUpdates offset, and the failures of
+whatever receives the bot's updates (the poller, or the worker's webhook checks)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ class Forbidden(MccError):
     status = 403
 
 
-# Failures of getUpdates in a row before health reports them: one or two are a network
-# hiccup the poller's backoff rides out.
+# Failures in a row (of getUpdates, or webhook checks) before health reports them: one or
+# two are a network hiccup that the next attempt rides out.
 POLL_FAILURES_REPORTED = 3
 
 
@@ -112,7 +113,8 @@ async def set_update_offset(session: AsyncSession, offset: int) -> None:
 
 
 async def record_poll(session: AsyncSession, error: str | None) -> None:
-    """Count a failed getUpdates (`error` says why), or clear the count after a good one."""
+    """Count a failed getUpdates or webhook check (`error` says why), or clear the count
+    after a good one."""
     row = await session.get(TelegramBot, BOT_ROW)
     if error is None:
         if row is not None and row.poll_failures:
@@ -126,12 +128,21 @@ async def record_poll(session: AsyncSession, error: str | None) -> None:
 
 
 async def poll_problem(session: AsyncSession, settings: Settings) -> str | None:
-    """A sentence while the poller's last attempts all failed (None otherwise)."""
+    """A sentence while the last attempts to receive the bot's updates all failed (None
+    otherwise)."""
     if await token_source(session, settings) is None:
         return None
     row = await session.get(TelegramBot, BOT_ROW)
     if row is None or row.poll_failures < POLL_FAILURES_REPORTED:
         return None
+    if settings.telegram_webhook_url:
+        return (
+            f"Telegram: the bot's webhook failed its last {row.poll_failures} checks"
+            f" ({row.poll_error}); buttons pressed in Telegram and chat links wait until it"
+            f" works. Check that {settings.telegram_webhook_url}"
+            " (MCC_TELEGRAM_WEBHOOK_URL) can be reached from the internet over HTTPS, and the"
+            " bot token on the settings page."
+        )
     return (
         f"Telegram: the last {row.poll_failures} attempts to read the bot's updates failed"
         f" ({row.poll_error}); buttons pressed in Telegram and chat links wait until it"

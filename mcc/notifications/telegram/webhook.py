@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import time
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.config import Settings
 from mcc.deliveries import record_delivery
 from mcc.notifications.telegram.api import BotApi, TelegramError
+from mcc.notifications.telegram.bot import record_poll
 from mcc.notifications.telegram.channel import TelegramNotifier
 from mcc.notifications.telegram.updates import TelegramUpdates
 from mcc.security.errors import AuthError
@@ -28,7 +30,8 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/api/webhooks/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
-CHECK_S = 5.0  # how often the worker looks whether the bot's token changed
+CHECK_S = 5.0  # how often the worker checks the bot's token and webhook
+RECENT_ERROR_S = 600.0  # a delivery error older than this is not the reason updates wait
 
 
 class BadSecretToken(AuthError):
@@ -87,7 +90,13 @@ class WebhookInbox:
 
 class WebhookRegistrar:
     """The worker's side of webhook mode: registers the webhook for the bot's token,
-    again whenever the token changes (it can be set on the settings page at any time)."""
+    again whenever the token changes (it can be set on the settings page at any time) or
+    the webhook was changed elsewhere, and checks that Telegram delivers to it.
+
+    Telegram, not MCC, sees a delivery fail (a proxy that refuses it, an expired
+    certificate), so without the check health would say nothing while every button
+    press waited at Telegram. Failures are counted where health reads them, like the
+    poller's."""
 
     def __init__(self, notifier: TelegramNotifier, url: str, secret_token: str) -> None:
         self.notifier = notifier
@@ -96,19 +105,22 @@ class WebhookRegistrar:
         self._registered: str | None = None  # the token's hash the webhook was set for
 
     async def run(self) -> None:
-        """Until cancelled; a refused registration is logged and tried again."""
+        """Until cancelled; a failed registration or check is tried again with a backoff."""
         backoff = CHECK_S
         while True:
             try:
                 await self.register_once()
+                await self._record(await self.delivery_problem())
                 backoff = CHECK_S
             except asyncio.CancelledError:
                 raise
             except TelegramError as exc:
-                log.warning("Telegram setWebhook failed: %s", exc.message)
+                log.warning("Telegram webhook registration or check failed: %s", exc.message)
+                await self._record(exc.message)
                 backoff = min(backoff * 2, 300.0)
-            except Exception:
+            except Exception as exc:
                 log.exception("Telegram webhook registration failed")
+                await self._record(type(exc).__name__)
                 backoff = min(backoff * 2, 300.0)
             await asyncio.sleep(backoff)
 
@@ -121,3 +133,31 @@ class WebhookRegistrar:
         self._registered = api.token_hash
         log.info("Telegram updates now arrive at %s", self.url)
         return True
+
+    async def delivery_problem(self) -> str | None:
+        """Why updates do not reach MCC, as Telegram reports it; None when they do (or
+        there is no bot)."""
+        api = await self.notifier.api()
+        if api is None:
+            return None
+        info = await api.get_webhook_info()
+        if info.get("url") != self.url:
+            # Changed since we set it (another server with this token?): set it again.
+            self._registered = None
+            return f"Telegram sends the updates to {info.get('url') or 'no webhook'}"
+        waiting = int(info.get("pending_update_count") or 0)
+        error = info.get("last_error_message")
+        # Telegram keeps its last error after it recovers: it counts while updates wait.
+        since_error_s = time.time() - float(info.get("last_error_date") or 0)
+        if waiting and error and since_error_s < RECENT_ERROR_S:
+            noun = "update" if waiting == 1 else "updates"
+            return f"Telegram holds {waiting} undelivered {noun}; its last delivery failed: {error}"
+        return None
+
+    async def _record(self, error: str | None) -> None:
+        """Count the check for health; a database that does not answer must not stop it."""
+        try:
+            async with self.notifier.db.sessions() as session:
+                await record_poll(session, error)
+        except Exception:
+            log.warning("could not record the Telegram webhook's state", exc_info=True)
