@@ -26,7 +26,6 @@ from mcc.projects import get_project
 from mcc.runtime import Runtime
 from mcc.security.errors import AuthError, CrossSiteRequest
 
-
 # Dependencies are `async def` even where they await nothing: FastAPI runs a plain `def`
 # one in its thread pool, a thread hop on every request.
 
