@@ -163,7 +163,8 @@ async def test_updates_telegram_cannot_deliver_are_named_in_health_until_they_ar
         problems = (await api.get("/api/health")).json()["problems"]
         return next((p for p in problems if p.startswith("Telegram")), None)
 
-    problem = await eventually(telegram_problem, 60, "health to name the undelivered update")
+    # Telegram is asked every 30 s while it delivers, then every 5 s: 3 failed checks.
+    problem = await eventually(telegram_problem, 90, "health to name the undelivered update")
     assert problem == (
         "Telegram: the bot's webhook failed its last 3 checks (Telegram holds 1 undelivered"
         " update; its last delivery failed: Connection refused); buttons pressed in Telegram"

@@ -30,7 +30,10 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/api/webhooks/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
-CHECK_S = 5.0  # how often the worker checks the bot's token and webhook
+CHECK_S = 5.0  # how often the worker looks whether the bot's token changed
+# How often Telegram is asked whether it delivers, while it does (every CHECK_S while not:
+# a problem is confirmed, and cleared, in seconds).
+ASK_EVERY_S = 30.0
 RECENT_ERROR_S = 600.0  # a delivery error older than this is not the reason updates wait
 
 
@@ -103,6 +106,8 @@ class WebhookRegistrar:
         self.url = url
         self.secret_token = secret_token
         self._registered: str | None = None  # the token's hash the webhook was set for
+        self._asked_at = -ASK_EVERY_S  # monotonic time Telegram was last asked
+        self._failing = False  # what the last check found
 
     async def run(self) -> None:
         """Until cancelled; a failed registration or check is tried again with a backoff."""
@@ -110,7 +115,9 @@ class WebhookRegistrar:
         while True:
             try:
                 await self.register_once()
-                await self._record(await self.delivery_problem())
+                if self._failing or time.monotonic() - self._asked_at >= ASK_EVERY_S:
+                    self._asked_at = time.monotonic()
+                    await self._record(await self.delivery_problem())
                 backoff = CHECK_S
             except asyncio.CancelledError:
                 raise
@@ -156,6 +163,7 @@ class WebhookRegistrar:
 
     async def _record(self, error: str | None) -> None:
         """Count the check for health; a database that does not answer must not stop it."""
+        self._failing = error is not None
         try:
             async with self.notifier.db.sessions() as session:
                 await record_poll(session, error)
