@@ -4,14 +4,19 @@ whatever receives the bot's updates (the poller, or the worker's webhook checks)
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.config import Settings
 from mcc.db.base import utcnow
+from mcc.db.engine import Database
 from mcc.errors import InvalidInput, MccError, ServiceUnavailable
 from mcc.models.telegram import TelegramBot
 from mcc.notifications.telegram.api import BotApi, TelegramError
 from mcc.security.secret_box import SecretBox
+
+log = logging.getLogger(__name__)
 
 BOT_ROW = 1
 _CONTEXT = "telegram_bot:1:token"
@@ -125,6 +130,16 @@ async def record_poll(session: AsyncSession, error: str | None) -> None:
     row.poll_failures += 1
     row.poll_error = error[:500]
     await session.commit()
+
+
+async def count_attempt(db: Database, error: str | None) -> None:
+    """`record_poll` in a session of its own, for the loops that receive the updates: a
+    database that does not answer must not stop them."""
+    try:
+        async with db.sessions() as session:
+            await record_poll(session, error)
+    except Exception:
+        log.warning("could not record the Telegram bot's state", exc_info=True)
 
 
 async def poll_problem(session: AsyncSession, settings: Settings) -> str | None:

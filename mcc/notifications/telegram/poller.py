@@ -8,7 +8,7 @@ import logging
 
 from mcc.db.engine import Database
 from mcc.notifications.telegram.api import TelegramError
-from mcc.notifications.telegram.bot import record_poll, set_update_offset, update_offset
+from mcc.notifications.telegram.bot import count_attempt, set_update_offset, update_offset
 from mcc.notifications.telegram.channel import TelegramNotifier
 from mcc.notifications.telegram.updates import TelegramUpdates
 
@@ -38,27 +38,19 @@ class TelegramPoller:
                 if handled is None:
                     await asyncio.sleep(IDLE_S)
                 else:
-                    await self._record(None)
+                    await count_attempt(self.db, None)
             except asyncio.CancelledError:
                 raise
             except TelegramError as exc:
                 log.warning("Telegram getUpdates failed: %s", exc.message)
-                await self._record(exc.message)
+                await count_attempt(self.db, exc.message)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 60.0)
             except Exception as exc:
                 log.exception("Telegram update handling failed")
-                await self._record(type(exc).__name__)
+                await count_attempt(self.db, type(exc).__name__)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 60.0)
-
-    async def _record(self, error: str | None) -> None:
-        """Count the attempt for health; a database that does not answer must not stop polling."""
-        try:
-            async with self.db.sessions() as session:
-                await record_poll(session, error)
-        except Exception:
-            log.warning("could not record the Telegram poller's state", exc_info=True)
 
     async def poll_once(self) -> int | None:
         """Read and handle one batch of updates; None when no bot is configured."""

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.config import Settings
 from mcc.deliveries import record_delivery
 from mcc.notifications.telegram.api import BotApi, TelegramError
-from mcc.notifications.telegram.bot import record_poll
+from mcc.notifications.telegram.bot import count_attempt
 from mcc.notifications.telegram.channel import TelegramNotifier
 from mcc.notifications.telegram.updates import TelegramUpdates
 from mcc.security.errors import AuthError
@@ -114,10 +114,12 @@ class WebhookRegistrar:
         backoff = CHECK_S
         while True:
             try:
-                await self.register_once()
-                if self._failing or time.monotonic() - self._asked_at >= ASK_EVERY_S:
-                    self._asked_at = time.monotonic()
-                    await self._record(await self.delivery_problem())
+                api = await self.notifier.api()  # None while no token is configured
+                if api is not None:
+                    await self.register_once(api)
+                    if self._failing or time.monotonic() - self._asked_at >= ASK_EVERY_S:
+                        self._asked_at = time.monotonic()
+                        await self._record(await self.delivery_problem(api))
                 backoff = CHECK_S
             except asyncio.CancelledError:
                 raise
@@ -126,27 +128,22 @@ class WebhookRegistrar:
                 await self._record(exc.message)
                 backoff = min(backoff * 2, 300.0)
             except Exception as exc:
-                log.exception("Telegram webhook registration failed")
+                log.exception("Telegram webhook registration or check failed")
                 await self._record(type(exc).__name__)
                 backoff = min(backoff * 2, 300.0)
             await asyncio.sleep(backoff)
 
-    async def register_once(self) -> bool:
+    async def register_once(self, api: BotApi) -> bool:
         """Set the webhook if this bot has none from us yet; True when it was set now."""
-        api = await self.notifier.api()
-        if api is None or api.token_hash == self._registered:
+        if api.token_hash == self._registered:
             return False
         await api.set_webhook(self.url, self.secret_token)
         self._registered = api.token_hash
         log.info("Telegram updates now arrive at %s", self.url)
         return True
 
-    async def delivery_problem(self) -> str | None:
-        """Why updates do not reach MCC, as Telegram reports it; None when they do (or
-        there is no bot)."""
-        api = await self.notifier.api()
-        if api is None:
-            return None
+    async def delivery_problem(self, api: BotApi) -> str | None:
+        """Why updates do not reach MCC, as Telegram reports it; None when they do."""
         info = await api.get_webhook_info()
         if info.get("url") != self.url:
             # Changed since we set it (another server with this token?): set it again.
@@ -162,10 +159,5 @@ class WebhookRegistrar:
         return None
 
     async def _record(self, error: str | None) -> None:
-        """Count the check for health; a database that does not answer must not stop it."""
         self._failing = error is not None
-        try:
-            async with self.notifier.db.sessions() as session:
-                await record_poll(session, error)
-        except Exception:
-            log.warning("could not record the Telegram webhook's state", exc_info=True)
+        await count_attempt(self.notifier.db, error)
