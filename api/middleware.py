@@ -50,8 +50,7 @@ def install_middleware(app: FastAPI, limits: RateLimits, client_address: ClientA
 
 # Both are plain ASGI rather than `@app.middleware("http")`: Starlette's BaseHTTPMiddleware
 # runs each request's app in a task of its own and streams the body through a channel,
-# which at 100 connections made `GET /api/auth/me` about 4 times slower at p99
-# (1.7 s against 0.4 s, bench/api_read.py's load).
+# which under load is most of a small request's time (figures: bench/README.md).
 
 
 class RateLimit:
