@@ -40,7 +40,7 @@ from tests.support.processes import MCC, kill_hard, mcc_env, start_mcc, stop
 from tests.support.repos import make_repo
 from tests.support.services import empty_redis_database
 from tests.support.settings import local_settings
-from tests.support.waiting import eventually, wait_for_phase, wait_for_stored_phase
+from tests.support.waiting import eventually, wait_for_stored_phase
 
 pytestmark = pytest.mark.e2e
 
@@ -196,7 +196,6 @@ async def deployment(
             MCC_PORT=str(port),
             MCC_SECRET_KEY=uuid.uuid4().hex * 2,  # the page's session outlives the process
             MCC_FRONTEND_DIST=str(settings.frontend_dist),
-            MCC_RATE_LIMIT_PER_MINUTE="100000",  # the test polls REST
             **({"MCC_REDIS_URL": empty_redis_database()} if scaled else {}),
         )
         created = subprocess.run(
@@ -276,7 +275,7 @@ async def test_a_page_that_watches_a_run_while_the_api_restarts_shows_the_server
             await expect(connection).to_have_attribute("data-status", "connected", timeout=15_000)
 
             # The run goes on from where it was (embedded: the reviewer's step is tried again).
-            await wait_for_phase(client, pid, 1, "awaiting_approval", timeout_s=90)
+            await wait_for_stored_phase(stored, pid, 1, "awaiting_approval", timeout_s=90)
             await expect_conversation_as_on_server(page, client, cid)
             await expect_channels_as_on_server(page, client, pid)
             refetched = [r for r in requests.since(restarted) if r.endswith(f"/{cid}/messages")]
