@@ -11,11 +11,14 @@ import os
 import sys
 from importlib.metadata import version
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from mcc.config import Settings
+
+if TYPE_CHECKING:
+    from mcc.db.schema_check import DatabaseProblem
 
 
 def _exit(code: int) -> NoReturn:
@@ -228,21 +231,75 @@ def temporal() -> None:
     _exit(code)
 
 
+def _split_process_checks(settings: Settings, *, worker: bool) -> None:
+    """What `mcc api` and `mcc worker` check before they serve, ending the command with
+    one sentence when they cannot: each is one process of a deployment, and what it
+    must share with the others (database schema, key, data dir) is checked here, where a mismatch
+    would otherwise show as failed requests and steps later.
+
+    A database that does not answer stops a worker (its restart policy tries again) but
+    not an API, which serves and says so in health, as it does while Temporal is away."""
+    from mcc.db.engine import Database
+    from mcc.db.schema_check import database_problem
+    from mcc.errors import MccError
+    from mcc.security.keys import master_key
+    from mcc.shared_data_dir import missing_repositories
+
+    if settings.redis_url and settings.secret_key is None:
+        _fail(
+            "MCC_SECRET_KEY is not set. Processes sharing Redis (MCC_REDIS_URL) are one"
+            " deployment, and every api and worker process needs the same key: without it"
+            " each uses the key file of its own data dir, and one that has another key"
+            " refuses the others' sessions and cannot read the secrets they stored. Make"
+            " one with `openssl rand -hex 32`."
+        )
+    try:
+        master_key(settings)  # the worker unseals the stored LLM, GitHub and Telegram secrets
+    except MccError as exc:
+        _fail(exc.message)
+
+    async def check() -> tuple[DatabaseProblem | None, str | None]:
+        db = Database.from_settings(settings)
+        try:
+            problem = await database_problem(db)
+            return problem, None if problem else await missing_repositories(settings, db)
+        finally:
+            await db.dispose()
+
+    database, repositories = asyncio.run(check())
+    if repositories is not None:
+        _fail(repositories)
+    if database is not None and (worker or database.kind == "not_migrated"):
+        _fail(database.sentence)
+    if database is not None:
+        click.echo(f"mcc: {database.sentence} Serving meanwhile; health says 503.", err=True)
+
+
+def _summary(settings: Settings, *, worker: bool) -> None:
+    from mcc.readiness import split_process_lines
+    from mcc.sandbox.sandbox import Sandbox
+
+    sandbox = asyncio.run(Sandbox.from_settings(settings).probe()) if worker else None
+    for line in split_process_lines(settings, sandbox):
+        click.echo(f"mcc: {line}")
+
+
 @main.command()
 def api() -> None:
     """Serve only the API (scaled mode: run workers separately)."""
     from api.listen_check import check_listen_address
     from api.server import serve
     from mcc.errors import MccError
-    from mcc.security.keys import master_key
 
     _logging()
     settings = _settings()
     try:
         check_listen_address(settings)
-        master_key(settings)
     except MccError as exc:
         _fail(exc.message)
+    _split_process_checks(settings, worker=False)
+    click.echo(f"mcc: MCC API at http://{settings.host}:{settings.port}")
+    _summary(settings, worker=False)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(settings, api=True, worker=False))
     _exit(0)
@@ -252,15 +309,12 @@ def api() -> None:
 def worker() -> None:
     """Run only a Temporal worker (scaled mode)."""
     from api.server import serve
-    from mcc.errors import MccError
-    from mcc.security.keys import master_key
 
     _logging()
     settings = _settings()
-    try:
-        master_key(settings)  # the worker unseals the stored LLM, GitHub and Telegram secrets
-    except MccError as exc:
-        _fail(exc.message)
+    _split_process_checks(settings, worker=True)
+    click.echo(f"mcc: MCC worker, pid {os.getpid()}")
+    _summary(settings, worker=True)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(settings, api=False, worker=True))
     _exit(0)

@@ -25,7 +25,7 @@ from api.realtime import SocketEvents, create_socket_server, on_the_wire, stampe
 from api.redis_fanout import redis_manager
 from api.runs import keep_starting_queued_runs, start_queued_runs
 from api.telegram import background_tasks
-from api.temporal_link import TemporalLink
+from api.temporal_link import TemporalLink, temporal_error
 from mcc.config import Settings
 from mcc.data_dir import ensure_data_dir, exposure_warning
 from mcc.event_log import TRANSIENT, EventLog, MemoryEventLog, RedisEventLog
@@ -137,7 +137,9 @@ class MccServer:
         await runs.start_issue_run(self.temporal.client, self.runtime.settings, project, issue)
 
     async def _connect_later(self) -> None:
-        await self._resend_decisions(await self.temporal.connect_when_ready())
+        client = await self.temporal.connect_when_ready()
+        await self.temporal.prepare_namespace(client)
+        await self._resend_decisions(client)
 
     async def _resend_decisions(self, client: Client) -> None:
         """Decisions a process that stopped had claimed but not yet signalled reach their
@@ -172,6 +174,7 @@ class MccServer:
         ensure_data_dir(self.settings.resolved_data_dir)
         if self.with_worker:
             client = await self.temporal.connect_when_ready(self.temporal_wait_s)
+            await self.temporal.prepare_namespace(client)
             extra = self.settings.worker_connections - 1
             more = await asyncio.gather(*(self.temporal.another_connection() for _ in range(extra)))
             clients = [client, *more]
@@ -194,11 +197,16 @@ class MccServer:
             try:
                 client = await self.temporal.connect()
             except Exception as exc:
-                log.warning("Temporal not reachable yet (%s); retrying in the background", exc)
+                log.warning(
+                    "Temporal at %s does not answer yet (%s); retrying in the background",
+                    self.settings.temporal_address,
+                    temporal_error(exc),
+                )
                 self._connecting = asyncio.create_task(
                     self._connect_later(), name="temporal-connect"
                 )
             else:
+                await self.temporal.prepare_namespace(client)
                 await self._resend_decisions(client)
         if self.http is not None:
             self._tasks.append(asyncio.create_task(self.http.serve(), name="http"))

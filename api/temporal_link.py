@@ -13,6 +13,7 @@ from temporalio.client import Client
 from api.temporal_runtime import core_runtime
 from mcc.config import Settings
 from mcc.errors import ServiceUnavailable
+from workflows.search_attributes import register_missing
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,9 @@ class TemporalLink:
     def __init__(self, settings: Settings, client: Client | None = None) -> None:
         self.settings = settings
         self._client = client
+        # What keeps runs from starting on this Temporal (its namespace lacks MCC's
+        # search attributes and refused them), for health; None when nothing does.
+        self.namespace_problem: str | None = None
 
     @property
     def client(self) -> Client:
@@ -81,12 +85,12 @@ class TemporalLink:
                 if deadline is not None and time.monotonic() + delay > deadline:
                     raise ServiceUnavailable(
                         f"Temporal at {address} did not answer within {within_s:.0f}s"
-                        f" (last error: {_first_line(exc)})"
+                        f" (last error: {temporal_error(exc)})"
                     ) from None
                 log.warning(
                     "Temporal at %s is not answering yet (%s); retrying in %.1fs",
                     address,
-                    _first_line(exc),
+                    temporal_error(exc),
                     delay,
                 )
                 await asyncio.sleep(delay)
@@ -95,6 +99,13 @@ class TemporalLink:
             if self._client is None:
                 self._client = client
             return self._client
+
+    async def prepare_namespace(self, client: Client) -> None:
+        """Register the search attributes MCC's runs carry where they are missing (a
+        Temporal not started by `mcc up`), once per connection of this process."""
+        self.namespace_problem = await register_missing(client)
+        if self.namespace_problem is not None:
+            log.warning("%s", self.namespace_problem)
 
     async def another_connection(self) -> Client:
         """A client of its own (a worker per connection, see `build_workers`)."""
@@ -131,6 +142,15 @@ class TemporalLink:
         return False
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
+def temporal_error(exc: BaseException) -> str:
+    """Why a connection to Temporal failed, in words: the SDK's message is its Rust
+    core's debug output (`tonic::transport::Error(Transport, ConnectError(...`)."""
+    text = str(exc)
+    if "ConnectionRefused" in text or "Connection refused" in text:
+        return "connection refused: nothing listens at that address"
+    if "dns error" in text or "failed to lookup address" in text:
+        return "its host name does not resolve"
+    if isinstance(exc, TimeoutError) or "timed out" in text.lower():
+        return f"no answer within {_CONNECT_WITHIN_S:.0f} s"
+    lines = text.strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__

@@ -15,6 +15,7 @@ from mcc.config import Settings
 from mcc.db.engine import shown_url
 from mcc.errors import MccError
 from mcc.llm.endpoint import api_key_from_env, is_local, require_http_url, require_usable_key
+from mcc.redis_reach import display_redis_url
 from mcc.sandbox.sandbox import Sandbox, SandboxReport
 
 LLMState = Literal["configured", "not_configured"]
@@ -69,12 +70,39 @@ def where_state_lives(settings: Settings) -> list[str]:
 
 def startup_lines(settings: Settings, sandbox: SandboxReport) -> list[str]:
     """The start-up summary's lines: where state lives, and what agents need."""
+    return [*where_state_lives(settings), *agent_lines(settings, sandbox)]
+
+
+def agent_lines(settings: Settings, sandbox: SandboxReport) -> list[str]:
+    """Whether agents can work: the LLM and the sandbox."""
     llm = llm_report(settings)
-    lines = [
-        *where_state_lives(settings),
+    return [
         f"LLM: {llm.detail}"
         if llm.state == "configured"
         else f"LLM: NOT CONFIGURED, agents cannot work: {llm.detail}",
         f"sandbox: {sandbox.state}: {sandbox.detail}",
     ]
+
+
+def split_process_lines(settings: Settings, sandbox: SandboxReport | None) -> list[str]:
+    """The start-up summary of `mcc api` (no `sandbox`: it runs no agent) or `mcc worker`:
+    where state lives and what the process shares with the others, so that an operator
+    sees from its log alone that it joins the same deployment as they do."""
+    temporal = (
+        f"Temporal: {settings.temporal_address}, namespace {settings.temporal_namespace!r},"
+        f" task queue {settings.temporal_task_queue!r}"
+    )
+    if settings.redis_url:
+        redis = f"Redis: {display_redis_url(settings.redis_url)}"
+    else:
+        redis = (
+            "Redis: NOT USED (MCC_REDIS_URL unset): events of runs on other processes"
+            " never reach this one's dashboards"
+            if sandbox is None
+            else "Redis: NOT USED (MCC_REDIS_URL unset): what this worker's runs do reaches"
+            " no dashboard live"
+        ) + "; give every api and worker process the same MCC_REDIS_URL"
+    lines = [*where_state_lives(settings), temporal, redis]
+    if sandbox is not None:
+        lines += agent_lines(settings, sandbox)
     return lines

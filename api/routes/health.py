@@ -11,6 +11,7 @@ from api.schemas.health import HealthOut
 from api.temporal_link import TemporalLink
 from api.worker_presence import WorkerState, worker_state
 from mcc.config import Settings
+from mcc.db.schema_check import database_problem
 from mcc.notifications.telegram.bot import poll_problem
 from mcc.readiness import LLMReport, llm_report
 from mcc.redis_reach import display_redis_url, redis_problem
@@ -28,14 +29,18 @@ async def health(runtime: RuntimeDep, temporal: TemporalDep) -> JSONResponse:
     bot can be polled (reported, still 200)."""
     settings = runtime.settings
     # At once, each bounded by its own timeout: a probe waits for the slowest part only.
-    db_up, (temporal_up, worker), redis = await asyncio.gather(
-        runtime.db.answers(),
+    database, (temporal_up, worker), redis = await asyncio.gather(
+        database_problem(runtime.db),
         _temporal_state(temporal, settings.temporal_task_queue),
         _redis_state(settings.redis_url),
     )
     sandbox, llm = await runtime.sandbox_check.report(), llm_report(settings)
+    db_up = database is None
     ok = db_up and temporal_up and redis != "down"
-    problems = _problems(settings, temporal_up, worker, redis, sandbox, llm)
+    problems = [database.sentence] if database is not None else []
+    problems += _problems(settings, temporal_up, worker, redis, sandbox, llm)
+    if temporal_up and temporal.namespace_problem is not None:
+        problems.append(temporal.namespace_problem)
     if db_up:
         # Not a core dependency (still 200), but a silent bot is a problem the person must see.
         async with runtime.db.sessions() as session:
@@ -79,6 +84,11 @@ def _problems(
 ) -> list[str]:
     """What the person must fix for runs to move, one sentence each."""
     problems = [f"LLM not configured: {llm.detail}"] if llm.state != "configured" else []
+    if not temporal_up:
+        problems.append(
+            f"Temporal at {settings.temporal_address} (MCC_TEMPORAL_ADDRESS) does not answer:"
+            " runs wait, and new issues are kept and start once it does."
+        )
     if sandbox.state in ("missing", "broken"):
         problems.append(f"sandbox {sandbox.state}: {sandbox.detail}")
     if worker == "none":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -67,15 +66,6 @@ class Database:
         if not settings.database_url:
             ensure_data_dir(settings.resolved_data_dir)
         return cls(settings.resolved_database_url)
-
-    async def answers(self) -> bool:
-        """Whether the database answers a trivial query."""
-        try:
-            async with self.sessions() as session:
-                await session.execute(text("SELECT 1"))
-        except Exception:
-            return False
-        return True
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -17,6 +17,7 @@ from api.server import MccServer
 from api.temporal_link import TemporalLink
 from api.worker_presence import worker_state
 from mcc.config import Settings
+from mcc.db.schema_check import head_revision
 from mcc.runtime import Runtime
 from tests.conftest import free_port
 from tests.support.tcp_relay import tcp_relay
@@ -55,6 +56,10 @@ async def test_health_says_temporal_is_down_with_503(settings):
             assert response.status_code == 503
             body = response.json()
             assert (body["status"], body["db"], body["temporal"]) == ("degraded", "ok", "down")
+            assert (
+                f"Temporal at {dead.temporal_address} (MCC_TEMPORAL_ADDRESS) does not answer:"
+                " runs wait, and new issues are kept and start once it does."
+            ) in body["problems"]
     finally:
         await server.stop()
 
@@ -101,6 +106,31 @@ async def test_health_says_the_database_is_down_with_503(settings, tmp_path):
             assert response.status_code == 503
             body = response.json()
             assert (body["status"], body["db"], body["temporal"]) == ("degraded", "down", "ok")
+            assert body["problems"][0] == (
+                f"The database {broken.resolved_database_url} does not answer"
+                " (unable to open database file)."
+            )
+    finally:
+        await server.stop()
+
+
+async def test_health_names_a_database_that_was_never_migrated(settings, tmp_path):
+    """An API started on a database `mcc migrate` never saw (`mcc api` refuses one at
+    start; health still says so when one is swapped under a running API)."""
+    empty = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{tmp_path}/e.db"})
+    server = MccServer(empty, worker=False)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            response = await client.get("/api/health")
+            assert response.status_code == 503
+            body = response.json()
+            assert (body["status"], body["db"]) == ("degraded", "down")
+            assert body["problems"][0] == (
+                f"The database {empty.resolved_database_url} is not migrated for this MCC (it"
+                f" has no MCC schema yet; this MCC needs {head_revision()}): run `mcc migrate`"
+                " with the same MCC_DATABASE_URL."
+            )
     finally:
         await server.stop()
 

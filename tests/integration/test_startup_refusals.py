@@ -5,22 +5,28 @@ this machine's, a database that cannot be used."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
+import subprocess
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
 from api.listen_check import check_listen_address
 from mcc.config import Settings
+from mcc.db.engine import Database
 from mcc.db.migrate import upgrade
+from mcc.db.schema_check import head_revision
 from mcc.devserver import DevServer, port_open
 from mcc.errors import InvalidInput, ServiceUnavailable
+from mcc.models.project import Project
 from tests.conftest import free_port
-from tests.support.processes import start_mcc
+from tests.support.processes import MCC, start_mcc
 from tests.support.services import postgres_admin_dsn
 from tests.support.waiting import eventually
 
@@ -137,3 +143,107 @@ def test_an_unreachable_database_is_named_with_the_reason() -> None:
         ServiceUnavailable, match=r"cannot use the database .*: Connect call failed"
     ):
         upgrade(Settings(database_url=url).resolved_database_url)
+
+
+def _split_process_env(tmp_path: Path, database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MCC_")}
+    return env | {
+        "MCC_DATA_DIR": str(tmp_path / "data"),
+        "MCC_DATABASE_URL": database_url,
+        "MCC_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
+        "MCC_TEMPORAL_EMBEDDED": "false",
+        "MCC_PORT": str(free_port()),
+        **extra,
+    }
+
+
+def _refusal(command: str, env: dict[str, str]) -> str:
+    """What `mcc <command>` says as it refuses to start (it must end, with code 1)."""
+    done = subprocess.run([*MCC, command], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    return done.stderr.strip()
+
+
+@pytest.mark.parametrize("command", ["api", "worker"])
+def test_api_and_worker_refuse_a_database_that_was_never_migrated(
+    tmp_path: Path, command: str
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+    said = _refusal(command, _split_process_env(tmp_path, url))
+    assert said == (
+        f"mcc: The database {url} is not migrated for this MCC (it has no MCC schema yet;"
+        f" this MCC needs {head_revision()}): run `mcc migrate` with the same MCC_DATABASE_URL."
+    )
+
+
+def test_a_worker_refuses_a_database_that_does_not_answer(tmp_path: Path) -> None:
+    name = f"mcc_missing_{uuid.uuid4().hex[:8]}"
+    url = make_url(postgres_admin_dsn()).set(database=name, password="hunter2")
+    said = _refusal("worker", _split_process_env(tmp_path, url.render_as_string(False)))
+    shown = url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=True)
+    assert said == f'mcc: The database {shown} does not answer (database "{name}" does not exist).'
+
+
+@pytest.mark.parametrize("command", ["api", "worker"])
+def test_processes_that_share_redis_refuse_to_start_without_the_shared_key(
+    tmp_path: Path, command: str, redis_url: str
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
+    upgrade(url)
+    said = _refusal(command, _split_process_env(tmp_path, url, MCC_REDIS_URL=redis_url))
+    assert said.startswith("mcc: MCC_SECRET_KEY is not set.")
+    assert "every api and worker process needs the same key" in said
+
+
+async def test_an_api_says_at_start_what_it_joins_and_what_it_lacks(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
+    await asyncio.to_thread(upgrade, url)
+    env = _split_process_env(tmp_path, url)
+    log = tmp_path / "api.log"
+    api = start_mcc("api", env, log)
+    try:
+
+        async def serving() -> bool:
+            async with httpx.AsyncClient() as client:
+                with contextlib.suppress(httpx.HTTPError):
+                    await client.get(f"http://127.0.0.1:{env['MCC_PORT']}/api/health")
+                    return True
+            return False
+
+        await eventually(serving, 60, "mcc api to serve")
+    finally:
+        api.send_signal(signal.SIGTERM)
+        api.wait(30)
+    said = log.read_text()
+    port = env["MCC_PORT"]
+    assert f"mcc: MCC API at http://127.0.0.1:{port}\n" in said
+    assert f"mcc: database: {url}\n" in said
+    assert (
+        f"mcc: Temporal: {env['MCC_TEMPORAL_ADDRESS']}, namespace 'default', task queue 'mcc'\n"
+        in said
+    )
+    assert "mcc: Redis: NOT USED (MCC_REDIS_URL unset)" in said
+
+
+async def test_a_worker_that_does_not_see_the_projects_repositories_refuses_to_start(
+    tmp_path: Path,
+) -> None:
+    """Started with another data dir than the API's (MCC_DATA_DIR unset in another
+    directory, a volume not mounted), it would fail every run at its first git step."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
+    await asyncio.to_thread(upgrade, url)
+    db = Database(url)
+    async with db.sessions() as session:
+        session.add(Project(name="Kept", slug="kept", repo_path="/src", default_branch="main"))
+        await session.commit()
+    await db.dispose()
+    env = _split_process_env(tmp_path, url)
+    said = await asyncio.to_thread(_refusal, "worker", env)
+    data_dir = tmp_path / "data"
+    assert said == (
+        f"mcc: None of the 1 projects' repositories is in this process's data dir {data_dir}"
+        f" (looked in {data_dir / 'repos'}): every api and worker process must share one"
+        " MCC_DATA_DIR (the same directory, or the same volume), or runs fail at their first"
+        " git step."
+    )
