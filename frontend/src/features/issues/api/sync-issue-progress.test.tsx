@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { renderHook } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { receiveServerEvent } from "@/lib/socket";
 import type { Issue } from "../types";
@@ -45,6 +45,27 @@ const progress = (status: string) => ({
 });
 
 describe("issue progress from the socket", () => {
+  it("fetches the detail at once when the run starts waiting for a decision, not after the interval", async () => {
+    vi.useFakeTimers();
+    try {
+      const queryClient = mount("testing");
+      receiveServerEvent("task_progress", progress("reviewing"));
+      vi.advanceTimersByTime(400);
+      expect(queryClient.getQueryState(issueKeys.detail(PROJECT, 1))?.isInvalidated).toBe(true);
+      queryClient.setQueryData(issueKeys.detail(PROJECT, 1), queryClient.getQueryData(issueKeys.detail(PROJECT, 1)));
+      // The next phase change comes within 10 s of that fetch: a step is held back...
+      receiveServerEvent("task_progress", progress("merging"));
+      vi.advanceTimersByTime(400);
+      expect(queryClient.getQueryState(issueKeys.detail(PROJECT, 1))?.isInvalidated).toBe(false);
+      // ...but the wait for the person is fetched right away.
+      receiveServerEvent("task_progress", progress("awaiting_approval"));
+      vi.advanceTimersByTime(400);
+      expect(queryClient.getQueryState(issueKeys.detail(PROJECT, 1))?.isInvalidated).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("takes the merged pull request a merge carries into the list and the detail, without fetching", () => {
     const queryClient = mount("merging");
     receiveServerEvent("task_progress", { ...progress("done"), pull_request: pullOf("merged") });

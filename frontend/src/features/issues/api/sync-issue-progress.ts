@@ -6,6 +6,7 @@ import { useAuthStore } from "@/stores/auth";
 import { useIssueProgressStore } from "@/stores/issue-progress";
 import { issueKeys } from "./keys";
 import { storePhase, storePull, storeSpend } from "./issue-cache";
+import { AWAITING_APPROVAL } from "../types";
 
 /** A burst of events (a phase ends, the next starts) refetches the issue detail once. */
 const PHASE_REFETCH_DELAY_MS = 300;
@@ -22,7 +23,7 @@ const STEP_REFETCH_INTERVAL_MS = 20_000;
  * the phase (and, on an agent's step, the issue's spend and tokens) changes in place at once, in the list
  * and the detail; an open issue detail
  * (loop counts, agents at work, spec, test report) is refetched shortly after a phase change
- * (at most every 10 s), and at most every 20 s while agents only take steps. An issue the page has not seen yet (filed
+ * (at most every 10 s, but at once when the run starts waiting for a decision), and at most every 20 s while agents only take steps. An issue the page has not seen yet (filed
  * elsewhere) refetches the project's list.
  */
 export function useIssueProgressSync(): void {
@@ -69,7 +70,10 @@ export function useIssueProgressSync(): void {
         void queryClient.invalidateQueries({ queryKey: issueKeys.list(projectId), exact: true });
         return;
       }
-      if (previous !== status) refetchDetail(projectId, number, PHASE_REFETCH_INTERVAL_MS);
+      // The run waits for the person: what they decide on (the round and head just opened)
+      // is fetched at once, not after the interval, as they are about to act on it.
+      if (previous !== status)
+        refetchDetail(projectId, number, status === AWAITING_APPROVAL ? 0 : PHASE_REFETCH_INTERVAL_MS);
       else if (!timers.has(`${projectId}/${number}`)) refetchDetail(projectId, number, STEP_REFETCH_INTERVAL_MS);
     };
 

@@ -5,13 +5,13 @@ import { describe, expect, it } from "vitest";
 import type { Issue } from "../types";
 import { ReviewActions } from "./review-actions";
 
-const issue = (phase: string, decision: Issue["decision"] = null) =>
-  ({ project_id: 2, number: 9, title: "Add negate", phase, round: 1, head: null, decision }) as unknown as Issue;
+const issue = (phase: string, decision: Issue["decision"] = null, round: number | null = 1) =>
+  ({ project_id: 2, number: 9, title: "Add negate", phase, round, head: null, decision }) as unknown as Issue;
 
-function show(phase: string, decision: Issue["decision"] = null) {
+function show(phase: string, decision: Issue["decision"] = null, round: number | null = 1) {
   render(
     <QueryClientProvider client={new QueryClient()}>
-      <ReviewActions issue={issue(phase, decision)} />
+      <ReviewActions issue={issue(phase, decision, round)} />
     </QueryClientProvider>,
   );
   return screen.getByRole("status").textContent ?? "";
@@ -33,6 +33,17 @@ describe("the decision panel", () => {
     today.setHours(15, 4, 0, 0);
     const decision = { round: 1, kind: "approve" as const, feedback: "", head: null, decided_at: today.toISOString() };
     expect(show("merging", decision)).toBe("Decided by you at 3:04 PM: approve.");
+  });
+
+  it("waits for the round a live phase change opened before it lets the person decide", () => {
+    // The socket says the run waits before the detail with its first round is fetched.
+    expect(show("awaiting_approval", null, null)).toBe("Loading what you decide on…");
+    expect(screen.getByRole("button", { name: "Approve" })).toHaveProperty("disabled", true);
+  });
+
+  it("lets the person decide once the round is known", () => {
+    expect(show("awaiting_approval")).toMatch(/^The pull request waits for your decision/);
+    expect(screen.getByRole("button", { name: "Approve" })).toHaveProperty("disabled", false);
   });
 
   it("says when deciding becomes possible while the run still works", () => {

@@ -53,7 +53,10 @@ export function ReviewActions({ issue }: { issue: Issue }) {
   }, [issue.phase]);
 
   const sentHere = sent !== null && sent.round === shown.round && sent.head === shown.head;
-  const canDecide = issue.phase === AWAITING_APPROVAL && !sentHere && decision === null;
+  // The phase arrives live before the round it opened (the detail is fetched right after):
+  // a decision needs the round, which the server checks, so wait for it.
+  const roundKnown = shown.round > 0;
+  const canDecide = issue.phase === AWAITING_APPROVAL && roundKnown && !sentHere && decision === null;
   const feedbackOpen = rejecting && canDecide;
   const error = missing ?? refusal(approve.error) ?? refusal(reject.error);
 
@@ -109,7 +112,9 @@ export function ReviewActions({ issue }: { issue: Issue }) {
       ? "Decision sent…"
       : (ended ??
         (issue.phase === AWAITING_APPROVAL
-          ? WAITING[gate]
+          ? roundKnown
+            ? WAITING[gate]
+            : "Loading what you decide on…"
           : "Enabled when the issue reaches awaiting_approval (the spec first, then the merge)."));
 
   return (
