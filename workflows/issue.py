@@ -81,6 +81,10 @@ CI_FIX_BOUND = "ci-fix-bound"
 CANCEL_NOT_ATTENTION = "cancel-not-attention"
 # Runs started before the issue's conversation showed the person's pause never record it.
 SHOW_PAUSE = "show-pause"
+# A cancel ends the run before its next agent, phase or approval round (a run started
+# before went on through the steps that did not wait, to its next gate: a reviewer
+# started and the person told the pull request was ready to merge, after the cancel).
+CANCEL_AT_NEXT_STEP = "cancel-at-next-step"
 WAITING = (Phase.AWAITING_APPROVAL, Phase.NEEDS_ATTENTION)
 
 
@@ -438,6 +442,7 @@ class IssueWorkflow:
         assert self._ref is not None and self._params is not None
         attempt = 0
         while True:
+            self._stop_if_cancelled()
             suffix = f"-retry-{attempt}" if attempt else ""
             run_id = f"{self._ref.workflow_id}/{work.agent.name}/{work.label}{suffix}"
             self._active.append(work.agent.name)
@@ -495,6 +500,7 @@ class IssueWorkflow:
 
     async def _gate(self, gate: str, branch: str) -> Decided:
         """Wait for the person's decision (approve | reject) at `gate`."""
+        self._stop_if_cancelled()
         self._status.gate = gate
         if not self._rounds:
             return await self._legacy_gate()
@@ -553,9 +559,17 @@ class IssueWorkflow:
             PostNote(plan.conversation_id, author, content, f"{self._ref.workflow_id}/note/{key}"),
         )
 
+    def _stop_if_cancelled(self) -> None:
+        """Between steps: a cancel the person sent ends the run here, not at its next gate."""
+        if self._cancelled and workflow.patched(CANCEL_AT_NEXT_STEP):
+            raise _Cancelled
+
     async def _enter(self, phase: Phase) -> None:
         """Record the phase first, then show it: what the query (and so the API) says is
-        always already stored, so a decision based on it holds even if the worker dies."""
+        always already stored, so a decision based on it holds even if the worker dies.
+        A final phase is entered whatever came meanwhile: a merge done is done."""
+        if not phase.is_final:
+            self._stop_if_cancelled()
         if self._rounds:
             self._base = phase
             await workflow.wait_condition(lambda: self._phase == self._wanted())

@@ -43,6 +43,8 @@ class Script:
     spec_gate: bool = False
     tests_pass: bool = True
     hold_agents: bool = False  # agent runs wait for `release` (or cancel)
+    hold_tests: asyncio.Event | None = None  # the test step waits for it, when given
+    tests_run: int = 0
     outcomes: dict[str, str] = field(default_factory=dict)  # run-id suffix -> outcome
     stored: list[str] = field(default_factory=list)  # phases, in the order stored
     rounds: list[RoundOpening] = field(default_factory=list)
@@ -102,6 +104,9 @@ async def integrate_branch(params: Integrate) -> IntegrateResult:
 
 @activity.defn(name="run_tests")
 async def run_tests(params: RunTests) -> Report:
+    SCRIPT.tests_run += 1
+    if SCRIPT.hold_tests is not None:
+        await SCRIPT.hold_tests.wait()
     return Report("make test", SCRIPT.tests_pass, 0 if SCRIPT.tests_pass else 1, "")
 
 
@@ -341,6 +346,26 @@ async def test_cancel_ends_the_run_cancelled_from_any_phase(run, where):
     result = await handle.result()
     assert result.phase == "cancelled"
     assert SCRIPT.stored[-1] == "cancelled" and SCRIPT.merged_heads == []
+
+
+async def test_a_cancel_during_a_step_ends_the_run_before_its_next_agent_or_gate(run):
+    """Cancelled while the tests run: no reviewer starts, no approval is asked for (the
+    person would be told the pull request is ready to merge), nothing merges."""
+    SCRIPT.hold_tests = asyncio.Event()
+    handle = await run()
+
+    async def testing() -> bool:
+        return SCRIPT.tests_run == 1
+
+    await eventually(testing, 20, "the tests to run")
+    await handle.signal("cancel")
+    await asyncio.sleep(0.5)  # the signal is in the run's history before the step ends
+    SCRIPT.hold_tests.set()
+    result = await handle.result()
+    assert result.phase == "cancelled"
+    assert not [label for label in SCRIPT.agent_runs if label.startswith("reviewer")]
+    assert SCRIPT.rounds == [] and SCRIPT.merged_heads == []
+    assert SCRIPT.stored[-1] == "cancelled" and "review" not in SCRIPT.stored
 
 
 RUNNING = ChecksReport("h1", "pending", [Check("build", "pending")])
