@@ -118,7 +118,20 @@ class LocalForge:
             return _ref(pr) if pr is not None else None
 
     async def publish_branch(self, project_id: int, branch: str) -> None:
-        """Branches live in the origin itself: there is nothing to publish."""
+        """Branches live in the origin itself: nothing to push, but an open pull request of
+        `branch` takes its new head (a rework after a rejection moved it)."""
+        async with self.db.sessions() as session:
+            row = await session.scalar(
+                select(PullRequest).where(
+                    PullRequest.project_id == project_id,
+                    PullRequest.head_branch == branch,
+                    PullRequest.state == "open",
+                )
+            )
+            if row is None:
+                return
+            row.head_sha = await self.repos.rev(project_id, branch)
+            await session.commit()
 
     async def propose_branch(self, project_id: int, branch: str, title: str, body: str) -> Proposal:
         """The registered repository sees the branch as `mcc/<branch>` (the way merges

@@ -12,6 +12,7 @@ import socketio
 
 from api.server import MccServer
 from mcc.agents.briefs import TaskKind
+from tests.support.company import Rule, call, finish
 from tests.support.decisions import decide
 from tests.support.repos import git, make_repo
 from tests.support.waiting import eventually, wait_for_phase
@@ -85,10 +86,17 @@ async def test_approved_issue_is_merged_into_main_with_a_merge_commit(
 async def test_a_rejection_goes_back_to_a_coder_and_cancel_closes_the_issue(
     api, mcc: MccServer, company, tmp_path
 ):
+    # The rework commits, so the branch moves after the pull request opened.
+    rework = [
+        call("write_file", path="rework.txt", content="smaller\n"),
+        call("git_commit", message="Smaller"),
+        finish("reworked"),
+    ]
+    company.rules.append(Rule("coder", TaskKind.REWORK, rework))
     project = await _project(api, tmp_path)
     pid = project["id"]
     await api.post(f"/api/projects/{pid}/issues", json={"title": "Bad idea", "body": "No."})
-    await wait_for_phase(api, pid, 1, "awaiting_approval")
+    first = await wait_for_phase(api, pid, 1, "awaiting_approval")
     origin = mcc.runtime.repos.origin(pid)
     main_before = git(origin, "rev-parse", "main")
 
@@ -107,8 +115,12 @@ async def test_a_rejection_goes_back_to_a_coder_and_cancel_closes_the_issue(
         back = issue["rejections"] == 1 and issue["review_loops"] == 2 and issue["round"] == 2
         return issue if back and issue["phase"] == "awaiting_approval" else None
 
-    await eventually(reworked, 60, "the rework to come back for approval")
+    back = await eventually(reworked, 60, "the rework to come back for approval")
     assert ("coder_1", TaskKind.REWORK, 0) in company.seen
+    # The pull request shows the head the person now decides on, not the one it opened with.
+    tip = git(origin, "rev-parse", "mcc/issue-1").strip()
+    assert first["pull_request"]["head_sha"] == first["head"] != tip
+    assert back["pull_request"]["head_sha"] == back["head"] == tip
 
     stale = await api.post(f"/api/projects/{pid}/issues/1/approve", json={"round": 1, "head": None})
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "decision_taken"
