@@ -2,6 +2,7 @@ import type { QueryClient } from "@tanstack/react-query";
 
 import { updateFromEvent } from "@/lib/event-cache";
 import { toUnits } from "@/lib/money";
+import { isFinalPhase } from "@/lib/run-phases";
 import type { Issue } from "../types";
 import { issueKeys } from "./keys";
 
@@ -49,6 +50,17 @@ export function storeIssue(queryClient: QueryClient, issue: Issue): void {
 }
 
 /**
+ * The issue in `phase`. A run that ended has closed its issue and has no agent at work (the
+ * server did both as it stored the phase), so the list's Open filter and the page follow now,
+ * not at the next refetch. The same object when nothing changes.
+ */
+function withPhase(issue: Issue, phase: string): Issue {
+  if (!isFinalPhase(phase)) return issue.phase === phase ? issue : { ...issue, phase };
+  if (issue.phase === phase && issue.state === "closed") return issue;
+  return { ...issue, phase, state: "closed", agents_at_work: [] };
+}
+
+/**
  * Set the phase of a cached issue without a refetch. Returns the phase it had before,
  * or null when the issue is in neither cache (nothing is fetched to find it).
  */
@@ -57,14 +69,14 @@ export function storePhase(queryClient: QueryClient, projectId: number, number: 
   updateFromEvent<Issue>(queryClient, issueKeys.detail(projectId, number), (issue) => {
     if (!issue) return issue;
     previous = issue.phase;
-    return issue.phase === phase ? issue : { ...issue, phase };
+    return withPhase(issue, phase);
   });
   updateFromEvent<Issue[]>(queryClient, issueKeys.list(projectId), (issues) => {
     if (!issues) return issues;
     return issues.map((issue) => {
       if (issue.number !== number) return issue;
       previous ??= issue.phase;
-      return issue.phase === phase ? issue : { ...issue, phase };
+      return withPhase(issue, phase);
     });
   });
   return previous;

@@ -26,7 +26,16 @@ const pullOf = (state: "open" | "merged") =>
 
 function mount(phase: string): QueryClient {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
-  const issue = { project_id: PROJECT, number: 1, phase, pull_request: null, spend_usd: "0", tokens: 0 } as Issue;
+  const issue = {
+    project_id: PROJECT,
+    number: 1,
+    phase,
+    state: "open",
+    agents_at_work: ["reviewer"],
+    pull_request: null,
+    spend_usd: "0",
+    tokens: 0,
+  } as Issue;
   queryClient.setQueryData(issueKeys.list(PROJECT), [issue]);
   queryClient.setQueryData(issueKeys.detail(PROJECT, 1), issue);
   const wrapper = ({ children }: { children: ReactNode }) => (
@@ -74,6 +83,15 @@ describe("issue progress from the socket", () => {
     expect(row?.pull_request).toEqual(pullOf("merged"));
     expect(row?.phase).toBe("done");
     expect(queryClient.getQueryData<Issue>(issueKeys.detail(PROJECT, 1))?.pull_request?.state).toBe("merged");
+  });
+
+  it("closes an issue whose run ended, in the list and the detail, and shows no agent at work", () => {
+    const queryClient = mount("review");
+    receiveServerEvent("task_progress", progress("cancelled"));
+    const [row] = queryClient.getQueryData<Issue[]>(issueKeys.list(PROJECT)) ?? [];
+    expect([row?.phase, row?.state]).toEqual(["cancelled", "closed"]);
+    const detail = queryClient.getQueryData<Issue>(issueKeys.detail(PROJECT, 1));
+    expect([detail?.state, detail?.agents_at_work]).toEqual(["closed", []]);
   });
 
   it("keeps the list as it is when an event repeats the pull request it has", () => {
