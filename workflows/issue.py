@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.store import StoreActivities
     from mcc.agents import briefs
     from mcc.agents.briefs import Brief
-    from mcc.errors import HeadMoved
+    from mcc.errors import HeadMoved, MergeConflict
     from mcc.forge.base import ChecksReport
     from mcc.phases import PERCENT, Phase
     from mcc.pipeline.steps import AgentSlot, IssuePlan
@@ -85,6 +85,10 @@ SHOW_PAUSE = "show-pause"
 # before went on through the steps that did not wait, to its next gate: a reviewer
 # started and the person told the pull request was ready to merge, after the cancel).
 CANCEL_AT_NEXT_STEP = "cancel-at-next-step"
+# The issue branch takes in what its base branch gained before each merge approval, a coder
+# resolving what conflicts (a run started before asked for approval of a branch that could
+# not merge, and the merge then stopped in needs_attention with nothing to retry).
+SYNC_WITH_BASE = "sync-with-base"
 WAITING = (Phase.AWAITING_APPROVAL, Phase.NEEDS_ATTENTION)
 
 
@@ -153,6 +157,7 @@ class IssueWorkflow:
         self._checks_poked = False
         self._ci_seen = False
         self._ci_failures_in_row = 0
+        self._base_conflicts = 0  # conflicts with the base branch a coder was given
 
     # -- the run ---------------------------------------------------------------------
 
@@ -161,6 +166,7 @@ class IssueWorkflow:
         self._rounds = workflow.patched(DECISION_ROUNDS)
         self._ci = workflow.patched(CI_CHECKS)
         self._ci_bounded = workflow.patched(CI_FIX_BOUND)
+        self._sync_base = workflow.patched(SYNC_WITH_BASE)
         ref = IssueRef(params.project_id, params.issue_number, workflow.info().workflow_id)
         self._ref, self._params = ref, params
         workflow.upsert_search_attributes(
@@ -205,13 +211,18 @@ class IssueWorkflow:
                 await self._test_and_review(ref, plan, params)
                 if self._ci and not await self._ci_green(ref, plan, params):
                     continue  # a coder fixed what CI found: the fix is tested and reviewed
+            if self._sync_base and (await self._take_in_base(ref, plan, params))[0]:
+                review = True  # a coder resolved conflicts with the base: tested and reviewed
+                continue
             decision = await self._gate("merge", plan.branch)
             if decision.kind == "approve":
                 await self._enter(Phase.MERGING)
-                merged = await self._merge(ref, decision.head)
-                if merged is not None:
+                merged = await self._merge(ref, plan, params, decision.head)
+                if isinstance(merged, PullOutcome):
                     break
-                review = False  # the branch moved after the approval: decide on its new head
+                # The branch moved after the approval (a coder resolved a conflict with
+                # what the base gained meanwhile: tested and reviewed first): decide again.
+                review = merged
                 continue
             review = True
             self._status.rejections += 1
@@ -232,8 +243,11 @@ class IssueWorkflow:
         await self._enter(Phase.DONE)
         return IssueRunResult(Phase.DONE, self._status.pull_number, merged.merge_sha)
 
-    async def _merge(self, ref: IssueRef, approved_head: str | None) -> PullOutcome | None:
-        """Merge what the person approved; None when the branch moved since the approval."""
+    async def _merge(
+        self, ref: IssueRef, plan: IssuePlan, params: IssueRunInput, approved_head: str | None
+    ) -> PullOutcome | bool:
+        """Merge what the person approved. When the branch moved since the approval, or the
+        base gained what conflicts with it (taken in), whether a coder changed the branch."""
         while True:
             try:
                 args = (ref, approved_head) if self._rounds else (ref,)
@@ -241,9 +255,36 @@ class IssueWorkflow:
                 return merged
             except ActivityError as err:
                 cause = err.cause
-                if isinstance(cause, ApplicationError) and cause.type == HeadMoved.code:
-                    return None
+                kind = cause.type if isinstance(cause, ApplicationError) else None
+                if kind == HeadMoved.code:
+                    return False
+                if self._sync_base and kind == MergeConflict.code:
+                    by_coder, tip = await self._take_in_base(ref, plan, params)
+                    if by_coder or tip != approved_head:
+                        return by_coder
                 await self._attention(f"the merge failed: {_message(err)}")
+
+    async def _take_in_base(
+        self, ref: IssueRef, plan: IssuePlan, params: IssueRunInput
+    ) -> tuple[bool, str]:
+        """Merge the base branch into the issue branch, so what the person approves merges as
+        it is; on a conflict the first coder merges the base into a branch of its own from
+        the issue branch and resolves it. Whether a coder did, and the branch's tip (empty
+        when a coder did)."""
+        taken = await _long(
+            PipelineActivities.integrate_branch,
+            Integrate(ref.project_id, plan.default_branch, plan.branch),
+        )
+        if taken.merged:
+            return False, taken.sha
+        self._base_conflicts += 1
+        label = f"base-{self._base_conflicts}"
+        branch = f"{plan.branch}-{label}"
+        coder = plan.of_role("coder")[0]
+        brief = briefs.conflict(branch, plan.default_branch)
+        await self._agent(plan, Assignment(coder, label, branch, brief))
+        await self._integrate(ref, plan, branch, label, resolver=coder, params=params)
+        return True, ""
 
     # -- phases ----------------------------------------------------------------------
 

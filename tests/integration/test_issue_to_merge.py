@@ -234,3 +234,83 @@ async def test_phase_changes_are_pushed_to_the_project_room(api, mcc: MccServer,
 
 async def _async(value):
     return value
+
+
+def _conflicting_coder(company) -> None:
+    """The coder changes the line main will change too; given the conflict, it takes main in."""
+    change = [
+        call("write_file", path="app.py", content="print('from the issue')\n"),
+        call("git_commit", message="Change app"),
+        finish("changed"),
+    ]
+    resolve = [
+        call("git_merge", ref="main"),
+        call("write_file", path="app.py", content="print('both')\n"),
+        call("git_commit", message="Take in main"),
+        finish("resolved"),
+    ]
+    company.rules += [
+        Rule("coder", TaskKind.CODE, change),
+        Rule("coder", TaskKind.CONFLICT, resolve),
+    ]
+
+
+async def _main_changes_app(mcc: MccServer, pid: int) -> None:
+    repos = mcc.runtime.repos
+    tip = await repos.rev(pid, "main")
+    await repos.commit_file(pid, "main", tip, "app.py", b"print('from main')\n", "Main")
+
+
+async def test_a_branch_that_conflicts_with_what_main_gained_goes_to_a_coder_before_approval(
+    api, mcc: MccServer, company, tmp_path
+):
+    """Main gained a change to the line the issue changed (another issue merged first):
+    before the person is asked, a coder brings main into the issue branch and resolves the
+    conflict, and the result is tested and reviewed again; the approved merge lands."""
+    _conflicting_coder(company)
+    company.held["reviewer"] = released = threading.Event()
+    project = await _project(api, tmp_path)
+    pid = project["id"]
+    await api.post(f"/api/projects/{pid}/issues", json={"title": "Change app", "body": "x"})
+    await wait_for_phase(api, pid, 1, "review", 60)
+    await _main_changes_app(mcc, pid)
+    released.set()
+
+    issue = await wait_for_phase(api, pid, 1, "awaiting_approval", 60)
+    assert ("coder_1", TaskKind.CONFLICT, 0) in company.seen
+    assert (issue["review_loops"], issue["test_loops"]) == (2, 2)
+    origin = mcc.runtime.repos.origin(pid)
+    assert git(origin, "show", "mcc/issue-1:app.py") == "print('both')\n"
+    diff = (
+        await api.get(f"/api/projects/{pid}/pulls/{issue['pull_request']['number']}/diff")
+    ).json()["diff"]
+    assert "-print('from main')" in diff and "+print('both')" in diff
+    approved = await decide(api, pid, 1, "approve")
+    assert approved.status_code == 202, approved.text
+    await wait_for_phase(api, pid, 1, "done", 60)
+    assert git(origin, "show", "main:app.py") == "print('both')\n"
+
+
+async def test_a_merge_that_main_made_conflict_after_approval_is_resolved_and_asked_again(
+    api, mcc: MccServer, company, tmp_path
+):
+    """Main gained a conflicting change while the run waited for the person: the approved
+    merge cannot land as it is, so a coder takes main in, and the person decides on that."""
+    _conflicting_coder(company)
+    project = await _project(api, tmp_path)
+    pid = project["id"]
+    await api.post(f"/api/projects/{pid}/issues", json={"title": "Change app", "body": "x"})
+    first = await wait_for_phase(api, pid, 1, "awaiting_approval", 60)
+    await _main_changes_app(mcc, pid)
+    assert (await decide(api, pid, 1, "approve")).status_code == 202
+
+    async def asked_again() -> dict | None:
+        issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()
+        return issue if issue["phase"] == "awaiting_approval" and issue["round"] == 2 else None
+
+    again = await eventually(asked_again, 60, "a second approval round")
+    assert again["head"] != first["head"] and again["review_loops"] == 2
+    assert ("coder_1", TaskKind.CONFLICT, 0) in company.seen
+    assert (await decide(api, pid, 1, "approve")).status_code == 202
+    await wait_for_phase(api, pid, 1, "done", 60)
+    assert git(mcc.runtime.repos.origin(pid), "show", "main:app.py") == "print('both')\n"
