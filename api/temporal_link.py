@@ -49,14 +49,15 @@ class TemporalLink:
 
     async def connect(self, within_s: float = _CONNECT_WITHIN_S) -> Client:
         if self._client is None:
-            self._client = await asyncio.wait_for(
-                Client.connect(
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel
+            # that meets a connection failing at once, and a SIGTERM'd process went on
+            # retrying forever (cpython gh-86296).
+            async with asyncio.timeout(within_s):
+                self._client = await Client.connect(
                     self.settings.temporal_address,
                     namespace=self.settings.temporal_namespace,
                     runtime=core_runtime(),
-                ),
-                timeout=within_s,
-            )
+                )
         return self._client
 
     async def connect_when_ready(self, within_s: float | None = None) -> Client:
@@ -71,12 +72,10 @@ class TemporalLink:
         delay = 0.25
         while True:
             try:
-                client = await asyncio.wait_for(
-                    Client.connect(
+                async with asyncio.timeout(_CONNECT_WITHIN_S):  # see `connect`
+                    client = await Client.connect(
                         address, namespace=self.settings.temporal_namespace, runtime=core_runtime()
-                    ),
-                    timeout=_CONNECT_WITHIN_S,
-                )
+                    )
                 await client.workflow_service.describe_namespace(
                     DescribeNamespaceRequest(namespace=self.settings.temporal_namespace),
                     timeout=timedelta(seconds=5),
