@@ -106,7 +106,13 @@ class Settings(BaseSettings):
     )
     access_token_minutes: int = 15
     refresh_token_days: int = 7
-    rate_limit_per_minute: int = Field(default=100, description="API requests per IP.")
+    # A full load of a page costs the SPA 10-16 requests (an issue's page: the project, its
+    # issues, conversations, agents, budget, notifications...), so 100 a minute tripped a
+    # person opening issues in new tabs; 300 still stops a runaway script within seconds.
+    rate_limit_per_minute: int = Field(
+        default=300,
+        description="API requests per user with a valid access token, per address otherwise.",
+    )
     login_failures_per_minute: int = Field(default=5, description="Per IP and per account.")
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

@@ -29,7 +29,7 @@ PER_TAB_PER_MINUTE = 10
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str, temporal_address: str, llm) -> Settings:
-    """As a person runs MCC: the default rate limit (100 requests a minute)."""
+    """As a person runs MCC: the default rate limit."""
     defaults = Settings()
     return local_settings(
         tmp_path / "data",

@@ -50,7 +50,7 @@ async def wait_for_stored_phase(
 ) -> None:
     """`wait_for_phase` for tests that play a person in a browser: the API's rate limit
     counts per user, so the test polling the API as that person spends the page's window
-    (100 requests a minute by default) and the page meets 429s. The run records each phase
+    (300 requests a minute by default) and the page meets 429s. The run records each phase
     in the database, where the test can watch without being counted."""
 
     async def probe() -> bool:
