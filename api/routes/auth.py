@@ -20,6 +20,7 @@ from api.deps import (
 from api.rate_limits import RateLimits
 from api.schemas.auth import (
     LoginIn,
+    PasswordChangeIn,
     RecoveryCodesOut,
     SetupIn,
     SetupStateOut,
@@ -36,6 +37,7 @@ from mcc.security import accounts, totp
 from mcc.security.errors import AuthError, RateLimited
 from mcc.security.refresh_tokens import (
     issue_refresh_token,
+    revoke_other_sessions,
     revoke_refresh_token,
     rotate_refresh_token,
 )
@@ -179,6 +181,27 @@ async def logout(
 @router.get("/me", response_model=UserOut, responses=AUTH_ERRORS)
 async def me(user: CurrentUser) -> UserOut:
     return UserOut.model_validate(user)
+
+
+@router.post(
+    "/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**AUTH_ERRORS, 422: {"model": ErrorOut}},
+)
+async def change_password(
+    body: PasswordChangeIn,
+    request: Request,
+    user: CurrentUser,
+    ip: ClientIpDep,
+    session: SessionDep,
+    limits: RateLimitsDep,
+) -> Response:
+    """Change the password: the current one first (a wrong one counts against the
+    failed-login limits). Every other session of the account ends; this one stays."""
+    async with _guarded(limits, ip, user.email):
+        await accounts.change_password(session, user, body.current_password, body.new_password)
+    await revoke_other_sessions(session, user.id, request.cookies.get(REFRESH_COOKIE))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/totp/setup", response_model=TotpSetupOut, responses={409: {"model": ErrorOut}})

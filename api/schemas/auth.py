@@ -58,6 +58,13 @@ class RecoveryCodesOut(BaseModel):
     recovery_codes: list[str]
 
 
+class PasswordChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
 class TotpDisableIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

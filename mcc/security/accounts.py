@@ -184,3 +184,16 @@ async def disable_totp(
     user.totp_enabled, user.totp_secret_enc = False, None
     await clear_recovery_codes(session, user.id)
     await session.commit()
+
+
+async def change_password(session: AsyncSession, user: User, current: str, new: str) -> None:
+    """The current password first (whoever finds the app open must not lock its owner
+    out), then the new one, which must be strong enough and another."""
+    await session.commit()  # no transaction (on SQLite: the write lock) across the hash
+    if not await verify_password(user.password_hash, current):
+        raise WrongPassword()
+    check_strength(new)
+    if new == current:
+        raise InvalidInput("the new password is the one you have; choose another")
+    user.password_hash = await hash_password(new)
+    await session.commit()

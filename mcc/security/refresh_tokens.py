@@ -84,3 +84,18 @@ async def revoke_refresh_token(session: AsyncSession, token: str) -> None:
     if row is not None:
         await revoke_family(session, row.family)
         await session.commit()
+
+
+async def revoke_other_sessions(session: AsyncSession, user_id: int, kept: str | None) -> None:
+    """End every session of the account but the one holding `kept` (its refresh token):
+    after a password change, whoever logged in with the old one is logged out."""
+    keep = None
+    if kept:
+        keep = await session.scalar(
+            select(RefreshToken.family).where(RefreshToken.token_hash == _digest(kept))
+        )
+    others = [RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None)]
+    if keep is not None:
+        others.append(RefreshToken.family != keep)
+    await session.execute(update(RefreshToken).where(*others).values(revoked_at=datetime.now(UTC)))
+    await session.commit()

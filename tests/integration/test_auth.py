@@ -395,3 +395,40 @@ def test_mcc_user_create_reads_the_password_from_stdin(tmp_path):
 
 
 __all__ = ["login_new_user"]
+
+
+async def test_a_password_change_needs_the_current_one_and_ends_the_other_sessions(api):
+    base = _base(api)
+    other = (await _login(base, "owner@example.com")).cookies["mcc_refresh"]
+    this = await _login(base, "owner@example.com")
+    headers = {"Authorization": f"Bearer {this.json()['access_token']}"}
+    cookies = {"mcc_refresh": this.cookies["mcc_refresh"]}
+    new = "a much longer passphrase"
+    async with httpx.AsyncClient(base_url=base, headers=headers, cookies=cookies) as client:
+        wrong = await client.post(
+            "/api/auth/password", json={"current_password": "not it", "new_password": new}
+        )
+        assert (wrong.status_code, wrong.json()["error"]["message"]) == (
+            401,
+            "the password is wrong",
+        )
+        short = await client.post(
+            "/api/auth/password", json={"current_password": PASSWORD, "new_password": "short"}
+        )
+        assert short.status_code == 422
+        assert short.json()["error"]["message"] == "the password must have at least 10 characters"
+        same = await client.post(
+            "/api/auth/password", json={"current_password": PASSWORD, "new_password": PASSWORD}
+        )
+        assert same.status_code == 422 and "the one you have" in same.json()["error"]["message"]
+
+        changed = await client.post(
+            "/api/auth/password", json={"current_password": PASSWORD, "new_password": new}
+        )
+        assert changed.status_code == 204, changed.text
+        # This session goes on; the one opened elsewhere with the old password has ended.
+        assert (await client.post("/api/auth/refresh")).status_code == 200
+    async with httpx.AsyncClient(base_url=base, cookies={"mcc_refresh": other}) as elsewhere:
+        assert (await elsewhere.post("/api/auth/refresh")).status_code == 401
+    assert (await _login(base, "owner@example.com")).status_code == 401
+    assert (await _login(base, "owner@example.com", new)).status_code == 200

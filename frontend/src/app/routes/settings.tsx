@@ -5,6 +5,7 @@ import { useLocation } from "react-router-dom";
 import { QueryState } from "@/components/query-state";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { TwoFactorSettings } from "@/features/auth/components/two-factor-settings";
+import { PasswordSettings } from "@/features/auth/components/password-settings";
 import { storeProject } from "@/features/projects/api/project-cache";
 import { useProjects } from "@/features/projects/api/get-projects";
 import { NotificationPreferences } from "@/features/settings/components/notification-preferences";
@@ -130,7 +131,10 @@ export function SettingsRoute() {
         <NotificationPreferences />
       </Section>
       <Section id="account" title="Account" description="You are signed in as">
-        <p className="break-all font-mono text-sm">{email}</p>
+        <div className="grid gap-6">
+          <p className="break-all font-mono text-sm">{email}</p>
+          <PasswordSettings />
+        </div>
       </Section>
       <TwoFactorSettings />
     </div>

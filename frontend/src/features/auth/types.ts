@@ -9,6 +9,7 @@ export type TotpSetup = components["schemas"]["TotpSetupOut"];
 export type TotpConfirmIn = components["schemas"]["TotpConfirmIn"];
 export type RecoveryCodes = components["schemas"]["RecoveryCodesOut"];
 export type TotpDisableIn = components["schemas"]["TotpDisableIn"];
+export type PasswordChangeIn = components["schemas"]["PasswordChangeIn"];
 
 /** The server's minimum password length for the first account (it answers 422 below it). */
 export const MIN_PASSWORD_LENGTH = 10;
