@@ -58,6 +58,10 @@ def _logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # The HTTP clients log every request at INFO: a line per LLM step and Telegram poll
+    # drowned what an operator reads the log for. Their warnings still show.
+    for client in ("httpx", "httpx2"):
+        logging.getLogger(client).setLevel(logging.WARNING)
 
 
 DISTRIBUTION = "mission-control-center"  # pyproject's [project] name
