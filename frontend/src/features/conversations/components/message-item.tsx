@@ -54,6 +54,15 @@ function RoleTag({ role }: { role: string }) {
   );
 }
 
+/**
+ * The tag beside the author. A message's role is its place in the model's conversation; an agent's
+ * or MCC's note on an issue is in the "user" role there, but was not written by the person: it is
+ * tagged as a note, not "user".
+ */
+function tagOf(role: string, author: Author): string {
+  return role === "user" && author.kind !== "user" ? "note" : role;
+}
+
 function Usage({ tokens, cost }: { tokens: number; cost: number }) {
   if (tokens === 0 && cost === 0) return null;
   return (
@@ -124,7 +133,7 @@ export const MessageItem = memo(function MessageItem({
           <span id={nameId} className={cn("text-sm font-semibold", author.kind === "tool" && "font-mono text-xs")}>
             {name}
           </span>
-          <RoleTag role={message.role} />
+          <RoleTag role={tagOf(message.role, author)} />
           <time dateTime={message.timestamp} className="text-xs text-muted-foreground">
             {formatTimestamp(message.timestamp)}
           </time>
