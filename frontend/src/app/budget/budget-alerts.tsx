@@ -4,6 +4,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
 import { formatDay, formatUsd } from "@/lib/format";
 import { useProjects } from "@/features/projects/api/get-projects";
+import { wholePercent } from "@/features/budget/whole-percent";
 import { useBudgetAlertStore, type BudgetAlert } from "@/stores/budget-alerts";
 
 function levelName(alert: BudgetAlert, projectName: (id: number) => string): string {
@@ -26,7 +27,7 @@ export function BudgetAlerts() {
     <div className="grid gap-2 border-b px-4 py-2 md:px-6">
       {alerts.map((alert) => {
         const critical = alert.level === "critical";
-        const percent = alert.limit > 0 ? Math.round((alert.current / alert.limit) * 100) : null;
+        const percent = alert.limit > 0 ? wholePercent((alert.current / alert.limit) * 100) : null;
         const Icon = critical ? OctagonAlert : AlertTriangle;
         return (
           <div

@@ -1,6 +1,7 @@
 import { cn } from "@/lib/cn";
 import { formatUsd } from "@/lib/format";
 import { CRITICAL_PERCENT, WARNING_PERCENT, type LevelSpend } from "../types";
+import { wholePercent } from "../whole-percent";
 
 export function levelLabel(level: LevelSpend): string {
   const project = level.project_name ?? (level.project_id != null ? `project ${level.project_id}` : "");
@@ -41,7 +42,7 @@ export function LevelBar({ level }: { level: LevelSpend }) {
   const valueText =
     limit === null
       ? `${spent} spent, no limit of its own`
-      : `${spent} of ${limit} (${percent === null ? "?" : Math.round(percent)}%)${tone === "ok" ? "" : `, ${tone}`}`;
+      : `${spent} of ${limit} (${percent === null ? "?" : wholePercent(percent)}%)${tone === "ok" ? "" : `, ${tone}`}`;
 
   return (
     <li className={cn("grid gap-1", level.scope === "agent" && "pl-8", level.scope === "project" && "pl-4")}>
@@ -59,7 +60,7 @@ export function LevelBar({ level }: { level: LevelSpend }) {
         aria-label={`${label}: spent today`}
         aria-valuemin={0}
         aria-valuemax={100}
-        aria-valuenow={percent === null ? undefined : Math.round(percent)}
+        aria-valuenow={percent === null ? undefined : wholePercent(percent)}
         aria-valuetext={valueText}
         data-tone={tone}
         className="h-2 w-full overflow-hidden rounded-full bg-secondary"
