@@ -71,6 +71,11 @@ async def header_is_one_row_with_a_menu(page: Page, project: str) -> None:
     await main_nav.get_by_role("link", name="Projects").click()
     await expect(page.get_by_role("heading", name="Projects", level=1)).to_be_visible()
     await expect(main_nav).to_be_hidden()
+    # Any navigation closes it, not only its own links (here the browser's back button).
+    await page.get_by_role("button", name="Menu").click()
+    await expect(main_nav).to_be_visible()
+    await page.go_back()
+    await expect(main_nav).to_be_hidden()
 
 
 async def header_shows_its_links(page: Page) -> None:

@@ -1,5 +1,5 @@
 import { useId, useRef, useState } from "react";
-import { Outlet } from "react-router-dom";
+import { Outlet, useLocation } from "react-router-dom";
 
 import { ConnectionStatus } from "@/components/layout/connection-status";
 import { UserMenu } from "@/features/auth/components/user-menu";
@@ -19,7 +19,12 @@ import { MenuButton, PhoneMenu } from "./shell/phone-menu";
  * into its menu, so that a page starts near the top of a phone's screen.
  */
 export function AppShell() {
-  const [menuOpen, setMenuOpen] = useState(false);
+  // The phone menu is open on the page it was opened on: any navigation closes it (a link in it,
+  // a notification's toast, the browser's back button).
+  const location = useLocation();
+  const [menuOpenedAt, setMenuOpenedAt] = useState<string | null>(null);
+  const menuOpen = menuOpenedAt === location.key;
+  const setMenuOpen = (open: boolean) => setMenuOpenedAt(open ? location.key : null);
   const menuId = useId();
   const menuButton = useRef<HTMLButtonElement>(null);
 
@@ -40,12 +45,7 @@ export function AppShell() {
       <div className="flex min-w-0 flex-1 flex-col md:h-screen">
         <header className="flex min-h-12 shrink-0 flex-wrap items-center justify-end gap-x-3 gap-y-1 border-b px-3 py-1.5 md:px-6">
           <div className="mr-auto flex items-center gap-1 md:hidden">
-            <MenuButton
-              ref={menuButton}
-              open={menuOpen}
-              menuId={menuId}
-              onToggle={() => setMenuOpen((open) => !open)}
-            />
+            <MenuButton ref={menuButton} open={menuOpen} menuId={menuId} onToggle={() => setMenuOpen(!menuOpen)} />
             <img src="/favicon.svg" alt="Mission Control" className="h-6 w-6" />
           </div>
           <nav aria-label="Main" className="mr-auto hidden flex-wrap items-center gap-1 md:flex">
