@@ -110,6 +110,17 @@ async def pull_of(session: AsyncSession, issue: Issue) -> PullRequest:
     return pull
 
 
+async def open_pull_on(session: AsyncSession, project_id: int, branch: str) -> PullRequest | None:
+    """The open pull request whose head is `branch`, if any (a branch that moved updates it)."""
+    return await session.scalar(
+        select(PullRequest).where(
+            PullRequest.project_id == project_id,
+            PullRequest.head_branch == branch,
+            PullRequest.state == "open",
+        )
+    )
+
+
 async def list_issues(session: AsyncSession, project_id: int) -> list[Issue]:
     rows = await session.scalars(
         select(Issue).where(Issue.project_id == project_id).order_by(Issue.number.desc())

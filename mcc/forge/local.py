@@ -16,7 +16,7 @@ from mcc.db.engine import Database
 from mcc.errors import Conflict, HeadMoved, NotFound
 from mcc.forge.base import ChecksReport, Proposal, PullRef, issue_branch, tests_worktree
 from mcc.forge.local_repos import LocalRepos
-from mcc.issues import close_issue, get_issue, next_number, pull_of
+from mcc.issues import close_issue, get_issue, next_number, open_pull_on, pull_of
 from mcc.models.issue import Issue
 from mcc.models.project import Project
 from mcc.models.pull_request import PullRequest
@@ -121,13 +121,7 @@ class LocalForge:
         """Branches live in the origin itself: nothing to push, but an open pull request of
         `branch` takes its new head (a rework after a rejection moved it)."""
         async with self.db.sessions() as session:
-            row = await session.scalar(
-                select(PullRequest).where(
-                    PullRequest.project_id == project_id,
-                    PullRequest.head_branch == branch,
-                    PullRequest.state == "open",
-                )
-            )
+            row = await open_pull_on(session, project_id, branch)
             if row is None:
                 return
             row.head_sha = await self.repos.rev(project_id, branch)

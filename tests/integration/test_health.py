@@ -45,23 +45,28 @@ async def test_health_is_ok_when_database_temporal_and_a_worker_answer(api):
     }
 
 
-async def test_health_says_temporal_is_down_with_503(settings):
-    dead = settings.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}"})
-    server = MccServer(dead, worker=False)
+async def _health_of(settings: Settings) -> tuple[int, dict]:
+    """Health as an API alone (no worker) with `settings` answers it."""
+    server = MccServer(settings, worker=False)
     await server.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
             response = await client.get("/api/health")
-            # Issues are kept when Temporal is down, with an explanation.
-            assert response.status_code == 503
-            body = response.json()
-            assert (body["status"], body["db"], body["temporal"]) == ("degraded", "ok", "down")
-            assert (
-                f"Temporal at {dead.temporal_address} (MCC_TEMPORAL_ADDRESS) does not answer:"
-                " runs wait, and new issues are kept and start once it does."
-            ) in body["problems"]
+            return response.status_code, response.json()
     finally:
         await server.stop()
+
+
+async def test_health_says_temporal_is_down_with_503(settings):
+    dead = settings.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}"})
+    code, body = await _health_of(dead)
+    # Issues are kept when Temporal is down, with an explanation.
+    assert code == 503
+    assert (body["status"], body["db"], body["temporal"]) == ("degraded", "ok", "down")
+    assert (
+        f"Temporal at {dead.temporal_address} (MCC_TEMPORAL_ADDRESS) does not answer:"
+        " runs wait, and new issues are kept and start once it does."
+    ) in body["problems"]
 
 
 async def test_a_temporal_that_never_answers_does_not_hold_the_health_probe(settings):
@@ -98,41 +103,26 @@ async def test_health_says_the_database_is_down_with_503(settings, tmp_path):
     broken = settings.model_copy(
         update={"database_url": f"sqlite+aiosqlite:///{tmp_path}/missing/dir/mcc.db"}
     )
-    server = MccServer(broken, worker=False)
-    await server.start()
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
-            response = await client.get("/api/health")
-            assert response.status_code == 503
-            body = response.json()
-            assert (body["status"], body["db"], body["temporal"]) == ("degraded", "down", "ok")
-            assert body["problems"][0] == (
-                f"The database {broken.resolved_database_url} does not answer"
-                " (unable to open database file)."
-            )
-    finally:
-        await server.stop()
+    code, body = await _health_of(broken)
+    assert code == 503
+    assert (body["status"], body["db"], body["temporal"]) == ("degraded", "down", "ok")
+    assert body["problems"][0] == (
+        f"The database {broken.resolved_database_url} does not answer"
+        " (unable to open database file)."
+    )
 
 
 async def test_health_names_a_database_that_was_never_migrated(settings, tmp_path):
     """An API started on a database `mcc migrate` never saw (`mcc api` refuses one at
     start; health still says so when one is swapped under a running API)."""
     empty = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{tmp_path}/e.db"})
-    server = MccServer(empty, worker=False)
-    await server.start()
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
-            response = await client.get("/api/health")
-            assert response.status_code == 503
-            body = response.json()
-            assert (body["status"], body["db"]) == ("degraded", "down")
-            assert body["problems"][0] == (
-                f"The database {empty.resolved_database_url} is not migrated for this MCC (it"
-                f" has no MCC schema yet; this MCC needs {head_revision()}): run `mcc migrate`"
-                " with the same MCC_DATABASE_URL."
-            )
-    finally:
-        await server.stop()
+    code, body = await _health_of(empty)
+    assert (code, body["status"], body["db"]) == (503, "degraded", "down")
+    assert body["problems"][0] == (
+        f"The database {empty.resolved_database_url} is not migrated for this MCC (it"
+        f" has no MCC schema yet; this MCC needs {head_revision()}): run `mcc migrate`"
+        " with the same MCC_DATABASE_URL."
+    )
 
 
 @pytest.mark.external_worker

@@ -37,7 +37,7 @@ from mcc.forge.github.api import Credentials, GitHubApi, git_auth
 from mcc.forge.github.checks import PASSING, checks_of, latest_runs, report_of
 from mcc.forge.github.issues import origin_marker
 from mcc.forge.local_repos import LocalRepos
-from mcc.issues import close_issue, get_issue, pull_of, spend_of
+from mcc.issues import close_issue, get_issue, open_pull_on, pull_of, spend_of
 from mcc.models.issue import Issue
 from mcc.models.message import Message
 from mcc.models.project import Project
@@ -377,13 +377,7 @@ class GitHubForge:
         """Push `branch` once its pull request is open (before, the opening pushes it)."""
         async with self.db.sessions() as session:
             project = await get_project(session, project_id)
-            row = await session.scalar(
-                select(PullRequest).where(
-                    PullRequest.project_id == project_id,
-                    PullRequest.head_branch == branch,
-                    PullRequest.state == "open",
-                )
-            )
+            row = await open_pull_on(session, project_id, branch)
             if row is None:
                 return
             await self.push_branch(project, branch)
