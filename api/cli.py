@@ -102,15 +102,30 @@ def migrate() -> None:
     """Apply the database migrations."""
     from mcc.db.engine import Database, shown_url
     from mcc.db.migrate import upgrade
+    from mcc.db.schema_check import head_revision, schema_revision
     from mcc.errors import MccError
 
     settings = _settings()
+
+    async def revision() -> str | None:
+        db = Database.from_settings(settings)  # creates the data dir for SQLite
+        try:
+            return await schema_revision(db)
+        except Exception:  # does not answer: `upgrade` says why, in a sentence
+            return None
+        finally:
+            await db.dispose()
+
+    before = asyncio.run(revision())
     try:
-        Database.from_settings(settings)  # creates the data dir for SQLite
         upgrade(settings.resolved_database_url)
     except MccError as exc:
         _fail(exc.message)
-    click.echo(f"database is up to date ({shown_url(settings.resolved_database_url)})")
+    shown, head = shown_url(settings.resolved_database_url), head_revision()
+    if before == head:
+        click.echo(f"database is up to date, at migration {head} ({shown})")
+    else:
+        click.echo(f"database migrated from {before or 'no schema'} to migration {head} ({shown})")
     _exit(0)
 
 

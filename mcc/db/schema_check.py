@@ -49,11 +49,7 @@ async def database_problem(db: Database) -> DatabaseProblem | None:
         return DatabaseProblem(
             "unreachable", f"The database {shown} does not answer ({_first_line(reason)})."
         )
-    try:
-        async with db.sessions() as session:
-            at = await session.scalar(text("SELECT version_num FROM alembic_version"))
-    except DBAPIError:  # no such table: never migrated
-        at = None
+    at = await schema_revision(db)
     head = head_revision()
     if at == head:
         return None
@@ -70,6 +66,16 @@ async def database_problem(db: Database) -> DatabaseProblem | None:
         f"The database {shown} is not migrated for this MCC ({schema}; this MCC needs"
         f" {head}): run `mcc migrate` with the same MCC_DATABASE_URL.",
     )
+
+
+async def schema_revision(db: Database) -> str | None:
+    """The migration the database's schema is at; None when it has none (never migrated)."""
+    try:
+        async with db.sessions() as session:
+            revision = await session.scalar(text("SELECT version_num FROM alembic_version"))
+    except DBAPIError:  # no such table
+        return None
+    return str(revision) if revision is not None else None
 
 
 def _known(revision: str) -> bool:

@@ -247,3 +247,20 @@ async def test_a_worker_that_does_not_see_the_projects_repositories_refuses_to_s
         " MCC_DATA_DIR (the same directory, or the same volume), or runs fail at their first"
         " git step."
     )
+
+
+def test_migrate_says_what_it_applied_and_then_that_nothing_was_left(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
+    env = _split_process_env(tmp_path, url)
+    said = []
+    for _ in range(2):
+        done = subprocess.run(
+            [*MCC, "migrate"], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        said.append(done.stdout.strip())
+    head = head_revision()
+    assert said == [
+        f"database migrated from no schema to migration {head} ({url})",
+        f"database is up to date, at migration {head} ({url})",
+    ]
