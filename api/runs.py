@@ -21,7 +21,7 @@ from mcc.config import Settings
 from mcc.db.base import utcnow
 from mcc.db.engine import Database
 from mcc.decisions import claim_decision, mark_signalled, undelivered, withdraw_decision
-from mcc.errors import Conflict, DecisionTaken, ServiceUnavailable
+from mcc.errors import Conflict, DecisionTaken, ServiceUnavailable, first_line
 from mcc.issues import queued_issues
 from mcc.models.decision import Decision
 from mcc.models.issue import Issue
@@ -118,7 +118,7 @@ async def decide_issue(
         if isinstance(exc, RPCError) and exc.status == RPCStatusCode.NOT_FOUND:
             raise Conflict(f"issue #{number}'s run has ended") from exc
         if withdrawn:
-            why = exc.message if isinstance(exc, RPCError) else str(exc).splitlines()[0][:200]
+            why = exc.message if isinstance(exc, RPCError) else first_line(exc)
             raise ServiceUnavailable(f"the decision could not reach the run: {why}") from exc
         # Not withdrawn: a concurrent attempt on the round has sent it to the run.
     else:

@@ -10,10 +10,10 @@ from datetime import timedelta
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
+from api.temporal_namespace import register_missing
 from api.temporal_runtime import core_runtime
 from mcc.config import Settings
-from mcc.errors import ServiceUnavailable
-from workflows.search_attributes import register_missing
+from mcc.errors import ServiceUnavailable, first_line
 
 log = logging.getLogger(__name__)
 
@@ -151,5 +151,4 @@ def temporal_error(exc: BaseException) -> str:
         return "its host name does not resolve"
     if isinstance(exc, TimeoutError) or "timed out" in text.lower():
         return f"no answer within {_CONNECT_WITHIN_S:.0f} s"
-    lines = text.strip().splitlines()
-    return lines[0][:200] if lines else type(exc).__name__
+    return first_line(exc)

@@ -18,6 +18,13 @@ class MccError(Exception):
         self.message = message
 
 
+def first_line(exc: BaseException) -> str:
+    """A foreign exception's first line (at most 200 characters), for a sentence that names
+    why something failed without a driver's or SDK's whole message."""
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
+
+
 class NotFound(MccError):
     code = "not_found"
     status = 404

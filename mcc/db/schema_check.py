@@ -14,9 +14,11 @@ from typing import Literal
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.db.engine import Database, shown_url
 from mcc.db.migrate import alembic_config
+from mcc.errors import first_line
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,12 @@ async def database_problem(db: Database) -> DatabaseProblem | None:
     try:
         async with db.sessions() as session:
             await session.execute(text("SELECT 1"))
+            at = await _revision_in(session)
     except Exception as exc:  # a probe: whatever the failure, it does not answer
         reason = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
         return DatabaseProblem(
-            "unreachable", f"The database {shown} does not answer ({_first_line(reason)})."
+            "unreachable", f"The database {shown} does not answer ({first_line(reason)})."
         )
-    at = await schema_revision(db)
     head = head_revision()
     if at == head:
         return None
@@ -70,10 +72,14 @@ async def database_problem(db: Database) -> DatabaseProblem | None:
 
 async def schema_revision(db: Database) -> str | None:
     """The migration the database's schema is at; None when it has none (never migrated)."""
+    async with db.sessions() as session:
+        return await _revision_in(session)
+
+
+async def _revision_in(session: AsyncSession) -> str | None:
     try:
-        async with db.sessions() as session:
-            revision = await session.scalar(text("SELECT version_num FROM alembic_version"))
-    except DBAPIError:  # no such table
+        revision = await session.scalar(text("SELECT version_num FROM alembic_version"))
+    except DBAPIError:  # no such table (the last statement of the session: nothing to undo)
         return None
     return str(revision) if revision is not None else None
 
@@ -83,8 +89,3 @@ def _known(revision: str) -> bool:
         return _migrations().get_revision(revision) is not None
     except Exception:  # alembic's ResolutionError / CommandError: not one of ours
         return False
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0][:200] if lines else type(exc).__name__
