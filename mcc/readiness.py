@@ -92,17 +92,21 @@ def split_process_lines(settings: Settings, sandbox: SandboxReport | None) -> li
         f"Temporal: {settings.temporal_address}, namespace {settings.temporal_namespace!r},"
         f" task queue {settings.temporal_task_queue!r}"
     )
-    if settings.redis_url:
-        redis = f"Redis: {display_redis_url(settings.redis_url)}"
-    else:
-        redis = (
-            "Redis: NOT USED (MCC_REDIS_URL unset): events of runs on other processes"
-            " never reach this one's dashboards"
-            if sandbox is None
-            else "Redis: NOT USED (MCC_REDIS_URL unset): what this worker's runs do reaches"
-            " no dashboard live"
-        ) + "; give every api and worker process the same MCC_REDIS_URL"
-    lines = [*where_state_lives(settings), temporal, redis]
+    lines = [*where_state_lives(settings), temporal, _redis_line(settings, api=sandbox is None)]
     if sandbox is not None:
         lines += agent_lines(settings, sandbox)
     return lines
+
+
+def _redis_line(settings: Settings, *, api: bool) -> str:
+    if settings.redis_url:
+        return f"Redis: {display_redis_url(settings.redis_url)}"
+    lost = (
+        "events of runs on other processes never reach this one's dashboards"
+        if api
+        else "what this worker's runs do reaches no dashboard live"
+    )
+    return (
+        f"Redis: NOT USED (MCC_REDIS_URL unset): {lost}; give every api and worker process"
+        " the same MCC_REDIS_URL"
+    )

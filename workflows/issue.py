@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.payloads import IssueRef, PhaseChange, PullOutcome, RoundOpening, RunPaused
     from activities.pipeline import (
         Integrate,
+        IntegrateResult,
         PipelineActivities,
         PostNote,
         PrepareIssue,
@@ -211,7 +212,7 @@ class IssueWorkflow:
                 await self._test_and_review(ref, plan, params)
                 if self._ci and not await self._ci_green(ref, plan, params):
                     continue  # a coder fixed what CI found: the fix is tested and reviewed
-            if self._sync_base and (await self._take_in_base(ref, plan, params))[0]:
+            if self._sync_base and await self._take_in_base(ref, plan, params) is None:
                 review = True  # a coder resolved conflicts with the base: tested and reviewed
                 continue
             decision = await self._gate("merge", plan.branch)
@@ -259,24 +260,23 @@ class IssueWorkflow:
                 if kind == HeadMoved.code:
                     return False
                 if self._sync_base and kind == MergeConflict.code:
-                    by_coder, tip = await self._take_in_base(ref, plan, params)
-                    if by_coder or tip != approved_head:
-                        return by_coder
+                    tip = await self._take_in_base(ref, plan, params)
+                    if tip != approved_head:
+                        return tip is None
                 await self._attention(f"the merge failed: {_message(err)}")
 
     async def _take_in_base(
         self, ref: IssueRef, plan: IssuePlan, params: IssueRunInput
-    ) -> tuple[bool, str]:
+    ) -> str | None:
         """Merge the base branch into the issue branch, so what the person approves merges as
-        it is; on a conflict the first coder merges the base into a branch of its own from
-        the issue branch and resolves it. Whether a coder did, and the branch's tip (empty
-        when a coder did)."""
-        taken = await _long(
+        it is, and return the branch's tip; None when it conflicted and the first coder
+        merged the base into a branch of its own from the issue branch and resolved it."""
+        taken: IntegrateResult = await _long(
             PipelineActivities.integrate_branch,
             Integrate(ref.project_id, plan.default_branch, plan.branch),
         )
         if taken.merged:
-            return False, taken.sha
+            return taken.sha
         self._base_conflicts += 1
         label = f"base-{self._base_conflicts}"
         branch = f"{plan.branch}-{label}"
@@ -284,7 +284,7 @@ class IssueWorkflow:
         brief = briefs.conflict(branch, plan.default_branch)
         await self._agent(plan, Assignment(coder, label, branch, brief))
         await self._integrate(ref, plan, branch, label, resolver=coder, params=params)
-        return True, ""
+        return None
 
     # -- phases ----------------------------------------------------------------------
 
