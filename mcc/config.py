@@ -106,9 +106,8 @@ class Settings(BaseSettings):
     )
     access_token_minutes: int = 15
     refresh_token_days: int = 7
-    # A full load of a page costs the SPA 10-16 requests (an issue's page: the project, its
-    # issues, conversations, agents, budget, notifications...), so 100 a minute tripped a
-    # person opening issues in new tabs; 300 still stops a runaway script within seconds.
+    # Room for a person opening pages in new tabs (each full load of the SPA costs a dozen
+    # or more requests) while a runaway script still stops within seconds (bench/README.md).
     rate_limit_per_minute: int = Field(
         default=300,
         description="API requests per user with a valid access token, per address otherwise.",
