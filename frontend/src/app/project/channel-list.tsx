@@ -195,8 +195,8 @@ export function ChannelList({ projectId, projectName }: { projectId: number; pro
       aria-label="Channels"
       className="relative flex max-h-72 shrink-0 flex-col overflow-y-auto rounded-lg border border-sidebar-border bg-sidebar p-2 lg:max-h-none lg:w-64"
     >
-      {/* shrink-0: `truncate` hides overflow, which lets a flex item shrink below its text (to 8 px
-          once the channels fill the list). */}
+      {/* shrink-0: `truncate` hides overflow, which lets a flex item shrink below its text once
+          the channels fill the list. */}
       <p className="shrink-0 truncate px-2 pb-1 pt-1 text-sm font-semibold" title={projectName}>
         {projectName ?? "Project"}
       </p>

@@ -11,5 +11,7 @@ export type RecoveryCodes = components["schemas"]["RecoveryCodesOut"];
 export type TotpDisableIn = components["schemas"]["TotpDisableIn"];
 export type PasswordChangeIn = components["schemas"]["PasswordChangeIn"];
 
-/** The server's minimum password length for the first account (it answers 422 below it). */
+/** The server's password lengths for every account, in characters (it answers 422 outside them). */
 export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 1024;
+export const PASSWORD_TOO_LONG = `That is longer than any password MCC accepts (${MAX_PASSWORD_LENGTH} characters).`;

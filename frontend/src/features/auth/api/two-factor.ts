@@ -3,7 +3,15 @@ import { z } from "zod";
 
 import { api, type ApiError, unwrap } from "@/lib/api-client";
 import { useAuthStore } from "@/stores/auth";
-import type { RecoveryCodes, TotpConfirmIn, TotpDisableIn, TotpSetup, User } from "../types";
+import {
+  MAX_PASSWORD_LENGTH,
+  PASSWORD_TOO_LONG,
+  type RecoveryCodes,
+  type TotpConfirmIn,
+  type TotpDisableIn,
+  type TotpSetup,
+  type User,
+} from "../types";
 import { authKeys } from "./keys";
 
 export const startTotpSetup = () => unwrap(api.POST("/api/auth/totp/setup"));
@@ -34,7 +42,7 @@ export const totpConfirmSchema = z.object({
   password: z
     .string()
     .min(1, { message: "Enter your password: turning two-factor authentication on needs it." })
-    .max(1024, { message: "That is longer than any password MCC accepts (1024 characters)." }),
+    .max(MAX_PASSWORD_LENGTH, { message: PASSWORD_TOO_LONG }),
   code: z.string().superRefine((code, ctx) => {
     const digits = digitsOf(code);
     if (!/^\d{6}$/.test(digits)) {

@@ -6,8 +6,9 @@ import { Check, Loader2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/form-error";
 import { Field } from "@/components/form-field";
-import { errorMessage } from "@/lib/api-client";
 import { passwordChangeSchema, useChangePassword, type PasswordChangeValues } from "../api/change-password";
+import { passwordError } from "../password-error";
+import { MIN_PASSWORD_LENGTH } from "../types";
 
 /** Change the password (the current one first). Other sessions of the account end; this one stays. */
 export function PasswordSettings() {
@@ -33,7 +34,6 @@ export function PasswordSettings() {
     );
   });
 
-  const refused = change.error?.code === "invalid_credentials" ? "Wrong password." : errorMessage(change.error);
   return (
     <form className="grid max-w-sm gap-4" onSubmit={onSubmit} noValidate aria-label="Change password">
       <Field
@@ -51,7 +51,7 @@ export function PasswordSettings() {
         aria-required="true"
         registration={form.register("next")}
         error={errors.next}
-        hint="At least 10 characters."
+        hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
       />
       <Field
         label="New password again"
@@ -61,7 +61,7 @@ export function PasswordSettings() {
         registration={form.register("again")}
         error={errors.again}
       />
-      <FormError message={refused} />
+      <FormError message={passwordError(change.error)} />
       {done && (
         <p role="status" className="flex items-center gap-2 text-sm text-emerald-600 dark:text-emerald-400">
           <Check className="size-4" aria-hidden="true" />

@@ -10,9 +10,10 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { FormError } from "@/components/form-error";
 import { Field } from "@/components/form-field";
-import { errorMessage, type ApiError } from "@/lib/api-client";
+import { errorMessage } from "@/lib/api-client";
 import { useAuthStore } from "@/stores/auth";
 import { useMe } from "../api/get-me";
+import { passwordError } from "../password-error";
 import {
   totpConfirmBody,
   totpConfirmSchema,
@@ -353,12 +354,6 @@ function DisableStep({ onDone }: { onDone: () => void }) {
       </div>
     </form>
   );
-}
-
-/** The server's `invalid_credentials`, in the words of a form that asked for the password only. */
-function passwordError(error: ApiError | null): string | null {
-  if (error?.code === "invalid_credentials") return "Wrong password.";
-  return errorMessage(error);
 }
 
 function CopyButton({

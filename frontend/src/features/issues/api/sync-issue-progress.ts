@@ -19,11 +19,11 @@ const PHASE_REFETCH_INTERVAL_MS = 10_000;
 const STEP_REFETCH_INTERVAL_MS = 20_000;
 
 /**
- * Apply socket.io `task_progress` events to the query cache for the life of the app:
- * the phase (and, on an agent's step, the issue's spend and tokens) changes in place at once, in the list
- * and the detail; an open issue detail
- * (loop counts, agents at work, spec, test report) is refetched shortly after a phase change
- * (at most every 10 s, but at once when the run starts waiting for a decision), and at most every 20 s while agents only take steps. An issue the page has not seen yet (filed
+ * Apply socket.io `task_progress` events to the query cache for the life of the app: the phase (and,
+ * on an agent's step, the issue's spend and tokens) changes in place at once, in the list and the
+ * detail. An open issue detail (loop counts, agents at work, spec, test report) is refetched shortly
+ * after a phase change (at most every 10 s, but at once when the run starts waiting for a decision),
+ * and at most every 20 s while agents only take steps. An issue the page has not seen yet (filed
  * elsewhere) refetches the project's list.
  */
 export function useIssueProgressSync(): void {
