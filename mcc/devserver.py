@@ -36,6 +36,11 @@ from mcc.process.death_pact import set_parent_death_signal
 # so reading it more often is cheap (figures: bench/README.md).
 TUNING: dict[str, int] = {"history.transferProcessorMaxPollRPS": 200}
 
+# How long Temporal keeps a finished run. `start-dev` creates namespaces that keep one
+# for a day: yesterday's merged issue would lose its history and its Temporal UI link.
+# The same as the namespace `deploy/temporal/setup.sh` creates for docker compose.
+RETENTION = "30d"
+
 
 def tuning_flags() -> list[str]:
     """`temporal server start-dev` arguments for `TUNING` (tests start theirs with them)."""
@@ -159,10 +164,30 @@ class DevServer:
                     f"see {data / 'temporal.log'}"
                 )
             if port_open(self.host, self.port):
+                self._keep_finished_runs(deadline)
                 return
             time.sleep(0.2)
         self.stop()
         raise ServiceUnavailable(f"the Temporal dev server did not start within {timeout_s:.0f}s")
+
+    def _keep_finished_runs(self, deadline: float) -> None:
+        """Set the namespace's retention to `RETENTION` (the flags of `start-dev` cannot)."""
+        update = [
+            str(temporal_binary()),
+            *("operator", "namespace", "update", "--address", f"{self.host}:{self.port}"),
+            *("--namespace", self.settings.temporal_namespace, "--retention", RETENTION),
+        ]
+        while True:
+            done = subprocess.run(update, capture_output=True, text=True, check=False)
+            if done.returncode == 0:
+                return
+            if time.monotonic() > deadline:  # the namespace's registration lags the port
+                self.stop()
+                raise ServiceUnavailable(
+                    f"could not set the retention of Temporal's namespace"
+                    f" {self.settings.temporal_namespace!r}: {done.stderr.strip()[:200]}"
+                )
+            time.sleep(0.2)
 
     def _orphaned(self) -> bool:
         """Whether the `mcc` process that started this data dir's server is gone (a pid
