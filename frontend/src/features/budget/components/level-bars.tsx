@@ -89,11 +89,35 @@ export function LevelBars({ levels }: { levels: LevelSpend[] }) {
         !levels.some((other) => other.scope === "project" && other.project_id === level.project_id),
     ),
   ];
+  const [global, ...below] = ordered;
   return (
     <ul aria-label="Spend today by level" className="grid gap-3">
-      {ordered.map((level) => (
+      {global && <LevelBar level={global} />}
+      {global?.scope === "global" && <OutsideProjects global={global} levels={levels} />}
+      {below.map((level) => (
         <LevelBar key={`${level.scope}/${level.project_id ?? ""}/${level.agent ?? ""}`} level={level} />
       ))}
     </ul>
+  );
+}
+
+// Below half of the last digit shown, a difference is the floats' rounding, not spend.
+const SHOWN_PRECISION_USD = 0.00005;
+
+/** What the global level was charged beyond its projects: the orchestrator's answers,
+ * which belong to no project, so the rows below add up to the global one. */
+function OutsideProjects({ global, levels }: { global: LevelSpend; levels: LevelSpend[] }) {
+  const projects = levels.filter((level) => level.scope === "project");
+  const spent = global.spent_usd - projects.reduce((sum, level) => sum + level.spent_usd, 0);
+  const reserved = global.reserved_usd - projects.reduce((sum, level) => sum + level.reserved_usd, 0);
+  if (spent < SHOWN_PRECISION_USD && reserved < SHOWN_PRECISION_USD) return null;
+  return (
+    <li className="flex flex-wrap items-baseline justify-between gap-x-3 pl-4 text-sm">
+      <span className="truncate">Outside projects (the orchestrator)</span>
+      <span className="font-mono text-xs tabular-nums text-muted-foreground">
+        {formatUsd(Math.max(0, spent), 4)} spent, within the global limit only
+        {reserved >= SHOWN_PRECISION_USD && <span> · {formatUsd(reserved, 4)} reserved</span>}
+      </span>
+    </li>
   );
 }
