@@ -100,12 +100,21 @@ def main() -> None:
 @main.command()
 def migrate() -> None:
     """Apply the database migrations."""
-    from mcc.db.engine import Database, shown_url
+    settings = _settings()
+    before, head = _migrate(settings)
+    if before == head:
+        click.echo(f"database is up to date, at migration {head} ({_shown_database(settings)})")
+    else:
+        click.echo(_migrated(settings, before, head))
+    _exit(0)
+
+
+def _migrate(settings: Settings) -> tuple[str | None, str]:
+    """Apply the migrations: (the schema's revision before, the head), or exit saying why."""
+    from mcc.db.engine import Database
     from mcc.db.migrate import upgrade
     from mcc.db.schema_check import head_revision, schema_revision
     from mcc.errors import MccError
-
-    settings = _settings()
 
     async def revision() -> str | None:
         db = Database.from_settings(settings)  # creates the data dir for SQLite
@@ -121,12 +130,18 @@ def migrate() -> None:
         upgrade(settings.resolved_database_url)
     except MccError as exc:
         _fail(exc.message)
-    shown, head = shown_url(settings.resolved_database_url), head_revision()
-    if before == head:
-        click.echo(f"database is up to date, at migration {head} ({shown})")
-    else:
-        click.echo(f"database migrated from {before or 'no schema'} to migration {head} ({shown})")
-    _exit(0)
+    return before, head_revision()
+
+
+def _migrated(settings: Settings, before: str | None, head: str) -> str:
+    shown = _shown_database(settings)
+    return f"database migrated from {before or 'no schema'} to migration {head} ({shown})"
+
+
+def _shown_database(settings: Settings) -> str:
+    from mcc.db.engine import shown_url
+
+    return shown_url(settings.resolved_database_url)
 
 
 @main.command()
@@ -184,7 +199,6 @@ def user() -> None:
 def user_create(email: str, password_stdin: bool) -> None:
     """Create an account (the password is asked on the terminal)."""
     from mcc.db.engine import Database
-    from mcc.db.migrate import upgrade
     from mcc.errors import MccError
     from mcc.security.accounts import create_user
 
@@ -193,11 +207,12 @@ def user_create(email: str, password_stdin: bool) -> None:
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     settings = _settings()
-    try:
-        db = Database.from_settings(settings)
-        upgrade(settings.resolved_database_url)
-    except MccError as exc:
-        _fail(exc.message)
+    # An MCC_DATABASE_URL or data dir other than the server's gets a schema here: said,
+    # so that the account is not looked for in vain where the server logs in.
+    before, head = _migrate(settings)
+    if before != head:
+        click.echo(_migrated(settings, before, head))
+    db = Database.from_settings(settings)
 
     async def create() -> int:
         try:
@@ -211,7 +226,8 @@ def user_create(email: str, password_stdin: bool) -> None:
     except MccError as exc:
         click.echo(f"mcc: {exc.message}", err=True)
         _exit(1)
-    click.echo(f"created user {user_id} <{email.strip().lower()}>")
+    shown = _shown_database(settings)
+    click.echo(f"created user {user_id} <{email.strip().lower()}> in {shown}")
     _exit(0)
 
 

@@ -15,6 +15,7 @@ import pytest
 import socketio
 
 from api.server import MccServer
+from mcc.db.schema_check import head_revision
 from tests.conftest import PASSWORD, login_new_user
 
 
@@ -372,7 +373,13 @@ def test_mcc_user_create_reads_the_password_from_stdin(tmp_path):
         timeout=60,
     )
     assert created.returncode == 0, created.stderr
-    assert created.stdout.strip() == "created user 1 <cli@example.com>"
+    # Where the account went, and that this database was new: an operator whose
+    # MCC_DATA_DIR differs from the server's sees it here, not at a failed login.
+    url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'mcc.db'}"
+    assert created.stdout.splitlines() == [
+        f"database migrated from no schema to migration {head_revision()} ({url})",
+        f"created user 1 <cli@example.com> in {url}",
+    ]
     again = subprocess.run(
         [
             sys.executable,
@@ -392,6 +399,7 @@ def test_mcc_user_create_reads_the_password_from_stdin(tmp_path):
     )
     assert again.returncode == 1
     assert "already exists" in again.stderr
+    assert again.stdout == ""  # nothing left to migrate
 
 
 __all__ = ["login_new_user"]
