@@ -18,6 +18,8 @@ the ledger (one token_usage row per step: a step asked again, or an answer paid
 for and lost, shows here). duplicate_prs: pull requests beyond one per
 issue. ledger_mismatch_usd: |LLM cost in the budget ledger (token_usage) - LLM
 cost stored on the agents' messages|. Goal (issue 21): finished = N, the rest 0.
+When a step was asked again, the lines before say when each process was killed and
+what the workers logged as they asked again (`mcc.llm.gateway.ASKED_AGAIN`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -79,6 +82,7 @@ class Fleet:
             self.commands[f"worker{n}"] = ("worker", env)
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.kills: dict[str, int] = dict.fromkeys(self.commands, 0)
+        self.killed_at: list[tuple[float, str]] = []  # (time.time(), name)
 
     def start(self, name: str) -> None:
         command, env = self.commands[name]
@@ -91,6 +95,7 @@ class Fleet:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
         self.kills[name] += 1
+        self.killed_at.append((time.time(), name))
 
     def stop_all(self) -> None:
         for process in self.processes.values():
@@ -179,6 +184,19 @@ async def ledger(database_url: str) -> tuple[int, int, float]:
     return int(calls or 0), extra_prs, abs(float(charged) - float(stored))
 
 
+def asked_again(root: Path, killed_at: list[tuple[float, str]]) -> list[str]:
+    """The workers' own account of each repeat (`mcc.llm.gateway.ASKED_AGAIN`), with the
+    kills, to tell which death left a call unanswered."""
+    lines = [f"killed at {datetime.fromtimestamp(at)}: {name}" for at, name in killed_at]
+    for log in sorted(root.glob("worker*.log")):
+        lines += [
+            f"{log.stem}: {line.strip()}"
+            for line in log.read_text(errors="replace").splitlines()
+            if "asked again" in line
+        ]
+    return lines
+
+
 async def main(n: int, chaos_seconds: float) -> None:
     with tempfile.TemporaryDirectory(prefix="mcc-chaos-") as tmp:
         root = Path(tmp)
@@ -239,6 +257,9 @@ async def main(n: int, chaos_seconds: float) -> None:
                 fleet.stop_all()
             calls, duplicate_prs, mismatch = await ledger(database_url)
             repeated = len(llm.chat_requests) - calls
+            if repeated:
+                for line in asked_again(root, fleet.killed_at):
+                    print(line)
     print("kills by process: " + " ".join(f"{k}={v}" for k, v in sorted(fleet.kills.items())))
     print(
         f"issues={n} finished={finished} kills={sum(fleet.kills.values())} repeated_llm_steps={repeated}"

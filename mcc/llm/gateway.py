@@ -49,6 +49,14 @@ from mcc.llm.windows import context_window
 
 log = logging.getLogger(__name__)
 
+# An earlier attempt reserved the call and neither kept an answer nor gave the hold
+# back: its process died during the call, or it still runs on another worker (Temporal
+# gave up on it). The provider may bill both; nothing on this side can know.
+ASKED_AGAIN = (
+    "LLM call %s asked again: an earlier attempt died (or was given up) during its call;"
+    " the provider may bill both"
+)
+
 
 @dataclass(frozen=True)
 class GatewayCall:
@@ -222,6 +230,8 @@ class LLMGateway:
         # settle that one instead of asking (and paying) again.
         chat = await kept_answer(self.store.db, call.idempotency_key)
         if chat is None:
+            if outcome.reused:
+                log.warning(ASKED_AGAIN, call.idempotency_key)
             chat = await self._chat(call, outcome)
             await keep_answer(self.store.db, call.idempotency_key, chat)
         cost, source = actual_cost(chat.usage, price, outcome.amount)

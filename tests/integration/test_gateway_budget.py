@@ -4,6 +4,7 @@ every call reserved, settled, recorded once; refusals, pause, alerts, expiry, ro
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -252,7 +253,7 @@ async def test_an_answer_kept_by_an_attempt_that_died_before_settling_is_not_ask
 
 
 async def test_a_retry_after_a_crash_reuses_the_crashed_attempts_reservation(
-    budget: Budget,
+    budget: Budget, caplog: pytest.LogCaptureFixture
 ) -> None:
     gateway = budget.gateway()
     call = budget.call("run/1/llm/4")
@@ -274,9 +275,15 @@ async def test_a_retry_after_a_crash_reuses_the_crashed_attempts_reservation(
     assert (await budget.ledger())[1] == Decimal("0.1")
     budget.llm.script(Reply(content="done", cost=0.04))
 
-    result = await gateway.call(call)
+    with caplog.at_level(logging.WARNING, logger="mcc.llm.gateway"):
+        result = await gateway.call(call)
 
     assert result.usage.cost_usd == Decimal("0.04")
+    # The operator's log says that the provider was asked twice for this step.
+    assert [r.getMessage() for r in caplog.records] == [
+        "LLM call run/1/llm/4 asked again: an earlier attempt died (or was given up) during"
+        " its call; the provider may bill both"
+    ]
     [reservation] = await budget.rows(BudgetReservation)
     assert reservation.state == "settled"
     assert await budget.ledger() == (Decimal("0.04"), Decimal(0))
