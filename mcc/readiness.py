@@ -16,7 +16,7 @@ from mcc.db.engine import shown_url
 from mcc.errors import MccError
 from mcc.llm.endpoint import api_key_from_env, is_local, require_http_url, require_usable_key
 from mcc.redis_reach import display_redis_url
-from mcc.sandbox.sandbox import Sandbox, SandboxReport
+from mcc.sandbox.sandbox import Sandbox, SandboxReport, SandboxState
 
 LLMState = Literal["configured", "not_configured"]
 _SANDBOX_RECHECK_S = 60.0
@@ -26,6 +26,25 @@ _SANDBOX_RECHECK_S = 60.0
 class LLMReport:
     state: LLMState
     detail: str
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether agents can work, as health says it: the LLM's and the sandbox's states, and
+    a sentence for each thing to fix. "unknown" where no live worker has said (an API
+    process reports its workers', not its own)."""
+
+    llm: LLMState | Literal["unknown"]
+    sandbox: SandboxState | Literal["unknown"]
+    problems: list[str]
+
+
+def own_readiness(llm: LLMReport, sandbox: SandboxReport) -> Readiness:
+    """The readiness of a process whose own agents run here (`mcc up`)."""
+    problems = [f"LLM not configured: {llm.detail}"] if llm.state != "configured" else []
+    if sandbox.state in ("missing", "broken"):
+        problems.append(f"sandbox {sandbox.state}: {sandbox.detail}")
+    return Readiness(llm.state, sandbox.state, problems)
 
 
 def llm_report(settings: Settings) -> LLMReport:
@@ -45,13 +64,14 @@ def llm_report(settings: Settings) -> LLMReport:
 class SandboxCheck:
     """The sandbox's state, probed at most once a minute (a probe starts bwrap)."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: Sandbox, recheck_s: float = _SANDBOX_RECHECK_S) -> None:
         self.sandbox = sandbox
+        self.recheck_s = recheck_s
         self._last: tuple[float, SandboxReport] | None = None
 
     async def report(self) -> SandboxReport:
         now = time.monotonic()
-        if self._last is None or now - self._last[0] > _SANDBOX_RECHECK_S:
+        if self._last is None or now - self._last[0] > self.recheck_s:
             self._last = (now, await self.sandbox.probe())
         return self._last[1]
 

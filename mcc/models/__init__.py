@@ -27,4 +27,5 @@ def load_all() -> None:
         token_usage,
         user,
         webhook_delivery,
+        worker_readiness,
     )
