@@ -37,6 +37,7 @@ from mcc.process.child_watcher import use_pidfd_child_watcher
 from mcc.process.heap import freeze_startup_heap
 from mcc.redis_reach import display_redis_url, redis_problem
 from mcc.runtime import Runtime
+from mcc.worker_readiness import forget, keep_reporting, report_now, this_worker
 from workflows.worker import build_workers
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ class MccServer:
         self.settings = settings
         # How long a worker waits for Temporal to answer at start (None: until it does).
         self.temporal_wait_s = temporal_wait_s
-        self.runtime = Runtime.build(settings)
+        self.runtime = Runtime.build(settings, runs_worker=worker)
         self.sio: socketio.AsyncServer | None = None
         self.event_log: EventLog | None = None
         if api:
@@ -112,6 +113,7 @@ class MccServer:
         self._connecting: asyncio.Task[Any] | None = None
         self._background: list[asyncio.Task[None]] = []  # loops that end only when cancelled
         self.telegram_inbox: WebhookInbox | None = None
+        self.reported_as: str | None = None  # this worker's row of readiness, once written
         if api and self.sio is not None:
             fastapi_app = create_app(self.runtime, self.temporal)
             self.telegram_inbox = fastapi_app.state.telegram_inbox
@@ -178,10 +180,17 @@ class MccServer:
             extra = self.settings.worker_connections - 1
             more = await asyncio.gather(*(self.temporal.another_connection() for _ in range(extra)))
             clients = [client, *more]
+            # What API processes' health says of this worker (its LLM and sandbox), written
+            # before its first poll: an API never sees it polling without its readiness.
+            self.reported_as = this_worker()
+            sandbox = self.runtime.sandbox_check
+            await report_now(self.runtime.db, self.settings, sandbox, self.reported_as)
             self.workers = build_workers(clients, self.runtime, self.interceptors)
             for n, worker in enumerate(self.workers):
                 self._tasks.append(asyncio.create_task(worker.run(), name=f"temporal-worker-{n}"))
             self._background = background_tasks(self.runtime, self.temporal)
+            reporting = keep_reporting(self.runtime.db, self.settings, sandbox, self.reported_as)
+            self._background.append(asyncio.create_task(reporting, name="worker-readiness"))
             started = await start_queued_runs(client, self.settings, self.runtime.db)
             if started:
                 log.info("started %d queued run(s)", started)
@@ -242,6 +251,10 @@ class MccServer:
         for task in self._tasks:
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(task, timeout=10)
+        if self.reported_as is not None:
+            # A worker stopped is gone from health at once (a killed one after two minutes).
+            with contextlib.suppress(Exception):
+                await forget(self.runtime.db, self.reported_as)
         if isinstance(self.event_log, RedisEventLog):
             await self.event_log.aclose()
         await self.runtime.close()

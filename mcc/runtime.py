@@ -39,6 +39,9 @@ class Runtime:
     events: EventSink
     keys: Keyring
     github: GitHubForge
+    # Whether this process runs a Temporal worker (agents run here): its health then
+    # reports its own sandbox and LLM, else the workers' reports (`mcc.worker_readiness`).
+    runs_worker: bool = False
     _gateway: LLMGateway | None = field(default=None, repr=False)
     _sandbox: Sandbox | None = field(default=None, repr=False)
     _sandbox_check: SandboxCheck | None = field(default=None, repr=False)
@@ -108,7 +111,9 @@ class Runtime:
         return self._sandbox_check
 
     @classmethod
-    def build(cls, settings: Settings, events: EventSink | None = None) -> Runtime:
+    def build(
+        cls, settings: Settings, events: EventSink | None = None, *, runs_worker: bool = False
+    ) -> Runtime:
         db = Database.from_settings(settings)
         repos = LocalRepos(
             settings.repos_dir,
@@ -129,6 +134,7 @@ class Runtime:
             events=events or DroppedEvents(),
             keys=keys,
             github=github,
+            runs_worker=runs_worker,
         )
         github.notify = runtime._notify
         return runtime

@@ -11,11 +11,13 @@ from api.schemas.health import HealthOut
 from api.temporal_link import TemporalLink
 from api.worker_presence import WorkerState, worker_state
 from mcc.config import Settings
+from mcc.db.base import utcnow
 from mcc.db.schema_check import database_problem
 from mcc.notifications.telegram.bot import poll_problem
-from mcc.readiness import LLMReport, llm_report
+from mcc.readiness import Readiness, llm_report, own_readiness
 from mcc.redis_reach import display_redis_url, redis_problem
-from mcc.sandbox.sandbox import SandboxReport
+from mcc.runtime import Runtime
+from mcc.worker_readiness import live_reports, workers_readiness
 
 router = APIRouter(tags=["health"])
 
@@ -25,8 +27,8 @@ RedisState = Literal["ok", "down", "not_used"]
 @router.get("/health", response_model=HealthOut, responses={503: {"model": HealthOut}})
 async def health(runtime: RuntimeDep, temporal: TemporalDep) -> JSONResponse:
     """Whether the database, Temporal and Redis answer (503 names the one that does not),
-    and whether runs can move: a worker, the sandbox and the LLM, and whether the Telegram
-    bot can be polled (reported, still 200)."""
+    and whether runs can move: a worker, the sandbox and the LLM (this process's own when
+    it runs a worker, else the live workers' reports), and whether the Telegram bot can be polled (reported, still 200)."""
     settings = runtime.settings
     # At once, each bounded by its own timeout: a probe waits for the slowest part only.
     database, (temporal_up, worker), redis = await asyncio.gather(
@@ -34,11 +36,12 @@ async def health(runtime: RuntimeDep, temporal: TemporalDep) -> JSONResponse:
         _temporal_state(temporal, settings.temporal_task_queue),
         _redis_state(settings.redis_url),
     )
-    sandbox, llm = await runtime.sandbox_check.report(), llm_report(settings)
     db_up = database is None
+    readiness = await _readiness(runtime, db_up)
     ok = db_up and temporal_up and redis != "down"
     problems = [database.sentence] if database is not None else []
-    problems += _problems(settings, temporal_up, worker, redis, sandbox, llm)
+    problems += readiness.problems
+    problems += _problems(settings, temporal_up, worker, redis)
     if temporal_up and temporal.namespace_problem is not None:
         problems.append(temporal.namespace_problem)
     if db_up:
@@ -52,11 +55,23 @@ async def health(runtime: RuntimeDep, temporal: TemporalDep) -> JSONResponse:
         temporal="ok" if temporal_up else "down",
         worker=worker,
         redis=redis,
-        sandbox=sandbox.state,
-        llm=llm.state,
+        sandbox=readiness.sandbox,
+        llm=readiness.llm,
+        readiness_of="this_process" if runtime.runs_worker else "workers",
         problems=problems,
     )
     return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+
+
+async def _readiness(runtime: Runtime, db_up: bool) -> Readiness:
+    """This process's own sandbox and LLM where its agents run (`mcc up`); else what the
+    live workers last reported (an API's own say nothing of the hosts agents run on)."""
+    if runtime.runs_worker:
+        return own_readiness(llm_report(runtime.settings), await runtime.sandbox_check.report())
+    if not db_up:
+        return Readiness("unknown", "unknown", [])
+    async with runtime.db.sessions() as session:
+        return workers_readiness(await live_reports(session, utcnow()))
 
 
 async def _temporal_state(temporal: TemporalLink, task_queue: str) -> tuple[bool, WorkerState]:
@@ -79,18 +94,14 @@ def _problems(
     temporal_up: bool,
     worker: WorkerState,
     redis: RedisState,
-    sandbox: SandboxReport,
-    llm: LLMReport,
 ) -> list[str]:
     """What the person must fix for runs to move, one sentence each."""
-    problems = [f"LLM not configured: {llm.detail}"] if llm.state != "configured" else []
+    problems = []
     if not temporal_up:
         problems.append(
             f"Temporal at {settings.temporal_address} (MCC_TEMPORAL_ADDRESS) does not answer:"
             " runs wait, and new issues are kept and start once it does."
         )
-    if sandbox.state in ("missing", "broken"):
-        problems.append(f"sandbox {sandbox.state}: {sandbox.detail}")
     if worker == "none":
         problems.append(
             f"No worker polls Temporal's task queue {settings.temporal_task_queue!r}: runs wait"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -41,6 +42,7 @@ async def test_health_is_ok_when_database_temporal_and_a_worker_answer(api):
         "redis": "not_used",
         "sandbox": "ready",
         "llm": "configured",
+        "readiness_of": "this_process",
         "problems": [],
     }
 
@@ -132,6 +134,8 @@ async def test_health_says_no_worker_polls_until_one_starts(api, settings):
     assert response.status_code == 200
     body = response.json()
     assert (body["status"], body["worker"]) == ("ok", "none")
+    # No worker has said what it can do, and the API's own host is not where agents run.
+    assert (body["sandbox"], body["llm"], body["readiness_of"]) == ("unknown", "unknown", "workers")
     assert body["problems"] == [
         f"No worker polls Temporal's task queue {settings.temporal_task_queue!r}: runs wait"
         " until a worker is started (`mcc worker`, or `mcc up`, which runs one)."
@@ -146,9 +150,30 @@ async def test_health_says_no_worker_polls_until_one_starts(api, settings):
             return body if body["worker"] == "ok" else None
 
         body = await eventually(seen_worker, 10, "health to see the worker")
+        assert (body["sandbox"], body["llm"]) == ("ready", "configured")
         assert body["problems"] == []
     finally:
         await worker.stop()
+
+
+async def test_an_api_names_the_worker_whose_llm_is_not_configured(settings):
+    worker = MccServer(settings.model_copy(update={"llm_base_url": "notaurl"}), api=False)
+    await worker.start()
+    try:
+        code, body = await _health_of(settings)  # the API's own LLM setting is fine
+    finally:
+        await worker.stop()
+
+    assert (code, body["status"], body["llm"], body["sandbox"]) == (
+        200,
+        "ok",
+        "not_configured",
+        "ready",
+    )
+    assert (
+        f"LLM not configured on worker {os.getpid()}@{socket.gethostname()}: LLM base URL"
+        " 'notaurl' is not an http(s) URL"
+    ) in body["problems"]
 
 
 async def test_health_says_redis_answers_when_it_does(settings, redis_url):
@@ -208,7 +233,7 @@ async def test_api_and_worker_say_once_at_start_that_redis_does_not_answer(setti
 
 
 async def test_health_says_the_llm_is_not_configured_when_its_url_is_not_http(settings):
-    server = MccServer(settings.model_copy(update={"llm_base_url": "notaurl"}), worker=False)
+    server = MccServer(settings.model_copy(update={"llm_base_url": "notaurl"}))  # as `mcc up`
     await server.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:

@@ -14,8 +14,9 @@ export interface paths {
         /**
          * Health
          * @description Whether the database, Temporal and Redis answer (503 names the one that does not),
-         *     and whether runs can move: a worker, the sandbox and the LLM, and whether the Telegram
-         *     bot can be polled (reported, still 200).
+         *     and whether runs can move: a worker, the sandbox and the LLM (this process's own when
+         *     it runs a worker, else the live workers' reports), events shared between processes,
+         *     and whether the Telegram bot can be polled (reported, still 200).
          */
         get: operations["health_api_health_get"];
         put?: never;
@@ -1540,6 +1541,10 @@ export interface components {
          *     No worker is a problem, not a 503: the API serves without one (scaled mode starts
          *     it on its own), and a probe that failed it would keep the person from the UI that
          *     says what is missing. `worker` is "unknown" while Temporal does not answer.
+         *
+         *     `sandbox` and `llm` are this process's own when it runs a worker (`mcc up`), else the
+         *     live workers' (`readiness_of`): the worst state among them, "unknown" while none has
+         *     reported, and a problem naming each worker that lacks one.
          */
         HealthOut: {
             /**
@@ -1571,12 +1576,17 @@ export interface components {
              * Sandbox
              * @enum {string}
              */
-            sandbox: "ready" | "missing" | "broken" | "off";
+            sandbox: "ready" | "missing" | "broken" | "off" | "unknown";
             /**
              * Llm
              * @enum {string}
              */
-            llm: "configured" | "not_configured";
+            llm: "configured" | "not_configured" | "unknown";
+            /**
+             * Readiness Of
+             * @enum {string}
+             */
+            readiness_of: "this_process" | "workers";
             /** Problems */
             problems: string[];
         };
