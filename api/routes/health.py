@@ -22,13 +22,20 @@ from mcc.worker_readiness import live_reports, workers_readiness
 router = APIRouter(tags=["health"])
 
 RedisState = Literal["ok", "down", "not_used"]
+# Said by a process without a worker: without Redis, workers' events stay in their process.
+NO_SHARED_EVENTS = (
+    "MCC_REDIS_URL is not set: live updates of runs made by workers in other processes will"
+    " not reach this API's dashboards; give every api and worker process the same"
+    " MCC_REDIS_URL."
+)
 
 
 @router.get("/health", response_model=HealthOut, responses={503: {"model": HealthOut}})
 async def health(runtime: RuntimeDep, temporal: TemporalDep) -> JSONResponse:
     """Whether the database, Temporal and Redis answer (503 names the one that does not),
     and whether runs can move: a worker, the sandbox and the LLM (this process's own when
-    it runs a worker, else the live workers' reports), and whether the Telegram bot can be polled (reported, still 200)."""
+    it runs a worker, else the live workers' reports), events shared between processes,
+    and whether the Telegram bot can be polled (reported, still 200)."""
     settings = runtime.settings
     # At once, each bounded by its own timeout: a probe waits for the slowest part only.
     database, (temporal_up, worker), redis = await asyncio.gather(
@@ -42,6 +49,8 @@ async def health(runtime: RuntimeDep, temporal: TemporalDep) -> JSONResponse:
     problems = [database.sentence] if database is not None else []
     problems += readiness.problems
     problems += _problems(settings, temporal_up, worker, redis)
+    if redis == "not_used" and not runtime.runs_worker:
+        problems.append(NO_SHARED_EVENTS)
     if temporal_up and temporal.namespace_problem is not None:
         problems.append(temporal.namespace_problem)
     if db_up:

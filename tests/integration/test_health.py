@@ -21,6 +21,7 @@ from mcc.config import Settings
 from mcc.db.schema_check import head_revision
 from mcc.runtime import Runtime
 from tests.conftest import free_port
+from tests.integration.test_worker_readiness import NO_SHARED_EVENTS
 from tests.support.tcp_relay import tcp_relay
 from tests.support.temporal import start_dev_server
 from tests.support.waiting import eventually
@@ -138,7 +139,8 @@ async def test_health_says_no_worker_polls_until_one_starts(api, settings):
     assert (body["sandbox"], body["llm"], body["readiness_of"]) == ("unknown", "unknown", "workers")
     assert body["problems"] == [
         f"No worker polls Temporal's task queue {settings.temporal_task_queue!r}: runs wait"
-        " until a worker is started (`mcc worker`, or `mcc up`, which runs one)."
+        " until a worker is started (`mcc worker`, or `mcc up`, which runs one).",
+        NO_SHARED_EVENTS,
     ]
 
     worker = MccServer(settings, api=False)
@@ -151,9 +153,22 @@ async def test_health_says_no_worker_polls_until_one_starts(api, settings):
 
         body = await eventually(seen_worker, 10, "health to see the worker")
         assert (body["sandbox"], body["llm"]) == ("ready", "configured")
-        assert body["problems"] == []
+        assert body["problems"] == [NO_SHARED_EVENTS]
     finally:
         await worker.stop()
+
+
+async def test_an_api_without_redis_says_workers_live_updates_will_not_reach_its_dashboards(
+    settings, redis_url
+):
+    code, body = await _health_of(settings)
+    # A problem to fix, not an outage: the API serves, the dashboards refetch.
+    assert (code, body["status"], body["redis"]) == (200, "ok", "not_used")
+    assert NO_SHARED_EVENTS in body["problems"]
+
+    code, body = await _health_of(settings.model_copy(update={"redis_url": redis_url}))
+    assert (code, body["redis"]) == (200, "ok")
+    assert NO_SHARED_EVENTS not in body["problems"]
 
 
 async def test_an_api_names_the_worker_whose_llm_is_not_configured(settings):
@@ -297,7 +312,7 @@ async def test_the_first_health_after_temporal_returns_sees_the_worker_that_poll
             assert first.status_code == 200, first.text
             body = first.json()
             assert (body["status"], body["temporal"], body["worker"]) == ("ok", "ok", "ok")
-            assert body["problems"] == []
+            assert body["problems"] == [NO_SHARED_EVENTS]  # the API and its worker share no Redis
 
             # And with the API connected all along: its client reconnects by itself.
             await temporal.shutdown()

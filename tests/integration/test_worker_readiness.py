@@ -13,6 +13,12 @@ from tests.conftest import free_port
 from tests.support.processes import mcc_env, start_mcc, stop
 from tests.support.waiting import eventually
 
+NO_SHARED_EVENTS = (
+    "MCC_REDIS_URL is not set: live updates of runs made by workers in other processes will"
+    " not reach this API's dashboards; give every api and worker process the same"
+    " MCC_REDIS_URL."
+)
+
 
 async def _health(url: str) -> dict | None:
     try:
@@ -50,6 +56,7 @@ async def test_an_api_process_names_the_worker_process_that_has_no_sandbox(setti
         assert body["problems"] == [
             f"sandbox missing on worker {worker.pid}@{socket.gethostname()}: bubblewrap"
             f" (/nonexistent/bwrap) was not found, so agent commands are refused: {INSTALL_HINT}",
+            NO_SHARED_EVENTS,
         ]
 
         # Stopped, the worker is no longer counted: nothing is known of the sandbox.
