@@ -26,6 +26,7 @@ const healthy = {
   redis: "not_used",
   sandbox: "ready",
   llm: "configured",
+  readiness_of: "this_process",
   problems: [],
 };
 
@@ -52,6 +53,36 @@ describe("the problems banner", () => {
     show();
     const banner = await screen.findByRole("region", { name: "Agents cannot work" });
     expect(banner.textContent).toContain("No worker is running: a run would wait in the queue.");
+    expect(banner.textContent).toContain(problem);
+  });
+
+  it("names the worker without a sandbox, as an API process's health reports it", async () => {
+    const problem =
+      "sandbox missing on worker 4242@worker-b: bubblewrap (bwrap) was not found, so agent commands are refused";
+    server.use(
+      http.get(`${API}/api/health`, () =>
+        HttpResponse.json({ ...healthy, readiness_of: "workers", sandbox: "missing", problems: [problem] }),
+      ),
+    );
+    show();
+    const banner = await screen.findByRole("region", { name: "Agents cannot work" });
+    expect(banner.textContent).toContain("Agents cannot work: a run would stop at its first step.");
+    expect(banner.textContent).toContain(problem);
+  });
+
+  it("says the dashboard does not see runs move live when API and workers share no Redis", async () => {
+    const problem =
+      "MCC_REDIS_URL is not set: live updates of runs made by workers in other processes will not reach this API's dashboards; give every api and worker process the same MCC_REDIS_URL.";
+    server.use(
+      http.get(`${API}/api/health`, () =>
+        HttpResponse.json({ ...healthy, readiness_of: "workers", problems: [problem] }),
+      ),
+    );
+    show();
+    const banner = await screen.findByRole("region", { name: "Agents cannot work" });
+    expect(banner.textContent).toContain(
+      "This dashboard does not see runs move live: the workers' updates cannot reach it.",
+    );
     expect(banner.textContent).toContain(problem);
   });
 

@@ -10,12 +10,16 @@ function headline(health: Health | undefined): string {
   if (health?.sandbox === "missing" || health?.sandbox === "broken")
     return "Agents cannot work: a run would stop at its first step.";
   if (health?.worker === "none") return "No worker is running: a run would wait in the queue.";
+  // An API process with workers elsewhere and no Redis between them: runs move, unseen.
+  if (health?.readiness_of === "workers" && health.redis === "not_used")
+    return "This dashboard does not see runs move live: the workers' updates cannot reach it.";
   return "Agents cannot work as they should.";
 }
 
 /**
- * What stops or holds every run (no LLM key, no sandbox, no worker), said on every page before
- * the person files an issue, from the health answer's `problems`.
+ * What stops, holds or hides every run (no LLM key or sandbox, here or on a worker, no worker,
+ * no Redis between API and workers), said on every page before the person files an issue, from
+ * the health answer's `problems`.
  */
 export function HealthProblems() {
   const health = useHealth();
