@@ -165,3 +165,14 @@ def _grouped(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, list[str]]]:
 
 def _workers(names: list[str]) -> str:
     return f"worker {names[0]}" if len(names) == 1 else f"workers {', '.join(names)}"
+
+
+def workers_sandbox(reports: Sequence[WorkerReport]) -> SandboxReport | None:
+    """The sandbox of the live workers as one report (the worst one's, naming its worker
+    when there are several), for the settings page; None when no worker is live."""
+    if not reports:
+        return None
+    worst = min(reports, key=lambda r: _WORST_FIRST.index(r.sandbox.state))
+    if len(reports) == 1:
+        return worst.sandbox
+    return SandboxReport(worst.sandbox.state, f"on worker {worst.identity}: {worst.sandbox.detail}")

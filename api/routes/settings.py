@@ -21,6 +21,7 @@ from api.schemas.settings import (
     SettingsOut,
 )
 from mcc.config import Settings
+from mcc.db.base import utcnow
 from mcc.forge.github.app_config import (
     GitHubAppConfig,
     StoredGitHubApp,
@@ -40,6 +41,7 @@ from mcc.llm.probe import probe_llm
 from mcc.readiness import llm_report
 from mcc.runtime import Runtime
 from mcc.sandbox.sandbox import SandboxReport
+from mcc.worker_readiness import live_reports, workers_sandbox
 
 router = APIRouter(prefix="/settings", tags=["settings"])
 FORBIDDEN: dict[int | str, dict[str, Any]] = {
@@ -47,6 +49,10 @@ FORBIDDEN: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "A value is not valid (the message says which)."},
 }
 
+NO_WORKER_REPORT = (
+    "No worker has reported in the last two minutes: agents' commands run on the workers"
+    " (`mcc worker`), and their sandbox shows here once one runs."
+)
 INSTALL_HINTS = {
     "missing": (
         "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install"
@@ -84,6 +90,17 @@ def _sandbox(report: SandboxReport) -> SandboxSettingsOut:
     return SandboxSettingsOut(
         state=report.state, detail=report.detail, install_hint=INSTALL_HINTS.get(report.state)
     )
+
+
+async def _sandbox_of_agents(runtime: Runtime, session: SessionDep) -> SandboxSettingsOut:
+    """This process's sandbox where its agents run (`mcc up`); else the live workers'
+    (an API process's own bubblewrap says nothing of the hosts agents run on)."""
+    if runtime.runs_worker:
+        return _sandbox(await runtime.sandbox_check.report())
+    report = workers_sandbox(await live_reports(session, utcnow()))
+    if report is None:
+        return SandboxSettingsOut(state="unknown", detail=NO_WORKER_REPORT, install_hint=None)
+    return _sandbox(report)
 
 
 def webhook_url(settings: Settings, request: Request) -> str:
@@ -125,7 +142,7 @@ async def read_settings(
     """What MCC runs with: the LLM, the sandbox (as /api/health reports it), the GitHub App."""
     return SettingsOut(
         llm=_llm(runtime.settings),
-        sandbox=_sandbox(await runtime.sandbox_check.report()),
+        sandbox=await _sandbox_of_agents(runtime, session),
         github=await _github_state(runtime, session, user.id, request),
     )
 

@@ -24,7 +24,10 @@ class LLMSettingsOut(BaseModel):
 
 
 class SandboxSettingsOut(BaseModel):
-    state: Literal["ready", "missing", "broken", "off"]
+    """The sandbox where agents' commands run: this process's (`mcc up`), else the live
+    workers' ("unknown" while none has reported)."""
+
+    state: Literal["ready", "missing", "broken", "off", "unknown"]
     detail: str
     install_hint: str | None = Field(description="What to install or change, when not ready.")
 

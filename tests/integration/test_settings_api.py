@@ -180,6 +180,27 @@ async def test_the_sandbox_section_matches_health(api: httpx.AsyncClient):
     assert (sandbox["install_hint"] is None) == (sandbox["state"] == "ready")
 
 
+@pytest.mark.external_worker
+async def test_an_api_process_shows_the_sandbox_of_its_workers_not_its_own(
+    api: httpx.AsyncClient, settings: Settings
+):
+    # No worker yet: this API's own bubblewrap says nothing of the hosts agents run on.
+    before = (await api.get("/api/settings")).json()["sandbox"]
+    assert (before["state"], before["install_hint"]) == ("unknown", None)
+    assert before["detail"].startswith("No worker has reported in the last two minutes")
+
+    lacking = settings.model_copy(update={"sandbox_bwrap": "/nonexistent/bwrap"})
+    worker = MccServer(lacking, api=False)
+    await worker.start()
+    try:
+        sandbox = (await api.get("/api/settings")).json()["sandbox"]
+    finally:
+        await worker.stop()
+    assert sandbox["state"] == "missing"
+    assert "bubblewrap (/nonexistent/bwrap) was not found" in sandbox["detail"]
+    assert sandbox["install_hint"].startswith("Install bubblewrap")
+
+
 # -- the GitHub App -------------------------------------------------------------------------
 
 

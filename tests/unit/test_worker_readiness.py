@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from mcc.readiness import LLMReport
 from mcc.sandbox.sandbox import SandboxReport
-from mcc.worker_readiness import WorkerReport, workers_readiness
+from mcc.worker_readiness import WorkerReport, workers_readiness, workers_sandbox
 
 LLM = LLMReport("configured", "http://127.0.0.1:9/v1 (a local server)")
 NO_KEY = LLMReport("not_configured", "No LLM API key for https://openrouter.ai/api/v1")
@@ -40,3 +40,13 @@ def test_a_sandbox_turned_off_on_one_worker_is_shown_but_not_a_problem():
 def test_without_a_live_worker_nothing_is_known_and_nothing_is_blamed():
     readiness = workers_readiness([])
     assert (readiness.sandbox, readiness.llm, readiness.problems) == ("unknown", "unknown", [])
+
+
+def test_the_settings_page_shows_the_worst_sandbox_of_the_workers_naming_its_worker():
+    one = [WorkerReport("7@a", LLM, MISSING)]
+    assert workers_sandbox(one) == MISSING
+    two = [WorkerReport("7@a", LLM, READY), WorkerReport("8@b", LLM, MISSING)]
+    assert workers_sandbox(two) == SandboxReport(
+        "missing", "on worker 8@b: bubblewrap (bwrap) was not found"
+    )
+    assert workers_sandbox([]) is None

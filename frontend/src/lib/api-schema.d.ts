@@ -2452,13 +2452,17 @@ export interface components {
             /** Temporal Url */
             temporal_url: string;
         };
-        /** SandboxSettingsOut */
+        /**
+         * SandboxSettingsOut
+         * @description The sandbox where agents' commands run: this process's (`mcc up`), else the live
+         *     workers' ("unknown" while none has reported).
+         */
         SandboxSettingsOut: {
             /**
              * State
              * @enum {string}
              */
-            state: "ready" | "missing" | "broken" | "off";
+            state: "ready" | "missing" | "broken" | "off" | "unknown";
             /** Detail */
             detail: string;
             /**

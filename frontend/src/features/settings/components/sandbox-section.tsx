@@ -6,6 +6,7 @@ const STATE: Record<SandboxSettings["state"], { label: string; className: string
   off: { label: "off", className: "bg-amber-600 hover:bg-amber-600" },
   missing: { label: "missing", className: "bg-red-600 hover:bg-red-600" },
   broken: { label: "not working", className: "bg-red-600 hover:bg-red-600" },
+  unknown: { label: "unknown", className: "bg-secondary text-secondary-foreground hover:bg-secondary" },
 };
 
 /** Whether agents' commands can run confined (bubblewrap), why not, and what to install. */
