@@ -11,6 +11,7 @@ def load_all() -> None:
         conversation,
         decision,
         issue,
+        issue_artifacts,
         llm_answer,
         message,
         model_price,

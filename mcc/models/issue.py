@@ -32,6 +32,8 @@ class Issue(Timestamped, Base):
     head_sha: Mapped[str | None] = mapped_column(String(64))
     # Where a `retry` in needs_attention goes back to.
     resume_phase: Mapped[str | None] = mapped_column(String(32))
+    # Why the run stopped in needs_attention, as the run last reported it with its phase.
+    error: Mapped[str | None] = mapped_column(Text)
     # The idempotency key of the agent tool call that created it (the orchestrator's
     # create_issue): a retried call finds its issue instead of filing a second one.
     origin_key: Mapped[str | None] = mapped_column(String(300), unique=True)
