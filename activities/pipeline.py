@@ -9,6 +9,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.forge_errors import forge_posture
 from activities.heartbeat import heartbeating
+from mcc.issue_artifacts import Produced, keep
 from mcc.pipeline.steps import IssuePlan, PipelineSteps, TestReport
 from mcc.runtime import Runtime
 from mcc.sandbox.errors import SandboxUnavailable
@@ -47,10 +48,15 @@ class PostNote:
     author: str
     content: str
     key: str
+    # What the note reports, kept on the issue for its page; carried by this step, which
+    # runs already take, because replay matches a step on its activity's type and id, not
+    # its input.
+    produced: Produced | None = None
 
 
 class PipelineActivities:
     def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
         self.steps = PipelineSteps(runtime)
 
     @activity.defn(name="prepare_issue")
@@ -76,4 +82,8 @@ class PipelineActivities:
 
     @activity.defn(name="post_issue_note")
     async def post_issue_note(self, params: PostNote) -> None:
+        """Post the note (once: its key), keeping what it reports on the issue first."""
+        if params.produced is not None:
+            async with self.runtime.db.sessions() as session:
+                await keep(session, params.produced)
         await self.steps.post(params.conversation_id, params.author, params.content, params.key)

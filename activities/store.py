@@ -32,14 +32,15 @@ class StoreActivities:
 
     @activity.defn(name="record_phase")
     async def record_phase(self, change: PhaseChange) -> None:
-        """Store the phase on the issue row, tell the owner what needs them (once per
-        entry: the key is this activity's), and push `task_progress` to the project's room.
+        """Store the phase (and the error the run stopped on) on the issue row, tell the
+        owner what needs them (once per entry: the key is this activity's), and push
+        `task_progress` to the project's room.
 
         A waiting phase that belongs to a round was announced when the round opened."""
         phase = Phase(change.phase)
         async with self.runtime.db.sessions() as session:
             project_id, number = change.issue.project_id, change.issue.issue_number
-            await set_phase(session, project_id, number, change.phase, change.round)
+            await set_phase(session, project_id, number, change.phase, change.round, change.reason)
             await record_progress(session, change.issue.workflow_id, utcnow())
             if phase.is_final:
                 await finish_run_conversation(session, change.issue.workflow_id, change.phase)
@@ -87,6 +88,7 @@ class StoreActivities:
             opening.gate,
             head,
             opening.resume_phase,
+            opening.reason,
         )
         async with self.runtime.db.sessions() as session:
             await open_round(session, opened)

@@ -52,6 +52,7 @@ class Round:
     gate: str  # spec | merge | attention
     head_sha: str | None
     resume_phase: str | None = None
+    error: str | None = None  # why the run needs attention (an attention round's)
 
     @property
     def phase(self) -> str:
@@ -75,6 +76,7 @@ async def open_round(session: AsyncSession, opened: Round) -> None:
             head_sha=opened.head_sha,
             resume_phase=opened.resume_phase,
             phase=opened.phase,
+            error=opened.error,
         )
         .execution_options(synchronize_session=False)
     )

@@ -129,9 +129,15 @@ async def list_issues(session: AsyncSession, project_id: int) -> list[Issue]:
 
 
 async def set_phase(
-    session: AsyncSession, project_id: int, number: int, phase: str, round_: int | None = None
+    session: AsyncSession,
+    project_id: int,
+    number: int,
+    phase: str,
+    round_: int | None = None,
+    error: str | None = None,
 ) -> None:
-    """One UPDATE, committed: every step of a run records its phase.
+    """One UPDATE, committed: every step of a run records its phase, with the error the
+    run stopped on if it has one (the issue's page shows it without asking the run).
 
     With `round_`, the phase is a waiting one of that approval round and is stored
     only while the round is open (a decision claimed meanwhile has set the next phase).
@@ -140,7 +146,10 @@ async def set_phase(
     if round_ is not None:
         where += [Issue.round == round_, Issue.gate.is_not(None)]
     result = await session.execute(
-        update(Issue).where(*where).values(phase=phase).execution_options(synchronize_session=False)
+        update(Issue)
+        .where(*where)
+        .values(phase=phase, error=error)
+        .execution_options(synchronize_session=False)
     )
     if result.rowcount == 0 and round_ is None:  # type: ignore[attr-defined]
         raise NotFound(f"issue #{number} not found")

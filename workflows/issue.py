@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from mcc.agents.briefs import Brief
     from mcc.errors import HeadMoved, MergeConflict
     from mcc.forge.base import ChecksReport
+    from mcc.issue_artifacts import REVIEW, SPEC, TEST_REPORT, Produced
     from mcc.phases import PERCENT, Phase
     from mcc.pipeline.steps import AgentSlot, IssuePlan
     from workflows.agent_run import AgentRunWorkflow
@@ -312,6 +313,7 @@ class IssueWorkflow:
                 f"agent:{architect.name}",
                 f"Spec:\n\n{self._status.spec or '(none)'}\n\nTasks:\n{listed}",
                 f"spec-{attempt}",
+                Produced(ref.project_id, ref.issue_number, SPEC, text=self._status.spec),
             )
             if not plan.require_spec_approval:
                 return
@@ -377,6 +379,7 @@ class IssueWorkflow:
                     "system",
                     report.note(),
                     label,
+                    Produced(ref.project_id, ref.issue_number, TEST_REPORT, test_report=report),
                 )
                 if report.passed and not bugs:
                     break
@@ -408,6 +411,9 @@ class IssueWorkflow:
                 f"agent:{reviewer.name}",
                 f"Review: {verdict}\n\n{self._status.review or ''}",
                 label,
+                Produced(
+                    ref.project_id, ref.issue_number, REVIEW, self._status.review, verdict=verdict
+                ),
             )
             if verdict == "approve":
                 return
@@ -593,11 +599,26 @@ class IssueWorkflow:
         self._feedback = decision.feedback or None
         return decision
 
-    async def _note(self, plan: IssuePlan, author: str, content: str, key: str) -> None:
+    async def _note(
+        self,
+        plan: IssuePlan,
+        author: str,
+        content: str,
+        key: str,
+        produced: Produced | None = None,
+    ) -> None:
+        """Post a note in the issue's conversation; what it reports (`produced`) is kept on
+        the issue by the same step, so the issue's page shows it without asking the run."""
         assert self._ref is not None
         await _quick(
             PipelineActivities.post_issue_note,
-            PostNote(plan.conversation_id, author, content, f"{self._ref.workflow_id}/note/{key}"),
+            PostNote(
+                plan.conversation_id,
+                author,
+                content,
+                f"{self._ref.workflow_id}/note/{key}",
+                produced,
+            ),
         )
 
     def _stop_if_cancelled(self) -> None:
