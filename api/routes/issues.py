@@ -22,9 +22,11 @@ from api.schemas.issue import (
 from mcc.config import Settings
 from mcc.decisions import WAITING, decision_on
 from mcc.errors import Conflict, ServiceUnavailable
+from mcc.issue_artifacts import artifacts_of
 from mcc.issues import Facts, facts_of, file_issue, list_issues, run_waits_notice
 from mcc.models.decision import Decision
 from mcc.models.issue import Issue
+from mcc.models.issue_artifacts import IssueArtifacts
 from mcc.pull_request_view import pull_out
 from workflows.issue_payloads import IssueStatus
 
@@ -40,7 +42,10 @@ async def issue_out(
     live: IssueStatus | None = None,
     facts: Facts | None = None,
     decision: Decision | None = None,
+    kept: IssueArtifacts | None = None,
 ) -> IssueOut:
+    """The issue as its row says, with what its run stored (`kept`) and, where the run
+    answered its query, what is moving now (`live`)."""
     if facts is None:
         facts = (await facts_of(session, issue.project_id, [issue]))[issue.id]
     extra: dict[str, Any] = {}
@@ -56,18 +61,15 @@ async def issue_out(
             decided_at=decision.created_at,
         )
     if live is not None:
-        report = live.test_report
         extra |= {
             "gate": issue.gate if _decided_meanwhile(issue, live) else live.gate,
             "agents_at_work": live.agents_at_work,
             "test_loops": live.test_loops,
             "review_loops": live.review_loops,
             "rejections": live.rejections,
-            "spec": live.spec,
-            "test_report": TestReportOut(**vars(report)) if report is not None else None,
-            "review": live.review,
             "conversation_id": live.conversation_id,
         }
+    extra |= _produced(kept, live)
     return IssueOut(
         project_id=issue.project_id,
         number=issue.number,
@@ -80,13 +82,28 @@ async def issue_out(
         workflow_id=issue.workflow_id,
         temporal_url=settings.temporal_run_url(issue.workflow_id),
         pull_request=pull_out(facts.pull, issue.number) if facts.pull is not None else None,
-        error=live.error if live is not None else None,
+        error=issue.error or (live.error if live is not None else None),
         tokens=facts.tokens,
         cost_usd=facts.cost_usd,
         spend_usd=facts.spend_usd,
         created_at=issue.created_at,
         **extra,
     )
+
+
+def _produced(kept: IssueArtifacts | None, live: IssueStatus | None) -> dict[str, Any]:
+    """The run's spec, latest test report and review as stored; the live status fills in
+    what a run has not stored (one started before MCC kept them)."""
+    spec = kept.spec if kept is not None else None
+    report = TestReportOut(**kept.test_report) if kept and kept.test_report else None
+    review = kept.review if kept is not None else None
+    verdict = kept.review_verdict if kept is not None else None
+    if live is not None:
+        spec = spec if spec is not None else live.spec
+        if report is None and live.test_report is not None:
+            report = TestReportOut(**vars(live.test_report))
+        review = review if review is not None else live.review
+    return {"spec": spec, "test_report": report, "review": review, "review_verdict": verdict}
 
 
 def _decided_meanwhile(issue: Issue, live: IssueStatus) -> bool:
@@ -151,14 +168,16 @@ async def get_one(
     issue: IssueDep, session: SessionDep, runtime: RuntimeDep, temporal: TemporalDep
 ) -> IssueOut:
     """The issue with its phase live from the run's `status` query, its approval round
-    (number and head commit) and the decision taken on it."""
+    (number and head commit), the decision taken on it, and the spec, test report and
+    review its run stored (shown whether or not the run still answers)."""
     live = await runs.issue_status(temporal.maybe_client, issue)
     if live is not None and live.round > issue.round:
         # The run opened a round since the row was read: read it again, in a new transaction.
         await session.commit()
         await session.refresh(issue)
     decision = await decision_on(session, issue.id, issue.round)
-    return await issue_out(session, runtime.settings, issue, live, decision=decision)
+    kept = await artifacts_of(session, issue.id)
+    return await issue_out(session, runtime.settings, issue, live, decision=decision, kept=kept)
 
 
 _DECISION_ERRORS: dict[int | str, dict[str, Any]] = {

@@ -82,6 +82,9 @@ class IssueOut(BaseModel):
     spec: str | None = None
     test_report: TestReportOut | None = None
     review: str | None = None
+    review_verdict: Literal["approve", "changes"] | None = Field(
+        default=None, description="The latest review's verdict (null before the first review)."
+    )
     conversation_id: int | None = None
     tokens: int = 0
     cost_usd: float = 0.0
