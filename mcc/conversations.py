@@ -245,6 +245,15 @@ async def project_conversations(session: AsyncSession, project_id: int) -> list[
     return list(rows.all())
 
 
+async def run_conversation_id(session: AsyncSession, project_id: int, run_id: str) -> int | None:
+    """The id of the conversation `run_id` opened, if it has opened one."""
+    return await session.scalar(
+        select(Conversation.id).where(
+            Conversation.project_id == project_id, Conversation.run_id == run_id
+        )
+    )
+
+
 async def finish_run_conversation(session: AsyncSession, run_id: str, outcome: str) -> None:
     """Mark the conversation of a run that ended (the UI stops offering its controls)."""
     conversation = await session.scalar(select(Conversation).where(Conversation.run_id == run_id))

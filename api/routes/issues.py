@@ -20,6 +20,7 @@ from api.schemas.issue import (
     TestReportOut,
 )
 from mcc.config import Settings
+from mcc.conversations import run_conversation_id
 from mcc.decisions import WAITING, decision_on
 from mcc.errors import Conflict, ServiceUnavailable
 from mcc.issue_artifacts import artifacts_of
@@ -43,12 +44,14 @@ async def issue_out(
     facts: Facts | None = None,
     decision: Decision | None = None,
     kept: IssueArtifacts | None = None,
+    conversation_id: int | None = None,
 ) -> IssueOut:
     """The issue as its row says, with what its run stored (`kept`) and, where the run
     answered its query, what is moving now (`live`)."""
     if facts is None:
         facts = (await facts_of(session, issue.project_id, [issue]))[issue.id]
-    extra: dict[str, Any] = {}
+    # Without the run's answer, the row's open round and the run's conversation still show.
+    extra: dict[str, Any] = {"gate": issue.gate, "conversation_id": conversation_id}
     phase = issue.phase
     if live is not None and not _decided_meanwhile(issue, live):
         phase = live.phase
@@ -67,7 +70,7 @@ async def issue_out(
             "test_loops": live.test_loops,
             "review_loops": live.review_loops,
             "rejections": live.rejections,
-            "conversation_id": live.conversation_id,
+            "conversation_id": live.conversation_id or conversation_id,
         }
     extra |= _produced(kept, live)
     return IssueOut(
@@ -177,7 +180,16 @@ async def get_one(
         await session.refresh(issue)
     decision = await decision_on(session, issue.id, issue.round)
     kept = await artifacts_of(session, issue.id)
-    return await issue_out(session, runtime.settings, issue, live, decision=decision, kept=kept)
+    conversation_id = await run_conversation_id(session, issue.project_id, issue.workflow_id)
+    return await issue_out(
+        session,
+        runtime.settings,
+        issue,
+        live,
+        decision=decision,
+        kept=kept,
+        conversation_id=conversation_id,
+    )
 
 
 _DECISION_ERRORS: dict[int | str, dict[str, Any]] = {

@@ -70,7 +70,7 @@ async def test_a_merged_issue_keeps_spec_tests_and_review_after_temporal_deleted
     assert page["review"] == "looks good" and page["review_verdict"] == "approve"
     assert page["error"] is None
     # What it showed while the run answered, it shows now.
-    kept = ("spec", "test_report", "review", "review_verdict", "error")
+    kept = ("spec", "test_report", "review", "review_verdict", "error", "conversation_id")
     assert {k: page[k] for k in kept} == {k: done[k] for k in kept}
 
 
@@ -108,11 +108,13 @@ async def test_a_run_needing_attention_shows_what_it_produced_while_no_worker_an
             IssueWorkflow.status, rpc_timeout=timedelta(seconds=3)
         )
     page = (await api.get(f"/api/projects/{pid}/issues/1")).json()
-    assert page["phase"] == "needs_attention"
+    # The open round too: the retry the person sends names it.
+    assert page["phase"] == "needs_attention" and page["gate"] == "attention"
     assert page["spec"] == "# Greet\n\nHi."
     assert page["test_report"] is not None and page["test_report"]["command"] == "true"
     assert page["review"] == "Name the greeting." and page["review_verdict"] == "changes"
     assert page["error"] is not None
     assert "reviewer could not finish (blocked): the diff does not load" in page["error"]
-    kept = ("spec", "test_report", "review", "error")
+    kept = ("spec", "test_report", "review", "error", "conversation_id")
     assert {k: page[k] for k in kept} == {k: live[k] for k in kept}
+    assert page["conversation_id"] is not None
