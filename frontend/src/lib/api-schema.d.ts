@@ -291,7 +291,8 @@ export interface paths {
         /**
          * Get One
          * @description The issue with its phase live from the run's `status` query, its approval round
-         *     (number and head commit) and the decision taken on it.
+         *     (number and head commit), the decision taken on it, and the spec, test report and
+         *     review its run stored (shown whether or not the run still answers).
          */
         get: operations["get_one_api_projects__project_id__issues__number__get"];
         put?: never;
@@ -1667,6 +1668,11 @@ export interface components {
             test_report?: components["schemas"]["TestReportOut"] | null;
             /** Review */
             review?: string | null;
+            /**
+             * Review Verdict
+             * @description The latest review's verdict (null before the first review).
+             */
+            review_verdict?: ("approve" | "changes") | null;
             /** Conversation Id */
             conversation_id?: number | null;
             /**
@@ -1765,6 +1771,11 @@ export interface components {
             test_report?: components["schemas"]["TestReportOut"] | null;
             /** Review */
             review?: string | null;
+            /**
+             * Review Verdict
+             * @description The latest review's verdict (null before the first review).
+             */
+            review_verdict?: ("approve" | "changes") | null;
             /** Conversation Id */
             conversation_id?: number | null;
             /**

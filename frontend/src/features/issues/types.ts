@@ -8,6 +8,7 @@ export type ApproveIn = components["schemas"]["ApproveIn"];
 export type RejectIn = components["schemas"]["RejectIn"];
 export type Decision = components["schemas"]["DecisionOut"];
 export type TestReport = components["schemas"]["TestReportOut"];
+export type ReviewVerdict = NonNullable<Issue["review_verdict"]>;
 
 /** The phase where the workflow waits for the approve / reject signal. */
 export const AWAITING_APPROVAL = "awaiting_approval";

@@ -7,9 +7,9 @@ import type { Issue } from "../types";
 import { issueKeys } from "./keys";
 
 /**
- * Fields that only `GET …/issues/{n}` fills in, from the run's live status. The list and the
- * mutation answers (create, approve, reject, retry, pause, resume, cancel) leave them at their
- * defaults, so a cached detail keeps its own until it is refetched.
+ * Fields that only `GET …/issues/{n}` fills in, from the run's live status or what the run
+ * stored. The list and the mutation answers (create, approve, reject, retry, pause, resume,
+ * cancel) leave them at their defaults, so a cached detail keeps its own until it is refetched.
  */
 const LIVE_FIELDS = [
   "gate",
@@ -20,6 +20,7 @@ const LIVE_FIELDS = [
   "spec",
   "test_report",
   "review",
+  "review_verdict",
   "conversation_id",
   "error",
   "decision",

@@ -12,7 +12,7 @@ import { costPerMergedPr } from "../cost";
 import { isPhaseActive } from "../phases";
 import { AWAITING_APPROVAL, gateOf, type Issue } from "../types";
 import { IssueRunControls } from "./issue-run-controls";
-import { RunStats, SpecView, TestReportView } from "./issue-run-details";
+import { ReviewView, RunStats, SpecView, TestReportView } from "./issue-run-details";
 import { PhaseBadge } from "./phase-badge";
 import { PipelineStepper } from "./pipeline-stepper";
 import { ReviewActions } from "./review-actions";
@@ -113,14 +113,7 @@ export function IssueDetail({
                       <SpecView key={specGate ? "gate" : "no-gate"} spec={issue.spec} defaultOpen={specGate} />
                     )}
                     {issue.test_report && <TestReportView report={issue.test_report} />}
-                    {issue.review && (
-                      <div className="grid gap-1">
-                        <h4 className="text-sm font-medium">Review</h4>
-                        <p className="whitespace-pre-wrap break-words rounded-md border bg-background/40 px-3 py-2 text-sm leading-relaxed">
-                          {issue.review}
-                        </p>
-                      </div>
-                    )}
+                    {issue.review && <ReviewView review={issue.review} verdict={issue.review_verdict} />}
                   </Section>
                 )}
                 <Section title="Pull request">

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { cn } from "@/lib/cn";
 import { formatUsdAmount } from "@/lib/money";
 import { isMerged } from "../cost";
-import type { Issue, TestReport } from "../types";
+import type { Issue, ReviewVerdict, TestReport } from "../types";
 
 const integer = new Intl.NumberFormat(undefined);
 
@@ -114,6 +114,32 @@ function TestOutcomeBadge({ report }: { report: TestReport }) {
       <Icon className="h-3 w-3" aria-hidden="true" />
       {text}
     </Badge>
+  );
+}
+
+const VERDICT_BADGES = {
+  approve: { icon: CheckCircle2, text: "approved", tone: "border-emerald-500/40 bg-emerald-500/15 text-emerald-300" },
+  changes: { icon: XCircle, text: "changes requested", tone: "border-amber-500/40 bg-amber-500/15 text-amber-200" },
+} as const;
+
+/** The reviewer's latest review, with its verdict when the server has it (older runs: none). */
+export function ReviewView({ review, verdict }: { review: string; verdict?: ReviewVerdict | null }) {
+  const badge = verdict ? VERDICT_BADGES[verdict] : null;
+  return (
+    <div className="grid gap-1">
+      <div className="flex flex-wrap items-center gap-2">
+        <h4 className="text-sm font-medium">Review</h4>
+        {badge && (
+          <Badge variant="outline" className={cn("gap-1", badge.tone)}>
+            <badge.icon className="h-3 w-3" aria-hidden="true" />
+            {badge.text}
+          </Badge>
+        )}
+      </div>
+      <p className="whitespace-pre-wrap break-words rounded-md border bg-background/40 px-3 py-2 text-sm leading-relaxed">
+        {review}
+      </p>
+    </div>
   );
 }
 
