@@ -18,6 +18,7 @@ from activities.agents import wake_agent
 from activities.errors import application_error
 from activities.heartbeat import heartbeating
 from api import runs
+from api.pause_lift import lift_pause_on_runs
 from mcc.agents.steps import StepReply, ToolReply
 from mcc.budget.store import BudgetStore
 from mcc.conversations import NewMessage, post_message
@@ -93,6 +94,8 @@ class TemporalRunControl:
             on,
             reason=reason,
         )
+        if not state.paused:
+            await lift_pause_on_runs(self.client, self.runtime.db, owner_id)
         return state.paused
 
 

@@ -14,6 +14,7 @@ from mcc.errors import InvalidInput, NotFound
 from mcc.events import EventSink, conversation_room, project_room
 from mcc.models.conversation import Conversation
 from mcc.models.message import Message
+from mcc.models.project import Project
 from mcc.ownership import owns_project
 
 # The role of a message for the person only (MCC saying why a run ended): kept and shown
@@ -252,6 +253,21 @@ async def run_conversation_id(session: AsyncSession, project_id: int, run_id: st
             Conversation.project_id == project_id, Conversation.run_id == run_id
         )
     )
+
+
+async def open_agent_runs(session: AsyncSession, owner_id: int) -> list[str]:
+    """The run ids of the owner's agent runs still going (an issue's steps included)."""
+    rows = await session.scalars(
+        select(Conversation.run_id)
+        .join(Project, Project.id == Conversation.project_id)
+        .where(
+            Project.owner_id == owner_id,
+            Conversation.kind == "task",
+            Conversation.status == "open",
+            Conversation.run_id.is_not(None),
+        )
+    )
+    return [run_id for run_id in rows if run_id is not None]
 
 
 async def finish_run_conversation(session: AsyncSession, run_id: str, outcome: str) -> None:

@@ -76,6 +76,8 @@ class AgentRunWorkflow:
         self._shown_paused = False  # what the conversation shows
         self._cancelled = False
         self._nudged = False
+        # The emergency pause was lifted since this run's last step got through.
+        self._pause_lifted = False
         self._waiting_for: str | None = None
         self._conversation_id: int | None = None
         self._outcome: str | None = None
@@ -144,6 +146,7 @@ class AgentRunWorkflow:
                     await self._wait_blocked(kind or "")
                     continue
                 return await self._end(scope, "needs_attention", _why(err), artifacts)
+            self._pause_lifted = False
             if self._told_parent:
                 await self._tell_parent(None)
             for index in range(len(reply.tool_calls)):
@@ -196,16 +199,24 @@ class AgentRunWorkflow:
             )
 
     async def _wait_blocked(self, kind: str) -> None:
-        if self._waiting_for != kind and not self._told_parent:
+        self._waiting_for = kind  # first: a signal handled while the parent is told sees it
+        if not self._told_parent:
             await self._tell_parent(kind)
-        self._waiting_for = kind
         self._nudged = False
-        # A resume or the person's message nudges the run; otherwise it tries again soon.
+        # A resume, the person's message or the pause lifted nudges the run; otherwise it
+        # tries again soon.
         with contextlib.suppress(asyncio.TimeoutError):
             await workflow.wait_condition(
-                lambda: self._nudged or self._cancelled, timeout=BLOCKED_RETRY
+                lambda: self._nudged or self._pause_lifted or self._cancelled,
+                timeout=BLOCKED_RETRY,
             )
         self._waiting_for = None
+        if self._pause_lifted:
+            # What held the run is gone: its issue shows the phase it is in again now,
+            # not once the step (a whole LLM call) is through.
+            self._pause_lifted = False
+            if self._told_parent:
+                await self._tell_parent(None)
 
     async def _end(
         self, scope: RunScope, outcome: str, summary: str, artifacts: dict[str, Any]
@@ -228,6 +239,16 @@ class AgentRunWorkflow:
     def resume(self) -> None:
         self._paused = False
         self._nudged = True
+
+    @workflow.signal
+    def pause_lifted(self) -> None:
+        """The person lifted the emergency pause: a run it holds tries its step again now,
+        not at its next retry (BLOCKED_RETRY later). Unlike `resume`, a run the person paused
+        stays paused."""
+        # Lifting the pause frees no run its budget holds. (A step under way may have been
+        # refused before the lift: the flag waits for it, until a step gets through.)
+        if self._waiting_for != "BudgetExceeded":
+            self._pause_lifted = True
 
     @workflow.signal
     def cancel(self) -> None:

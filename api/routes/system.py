@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import CurrentUser, RuntimeDep
+from api.deps import CurrentUser, RuntimeDep, TemporalDep
+from api.pause_lift import lift_pause_on_runs
 from api.schemas.system import PauseIn, SystemStateOut
 from mcc.budget.day import budget_day
 from mcc.budget.pause import PauseState, pause_state
@@ -48,8 +49,10 @@ async def pause(
 
 
 @router.post("/resume", response_model=SystemStateOut)
-async def resume(user: CurrentUser, runtime: RuntimeDep) -> SystemStateOut:
+async def resume(user: CurrentUser, runtime: RuntimeDep, temporal: TemporalDep) -> SystemStateOut:
+    """Lift the emergency pause: the runs it held go on now."""
     resumed = await switch_pause(
         BudgetStore.of(runtime.db), runtime.events, runtime.notifications, user.id, False
     )
+    await lift_pause_on_runs(temporal.maybe_client, runtime.db, user.id)
     return _out(resumed, runtime.settings)

@@ -1,8 +1,10 @@
 """A budget hit mid-run blocks the issue (budget_blocked) and the run resumes where
-it stopped once the limit is raised; an emergency pause holds it the same way."""
+it stopped once the limit is raised; an emergency pause holds it the same way, and lifting
+it lets the run go on at once."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 from tests.support.repos import make_repo
@@ -44,6 +46,9 @@ async def test_a_budget_hit_blocks_the_run_until_the_limit_is_raised(api, compan
 
 
 async def test_an_emergency_pause_holds_every_run_and_resume_continues_it(api, company, tmp_path):
+    # The architect's first answer, once the pause is lifted, is held: the issue leaves
+    # `paused` as the run goes on, not when its step is through.
+    architect = company.held["architect"] = threading.Event()
     repo = make_repo(tmp_path / "src")
     name = f"Pause {uuid.uuid4().hex[:6]}"
     pid = (await api.post("/api/projects", json={"name": name, "repo_path": str(repo)})).json()[
@@ -57,5 +62,16 @@ async def test_an_emergency_pause_holds_every_run_and_resume_continues_it(api, c
     assert len(api._llm.chat_requests) == 0
 
     assert (await api.post("/api/system/resume")).status_code == 200
+    # The resume reaches the held run: it goes on now, not at its next retry (15 s later).
+    await eventually(lambda: _moved_on(api, pid), 5, "the issue to leave paused")
+    await eventually(lambda: _asked(api), 5, "the architect's step after the resume")
+    architect.set()
     await wait_for_phase(api, pid, 1, "awaiting_approval", 90)
-    assert len(api._llm.chat_requests) > 0
+
+
+async def _asked(api) -> bool:
+    return len(api._llm.chat_requests) > 0
+
+
+async def _moved_on(api, pid: int) -> bool:
+    return (await api.get(f"/api/projects/{pid}/issues/1")).json()["phase"] != "paused"

@@ -676,7 +676,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resume */
+        /**
+         * Resume
+         * @description Lift the emergency pause: the runs it held go on now.
+         */
         post: operations["resume_api_system_resume_post"];
         delete?: never;
         options?: never;
