@@ -62,6 +62,7 @@ class AgentStatusEvent(_Event):
     conversation_id: int
     outcome: str | None = None
     reason: str | None = None  # why it is in this status, as AgentOut.status_reason says
+    paused: bool = False  # working, but the person paused its run, as AgentOut.paused says
 
 
 class AgentRemovedEvent(_Event):

@@ -30,7 +30,8 @@ router = APIRouter(prefix="/agents", tags=["agents"])
 
 
 async def agents_out(runtime: Runtime, owner_id: int, agents: list[Agent]) -> list[AgentOut]:
-    """The REST items: each agent with its budget share, today's spend and status reason."""
+    """The REST items: each agent with its budget share, today's spend, status reason and
+    whether its run is paused."""
     if not agents:
         return []
     settings = runtime.settings
@@ -53,6 +54,7 @@ async def agents_out(runtime: Runtime, owner_id: int, agents: list[Agent]) -> li
                     "budget_share_pct": float(share) if share is not None else None,
                     "spent_today_usd": float(seen.spent_today_usd),
                     "status_reason": seen.status_reason,
+                    "paused": seen.paused,
                 }
             )
         )

@@ -93,6 +93,12 @@ class AgentOut(BaseModel):
     status_reason: str | None = Field(
         default=None, description="Why it is in its status, in a sentence (None when idle)."
     )
+    paused: bool = Field(
+        default=False,
+        description="Working, but the person paused its run (on its conversation or issue): "
+        "it keeps its task and takes no step until resumed. The emergency pause, which holds "
+        "every agent, is the system state's.",
+    )
     created_at: datetime
 
 

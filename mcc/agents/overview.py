@@ -28,6 +28,7 @@ _ENDED = {
 class AgentGlance:
     spent_today_usd: Decimal
     status_reason: str | None
+    paused: bool = False  # its run is paused by the person
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,9 @@ async def glance(
     today: date,
     budget: BudgetToday | None = None,
 ) -> dict[int, AgentGlance]:
-    """Each agent's spend on budget day `today` and the reason for its status (up to three
-    queries: spend, the failed agents' last runs, the working agents' paused runs)."""
+    """Each agent's spend on budget day `today`, the reason for its status and whether the
+    person paused its run (up to three queries: spend, the failed agents' last runs, the
+    working agents' paused runs)."""
     if not agents:
         return {}
     budget = budget or BudgetToday()
@@ -163,6 +165,7 @@ async def glance(
         agent.id: AgentGlance(
             spent_today_usd=spent.get((agent.project_id, agent.name), ZERO),
             status_reason=reason(agent),
+            paused=agent.id in held_by_person,
         )
         for agent in agents
     }

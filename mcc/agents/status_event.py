@@ -39,6 +39,7 @@ async def emit_agent_status(events: EventSink, change: AgentStatus) -> None:
             "conversation_id": change.conversation_id,
             "outcome": change.outcome,
             "reason": reason,
+            "paused": change.paused and change.status == "working",
         },
         project_room(change.project_id),
     )

@@ -1,6 +1,7 @@
 """A conversation says whether the person paused its run: in the pause's answer, once the run
 has taken it in the REST item and the project's list, and live as a `conversation` event.
-Its agent says it is held, not working: on the agents page and in `agent_status`."""
+Its agent says it is held, not working, and that it is paused: on the agents page and in
+`agent_status`."""
 
 from __future__ import annotations
 
@@ -69,15 +70,15 @@ async def test_a_paused_run_shows_paused_on_its_conversation_and_agent_until_res
         listed = (await api.get(f"/api/projects/{pid}/conversations")).json()
         assert next(c for c in listed if c["id"] == cid)["paused"] is True
         await eventually(lambda: _shown(events, cid, True), 10, "a conversation event, paused")
-        held = "Paused (resume it in its conversation): Look."
+        held = ("Paused (resume it in its conversation): Look.", True)
         await eventually(lambda: _told(statuses, held), 10, "an agent_status event, paused")
-        assert await _reason(api, pid, coder["id"]) == held
+        assert await _glance(api, pid, coder["id"]) == held
 
         go.set()  # the first step ends; the run waits before its next one
         resumed = await api.post(f"/api/conversations/{cid}/resume")
         assert resumed.status_code == 202 and resumed.json()["paused"] is False
         await eventually(lambda: _shown(events, cid, False), 30, "a conversation event, resumed")
-        working = "Working on: Look."
+        working = ("Working on: Look.", False)
         await eventually(lambda: _told(statuses, held, working), 10, "working again")
         done.set()
         result = await temporal_client.get_workflow_handle(run["run_id"]).result()
@@ -104,14 +105,15 @@ async def _shown(events: list[dict[str, Any]], conversation_id: int, paused: boo
     return any(e["id"] == conversation_id and e["paused"] is paused for e in events)
 
 
-async def _told(statuses: list[dict[str, Any]], *reasons: str) -> bool:
-    """Whether the agent_status events said `reasons` in this order (the run may end, and
-    say so, right after the last one)."""
-    said = iter(s["reason"] for s in statuses if s["status"] == "working")
-    return all(any(reason == r for r in said) for reason in reasons)
+async def _told(statuses: list[dict[str, Any]], *glances: tuple[str, bool]) -> bool:
+    """Whether the agent_status events said these (reason, paused) in this order (the run
+    may end, and say so, right after the last one)."""
+    said = iter((s["reason"], s["paused"]) for s in statuses if s["status"] == "working")
+    return all(any(glance == g for g in said) for glance in glances)
 
 
-async def _reason(api, project_id: int, agent_id: int) -> str | None:
+async def _glance(api, project_id: int, agent_id: int) -> tuple[str | None, bool]:
+    """The agent's status reason and whether it is paused, as the agents list has them."""
     agents = (await api.get("/api/agents", params={"project_id": project_id})).json()
-    reason: str | None = next(a for a in agents if a["id"] == agent_id)["status_reason"]
-    return reason
+    agent = next(a for a in agents if a["id"] == agent_id)
+    return agent["status_reason"], agent["paused"]

@@ -1218,6 +1218,12 @@ export interface components {
              */
             status_reason?: string | null;
             /**
+             * Paused
+             * @description Working, but the person paused its run (on its conversation or issue): it keeps its task and takes no step until resumed. The emergency pause, which holds every agent, is the system state's.
+             * @default false
+             */
+            paused: boolean;
+            /**
              * Created At
              * Format: date-time
              */
@@ -2732,6 +2738,8 @@ export interface components {
             outcome?: string | null;
             /** Reason */
             reason?: string | null;
+            /** Paused */
+            paused?: boolean;
         };
         /**
          * BudgetAlertEvent

@@ -25,6 +25,7 @@ const agentOf = (over: Partial<Agent>): Agent => ({
   budget_share_pct: 25,
   spent_today_usd: 0.045,
   status_reason: null,
+  paused: false,
   created_at: "2026-12-06T08:00:00Z",
   ...over,
 });
