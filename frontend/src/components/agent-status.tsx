@@ -3,16 +3,20 @@ import type { components } from "@/lib/api-schema";
 
 export type AgentStatus = components["schemas"]["AgentOut"]["status"];
 export type AgentRole = components["schemas"]["AgentOut"]["role"];
+/** What a person is shown: `paused` is a working agent whose run is held (it keeps its task). */
+export type ShownStatus = AgentStatus | "paused";
 
-const DOT: Record<AgentStatus, string> = {
+const DOT: Record<ShownStatus, string> = {
   idle: "bg-zinc-500",
   working: "bg-emerald-400",
+  paused: "bg-amber-400",
   error: "bg-red-500",
 };
 
-export const STATUS_LABEL: Record<AgentStatus, string> = {
+export const STATUS_LABEL: Record<ShownStatus, string> = {
   idle: "idle",
   working: "working",
+  paused: "paused",
   error: "error",
 };
 
@@ -22,7 +26,7 @@ export function StatusDot({
   ring = false,
   className,
 }: {
-  status: AgentStatus;
+  status: ShownStatus;
   ring?: boolean;
   className?: string;
 }) {

@@ -7,10 +7,12 @@ import { QueryState } from "@/components/query-state";
 import { cn } from "@/lib/cn";
 import { useAgents } from "@/features/agents/api/get-agents";
 import { ROLE_COLOR, STATUS_LABEL, StatusDot } from "@/components/agent-status";
+import { shownStatus } from "@/features/agents/shown-status";
 import type { Agent } from "@/features/agents/types";
 import { useConversations } from "@/features/conversations/api/get-conversations";
 import { groupByIssue, isIssueGroup } from "@/features/conversations/grouping";
 import { isLive, type Conversation } from "@/features/conversations/types";
+import { useEmergencyPause } from "@/features/system/api/get-system-state";
 
 /** A row of the list; highlighted on hover and when its link is the current page. */
 const rowClasses =
@@ -44,8 +46,17 @@ function Notice({ children }: { children: ReactNode }) {
 /** The shared loading and error states, at the size of the list's rows. */
 const STATE_CLASSES = "px-2 py-1 text-xs";
 
-function AgentChannel({ projectId, agent }: { projectId: number; agent: Agent }) {
+function AgentChannel({
+  projectId,
+  agent,
+  emergencyPause,
+}: {
+  projectId: number;
+  agent: Agent;
+  emergencyPause: boolean;
+}) {
   const taskId = useId();
+  const status = shownStatus(agent, emergencyPause);
   return (
     <li className={rowClasses}>
       {/* The link's name is the agent, its role and status; the task is its description (kept out of the
@@ -55,15 +66,10 @@ function AgentChannel({ projectId, agent }: { projectId: number; agent: Agent })
         aria-describedby={agent.current_task ? taskId : undefined}
         className={({ isActive }) => itemClasses(isActive)}
       >
-        <Avatar
-          name={agent.name}
-          size="sm"
-          color={ROLE_COLOR[agent.role]}
-          badge={<StatusDot status={agent.status} ring />}
-        />
+        <Avatar name={agent.name} size="sm" color={ROLE_COLOR[agent.role]} badge={<StatusDot status={status} ring />} />
         <span className="truncate">{agent.name}</span>
         <span className="sr-only">
-          , {agent.role}, {STATUS_LABEL[agent.status]}
+          , {agent.role}, {STATUS_LABEL[status]}
         </span>
         <span aria-hidden="true" className="ml-auto shrink-0 text-[10px] uppercase tracking-wide text-muted-foreground">
           {agent.role}
@@ -184,6 +190,8 @@ function ConversationTree({
 export function ChannelList({ projectId, projectName }: { projectId: number; projectName?: string }) {
   const agents = useAgents(projectId);
   const conversations = useConversations(projectId);
+  // It holds every run: the agents at work show paused with it.
+  const emergencyPause = useEmergencyPause();
   const { pathname } = useLocation();
   const overviewActive =
     matchPath("/projects/:projectId", pathname) !== null ||
@@ -229,7 +237,7 @@ export function ChannelList({ projectId, projectName }: { projectId: number; pro
             ) : (
               <ul className="grid grid-cols-1 gap-0.5">
                 {list.map((agent) => (
-                  <AgentChannel key={agent.id} projectId={projectId} agent={agent} />
+                  <AgentChannel key={agent.id} projectId={projectId} agent={agent} emergencyPause={emergencyPause} />
                 ))}
               </ul>
             )

@@ -10,6 +10,7 @@ import { AgentsTable } from "@/features/agents/components/agents-table";
 import { CreateAgentForm } from "@/features/agents/components/agent-forms";
 import { RulesEditor } from "@/features/agents/components/rules-editor";
 import { useProjects } from "@/features/projects/api/get-projects";
+import { useEmergencyPause } from "@/features/system/api/get-system-state";
 import type { Project } from "@/features/projects/types";
 
 function ProjectRules({ projects }: { projects: Project[] }) {
@@ -36,6 +37,7 @@ function ProjectRules({ projects }: { projects: Project[] }) {
 
 function AgentsPage({ projects }: { projects: Project[] }) {
   const agents = useAllAgents();
+  const emergencyPause = useEmergencyPause();
   useEffect(() => {
     for (const project of projects) joinProject(project.id); // status, created, edited, deleted: live
   }, [projects]);
@@ -44,7 +46,7 @@ function AgentsPage({ projects }: { projects: Project[] }) {
       <Card>
         <CardContent className="pt-6">
           <QueryState query={agents} loading="Loading agents…">
-            {(list) => <AgentsTable agents={list} projects={projects} />}
+            {(list) => <AgentsTable agents={list} projects={projects} emergencyPause={emergencyPause} />}
           </QueryState>
         </CardContent>
       </Card>

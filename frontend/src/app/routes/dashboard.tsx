@@ -8,12 +8,14 @@ import { StatusDot } from "@/components/agent-status";
 import { formatUsd } from "@/lib/format";
 import { joinProject } from "@/lib/socket";
 import { agentsQueryOptions } from "@/features/agents/api/get-agents";
+import { shownStatus } from "@/features/agents/shown-status";
 import { summaryQueryOptions } from "@/features/budget/api/get-summary";
 import { issuesQueryOptions } from "@/features/issues/api/get-issues";
 import { PhaseBadge } from "@/features/issues/components/phase-badge";
 import { isPhaseActive } from "@/features/issues/phases";
 import type { Issue } from "@/features/issues/types";
 import { useProjects } from "@/features/projects/api/get-projects";
+import { useEmergencyPause } from "@/features/system/api/get-system-state";
 import type { Project } from "@/features/projects/types";
 
 /** Phases in which the run waits for the person. */
@@ -62,6 +64,7 @@ function Overview({ projects }: { projects: Project[] }) {
   const agents = useQueries({ queries: projects.map((project) => agentsQueryOptions(project.id)) });
   // Spending has no event of its own; once a minute is enough for a glance.
   const summary = useQuery({ ...summaryQueryOptions({}), refetchInterval: 60_000 });
+  const emergencyPause = useEmergencyPause();
 
   const rows = projects.flatMap((project, index) => (issues[index]?.data ?? []).map((issue) => ({ issue, project })));
   const needsYou = rows.filter(({ issue }) => NEEDS_YOU.has(issue.phase));
@@ -70,8 +73,11 @@ function Overview({ projects }: { projects: Project[] }) {
     .filter(({ issue }) => issue.phase === "done")
     .sort((a, b) => b.issue.created_at.localeCompare(a.issue.created_at))
     .slice(0, RECENT_MERGES);
+  // A paused agent keeps its task, but it is not at work.
   const working = projects.flatMap((project, index) =>
-    (agents[index]?.data ?? []).filter((agent) => agent.status !== "idle").map((agent) => ({ agent, project })),
+    (agents[index]?.data ?? [])
+      .filter((agent) => !["idle", "paused"].includes(shownStatus(agent, emergencyPause)))
+      .map((agent) => ({ agent, project })),
   );
   const today = summary.data?.levels.find((level) => level.scope === "global");
 

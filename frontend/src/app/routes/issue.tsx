@@ -4,7 +4,7 @@ import { useParams } from "react-router-dom";
 import { IssueDetail, type PullRequestSlot } from "@/features/issues/components/issue-detail";
 import { PullDiff } from "@/features/pulls/components/pull-diff";
 import { PullRequestSummary } from "@/features/pulls/components/pull-request-summary";
-import { useSystemState } from "@/features/system/api/get-system-state";
+import { useEmergencyPause } from "@/features/system/api/get-system-state";
 import { NotFoundRoute } from "./not-found";
 import { positiveInt } from "./params";
 
@@ -22,7 +22,7 @@ export function IssueRoute() {
   );
   const number = positiveInt(params.issueNumber);
   const ref = useRef<HTMLElement>(null);
-  const emergencyPause = useSystemState().data?.paused ?? false;
+  const emergencyPause = useEmergencyPause();
 
   useEffect(() => {
     // Stacked layout: the detail sits above the table, so bring it into view when an issue is picked.

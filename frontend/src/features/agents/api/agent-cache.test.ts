@@ -74,6 +74,27 @@ describe("the agent caches", () => {
     ]);
   });
 
+  it("apply the person's pause and resume of the agent's run, which keeps its status and task", () => {
+    const queryClient = cache();
+    const status = (paused: boolean, reason: string) =>
+      storeAgentStatus(queryClient, {
+        agent_id: 7,
+        name: "coder_3",
+        status: "working",
+        current_task: "Fix login",
+        project_id: 2,
+        conversation_id: 1,
+        reason,
+        paused,
+      });
+    const paused = (key: readonly unknown[]) => queryClient.getQueryData<Agent[]>(key)?.[0]?.paused;
+    status(false, "Working on: Fix login");
+    status(true, "Paused (resume it in its conversation): Fix login");
+    expect([paused(agentKeys.list(2)), paused(agentKeys.everywhere())]).toEqual([true, true]);
+    status(false, "Working on: Fix login");
+    expect([paused(agentKeys.list(2)), paused(agentKeys.everywhere())]).toEqual([false, false]);
+  });
+
   it("restart a fetch of the list already under way, so its stale answer cannot bring back an old status", async () => {
     const queryClient = cache();
     let server: Agent[] = [agentOf({ status: "working", current_task: "Fix login" })];

@@ -37,6 +37,7 @@ export function dropAgent(queryClient: QueryClient, projectId: number, agentId: 
 export function storeAgentStatus(queryClient: QueryClient, event: AgentStatusEvent): number[] {
   const projects: number[] = [];
   const reason = event.reason ?? null;
+  const paused = event.paused ?? false;
   for (const [queryKey, agents] of queryClient.getQueriesData<Agent[]>({ queryKey: agentKeys.all() })) {
     const agent = agents?.find((a) => a.id === event.agent_id);
     if (!agent) continue;
@@ -47,10 +48,17 @@ export function storeAgentStatus(queryClient: QueryClient, event: AgentStatusEve
       if (
         current.status === event.status &&
         current.current_task === event.current_task &&
-        current.status_reason === reason
+        current.status_reason === reason &&
+        current.paused === paused
       )
         return list; // nothing new: a fetch under way is left alone
-      const changed = { ...current, status: event.status, current_task: event.current_task, status_reason: reason };
+      const changed = {
+        ...current,
+        status: event.status,
+        current_task: event.current_task,
+        status_reason: reason,
+        paused,
+      };
       return list.map((a) => (a.id === event.agent_id ? changed : a));
     });
   }

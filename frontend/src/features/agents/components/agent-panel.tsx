@@ -14,6 +14,7 @@ import { QueryState } from "@/components/query-state";
 import { errorMessage } from "@/lib/api-client";
 import { formatTimestamp } from "@/lib/format";
 import { useAgents } from "../api/get-agents";
+import { shownStatus } from "../shown-status";
 import { useStartRun } from "../api/start-run";
 import { useUpdateAgent } from "../api/update-agent";
 import {
@@ -241,19 +242,20 @@ function TaskForm({ agent }: { agent: Agent }) {
   );
 }
 
-function AgentHeader({ agent }: { agent: Agent }) {
+function AgentHeader({ agent, emergencyPause }: { agent: Agent; emergencyPause: boolean }) {
+  const status = shownStatus(agent, emergencyPause);
   return (
     <div className="flex flex-wrap items-center gap-3">
-      <Avatar name={agent.name} color={ROLE_COLOR[agent.role]} badge={<StatusDot status={agent.status} ring />} />
+      <Avatar name={agent.name} color={ROLE_COLOR[agent.role]} badge={<StatusDot status={status} ring />} />
       <div className="min-w-0">
         <h1 className="truncate text-2xl font-bold tracking-tight">{agent.name}</h1>
         <p className="text-xs text-muted-foreground">added {formatTimestamp(agent.created_at)}</p>
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <Badge variant="secondary">{agent.role}</Badge>
-        <Badge variant="outline" className="gap-1.5 font-normal" data-status={agent.status}>
-          <StatusDot status={agent.status} className="h-2 w-2" />
-          {STATUS_LABEL[agent.status]}
+        <Badge variant="outline" className="gap-1.5 font-normal" data-status={status}>
+          <StatusDot status={status} className="h-2 w-2" />
+          {STATUS_LABEL[status]}
         </Badge>
       </div>
       {agent.current_task && (
@@ -265,11 +267,11 @@ function AgentHeader({ agent }: { agent: Agent }) {
   );
 }
 
-function Panel({ agent }: { agent: Agent }) {
+function Panel({ agent, emergencyPause }: { agent: Agent; emergencyPause: boolean }) {
   // The forms keep their edits while status events update the agent; another agent starts afresh.
   return (
     <div className="grid gap-6">
-      <AgentHeader agent={agent} />
+      <AgentHeader agent={agent} emergencyPause={emergencyPause} />
       <Card>
         <CardHeader>
           <CardTitle>Give a task</CardTitle>
@@ -292,15 +294,27 @@ function Panel({ agent }: { agent: Agent }) {
   );
 }
 
-/** One agent: its status, a task to give it, and its settings. */
-export function AgentPanel({ projectId, agentId }: { projectId: number; agentId: number }) {
+/** One agent: its status, a task to give it, and its settings. `emergencyPause`: the system state's. */
+export function AgentPanel({
+  projectId,
+  agentId,
+  emergencyPause = false,
+}: {
+  projectId: number;
+  agentId: number;
+  emergencyPause?: boolean;
+}) {
   const agents = useAgents(projectId);
   return (
     <div className="mx-auto grid max-w-3xl gap-6">
       <QueryState query={agents} loading="Loading agent…">
         {(list) => {
           const agent = list.find((a) => a.id === agentId);
-          return agent ? <Panel agent={agent} /> : <FormError message={`Agent ${agentId} is not in this project.`} />;
+          return agent ? (
+            <Panel agent={agent} emergencyPause={emergencyPause} />
+          ) : (
+            <FormError message={`Agent ${agentId} is not in this project.`} />
+          );
         }}
       </QueryState>
     </div>

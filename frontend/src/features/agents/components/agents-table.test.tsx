@@ -44,11 +44,11 @@ beforeEach(() => {
   );
 });
 
-function show(agents: Agent[]) {
+function show(agents: Agent[], emergencyPause = false) {
   queryClient.setQueryData(agentKeys.everywhere(), agents);
   renderSignedIn(
     <MemoryRouter>
-      <AgentsTable agents={agents} projects={[{ id: 2, name: "Blog" }]} />
+      <AgentsTable agents={agents} projects={[{ id: 2, name: "Blog" }]} emergencyPause={emergencyPause} />
     </MemoryRouter>,
     queryClient,
   );
@@ -62,6 +62,18 @@ describe("the table of every agent", () => {
     expect(within(row).getByText("25%")).toBeTruthy();
     expect(within(row).getByText("$0.045")).toBeTruthy();
     expect(within(row).getByRole("link", { name: "Blog" })).toBeTruthy();
+  });
+
+  it("says a working agent is paused, not working, while its run is held", () => {
+    const working = { status: "working" as const, current_task: "Fix login" };
+    show([agentOf({ ...working, paused: true }), agentOf({ ...working, id: 8, name: "coder_4" })]);
+    expect(within(screen.getByRole("row", { name: /coder_3/ })).getByText("paused")).toBeTruthy();
+    expect(within(screen.getByRole("row", { name: /coder_4/ })).getByText("working")).toBeTruthy();
+  });
+
+  it("says every working agent is paused while the emergency pause is on", () => {
+    show([agentOf({ status: "working", current_task: "Fix login" })], true);
+    expect(within(screen.getByRole("row", { name: /coder_3/ })).getByText("paused")).toBeTruthy();
   });
 
   it("deletes only after the person confirms", async () => {

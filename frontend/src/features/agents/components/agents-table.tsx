@@ -10,6 +10,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { errorMessage } from "@/lib/api-client";
 import { formatUsd } from "@/lib/format";
 import { useDeleteAgent } from "../api/delete-agent";
+import { shownStatus } from "../shown-status";
 import type { Agent } from "../types";
 import { EditAgentForm, type ProjectChoice } from "./agent-forms";
 
@@ -35,8 +36,36 @@ function DeleteAgent({ agent }: { agent: Agent }) {
   );
 }
 
-/** Every agent given: status and why, model, share, today's spend; edit in place, delete after asking. */
-export function AgentsTable({ agents, projects }: { agents: Agent[]; projects: ProjectChoice[] }) {
+function StatusWithReason({ agent, emergencyPause }: { agent: Agent; emergencyPause: boolean }) {
+  const status = shownStatus(agent, emergencyPause);
+  return (
+    <>
+      <span className="inline-flex items-center gap-1.5">
+        <StatusDot status={status} />
+        {STATUS_LABEL[status]}
+      </span>
+      {agent.status_reason && (
+        <p className="truncate text-xs text-muted-foreground" title={agent.status_reason}>
+          {agent.status_reason}
+        </p>
+      )}
+    </>
+  );
+}
+
+/**
+ * Every agent given: status and why, model, share, today's spend; edit in place, delete after asking.
+ * `emergencyPause`: the system state's (it holds every working agent).
+ */
+export function AgentsTable({
+  agents,
+  projects,
+  emergencyPause = false,
+}: {
+  agents: Agent[];
+  projects: ProjectChoice[];
+  emergencyPause?: boolean;
+}) {
   const [editing, setEditing] = useState<number | null>(null);
   const names = new Map(projects.map((p) => [p.id, p.name]));
   const projectName = (id: number) => names.get(id) ?? `Project ${id}`;
@@ -76,15 +105,7 @@ export function AgentsTable({ agents, projects }: { agents: Agent[]; projects: P
                 </Link>
               </TableCell>
               <TableCell className="max-w-xs">
-                <span className="inline-flex items-center gap-1.5">
-                  <StatusDot status={agent.status} />
-                  {STATUS_LABEL[agent.status]}
-                </span>
-                {agent.status_reason && (
-                  <p className="truncate text-xs text-muted-foreground" title={agent.status_reason}>
-                    {agent.status_reason}
-                  </p>
-                )}
+                <StatusWithReason agent={agent} emergencyPause={emergencyPause} />
               </TableCell>
               <TableCell className="hidden font-mono text-xs md:table-cell">{agent.model}</TableCell>
               <TableCell className="text-right font-mono text-xs">

@@ -12,3 +12,7 @@ export const systemStateQueryOptions = () =>
   queryOptions({ queryKey: systemKeys.state(), queryFn: getSystemState, staleTime: Infinity });
 
 export const useSystemState = () => useQuery(systemStateQueryOptions());
+
+/** Whether the emergency pause is on (false until the state is known): it holds every run. */
+export const useEmergencyPause = () =>
+  useQuery({ ...systemStateQueryOptions(), select: (state) => state.paused }).data ?? false;
