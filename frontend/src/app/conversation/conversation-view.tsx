@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import { ExternalLink } from "lucide-react";
+import { ExternalLink, Pause } from "lucide-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 
@@ -19,10 +19,11 @@ import type { Issue } from "@/features/issues/types";
 import { useConversationRoom } from "@/features/conversations/api/conversation-room";
 import { useConversation } from "@/features/conversations/api/get-conversation";
 import { useMessages } from "@/features/conversations/api/get-messages";
-import { hasOpenRun, isLive, type Conversation, type Message } from "@/features/conversations/types";
+import { hasOpenRun, runState, type Conversation, type Message } from "@/features/conversations/types";
 import { Composer } from "@/features/conversations/components/composer";
 import { MessageLog } from "@/features/conversations/components/message-log";
 import { RunControls } from "@/features/conversations/components/run-controls";
+import { useEmergencyPause } from "@/features/system/api/get-system-state";
 
 /**
  * The run's page in the Temporal UI: the issue's own link for an issue conversation, the link
@@ -69,7 +70,8 @@ function Header({ conversation, messages }: { conversation: Conversation; messag
   const agents = useProjectAgents(conversation);
   const agent = agents.data?.find((a) => a.id === conversation.agent_id);
   const temporalUrl = useTemporalUrl(conversation);
-  const live = isLive(conversation);
+  const emergencyPause = useEmergencyPause();
+  const run = runState(conversation, emergencyPause);
 
   return (
     <header className="grid shrink-0 gap-2">
@@ -77,12 +79,19 @@ function Header({ conversation, messages }: { conversation: Conversation; messag
         <Badge variant="outline" className="font-normal">
           {conversation.kind}
         </Badge>
-        {live ? (
+        {run === "live" && (
           <Badge className="gap-1 border-red-500/40 bg-red-500/15 text-red-300 hover:bg-red-500/15">
             <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-red-400" aria-hidden="true" />
             live
           </Badge>
-        ) : (
+        )}
+        {run === "paused" && (
+          <Badge className="gap-1 border-amber-500/40 bg-amber-500/15 text-amber-300 hover:bg-amber-500/15">
+            <Pause className="h-3 w-3" aria-hidden="true" />
+            paused
+          </Badge>
+        )}
+        {run === "finished" && (
           <Badge variant="secondary">finished{conversation.outcome ? `: ${conversation.outcome}` : ""}</Badge>
         )}
         {agent && (
@@ -115,7 +124,7 @@ function Header({ conversation, messages }: { conversation: Conversation; messag
           </a>
         )}
       </div>
-      {!live && conversation.summary && (
+      {run === "finished" && conversation.summary && (
         <section aria-label="Outcome" className="rounded-md border bg-card px-3 py-2 text-sm">
           <span className="font-semibold">{conversation.outcome ?? "Summary"}:</span>{" "}
           <span className="whitespace-pre-wrap break-words text-muted-foreground">{conversation.summary}</span>

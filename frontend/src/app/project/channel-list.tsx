@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from "react";
-import { Bot, CircleDot, Hash, Inbox, LayoutDashboard } from "lucide-react";
+import { Bot, CircleDot, Hash, Inbox, LayoutDashboard, Pause } from "lucide-react";
 import { Link, matchPath, NavLink, useLocation } from "react-router-dom";
 
 import { Avatar } from "@/components/avatar";
@@ -11,7 +11,7 @@ import { shownStatus } from "@/features/agents/shown-status";
 import type { Agent } from "@/features/agents/types";
 import { useConversations } from "@/features/conversations/api/get-conversations";
 import { groupByIssue, isIssueGroup } from "@/features/conversations/grouping";
-import { isLive, type Conversation } from "@/features/conversations/types";
+import { runState, type Conversation } from "@/features/conversations/types";
 import { useEmergencyPause } from "@/features/system/api/get-system-state";
 
 /** A row of the list; highlighted on hover and when its link is the current page. */
@@ -101,19 +101,21 @@ function ConversationChannel({
   projectId,
   conversation,
   agentName,
+  emergencyPause,
   name = conversation.title,
   nested = false,
 }: {
   projectId: number;
   conversation: Conversation;
   agentName: string | null;
+  emergencyPause: boolean;
   /** What the row says (an issue's runs say their step: "architect · Plan #1"). */
   name?: string;
   nested?: boolean;
 }) {
   const descriptionId = useId();
-  const live = isLive(conversation);
-  const state = live ? "live" : conversation.outcome ? `finished: ${conversation.outcome}` : "finished";
+  const run = runState(conversation, emergencyPause);
+  const state = run === "finished" && conversation.outcome ? `finished: ${conversation.outcome}` : run;
   return (
     <li className={cn(rowClasses, nested && "ml-4")}>
       {/* Named by what the row says; what it is and whether it is live is the description. */}
@@ -126,8 +128,19 @@ function ConversationChannel({
         <span aria-hidden="true" className="text-muted-foreground [&_svg]:size-4">
           {KIND_ICON[conversation.kind] ?? <Hash />}
         </span>
-        <span className={cn("truncate", !live && "text-muted-foreground group-hover:text-foreground")}>{name}</span>
-        {live && (
+        <span className={cn("truncate", run === "finished" && "text-muted-foreground group-hover:text-foreground")}>
+          {name}
+        </span>
+        {run === "paused" && (
+          <span
+            aria-hidden="true"
+            className="ml-auto inline-flex shrink-0 items-center gap-0.5 rounded bg-amber-500/15 px-1 text-[10px] font-semibold uppercase tracking-wide text-amber-300"
+          >
+            <Pause className="h-2.5 w-2.5" />
+            paused
+          </span>
+        )}
+        {run === "live" && (
           <span
             aria-hidden="true"
             className="ml-auto inline-flex shrink-0 items-center gap-1 rounded bg-red-500/15 px-1 text-[10px] font-semibold uppercase tracking-wide text-red-300"
@@ -149,10 +162,12 @@ function ConversationTree({
   projectId,
   conversations,
   agentName,
+  emergencyPause,
 }: {
   projectId: number;
   conversations: Conversation[];
   agentName: (agentId: number | null) => string | null;
+  emergencyPause: boolean;
 }) {
   return (
     <ul className="grid grid-cols-1 gap-0.5">
@@ -160,13 +175,21 @@ function ConversationTree({
         isIssueGroup(entry) ? (
           <li key={entry.runId}>
             <ul aria-label={entry.issue?.title ?? entry.runId} className="grid grid-cols-1 gap-0.5">
-              {entry.issue && <ConversationChannel projectId={projectId} conversation={entry.issue} agentName={null} />}
+              {entry.issue && (
+                <ConversationChannel
+                  projectId={projectId}
+                  conversation={entry.issue}
+                  agentName={null}
+                  emergencyPause={emergencyPause}
+                />
+              )}
               {entry.runs.map((run) => (
                 <ConversationChannel
                   key={run.conversation.id}
                   projectId={projectId}
                   conversation={run.conversation}
                   agentName={agentName(run.conversation.agent_id)}
+                  emergencyPause={emergencyPause}
                   name={`${run.agent} · ${run.label}`}
                   nested
                 />
@@ -179,6 +202,7 @@ function ConversationTree({
             projectId={projectId}
             conversation={entry}
             agentName={agentName(entry.agent_id)}
+            emergencyPause={emergencyPause}
           />
         ),
       )}
@@ -190,7 +214,7 @@ function ConversationTree({
 export function ChannelList({ projectId, projectName }: { projectId: number; projectName?: string }) {
   const agents = useAgents(projectId);
   const conversations = useConversations(projectId);
-  // It holds every run: the agents at work show paused with it.
+  // It holds every run: the agents at work and the live conversations show paused with it.
   const emergencyPause = useEmergencyPause();
   const { pathname } = useLocation();
   const overviewActive =
@@ -251,7 +275,12 @@ export function ChannelList({ projectId, projectName }: { projectId: number; pro
             list.length === 0 ? (
               <Notice>No conversations yet. Give an agent a task.</Notice>
             ) : (
-              <ConversationTree projectId={projectId} conversations={list} agentName={agentName} />
+              <ConversationTree
+                projectId={projectId}
+                conversations={list}
+                agentName={agentName}
+                emergencyPause={emergencyPause}
+              />
             )
           }
         </QueryState>
