@@ -114,20 +114,22 @@ async def expect_conversation_as_on_server(
         await expect(header).to_contain_text("finished")
         await expect(header).not_to_contain_text("live")
     else:
-        await expect(header).to_contain_text("live")
+        await expect(header).to_contain_text("paused" if conversation["paused"] else "live")
     return list(messages)
 
 
 async def expect_channels_as_on_server(page: Page, client: httpx.AsyncClient, pid: int) -> None:
-    """The channel list has every conversation of the project once, each live or finished
-    as the server says."""
+    """The channel list has every conversation of the project once, each live, paused or
+    finished as the server says."""
     conversations = (await client.get(f"/api/projects/{pid}/conversations")).json()
     channels = page.get_by_role("navigation", name="Channels")
     links = channels.locator('a[href*="/conversations/"]')
     await expect(links).to_have_count(len(conversations), timeout=20_000)
     for conversation in conversations:
         link = channels.locator(f'a[href$="/conversations/{conversation["id"]}"]')
-        state = ", live" if conversation["status"] != "finished" else ", finished"
+        state = ", paused" if conversation["paused"] else ", live"
+        if conversation["status"] == "finished":
+            state = ", finished"
         await expect(link).to_have_accessible_description(re.compile(re.escape(state)))
 
 
