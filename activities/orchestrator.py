@@ -18,7 +18,7 @@ from activities.agents import wake_agent
 from activities.errors import application_error
 from activities.heartbeat import heartbeating
 from api import runs
-from api.pause_lift import lift_pause_on_runs
+from api.held_runs import lift_pause_on_runs
 from mcc.agents.steps import StepReply, ToolReply
 from mcc.budget.store import BudgetStore
 from mcc.conversations import NewMessage, post_message

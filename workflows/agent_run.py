@@ -76,8 +76,9 @@ class AgentRunWorkflow:
         self._shown_paused = False  # what the conversation shows
         self._cancelled = False
         self._nudged = False
-        # The emergency pause was lifted since this run's last step got through.
-        self._pause_lifted = False
+        # What held the run (the emergency pause, its budget) was lifted since its last
+        # step got through.
+        self._hold_lifted = False
         self._waiting_for: str | None = None
         self._conversation_id: int | None = None
         self._outcome: str | None = None
@@ -146,7 +147,7 @@ class AgentRunWorkflow:
                     await self._wait_blocked(kind or "")
                     continue
                 return await self._end(scope, "needs_attention", _why(err), artifacts)
-            self._pause_lifted = False
+            self._hold_lifted = False
             if self._told_parent:
                 await self._tell_parent(None)
             for index in range(len(reply.tool_calls)):
@@ -203,18 +204,18 @@ class AgentRunWorkflow:
         if not self._told_parent:
             await self._tell_parent(kind)
         self._nudged = False
-        # A resume, the person's message or the pause lifted nudges the run; otherwise it
+        # A resume, the person's message or its hold lifted nudges the run; otherwise it
         # tries again soon.
         with contextlib.suppress(asyncio.TimeoutError):
             await workflow.wait_condition(
-                lambda: self._nudged or self._pause_lifted or self._cancelled,
+                lambda: self._nudged or self._hold_lifted or self._cancelled,
                 timeout=BLOCKED_RETRY,
             )
         self._waiting_for = None
-        if self._pause_lifted:
+        if self._hold_lifted:
             # What held the run is gone: its issue shows the phase it is in again now,
             # not once the step (a whole LLM call) is through.
-            self._pause_lifted = False
+            self._hold_lifted = False
             if self._told_parent:
                 await self._tell_parent(None)
 
@@ -248,7 +249,14 @@ class AgentRunWorkflow:
         # Lifting the pause frees no run its budget holds. (A step under way may have been
         # refused before the lift: the flag waits for it, until a step gets through.)
         if self._waiting_for != "BudgetExceeded":
-            self._pause_lifted = True
+            self._hold_lifted = True
+
+    @workflow.signal
+    def budget_raised(self) -> None:
+        """The person changed a budget limit: a run its budget holds tries its step again
+        now, not BLOCKED_RETRY later (refused again if the limit still holds it)."""
+        if self._waiting_for == "BudgetExceeded":
+            self._hold_lifted = True
 
     @workflow.signal
     def cancel(self) -> None:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from api.agent_runs import start_agent_run
 from api.deps import AgentDep, CurrentUser, RuntimeDep, SessionDep, TemporalDep
+from api.held_runs import tell_runs_budget_changed
 from api.schemas.agent import AgentCreate, AgentOut, AgentUpdate, RunCreate, RunOut
 from api.schemas.error import ErrorOut, error_responses
 from mcc.agents.budget_share import (
@@ -144,6 +145,7 @@ async def update(
     session: SessionDep,
     user: CurrentUser,
     runtime: RuntimeDep,
+    temporal: TemporalDep,
 ) -> AgentOut:
     """Change an agent; its next task uses the new settings (rules are read per task)."""
     changes = body.model_dump(exclude_none=True)
@@ -158,6 +160,7 @@ async def update(
             Decimal(str(share)),
             runtime.settings.budget_default_daily_usd,
         )
+        await tell_runs_budget_changed(temporal.maybe_client, runtime.db, user.id)
     if changes.get("fallback_model") == "":
         changes["fallback_model"] = None
     if "fallback_model" in body.model_fields_set and body.fallback_model is None:

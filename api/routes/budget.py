@@ -6,7 +6,8 @@ from datetime import date
 
 from fastapi import APIRouter, Response, status
 
-from api.deps import CurrentUser, DbId, RuntimeDep
+from api.deps import CurrentUser, DbId, RuntimeDep, TemporalDep
+from api.held_runs import tell_runs_budget_changed
 from api.schemas.budget import (
     AgentSpendOut,
     BudgetSummaryOut,
@@ -47,8 +48,11 @@ async def list_all(user: CurrentUser, runtime: RuntimeDep) -> list[LimitOut]:
     status_code=status.HTTP_201_CREATED,
     responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
-async def create(body: LimitCreate, user: CurrentUser, runtime: RuntimeDep) -> LimitOut:
-    """Set the limit of one level; the shares of a level's children may not pass 100%."""
+async def create(
+    body: LimitCreate, user: CurrentUser, runtime: RuntimeDep, temporal: TemporalDep
+) -> LimitOut:
+    """Set the limit of one level; the shares of a level's children may not pass 100%.
+    (Each change of a limit tells the runs the budget holds: they try again at once.)"""
     limit = await create_limit(
         BudgetStore.of(runtime.db),
         user.id,
@@ -56,6 +60,7 @@ async def create(body: LimitCreate, user: CurrentUser, runtime: RuntimeDep) -> L
         default_daily_usd=runtime.settings.budget_default_daily_usd,
         **body.model_dump(exclude={"scope"}),  # the fields of this scope's body
     )
+    await tell_runs_budget_changed(temporal.maybe_client, runtime.db, user.id)
     return LimitOut.model_validate(limit)
 
 
@@ -65,7 +70,11 @@ async def create(body: LimitCreate, user: CurrentUser, runtime: RuntimeDep) -> L
     responses={404: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
 async def change(
-    limit_id: DbId, body: LimitUpdate, user: CurrentUser, runtime: RuntimeDep
+    limit_id: DbId,
+    body: LimitUpdate,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+    temporal: TemporalDep,
 ) -> LimitOut:
     limit = await update_limit(
         BudgetStore.of(runtime.db),
@@ -75,6 +84,7 @@ async def change(
         daily_usd=body.daily_usd,
         share_pct=body.share_pct,
     )
+    await tell_runs_budget_changed(temporal.maybe_client, runtime.db, user.id)
     return LimitOut.model_validate(limit)
 
 
@@ -83,9 +93,12 @@ async def change(
     status_code=status.HTTP_204_NO_CONTENT,
     responses={404: {"model": ErrorOut}},
 )
-async def remove(limit_id: DbId, user: CurrentUser, runtime: RuntimeDep) -> Response:
+async def remove(
+    limit_id: DbId, user: CurrentUser, runtime: RuntimeDep, temporal: TemporalDep
+) -> Response:
     """Remove a limit: the level is then bounded by its parent (global: the default limit)."""
     await delete_limit(BudgetStore.of(runtime.db), user.id, limit_id)
+    await tell_runs_budget_changed(temporal.maybe_client, runtime.db, user.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

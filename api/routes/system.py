@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import CurrentUser, RuntimeDep, TemporalDep
-from api.pause_lift import lift_pause_on_runs
+from api.held_runs import lift_pause_on_runs
 from api.schemas.system import PauseIn, SystemStateOut
 from mcc.budget.day import budget_day
 from mcc.budget.pause import PauseState, pause_state

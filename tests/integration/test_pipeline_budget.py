@@ -1,6 +1,6 @@
 """A budget hit mid-run blocks the issue (budget_blocked) and the run resumes where
-it stopped once the limit is raised; an emergency pause holds it the same way, and lifting
-it lets the run go on at once."""
+it stopped once the limit is raised; an emergency pause holds it the same way; raising the
+limit or lifting the pause lets the run go on at once."""
 
 from __future__ import annotations
 
@@ -38,6 +38,10 @@ async def test_a_budget_hit_blocks_the_run_until_the_limit_is_raised(api, compan
 
     raised = await api.patch(f"/api/budget/limits/{limit.json()['id']}", json={"daily_usd": 10})
     assert raised.status_code == 200, raised.text
+    # The raise reaches the held run: it goes on now, not at its next retry (15 s later).
+    await eventually(
+        lambda: _moved_on(api, pid, "budget_blocked"), 5, "the issue to leave budget_blocked"
+    )
     issue = await wait_for_phase(api, pid, 1, "awaiting_approval", 90)
     assert len(api._llm.chat_requests) > asked_while_blocked
     assert issue["cost_usd"] <= 10
@@ -63,7 +67,7 @@ async def test_an_emergency_pause_holds_every_run_and_resume_continues_it(api, c
 
     assert (await api.post("/api/system/resume")).status_code == 200
     # The resume reaches the held run: it goes on now, not at its next retry (15 s later).
-    await eventually(lambda: _moved_on(api, pid), 5, "the issue to leave paused")
+    await eventually(lambda: _moved_on(api, pid, "paused"), 5, "the issue to leave paused")
     await eventually(lambda: _asked(api), 5, "the architect's step after the resume")
     architect.set()
     await wait_for_phase(api, pid, 1, "awaiting_approval", 90)
@@ -73,5 +77,5 @@ async def _asked(api) -> bool:
     return len(api._llm.chat_requests) > 0
 
 
-async def _moved_on(api, pid: int) -> bool:
-    return (await api.get(f"/api/projects/{pid}/issues/1")).json()["phase"] != "paused"
+async def _moved_on(api, pid: int, held: str) -> bool:
+    return (await api.get(f"/api/projects/{pid}/issues/1")).json()["phase"] != held
