@@ -97,6 +97,31 @@ const KIND_ICON: Record<string, ReactNode> = {
   inbox: <Inbox />,
 };
 
+const BADGE = {
+  live: {
+    className: "gap-1 bg-red-500/15 text-red-300",
+    mark: <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-red-400" />,
+  },
+  paused: { className: "gap-0.5 bg-amber-500/15 text-amber-300", mark: <Pause className="h-2.5 w-2.5" /> },
+};
+
+/** A run that goes on says "live", one held says "paused" (its row's description says it too). */
+function RunBadge({ run }: { run: keyof typeof BADGE }) {
+  const { className, mark } = BADGE[run];
+  return (
+    <span
+      aria-hidden="true"
+      className={cn(
+        "ml-auto inline-flex shrink-0 items-center rounded px-1 text-[10px] font-semibold uppercase tracking-wide",
+        className,
+      )}
+    >
+      {mark}
+      {run}
+    </span>
+  );
+}
+
 function ConversationChannel({
   projectId,
   conversation,
@@ -131,24 +156,7 @@ function ConversationChannel({
         <span className={cn("truncate", run === "finished" && "text-muted-foreground group-hover:text-foreground")}>
           {name}
         </span>
-        {run === "paused" && (
-          <span
-            aria-hidden="true"
-            className="ml-auto inline-flex shrink-0 items-center gap-0.5 rounded bg-amber-500/15 px-1 text-[10px] font-semibold uppercase tracking-wide text-amber-300"
-          >
-            <Pause className="h-2.5 w-2.5" />
-            paused
-          </span>
-        )}
-        {run === "live" && (
-          <span
-            aria-hidden="true"
-            className="ml-auto inline-flex shrink-0 items-center gap-1 rounded bg-red-500/15 px-1 text-[10px] font-semibold uppercase tracking-wide text-red-300"
-          >
-            <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-red-400" />
-            live
-          </span>
-        )}
+        {run !== "finished" && <RunBadge run={run} />}
       </NavLink>
       <span id={descriptionId} className="sr-only">
         {conversation.kind} conversation{agentName ? ` with ${agentName}` : ""}, {state}
