@@ -245,9 +245,12 @@ class MccServer:
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
         if self.workers:
+            grace = self.settings.worker_shutdown_grace_s
+            if grace:
+                log.info("letting the steps under way finish (up to %.0f s)", grace)
             shutdowns = asyncio.gather(*(worker.shutdown() for worker in self.workers))
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(shutdowns, timeout=10)
+                await asyncio.wait_for(shutdowns, timeout=grace + 10)
         for task in self._tasks:
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(task, timeout=10)

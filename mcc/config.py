@@ -94,6 +94,18 @@ class Settings(BaseSettings):
         ),
     )
 
+    worker_shutdown_grace_s: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        description=(
+            "On SIGTERM or Ctrl-C a worker takes no new step and lets the steps under way"
+            " finish for up to this long before cutting them off: an LLM call cut off is"
+            " paid for and asked again when its run resumes. Give a container at least"
+            " this long to stop (docker compose's stop_grace_period)."
+        ),
+    )
+
     redis_url: str | None = Field(
         default=None,
         description="Scaled mode: socket.io fan-out between API and worker processes.",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from temporalio.client import Client
@@ -73,6 +74,7 @@ def build_workers(
             max_concurrent_activities=share,
             interceptors=interceptors,
             identity=f"{client.identity}/{n}",
+            graceful_shutdown_timeout=timedelta(seconds=runtime.settings.worker_shutdown_grace_s),
         )
         for n, client in enumerate(clients, 1)
     ]

@@ -24,6 +24,7 @@ def mcc_env(settings: Settings, **extra: str) -> dict[str, str]:
             "MCC_TEMPORAL_EMBEDDED": "false",
             "MCC_LLM_BASE_URL": settings.llm_base_url,
             "MCC_AGENT_DEFAULT_MODEL": settings.agent_default_model,
+            "MCC_WORKER_SHUTDOWN_GRACE_S": str(settings.worker_shutdown_grace_s),
             **extra,
         }
     )

@@ -34,6 +34,8 @@ def local_settings(
         "agent_default_model": "test/model",
         "rate_limit_per_minute": 100_000,
         "login_failures_per_minute": 1_000,
+        # Tests stop MCC with answers still held; the grace has its own test.
+        "worker_shutdown_grace_s": 0,
     }
     values.update(extra)
     return Settings(**values)

@@ -559,6 +559,7 @@ export interface paths {
         /**
          * Create
          * @description Set the limit of one level; the shares of a level's children may not pass 100%.
+         *     (Each change of a limit tells the runs the budget holds: they try again at once.)
          */
         post: operations["create_api_budget_limits_post"];
         delete?: never;
