@@ -11,7 +11,6 @@ from sqlalchemy import text
 from mcc.db.engine import Database
 from mcc.db.migrate import alembic_config, upgrade
 from mcc.decisions import undelivered
-from mcc.models.issue import Issue
 from mcc.models.project import Project
 from mcc.models.user import User
 from tests.support.migrations import revision_before
@@ -34,17 +33,21 @@ async def test_decisions_stored_before_the_upgrade_count_as_signalled(database_u
             )
             session.add(project)
             await session.flush()
-            issue = Issue(
-                project_id=project.id, number=1, title="t", phase="merging", workflow_id="w/1"
+            # In SQL, not the model: the model has the columns of migrations after this one.
+            issue_id = await session.scalar(
+                text(
+                    "INSERT INTO issues (project_id, number, title, body, phase, state,"
+                    " workflow_id, round, created_at) VALUES (:project, 1, 't', '', 'merging',"
+                    " 'open', 'w/1', 0, '2026-12-06 08:00:00') RETURNING id"
+                ),
+                {"project": project.id},
             )
-            session.add(issue)
-            await session.flush()
             await session.execute(
                 text(
                     "INSERT INTO decisions (issue_id, round, kind, gate, feedback, created_at)"
                     " VALUES (:issue, 1, 'approve', 'merge', '', '2026-12-06 08:30:00')"
                 ),
-                {"issue": issue.id},
+                {"issue": issue_id},
             )
             await session.commit()
         await db.dispose()  # the schema changes under it
