@@ -69,6 +69,7 @@ export function AppShell() {
             }}
           />
         )}
+        <NotificationToasts />
         <HealthProblems />
         <BudgetAlerts />
         {/* Positioned, as every scrolling pane: an absolute child (an sr-only label) otherwise takes the
@@ -76,7 +77,6 @@ export function AppShell() {
         <main id="main" className="relative flex-1 p-4 md:overflow-y-auto md:p-6">
           <Outlet />
         </main>
-        <NotificationToasts />
       </div>
     </div>
   );

@@ -19,7 +19,7 @@ function Toast({ toast, onDismiss }: { toast: AppNotification; onDismiss: () => 
     <div
       role="alert"
       className={cn(
-        "pointer-events-auto flex items-start gap-2 rounded-md border px-3 py-2 text-sm shadow-lg",
+        "flex w-full items-start gap-2 rounded-md border px-3 py-2 text-sm shadow-lg sm:w-80",
         critical ? "border-red-500/50 bg-red-950 text-red-100" : "border-amber-500/50 bg-amber-950 text-amber-100",
       )}
     >
@@ -46,7 +46,11 @@ function Toast({ toast, onDismiss }: { toast: AppNotification; onDismiss: () => 
   );
 }
 
-/** Urgent notifications as toasts in the corner, until dismissed or for ten seconds. */
+/**
+ * Urgent notifications, until dismissed or for ten seconds, in a strip below the header: in the
+ * page's flow rather than over it, so a toast never hides a control (Send, Approve, the emergency
+ * pause); sticky, so on a phone, where the window scrolls, it stays in sight.
+ */
 export function NotificationToasts() {
   const toasts = useNotificationToasts((state) => state.toasts);
   const dismiss = useNotificationToasts((state) => state.dismiss);
@@ -54,7 +58,7 @@ export function NotificationToasts() {
   return (
     <div
       aria-live="assertive"
-      className="pointer-events-none fixed bottom-4 right-4 z-50 grid w-80 max-w-[calc(100vw-2rem)] gap-2"
+      className="sticky top-0 z-40 flex shrink-0 flex-wrap justify-end gap-2 border-b bg-background px-3 py-2 md:px-6"
     >
       {toasts.map((toast) => (
         <Toast key={toast.id} toast={toast} onDismiss={() => dismiss(toast.id)} />
