@@ -56,7 +56,7 @@ export function AppShell() {
           <HealthIndicator />
           <ConnectionStatus />
           <div className="hidden md:block">
-            <UserMenu />
+            <UserMenu compact />
           </div>
         </header>
         {menuOpen && (

@@ -3,11 +3,15 @@ import { Loader2, LogOut, UserRound } from "lucide-react";
 import { Link } from "react-router-dom";
 
 import { Button } from "@/components/ui/button";
+import { cn } from "@/lib/cn";
 import { logout } from "@/lib/session";
 import { useAuthStore } from "@/stores/auth";
 
-/** The header's account corner: the email (to the security page) and "Log out". */
-export function UserMenu() {
+/**
+ * The account corner: the email (to the security page) and "Log out". `compact` (the header)
+ * shows the email only from 2xl, in the tooltip below, so the header fits one line on a laptop.
+ */
+export function UserMenu({ compact = false }: { compact?: boolean }) {
   const email = useAuthStore((state) => state.user?.email);
   const [leaving, setLeaving] = useState(false);
 
@@ -22,10 +26,12 @@ export function UserMenu() {
       <Link
         to="/settings#account"
         className="flex min-w-0 items-center gap-1.5 rounded-md px-2 py-1 text-xs text-muted-foreground hover:bg-accent hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
-        title="Account security"
+        title={`${email ?? "Account"}: security settings`}
       >
         <UserRound className="h-3.5 w-3.5 shrink-0" aria-hidden="true" />
-        <span className="max-w-[10rem] truncate sm:max-w-[16rem]">{email}</span>
+        <span className={cn("max-w-[10rem] truncate sm:max-w-[16rem]", compact && "sr-only 2xl:not-sr-only")}>
+          {email}
+        </span>
         <span className="sr-only">: security settings</span>
       </Link>
       <Button

@@ -19,8 +19,8 @@ function describe(health: Health): string {
 
 /**
  * Back-end health (database, Temporal, Redis, a worker), polled every minute and asked again when
- * the socket drops (so it does not say "API ok" through an outage); below md the icon's colour
- * says it (the words are for screen readers).
+ * the socket drops (so it does not say "API ok" through an outage); below 2xl the icon's colour
+ * says it (the words are for screen readers and the tooltip), so the header fits one line on a laptop.
  */
 export function HealthIndicator() {
   const health = useHealth();
@@ -53,10 +53,10 @@ export function HealthIndicator() {
   return (
     <span
       className={cn("inline-flex items-center gap-1.5 text-xs", tone)}
-      title={rateLimit ? rateLimit.message : "Server health"}
+      title={rateLimit ? rateLimit.message : `Server health: ${label}`}
     >
       <Server className="h-3.5 w-3.5" aria-hidden="true" />
-      <span className="sr-only md:not-sr-only">{label}</span>
+      <span className="sr-only 2xl:not-sr-only">{label}</span>
     </span>
   );
 }

@@ -11,7 +11,8 @@ import { useSetPaused } from "../api/set-paused";
 /**
  * The header's emergency stop: "Emergency pause" stops every agent before its next LLM call
  * (calls in flight finish); "Resume all" lets them go on. The state is the server's. Below md
- * the words are for screen readers only (and the tooltip): the phone's header is one row.
+ * the words are for screen readers only (and the tooltip): the phone's header is one row; below
+ * 2xl the paused badge says "Paused" alone, for a laptop's header to stay one row too.
  */
 export function EmergencyPause() {
   const state = useSystemState();
@@ -38,7 +39,11 @@ export function EmergencyPause() {
           title={`Emergency pause${since}${reason}: no LLM call starts.`}
         >
           <OctagonPause className="h-3.5 w-3.5" aria-hidden="true" />
-          <span className="sr-only md:not-sr-only">All agents paused</span>
+          <span className="sr-only 2xl:not-sr-only">All agents paused</span>
+          {/* One word on a laptop, so the header stays one line (the full words are read out). */}
+          <span aria-hidden="true" className="hidden md:inline 2xl:hidden">
+            Paused
+          </span>
         </span>
       )}
       {paused ? (
