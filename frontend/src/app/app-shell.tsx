@@ -12,6 +12,7 @@ import { ProjectNav } from "@/features/projects/components/project-nav";
 import { EmergencyPause } from "@/features/system/components/emergency-pause";
 import { PageLinks } from "./shell/page-links";
 import { MenuButton, PhoneMenu } from "./shell/phone-menu";
+import { useTopOnNavigation } from "./shell/top-on-navigation";
 
 /**
  * Discord-like frame: a dark sidebar with the projects, the page in the main pane. Below md the
@@ -27,6 +28,8 @@ export function AppShell() {
   const setMenuOpen = (open: boolean) => setMenuOpenedAt(open ? location.key : null);
   const menuId = useId();
   const menuButton = useRef<HTMLButtonElement>(null);
+  const main = useRef<HTMLElement>(null);
+  useTopOnNavigation(main);
 
   return (
     <div className="flex min-h-screen flex-col md:h-screen md:flex-row">
@@ -74,7 +77,7 @@ export function AppShell() {
         <BudgetAlerts />
         {/* Positioned, as every scrolling pane: an absolute child (an sr-only label) otherwise takes the
             window as its box, escapes the pane's clipping and makes the whole window scroll. */}
-        <main id="main" className="relative flex-1 p-4 md:overflow-y-auto md:p-6">
+        <main ref={main} id="main" className="relative flex-1 p-4 md:overflow-y-auto md:p-6">
           <Outlet />
         </main>
       </div>

@@ -1,10 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
+import { useRef } from "react";
 import { Link, Outlet, useParams } from "react-router-dom";
 
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { QueryState } from "@/components/query-state";
 import { cn } from "@/lib/cn";
 import { ChannelList } from "../project/channel-list";
+import { useTopOnNavigation } from "../shell/top-on-navigation";
 import { CreateIssueForm } from "@/features/issues/components/create-issue-form";
 import { IssuesTable } from "@/features/issues/components/issues-table";
 import { isNotFound } from "@/lib/not-found";
@@ -26,6 +28,8 @@ export function ProjectRoute() {
 function ProjectLayout({ projectId }: { projectId: number }) {
   const project = useProject(projectId);
   useProjectRoom(projectId);
+  const pane = useRef<HTMLDivElement>(null);
+  useTopOnNavigation(pane);
 
   // A project that does not exist (or is another person's): one "not found" page, no panels.
   if (isNotFound(project.error)) return <NotFoundRoute />;
@@ -33,7 +37,7 @@ function ProjectLayout({ projectId }: { projectId: number }) {
   return (
     <div className="flex flex-col gap-4 lg:h-full lg:flex-row lg:gap-6">
       {/* Its own scroll area on wide screens, so the channels stay in place (positioned: see AppShell's main). */}
-      <div className="relative min-w-0 flex-1 lg:order-last lg:overflow-y-auto lg:pr-1">
+      <div ref={pane} className="relative min-w-0 flex-1 lg:order-last lg:overflow-y-auto lg:pr-1">
         <Outlet />
       </div>
       {/* Stacked (phones): the page first, the channels after it. */}
