@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRef } from "react";
-import { Link, Outlet, useParams } from "react-router-dom";
+import { Link, Outlet, useMatch, useParams } from "react-router-dom";
 
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { QueryState } from "@/components/query-state";
@@ -30,6 +30,7 @@ function ProjectLayout({ projectId }: { projectId: number }) {
   useProjectRoom(projectId);
   const pane = useRef<HTMLDivElement>(null);
   useTopOnNavigation(pane);
+  const overview = useMatch("/projects/:projectId") !== null;
 
   // A project that does not exist (or is another person's): one "not found" page, no panels.
   if (isNotFound(project.error)) return <NotFoundRoute />;
@@ -37,10 +38,14 @@ function ProjectLayout({ projectId }: { projectId: number }) {
   return (
     <div className="flex flex-col gap-4 lg:h-full lg:flex-row lg:gap-6">
       {/* Its own scroll area on wide screens, so the channels stay in place (positioned: see AppShell's main). */}
-      <div ref={pane} className="relative min-w-0 flex-1 lg:order-last lg:overflow-y-auto lg:pr-1">
+      <div
+        ref={pane}
+        className={cn("relative min-w-0 flex-1 lg:order-last lg:overflow-y-auto lg:pr-1", overview && "order-last")}
+      >
         <Outlet />
       </div>
-      {/* Stacked (phones): the page first, the channels after it. */}
+      {/* Stacked (phones): an issue, conversation or agent first, the channels after it; on the overview the
+          channels (a box of bounded height) first, not below every card of the long page. */}
       <ChannelList projectId={projectId} projectName={project.data?.name} />
     </div>
   );

@@ -36,6 +36,28 @@ function DeleteAgent({ agent }: { agent: Agent }) {
   );
 }
 
+const shareText = (agent: Agent) =>
+  agent.budget_share_pct === null || agent.budget_share_pct === undefined ? "—" : `${agent.budget_share_pct}%`;
+
+/** Edit and delete, one above the other on a phone (for the table to fit its width). */
+function AgentActions({ agent, editing, onEdit }: { agent: Agent; editing: boolean; onEdit: (agent: Agent) => void }) {
+  return (
+    <div className="flex flex-col items-end gap-1 sm:flex-row sm:items-start sm:justify-end">
+      <Button
+        size="sm"
+        variant="ghost"
+        aria-expanded={editing}
+        aria-label={`Edit ${agent.name}`}
+        onClick={() => onEdit(agent)}
+      >
+        <Pencil aria-hidden="true" />
+        Edit
+      </Button>
+      <DeleteAgent agent={agent} />
+    </div>
+  );
+}
+
 function StatusWithReason({ agent, emergencyPause }: { agent: Agent; emergencyPause: boolean }) {
   const status = shownStatus(agent, emergencyPause);
   return (
@@ -67,6 +89,7 @@ export function AgentsTable({
   emergencyPause?: boolean;
 }) {
   const [editing, setEditing] = useState<number | null>(null);
+  const toggleEdit = (agent: Agent) => setEditing(editing === agent.id ? null : agent.id);
   const names = new Map(projects.map((p) => [p.id, p.name]));
   const projectName = (id: number) => names.get(id) ?? `Project ${id}`;
   if (agents.length === 0) return <p className="text-sm text-muted-foreground">No agents yet: add one below.</p>;
@@ -74,13 +97,13 @@ export function AgentsTable({
     <Table aria-label="Agents">
       <TableHeader>
         <TableRow>
-          <TableHead>Agent</TableHead>
+          <TableHead className="px-2 sm:px-4">Agent</TableHead>
           <TableHead className="hidden md:table-cell">Project</TableHead>
-          <TableHead>Status</TableHead>
+          <TableHead className="px-2 sm:px-4">Status</TableHead>
           <TableHead className="hidden md:table-cell">Model</TableHead>
-          <TableHead className="text-right">Budget share</TableHead>
-          <TableHead className="text-right">Spent today</TableHead>
-          <TableHead>
+          <TableHead className="hidden text-right sm:table-cell">Budget share</TableHead>
+          <TableHead className="hidden text-right sm:table-cell">Spent today</TableHead>
+          <TableHead className="px-2 sm:px-4">
             <span className="sr-only">Actions</span>
           </TableHead>
         </TableRow>
@@ -89,7 +112,7 @@ export function AgentsTable({
         {agents.map((agent) => (
           <Fragment key={agent.id}>
             <TableRow>
-              <TableCell>
+              <TableCell className="px-2 sm:p-4">
                 <Link className="font-medium hover:underline" to={`/projects/${agent.project_id}/agents/${agent.id}`}>
                   {agent.name}
                 </Link>{" "}
@@ -98,36 +121,26 @@ export function AgentsTable({
                 <p className="text-xs text-muted-foreground md:hidden">
                   {projectName(agent.project_id)} · <span className="font-mono">{agent.model}</span>
                 </p>
+                {/* Below sm the share and spend too, for the table to fit a phone's width. */}
+                <p className="font-mono text-xs text-muted-foreground sm:hidden">
+                  share {shareText(agent)} · {formatUsd(agent.spent_today_usd ?? 0)} today
+                </p>
               </TableCell>
               <TableCell className="hidden md:table-cell">
                 <Link className="hover:underline" to={`/projects/${agent.project_id}`}>
                   {projectName(agent.project_id)}
                 </Link>
               </TableCell>
-              <TableCell className="max-w-xs">
+              <TableCell className="max-w-xs px-2 sm:p-4">
                 <StatusWithReason agent={agent} emergencyPause={emergencyPause} />
               </TableCell>
               <TableCell className="hidden font-mono text-xs md:table-cell">{agent.model}</TableCell>
-              <TableCell className="text-right font-mono text-xs">
-                {agent.budget_share_pct === null || agent.budget_share_pct === undefined
-                  ? "—"
-                  : `${agent.budget_share_pct}%`}
+              <TableCell className="hidden text-right font-mono text-xs sm:table-cell">{shareText(agent)}</TableCell>
+              <TableCell className="hidden text-right font-mono text-xs sm:table-cell">
+                {formatUsd(agent.spent_today_usd ?? 0)}
               </TableCell>
-              <TableCell className="text-right font-mono text-xs">{formatUsd(agent.spent_today_usd ?? 0)}</TableCell>
-              <TableCell>
-                <div className="flex items-start justify-end gap-1">
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    aria-expanded={editing === agent.id}
-                    aria-label={`Edit ${agent.name}`}
-                    onClick={() => setEditing(editing === agent.id ? null : agent.id)}
-                  >
-                    <Pencil aria-hidden="true" />
-                    Edit
-                  </Button>
-                  <DeleteAgent agent={agent} />
-                </div>
+              <TableCell className="px-2 sm:p-4">
+                <AgentActions agent={agent} editing={editing === agent.id} onEdit={toggleEdit} />
               </TableCell>
             </TableRow>
             {editing === agent.id && (

@@ -23,7 +23,11 @@ export function PullsList({ projectId }: { projectId: number }) {
               .map((pull) => (
                 <li key={pull.number} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2 text-sm">
                   <span className="font-mono text-muted-foreground">PR #{pull.number}</span>
-                  <span className="min-w-0 flex-1 truncate" title={pull.title}>
+                  {/* A line of its own on a phone, where one line leaves room for a few letters. */}
+                  <span
+                    className="min-w-0 flex-1 basis-full [overflow-wrap:anywhere] sm:basis-0 sm:truncate"
+                    title={pull.title}
+                  >
                     {pull.title}
                   </span>
                   <PullStateBadge state={pull.state} />
