@@ -186,12 +186,22 @@ async def test_a_new_page_opens_at_its_top(
     )
     await page.screenshot(path=f"/tmp/mcc-e2e-routes/scroll-conversation-{size}.png")
 
-    await scroll_all_down(page)
-    if size == "phone":
-        await page.get_by_role("button", name="Menu", expanded=False).click()
-    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Agents").click()
+    # From the bottom of a long page (settings) to another long one (agents, long on a phone).
+    for link, heading in (("Settings", "Settings"), ("Agents", "Agents")):
+        await page.wait_for_load_state("networkidle")
+        await scroll_all_down(page)
+        if size == "phone":
+            await page.get_by_role("button", name="Menu", expanded=False).click()
+        await page.get_by_role("navigation", name="Main").get_by_role("link", name=link).click()
+        await expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
     await expect(page.get_by_role("table", name="Agents")).to_be_visible()
     await expect_opened_at_the_top(page, page.get_by_role("heading", name="Agents", exact=True))
+
+    # A link low on a long page (the last agent in the table) to another page.
+    await scroll_all_down(page)
+    await page.get_by_role("table", name="Agents").get_by_role("link", name="reviewer").click()
+    await expect_opened_at_the_top(page, page.get_by_role("heading", name="reviewer", level=1))
+    await page.screenshot(path=f"/tmp/mcc-e2e-routes/scroll-agent-{size}.png")
 
 
 async def test_on_a_phone_nothing_is_cut_off_and_the_channels_come_first(
