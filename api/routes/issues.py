@@ -21,6 +21,7 @@ from api.schemas.issue import (
 )
 from mcc.config import Settings
 from mcc.conversations import run_conversation_id
+from mcc.db.base import utcnow
 from mcc.decisions import WAITING, decision_on
 from mcc.errors import Conflict, ServiceUnavailable
 from mcc.issue_artifacts import artifacts_of
@@ -29,6 +30,8 @@ from mcc.models.decision import Decision
 from mcc.models.issue import Issue
 from mcc.models.issue_artifacts import IssueArtifacts
 from mcc.pull_request_view import pull_out
+from mcc.runtime import Runtime
+from mcc.worker_readiness import live_reports
 from workflows.issue_payloads import IssueStatus
 
 log = logging.getLogger(__name__)
@@ -173,7 +176,8 @@ async def get_one(
     """The issue with its phase live from the run's `status` query, its approval round
     (number and head commit), the decision taken on it, and the spec, test report and
     review its run stored (shown whether or not the run still answers)."""
-    live = await runs.issue_status(temporal.maybe_client, issue)
+    asked = temporal.maybe_client if await _a_worker_may_answer(runtime, session) else None
+    live = await runs.issue_status(asked, issue)
     if live is not None and live.round > issue.round:
         # The run opened a round since the row was read: read it again, in a new transaction.
         await session.commit()
@@ -190,6 +194,13 @@ async def get_one(
         kept=kept,
         conversation_id=conversation_id,
     )
+
+
+async def _a_worker_may_answer(runtime: Runtime, session: AsyncSession) -> bool:
+    """Only a worker answers a run's query, and without one the page waited the query's
+    whole timeout (3 s) for nothing: an API process whose workers all stopped (none
+    reported in two minutes, `mcc.worker_readiness`) does not ask."""
+    return runtime.runs_worker or bool(await live_reports(session, utcnow()))
 
 
 _DECISION_ERRORS: dict[int | str, dict[str, Any]] = {
