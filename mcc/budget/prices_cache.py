@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from mcc.budget.money import decimal_of
 from mcc.config import Settings
@@ -143,28 +144,39 @@ class ModelPrices:
             now = self._clock()
             prices = provider_prices(models)
             self._windows = provider_windows(models)
-            async with self._db.sessions() as session, session.begin():
-                await session.execute(
-                    delete(ModelPriceRow).where(ModelPriceRow.base_url == self.base_url)
-                )
-                if prices:
-                    await session.execute(
-                        insert(ModelPriceRow),
-                        [
-                            {
-                                "base_url": self.base_url,
-                                "model": model,
-                                "input_usd_per_token": decimal_of(price.input_usd_per_token),
-                                "output_usd_per_token": decimal_of(price.output_usd_per_token),
-                                "fetched_at": now,
-                            }
-                            for model, price in prices.items()
-                        ],
-                    )
+            try:
+                await self._store(prices, now)
+            except IntegrityError:
+                # Another process stored the same list at the same moment (two workers'
+                # first calls): theirs is as good as ours. Until this was caught, every
+                # call of this process failed for minutes with UnknownModelPrice.
+                log.info("model prices were refreshed by another process; using theirs")
+                await self.load()
+                return True
             self._book = PriceBook(overrides=self._overrides, provider=prices)
             self._fetched_at = now
             self._loaded = True
             return True
+
+    async def _store(self, prices: Mapping[str, ModelPrice], now: datetime) -> None:
+        async with self._db.sessions() as session, session.begin():
+            await session.execute(
+                delete(ModelPriceRow).where(ModelPriceRow.base_url == self.base_url)
+            )
+            if prices:
+                await session.execute(
+                    insert(ModelPriceRow),
+                    [
+                        {
+                            "base_url": self.base_url,
+                            "model": model,
+                            "input_usd_per_token": decimal_of(price.input_usd_per_token),
+                            "output_usd_per_token": decimal_of(price.output_usd_per_token),
+                            "fetched_at": now,
+                        }
+                        for model, price in prices.items()
+                    ],
+                )
 
     async def _ensure_fresh(self) -> None:
         if not self._loaded:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,27 @@ async def test_prices_come_from_the_providers_list_and_outlive_its_outage(
             assert (await restarted.price_of("test/pricey")).output_usd_per_token == 75e-6
     finally:
         await db.dispose()
+
+
+async def test_two_processes_refreshing_the_prices_at_once_both_know_them(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Two workers' first calls refresh the cached list at the same moment: on PostgreSQL
+    the second's insert met the first's rows, and that worker then refused every call for
+    minutes (UnknownModelPrice, which no retry gets past)."""
+    settings = Settings(data_dir=tmp_path, database_url=database_url)
+    first, second = Database(database_url), Database(database_url)  # two processes' pools
+    try:
+        async with scripted_llm_server() as llm, LLMClient(base_url=llm.base_url) as client:
+            await ModelPrices(first, client, settings).refresh()  # yesterday's list
+            for _ in range(3):
+                one, other = (
+                    ModelPrices(first, client, settings),
+                    ModelPrices(second, client, settings),
+                )
+                assert await asyncio.gather(one.refresh(), other.refresh()) == [True, True]
+                for prices in (one, other):
+                    assert (await prices.price_of("test/pricey")).input_usd_per_token == 15e-6
+    finally:
+        await first.dispose()
+        await second.dispose()
