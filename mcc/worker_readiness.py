@@ -149,9 +149,14 @@ def workers_readiness(reports: Sequence[WorkerReport]) -> Readiness:
         ]
     return Readiness(
         "not_configured" if without_llm else "configured",
-        min((r.sandbox.state for r in reports), key=_WORST_FIRST.index),
+        _worst(reports).sandbox.state,
         problems,
     )
+
+
+def _worst(reports: Sequence[WorkerReport]) -> WorkerReport:
+    """The report whose sandbox stops runs first."""
+    return min(reports, key=lambda r: _WORST_FIRST.index(r.sandbox.state))
 
 
 def _grouped(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, list[str]]]:
@@ -172,7 +177,7 @@ def workers_sandbox(reports: Sequence[WorkerReport]) -> SandboxReport | None:
     when there are several), for the settings page; None when no worker is live."""
     if not reports:
         return None
-    worst = min(reports, key=lambda r: _WORST_FIRST.index(r.sandbox.state))
+    worst = _worst(reports)
     if len(reports) == 1:
         return worst.sandbox
     return SandboxReport(worst.sandbox.state, f"on worker {worst.identity}: {worst.sandbox.detail}")
