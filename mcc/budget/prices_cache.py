@@ -148,8 +148,8 @@ class ModelPrices:
                 await self._store(prices, now)
             except IntegrityError:
                 # Another process stored the same list at the same moment (two workers'
-                # first calls): theirs is as good as ours. Until this was caught, every
-                # call of this process failed for minutes with UnknownModelPrice.
+                # first calls): theirs is as good as ours, and an empty book would refuse
+                # every call with UnknownModelPrice until the next refresh is allowed.
                 log.info("model prices were refreshed by another process; using theirs")
                 await self.load()
                 return True
