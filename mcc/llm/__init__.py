@@ -18,6 +18,8 @@ from mcc.llm.errors import (
     LLMServerError,
     LLMTimeout,
     LLMUnreachable,
+    PricesUnavailable,
+    UnknownModel,
     UnknownModelPrice,
 )
 from mcc.llm.prices import (
@@ -53,9 +55,11 @@ __all__ = [
     "OnDelta",
     "PriceBook",
     "PriceSource",
+    "PricesUnavailable",
     "Role",
     "ToolCall",
     "ToolSpec",
+    "UnknownModel",
     "UnknownModelPrice",
     "Usage",
     "cost_of",

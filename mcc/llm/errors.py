@@ -13,7 +13,9 @@ refusing *our* key must not look like the user's session expiring.
 
 from __future__ import annotations
 
+import difflib
 import json
+from collections.abc import Collection
 
 from mcc.errors import MccError
 
@@ -128,5 +130,40 @@ class UnknownModelPrice(LLMError):
             " a price in USD per input and output token with the MCC_LLM_PRICE_OVERRIDES"
             f" setting (e.g. MCC_LLM_PRICE_OVERRIDES='{example}') and restart MCC, or"
             " choose a model your provider lists with a price."
+        )
+        self.model = model
+
+
+class PricesUnavailable(LLMError):
+    """A model's price is not known because the provider's list could not be fetched.
+
+    Unlike UnknownModelPrice it is worth a retry: the provider (or the database that
+    caches its list) may be back at the next attempt, and the person has nothing to fix.
+    """
+
+    code = "llm_prices_unavailable"
+    status = 503
+    retryable = True
+
+    def __init__(self, model: str, cause: str) -> None:
+        super().__init__(
+            f"The price of model {model!r} is not known yet: the provider's model list"
+            f" could not be fetched ({cause}). The step is tried again."
+        )
+        self.model = model
+
+
+class UnknownModel(UnknownModelPrice):
+    """The provider's list, fetched, does not hold the model: most often a mistyped name,
+    which the price's message (set an override) would send the person the wrong way."""
+
+    code = "unknown_model"
+
+    def __init__(self, model: str, base_url: str, listed: Collection[str]) -> None:
+        near = difflib.get_close_matches(model, listed, n=1)
+        hint = f" Did you mean {near[0]!r}?" if near else ""
+        LLMError.__init__(
+            self,
+            f"The provider at {base_url} does not list a model {model!r}: check its name.{hint}",
         )
         self.model = model

@@ -42,7 +42,7 @@ from mcc.errors import InvalidInput
 from mcc.events import EventSink
 from mcc.llm.answers import keep_answer, kept_answer
 from mcc.llm.client import LLMClient, OnDelta
-from mcc.llm.errors import UnknownModelPrice
+from mcc.llm.errors import PricesUnavailable, UnknownModelPrice
 from mcc.llm.prices import ModelPrice, PriceBook, estimate_prompt_tokens
 from mcc.llm.types import ChatMessage, ChatResult, ToolSpec, Usage
 from mcc.llm.windows import context_window
@@ -173,7 +173,7 @@ class LLMGateway:
 
     async def context_window(self, model: str) -> int:
         """Tokens `model`'s context holds (provider list, shipped table, or a safe default)."""
-        with contextlib.suppress(UnknownModelPrice):  # the call itself will say so
+        with contextlib.suppress(UnknownModelPrice, PricesUnavailable):  # the call will say so
             await self.prices.price_of(model)  # refreshes the provider's list when stale
         return context_window(model, self.prices.context_lengths())
 

@@ -219,6 +219,12 @@ class ScriptedLLMServer:
         with self._lock:
             self._model_faults.extend(Hang() for _ in range(times))
 
+    def fail_models_next(self, times: int = 1, *, status: int = 503) -> None:
+        """The next `times` GET /models requests get an OpenAI-style error (a provider down)."""
+        body = {"error": {"message": "service unavailable", "code": status}}
+        with self._lock:
+            self._model_faults.extend(Respond(status, body, {}) for _ in range(times))
+
     # --- serving -----------------------------------------------------------
 
     def app(self) -> Starlette:

@@ -22,6 +22,7 @@ from mcc.models.budget_ledger import BudgetLedger
 from mcc.models.conversation import Conversation
 from mcc.models.token_usage import TokenUsage
 from tests.conftest import login_new_user
+from tests.fakes.llm_server import ScriptedLLMServer
 from tests.support.company import Company, answer_forever, read
 from tests.support.repos import registered_project
 from tests.support.waiting import wait_for_phase
@@ -246,19 +247,29 @@ async def test_an_agent_on_two_issues_stays_working_until_its_last_run_ends(
 
 
 async def test_a_model_without_a_price_is_refused_with_the_reason(
-    api: httpx.AsyncClient, tmp_path: Path
+    api: httpx.AsyncClient, tmp_path: Path, llm: ScriptedLLMServer
 ):
     pid = await _project(api, tmp_path, "Priced")
-    refused = await api.post(
+    unpriced = await api.post(
         "/api/agents",
-        json={"project_id": pid, "name": "helper", "role": "coder", "model": "not a model at all"},
+        json={"project_id": pid, "name": "helper", "role": "coder", "model": "test/unpriced"},
     )
-    assert refused.status_code == 422, refused.text
-    assert refused.json()["error"]["message"] == (
-        "No price is known for model 'not a model at all', so its calls cannot be budgeted:"
+    assert unpriced.status_code == 422, unpriced.text
+    assert unpriced.json()["error"]["message"] == (
+        "No price is known for model 'test/unpriced', so its calls cannot be budgeted:"
         " give it a price in USD per input and output token with the MCC_LLM_PRICE_OVERRIDES"
-        """ setting (e.g. MCC_LLM_PRICE_OVERRIDES='{"not a model at all": [1e-06, 2e-06]}')"""
+        """ setting (e.g. MCC_LLM_PRICE_OVERRIDES='{"test/unpriced": [1e-06, 2e-06]}')"""
         " and restart MCC, or choose a model your provider lists with a price."
+    )
+    # A name the provider does not list is a typo to fix, not a price to set.
+    mistyped = await api.post(
+        "/api/agents",
+        json={"project_id": pid, "name": "helper", "role": "coder", "model": "test/pricy"},
+    )
+    assert mistyped.status_code == 422, mistyped.text
+    assert mistyped.json()["error"]["message"] == (
+        f"The provider at {llm.base_url} does not list a model 'test/pricy': check its name."
+        " Did you mean 'test/pricey'?"
     )
     names = [a["name"] for a in (await api.get("/api/agents", params={"project_id": pid})).json()]
     assert "helper" not in names
