@@ -34,12 +34,27 @@ from workflows.search_attributes import MCC_ISSUE, MCC_PHASE, MCC_PROJECT
 log = logging.getLogger(__name__)
 
 QUERY_TIMEOUT = timedelta(seconds=3)
+# Temporal's client retries an unreachable server for 6-10 s (its `rpc_timeout` bounds one
+# attempt, not the retries), and a person waits on a start. Giving up sooner is safe: the
+# issue is saved and a worker starts its run, and a start that still lands is the same
+# run (its id), which the worker's own start then finds.
+START_WITHIN_S = 3.0
 
 
 async def start_issue_run(
     client: Client, settings: Settings, project: Project, issue: Issue
 ) -> None:
     """Start the issue's run; its id makes a second start fail instead of running twice."""
+    try:
+        async with asyncio.timeout(START_WITHIN_S):
+            await _start(client, settings, project, issue)
+    except TimeoutError as exc:
+        raise ServiceUnavailable(
+            f"could not start the run: Temporal did not answer within {START_WITHIN_S:.0f} s"
+        ) from exc
+
+
+async def _start(client: Client, settings: Settings, project: Project, issue: Issue) -> None:
     try:
         await client.start_workflow(
             IssueWorkflow.run,

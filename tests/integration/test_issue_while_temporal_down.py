@@ -4,6 +4,8 @@ worker reaches Temporal, without a restart."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import httpx
 import socketio
 
 from api.server import MccServer
+from mcc.devserver import DevServer
 from tests.conftest import free_port, login_new_user
 from tests.support.repos import make_repo
 from tests.support.waiting import eventually
@@ -84,6 +87,44 @@ async def test_an_issue_filed_while_temporal_is_down_is_created_and_runs_later(
     finally:
         await api_server.stop()
         await worker.stop()
+
+
+async def test_an_issue_filed_after_temporal_went_away_is_saved_without_a_long_wait(
+    settings, tmp_path
+):
+    """The API had reached Temporal, then Temporal stopped: the SDK retried the start for
+    6-10 s before the person was told that their issue is saved."""
+    own = settings.model_copy(
+        update={
+            "data_dir": tmp_path / "temporal",
+            "temporal_address": f"127.0.0.1:{free_port()}",
+            "temporal_ui_port": free_port(),
+        }
+    )
+    temporal = DevServer(own)
+    await asyncio.to_thread(temporal.start)
+    api_server = MccServer(
+        settings.model_copy(update={"temporal_address": own.temporal_address}), worker=False
+    )
+    await api_server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{api_server.port}") as api:
+            await login_new_user(api, api_server, "owner@example.com")
+            pid = await _project(api, make_repo(tmp_path / "repo"))
+            await asyncio.to_thread(temporal.stop)
+
+            asked = time.monotonic()
+            created = await api.post(
+                f"/api/projects/{pid}/issues", json={"title": "Add a greeting", "body": ""}
+            )
+            waited = time.monotonic() - asked
+
+            assert created.status_code == 201, created.text
+            assert created.json()["run_started"] is False
+            assert waited < 4.5, f"the person waited {waited:.1f} s"
+    finally:
+        await api_server.stop()
+        await asyncio.to_thread(temporal.stop)
 
 
 async def test_an_issue_whose_run_starts_says_so(api, company, tmp_path):
