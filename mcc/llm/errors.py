@@ -147,8 +147,8 @@ class PricesUnavailable(LLMError):
 
     def __init__(self, model: str, cause: str) -> None:
         super().__init__(
-            f"The price of model {model!r} is not known yet: the provider's model list"
-            f" could not be fetched ({cause}). The step is tried again."
+            f"The price of model {model!r} is not known: the provider's model list could not"
+            f" be fetched ({cause})."
         )
         self.model = model
 
