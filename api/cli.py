@@ -164,9 +164,10 @@ def up() -> None:
     dev: DevServer | None = None
     try:
         check_listen_address(settings)
-        master_key(settings)
+        master = master_key(settings)
         Database.from_settings(settings)
         upgrade(settings.resolved_database_url)
+        asyncio.run(_verify_key(settings, master))
         wait_s = settings.temporal_start_timeout_s
         if settings.temporal_embedded:
             dev = DevServer(settings, dev_server_flags())
@@ -186,6 +187,69 @@ def up() -> None:
         if dev is not None:
             dev.stop()
     _exit(code)
+
+
+async def _verify_key(settings: Settings, master: bytes) -> None:
+    from mcc.db.engine import Database
+    from mcc.security.key_check import verify_key
+
+    db = Database.from_settings(settings)
+    try:
+        await verify_key(db, master)
+    finally:
+        await db.dispose()
+
+
+@main.group("secret-key")
+def secret_key() -> None:
+    """The master key: it seals the stored secrets and signs sessions."""
+
+
+@secret_key.command("change")
+@click.option(
+    "--forget-secrets",
+    is_flag=True,
+    help="The old key is lost: remove the stored secrets (to be entered again).",
+)
+def secret_key_change(forget_secrets: bool) -> None:
+    """Make this process's key (MCC_SECRET_KEY, or else the data dir's secret.key) the
+    deployment's: every stored secret is opened with MCC_OLD_SECRET_KEY and sealed again.
+    Stop every MCC process first, and start them all with the new key after."""
+    from mcc.db.engine import Database
+    from mcc.db.schema_check import database_problem
+    from mcc.errors import MccError
+    from mcc.security.key_change import change_key
+    from mcc.security.keys import decode_key, master_key
+
+    settings = _settings()
+    old = os.environ.get("MCC_OLD_SECRET_KEY", "").strip()
+    if bool(old) == forget_secrets:
+        _fail(
+            "Give the old key in MCC_OLD_SECRET_KEY to keep the stored secrets, or"
+            " --forget-secrets (and no old key) if it is lost."
+        )
+
+    async def change() -> list[str]:
+        db = Database.from_settings(settings)
+        try:
+            problem = await database_problem(db)
+            if problem is not None:
+                raise MccError(problem.sentence)
+            return await change_key(db, master_key(settings), decode_key(old) if old else None)
+        finally:
+            await db.dispose()
+
+    try:
+        touched = asyncio.run(change())
+    except MccError as exc:
+        _fail(exc.message)
+    done = "forgotten (enter it again)" if forget_secrets else "sealed with the new key"
+    for what in touched:
+        click.echo(f"{done}: {what}")
+    click.echo(
+        f"The key is changed ({len(touched)} stored secret(s)). Start every MCC process with it."
+    )
+    _exit(0)
 
 
 @main.group()
@@ -277,6 +341,7 @@ def _split_process_checks(settings: Settings, *, worker: bool) -> None:
     from mcc.db.engine import Database
     from mcc.db.schema_check import database_problem
     from mcc.errors import MccError
+    from mcc.security.key_check import KeyMismatch, verify_key
     from mcc.security.keys import master_key
     from mcc.shared_data_dir import missing_repositories
 
@@ -297,11 +362,16 @@ def _split_process_checks(settings: Settings, *, worker: bool) -> None:
         db = Database.from_settings(settings)
         try:
             problem = await database_problem(db)
+            if problem is None:
+                await verify_key(db, master_key(settings))
             return problem, None if problem else await missing_repositories(settings, db)
         finally:
             await db.dispose()
 
-    database, repositories = asyncio.run(check())
+    try:
+        database, repositories = asyncio.run(check())
+    except KeyMismatch as exc:
+        _fail(exc.message)
     if repositories is not None:
         _fail(repositories)
     if database is not None and (worker or database.kind == "not_migrated"):

@@ -48,7 +48,7 @@ def normalise_email(email: str) -> str:
     return email
 
 
-def _totp_context(user_id: int) -> str:
+def totp_context(user_id: int) -> str:
     return f"users.totp_secret:{user_id}"
 
 
@@ -111,7 +111,7 @@ async def authenticate(
 async def check_second_factor(session: AsyncSession, box: SecretBox, user: User, code: str) -> None:
     """Accept a fresh TOTP code or an unused recovery code; each works once."""
     assert user.totp_secret_enc is not None
-    secret = box.open(user.totp_secret_enc, _totp_context(user.id))
+    secret = box.open(user.totp_secret_enc, totp_context(user.id))
     step = totp.matching_step(secret, code, user.totp_last_step)
     if step is not None and await _claim_totp_step(session, user, step):
         await session.commit()
@@ -145,7 +145,7 @@ async def begin_totp_enrolment(session: AsyncSession, box: SecretBox, user: User
     if user.totp_enabled:
         raise Conflict("two-factor authentication is already on; disable it first")
     secret = totp.new_secret()
-    user.totp_secret_enc = box.seal(secret, _totp_context(user.id))
+    user.totp_secret_enc = box.seal(secret, totp_context(user.id))
     await session.commit()
     return secret
 
@@ -162,7 +162,7 @@ async def confirm_totp_enrolment(
     await session.commit()  # no transaction (on SQLite: the write lock) across the hash
     if not await verify_password(user.password_hash, password):
         raise WrongPassword()
-    secret = box.open(user.totp_secret_enc, _totp_context(user.id))
+    secret = box.open(user.totp_secret_enc, totp_context(user.id))
     step = totp.matching_step(secret, code, user.totp_last_step)
     if step is None or not await _claim_totp_step(session, user, step):
         raise InvalidTotp()

@@ -11,6 +11,11 @@ from mcc.security.keys import derive, master_key
 from mcc.security.secret_box import SecretBox
 
 
+def secret_box(master: bytes) -> SecretBox:
+    """The box of the stored secrets under `master` (also the old key's, when changing it)."""
+    return SecretBox(derive(master, "mcc/secret-box/aes-256-gcm"))
+
+
 class Keyring:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -21,7 +26,7 @@ class Keyring:
 
     @cached_property
     def secrets(self) -> SecretBox:
-        return SecretBox(derive(self._master, "mcc/secret-box/aes-256-gcm"))
+        return secret_box(self._master)
 
     @cached_property
     def access_tokens(self) -> AccessTokens:

@@ -45,7 +45,7 @@ class SettingsForbidden(MccError):
     status = 403
 
 
-def _context(name: str) -> str:
+def sealed_context(name: str) -> str:
     return f"system_state:{STATE_KEY}:{name}"
 
 
@@ -145,10 +145,12 @@ async def save_stored(
     if api_url is not _UNSET:
         values["api_url"] = api_url or None
     if private_key is not _UNSET:
-        sealed = box.seal(private_key, _context("private_key")) if private_key else None
+        sealed = box.seal(private_key, sealed_context("private_key")) if private_key else None
         values["private_key_enc"] = base64.b64encode(sealed).decode() if sealed else None
     if webhook_secret is not _UNSET:
-        sealed = box.seal(webhook_secret, _context("webhook_secret")) if webhook_secret else None
+        sealed = (
+            box.seal(webhook_secret, sealed_context("webhook_secret")) if webhook_secret else None
+        )
         values["webhook_secret_enc"] = base64.b64encode(sealed).decode() if sealed else None
     stored = StoredGitHubApp.from_json(values)
     stored = replace(stored, set_by=user_id if _has_values(stored) else None)
@@ -197,7 +199,7 @@ def effective(settings: Settings, stored: StoredGitHubApp, box: SecretBox) -> Gi
     key: str | None
     if stored.private_key_enc is not None:
         try:
-            key = box.open(stored.private_key_enc, _context("private_key"))
+            key = box.open(stored.private_key_enc, sealed_context("private_key"))
         except SecretUnreadable as exc:
             key, problem = None, f"the stored private key is unreadable: {exc.message}"
         sources["private_key"] = PAGE
@@ -208,7 +210,7 @@ def effective(settings: Settings, stored: StoredGitHubApp, box: SecretBox) -> Gi
     secret: str | None
     if stored.webhook_secret_enc is not None:
         try:
-            secret = box.open(stored.webhook_secret_enc, _context("webhook_secret"))
+            secret = box.open(stored.webhook_secret_enc, sealed_context("webhook_secret"))
         except SecretUnreadable:
             secret = None  # every delivery is then refused: never trust an unchecked hook
         sources["webhook_secret"] = PAGE

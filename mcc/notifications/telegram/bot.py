@@ -19,7 +19,7 @@ from mcc.security.secret_box import SecretBox
 log = logging.getLogger(__name__)
 
 BOT_ROW = 1
-_CONTEXT = "telegram_bot:1:token"
+SEALED_CONTEXT = "telegram_bot:1:token"
 
 
 class Forbidden(MccError):
@@ -74,7 +74,7 @@ async def bot_token(session: AsyncSession, settings: Settings, box: SecretBox) -
     row = await session.get(TelegramBot, BOT_ROW)
     if row is None or row.token_enc is None:
         return None
-    return box.open(row.token_enc, _CONTEXT)
+    return box.open(row.token_enc, SEALED_CONTEXT)
 
 
 async def token_source(session: AsyncSession, settings: Settings) -> str | None:
@@ -99,7 +99,7 @@ async def set_bot_token(
     """Store the token sealed (None removes it)."""
     row = await ensure_may_set(session, user_id)
     row.set_by = user_id if token else None
-    row.token_enc = box.seal(token, _CONTEXT) if token else None
+    row.token_enc = box.seal(token, SEALED_CONTEXT) if token else None
     row.update_offset = 0  # another bot's updates are numbered afresh
     row.poll_failures, row.poll_error = 0, None  # the old token's failures say nothing now
     row.updated_at = utcnow()
