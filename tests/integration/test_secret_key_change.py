@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from mcc.db.engine import Database
 from mcc.db.migrate import upgrade
@@ -95,6 +95,29 @@ async def test_a_process_with_another_key_is_refused_naming_the_way_out(database
         assert "`mcc secret-key change`" in refused.value.message
     finally:
         await db.dispose()
+
+
+async def test_two_processes_starting_together_agree_on_whose_key_is_recorded(
+    database_url: str,
+):
+    """A compose deployment starts its api and workers at once, on a database that has no
+    key check yet: one records, the other compares, neither fails on the other's insert."""
+    first, second = Database(database_url), Database(database_url)  # two processes' pools
+    key, other = secrets.token_bytes(32), secrets.token_bytes(32)
+    try:
+        assert await asyncio.gather(verify_key(first, key), verify_key(second, key)) == [
+            None,
+            None,
+        ]
+        async with first.sessions() as session, session.begin():
+            await session.execute(text("DELETE FROM system_state"))
+        outcomes = await asyncio.gather(
+            verify_key(first, key), verify_key(second, other), return_exceptions=True
+        )
+        assert sorted(type(o).__name__ for o in outcomes) == ["KeyMismatch", "NoneType"]
+    finally:
+        await first.dispose()
+        await second.dispose()
 
 
 async def test_changing_the_key_seals_every_stored_secret_again(database_url: str):
