@@ -189,6 +189,32 @@ def up() -> None:
     _exit(code)
 
 
+@main.command()
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def backup(dest: Path) -> None:
+    """Copy the data dir's state (database, Temporal's state, key, repositories) into DEST,
+    consistently, while MCC runs. Restore: copy DEST's contents into an empty data dir."""
+    import sqlite3
+
+    from mcc.backup import back_up
+    from mcc.errors import MccError
+
+    settings = _settings()
+    try:
+        report = asyncio.run(back_up(settings, dest))
+    except MccError as exc:
+        _fail(exc.message)
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a file MCC cannot read
+        _fail(f"the backup into {dest} failed: {exc}")
+    for what in report.copied:
+        click.echo(f"copied: {what}")
+    for what in report.elsewhere:
+        click.echo(f"not in the backup: {what}")
+    shown = dest.expanduser().resolve()
+    click.echo(f"Backed up into {shown}. To restore, with MCC stopped: cp -a {shown}/. <data dir>/")
+    _exit(0)
+
+
 async def _verify_key(settings: Settings, master: bytes) -> None:
     from mcc.db.engine import Database
     from mcc.security.key_check import verify_key
