@@ -49,7 +49,7 @@ async def test_pauses_show_on_agents_conversations_and_issues_as_they_change(
     await expect(page.get_by_role("heading", name=name)).to_be_visible()
     channels = page.get_by_role("navigation", name="Channels")
     architect = channels.get_by_role("link", name=named(r"\w+"))
-    plan = channels.get_by_role("link", name="architect · Plan #1")
+    plan = channels.get_by_role("link", name="architect · #1 Plan")
 
     await page.get_by_role("button", name="Emergency pause").click()
     await expect(page.get_by_text("All agents paused")).to_be_visible()

@@ -18,6 +18,7 @@ import { issuesQueryOptions } from "@/features/issues/api/get-issues";
 import type { Issue } from "@/features/issues/types";
 import { useConversationRoom } from "@/features/conversations/api/conversation-room";
 import { useConversation } from "@/features/conversations/api/get-conversation";
+import { conversationName } from "@/features/conversations/naming";
 import { useMessages } from "@/features/conversations/api/get-messages";
 import { hasOpenRun, runState, type Conversation, type Message } from "@/features/conversations/types";
 import { Composer } from "@/features/conversations/components/composer";
@@ -108,7 +109,9 @@ function Header({ conversation, messages }: { conversation: Conversation; messag
         <span>started {formatTimestamp(conversation.created_at)}</span>
         {messages && <Totals messages={messages} />}
       </div>
-      <h1 className="text-xl font-bold leading-snug tracking-tight [overflow-wrap:anywhere]">{conversation.title}</h1>
+      <h1 className="text-xl font-bold leading-snug tracking-tight [overflow-wrap:anywhere]">
+        {conversationName(conversation)}
+      </h1>
       <div className="flex flex-wrap items-start justify-between gap-3">
         {hasOpenRun(conversation) ? <RunControls conversation={conversation} /> : <span />}
         {temporalUrl && (

@@ -139,4 +139,34 @@ describe("the channel list", () => {
     expect(run.textContent).toContain("paused");
     expect(run.textContent).not.toContain("live");
   });
+
+  it("names an issue's runs by the issue and the step, whatever the issue's number", async () => {
+    const issueRun = "issue/demo/12";
+    const ofIssue = (id: number, extra: { kind?: string; run_id: string; title: string }) => ({
+      ...conversation,
+      id,
+      status: "open",
+      outcome: null,
+      ...extra,
+    });
+    server.use(
+      http.get(`${API}/api/agents`, () => HttpResponse.json([])),
+      http.get(`${API}/api/system/state`, () => HttpResponse.json(running)),
+      http.get(`${API}/api/projects/3/conversations`, () =>
+        HttpResponse.json([
+          ofIssue(23, { run_id: `${issueRun}/coder_1/rework-1`, title: "rework-1" }),
+          ofIssue(22, { run_id: `${issueRun}/architect/plan-1`, title: "Plan #12" }),
+          ofIssue(21, { kind: "issue", run_id: issueRun, title: "#12 Add a greeting" }),
+        ]),
+      ),
+    );
+    renderChannelList();
+
+    const issue = await screen.findByRole("list", { name: "#12 Add a greeting" });
+    expect(
+      within(issue)
+        .getAllByRole("link")
+        .map((link) => link.textContent),
+    ).toEqual(["#12 Add a greetinglive", "architect · #12 Planlive", "coder_1 · #12 Rework 1live"]);
+  });
 });

@@ -11,6 +11,7 @@ import { shownStatus } from "@/features/agents/shown-status";
 import type { Agent } from "@/features/agents/types";
 import { useConversations } from "@/features/conversations/api/get-conversations";
 import { groupByIssue, isIssueGroup } from "@/features/conversations/grouping";
+import { conversationName } from "@/features/conversations/naming";
 import { runState, type Conversation } from "@/features/conversations/types";
 import { useEmergencyPause } from "@/features/system/api/get-system-state";
 
@@ -127,18 +128,16 @@ function ConversationChannel({
   conversation,
   agentName,
   emergencyPause,
-  name = conversation.title,
   nested = false,
 }: {
   projectId: number;
   conversation: Conversation;
   agentName: string | null;
   emergencyPause: boolean;
-  /** What the row says (an issue's runs say their step: "architect · Plan #1"). */
-  name?: string;
   nested?: boolean;
 }) {
   const descriptionId = useId();
+  const name = conversationName(conversation);
   const run = runState(conversation, emergencyPause);
   const state = run === "finished" && conversation.outcome ? `finished: ${conversation.outcome}` : run;
   return (
@@ -198,7 +197,6 @@ function ConversationTree({
                   conversation={run.conversation}
                   agentName={agentName(run.conversation.agent_id)}
                   emergencyPause={emergencyPause}
-                  name={`${run.agent} · ${run.label}`}
                   nested
                 />
               ))}

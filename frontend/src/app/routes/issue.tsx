@@ -1,7 +1,8 @@
 import { useEffect, useRef } from "react";
 import { useParams } from "react-router-dom";
 
-import { IssueDetail, type PullRequestSlot } from "@/features/issues/components/issue-detail";
+import { IssueConversations } from "@/features/conversations/components/issue-conversations";
+import { IssueDetail, type ConversationsSlot, type PullRequestSlot } from "@/features/issues/components/issue-detail";
 import { PullDiff } from "@/features/pulls/components/pull-diff";
 import { PullRequestSummary } from "@/features/pulls/components/pull-request-summary";
 import { useEmergencyPause } from "@/features/system/api/get-system-state";
@@ -23,6 +24,10 @@ export function IssueRoute() {
   const number = positiveInt(params.issueNumber);
   const ref = useRef<HTMLElement>(null);
   const emergencyPause = useEmergencyPause();
+  const conversations: ConversationsSlot = (issue) =>
+    projectId !== null && (
+      <IssueConversations projectId={projectId} runId={issue.workflow_id} emergencyPause={emergencyPause} />
+    );
 
   useEffect(() => {
     // Stacked layout: the detail sits above the table, so bring it into view when an issue is picked.
@@ -38,6 +43,7 @@ export function IssueRoute() {
         projectId={projectId}
         number={number}
         pullRequest={pullRequest}
+        conversations={conversations}
         emergencyPause={emergencyPause}
       />
     </section>

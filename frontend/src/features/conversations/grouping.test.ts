@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { groupByIssue, isIssueGroup, stepLabel } from "./grouping";
+import { groupByIssue, isIssueGroup } from "./grouping";
 import type { Conversation } from "./types";
 
 const conversation = (id: number, kind: string, run_id: string | null, title = `c${id}`): Conversation =>
   ({ id, kind, run_id, title, project_id: 1, agent_id: null, status: "open" }) as Conversation;
 
 describe("conversations grouped by issue", () => {
-  it("names a run's step as a person says it", () => {
-    expect(stepLabel("plan-1")).toBe("Plan #1");
-    expect(stepLabel("task-2")).toBe("Task 2");
-    expect(stepLabel("review-1-retry-1")).toBe("Review #1, attempt 2");
-    expect(stepLabel("something")).toBe("something");
-  });
-
   it("puts each issue's runs under its conversation, oldest first, the rest apart", () => {
     const entries = groupByIssue([
       conversation(9, "task", "issue/demo/2/architect/plan-1"),
@@ -32,10 +25,10 @@ describe("conversations grouped by issue", () => {
       "Tidy the README",
     ]);
     const first = entries[2];
-    expect(first && isIssueGroup(first) ? first.runs.map((run) => `${run.agent} · ${run.label}`) : []).toEqual([
-      "architect · Plan #1",
-      "architect · Plan #1, attempt 2",
-      "reviewer · Review #1",
+    expect(first && isIssueGroup(first) ? first.runs.map((run) => run.name) : []).toEqual([
+      "architect · #1 Plan",
+      "architect · #1 Plan, attempt 2",
+      "reviewer · #1 Review 1",
     ]);
   });
 });

@@ -7,6 +7,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { FormError } from "@/components/form-error";
 import { errorMessage } from "@/lib/api-client";
 import { useSendMessage } from "../api/send-message";
+import { conversationName } from "../naming";
 import { hasOpenRun, MAX_MESSAGE_LENGTH, type Conversation } from "../types";
 
 /** Step into the conversation: Enter sends, Shift+Enter starts a new line. */
@@ -54,7 +55,7 @@ export function Composer({ conversation }: { conversation: Conversation }) {
           value={text}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
-          placeholder={`Message “${conversation.title}”`}
+          placeholder={`Message “${conversationName(conversation)}”`}
           rows={2}
           aria-describedby={hintId}
           aria-invalid={tooLong || undefined}

@@ -29,15 +29,20 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 /** The issue's pull request as the app shows it (the pulls feature, composed in src/app). */
 export type PullRequestSlot = (pull: NonNullable<Issue["pull_request"]>) => ReactNode;
 
+/** The issue's conversations as the app lists them (the conversations feature, composed in src/app). */
+export type ConversationsSlot = (issue: Issue) => ReactNode;
+
 export function IssueDetail({
   projectId,
   number,
   pullRequest,
+  conversations,
   emergencyPause = false,
 }: {
   projectId: number;
   number: number;
   pullRequest: PullRequestSlot;
+  conversations?: ConversationsSlot;
   /** The emergency pause is on (the system feature, composed in src/app). */
   emergencyPause?: boolean;
 }) {
@@ -116,6 +121,7 @@ export function IssueDetail({
                     {issue.review && <ReviewView review={issue.review} verdict={issue.review_verdict} />}
                   </Section>
                 )}
+                {conversations && <Section title="Conversations">{conversations(issue)}</Section>}
                 <Section title="Pull request">
                   {issue.pull_request ? (
                     pullRequest(issue.pull_request)
