@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mcc.issue_artifacts import Loops
+
 
 @dataclass(frozen=True)
 class IssueRef:
@@ -21,6 +23,8 @@ class PhaseChange:
     # round is still open, so it never hides a decision already claimed.
     round: int | None = None
     reason: str | None = None  # why the run needs attention (told to the person)
+    # Kept on the issue for its page (None from runs that did not send them).
+    loops: Loops | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class RoundOpening:
     percent: int
     resume_phase: str | None = None
     reason: str | None = None  # why the run needs attention (told to the person)
+    loops: Loops | None = None  # kept on the issue for its page, as with PhaseChange
 
 
 @dataclass(frozen=True)

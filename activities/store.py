@@ -14,6 +14,7 @@ from mcc.db.base import utcnow
 from mcc.decisions import Round, open_round
 from mcc.errors import MccError
 from mcc.events import project_room
+from mcc.issue_artifacts import keep_loops
 from mcc.issues import get_issue, pull_request_of, set_phase
 from mcc.models.agent import Agent
 from mcc.models.pull_request import PullRequest
@@ -32,14 +33,16 @@ class StoreActivities:
 
     @activity.defn(name="record_phase")
     async def record_phase(self, change: PhaseChange) -> None:
-        """Store the phase (and the error the run stopped on) on the issue row, tell the
-        owner what needs them (once per entry: the key is this activity's), and push
-        `task_progress` to the project's room.
+        """Store the phase on the issue row (with the error the run stopped on, and its loop
+        counts kept for its page), tell the owner what needs them (once per entry: the key
+        is this activity's), and push `task_progress` to the project's room.
 
         A waiting phase that belongs to a round was announced when the round opened."""
         phase = Phase(change.phase)
         async with self.runtime.db.sessions() as session:
             project_id, number = change.issue.project_id, change.issue.issue_number
+            if change.loops is not None:  # whatever the round: counts, not a decision
+                await keep_loops(session, project_id, number, change.loops)
             await set_phase(session, project_id, number, change.phase, change.round, change.reason)
             await record_progress(session, change.issue.workflow_id, utcnow())
             if phase.is_final:
@@ -91,6 +94,8 @@ class StoreActivities:
             opening.reason,
         )
         async with self.runtime.db.sessions() as session:
+            if opening.loops is not None:
+                await keep_loops(session, issue.project_id, issue.issue_number, opening.loops)
             await open_round(session, opened)
             await record_progress(session, issue.workflow_id, utcnow())
         await self._notify(issue, Phase(opened.phase), opening.reason)

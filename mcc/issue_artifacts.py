@@ -1,5 +1,5 @@
-"""What an issue's run produced that its page shows: the spec, the latest test report and
-the latest review.
+"""What an issue's run produced that its page shows: the spec, the latest test report, the
+latest review, and how many rounds of tests, review and rejection it has gone through.
 
 The run keeps them in its `status` query too, but a query needs a worker to answer and a
 run Temporal still holds (its namespace deletes a run's history some time after it ends):
@@ -33,6 +33,16 @@ class Produced:
     verdict: str | None = None  # the review's: approve | changes
 
 
+@dataclass(frozen=True)
+class Loops:
+    """The run's loop counts at one step: they only grow within a run, and each step that
+    stores them carries all three, so the newest stored is the run's latest."""
+
+    test_loops: int = 0
+    review_loops: int = 0
+    rejections: int = 0
+
+
 def _columns(produced: Produced) -> dict[str, Any]:
     if produced.kind == SPEC:
         return {"spec": produced.text}
@@ -46,8 +56,19 @@ def _columns(produced: Produced) -> dict[str, Any]:
 
 async def keep(session: AsyncSession, produced: Produced) -> None:
     """Store it over the issue's previous one of its kind (the same twice: the same row)."""
-    issue = await get_issue(session, produced.project_id, produced.issue_number)
-    columns = _columns(produced)
+    await _store(session, produced.project_id, produced.issue_number, _columns(produced))
+
+
+async def keep_loops(session: AsyncSession, project_id: int, number: int, loops: Loops) -> None:
+    """Store the run's loop counts over the ones stored before (the same twice: the same)."""
+    await _store(session, project_id, number, asdict(loops))
+
+
+async def _store(
+    session: AsyncSession, project_id: int, number: int, columns: dict[str, Any]
+) -> None:
+    """Upsert these columns of the issue's row, leaving the others as they are; committed."""
+    issue = await get_issue(session, project_id, number)
     statement = insert_or_merge(await session.connection(), IssueArtifacts).values(
         issue_id=issue.id, **columns
     )

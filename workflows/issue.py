@@ -38,7 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from mcc.agents.briefs import Brief
     from mcc.errors import HeadMoved, MergeConflict
     from mcc.forge.base import ChecksReport
-    from mcc.issue_artifacts import REVIEW, SPEC, TEST_REPORT, Produced
+    from mcc.issue_artifacts import REVIEW, SPEC, TEST_REPORT, Loops, Produced
     from mcc.phases import PERCENT, Phase
     from mcc.pipeline.steps import AgentSlot, IssuePlan
     from workflows.agent_run import AgentRunWorkflow
@@ -586,6 +586,7 @@ class IssueWorkflow:
             percent,
             resume.value if gate == "attention" else None,
             reason=self._status.error if gate == "attention" else None,
+            loops=self._loops(),
         )
         async with self._store_lock:
             self._status.head = await _quick(StoreActivities.open_round, opening)
@@ -644,9 +645,22 @@ class IssueWorkflow:
         waiting_round = self._round if self._rounds and phase in WAITING else None
         await _quick(
             StoreActivities.record_phase,
-            PhaseChange(self._ref, phase.value, percent, waiting_round, reason=self._status.error),
+            PhaseChange(
+                self._ref,
+                phase.value,
+                percent,
+                waiting_round,
+                reason=self._status.error,
+                loops=self._loops(),
+            ),
         )
         self._shown(phase, percent)
+
+    def _loops(self) -> Loops:
+        """The loop counts, stored with every phase so the issue's page has them once the run
+        is gone (an activity's input: replay does not compare it)."""
+        status = self._status
+        return Loops(status.test_loops, status.review_loops, status.rejections)
 
     def _shown(self, phase: Phase, percent: int) -> None:
         self._phase, self._percent = phase, percent

@@ -70,12 +70,9 @@ async def issue_out(
         extra |= {
             "gate": issue.gate if _decided_meanwhile(issue, live) else live.gate,
             "agents_at_work": live.agents_at_work,
-            "test_loops": live.test_loops,
-            "review_loops": live.review_loops,
-            "rejections": live.rejections,
             "conversation_id": live.conversation_id or conversation_id,
         }
-    extra |= _produced(kept, live)
+    extra |= _loops(kept, live) | _produced(kept, live)
     return IssueOut(
         project_id=issue.project_id,
         number=issue.number,
@@ -110,6 +107,19 @@ def _produced(kept: IssueArtifacts | None, live: IssueStatus | None) -> dict[str
             report = TestReportOut(**vars(live.test_report))
         review = review if review is not None else live.review
     return {"spec": spec, "test_report": report, "review": review, "review_verdict": verdict}
+
+
+def _loops(kept: IssueArtifacts | None, live: IssueStatus | None) -> dict[str, int]:
+    """The run's loop counts: live while it answers its query, else as its latest phase
+    stored them (0 for a run that stored none)."""
+    source: IssueStatus | IssueArtifacts | None = live if live is not None else kept
+    if source is None:
+        return {}
+    return {
+        "test_loops": source.test_loops,
+        "review_loops": source.review_loops,
+        "rejections": source.rejections,
+    }
 
 
 def _decided_meanwhile(issue: Issue, live: IssueStatus) -> bool:
@@ -174,8 +184,8 @@ async def get_one(
     issue: IssueDep, session: SessionDep, runtime: RuntimeDep, temporal: TemporalDep
 ) -> IssueOut:
     """The issue with its phase live from the run's `status` query, its approval round
-    (number and head commit), the decision taken on it, and the spec, test report and
-    review its run stored (shown whether or not the run still answers)."""
+    (number and head commit), the decision taken on it, and the spec, test report,
+    review and loop counts its run stored (shown whether or not the run still answers)."""
     asked = temporal.maybe_client if await _a_worker_may_answer(runtime, session) else None
     live = await runs.issue_status(asked, issue)
     if live is not None and live.round > issue.round:

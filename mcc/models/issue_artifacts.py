@@ -1,4 +1,5 @@
-"""What an issue's run produced for its page: the spec, the latest test report and review."""
+"""What an issue's run produced for its page: the spec, the latest test report and review,
+and its loop counts."""
 
 from __future__ import annotations
 
@@ -27,3 +28,7 @@ class IssueArtifacts(Base):
     test_report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     review: Mapped[str | None] = mapped_column(Text)
     review_verdict: Mapped[str | None] = mapped_column(String(16))  # approve | changes
+    # The run's counts as of its latest recorded phase (its `status` query has them live).
+    test_loops: Mapped[int] = mapped_column(default=0, server_default="0")
+    review_loops: Mapped[int] = mapped_column(default=0, server_default="0")
+    rejections: Mapped[int] = mapped_column(default=0, server_default="0")

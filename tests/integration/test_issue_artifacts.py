@@ -1,7 +1,7 @@
 """What an issue's run produced (the spec, the latest test report, the latest review, the
-error it stopped on) stays on the issue's page when the run cannot be asked: while no
-worker answers its query, and once Temporal has deleted it (its namespace's retention
-does, a day after the run ended)."""
+error it stopped on, its loop counts) stays on the issue's page when the run cannot be
+asked: while no worker answers its query, and once Temporal has deleted it (its
+namespace's retention does, a day after the run ended)."""
 
 from __future__ import annotations
 
@@ -52,14 +52,26 @@ async def _delete_run(client: Client, workflow_id: str) -> None:
     await eventually(gone, 120, f"Temporal to delete {workflow_id}")
 
 
-async def test_a_merged_issue_keeps_spec_tests_and_review_after_temporal_deleted_its_run(
+LOOPS = ("test_loops", "review_loops", "rejections")
+
+
+async def test_a_merged_issue_keeps_spec_tests_review_and_loops_after_temporal_deleted_its_run(
     api, mcc: MccServer, company, tmp_path
 ):
     pid = await _project(api, tmp_path)
     await api.post(f"/api/projects/{pid}/issues", json={"title": "Greet", "body": "Say hello."})
     await wait_for_phase(api, pid, 1, "awaiting_approval", 60)
+    # One rejection: the rework is tested and reviewed again, so every count is above 0.
+    assert (await decide(api, pid, 1, "reject", feedback="Louder")).status_code == 202
+
+    async def back_for_approval() -> dict | None:
+        issue = (await api.get(f"/api/projects/{pid}/issues/1")).json()
+        return issue if issue["phase"] == "awaiting_approval" and issue["round"] == 2 else None
+
+    await eventually(back_for_approval, 60, "the rework to come back for approval")
     assert (await decide(api, pid, 1, "approve")).status_code == 202
     done = await wait_for_phase(api, pid, 1, "done", 60)
+    assert {k: done[k] for k in LOOPS} == {"test_loops": 2, "review_loops": 2, "rejections": 1}
 
     await _delete_run(mcc.temporal.client, done["workflow_id"])
 
@@ -71,7 +83,7 @@ async def test_a_merged_issue_keeps_spec_tests_and_review_after_temporal_deleted
     assert page["review"] == "looks good" and page["review_verdict"] == "approve"
     assert page["error"] is None
     # What it showed while the run answered, it shows now.
-    kept = ("spec", "test_report", "review", "review_verdict", "error", "conversation_id")
+    kept = ("spec", "test_report", "review", "review_verdict", "error", "conversation_id", *LOOPS)
     assert {k: page[k] for k in kept} == {k: done[k] for k in kept}
 
 
@@ -119,6 +131,7 @@ async def test_a_run_needing_attention_shows_what_it_produced_while_no_worker_an
     assert page["review"] == "Name the greeting." and page["review_verdict"] == "changes"
     assert page["error"] is not None
     assert "reviewer could not finish (blocked): the diff does not load" in page["error"]
-    kept = ("spec", "test_report", "review", "error", "conversation_id")
+    assert {k: page[k] for k in LOOPS} == {"test_loops": 2, "review_loops": 2, "rejections": 0}
+    kept = ("spec", "test_report", "review", "error", "conversation_id", *LOOPS)
     assert {k: page[k] for k in kept} == {k: live[k] for k in kept}
     assert page["conversation_id"] is not None

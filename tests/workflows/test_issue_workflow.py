@@ -21,6 +21,7 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from activities.payloads import IssueRef, PhaseChange, PullOutcome, RoundOpening, RunPaused
 from activities.pipeline import Integrate, IntegrateResult, PostNote, PrepareIssue, RunTests
 from mcc.forge.base import Check, ChecksReport
+from mcc.issue_artifacts import Loops
 from mcc.pipeline.steps import AgentSlot, IssuePlan
 from mcc.pipeline.steps import TestReport as Report
 from tests.support.waiting import eventually
@@ -47,6 +48,7 @@ class Script:
     tests_run: int = 0
     outcomes: dict[str, str] = field(default_factory=dict)  # run-id suffix -> outcome
     stored: list[str] = field(default_factory=list)  # phases, in the order stored
+    loops: list[Loops | None] = field(default_factory=list)  # the counts stored with each
     rounds: list[RoundOpening] = field(default_factory=list)
     agent_runs: list[str] = field(default_factory=list)
     tasks: list[str] = field(default_factory=list)
@@ -77,6 +79,7 @@ async def prepare_issue(params: PrepareIssue) -> IssuePlan:
 
 @activity.defn(name="record_phase")
 async def record_phase(change: PhaseChange) -> None:
+    SCRIPT.loops.append(change.loops)
     await SCRIPT.write(change.phase)
 
 
@@ -88,6 +91,7 @@ async def record_run_paused(change: RunPaused) -> None:
 @activity.defn(name="open_round")
 async def open_round(opening: RoundOpening) -> str | None:
     SCRIPT.rounds.append(opening)
+    SCRIPT.loops.append(opening.loops)
     await SCRIPT.write("needs_attention" if opening.gate == "attention" else "awaiting_approval")
     return None if opening.gate == "attention" else f"head-{opening.number}"
 
@@ -285,6 +289,9 @@ async def test_a_rejection_goes_to_a_coder_and_opens_the_next_round(run):
     await handle.signal(IssueWorkflow.decide, Decided(2, "approve", "", "head-2"))
     assert (await handle.result()).phase == "done"
     assert SCRIPT.merged_heads == ["head-2"]
+    # Each phase is stored with the counts so far, for the page once the run is gone.
+    assert SCRIPT.rounds[0].loops == Loops(1, 1, 0)
+    assert SCRIPT.rounds[1].loops == SCRIPT.loops[-1] == Loops(2, 2, 1)
 
 
 async def test_the_spec_gate_sends_a_rejected_spec_back_to_the_architect(run):
