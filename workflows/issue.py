@@ -238,7 +238,7 @@ class IssueWorkflow:
                 plan,
                 params,
                 f"rework-{self._status.rejections}",
-                briefs.rework(self._status.rejections, feedback),
+                briefs.rework(ref.issue_number, self._status.rejections, feedback),
             )
 
         self._status.merge_sha = merged.merge_sha
@@ -335,7 +335,7 @@ class IssueWorkflow:
             branches = []
             for number, task in shares[coder.name]:
                 branch = f"{plan.branch}-task-{number}"
-                brief = briefs.code(plan.title, number, task, branch)
+                brief = briefs.code(ref.issue_number, plan.title, number, task, branch)
                 await self._agent(plan, Assignment(coder, f"task-{number}", branch, brief))
                 branches.append((f"task-{number}", branch))
             return branches
@@ -365,7 +365,7 @@ class IssueWorkflow:
                 tests_round += 1
                 label = f"test-{self._status.test_loops}"
                 branch = f"{plan.branch}-{label}"
-                brief = briefs.test(self._status.test_loops)
+                brief = briefs.test(ref.issue_number, self._status.test_loops)
                 result = await self._agent(plan, Assignment(tester, label, branch, brief))
                 await self._integrate(ref, plan, branch, label, resolver=tester, params=params)
                 report = await _long(
@@ -390,7 +390,7 @@ class IssueWorkflow:
                     tests_round = 0
                 await self._enter(Phase.CODING)
                 loop = self._status.test_loops
-                fix = briefs.fix(loop, bugs, report.output)
+                fix = briefs.fix(ref.issue_number, loop, bugs, report.output)
                 await self._fix(ref, plan, params, f"fix-{loop}", fix)
 
             await self._enter(Phase.REVIEW)
@@ -400,7 +400,7 @@ class IssueWorkflow:
                 reviewer,
                 label,
                 f"{plan.branch}-{label}",
-                briefs.review(self._status.review_loops),
+                briefs.review(ref.issue_number, self._status.review_loops),
                 diff_base=plan.default_branch,
             )
             result = await self._agent(plan, review)
@@ -423,7 +423,7 @@ class IssueWorkflow:
                 )
             await self._enter(Phase.CODING)
             loop = self._status.review_loops
-            changes = briefs.changes(loop, self._status.review)
+            changes = briefs.changes(ref.issue_number, loop, self._status.review)
             await self._fix(ref, plan, params, f"changes-{loop}", changes)
 
     async def _ci_green(self, ref: IssueRef, plan: IssuePlan, params: IssueRunInput) -> bool:
@@ -463,7 +463,13 @@ class IssueWorkflow:
                     )
                     self._ci_failures_in_row = 0
                 await self._enter(Phase.CODING)
-                await self._fix(ref, plan, params, f"ci-{loop}", briefs.ci(loop, report.failures))
+                await self._fix(
+                    ref,
+                    plan,
+                    params,
+                    f"ci-{loop}",
+                    briefs.ci(ref.issue_number, loop, report.failures),
+                )
                 return False
             await self._enter(Phase.TESTING)  # waiting for CI is part of testing
             left = (deadline - workflow.now()).total_seconds()

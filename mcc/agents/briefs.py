@@ -3,6 +3,10 @@
 Every brief opens with one line `[kind] heading`, so whoever reads a conversation
 (a person, the dashboard, a scripted test company) sees what kind of task it is
 without reading the prose; `kind_of` and `issue_of` read that back.
+
+A brief's title names its conversation and the agent's current task: the issue and the
+step, in the words the dashboard names the step with (`frontend/src/features/
+conversations/naming.ts`), e.g. "#12 Plan", "#12 Rework 1".
 """
 
 from __future__ import annotations
@@ -48,16 +52,16 @@ _FIX_STEPS = "Fix them, run the tests, commit, then finish."
 def plan(number: int, title: str, body: str, feedback: str | None = None) -> Brief:
     extra = [f"The person sent your previous spec back: {feedback}"] if feedback else []
     return Brief.of(
-        TaskKind.PLAN, f"Issue #{number}: {title}", f"Plan #{number}", body, _PLAN_STEPS, *extra
+        TaskKind.PLAN, f"Issue #{number}: {title}", f"#{number} Plan", body, _PLAN_STEPS, *extra
     )
 
 
-def code(issue_title: str, number: int, task: dict[str, Any], branch: str) -> Brief:
+def code(issue: int, issue_title: str, number: int, task: dict[str, Any], branch: str) -> Brief:
     title = str(task.get("title", ""))
     return Brief.of(
         TaskKind.CODE,
         f"Task {number}: {title}",
-        f"Task {number}: {title}",
+        f"#{issue} Task {number}: {title}",
         f"Issue: {issue_title}",
         str(task.get("description", "")),
         f"The spec is in .mcc/specs/. Work on your branch {branch}, run the tests, commit "
@@ -77,22 +81,22 @@ def solo(title: str, body: str) -> Brief:
     )
 
 
-def test(round_: int) -> Brief:
+def test(issue: int, round_: int) -> Brief:
     return Brief.of(
         TaskKind.TEST,
         f"Test round {round_}",
-        f"Test round {round_}",
+        f"#{issue} Test {round_}",
         "Run the project's tests against the issue branch, add missing tests if needed "
         "(commit them), report every bug with report_bug, then finish.",
     )
 
 
-def fix(round_: int, bugs: Sequence[dict[str, Any]], output: str) -> Brief:
+def fix(issue: int, round_: int, bugs: Sequence[dict[str, Any]], output: str) -> Brief:
     described = "\n\n".join(f"- {b.get('title')}: {b.get('details')}" for b in bugs)
     return Brief.of(
         TaskKind.FIX,
         f"Fix round {round_}",
-        f"fix-{round_}",
+        f"#{issue} Fix {round_}",
         "The tester found problems.",
         described or "(no bug reports)",
         f"Test output:\n{output[-3000:]}",
@@ -100,7 +104,7 @@ def fix(round_: int, bugs: Sequence[dict[str, Any]], output: str) -> Brief:
     )
 
 
-def ci(round_: int, failures: Sequence[Check]) -> Brief:
+def ci(issue: int, round_: int, failures: Sequence[Check]) -> Brief:
     """The failing checks of the repository's CI, each with what it said."""
     described = "\n\n".join(
         f"- {c.name}" + (f" ({c.url})" if c.url else "") + f":\n{c.details or '(no output)'}"
@@ -109,38 +113,38 @@ def ci(round_: int, failures: Sequence[Check]) -> Brief:
     return Brief.of(
         TaskKind.CI,
         f"CI round {round_}",
-        f"ci-{round_}",
+        f"#{issue} CI fix {round_}",
         "The repository's CI failed on the pull request.",
         described or "(no failing check named)",
         _FIX_STEPS,
     )
 
 
-def review(round_: int) -> Brief:
+def review(issue: int, round_: int) -> Brief:
     return Brief.of(
         TaskKind.REVIEW,
         f"Review round {round_}",
-        f"Review round {round_}",
+        f"#{issue} Review {round_}",
         "Review the change (git_diff shows everything since the default branch), then "
         "approve it or request changes, and finish.",
     )
 
 
-def changes(round_: int, review_text: str | None) -> Brief:
+def changes(issue: int, round_: int, review_text: str | None) -> Brief:
     return Brief.of(
         TaskKind.CHANGES,
         f"Changes round {round_}",
-        f"changes-{round_}",
+        f"#{issue} Changes {round_}",
         f"The reviewer requested changes:\n\n{review_text}",
         "Make them, run the tests, commit, then finish.",
     )
 
 
-def rework(round_: int, feedback: str) -> Brief:
+def rework(issue: int, round_: int, feedback: str) -> Brief:
     return Brief.of(
         TaskKind.REWORK,
         f"Rework {round_}",
-        f"rework-{round_}",
+        f"#{issue} Rework {round_}",
         f"The person reviewed the pull request and rejected it:\n\n{feedback}",
         "Change the code accordingly, run the tests, commit, then finish.",
     )

@@ -238,7 +238,7 @@ async def test_an_agent_on_two_issues_stays_working_until_its_last_run_ends(
     agents = (await api.get("/api/agents", params={"project_id": pid})).json()
     architect = next(a for a in agents if a["name"] == "architect")
     released.set()  # (before asserting: a held answer would stall the server's shutdown)
-    assert (architect["status"], architect["current_task"]) == ("working", "Plan #2")
+    assert (architect["status"], architect["current_task"]) == ("working", "#2 Plan")
 
     await wait_for_phase(api, pid, 2, "awaiting_approval", 60)
     agents = (await api.get("/api/agents", params={"project_id": pid})).json()
