@@ -291,8 +291,8 @@ export interface paths {
         /**
          * Get One
          * @description The issue with its phase live from the run's `status` query, its approval round
-         *     (number and head commit), the decision taken on it, and the spec, test report and
-         *     review its run stored (shown whether or not the run still answers).
+         *     (number and head commit), the decision taken on it, and the spec, test report,
+         *     review and loop counts its run stored (shown whether or not the run still answers).
          */
         get: operations["get_one_api_projects__project_id__issues__number__get"];
         put?: never;
