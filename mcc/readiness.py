@@ -112,6 +112,8 @@ def split_process_lines(settings: Settings, sandbox: SandboxReport | None) -> li
         f"Temporal: {settings.temporal_address}, namespace {settings.temporal_namespace!r},"
         f" task queue {settings.temporal_task_queue!r}"
     )
+    if settings.temporal_metrics_address:
+        temporal += f"; its metrics at http://{settings.temporal_metrics_address}/metrics"
     lines = [*where_state_lives(settings), temporal, _redis_line(settings, api=sandbox is None)]
     if sandbox is not None:
         lines += agent_lines(settings, sandbox)

@@ -186,6 +186,7 @@ OPTIONAL = {
     "github_webhook_secret",
     "telegram_bot_token",
     "telegram_webhook_url",  # unset: the worker polls the bot
+    "temporal_metrics_address",  # unset: no Prometheus endpoint
 }
 
 
