@@ -46,19 +46,22 @@ export function AppShell() {
         </nav>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col md:h-screen">
-        <header className="flex min-h-12 shrink-0 flex-wrap items-center justify-end gap-x-3 gap-y-1 border-b px-3 py-1.5 md:px-6">
+        {/* One line at every width: each part folds into its icon at the breakpoint where its words no
+            longer fit (the words stay in its tooltip and for screen readers); what varies in length
+            (the email, a degraded health's parts) is the one thing that shrinks, to an ellipsis. */}
+        <header className="flex min-h-12 shrink-0 items-center justify-end gap-x-2 border-b px-3 md:px-4 lg:gap-x-3 lg:px-6">
           <div className="mr-auto flex items-center gap-1 md:hidden">
             <MenuButton ref={menuButton} open={menuOpen} menuId={menuId} onToggle={() => setMenuOpen(!menuOpen)} />
             <img src="/favicon.svg" alt="Mission Control" className="h-6 w-6" />
           </div>
-          <nav aria-label="Main" className="mr-auto hidden flex-wrap items-center gap-1 md:flex">
-            <PageLinks />
+          <nav aria-label="Main" className="mr-auto hidden items-center gap-1 md:flex">
+            <PageLinks compact />
           </nav>
           <EmergencyPause />
           <NotificationBell />
           <HealthIndicator />
           <ConnectionStatus />
-          <div className="hidden md:block">
+          <div className="hidden min-w-0 md:block">
             <UserMenu compact />
           </div>
         </header>

@@ -28,7 +28,7 @@ export function ConnectionStatus() {
       data-status={status}
     >
       <span className={cn("h-2 w-2 rounded-full", DOT[status])} aria-hidden="true" />
-      <span className="sr-only 2xl:not-sr-only">
+      <span className="sr-only 2xl:not-sr-only 2xl:whitespace-nowrap">
         <span className="sr-only">Realtime connection: </span>
         {LABELS[status]}
       </span>

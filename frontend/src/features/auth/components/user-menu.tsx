@@ -9,7 +9,8 @@ import { useAuthStore } from "@/stores/auth";
 
 /**
  * The account corner: the email (to the security page) and "Log out". `compact` (the header)
- * shows the email only from 2xl, in the tooltip below, so the header fits one line on a laptop.
+ * shows the email and the words "Log out" only from 2xl (in the tooltip below), so the header fits
+ * one line on a laptop; there the email is what shrinks, to an ellipsis, when the header is full.
  */
 export function UserMenu({ compact = false }: { compact?: boolean }) {
   const email = useAuthStore((state) => state.user?.email);
@@ -29,7 +30,9 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
         title={`${email ?? "Account"}: security settings`}
       >
         <UserRound className="h-3.5 w-3.5 shrink-0" aria-hidden="true" />
-        <span className={cn("max-w-[10rem] truncate sm:max-w-[16rem]", compact && "sr-only 2xl:not-sr-only")}>
+        <span
+          className={cn("max-w-[10rem] truncate sm:max-w-[16rem]", compact && "sr-only 2xl:not-sr-only 2xl:truncate")}
+        >
           {email}
         </span>
         <span className="sr-only">: security settings</span>
@@ -41,9 +44,10 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
         onClick={onLogout}
         disabled={leaving}
         aria-busy={leaving}
+        title={compact ? "Log out" : undefined}
       >
         {leaving ? <Loader2 className="animate-spin" aria-hidden="true" /> : <LogOut aria-hidden="true" />}
-        Log out
+        <span className={cn(compact && "sr-only 2xl:not-sr-only 2xl:whitespace-nowrap")}>Log out</span>
       </Button>
     </div>
   );

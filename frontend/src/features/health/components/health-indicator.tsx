@@ -20,7 +20,8 @@ function describe(health: Health): string {
 /**
  * Back-end health (database, Temporal, Redis, a worker), polled every minute and asked again when
  * the socket drops (so it does not say "API ok" through an outage); below 2xl the icon's colour
- * says it (the words are for screen readers and the tooltip), so the header fits one line on a laptop.
+ * says it (the words are for screen readers and the tooltip), so the header fits one line on a laptop;
+ * from 2xl the words shrink to an ellipsis when the header is full (a long "Degraded: …").
  */
 export function HealthIndicator() {
   const health = useHealth();
@@ -52,11 +53,11 @@ export function HealthIndicator() {
 
   return (
     <span
-      className={cn("inline-flex items-center gap-1.5 text-xs", tone)}
+      className={cn("inline-flex min-w-0 items-center gap-1.5 text-xs", tone)}
       title={rateLimit ? rateLimit.message : `Server health: ${label}`}
     >
-      <Server className="h-3.5 w-3.5" aria-hidden="true" />
-      <span className="sr-only 2xl:not-sr-only">{label}</span>
+      <Server className="h-3.5 w-3.5 shrink-0" aria-hidden="true" />
+      <span className="sr-only 2xl:not-sr-only 2xl:truncate">{label}</span>
     </span>
   );
 }

@@ -10,9 +10,10 @@ import { useSetPaused } from "../api/set-paused";
 
 /**
  * The header's emergency stop: "Emergency pause" stops every agent before its next LLM call
- * (calls in flight finish); "Resume all" lets them go on. The state is the server's. Below md
- * the words are for screen readers only (and the tooltip): the phone's header is one row; below
- * 2xl the paused badge says "Paused" alone, for a laptop's header to stay one row too.
+ * (calls in flight finish); "Resume all" lets them go on. The state is the server's. Below lg
+ * the words are for screen readers only (and the tooltip): the header is one row on a phone and
+ * beside the sidebar on a tablet; the paused badge says "Paused" alone, for a laptop's header to
+ * stay one row too.
  */
 export function EmergencyPause() {
   const state = useSystemState();
@@ -35,13 +36,13 @@ export function EmergencyPause() {
       {paused && (
         <span
           role="status"
-          className="inline-flex items-center gap-1.5 rounded-full border border-red-500/50 bg-red-500/15 px-1.5 py-0.5 text-xs font-medium text-red-200 md:px-2.5"
+          className="inline-flex items-center gap-1.5 whitespace-nowrap rounded-full border border-red-500/50 bg-red-500/15 px-1.5 py-0.5 text-xs font-medium text-red-200 lg:px-2.5"
           title={`Emergency pause${since}${reason}: no LLM call starts.`}
         >
           <OctagonPause className="h-3.5 w-3.5" aria-hidden="true" />
-          <span className="sr-only 2xl:not-sr-only">All agents paused</span>
-          {/* One word on a laptop, so the header stays one line (the full words are read out). */}
-          <span aria-hidden="true" className="hidden md:inline 2xl:hidden">
+          <span className="sr-only">All agents paused</span>
+          {/* One word, so the header stays one line (the full words are read out, and in the tooltip). */}
+          <span aria-hidden="true" className="hidden lg:inline">
             Paused
           </span>
         </span>
@@ -50,20 +51,20 @@ export function EmergencyPause() {
         <Button
           size="sm"
           variant="secondary"
-          className="h-8 px-2 text-xs md:px-3"
+          className="h-8 px-2 text-xs lg:px-3"
           title="Let every agent go on"
           onClick={() => setPaused.mutate(false)}
           disabled={setPaused.isPending}
           aria-busy={setPaused.isPending}
         >
           {setPaused.isPending ? <Loader2 className="animate-spin" aria-hidden="true" /> : <Play aria-hidden="true" />}
-          <span className="sr-only md:not-sr-only">Resume all</span>
+          <span className="sr-only lg:not-sr-only lg:whitespace-nowrap">Resume all</span>
         </Button>
       ) : (
         <Button
           size="sm"
           variant="destructive"
-          className="h-8 bg-red-600 px-2 text-xs font-semibold text-white hover:bg-red-700 md:px-3"
+          className="h-8 bg-red-600 px-2 text-xs font-semibold text-white hover:bg-red-700 lg:px-3"
           onClick={() => setPaused.mutate(true)}
           disabled={setPaused.isPending}
           aria-busy={setPaused.isPending}
@@ -74,7 +75,7 @@ export function EmergencyPause() {
           ) : (
             <OctagonPause aria-hidden="true" />
           )}
-          <span className="sr-only md:not-sr-only">Emergency pause</span>
+          <span className="sr-only lg:not-sr-only lg:whitespace-nowrap">Emergency pause</span>
         </Button>
       )}
       {failure && (
