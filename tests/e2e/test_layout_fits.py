@@ -218,6 +218,8 @@ async def test_a_new_page_opens_at_its_top(
     await page.screenshot(path=f"/tmp/mcc-e2e-routes/scroll-issue-{size}.png")
 
     await scroll_all_down(page)
+    if size == "phone":  # the channels are folded to one row there
+        await page.get_by_role("button", name="Channels", expanded=False).click()
     channels = page.get_by_role("navigation", name="Channels")
     await channels.locator('a[href*="/conversations/"]').first.click()
     await expect(page.get_by_role("log", name="Conversation messages")).to_be_visible()
@@ -263,7 +265,7 @@ async def test_on_a_phone_nothing_is_cut_off_and_the_channels_come_first(
 
     # The channels (the run's conversations) come before the long list of cards, not after.
     channels_box, pulls_box = (
-        await box(page.get_by_role("navigation", name="Channels")),
+        await box(page.get_by_role("button", name="Channels")),
         await box(pulls),
     )
     issues_box = await box(page.get_by_role("heading", name="Issues", exact=True))
@@ -280,3 +282,41 @@ async def test_on_a_phone_nothing_is_cut_off_and_the_channels_come_first(
     await page.screenshot(path="/tmp/mcc-e2e-routes/phone-agents.png", full_page=True)
     widths = await table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
     assert widths[0] <= widths[1] + 1, f"the agents table is clipped: {widths}"
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+async def test_on_a_phone_the_channels_fold_to_one_row_above_the_issues(
+    api, mcc: MccServer, browser: Browser, company, tmp_path, size: str
+):
+    pid = await awaiting_project(api, mcc, tmp_path)
+    page = await logged_in(browser, mcc, PHONE if size == "phone" else DESKTOP)
+    await page.goto(f"http://127.0.0.1:{mcc.port}/projects/{pid}")
+    issues = page.get_by_role("heading", name="Issues", exact=True)
+    await expect(issues).to_be_visible()
+    await page.wait_for_load_state("networkidle")
+    await page.screenshot(path=f"/tmp/mcc-e2e-routes/channels-folded-{size}.png")
+    toggle = page.get_by_role("button", name="Channels")
+    conversation = (
+        page.get_by_role("navigation", name="Channels").locator('a[href*="/conversations/"]').first
+    )
+    if size == "desktop":  # a column of its own beside the page, always open
+        await expect(conversation).to_be_visible()
+        await expect(toggle).to_be_hidden()
+        return
+
+    # One row that says what it holds; the issues start in the top half of the screen.
+    await expect(toggle).to_have_attribute("aria-expanded", "false")
+    conversations = (await api.get(f"/api/projects/{pid}/conversations")).json()
+    live = sum(c["status"] == "open" and not c["paused"] for c in conversations)
+    summary = f"Channels: {len(conversations)} conversations" + (f", {live} live" if live else "")
+    await expect(toggle).to_have_accessible_name(summary)
+    await expect(conversation).to_be_hidden()
+    _, issues_top, _, _ = await box(issues)
+    assert issues_top < PHONE["height"] / 2, f"the issues start {issues_top} px down the page"
+
+    await toggle.click()
+    await expect(toggle).to_have_attribute("aria-expanded", "true")
+    await expect(conversation).to_be_visible()
+    await page.screenshot(path="/tmp/mcc-e2e-routes/channels-open-phone.png")
+    await conversation.click()
+    await expect(page.get_by_role("log", name="Conversation messages")).to_be_visible()

@@ -151,10 +151,11 @@ DOTS_AND_INITIALS = """dots => dots.map(dot => {
 async def phone_layout_keeps_things_readable(page: Page) -> None:
     """On the issue's page at 390 px: the issue comes before the channels, a title in the
     list is not cut down to a few letters, and the status dots leave the avatars' initials
-    readable."""
+    readable (the channels opened: they are folded to one row on a phone)."""
     detail = page.get_by_role("region", name="Issue #1")
     channels = page.get_by_role("navigation", name="Channels")
     await expect(detail).to_be_visible()
+    await page.get_by_role("button", name="Channels", expanded=False).click()
     detail_box, channels_box = await detail.bounding_box(), await channels.bounding_box()
     assert detail_box and channels_box and detail_box["y"] < channels_box["y"]
 

@@ -6,6 +6,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { QueryState } from "@/components/query-state";
 import { cn } from "@/lib/cn";
 import { ChannelList } from "../project/channel-list";
+import { ChannelsFold } from "../project/channels-fold";
 import { useTopOnNavigation } from "../shell/top-on-navigation";
 import { CreateIssueForm } from "@/features/issues/components/create-issue-form";
 import { IssuesTable } from "@/features/issues/components/issues-table";
@@ -45,8 +46,10 @@ function ProjectLayout({ projectId }: { projectId: number }) {
         <Outlet />
       </div>
       {/* Stacked (phones): an issue, conversation or agent first, the channels after it; on the overview the
-          channels (a box of bounded height) first, not below every card of the long page. */}
-      <ChannelList projectId={projectId} projectName={project.data?.name} />
+          channels first, not below every card of the long page, and folded to one row until opened. */}
+      <ChannelsFold projectId={projectId}>
+        <ChannelList projectId={projectId} projectName={project.data?.name} />
+      </ChannelsFold>
     </div>
   );
 }
