@@ -1,7 +1,9 @@
+import { useState } from "react";
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 import { formatDay, formatUsd } from "@/lib/format";
 import { formatUsdAmount } from "@/lib/money";
+import { countAxis, dayLabelsThatFit, dayTicks, usdAxis } from "../axis-ticks";
 import { hasActivity, trendRows } from "../trend-rows";
 import type { CostTrend } from "../types";
 
@@ -17,8 +19,8 @@ const TOOLTIP_STYLE = {
   itemStyle: { color: "hsl(var(--popover-foreground))" },
   cursor: { fill: "hsl(var(--accent) / 0.4)" },
 };
-const usdTick = (value: number) =>
-  value === 0 ? "$0" : value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
+// The width of the axes and margins beside the plot: the dollars (64), the count (28), the margins (16).
+const BESIDE_PLOT = 64 + 28 + 16;
 const tooltipValue = (value: unknown, name: unknown) =>
   [name === "Merged PRs" ? String(value) : formatUsd(Number(value), 4), String(name)] as [string, string];
 
@@ -27,6 +29,7 @@ const tooltipValue = (value: unknown, name: unknown) =>
  * merge cost over the trailing 7 days (line; a single day's ratio jumps with every merge).
  */
 export function CostTrendChart({ trend }: { trend: CostTrend }) {
+  const [width, setWidth] = useState(0);
   const rows = trendRows(trend.days);
   if (!hasActivity(rows)) {
     return (
@@ -35,28 +38,45 @@ export function CostTrendChart({ trend }: { trend: CostTrend }) {
       </p>
     );
   }
+  const data = rows.map((row) => ({ ...row, day: formatDay(row.day) }));
+  const usd = usdAxis(Math.max(...rows.map((row) => Math.max(row.spend, row.perMergeWeek ?? 0))));
+  const count = countAxis(Math.max(...rows.map((row) => row.merged)));
   return (
     <figure className="grid min-w-0 gap-2">
       <figcaption className="sr-only">Cost per merged pull request per day</figcaption>
       <div className="h-64 w-full" aria-hidden="true">
-        <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart
-            data={rows.map((row) => ({ ...row, day: formatDay(row.day) }))}
-            margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
-          >
+        <ResponsiveContainer width="100%" height="100%" onResize={setWidth}>
+          <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="hsl(var(--border))" vertical={false} />
             <XAxis
               dataKey="day"
               tick={AXIS}
               tickLine={false}
               axisLine={{ stroke: "hsl(var(--border))" }}
-              interval="preserveStartEnd"
+              ticks={dayTicks(
+                data.map((row) => row.day),
+                dayLabelsThatFit(width - BESIDE_PLOT),
+              )}
+              // Moves the last day's label inside the chart instead of cutting it at the edge.
+              interval="preserveEnd"
             />
-            <YAxis yAxisId="usd" tick={AXIS} tickLine={false} axisLine={false} tickFormatter={usdTick} width={64} />
+            <YAxis
+              yAxisId="usd"
+              tick={AXIS}
+              tickLine={false}
+              axisLine={false}
+              ticks={usd.ticks}
+              domain={usd.domain}
+              interval={0}
+              tickFormatter={usd.format}
+              width={64}
+            />
             <YAxis
               yAxisId="count"
               orientation="right"
-              allowDecimals={false}
+              ticks={count.ticks}
+              domain={count.domain}
+              interval={0}
               tick={AXIS}
               tickLine={false}
               axisLine={false}

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import {
   Bar,
   BarChart,
@@ -13,6 +13,7 @@ import {
 } from "recharts";
 
 import { formatDay, formatUsd } from "@/lib/format";
+import { dayLabelsThatFit, dayTicks, usdAxis } from "../axis-ticks";
 import type { BudgetSummary } from "../types";
 
 // Tailwind's palette at 500, readable on the dark cards.
@@ -30,8 +31,6 @@ const TOOLTIP_STYLE = {
   cursor: { fill: "hsl(var(--accent) / 0.4)" },
 };
 
-const usdTick = (value: number) =>
-  value === 0 ? "$0" : value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
 const usdTooltip = (value: unknown) => [formatUsd(Number(value), 4), "Cost"] as [string, string];
 
 interface Row {
@@ -83,9 +82,12 @@ function ChartFigure({ title, rows, children }: { title: string; rows: Row[]; ch
   );
 }
 
-function CostBars({ rows, angled = false }: { rows: Row[]; angled?: boolean }) {
+/** Cost per row; `days` labels a few evenly spaced days, `angled` every name (agents, projects). */
+function CostBars({ rows, angled = false, days = false }: { rows: Row[]; angled?: boolean; days?: boolean }) {
+  const [width, setWidth] = useState(0);
+  const usd = usdAxis(Math.max(...rows.map((row) => row.cost)));
   return (
-    <ResponsiveContainer width="100%" height="100%">
+    <ResponsiveContainer width="100%" height="100%" onResize={setWidth}>
       <BarChart data={rows} margin={{ top: 8, right: 8, bottom: angled ? 24 : 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="hsl(var(--border))" vertical={false} />
         <XAxis
@@ -93,12 +95,30 @@ function CostBars({ rows, angled = false }: { rows: Row[]; angled?: boolean }) {
           tick={AXIS}
           tickLine={false}
           axisLine={{ stroke: "hsl(var(--border))" }}
-          interval="preserveStartEnd"
+          // Beside the plot: the dollars' axis (64) and the margin (8).
+          ticks={
+            days
+              ? dayTicks(
+                  rows.map((row) => row.name),
+                  dayLabelsThatFit(width - 72),
+                )
+              : undefined
+          }
+          interval={days ? "preserveEnd" : "preserveStartEnd"}
           angle={angled ? -30 : 0}
           textAnchor={angled ? "end" : "middle"}
           height={angled ? 48 : 24}
         />
-        <YAxis tick={AXIS} tickLine={false} axisLine={false} tickFormatter={usdTick} width={64} />
+        <YAxis
+          tick={AXIS}
+          tickLine={false}
+          axisLine={false}
+          ticks={usd.ticks}
+          domain={usd.domain}
+          interval={0}
+          tickFormatter={usd.format}
+          width={64}
+        />
         <Tooltip formatter={usdTooltip} {...TOOLTIP_STYLE} />
         <Bar dataKey="cost" name="Cost" radius={[3, 3, 0, 0]} isAnimationActive={false}>
           {rows.map((_row, index) => (
@@ -166,7 +186,7 @@ export function SpendCharts({ summary }: { summary: BudgetSummary }) {
   return (
     <div className="grid gap-6">
       <ChartFigure title="Spend per day" rows={byDay}>
-        <CostBars rows={byDay} />
+        <CostBars rows={byDay} days />
       </ChartFigure>
       <div className="grid gap-6 lg:grid-cols-2">
         <ChartFigure title="Spend per model" rows={byModel}>
