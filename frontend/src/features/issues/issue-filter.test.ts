@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 
-import { filterIssues, matchesQuery, parseIssueFilter, phaseGroup, withIssueFilter } from "./issue-filter";
+import {
+  filterIssues,
+  matchesQuery,
+  parseIssueFilter,
+  phaseGroup,
+  showAll,
+  showsAll,
+  toggleGroup,
+  toggleState,
+  withIssueFilter,
+  type IssueFilter,
+} from "./issue-filter";
 
 const issue = (number: number, title: string, phase: string, state: "open" | "closed" = "open") => ({
   number,
@@ -23,12 +34,13 @@ describe("issue filter", () => {
   it("reads the URL, falling back to everything for unknown values", () => {
     expect(parseIssueFilter(new URLSearchParams("state=closed&group=failed&q=cache"))).toEqual({
       state: "closed",
-      group: "failed",
+      groups: ["failed"],
       query: "cache",
     });
+    expect(parseIssueFilter(new URLSearchParams("group=later,failed,failed")).groups).toEqual(["failed"]);
     expect(parseIssueFilter(new URLSearchParams("state=nope&group=later"))).toEqual({
       state: "all",
-      group: null,
+      groups: [],
       query: "",
     });
   });
@@ -36,14 +48,17 @@ describe("issue filter", () => {
   it("writes only what differs from the default and keeps other parameters", () => {
     const next = withIssueFilter(new URLSearchParams("archived=1&state=open"), {
       state: "all",
-      group: "running",
+      groups: ["running"],
       query: "  ",
     });
     expect(next.toString()).toBe("archived=1&group=running");
+    const two = withIssueFilter(new URLSearchParams(), { state: "all", groups: ["failed", "awaiting"], query: "" });
+    expect(decodeURIComponent(two.toString())).toBe("group=awaiting,failed");
+    expect(parseIssueFilter(two).groups).toEqual(["awaiting", "failed"]);
     const back = parseIssueFilter(
-      withIssueFilter(new URLSearchParams(), { state: "open", group: null, query: "log in" }),
+      withIssueFilter(new URLSearchParams(), { state: "open", groups: [], query: "log in" }),
     );
-    expect(back).toEqual({ state: "open", group: null, query: "log in" });
+    expect(back).toEqual({ state: "open", groups: [], query: "log in" });
   });
 
   it("groups phases as the person thinks of them", () => {
@@ -61,15 +76,53 @@ describe("issue filter", () => {
     expect(matchesQuery(issues[3]!, "#12")).toBe(true);
     expect(matchesQuery(issues[3]!, "12")).toBe(true);
     expect(matchesQuery(issues[4]!, "2")).toBe(false); // #21 is not #2
-    expect(numbers(filterIssues(issues, { state: "all", group: null, query: "LOGIN" }))).toEqual([1, 2]);
-    expect(numbers(filterIssues(issues, { state: "all", group: null, query: "login redirect" }))).toEqual([2]);
+    expect(numbers(filterIssues(issues, { state: "all", groups: [], query: "LOGIN" }))).toEqual([1, 2]);
+    expect(numbers(filterIssues(issues, { state: "all", groups: [], query: "login redirect" }))).toEqual([2]);
   });
 
   it("combines state, group and search", () => {
-    expect(numbers(filterIssues(issues, { state: "open", group: null, query: "" }))).toEqual([2, 3, 21]);
-    expect(numbers(filterIssues(issues, { state: "closed", group: null, query: "" }))).toEqual([1, 12]);
-    expect(numbers(filterIssues(issues, { state: "open", group: "awaiting", query: "" }))).toEqual([2, 21]);
-    expect(numbers(filterIssues(issues, { state: "all", group: "failed", query: "cache" }))).toEqual([12]);
-    expect(numbers(filterIssues(issues, { state: "open", group: "done", query: "" }))).toEqual([]);
+    expect(numbers(filterIssues(issues, { state: "open", groups: [], query: "" }))).toEqual([2, 3, 21]);
+    expect(numbers(filterIssues(issues, { state: "closed", groups: [], query: "" }))).toEqual([1, 12]);
+    expect(numbers(filterIssues(issues, { state: "open", groups: ["awaiting"], query: "" }))).toEqual([2, 21]);
+    expect(numbers(filterIssues(issues, { state: "all", groups: ["failed"], query: "cache" }))).toEqual([12]);
+    expect(numbers(filterIssues(issues, { state: "open", groups: ["done"], query: "" }))).toEqual([]);
+  });
+
+  it("adds up the phase groups and narrows them with open or closed", () => {
+    const failedOrAwaiting: IssueFilter = { state: "all", groups: ["awaiting", "failed"], query: "" };
+    expect(numbers(filterIssues(issues, failedOrAwaiting))).toEqual([2, 12, 21]);
+    expect(numbers(filterIssues(issues, { ...failedOrAwaiting, state: "open" }))).toEqual([2, 21]);
+    expect(numbers(filterIssues(issues, { ...failedOrAwaiting, state: "closed" }))).toEqual([12]);
+  });
+});
+
+describe("the filter's chips", () => {
+  const everything: IssueFilter = { state: "all", groups: [], query: "login" };
+  const pressed = (filter: IssueFilter) => [
+    ...(showsAll(filter) ? ["All"] : []),
+    ...(filter.state === "all" ? [] : [filter.state]),
+    ...filter.groups,
+  ];
+
+  it("press All alone, until another chip is pressed", () => {
+    expect(pressed(everything)).toEqual(["All"]);
+    expect(pressed(toggleGroup(everything, "failed"))).toEqual(["failed"]);
+    expect(pressed(toggleState(everything, "open"))).toEqual(["open"]);
+  });
+
+  it("release every other chip when All is pressed, and keep the search", () => {
+    const narrowed = toggleGroup(toggleState(toggleGroup(everything, "failed"), "closed"), "done");
+    expect(pressed(narrowed)).toEqual(["closed", "done", "failed"]);
+    expect(showAll(narrowed)).toEqual(everything);
+  });
+
+  it("press All again when the last chip is released", () => {
+    expect(pressed(toggleGroup(toggleGroup(everything, "failed"), "failed"))).toEqual(["All"]);
+    expect(pressed(toggleState(toggleState(everything, "open"), "open"))).toEqual(["All"]);
+  });
+
+  it("keep one of open and closed, and any number of phase groups", () => {
+    expect(toggleState(toggleState(everything, "open"), "closed").state).toBe("closed");
+    expect(toggleGroup(toggleGroup(everything, "failed"), "awaiting").groups).toEqual(["awaiting", "failed"]);
   });
 });

@@ -1,10 +1,8 @@
-import { useId } from "react";
-import { ExternalLink, Inbox, Search } from "lucide-react";
+import { ExternalLink, Inbox } from "lucide-react";
 import { NavLink, useSearchParams } from "react-router-dom";
 
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { QueryState } from "@/components/query-state";
 import { cn } from "@/lib/cn";
@@ -14,86 +12,17 @@ import {
   filterIssues,
   isFiltered,
   parseIssueFilter,
-  PHASE_GROUPS,
-  STATE_FILTERS,
+  showAll,
   withIssueFilter,
   type IssueFilter,
 } from "../issue-filter";
+import { IssueFilterBar } from "./issue-filter-bar";
 import { PhaseBadge } from "./phase-badge";
 
 interface IssuesTableProps {
   projectId: number;
   /** Narrow column (an issue is open beside the table): the Temporal link shows as an icon. */
   compact?: boolean;
-}
-
-/** A row of toggle buttons, one pressed; pressing the pressed one again (for the groups) clears it. */
-function Choices<T extends string>({
-  label,
-  options,
-  value,
-  onChange,
-}: {
-  label: string;
-  options: { value: T; label: string }[];
-  value: T | null;
-  onChange: (value: T | null) => void;
-}) {
-  return (
-    <div role="group" aria-label={label} className="inline-flex flex-wrap rounded-md border p-0.5">
-      {options.map((option) => (
-        <button
-          key={option.value}
-          type="button"
-          aria-pressed={value === option.value}
-          onClick={() => onChange(value === option.value ? null : option.value)}
-          className={cn(
-            "rounded px-2 py-0.5 text-xs transition-colors focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
-            value === option.value ? "bg-secondary text-foreground" : "text-muted-foreground hover:text-foreground",
-          )}
-        >
-          {option.label}
-        </button>
-      ))}
-    </div>
-  );
-}
-
-function FilterBar({ filter, onChange }: { filter: IssueFilter; onChange: (filter: IssueFilter) => void }) {
-  const searchId = useId();
-  return (
-    <div className="flex flex-wrap items-center gap-2 pb-3">
-      <div className="relative min-w-[10rem] flex-1">
-        <label htmlFor={searchId} className="sr-only">
-          Search issues by title or number
-        </label>
-        <Search
-          className="pointer-events-none absolute left-2.5 top-2.5 h-4 w-4 text-muted-foreground"
-          aria-hidden="true"
-        />
-        <Input
-          id={searchId}
-          type="search"
-          value={filter.query}
-          onChange={(event) => onChange({ ...filter, query: event.target.value })}
-          placeholder="Search title or #number"
-          className="h-9 pl-8"
-        />
-      </div>
-      <Choices
-        label="Open or closed"
-        options={STATE_FILTERS}
-        value={filter.state}
-        onChange={(state) => onChange({ ...filter, state: state ?? "all" })}
-      />
-      <Choices
-        label="Phase"
-        options={PHASE_GROUPS}
-        value={filter.group}
-        onChange={(group) => onChange({ ...filter, group })}
-      />
-    </div>
-  );
 }
 
 export function IssuesTable({ projectId, compact = false }: IssuesTableProps) {
@@ -104,7 +33,7 @@ export function IssuesTable({ projectId, compact = false }: IssuesTableProps) {
   // at once, not in a transition: the search box is controlled by the URL and must not drop keys.
   const setFilter = (next: IssueFilter) =>
     setParams((current) => withIssueFilter(current, next), { replace: true, flushSync: true });
-  const clear = () => setFilter({ state: "all", group: null, query: "" });
+  const clear = () => setFilter({ ...showAll(filter), query: "" });
 
   return (
     <QueryState query={issues} loading="Loading issues…">
@@ -120,7 +49,7 @@ export function IssuesTable({ projectId, compact = false }: IssuesTableProps) {
         const list = filterIssues(all, filter);
         return (
           <>
-            <FilterBar filter={filter} onChange={setFilter} />
+            <IssueFilterBar filter={filter} onChange={setFilter} />
             <p role="status" className="sr-only">
               {isFiltered(filter) ? `${list.length} of ${all.length} issues shown` : ""}
             </p>
