@@ -62,12 +62,13 @@ async def agents_out(runtime: Runtime, owner_id: int, agents: list[Agent]) -> li
     return out
 
 
-ERRORS = error_responses(404, 409, 422)
+ERRORS = error_responses(404, 409, 422, 503)
 
 
 async def priced(runtime: Runtime, *models: str | None) -> None:
     """Refuse (422, UnknownModelPrice) a model with no known price: its calls could not be
-    budgeted, so every run on it would stop at its first step."""
+    budgeted, so every run on it would stop at its first step. While the provider's list
+    cannot be fetched, say so (503, PricesUnavailable) rather than guess either way."""
     for model in models:
         if model:
             await runtime.gateway.prices.price_of(model)
