@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mcc.budget.money import ZERO, usd_of_sum
 from mcc.errors import NotFound
 from mcc.models.issue import Issue
+from mcc.models.issue_artifacts import IssueArtifacts
 from mcc.models.project import Project
 from mcc.models.pull_request import PullRequest
 from mcc.models.token_usage import TokenUsage
@@ -165,12 +166,16 @@ async def close_issue(session: AsyncSession, issue: Issue, when: datetime) -> No
 
 @dataclass(frozen=True)
 class Facts:
-    """What an issue's answer needs besides its row: its pull request and its spend."""
+    """What an issue's answer needs besides its row: its pull request, its spend, and the
+    loop counts its run stored (the list shows them too, where no run is asked)."""
 
     pull: PullRequest | None = None
     tokens: int = 0
     cost_usd: float = 0.0
     spend_usd: Decimal = ZERO  # exact: what `cost_usd` rounds to a float
+    test_loops: int = 0
+    review_loops: int = 0
+    rejections: int = 0
 
 
 def _issue_of_task(task_id: str) -> str:
@@ -179,7 +184,7 @@ def _issue_of_task(task_id: str) -> str:
 
 
 async def facts_of(session: AsyncSession, project_id: int, issues: list[Issue]) -> dict[int, Facts]:
-    """The facts of many issues in two queries (the list is fetched on every event)."""
+    """The facts of many issues in three queries (the list is fetched on every event)."""
     pulls = {
         pr.issue_id: pr
         for pr in await session.scalars(
@@ -203,10 +208,27 @@ async def facts_of(session: AsyncSession, project_id: int, issues: list[Issue]) 
             key = _issue_of_task(task_id or "")
             before_tokens, before_cost = spent.get(key, (0, ZERO))
             spent[key] = (before_tokens + int(tokens or 0), before_cost + usd_of_sum(cost))
+    loops = {
+        issue_id: (tests, reviews, rejections)
+        for issue_id, tests, reviews, rejections in (
+            await session.execute(
+                select(
+                    IssueArtifacts.issue_id,
+                    IssueArtifacts.test_loops,
+                    IssueArtifacts.review_loops,
+                    IssueArtifacts.rejections,
+                )
+                .join(Issue, Issue.id == IssueArtifacts.issue_id)
+                .where(Issue.project_id == project_id)
+            )
+        ).all()
+    }
     facts = {}
     for issue in issues:
         tokens, spend = spent.get(issue.workflow_id, (0, ZERO))
-        facts[issue.id] = Facts(pulls.get(issue.id), tokens, float(spend), spend)
+        facts[issue.id] = Facts(
+            pulls.get(issue.id), tokens, float(spend), spend, *loops.get(issue.id, (0, 0, 0))
+        )
     return facts
 
 

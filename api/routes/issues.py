@@ -72,7 +72,7 @@ async def issue_out(
             "agents_at_work": live.agents_at_work,
             "conversation_id": live.conversation_id or conversation_id,
         }
-    extra |= _loops(kept, live) | _produced(kept, live)
+    extra |= _loops(facts, live) | _produced(kept, live)
     return IssueOut(
         project_id=issue.project_id,
         number=issue.number,
@@ -109,12 +109,10 @@ def _produced(kept: IssueArtifacts | None, live: IssueStatus | None) -> dict[str
     return {"spec": spec, "test_report": report, "review": review, "review_verdict": verdict}
 
 
-def _loops(kept: IssueArtifacts | None, live: IssueStatus | None) -> dict[str, int]:
+def _loops(facts: Facts, live: IssueStatus | None) -> dict[str, int]:
     """The run's loop counts: live while it answers its query, else as its latest phase
     stored them (0 for a run that stored none)."""
-    source: IssueStatus | IssueArtifacts | None = live if live is not None else kept
-    if source is None:
-        return {}
+    source: IssueStatus | Facts = live if live is not None else facts
     return {
         "test_loops": source.test_loops,
         "review_loops": source.review_loops,

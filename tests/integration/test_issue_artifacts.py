@@ -85,6 +85,9 @@ async def test_a_merged_issue_keeps_spec_tests_review_and_loops_after_temporal_d
     # What it showed while the run answered, it shows now.
     kept = ("spec", "test_report", "review", "review_verdict", "error", "conversation_id", *LOOPS)
     assert {k: page[k] for k in kept} == {k: done[k] for k in kept}
+    # The list too: it never asks a run, so it showed 0 for every count.
+    listed = (await api.get(f"/api/projects/{pid}/issues")).json()
+    assert {k: listed[0][k] for k in LOOPS} == {k: done[k] for k in LOOPS}
 
 
 @pytest.mark.external_worker
