@@ -31,10 +31,11 @@ from sqlalchemy.engine import make_url
 
 from mcc.config import Settings
 from mcc.errors import InvalidInput
+from mcc.forge.local_repos import LocalRepos
 from mcc.git.runner import Git
+from mcc.security.keys import key_file
 
 DATABASE = "mcc.db"
-KEY_FILE = "secret.key"
 
 
 @dataclass
@@ -65,7 +66,7 @@ def _target(dest: Path) -> Path:
     return dest
 
 
-async def back_up(settings: Settings, dest: Path, git: Git | None = None) -> BackupReport:
+async def back_up(settings: Settings, dest: Path) -> BackupReport:
     data = settings.resolved_data_dir
     if not data.is_dir():
         raise InvalidInput(f"there is no data dir at {data} (MCC_DATA_DIR): nothing to back up")
@@ -90,18 +91,19 @@ async def back_up(settings: Settings, dest: Path, git: Git | None = None) -> Bac
     else:
         raise InvalidInput(f"there is no database at {url.database}: nothing to back up")
 
+    key = key_file(settings)
     if settings.secret_key is not None:
         report.elsewhere.append("the master key, MCC_SECRET_KEY: the stored secrets need it")
-    elif (data / KEY_FILE).exists():
-        shutil.copy2(data / KEY_FILE, dest / KEY_FILE)
-        report.copied.append(f"the master key ({KEY_FILE})")
+    elif key.exists():
+        shutil.copy2(key, dest / key.name)
+        report.copied.append(f"the master key ({key.name})")
 
-    git = git or Git()
-    for origin in sorted(settings.repos_dir.glob("*/origin.git")):
+    repos = LocalRepos(settings.repos_dir, Git())
+    for project_id, origin in repos.origins():
         copy = dest / origin.relative_to(data)
         copy.parent.mkdir(parents=True, exist_ok=True)
-        await git.run(["clone", "--quiet", "--mirror", str(origin), str(copy)], dest)
+        await repos.git.run(["clone", "--quiet", "--mirror", str(origin), str(copy)], dest)
         # The copy must not point back at the origin it came from once restored.
-        await git.run(["config", "--remove-section", "remote.origin"], copy)
-        report.copied.append(f"project {origin.parent.name}'s repository")
+        await repos.git.run(["config", "--remove-section", "remote.origin"], copy)
+        report.copied.append(f"project {project_id}'s repository")
     return report

@@ -121,6 +121,12 @@ class LocalRepos:
     def origin(self, project_id: int) -> Path:
         return self.project_dir(project_id) / "origin.git"
 
+    def origins(self) -> list[tuple[int, Path]]:
+        """Every project's origin on disk, by project id (a backup takes them all)."""
+        entries = self.root.iterdir() if self.root.is_dir() else []
+        ids = sorted(int(entry.name) for entry in entries if entry.name.isdigit())
+        return [(pid, self.origin(pid)) for pid in ids if self.origin(pid).is_dir()]
+
     def worktree(self, project_id: int, name: str) -> Path:
         return self.project_dir(project_id) / name
 

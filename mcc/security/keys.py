@@ -45,10 +45,15 @@ def _key_file(path: Path) -> bytes:
         ) from None
 
 
+def key_file(settings: Settings) -> Path:
+    """Where the embedded mode keeps its master key (used when MCC_SECRET_KEY is unset)."""
+    return settings.resolved_data_dir / "secret.key"
+
+
 def master_key(settings: Settings) -> bytes:
     if settings.secret_key is not None:
         return decode_key(settings.secret_key.get_secret_value())
-    return _key_file(settings.resolved_data_dir / "secret.key")
+    return _key_file(key_file(settings))
 
 
 def derive(master: bytes, purpose: str) -> bytes:
