@@ -121,24 +121,25 @@ class UnknownModelPrice(LLMError):
     code = "unknown_model_price"
     status = 422
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, message: str | None = None) -> None:
         # Prices are settings only (the settings page shows none): name the variable and
         # its shape, so the person can fix it without reading the source.
         example = json.dumps({model: [1e-6, 2e-6]})
-        super().__init__(
+        set_a_price = (
             f"No price is known for model {model!r}, so its calls cannot be budgeted: give it"
             " a price in USD per input and output token with the MCC_LLM_PRICE_OVERRIDES"
             f" setting (e.g. MCC_LLM_PRICE_OVERRIDES='{example}') and restart MCC, or"
             " choose a model your provider lists with a price."
         )
+        super().__init__(message or set_a_price)
         self.model = model
 
 
 class PricesUnavailable(LLMError):
     """A model's price is not known because the provider's list could not be fetched.
 
-    Unlike UnknownModelPrice it is worth a retry: the provider (or the database that
-    caches its list) may be back at the next attempt, and the person has nothing to fix.
+    Unlike UnknownModelPrice it is worth a retry: the provider may be back at the next
+    attempt, and the person has nothing to fix.
     """
 
     code = "llm_prices_unavailable"
@@ -162,8 +163,7 @@ class UnknownModel(UnknownModelPrice):
     def __init__(self, model: str, base_url: str, listed: Collection[str]) -> None:
         near = difflib.get_close_matches(model, listed, n=1)
         hint = f" Did you mean {near[0]!r}?" if near else ""
-        LLMError.__init__(
-            self,
+        super().__init__(
+            model,
             f"The provider at {base_url} does not list a model {model!r}: check its name.{hint}",
         )
-        self.model = model
