@@ -165,11 +165,7 @@ def up() -> None:
     dev: DevServer | None = None
     try:
         check_listen_address(settings)
-        core_runtime(settings.temporal_metrics_address)
-        if settings.temporal_metrics_address:
-            click.echo(
-                f"mcc: Temporal metrics at http://{settings.temporal_metrics_address}/metrics"
-            )
+        core_runtime(settings.temporal_metrics_address)  # its metrics address can be bound
         master = master_key(settings)
         Database.from_settings(settings)
         upgrade(settings.resolved_database_url)
@@ -387,7 +383,8 @@ def _split_process_checks(settings: Settings, *, worker: bool) -> None:
             " one with `openssl rand -hex 32`."
         )
     try:
-        master_key(settings)  # the worker unseals the stored LLM, GitHub and Telegram secrets
+        # The worker unseals the stored LLM, GitHub and Telegram secrets with it.
+        master = master_key(settings)
         core_runtime(settings.temporal_metrics_address)  # its metrics address can be bound
     except MccError as exc:
         _fail(exc.message)
@@ -397,7 +394,7 @@ def _split_process_checks(settings: Settings, *, worker: bool) -> None:
         try:
             problem = await database_problem(db)
             if problem is None:
-                await verify_key(db, master_key(settings))
+                await verify_key(db, master)
             return problem, None if problem else await missing_repositories(settings, db)
         finally:
             await db.dispose()

@@ -90,7 +90,16 @@ def where_state_lives(settings: Settings) -> list[str]:
 
 def startup_lines(settings: Settings, sandbox: SandboxReport) -> list[str]:
     """The start-up summary's lines: where state lives, and what agents need."""
-    return [*where_state_lives(settings), *agent_lines(settings, sandbox)]
+    return [
+        *where_state_lives(settings),
+        *_metrics_lines(settings),
+        *agent_lines(settings, sandbox),
+    ]
+
+
+def _metrics_lines(settings: Settings) -> list[str]:
+    address = settings.temporal_metrics_address
+    return [f"Temporal metrics at http://{address}/metrics"] if address else []
 
 
 def agent_lines(settings: Settings, sandbox: SandboxReport) -> list[str]:
@@ -112,9 +121,12 @@ def split_process_lines(settings: Settings, sandbox: SandboxReport | None) -> li
         f"Temporal: {settings.temporal_address}, namespace {settings.temporal_namespace!r},"
         f" task queue {settings.temporal_task_queue!r}"
     )
-    if settings.temporal_metrics_address:
-        temporal += f"; its metrics at http://{settings.temporal_metrics_address}/metrics"
-    lines = [*where_state_lives(settings), temporal, _redis_line(settings, api=sandbox is None)]
+    lines = [
+        *where_state_lives(settings),
+        temporal,
+        *_metrics_lines(settings),
+        _redis_line(settings, api=sandbox is None),
+    ]
     if sandbox is not None:
         lines += agent_lines(settings, sandbox)
     return lines
