@@ -217,9 +217,7 @@ async def facts_of(session: AsyncSession, project_id: int, issues: list[Issue]) 
                     IssueArtifacts.test_loops,
                     IssueArtifacts.review_loops,
                     IssueArtifacts.rejections,
-                )
-                .join(Issue, Issue.id == IssueArtifacts.issue_id)
-                .where(Issue.project_id == project_id)
+                ).where(IssueArtifacts.issue_id.in_([issue.id for issue in issues]))
             )
         ).all()
     }
