@@ -34,8 +34,8 @@ from workflows.search_attributes import MCC_ISSUE, MCC_PHASE, MCC_PROJECT
 log = logging.getLogger(__name__)
 
 QUERY_TIMEOUT = timedelta(seconds=3)
-# Temporal's client retries an unreachable server for 6-10 s (its `rpc_timeout` bounds one
-# attempt, not the retries), and a person waits on a start. Giving up sooner is safe: the
+# Temporal's client retries an unreachable server for seconds (its `rpc_timeout` bounds one
+# attempt, not the retries: bench/README.md), and a person waits on a start. Giving up sooner is safe: the
 # issue is saved and a worker starts its run, and a start that still lands is the same
 # run (its id), which the worker's own start then finds.
 START_WITHIN_S = 3.0

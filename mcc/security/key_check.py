@@ -2,7 +2,7 @@
 
 Every api and worker process seals and opens the same stored secrets and signs and checks
 the same sessions. A process started with another key (a typo in one MCC_SECRET_KEY, a data
-dir whose key file was lost and made anew) used to start and fail later, far from the
+dir whose key file was lost and made anew) would start and fail later, far from the
 cause: sessions refused behind a load balancer, a GitHub step failing on a token it cannot
 open. A check value derived from the key (by HKDF: it tells nothing of the key) is kept in
 `system_state`, so such a process refuses to start with one sentence instead.

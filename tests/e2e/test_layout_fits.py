@@ -79,7 +79,7 @@ async def test_a_toast_covers_no_control_a_person_needs(
     page = await logged_in(browser, mcc, DESKTOP if size == "desktop" else PHONE)
     base = f"http://127.0.0.1:{mcc.port}/projects/{pid}"
     if size == "desktop":
-        # A conversation's composer sits at the bottom right, where toasts used to appear.
+        # A conversation's composer sits at the bottom right, where a corner toast would cover it.
         conversations = (await api.get(f"/api/projects/{pid}/conversations")).json()
         await page.goto(f"{base}/conversations/{conversations[0]['id']}")
         controls = {"Send": page.get_by_role("button", name="Send")}

@@ -92,8 +92,8 @@ async def test_an_issue_filed_while_temporal_is_down_is_created_and_runs_later(
 async def test_an_issue_filed_after_temporal_went_away_is_saved_without_a_long_wait(
     settings, tmp_path
 ):
-    """The API had reached Temporal, then Temporal stopped: the SDK retried the start for
-    6-10 s before the person was told that their issue is saved."""
+    """The API had reached Temporal, then Temporal stopped: the SDK retries the start for
+    seconds, and the person waits on it to be told that their issue is saved."""
     own = settings.model_copy(
         update={
             "data_dir": tmp_path / "temporal",
