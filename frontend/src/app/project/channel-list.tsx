@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from "react";
-import { Bot, CircleDot, Hash, Inbox, LayoutDashboard, Pause } from "lucide-react";
+import { Bot, CircleDot, Hash, Inbox, LayoutDashboard } from "lucide-react";
 import { Link, matchPath, NavLink, useLocation } from "react-router-dom";
 
 import { Avatar } from "@/components/avatar";
@@ -14,6 +14,7 @@ import { groupByIssue, isIssueGroup } from "@/features/conversations/grouping";
 import { conversationName } from "@/features/conversations/naming";
 import { runState, type Conversation } from "@/features/conversations/types";
 import { useEmergencyPause } from "@/features/system/api/get-system-state";
+import { RunBadge } from "./run-badge";
 
 /** A row of the list; highlighted on hover and when its link is the current page. */
 const rowClasses =
@@ -98,31 +99,6 @@ const KIND_ICON: Record<string, ReactNode> = {
   inbox: <Inbox />,
 };
 
-const BADGE = {
-  live: {
-    className: "gap-1 bg-red-500/15 text-red-300",
-    mark: <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-red-400" />,
-  },
-  paused: { className: "gap-0.5 bg-amber-500/15 text-amber-300", mark: <Pause className="h-2.5 w-2.5" /> },
-};
-
-/** A run that goes on says "live", one held says "paused" (its row's description says it too). */
-function RunBadge({ run }: { run: keyof typeof BADGE }) {
-  const { className, mark } = BADGE[run];
-  return (
-    <span
-      aria-hidden="true"
-      className={cn(
-        "ml-auto inline-flex shrink-0 items-center rounded px-1 text-[10px] font-semibold uppercase tracking-wide",
-        className,
-      )}
-    >
-      {mark}
-      {run}
-    </span>
-  );
-}
-
 function ConversationChannel({
   projectId,
   conversation,
@@ -155,7 +131,7 @@ function ConversationChannel({
         <span className={cn("truncate", run === "finished" && "text-muted-foreground group-hover:text-foreground")}>
           {name}
         </span>
-        {run !== "finished" && <RunBadge run={run} />}
+        {run !== "finished" && <RunBadge run={run} className="ml-auto" />}
       </NavLink>
       <span id={descriptionId} className="sr-only">
         {conversation.kind} conversation{agentName ? ` with ${agentName}` : ""}, {state}

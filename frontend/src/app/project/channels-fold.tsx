@@ -1,11 +1,12 @@
 import { useId, useState, type ReactNode } from "react";
-import { ChevronDown, Pause } from "lucide-react";
+import { ChevronDown } from "lucide-react";
 
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
 import { useConversations } from "@/features/conversations/api/get-conversations";
 import { runState, type Conversation } from "@/features/conversations/types";
 import { useEmergencyPause } from "@/features/system/api/get-system-state";
+import { RunBadge } from "./run-badge";
 
 /** What the folded channel list says of itself: how many conversations, how many runs go on or are held. */
 export interface ChannelsSummary {
@@ -23,9 +24,11 @@ export function summarizeChannels(conversations: Conversation[], emergencyPause:
   };
 }
 
+const conversationsText = (count: number) => `${count} ${count === 1 ? "conversation" : "conversations"}`;
+
 /** The summary in words, for the toggle's name: "3 conversations, 1 live". */
 export function channelsSummaryText({ conversations, live, paused }: ChannelsSummary): string {
-  const parts = [`${conversations} ${conversations === 1 ? "conversation" : "conversations"}`];
+  const parts = [conversationsText(conversations)];
   if (live > 0) parts.push(`${live} live`);
   if (paused > 0) parts.push(`${paused} paused`);
   return parts.join(", ");
@@ -61,26 +64,10 @@ export function ChannelsFold({ projectId, children }: { projectId: number; child
         {summary && (
           <>
             <span aria-hidden="true" className="truncate text-xs font-normal text-muted-foreground">
-              {summary.conversations} {summary.conversations === 1 ? "conversation" : "conversations"}
+              {conversationsText(summary.conversations)}
             </span>
-            {summary.live > 0 && (
-              <span
-                aria-hidden="true"
-                className="inline-flex shrink-0 items-center gap-1 rounded bg-red-500/15 px-1 text-[10px] font-semibold uppercase tracking-wide text-red-300"
-              >
-                <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-red-400" />
-                {summary.live} live
-              </span>
-            )}
-            {summary.paused > 0 && (
-              <span
-                aria-hidden="true"
-                className="inline-flex shrink-0 items-center gap-0.5 rounded bg-amber-500/15 px-1 text-[10px] font-semibold uppercase tracking-wide text-amber-300"
-              >
-                <Pause className="!size-2.5" />
-                {summary.paused} paused
-              </span>
-            )}
+            {summary.live > 0 && <RunBadge run="live" count={summary.live} />}
+            {summary.paused > 0 && <RunBadge run="paused" count={summary.paused} />}
           </>
         )}
         <ChevronDown
