@@ -168,10 +168,10 @@ function ConversationTree({
               )}
               {entry.runs.map((run) => (
                 <ConversationChannel
-                  key={run.conversation.id}
+                  key={run.id}
                   projectId={projectId}
-                  conversation={run.conversation}
-                  agentName={agentName(run.conversation.agent_id)}
+                  conversation={run}
+                  agentName={agentName(run.agent_id)}
                   emergencyPause={emergencyPause}
                   nested
                 />

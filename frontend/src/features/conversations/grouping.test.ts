@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { groupByIssue, isIssueGroup } from "./grouping";
+import { conversationName } from "./naming";
 import type { Conversation } from "./types";
 
 const conversation = (id: number, kind: string, run_id: string | null, title = `c${id}`): Conversation =>
@@ -25,7 +26,7 @@ describe("conversations grouped by issue", () => {
       "Tidy the README",
     ]);
     const first = entries[2];
-    expect(first && isIssueGroup(first) ? first.runs.map((run) => run.name) : []).toEqual([
+    expect(first && isIssueGroup(first) ? first.runs.map(conversationName) : []).toEqual([
       "architect · #1 Plan",
       "architect · #1 Plan, attempt 2",
       "reviewer · #1 Review 1",

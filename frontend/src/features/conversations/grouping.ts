@@ -1,18 +1,11 @@
-import { conversationName, issueRunStepOf } from "./naming";
+import { issueRunStepOf } from "./naming";
 import type { Conversation } from "./types";
 
-/** One conversation of an issue's run: an agent's step. */
-export interface RunChannel {
-  conversation: Conversation;
-  /** Its name (`conversationName`): "architect · #12 Plan", "reviewer · #12 Review 1, attempt 2". */
-  name: string;
-}
-
-/** An issue's conversation with the agents' runs it started, oldest first. */
+/** An issue's conversation with the agents' runs it started (their conversations), oldest first. */
 export interface IssueGroup {
   runId: string;
   issue: Conversation | undefined;
-  runs: RunChannel[];
+  runs: Conversation[];
 }
 
 /**
@@ -35,10 +28,10 @@ export function groupByIssue(conversations: readonly Conversation[]): (IssueGrou
   for (const conversation of conversations) {
     const run = issueRunStepOf(conversation.run_id);
     if (conversation.kind === "issue" && conversation.run_id) groupOf(conversation.run_id).issue = conversation;
-    else if (run) groupOf(run.issueRun).runs.push({ conversation, name: conversationName(conversation) });
+    else if (run) groupOf(run.issueRun).runs.push(conversation);
     else result.push(conversation);
   }
-  for (const group of groups.values()) group.runs.sort((a, b) => a.conversation.id - b.conversation.id);
+  for (const group of groups.values()) group.runs.sort((a, b) => a.id - b.id);
   return result;
 }
 

@@ -28,9 +28,7 @@ export function IssueConversations({
         const group = groupByIssue(list).find(
           (entry): entry is IssueGroup => isIssueGroup(entry) && entry.runId === runId,
         );
-        const shown = group
-          ? [...(group.issue ? [group.issue] : []), ...group.runs.map((run) => run.conversation)]
-          : [];
+        const shown = group ? [...(group.issue ? [group.issue] : []), ...group.runs] : [];
         if (shown.length === 0) return <p className="text-sm text-muted-foreground">No conversation yet.</p>;
         return (
           <ul aria-label="Conversations of this issue" className="grid gap-1 text-sm">
