@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import socketio
 
+from api.runs import START_WITHIN_S
 from api.server import MccServer
 from mcc.devserver import DevServer
 from tests.conftest import free_port, login_new_user
@@ -121,7 +122,8 @@ async def test_an_issue_filed_after_temporal_went_away_is_saved_without_a_long_w
 
             assert created.status_code == 201, created.text
             assert created.json()["run_started"] is False
-            assert waited < 4.5, f"the person waited {waited:.1f} s"
+            # Unbounded, the SDK's retries kept the person 9.4 s; the margin is a loaded CI.
+            assert waited < START_WITHIN_S + 3, f"the person waited {waited:.1f} s"
     finally:
         await api_server.stop()
         await asyncio.to_thread(temporal.stop)
