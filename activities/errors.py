@@ -16,6 +16,7 @@ from typing import ParamSpec, TypeVar
 from temporalio.exceptions import ApplicationError
 
 from mcc.budget.errors import BudgetExceeded, SystemPaused
+from mcc.db.unavailable import DatabaseUnavailable
 from mcc.errors import MccError
 from mcc.llm.errors import LLMError
 from mcc.sandbox.errors import SandboxUnavailable
@@ -37,6 +38,8 @@ def application_error(exc: MccError) -> ApplicationError:
         return ApplicationError(
             exc.message, type=exc.code, non_retryable=not exc.retryable, next_retry_delay=delay
         )
+    if isinstance(exc, DatabaseUnavailable):  # for the Temporal UI: which database, and why
+        return ApplicationError(exc.detail, type=exc.code)
     return ApplicationError(exc.message, type=exc.code, non_retryable=exc.status < 500)
 
 

@@ -16,6 +16,7 @@ from api.request_scheme import secure_cookie
 from api.temporal_link import TemporalLink
 from mcc.agents.roster import get_agent
 from mcc.conversations import get_conversation
+from mcc.db.unavailable import close_after_response
 from mcc.issues import get_issue
 from mcc.models.agent import Agent
 from mcc.models.conversation import Conversation
@@ -43,8 +44,11 @@ async def get_temporal(request: Request) -> TemporalLink:
 async def get_session(
     runtime: Annotated[Runtime, Depends(get_runtime)],
 ) -> AsyncIterator[AsyncSession]:
-    async with runtime.db.sessions() as session:
+    session = runtime.db.sessions()
+    try:
         yield session
+    finally:
+        await close_after_response(session)
 
 
 async def get_rate_limits(request: Request) -> RateLimits:

@@ -8,10 +8,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError, RPCStatusCode
 
-from mcc.errors import MccError
+from mcc.db.unavailable import SENTENCE, DatabaseUnavailable, is_dropped_connection
+from mcc.errors import MccError, first_line
 from mcc.security.errors import AuthError, RateLimited
 
 log = logging.getLogger(__name__)
@@ -125,12 +127,14 @@ def _sentence_of(exc: RequestValidationError, first: dict[str, Any]) -> str:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MccError)
-    async def _domain(_: Request, exc: MccError) -> JSONResponse:
+    async def _domain(request: Request, exc: MccError) -> JSONResponse:
         headers: dict[str, str] = {}
         if isinstance(exc, RateLimited):
             headers["Retry-After"] = str(exc.retry_after_s)
         if isinstance(exc, AuthError):
             headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, DatabaseUnavailable):
+            log.warning("%s %s: %s", request.method, request.url.path, exc.detail)
         return error_response(exc.status, exc.code, exc.message, headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
@@ -163,3 +167,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, "internal", "internal error; see the server log")
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if is_dropped_connection(exc):
+            log.warning("the database dropped a connection: %s", first_line(exc.orig or exc))
+            return error_response(503, DatabaseUnavailable.code, SENTENCE)
+        return await _unexpected(request, exc)

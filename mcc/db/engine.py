@@ -14,6 +14,7 @@ from mcc.config import Settings
 from mcc.data_dir import ensure_data_dir
 from mcc.db.inline_session import InlineSession
 from mcc.db.inline_sqlite import InlineDBAPI
+from mcc.db.unavailable import name_failed_connects
 
 
 def is_sqlite(url: str) -> bool:
@@ -55,6 +56,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_engine(url)
+        name_failed_connects(self.engine, shown_url(url))
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine,
             class_=InlineSession if is_sqlite(url) else AsyncSession,

@@ -1,5 +1,7 @@
 """A TCP relay between a client and a real server that can cut every connection at
-once, as a server's maximum connection age or a restarted load balancer does."""
+once, as a server's maximum connection age or a restarted load balancer does, or go
+down altogether (connections refused) and come back on the same port, as a restarted
+server does."""
 
 from __future__ import annotations
 
@@ -14,6 +16,20 @@ class TcpRelay:
         self.port = 0
         self._writers: list[asyncio.StreamWriter] = []
         self._pipes: set[asyncio.Task[None]] = set()
+        self._server: asyncio.Server | None = None
+
+    async def listen(self) -> None:
+        """Accept connections: on a free port the first time, on the same one after `down`."""
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def down(self) -> None:
+        """Refuse new connections and drop the open ones, as a server that stopped."""
+        self.cut()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
@@ -41,12 +57,10 @@ async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> Non
 @contextlib.asynccontextmanager
 async def tcp_relay(target_port: int) -> AsyncIterator[TcpRelay]:
     relay = TcpRelay(target_port)
-    server = await asyncio.start_server(relay._accept, "127.0.0.1", 0)
-    relay.port = server.sockets[0].getsockname()[1]
+    await relay.listen()
     try:
         yield relay
     finally:
-        relay.cut()
-        server.close()
+        await relay.down()
         for task in list(relay._pipes):
             task.cancel()
