@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { countAxis, dayLabelsThatFit, dayTicks, decimalsOf, usdAxis, type ValueAxis } from "./axis-ticks";
+import { countAxis, dayLabelsThatFit, dayTicks, decimalsOf, nameLabel, usdAxis, type ValueAxis } from "./axis-ticks";
 
 const labels = (axis: ValueAxis) => axis.ticks.map(axis.format);
 const decimals = (label: string) => label.split(".")[1]?.length ?? 0;
@@ -76,4 +76,22 @@ describe("the day axis", () => {
 
 it("counts a round step's decimals, past a float's noise", () => {
   expect([5, 0.5, 0.25, 0.0025, 0.1 + 0.2].map(decimalsOf)).toEqual([0, 1, 2, 4, 1]);
+});
+
+describe("a names axis' label", () => {
+  it("keeps a name that fits as it is", () => {
+    expect(nameLabel("coder", 18)).toBe("coder");
+    expect(nameLabel("a".repeat(18), 18)).toBe("a".repeat(18));
+  });
+
+  it("cuts a longer name to the same length, the last character an ellipsis", () => {
+    const label = nameLabel("integration-reviewer (mission-control-center)", 18);
+    expect(label).toBe("integration-revie…");
+    expect(Array.from(label)).toHaveLength(18);
+  });
+
+  it("leaves no space before the ellipsis and splits no emoji", () => {
+    expect(nameLabel("reviewer (mission-control)", 10)).toBe("reviewer…");
+    expect(nameLabel("🤖🤖🤖🤖", 3)).toBe("🤖🤖…");
+  });
 });

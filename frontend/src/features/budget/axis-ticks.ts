@@ -83,3 +83,15 @@ export function dayTicks<T>(days: T[], most: number): T[] {
   const every = Math.ceil(unique.length / most);
   return unique.filter((_, index) => (unique.length - 1 - index) % every === 0);
 }
+
+/**
+ * A category's label cut to `most` characters with an ellipsis, so that every bar of a names axis
+ * keeps a label within the axis' width instead of Recharts dropping the crowded ones.
+ */
+export function nameLabel(name: string, most: number): string {
+  // By code point: a cut must not split an emoji's surrogate pair.
+  const characters = Array.from(name);
+  if (characters.length <= most) return name;
+  const kept = characters.slice(0, Math.max(1, most - 1)).join("");
+  return `${kept.trimEnd()}…`;
+}

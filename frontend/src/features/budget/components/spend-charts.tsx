@@ -15,6 +15,7 @@ import {
 import { formatDay, formatUsd } from "@/lib/format";
 import { dayLabelsThatFit, dayTicks, usdAxis } from "../axis-ticks";
 import type { BudgetSummary } from "../types";
+import { NAME_AXIS_WIDTH, NameTick } from "./name-tick";
 
 // Tailwind's palette at 500, readable on the dark cards.
 const COLORS = ["#6366f1", "#10b981", "#f59e0b", "#0ea5e9", "#ec4899", "#8b5cf6", "#14b8a6", "#f43f5e"];
@@ -31,6 +32,13 @@ const TOOLTIP_STYLE = {
   cursor: { fill: "hsl(var(--accent) / 0.4)" },
 };
 
+const CHART_HEIGHT = 224;
+// A names chart is a row per name: it grows with the names instead of dropping some, and its bars
+// keep one thickness however few there are.
+const NAME_ROW_HEIGHT = 28;
+// Below the bars: the dollars' axis (24) and the margins (16).
+const BELOW_ROWS = 40;
+
 const usdTooltip = (value: unknown) => [formatUsd(Number(value), 4), "Cost"] as [string, string];
 
 interface Row {
@@ -39,7 +47,16 @@ interface Row {
   calls: number;
 }
 
-function ChartFigure({ title, rows, children }: { title: string; rows: Row[]; children: ReactNode }) {
+const namedBarsHeight = (rows: number) => rows * NAME_ROW_HEIGHT + BELOW_ROWS;
+
+interface ChartFigureProps {
+  title: string;
+  rows: Row[];
+  height?: number;
+  children: ReactNode;
+}
+
+function ChartFigure({ title, rows, height = CHART_HEIGHT, children }: ChartFigureProps) {
   const empty = rows.every((row) => row.cost === 0);
   return (
     <figure className="grid min-w-0 gap-2">
@@ -49,7 +66,7 @@ function ChartFigure({ title, rows, children }: { title: string; rows: Row[]; ch
           Nothing spent in this range.
         </p>
       ) : (
-        <div className="h-56 w-full" aria-hidden="true">
+        <div className="w-full" style={{ height }} aria-hidden="true">
           {children}
         </div>
       )}
@@ -82,13 +99,13 @@ function ChartFigure({ title, rows, children }: { title: string; rows: Row[]; ch
   );
 }
 
-/** Cost per row; `days` labels a few evenly spaced days, `angled` every name (agents, projects). */
-function CostBars({ rows, angled = false, days = false }: { rows: Row[]; angled?: boolean; days?: boolean }) {
+/** Cost per day, a few evenly spaced days labelled. */
+function DayBars({ rows }: { rows: Row[] }) {
   const [width, setWidth] = useState(0);
   const usd = usdAxis(Math.max(...rows.map((row) => row.cost)));
   return (
     <ResponsiveContainer width="100%" height="100%" onResize={setWidth}>
-      <BarChart data={rows} margin={{ top: 8, right: 8, bottom: angled ? 24 : 0, left: 0 }}>
+      <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="hsl(var(--border))" vertical={false} />
         <XAxis
           dataKey="name"
@@ -96,18 +113,12 @@ function CostBars({ rows, angled = false, days = false }: { rows: Row[]; angled?
           tickLine={false}
           axisLine={{ stroke: "hsl(var(--border))" }}
           // Beside the plot: the dollars' axis (64) and the margin (8).
-          ticks={
-            days
-              ? dayTicks(
-                  rows.map((row) => row.name),
-                  dayLabelsThatFit(width - 72),
-                )
-              : undefined
-          }
-          interval={days ? "preserveEnd" : "preserveStartEnd"}
-          angle={angled ? -30 : 0}
-          textAnchor={angled ? "end" : "middle"}
-          height={angled ? 48 : 24}
+          ticks={dayTicks(
+            rows.map((row) => row.name),
+            dayLabelsThatFit(width - 72),
+          )}
+          interval="preserveEnd"
+          height={24}
         />
         <YAxis
           tick={AXIS}
@@ -120,9 +131,46 @@ function CostBars({ rows, angled = false, days = false }: { rows: Row[]; angled?
           width={64}
         />
         <Tooltip formatter={usdTooltip} {...TOOLTIP_STYLE} />
-        <Bar dataKey="cost" name="Cost" radius={[3, 3, 0, 0]} isAnimationActive={false}>
+        <Bar dataKey="cost" name="Cost" fill={COLORS[0]} radius={[3, 3, 0, 0]} isAnimationActive={false} />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
+/**
+ * Cost per name (agents, projects) as horizontal bars, each labelled: the names are read across, and
+ * the chart grows a row per name instead of Recharts skipping the names that crowd.
+ */
+function NamedBars({ rows }: { rows: Row[] }) {
+  const usd = usdAxis(Math.max(...rows.map((row) => row.cost)));
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <BarChart data={rows} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" stroke="hsl(var(--border))" horizontal={false} />
+        <XAxis
+          type="number"
+          tick={AXIS}
+          tickLine={false}
+          axisLine={{ stroke: "hsl(var(--border))" }}
+          ticks={usd.ticks}
+          domain={usd.domain}
+          interval={0}
+          tickFormatter={usd.format}
+          height={24}
+        />
+        <YAxis
+          type="category"
+          dataKey="name"
+          tick={NameTick}
+          tickLine={false}
+          axisLine={false}
+          interval={0}
+          width={NAME_AXIS_WIDTH}
+        />
+        <Tooltip formatter={usdTooltip} {...TOOLTIP_STYLE} />
+        <Bar dataKey="cost" name="Cost" radius={[0, 3, 3, 0]} isAnimationActive={false}>
           {rows.map((_row, index) => (
-            <Cell key={index} fill={angled ? COLORS[index % COLORS.length] : COLORS[0]} />
+            <Cell key={index} fill={COLORS[index % COLORS.length]} />
           ))}
         </Bar>
       </BarChart>
@@ -186,19 +234,19 @@ export function SpendCharts({ summary }: { summary: BudgetSummary }) {
   return (
     <div className="grid gap-6">
       <ChartFigure title="Spend per day" rows={byDay}>
-        <CostBars rows={byDay} days />
+        <DayBars rows={byDay} />
       </ChartFigure>
       <div className="grid gap-6 lg:grid-cols-2">
         <ChartFigure title="Spend per model" rows={byModel}>
           <CostPie rows={byModel} />
         </ChartFigure>
-        <ChartFigure title="Spend per agent" rows={byAgent}>
-          <CostBars rows={byAgent} angled />
+        <ChartFigure title="Spend per agent" rows={byAgent} height={namedBarsHeight(byAgent.length)}>
+          <NamedBars rows={byAgent} />
         </ChartFigure>
       </div>
       {byProject.length > 1 && (
-        <ChartFigure title="Spend per project" rows={byProject}>
-          <CostBars rows={byProject} angled />
+        <ChartFigure title="Spend per project" rows={byProject} height={namedBarsHeight(byProject.length)}>
+          <NamedBars rows={byProject} />
         </ChartFigure>
       )}
     </div>
