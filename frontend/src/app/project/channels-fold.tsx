@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from "react";
+import { useId, type ReactNode } from "react";
 import { ChevronDown } from "lucide-react";
 
 import { Button } from "@/components/ui/button";
@@ -6,6 +6,7 @@ import { cn } from "@/lib/cn";
 import { useConversations } from "@/features/conversations/api/get-conversations";
 import { runState, type Conversation } from "@/features/conversations/types";
 import { useEmergencyPause } from "@/features/system/api/get-system-state";
+import { useChannelsFoldStore } from "@/stores/channels-fold";
 import { RunBadge } from "./run-badge";
 
 /** What the folded channel list says of itself: how many conversations, how many runs go on or are held. */
@@ -38,11 +39,12 @@ export function channelsSummaryText({ conversations, live, paused }: ChannelsSum
  * Below lg the project's page is one column with the channel list above the overview's issues, so
  * the list is folded by default into one row that says how many conversations there are and
  * whether a run is live, and opens on a tap: the issues start near the top of a phone's screen.
+ * Opened, it stays open on every project page (the choice is the browser's, `stores/channels-fold.ts`).
  * From lg the list is a column of its own beside the page, always open: the wrappers are
  * `display: contents`, so the list stays the layout's flex item.
  */
 export function ChannelsFold({ projectId, children }: { projectId: number; children: ReactNode }) {
-  const [open, setOpen] = useState(false);
+  const { open, setOpen } = useChannelsFoldStore();
   const contentId = useId();
   // The channel list's own queries: read from the same cache, no request of their own.
   const conversations = useConversations(projectId).data;
