@@ -107,6 +107,8 @@ async def test_a_toast_covers_no_control_a_person_needs(
 
 # Every width a laptop or a tablet's landscape window has, from where the sidebar shows (md).
 HEADER_WIDTHS = (768, 900, 1024, 1152, 1280, 1366, 1440, 1536, 1920)
+# From a common laptop's width the header says "Log out" in words, not only with its icon.
+LOG_OUT_IN_WORDS_FROM = 1366
 
 # The header's words that take more than one line (a button's "Resume all" on two lines fits a fixed
 # height but reads as two rows); words for screen readers only (1 px boxes) do not count.
@@ -129,7 +131,7 @@ WRAPPED_WORDS = """h => {
 async def header_lines(page: Page, header: Locator, label: str) -> dict[str, str]:
     """What is wrong with the header at each width: its height if it wraps, an overflow, words
     on two lines (a screenshot of each width under /tmp). Nothing a person needs is gone at any
-    width: every page link, the pause and the account."""
+    width: every page link, the pause and the account; "Log out" is in words on a laptop."""
     main = page.get_by_role("navigation", name="Main")
     faults = {}
     for width in HEADER_WIDTHS:
@@ -147,8 +149,15 @@ async def header_lines(page: Page, header: Locator, label: str) -> dict[str, str
         await page.screenshot(path=f"/tmp/mcc-e2e-routes/header-{width}-{label}.png")
         for name in ("Dashboard", "Orchestrator", "Projects", "Agents", "Budget", "Settings"):
             await expect(main.get_by_role("link", name=name)).to_be_visible()
-        await expect(header.get_by_role("button", name="Log out")).to_be_visible()
+        log_out = header.get_by_role("button", name="Log out")
+        await expect(log_out).to_be_visible()
         await expect(header.get_by_role("link", name="security settings")).to_be_visible()
+        # Words for screen readers only are a 1 px box.
+        in_words = await log_out.get_by_text("Log out").evaluate(
+            "el => el.getBoundingClientRect().width > 1"
+        )
+        if in_words != (width >= LOG_OUT_IN_WORDS_FROM):
+            faults[f"{width}/{label}/log out"] = "in words" if in_words else "an icon alone"
     return faults
 
 
@@ -167,7 +176,7 @@ async def test_the_header_is_one_line_from_768_px_up(
             await expect(header.get_by_role("button", name="Resume all")).to_be_visible()
     await header.get_by_role("button", name="Resume all").click()
     await expect(header.get_by_role("button", name="Emergency pause")).to_be_visible()
-    assert not faults, f"the header is not one line: {faults}"
+    assert not faults, f"the header is not one line, or not in words where it has room: {faults}"
 
 
 # The panes of the page (the channel list keeps its own place: it is the project's navigation).

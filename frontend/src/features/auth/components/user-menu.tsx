@@ -9,8 +9,10 @@ import { useAuthStore } from "@/stores/auth";
 
 /**
  * The account corner: the email (to the security page) and "Log out". `compact` (the header)
- * shows the email and the words "Log out" only from 2xl (in the tooltip below), so the header fits
- * one line on a laptop; there the email is what shrinks, to an ellipsis, when the header is full.
+ * shows the email only from 2xl (in the tooltip below), so the header fits one line on a laptop;
+ * there the email is what shrinks, to an ellipsis, when the header is full. The words "Log out"
+ * show from a 1366 px laptop up: from there the header has room for them with the emergency pause
+ * on too, and at xl (1280 px) it has not.
  */
 export function UserMenu({ compact = false }: { compact?: boolean }) {
   const email = useAuthStore((state) => state.user?.email);
@@ -47,7 +49,9 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
         title={compact ? "Log out" : undefined}
       >
         {leaving ? <Loader2 className="animate-spin" aria-hidden="true" /> : <LogOut aria-hidden="true" />}
-        <span className={cn(compact && "sr-only 2xl:not-sr-only 2xl:whitespace-nowrap")}>Log out</span>
+        <span className={cn(compact && "sr-only min-[1366px]:not-sr-only min-[1366px]:whitespace-nowrap")}>
+          Log out
+        </span>
       </Button>
     </div>
   );
