@@ -2,29 +2,12 @@ import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 
 import { issueKeys } from "@/lib/query-keys";
+import { anIssue } from "@/testing/issues";
 import type { Issue } from "../types";
 import { storeSpend } from "./issue-cache";
 
-const issueOf = (over: Partial<Issue>): Issue => ({
-  project_id: 2,
-  number: 1,
-  title: "Fix login",
-  body: "",
-  phase: "coding",
-  state: "open",
-  workflow_id: "issue/demo/1",
-  temporal_url: "",
-  pull_request: null,
-  round: 0,
-  test_loops: 0,
-  review_loops: 0,
-  rejections: 0,
-  tokens: 0,
-  cost_usd: 0,
-  spend_usd: "0.0450000000",
-  created_at: "2026-12-06T08:00:00Z",
-  ...over,
-});
+/** Issue #1 of project 2, which has spent 4.5 cents so far. */
+const issueOf = (over: Partial<Issue>) => anIssue({ spend_usd: "0.0450000000", ...over });
 
 function cache() {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });

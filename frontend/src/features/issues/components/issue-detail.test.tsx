@@ -4,33 +4,15 @@ import { MemoryRouter } from "react-router-dom";
 import { describe, expect, it } from "vitest";
 
 import { issueKeys } from "@/lib/query-keys";
+import { anIssue } from "@/testing/issues";
 import { renderSignedIn } from "@/testing/render";
-import type { Issue } from "../types";
 import { IssueDetail } from "./issue-detail";
 import { IssuesTable } from "./issues-table";
 
 // A title with no space to break at: it must wrap inside its card, not widen the page.
 const title = "x".repeat(300);
 
-const issue = {
-  project_id: 2,
-  number: 1,
-  title,
-  body: "",
-  phase: "coding",
-  state: "open",
-  workflow_id: "issue/demo/1",
-  temporal_url: "",
-  pull_request: null,
-  round: 0,
-  test_loops: 0,
-  review_loops: 0,
-  rejections: 0,
-  tokens: 0,
-  cost_usd: 0,
-  spend_usd: "0",
-  created_at: "2026-12-06T08:00:00Z",
-} as Issue;
+const issue = anIssue({ title });
 
 function cached() {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });

@@ -4,30 +4,12 @@ import { MemoryRouter, useLocation } from "react-router-dom";
 import { describe, expect, it } from "vitest";
 
 import { issueKeys } from "@/lib/query-keys";
+import { anIssue } from "@/testing/issues";
 import { renderSignedIn } from "@/testing/render";
-import type { Issue } from "../types";
 import { IssuesTable } from "./issues-table";
 
 const issue = (number: number, title: string, phase: string, state: "open" | "closed") =>
-  ({
-    project_id: 2,
-    number,
-    title,
-    body: "",
-    phase,
-    state,
-    workflow_id: `issue/demo/${number}`,
-    temporal_url: "",
-    pull_request: null,
-    round: 0,
-    test_loops: 0,
-    review_loops: 0,
-    rejections: 0,
-    tokens: 0,
-    cost_usd: 0,
-    spend_usd: "0",
-    created_at: "2026-12-06T08:00:00Z",
-  }) as Issue;
+  anIssue({ number, title, phase, state });
 
 const issues = [
   issue(1, "Add a login page", "done", "closed"),
