@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from mcc.config import Settings
+from mcc.logs import announce, configure_logging
 
 if TYPE_CHECKING:
     from mcc.db.schema_check import DatabaseProblem
@@ -52,16 +53,6 @@ def _settings() -> Settings:
 def _fail(message: str) -> NoReturn:
     click.echo(f"mcc: {message}", err=True)
     _exit(1)
-
-
-def _logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # The HTTP clients log every request at INFO: a line per LLM step and Telegram poll
-    # drowned what an operator reads the log for. Their warnings still show.
-    for client in ("httpx", "httpx2"):
-        logging.getLogger(client).setLevel(logging.WARNING)
 
 
 DISTRIBUTION = "mission-control-center"  # pyproject's [project] name
@@ -159,8 +150,8 @@ def up() -> None:
     from mcc.security.keys import master_key
     from workflows.search_attributes import dev_server_flags
 
-    _logging()
     settings = _settings()
+    configure_logging(settings)
     code = 0
     dev: DevServer | None = None
     try:
@@ -174,10 +165,10 @@ def up() -> None:
         if settings.temporal_embedded:
             dev = DevServer(settings, dev_server_flags())
             dev.start(timeout_s=wait_s)
-            click.echo(f"mcc: Temporal UI at {settings.temporal_ui_url}")
-        click.echo(f"mcc: MCC at http://{settings.host}:{settings.port}")
+            announce(settings, f"Temporal UI at {settings.temporal_ui_url}")
+        announce(settings, f"MCC at http://{settings.host}:{settings.port}")
         for line in startup_lines(settings, asyncio.run(Sandbox.from_settings(settings).probe())):
-            click.echo(f"mcc: {line}")
+            announce(settings, line)
         # An open port is not a ready server: the worker connects once Temporal answers.
         asyncio.run(serve(settings, temporal_wait_s=wait_s))
     except KeyboardInterrupt:
@@ -417,7 +408,7 @@ def _summary(settings: Settings, *, worker: bool) -> None:
 
     sandbox = asyncio.run(Sandbox.from_settings(settings).probe()) if worker else None
     for line in split_process_lines(settings, sandbox):
-        click.echo(f"mcc: {line}")
+        announce(settings, line)
 
 
 @main.command()
@@ -427,14 +418,14 @@ def api() -> None:
     from api.server import serve
     from mcc.errors import MccError
 
-    _logging()
     settings = _settings()
+    configure_logging(settings)
     try:
         check_listen_address(settings)
     except MccError as exc:
         _fail(exc.message)
     _split_process_checks(settings, worker=False)
-    click.echo(f"mcc: MCC API at http://{settings.host}:{settings.port}")
+    announce(settings, f"MCC API at http://{settings.host}:{settings.port}")
     _summary(settings, worker=False)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(settings, api=True, worker=False))
@@ -446,10 +437,10 @@ def worker() -> None:
     """Run only a Temporal worker (scaled mode)."""
     from api.server import serve
 
-    _logging()
     settings = _settings()
+    configure_logging(settings)
     _split_process_checks(settings, worker=True)
-    click.echo(f"mcc: MCC worker, pid {os.getpid()}")
+    announce(settings, f"MCC worker, pid {os.getpid()}")
     _summary(settings, worker=True)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(settings, api=False, worker=True))
@@ -510,7 +501,7 @@ def eval_(
     from mcc.errors import MccError
     from mcc.eval.tasks import DEFAULT_TASKS_DIR, load_tasks
 
-    _logging()
+    configure_logging()
     code = 0
     try:
         options = EvalOptions(

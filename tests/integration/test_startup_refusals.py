@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -224,6 +225,35 @@ async def test_an_api_says_at_start_what_it_joins_and_what_it_lacks(tmp_path: Pa
         in said
     )
     assert "mcc: Redis: NOT USED (MCC_REDIS_URL unset)" in said
+
+
+async def test_an_api_asked_for_json_logs_writes_one_json_object_per_line(tmp_path: Path) -> None:
+    """For a log collector: the start-up summary and the warnings alike, each a record with
+    its time, level and logger."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'mcc.db'}"
+    await asyncio.to_thread(upgrade, url)
+    env = _split_process_env(tmp_path, url, MCC_LOG_FORMAT="json")
+    log = tmp_path / "api.log"
+    api = start_mcc("api", env, log)
+    try:
+
+        async def warned() -> bool:
+            return "does not answer yet" in log.read_text()
+
+        await eventually(warned, 60, "mcc api to warn that Temporal does not answer")
+    finally:
+        api.send_signal(signal.SIGTERM)
+        api.wait(30)
+    records = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    assert all({"time", "level", "logger", "message"} <= r.keys() for r in records), records
+    port = env["MCC_PORT"]
+    assert {"level": "INFO", "logger": "mcc", "message": f"MCC API at http://127.0.0.1:{port}"} in [
+        {k: r[k] for k in ("level", "logger", "message")} for r in records
+    ]
+    temporal = [r for r in records if "does not answer yet" in r["message"]]
+    assert (
+        temporal[0]["level"] == "WARNING" and env["MCC_TEMPORAL_ADDRESS"] in temporal[0]["message"]
+    )
 
 
 async def test_a_worker_that_does_not_see_the_projects_repositories_refuses_to_start(

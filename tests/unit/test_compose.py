@@ -187,6 +187,8 @@ OPTIONAL = {
     "telegram_bot_token",
     "telegram_webhook_url",  # unset: the worker polls the bot
     "temporal_metrics_address",  # unset: no Prometheus endpoint
+    "log_format",  # text
+    "log_level",  # INFO
 }
 
 
