@@ -2,14 +2,16 @@
 
     .venv/bin/python bench/chaos.py [N] [CHAOS_SECONDS]
 
-PostgreSQL (a throwaway database), Redis, the Temporal dev server (`mcc temporal`,
-its state in a file so that it survives its own death), two `mcc api` and two
-`mcc worker` processes, and the scripted company (zero latency). N issues are
-filed at once and approved as soon as they wait. For CHAOS_SECONDS (default 60)
-a random process (a worker, an API process or the Temporal server) is killed
-with SIGKILL every 2-6 s and started again a second later; then the run goes on
-undisturbed until every issue is done or 10 minutes have passed. The line before
-the last counts the kills of each process; the last:
+PostgreSQL (a throwaway database, reached through a TCP relay), Redis, the Temporal dev
+server (`mcc temporal`, its state in a file so that it survives its own death), two
+`mcc api` and two `mcc worker` processes, and the scripted company (zero latency). N
+issues are filed at once and approved as soon as they wait. For CHAOS_SECONDS (default
+60) a random process (a worker, an API process, the Temporal server or PostgreSQL) is
+killed with SIGKILL every 2-6 s and started again a second later; then the run goes on
+undisturbed until every issue is done or 10 minutes have passed. PostgreSQL is the
+machine's server, so its "kill" is its relay's: every connection cut at once and new
+ones refused for that second, which is what MCC sees of a killed and restarted server.
+The line before the last counts the kills of each process; the last:
 
     issues=<N> finished=<n> kills=<k> repeated_llm_steps=<r> duplicate_prs=<d> ledger_mismatch_usd=<x>
 
@@ -40,6 +42,7 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -56,6 +59,7 @@ from tests.support.processes import MCC, mcc_env, start_mcc, stop
 from tests.support.repos import make_repo
 from tests.support.services import find_redis
 from tests.support.settings import local_settings
+from tests.support.tcp_relay import TcpRelay, tcp_relay
 
 EMAIL = "chaos@example.com"
 ISSUES = 20
@@ -69,19 +73,30 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _port_of(url: str) -> int:
+    return int(make_url(url).port or 5432)
+
+
+def _through(url: str, port: int) -> str:
+    return make_url(url).set(port=port).render_as_string(hide_password=False)
+
+
 class Fleet:
     """The processes of the scaled mode, each startable again after a kill."""
 
-    def __init__(self, root: Path, env: dict[str, str], api_ports: list[int]) -> None:
+    def __init__(
+        self, root: Path, env: dict[str, str], api_ports: list[int], database: TcpRelay
+    ) -> None:
         self.root = root
         self.env = env
+        self.database = database
         self.commands: dict[str, tuple[str, dict[str, str]]] = {"temporal": ("temporal", env)}
         for n, port in enumerate(api_ports):
             self.commands[f"api{n}"] = ("api", {**env, "MCC_PORT": str(port)})
         for n in range(2):
             self.commands[f"worker{n}"] = ("worker", env)
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
-        self.kills: dict[str, int] = dict.fromkeys(self.commands, 0)
+        self.kills: dict[str, int] = dict.fromkeys([*self.commands, "postgres"], 0)
         self.killed_at: list[tuple[float, str]] = []  # (time.time(), name)
 
     def start(self, name: str) -> None:
@@ -96,6 +111,19 @@ class Fleet:
         process.wait(timeout=10)
         self.kills[name] += 1
         self.killed_at.append((time.time(), name))
+
+    async def restart(self, name: str) -> None:
+        """Kill `name` and start it again a second later."""
+        if name == "postgres":
+            await self.database.down()
+            self.kills[name] += 1
+            self.killed_at.append((time.time(), name))
+            await asyncio.sleep(1)
+            await self.database.listen()
+            return
+        self.kill(name)
+        await asyncio.sleep(1)
+        self.start(name)
 
     def stop_all(self) -> None:
         for process in self.processes.values():
@@ -132,10 +160,7 @@ async def chaos(fleet: Fleet, seconds: float) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         await asyncio.sleep(random.uniform(2, 6))
-        victim = random.choice(sorted(fleet.commands))
-        fleet.kill(victim)
-        await asyncio.sleep(1)
-        fleet.start(victim)
+        await fleet.restart(random.choice(sorted(fleet.kills)))
 
 
 async def approve_until_done(urls: list[str], token: str, pid: int, n: int, timeout_s: float):
@@ -200,9 +225,14 @@ def asked_again(root: Path, killed_at: list[tuple[float, str]]) -> list[str]:
 async def main(n: int, chaos_seconds: float) -> None:
     with tempfile.TemporaryDirectory(prefix="mcc-chaos-") as tmp:
         root = Path(tmp)
-        async with temporary_database() as database_url, scripted_llm_server() as llm:
+        async with (
+            temporary_database() as real_database_url,
+            tcp_relay(_port_of(real_database_url)) as database,
+            scripted_llm_server() as llm,
+        ):
             answer_forever(llm, Company(), 1_000_000)
-            await asyncio.to_thread(upgrade, database_url)
+            await asyncio.to_thread(upgrade, real_database_url)
+            database_url = _through(real_database_url, database.port)
             temporal = f"127.0.0.1:{free_port()}"
             settings = local_settings(
                 root / "data", database_url, temporal, "chaos", llm_base_url=llm.base_url
@@ -228,7 +258,7 @@ async def main(n: int, chaos_seconds: float) -> None:
             assert created.returncode == 0, created.stderr
             ports = [free_port(), free_port()]
             urls = [f"http://127.0.0.1:{port}" for port in ports]
-            fleet = Fleet(root, env, ports)
+            fleet = Fleet(root, env, ports, database)
             try:
                 for name in fleet.commands:
                     fleet.start(name)
@@ -255,7 +285,7 @@ async def main(n: int, chaos_seconds: float) -> None:
                 finished = await approving
             finally:
                 fleet.stop_all()
-            calls, duplicate_prs, mismatch = await ledger(database_url)
+            calls, duplicate_prs, mismatch = await ledger(real_database_url)
             repeated = len(llm.chat_requests) - calls
             if repeated:
                 for line in asked_again(root, fleet.killed_at):
