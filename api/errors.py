@@ -12,8 +12,13 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError, RPCStatusCode
 
-from mcc.db.unavailable import SENTENCE, DatabaseUnavailable, is_dropped_connection
-from mcc.errors import MccError, first_line
+from mcc.db.unavailable import (
+    SENTENCE,
+    DatabaseUnavailable,
+    driver_reason,
+    is_dropped_connection,
+)
+from mcc.errors import MccError
 from mcc.security.errors import AuthError, RateLimited
 
 log = logging.getLogger(__name__)
@@ -171,6 +176,6 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
         if is_dropped_connection(exc):
-            log.warning("the database dropped a connection: %s", first_line(exc.orig or exc))
+            log.warning("the database dropped a connection: %s", driver_reason(exc))
             return error_response(503, DatabaseUnavailable.code, SENTENCE)
         return await _unexpected(request, exc)

@@ -18,8 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mcc.db.engine import Database, shown_url
 from mcc.db.migrate import alembic_config
-from mcc.db.unavailable import DatabaseUnavailable
-from mcc.errors import first_line
+from mcc.db.unavailable import DatabaseUnavailable, driver_reason
 
 
 @dataclass(frozen=True)
@@ -50,13 +49,8 @@ async def database_problem(db: Database) -> DatabaseProblem | None:
             at = await _revision_in(session)
     except Exception as exc:  # a probe: whatever the failure, it does not answer
         # The operator's page names the driver's reason, not the client's sentence.
-        cause: BaseException = (
-            (exc.__cause__ or exc) if isinstance(exc, DatabaseUnavailable) else exc
-        )
-        reason = cause.orig if isinstance(cause, DBAPIError) and cause.orig is not None else cause
-        return DatabaseProblem(
-            "unreachable", f"The database {shown} does not answer ({first_line(reason)})."
-        )
+        reason = exc.reason if isinstance(exc, DatabaseUnavailable) else driver_reason(exc)
+        return DatabaseProblem("unreachable", f"The database {shown} does not answer ({reason}).")
     head = head_revision()
     if at == head:
         return None

@@ -28,13 +28,20 @@ SENTENCE = (
 
 class DatabaseUnavailable(ServiceUnavailable):
     """Retryable (503): in an activity, Temporal tries the step again once it is back.
-    `detail`, for the server's log, names the database and the driver's reason."""
+    `detail`, for the server's log, names the database and the driver's `reason`."""
 
     code = "database_unavailable"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, shown: str, reason: str) -> None:
         super().__init__(SENTENCE)
-        self.detail = detail
+        self.reason = reason
+        self.detail = f"the database {shown} does not answer: {reason}"
+
+
+def driver_reason(exc: BaseException) -> str:
+    """The first line of what the driver said, not SQLAlchemy's wrapping of it."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else None
+    return first_line(orig if orig is not None else exc)
 
 
 def name_failed_connects(engine: AsyncEngine, shown: str) -> None:
@@ -47,9 +54,7 @@ def name_failed_connects(engine: AsyncEngine, shown: str) -> None:
         try:
             return dialect.connect(*cargs, **cparams)
         except (OSError, dialect.loaded_dbapi.Error) as exc:
-            reason = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-            detail = f"the database {shown} does not answer: {first_line(reason)}"
-            raise DatabaseUnavailable(detail) from exc
+            raise DatabaseUnavailable(shown, driver_reason(exc)) from exc
 
 
 def database_away(exc: BaseException) -> bool:
@@ -72,5 +77,4 @@ async def close_after_response(session: AsyncSession) -> None:
     try:
         await session.close()
     except (DBAPIError, OSError) as exc:
-        reason = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-        log.warning("the database dropped a connection as a request ended: %s", first_line(reason))
+        log.warning("the database dropped a connection as a request ended: %s", driver_reason(exc))
