@@ -42,7 +42,6 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -59,7 +58,7 @@ from tests.support.processes import MCC, mcc_env, start_mcc, stop
 from tests.support.repos import make_repo
 from tests.support.services import find_redis
 from tests.support.settings import local_settings
-from tests.support.tcp_relay import TcpRelay, tcp_relay
+from tests.support.tcp_relay import TcpRelay, relayed_database
 
 EMAIL = "chaos@example.com"
 ISSUES = 20
@@ -71,14 +70,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _port_of(url: str) -> int:
-    return int(make_url(url).port or 5432)
-
-
-def _through(url: str, port: int) -> str:
-    return make_url(url).set(port=port).render_as_string(hide_password=False)
 
 
 class Fleet:
@@ -103,27 +94,23 @@ class Fleet:
         command, env = self.commands[name]
         self.processes[name] = start_mcc(command, env, self.root / f"{name}.log")
 
-    def kill(self, name: str) -> None:
-        """SIGKILL to the process's whole group: `mcc temporal` and its dev server die together."""
-        process = self.processes[name]
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-        self.kills[name] += 1
-        self.killed_at.append((time.time(), name))
-
     async def restart(self, name: str) -> None:
-        """Kill `name` and start it again a second later."""
+        """Kill `name` (SIGKILL to a process's whole group: `mcc temporal` and its dev server
+        die together) and start it again a second later."""
         if name == "postgres":
             await self.database.down()
-            self.kills[name] += 1
-            self.killed_at.append((time.time(), name))
-            await asyncio.sleep(1)
-            await self.database.listen()
-            return
-        self.kill(name)
+        else:
+            process = self.processes[name]
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        self.kills[name] += 1
+        self.killed_at.append((time.time(), name))
         await asyncio.sleep(1)
-        self.start(name)
+        if name == "postgres":
+            await self.database.listen()
+        else:
+            self.start(name)
 
     def stop_all(self) -> None:
         for process in self.processes.values():
@@ -227,12 +214,11 @@ async def main(n: int, chaos_seconds: float) -> None:
         root = Path(tmp)
         async with (
             temporary_database() as real_database_url,
-            tcp_relay(_port_of(real_database_url)) as database,
+            relayed_database(real_database_url) as (database_url, database),
             scripted_llm_server() as llm,
         ):
             answer_forever(llm, Company(), 1_000_000)
             await asyncio.to_thread(upgrade, real_database_url)
-            database_url = _through(real_database_url, database.port)
             temporal = f"127.0.0.1:{free_port()}"
             settings = local_settings(
                 root / "data", database_url, temporal, "chaos", llm_base_url=llm.base_url

@@ -15,7 +15,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from api.errors import install_error_handlers
@@ -37,18 +36,15 @@ from tests.support.migrated import MigratedTemplates
 from tests.support.owners import owner_with_project
 from tests.support.repos import git, make_repo
 from tests.support.settings import local_settings
-from tests.support.tcp_relay import TcpRelay, tcp_relay
+from tests.support.tcp_relay import TcpRelay, relayed_database
 from tests.support.waiting import wait_for_phase
 
 
 @pytest.fixture
 async def relayed(migrated_templates: MigratedTemplates) -> AsyncIterator[tuple[str, TcpRelay]]:
     """A migrated PostgreSQL database's URL through a relay, and the relay."""
-    async with migrated_templates.postgresql() as url:
-        real = make_url(url)
-        assert real.port is not None
-        async with tcp_relay(real.port) as relay:
-            yield real.set(port=relay.port).render_as_string(hide_password=False), relay
+    async with migrated_templates.postgresql() as url, relayed_database(url) as through:
+        yield through
 
 
 async def test_requests_while_the_database_is_down_get_a_sentence_and_mcc_recovers_by_itself(

@@ -9,6 +9,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+from sqlalchemy.engine import make_url
+
 
 class TcpRelay:
     def __init__(self, target_port: int) -> None:
@@ -64,3 +66,12 @@ async def tcp_relay(target_port: int) -> AsyncIterator[TcpRelay]:
         await relay.down()
         for task in list(relay._pipes):
             task.cancel()
+
+
+@contextlib.asynccontextmanager
+async def relayed_database(url: str) -> AsyncIterator[tuple[str, TcpRelay]]:
+    """A database URL through a relay (to restart "the server" without touching the
+    machine's), and the relay."""
+    real = make_url(url)
+    async with tcp_relay(real.port or 5432) as relay:
+        yield real.set(port=relay.port).render_as_string(hide_password=False), relay
