@@ -37,7 +37,7 @@ from tests.support.waiting import eventually, wait_for_phase
 APP_ID = 4242
 SECRET = "webhook secret for the tests"
 # GitHub marks a delivery failed when its answer takes longer: the contract a webhook
-# keeps. A tighter bound only measures how loaded the test machine is (1.3 s seen in CI).
+# keeps. A tighter bound only measures how loaded the test machine is (bench/README.md).
 GITHUB_WAITS_S = 10
 
 

@@ -122,7 +122,7 @@ async def test_an_issue_filed_after_temporal_went_away_is_saved_without_a_long_w
 
             assert created.status_code == 201, created.text
             assert created.json()["run_started"] is False
-            # Unbounded, the SDK's retries kept the person 9.4 s; the margin is a loaded CI.
+            # The margin is for a loaded CI; unbounded, the wait was far longer (bench/README.md).
             assert waited < START_WITHIN_S + 3, f"the person waited {waited:.1f} s"
     finally:
         await api_server.stop()
