@@ -24,6 +24,7 @@ from mcc.budget.money import decimal_of
 from mcc.config import Settings
 from mcc.db.base import utcnow
 from mcc.db.engine import Database
+from mcc.db.unavailable import DatabaseUnavailable
 from mcc.errors import first_line
 from mcc.llm import (
     LLMClient,
@@ -183,9 +184,9 @@ class ModelPrices:
                 log.info("model prices were refreshed by another process; using theirs")
                 await self.load()
                 return True
-            except SQLAlchemyError as exc:
-                # The list is good whether or not it could be cached: use it, and let the
-                # next process fetch it again.
+            except (SQLAlchemyError, DatabaseUnavailable) as exc:
+                # The list is good whether or not it could be cached (a refused write, a
+                # database away): use it, and let the next process fetch it again.
                 log.warning("model prices fetched but not cached: %s", first_line(exc))
             self._book = PriceBook(overrides=self._overrides, provider=prices)
             self._fetched_at = now

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from api.errors import install_error_handlers
 from api.server import MccServer
+from mcc.budget.prices_cache import ModelPrices
 from mcc.config import Settings
 from mcc.db.engine import Database
 from mcc.db.unavailable import SENTENCE, DatabaseUnavailable, is_dropped_connection
@@ -191,6 +192,25 @@ async def test_an_answer_that_arrives_while_the_database_is_down_is_kept_not_ask
         finally:
             await client.aclose()
             await database.dispose()
+
+
+async def test_a_price_list_fetched_while_the_database_is_down_is_used_not_refused(
+    relayed, tmp_path
+):
+    """Found by bench/chaos.py: the list the provider gave could not be cached, the error
+    left the process with none, and every call for minutes was refused as unpriced
+    (needs_attention, non-retryable) instead of priced from the list in hand."""
+    url, relay = relayed
+    database = Database(url)
+    try:
+        async with scripted_llm_server() as llm, LLMClient(base_url=llm.base_url) as client:
+            prices = ModelPrices(database, client, Settings(data_dir=tmp_path, database_url=url))
+            await prices.load()
+            await relay.down()
+            assert await prices.refresh() is True
+            assert (await prices.price_of("test/pricey")).input_usd_per_token == 15e-6
+    finally:
+        await database.dispose()
 
 
 async def test_a_run_through_two_database_restarts_merges_and_asks_each_step_once(
