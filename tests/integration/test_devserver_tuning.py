@@ -82,8 +82,9 @@ async def test_the_embedded_temporal_hands_out_the_next_workflow_task_without_wa
     finally:
         await asyncio.to_thread(server.stop)
     assert len(waits) == STEPS + 1
-    # Temporal's default makes the median ~38 ms here (a rate limit, whatever the load).
-    assert statistics.median(waits) < 15, sorted(waits)
+    # Temporal's default makes the median ~38 ms here (a rate limit, whatever the load):
+    # the bound rules that out, not a busy machine (figures in bench/README.md).
+    assert statistics.median(waits) < 25, sorted(waits)
 
 
 async def test_the_embedded_temporal_runs_below_the_priority_of_mcc(tmp_path: Path) -> None:
