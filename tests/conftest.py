@@ -25,6 +25,7 @@ from mcc.security import passwords
 from mcc.security.accounts import create_user
 from tests.fakes.llm_server import ScriptedLLMServer, scripted_llm_server
 from tests.support.company import Company, answer_forever
+from tests.support.http import local_client
 from tests.support.migrated import MigratedTemplates
 from tests.support.services import empty_redis_database, stop_containers
 from tests.support.settings import local_settings
@@ -189,9 +190,7 @@ async def api(
     server = MccServer(settings, worker=with_worker)
     await server.start()
     try:
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{server.port}", timeout=30
-        ) as client:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}", timeout=30) as client:
             client._mcc = server  # type: ignore[attr-defined]
             client._llm = llm  # type: ignore[attr-defined]
             user = await login_new_user(client, server, "owner@example.com")

@@ -35,6 +35,7 @@ from tests.e2e.realtime_page import (
     log_in,
 )
 from tests.support.company import Company
+from tests.support.http import local_client
 from tests.support.postgres import temporary_database
 from tests.support.processes import MCC, kill_hard, mcc_env, start_mcc, stop
 from tests.support.repos import make_repo
@@ -141,7 +142,7 @@ async def test_a_page_that_loses_its_socket_mid_run_catches_up_without_gaps_or_d
 
 async def _healthy(url: str) -> bool:
     try:
-        async with httpx.AsyncClient(timeout=2) as client:
+        async with local_client(timeout=2) as client:
             return (await client.get(f"{url}/api/health")).status_code == 200
     except httpx.HTTPError:
         return False
@@ -226,7 +227,7 @@ async def test_a_page_that_watches_a_run_while_the_api_restarts_shows_the_server
     reviewer = company.held["reviewer"] = threading.Event()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    client = httpx.AsyncClient(base_url=base, timeout=30)
+    client = local_client(base_url=base, timeout=30)
     context = await browser.new_context(viewport={"width": 1440, "height": 900})
     async with deployment(mode, tmp_path, temporal_address, llm.base_url, port) as mcc:
         stored = Database(mcc.env["MCC_DATABASE_URL"])

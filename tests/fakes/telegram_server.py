@@ -38,6 +38,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from tests.support.http import local_client
+
 
 @dataclass
 class SentMessage:
@@ -249,7 +251,7 @@ class FakeTelegram:
 
     async def _deliver(self) -> None:
         """POST each update after the confirmed ones to the webhook, until it takes it."""
-        async with httpx.AsyncClient(timeout=10) as client:
+        async with local_client(timeout=10) as client:
             while (hook := self.webhook) is not None:
                 url, secret = hook
                 with self._lock:

@@ -26,6 +26,7 @@ from tests.conftest import login_new_user
 from tests.fakes.llm_server import scripted_llm_server
 from tests.support.company import Company, answer_forever
 from tests.support.decisions import decide
+from tests.support.http import local_client
 from tests.support.local_mcc import local_mcc
 from tests.support.repos import make_repo
 from tests.support.temporal import start_dev_server
@@ -68,7 +69,7 @@ async def record() -> None:
 
 
 async def _scenarios(client: Client, server: MccServer, root: Path) -> None:
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", timeout=30) as api:
+    async with local_client(base_url=f"http://127.0.0.1:{server.port}", timeout=30) as api:
         await login_new_user(api, server, "history@example.com")
         repo = make_repo(root / "src")
         pid = (

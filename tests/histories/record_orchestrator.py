@@ -17,12 +17,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import httpx
 from temporalio.client import WorkflowExecutionStatus
 
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import Reply, ScriptedToolCall, scripted_llm_server
 from tests.histories.record import HERE
+from tests.support.http import local_client
 from tests.support.local_mcc import local_mcc
 from tests.support.temporal import start_dev_server
 from tests.support.waiting import eventually
@@ -53,7 +53,7 @@ async def record() -> None:
                     orchestrator_turns_per_history=2,
                 ) as server:
                     base = f"http://127.0.0.1:{server.port}"
-                    async with httpx.AsyncClient(base_url=base, timeout=30) as api:
+                    async with local_client(base_url=base, timeout=30) as api:
                         await login_new_user(api, server, "history@example.com")
                         for said in ("What are my projects?", "Please remember: brief answers."):
                             sent = await api.post(

@@ -24,6 +24,7 @@ from mcc.models.token_usage import TokenUsage
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import ScriptedLLMServer
 from tests.support.company import Company, answer_forever, read
+from tests.support.http import local_client
 from tests.support.repos import registered_project
 from tests.support.waiting import wait_for_phase
 
@@ -86,7 +87,7 @@ async def test_every_agent_of_every_project_is_listed_with_its_spend_and_status_
     one = (await api.get(f"/api/agents/{coder['id']}")).json()
     assert one["spent_today_usd"] == 0.045
 
-    async with httpx.AsyncClient(base_url=str(api.base_url)) as other:
+    async with local_client(base_url=str(api.base_url)) as other:
         await login_new_user(other, mcc, f"other-{uuid.uuid4().hex[:6]}@example.com")
         theirs = (await other.get("/api/agents")).json()
     assert not {a["project_id"] for a in theirs} & {first, second}

@@ -17,6 +17,7 @@ import socketio
 from api.server import MccServer
 from mcc.db.schema_check import head_revision
 from tests.conftest import PASSWORD, login_new_user
+from tests.support.http import local_client
 
 
 def _base(api: httpx.AsyncClient) -> str:
@@ -25,7 +26,7 @@ def _base(api: httpx.AsyncClient) -> str:
 
 async def _login(base: str, email: str, password: str = PASSWORD, **extra) -> httpx.Response:
     # Generous: twenty logins at once spend hundreds of Argon2 hashes on a shared machine.
-    async with httpx.AsyncClient(base_url=base, timeout=180) as fresh:
+    async with local_client(base_url=base, timeout=180) as fresh:
         return await fresh.post(
             "/api/auth/login", json={"email": email, "password": password, **extra}
         )
@@ -64,7 +65,7 @@ async def test_wrong_password_and_unknown_user_answer_the_same_in_about_the_same
 
 
 async def test_a_request_without_a_token_or_with_an_expired_one_is_refused(api, mcc: MccServer):
-    async with httpx.AsyncClient(base_url=_base(api)) as anonymous:
+    async with local_client(base_url=_base(api)) as anonymous:
         missing = await anonymous.get("/api/projects")
         assert missing.status_code == 401
         assert missing.headers["www-authenticate"] == "Bearer"
@@ -95,7 +96,7 @@ async def test_refresh_rotates_the_token_and_a_reused_one_revokes_its_family(api
     first = login.cookies["mcc_refresh"]
 
     async def refresh(token: str) -> httpx.Response:
-        async with httpx.AsyncClient(base_url=_base(api), cookies={"mcc_refresh": token}) as c:
+        async with local_client(base_url=_base(api), cookies={"mcc_refresh": token}) as c:
             return await c.post("/api/auth/refresh")
 
     rotated = await refresh(first)
@@ -103,7 +104,7 @@ async def test_refresh_rotates_the_token_and_a_reused_one_revokes_its_family(api
     second = rotated.cookies["mcc_refresh"]
     assert second != first
     new_access = rotated.json()["access_token"]
-    async with httpx.AsyncClient(base_url=_base(api)) as client:
+    async with local_client(base_url=_base(api)) as client:
         me = await client.get("/api/auth/me", headers={"Authorization": f"Bearer {new_access}"})
         assert me.json()["email"] == "owner@example.com"
 
@@ -117,11 +118,11 @@ async def test_refresh_rotates_the_token_and_a_reused_one_revokes_its_family(api
 async def test_logout_revokes_the_refresh_token(api):
     login = await _login(_base(api), "owner@example.com")
     token = login.cookies["mcc_refresh"]
-    async with httpx.AsyncClient(base_url=_base(api), cookies={"mcc_refresh": token}) as client:
+    async with local_client(base_url=_base(api), cookies={"mcc_refresh": token}) as client:
         out = await client.post("/api/auth/logout")
         assert out.status_code == 204
         assert 'mcc_refresh=""' in out.headers["set-cookie"]
-    async with httpx.AsyncClient(base_url=_base(api), cookies={"mcc_refresh": token}) as client:
+    async with local_client(base_url=_base(api), cookies={"mcc_refresh": token}) as client:
         again = await client.post("/api/auth/refresh")
         assert again.status_code == 401
 
@@ -240,7 +241,7 @@ async def test_refresh_and_logout_refuse_a_request_from_another_site(api, mcc: M
         {"Sec-Fetch-Site": "cross-site"},
         {"Origin": own, "Sec-Fetch-Site": "cross-site"},
     ]
-    async with httpx.AsyncClient(base_url=_base(api), cookies={"mcc_refresh": token}) as client:
+    async with local_client(base_url=_base(api), cookies={"mcc_refresh": token}) as client:
         for path in ("/api/auth/refresh", "/api/auth/logout"):
             for headers in hostile:
                 refused = await client.post(path, headers=headers)
@@ -263,10 +264,10 @@ async def test_an_origin_listed_in_cors_origins_may_refresh(settings):
     await server.start()
     try:
         base = f"http://127.0.0.1:{server.port}"
-        async with httpx.AsyncClient(base_url=base) as client:
+        async with local_client(base_url=base) as client:
             await login_new_user(client, server, "dev@example.com")
             token = client.cookies["mcc_refresh"]
-        async with httpx.AsyncClient(base_url=base, cookies={"mcc_refresh": token}) as client:
+        async with local_client(base_url=base, cookies={"mcc_refresh": token}) as client:
             other = await client.post("/api/auth/refresh", headers={"Origin": "http://evil:5173"})
             assert other.status_code == 403
             dev = await client.post(
@@ -282,7 +283,7 @@ async def test_first_run_setup_creates_the_first_account_only(settings):
     server = MccServer(settings, worker=False)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}") as client:
             assert (await client.get("/api/auth/setup")).json() == {"needed": True}
             short = await client.post(
                 "/api/auth/setup", json={"email": "me@example.com", "password": "short"}
@@ -308,7 +309,7 @@ async def test_first_run_setup_refuses_overlong_emails_and_passwords_in_sentence
     server = MccServer(settings, worker=False)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}") as client:
 
             async def setup(email: str, password: str = PASSWORD) -> httpx.Response:
                 return await client.post(
@@ -412,7 +413,7 @@ async def test_a_password_change_needs_the_current_one_and_ends_the_other_sessio
     headers = {"Authorization": f"Bearer {this.json()['access_token']}"}
     cookies = {"mcc_refresh": this.cookies["mcc_refresh"]}
     new = "a much longer passphrase"
-    async with httpx.AsyncClient(base_url=base, headers=headers, cookies=cookies) as client:
+    async with local_client(base_url=base, headers=headers, cookies=cookies) as client:
         wrong = await client.post(
             "/api/auth/password", json={"current_password": "not it", "new_password": new}
         )
@@ -436,7 +437,7 @@ async def test_a_password_change_needs_the_current_one_and_ends_the_other_sessio
         assert changed.status_code == 204, changed.text
         # This session goes on; the one opened elsewhere with the old password has ended.
         assert (await client.post("/api/auth/refresh")).status_code == 200
-    async with httpx.AsyncClient(base_url=base, cookies={"mcc_refresh": other}) as elsewhere:
+    async with local_client(base_url=base, cookies={"mcc_refresh": other}) as elsewhere:
         assert (await elsewhere.post("/api/auth/refresh")).status_code == 401
     assert (await _login(base, "owner@example.com")).status_code == 401
     assert (await _login(base, "owner@example.com", new)).status_code == 200

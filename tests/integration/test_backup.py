@@ -15,6 +15,7 @@ from api.server import MccServer
 from mcc.backup import back_up
 from mcc.config import Settings
 from tests.support.decisions import decide
+from tests.support.http import local_client
 from tests.support.processes import MCC, mcc_env
 from tests.support.repos import git, make_repo
 from tests.support.waiting import wait_for_phase
@@ -73,7 +74,7 @@ async def test_a_backup_taken_while_mcc_runs_restores_the_issue_its_repository_a
     )
     await restored.start()
     try:
-        async with httpx.AsyncClient(
+        async with local_client(
             base_url=f"http://127.0.0.1:{restored.port}",
             headers={"Authorization": api.headers["Authorization"]},  # signed with the key
             timeout=30,

@@ -21,6 +21,7 @@ from mcc.models.agent import Agent
 from mcc.models.project import Project
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import Reply, scripted_llm_server
+from tests.support.http import local_client
 
 PRICES = PriceBook(
     overrides={
@@ -188,7 +189,7 @@ async def test_a_share_for_an_agent_the_project_does_not_have_is_refused_naming_
 
 
 async def test_another_users_projects_and_limits_stay_out_of_reach(api, mcc):
-    async with httpx.AsyncClient(base_url=str(api.base_url), timeout=30) as other:
+    async with local_client(base_url=str(api.base_url), timeout=30) as other:
         other_user = await login_new_user(other, mcc, "other@example.com")
         theirs = await _project(mcc, other_user["id"], "Theirs")
         their_limit = await other.post(
@@ -212,7 +213,7 @@ async def test_another_users_projects_and_limits_stay_out_of_reach(api, mcc):
         assert (await api.delete(f"/api/budget/limits/{limit_id}")).status_code == 404
         assert [r["share_pct"] for r in (await other.get("/api/budget/limits")).json()] == [10]
         assert (await api.get("/api/budget/summary")).json()["levels"][0]["spent_usd"] == 0
-    async with httpx.AsyncClient(base_url=str(api.base_url)) as anonymous:
+    async with local_client(base_url=str(api.base_url)) as anonymous:
         assert (await anonymous.get("/api/budget/limits")).status_code == 401
 
 

@@ -12,6 +12,7 @@ import httpx
 from api.server import MccServer
 from mcc.config import Settings
 from tests.conftest import PASSWORD, login_new_user
+from tests.support.http import local_client
 from tests.support.settings import DEFAULT_LIMITS
 
 SPOOFS = [
@@ -28,7 +29,7 @@ async def _serving(settings: Settings, **update: object) -> AsyncIterator[httpx.
     server = MccServer(settings.model_copy(update={**DEFAULT_LIMITS, **update}), worker=False)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}") as client:
             client._mcc = server  # type: ignore[attr-defined]
             yield client
     finally:

@@ -7,8 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-import httpx
-
 from api.server import MccServer
 from mcc.budget.day import budget_day
 from mcc.db.base import utcnow
@@ -17,6 +15,7 @@ from mcc.models.issue import Issue
 from mcc.models.pull_request import PullRequest
 from mcc.models.token_usage import TokenUsage
 from tests.conftest import login_new_user
+from tests.support.http import local_client
 from tests.support.repos import registered_project
 
 
@@ -122,7 +121,7 @@ async def test_the_trend_divides_each_days_spend_by_its_merged_pull_requests(api
     assert Decimal(trend["cost_per_merged_pr_usd"]) == Decimal("0.051")
 
     # Another account sees none of it.
-    async with httpx.AsyncClient(base_url=str(api.base_url)) as other:
+    async with local_client(base_url=str(api.base_url)) as other:
         await login_new_user(other, mcc, "other@example.com")
         theirs = (await other.get("/api/budget/trend")).json()
         assert theirs["merged_prs"] == 0 and Decimal(theirs["spend_usd"]) == 0

@@ -33,6 +33,7 @@ from tests.conftest import login_new_user
 from tests.fakes.llm_server import Reply, scripted_llm_server
 from tests.support.company import Company, answer_forever
 from tests.support.decisions import decide
+from tests.support.http import local_client
 from tests.support.migrated import MigratedTemplates
 from tests.support.owners import owner_with_project
 from tests.support.repos import git, make_repo
@@ -55,7 +56,7 @@ async def test_requests_while_the_database_is_down_get_a_sentence_and_mcc_recove
     server = MccServer(local_settings(tmp_path / "data", url, temporal_address, "db-outage"))
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", timeout=30) as api:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}", timeout=30) as api:
             await login_new_user(api, server, "owner@example.com")
             assert (await api.get("/api/projects")).status_code == 200
 
@@ -110,7 +111,7 @@ async def test_a_connection_the_server_drops_in_use_is_a_503_and_the_next_reques
             return {"ok": int((await session.execute(text("SELECT 1"))).scalar_one())}
 
     try:
-        async with httpx.AsyncClient(
+        async with local_client(
             transport=httpx.ASGITransport(app=app), base_url="http://mcc"
         ) as client:
             dropped = await client.get("/two-statements")
@@ -238,7 +239,7 @@ async def test_a_run_through_two_database_restarts_merges_and_asks_each_step_onc
     server = MccServer(settings)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", timeout=30) as api:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}", timeout=30) as api:
             await login_new_user(api, server, "owner@example.com")
             repo = make_repo(tmp_path / "src")
             pid = (

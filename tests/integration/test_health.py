@@ -22,6 +22,7 @@ from mcc.db.schema_check import head_revision
 from mcc.runtime import Runtime
 from tests.conftest import free_port
 from tests.integration.test_worker_readiness import NO_SHARED_EVENTS
+from tests.support.http import local_client
 from tests.support.tcp_relay import tcp_relay
 from tests.support.temporal import start_dev_server
 from tests.support.waiting import eventually
@@ -53,7 +54,7 @@ async def _health_of(settings: Settings) -> tuple[int, dict]:
     server = MccServer(settings, worker=False)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}") as client:
             response = await client.get("/api/health")
             return response.status_code, response.json()
     finally:
@@ -80,7 +81,7 @@ async def test_a_temporal_that_never_answers_does_not_hold_the_health_probe(sett
         server = MccServer(settings.model_copy(update={"temporal_address": address}), worker=False)
         await server.start()
         try:
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            async with local_client(base_url=f"http://127.0.0.1:{server.port}") as client:
                 began = time.monotonic()
                 response = await client.get("/api/health", timeout=30)
                 took = time.monotonic() - began
@@ -195,7 +196,7 @@ async def test_health_says_redis_answers_when_it_does(settings, redis_url):
     server = MccServer(settings.model_copy(update={"redis_url": redis_url}), worker=False)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}") as client:
             response = await client.get("/api/health")
             assert (response.status_code, response.json()["redis"]) == (200, "ok")
     finally:
@@ -207,7 +208,7 @@ async def test_an_unreachable_redis_is_a_503_that_names_it_not_an_internal_error
     server = MccServer(settings.model_copy(update={"redis_url": dead_redis}), worker=False)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}") as client:
             health = await client.get("/api/health")
             login = await client.post(
                 "/api/auth/login", json={"email": "a@example.com", "password": "whatever"}
@@ -251,7 +252,7 @@ async def test_health_says_the_llm_is_not_configured_when_its_url_is_not_http(se
     server = MccServer(settings.model_copy(update={"llm_base_url": "notaurl"}))  # as `mcc up`
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}") as client:
             body = (await client.get("/api/health")).json()
     finally:
         await server.stop()
@@ -280,7 +281,7 @@ async def api_alone(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         while not server.started:
             await asyncio.sleep(0.02)
         port = server.servers[0].sockets[0].getsockname()[1]
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        async with local_client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             yield client
     finally:
         server.should_exit = True

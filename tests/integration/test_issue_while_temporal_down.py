@@ -16,6 +16,7 @@ from api.runs import START_WITHIN_S
 from api.server import MccServer
 from mcc.devserver import DevServer
 from tests.conftest import free_port, login_new_user
+from tests.support.http import local_client
 from tests.support.repos import make_repo
 from tests.support.waiting import eventually
 
@@ -38,7 +39,7 @@ async def test_an_issue_filed_while_temporal_is_down_is_created_and_runs_later(
     await worker.start()
     await api_server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{api_server.port}") as api:
+        async with local_client(base_url=f"http://127.0.0.1:{api_server.port}") as api:
             await login_new_user(api, api_server, "owner@example.com")
             repo = make_repo(tmp_path / "repo")
             pid = await _project(api, repo)
@@ -109,7 +110,7 @@ async def test_an_issue_filed_after_temporal_went_away_is_saved_without_a_long_w
     )
     await api_server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{api_server.port}") as api:
+        async with local_client(base_url=f"http://127.0.0.1:{api_server.port}") as api:
             await login_new_user(api, api_server, "owner@example.com")
             pid = await _project(api, make_repo(tmp_path / "repo"))
             await asyncio.to_thread(temporal.stop)

@@ -15,6 +15,7 @@ from temporalio.client import Client
 
 from tests.conftest import PASSWORD, free_port
 from tests.support.decisions import decide
+from tests.support.http import local_client
 from tests.support.repos import git, make_repo
 from tests.support.waiting import eventually, wait_for_phase
 
@@ -68,7 +69,7 @@ async def test_mcc_up_serves_everything_and_keeps_state_across_restarts(tmp_path
 
     process = _start(env, log)
     try:
-        async with httpx.AsyncClient(base_url=base, timeout=10) as api:
+        async with local_client(base_url=base, timeout=10) as api:
             await eventually(lambda: _healthy(api), 90, "mcc up to be healthy")
             assert (await api.get("/api/auth/setup")).json() == {"needed": True}
             setup = await api.post(
@@ -104,7 +105,7 @@ async def test_mcc_up_serves_everything_and_keeps_state_across_restarts(tmp_path
 
     process = _start(env, log)
     try:
-        async with httpx.AsyncClient(base_url=base, timeout=10) as api:
+        async with local_client(base_url=base, timeout=10) as api:
             await eventually(lambda: _healthy(api), 90, "mcc up to be healthy again")
             assert (await api.get("/api/auth/setup")).json() == {"needed": False}
             login = await api.post(
@@ -152,7 +153,7 @@ async def _health(base: str) -> tuple[int, dict] | None:
     """The status code and whether the database and Temporal answer (the sandbox and
     LLM reported beside them are other tests' concern)."""
     try:
-        async with httpx.AsyncClient(timeout=5) as client:
+        async with local_client(timeout=5) as client:
             response = await client.get(f"{base}/api/health")
     except httpx.HTTPError:
         return None
@@ -204,7 +205,7 @@ async def test_mcc_waits_for_a_temporal_that_is_still_starting(tmp_path, llm, co
             await eventually(ok, 120, f"MCC on {port} to find Temporal")
 
         # The worker that started before Temporal runs an issue the API took.
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{api_port}", timeout=10) as api:
+        async with local_client(base_url=f"http://127.0.0.1:{api_port}", timeout=10) as api:
             setup = await api.post(
                 "/api/auth/setup", json={"email": "me@example.com", "password": PASSWORD}
             )

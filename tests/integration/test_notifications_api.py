@@ -17,6 +17,7 @@ from mcc.notifications import Kind, Notification
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import ScriptedLLMServer
 from tests.fakes.telegram_server import FakeTelegram, telegram_server
+from tests.support.http import local_client
 from tests.support.repos import make_repo
 from tests.support.settings import local_settings
 from tests.support.waiting import eventually, wait_for_phase
@@ -75,7 +76,7 @@ async def test_the_bell_lists_newest_first_and_marks_read(api: httpx.AsyncClient
     assert (await api.post("/api/notifications/read-all")).json() == {"marked": 2}
     assert (await api.get("/api/notifications")).json()["unread"] == 0
 
-    async with httpx.AsyncClient(base_url=str(api.base_url)) as other:
+    async with local_client(base_url=str(api.base_url)) as other:
         stranger = await login_new_user(other, mcc, "stranger@example.com")
         await _notify(mcc, stranger["id"], "merged:s", "theirs")
         theirs = (await other.get("/api/notifications")).json()["items"][0]["id"]

@@ -25,6 +25,7 @@ from mcc.models.project import Project
 from tests.conftest import login_new_user
 from tests.fakes.llm_server import Reply, ScriptedToolCall
 from tests.support.company import Company
+from tests.support.http import local_client
 from tests.support.owners import owner_with_project
 from tests.support.repos import make_repo
 from tests.support.waiting import eventually, wait_for_phase
@@ -245,7 +246,7 @@ async def test_another_users_project_is_refused(
 
     # Nor can another person read this one's orchestrator, its memory, or file by socket.
     await api.put("/api/orchestrator/memory/tone", json={"content": "brief answers"})
-    async with httpx.AsyncClient(base_url=str(api.base_url), timeout=30) as stranger:
+    async with local_client(base_url=str(api.base_url), timeout=30) as stranger:
         await login_new_user(stranger, mcc, "stranger@example.com")
         assert (
             await stranger.get(f"/api/conversations/{sent['conversation_id']}")

@@ -10,6 +10,7 @@ import socketio
 
 from api.server import MccServer
 from tests.conftest import login_new_user
+from tests.support.http import local_client
 from tests.support.repos import make_repo
 from tests.support.waiting import eventually
 
@@ -26,11 +27,10 @@ async def _socket(mcc: MccServer, token: str, seen: list[dict[str, Any]]) -> soc
 async def test_a_new_or_changed_project_reaches_the_owners_other_tabs(
     api, mcc: MccServer, tmp_path
 ):
-    import httpx
 
     mine: list[dict[str, Any]] = []
     theirs: list[dict[str, Any]] = []
-    other = httpx.AsyncClient(base_url=str(api.base_url))
+    other = local_client(base_url=str(api.base_url))
     await login_new_user(other, mcc, "someone@example.com")
     tab = await _socket(mcc, api.headers["Authorization"].removeprefix("Bearer "), mine)
     stranger = await _socket(mcc, other.headers["Authorization"].removeprefix("Bearer "), theirs)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from api.server import MccServer
 from mcc.models.project import Project
 from tests.conftest import login_new_user
+from tests.support.http import local_client
 from tests.support.repos import git, make_repo
 
 
@@ -292,7 +293,7 @@ async def test_a_repository_belongs_to_the_account_that_registered_it(api, mcc, 
     assert mine.status_code == 201
     assert mine.json()["repo_path"] == str(repo.resolve())
 
-    async with httpx.AsyncClient(base_url=str(api.base_url)) as other:
+    async with local_client(base_url=str(api.base_url)) as other:
         await login_new_user(other, mcc, "second@example.com")
         for path in (repo, link, f"{repo}/", f"{tmp_path}/./link-to-src/../src"):
             response = await other.post(
@@ -332,7 +333,7 @@ async def test_repo_roots_limit_where_repositories_may_be_registered(settings, t
     server = MccServer(settings.model_copy(update={"repo_roots": [allowed]}), worker=False)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}") as client:
             await login_new_user(client, server, "owner@example.com")
             for path, init in (
                 (outside, False),

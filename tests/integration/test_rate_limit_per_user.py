@@ -14,6 +14,7 @@ from api.server import MccServer
 from mcc.db.migrate import upgrade
 from mcc.security.accounts import create_user
 from tests.conftest import PASSWORD
+from tests.support.http import local_client
 from tests.support.settings import local_settings
 
 LIMIT = 6
@@ -49,7 +50,7 @@ async def _codes(client: httpx.AsyncClient, n: int, headers: dict[str, str]) -> 
 
 async def test_a_users_tabs_share_one_window_and_other_people_keep_theirs(mcc: MccServer) -> None:
     ada, bob = _token(mcc, 1), _token(mcc, 2)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{mcc.port}") as client:
+    async with local_client(base_url=f"http://127.0.0.1:{mcc.port}") as client:
         # Two tabs of Ada, one address: together they get LIMIT requests, then 429.
         first_tab = await _codes(client, LIMIT // 2, ada)
         second_tab = await _codes(client, LIMIT // 2, ada)
@@ -66,7 +67,7 @@ async def test_a_users_tabs_share_one_window_and_other_people_keep_theirs(mcc: M
 
 async def test_a_forged_token_counts_against_the_address(mcc: MccServer) -> None:
     forged = {"Authorization": "Bearer not.a.token"}
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{mcc.port}") as client:
+    async with local_client(base_url=f"http://127.0.0.1:{mcc.port}") as client:
         codes = [
             (await client.get("/api/health", headers=forged)).status_code for _ in range(LIMIT)
         ]

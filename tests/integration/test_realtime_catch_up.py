@@ -12,6 +12,7 @@ from api.server import MccServer
 from mcc.db.migrate import upgrade
 from tests.conftest import free_port
 from tests.integration.test_scaled_mode import EMAIL, _healthy, _login
+from tests.support.http import local_client
 from tests.support.postgres import temporary_database
 from tests.support.processes import MCC, mcc_env, start_mcc, stop
 from tests.support.realtime_tab import Tab
@@ -79,7 +80,7 @@ async def test_after_a_server_restart_the_tab_is_told_to_resync(settings, tmp_pa
     first = MccServer(settings, worker=False)
     await first.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{first.port}") as api:
+        async with local_client(base_url=f"http://127.0.0.1:{first.port}") as api:
             from tests.conftest import login_new_user
 
             await login_new_user(api, first, "restart@example.com")
@@ -95,7 +96,7 @@ async def test_after_a_server_restart_the_tab_is_told_to_resync(settings, tmp_pa
     second = MccServer(settings, worker=False)  # same database, the in-memory log is gone
     await second.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{second.port}") as api:
+        async with local_client(base_url=f"http://127.0.0.1:{second.port}") as api:
             response = await api.post(
                 "/api/auth/login",
                 json={"email": "restart@example.com", "password": "correct horse battery staple"},
@@ -150,7 +151,7 @@ async def test_a_tab_reconnecting_to_the_other_api_process_gets_what_it_missed_f
             steady, flaky = Tab(token), Tab(token)
             await steady.connect(urls[1])
             await flaky.connect(urls[0])
-            async with httpx.AsyncClient(base_url=urls[0], headers=headers, timeout=30) as one:
+            async with local_client(base_url=urls[0], headers=headers, timeout=30) as one:
                 names = [f"P{n}" for n in range(5)]
                 repos = [make_repo(tmp_path / name) for name in names]
                 await one.post("/api/projects", json={"name": "P0", "repo_path": str(repos[0])})

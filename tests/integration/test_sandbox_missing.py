@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
-
 from api.server import MccServer
 from mcc.agents.briefs import TaskKind
 from tests.conftest import login_new_user
 from tests.support.company import Rule, call, finish
+from tests.support.http import local_client
 from tests.support.repos import make_repo
 from tests.support.waiting import eventually, wait_for_phase
 
@@ -28,7 +27,7 @@ async def test_without_bubblewrap_health_says_missing_and_the_run_needs_attentio
     server = MccServer(missing, worker=True)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", timeout=30) as api:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}", timeout=30) as api:
             await login_new_user(api, server, "owner@example.com")
             health = await api.get("/api/health")
             assert health.status_code == 200

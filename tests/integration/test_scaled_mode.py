@@ -18,6 +18,7 @@ from mcc.db.migrate import upgrade
 from mcc.models.token_usage import TokenUsage
 from tests.conftest import PASSWORD, free_port
 from tests.support.company import Rule, call, finish
+from tests.support.http import local_client
 from tests.support.postgres import temporary_database
 from tests.support.processes import MCC, kill_hard, mcc_env, start_mcc, stop
 from tests.support.repos import git, make_repo
@@ -50,14 +51,14 @@ def _running_under(marker: str, candidates: list) -> object | None:
 
 async def _healthy(url: str) -> bool:
     try:
-        async with httpx.AsyncClient(timeout=2) as client:
+        async with local_client(timeout=2) as client:
             return (await client.get(f"{url}/api/health")).status_code == 200
     except httpx.HTTPError:
         return False
 
 
 async def _login(url: str) -> str:
-    async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+    async with local_client(base_url=url, timeout=10) as client:
         response = await client.post("/api/auth/login", json={"email": EMAIL, "password": PASSWORD})
         assert response.status_code == 200, response.text
         return str(response.json()["access_token"])
@@ -108,8 +109,8 @@ async def test_an_issue_runs_through_two_api_and_two_worker_processes_that_die_o
                 await eventually(lambda url=url: _healthy(url), 60, f"{url} to be healthy")
             token = await _login(urls[0])  # a token from API #1 is good on API #2
             headers = {"Authorization": f"Bearer {token}"}
-            first = httpx.AsyncClient(base_url=urls[0], headers=headers, timeout=30)
-            second = httpx.AsyncClient(base_url=urls[1], headers=headers, timeout=30)
+            first = local_client(base_url=urls[0], headers=headers, timeout=30)
+            second = local_client(base_url=urls[1], headers=headers, timeout=30)
 
             repo = make_repo(tmp_path / "src")
             project = (
@@ -196,7 +197,7 @@ async def test_both_api_processes_count_failed_logins_in_one_window(
             for url in urls:
                 await eventually(lambda url=url: _healthy(url), 60, f"{url} to be healthy")
             codes = []
-            async with httpx.AsyncClient(timeout=10) as client:
+            async with local_client(timeout=10) as client:
                 for url in (urls[0], urls[1], urls[0], urls[1]):
                     response = await client.post(
                         f"{url}/api/auth/login", json={"email": EMAIL, "password": "wrong"}

@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 import uuid
 
-import httpx
 import socketio
 from sqlalchemy import MetaData, select
 
 from api.server import MccServer
 from tests.conftest import PASSWORD, login_new_user
+from tests.support.http import local_client
 from tests.support.repos import make_repo
 from tests.support.waiting import wait_for_phase
 
@@ -32,7 +32,7 @@ PUBLIC = {
 async def test_every_route_but_the_public_ones_requires_a_token(api):
     schema = (await api.get("/api/openapi.json")).json()
     checked = 0
-    async with httpx.AsyncClient(base_url=str(api.base_url)) as anonymous:
+    async with local_client(base_url=str(api.base_url)) as anonymous:
         for path, operations in schema["paths"].items():
             for method in operations:
                 if (method.upper(), path) in PUBLIC:
@@ -55,7 +55,7 @@ async def test_another_users_project_issue_and_pull_answer_404(
     await api.post(f"/api/projects/{pid}/issues", json={"title": "Private", "body": "x"})
     await wait_for_phase(api, pid, 1, "awaiting_approval")
 
-    async with httpx.AsyncClient(base_url=str(api.base_url)) as other:
+    async with local_client(base_url=str(api.base_url)) as other:
         await login_new_user(other, mcc, "intruder@example.com")
         attempts = [
             ("GET", f"/api/projects/{pid}", None),
@@ -136,7 +136,7 @@ async def test_the_api_limits_each_ip_to_its_rate(settings):
     server = MccServer(limited, worker=False)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}") as client:
             codes = [(await client.get("/api/health")).status_code for _ in range(5)]
             assert set(codes) == {200}
             refused = await client.get("/api/auth/setup")
@@ -154,7 +154,7 @@ async def test_failed_logins_are_limited_per_account_and_per_ip(settings):
     server = MccServer(limited, worker=False)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}") as client:
             await login_new_user(client, server, "owner@example.com")
             for _ in range(5):
                 wrong = await client.post(
@@ -187,7 +187,7 @@ async def test_turning_2fa_on_and_off_shares_the_failed_login_limits(settings):
     try:
         # Generous timeout: a recovery code is checked against ten Argon2 hashes.
         base = f"http://127.0.0.1:{server.port}"
-        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        async with local_client(base_url=base, timeout=60) as client:
             await login_new_user(client, server, "owner@example.com")
             totp = pyotp.TOTP((await client.post("/api/auth/totp/setup")).json()["secret"])
             for guess in (
@@ -310,7 +310,7 @@ async def test_with_redis_every_api_process_counts_against_the_same_window(setti
     await first.start()
     await second.start()
     try:
-        async with httpx.AsyncClient() as client:
+        async with local_client() as client:
             codes = []
             for server in (first, second, first, second, first):
                 response = await client.get(f"http://127.0.0.1:{server.port}/api/health")

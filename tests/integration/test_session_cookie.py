@@ -16,6 +16,7 @@ from mcc.config import Settings
 from mcc.errors import Conflict
 from mcc.security.accounts import create_user
 from tests.conftest import PASSWORD
+from tests.support.http import local_client
 
 EMAIL = "owner@example.com"
 VIA_TLS_PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.7"}
@@ -29,7 +30,7 @@ async def _serving(settings: Settings, **update: object) -> AsyncIterator[httpx.
         async with server.runtime.db.sessions() as session:
             with contextlib.suppress(Conflict):  # made by an earlier server of the test
                 await create_user(session, EMAIL, PASSWORD)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}") as client:
             yield client
     finally:
         await server.stop()

@@ -23,6 +23,7 @@ from mcc.models.system_state import SystemState
 from tests.conftest import login_new_user
 from tests.fakes.github_server import RunningFake, start_fake_github
 from tests.fakes.llm_server import ScriptedLLMServer, free_port, scripted_llm_server
+from tests.support.http import local_client
 from tests.support.settings import local_settings
 
 APP_ID = 5151
@@ -88,7 +89,7 @@ async def _ping(api: httpx.AsyncClient, secret: str) -> httpx.Response:
 
 
 async def test_settings_need_a_login(api: httpx.AsyncClient):
-    async with httpx.AsyncClient(base_url=str(api.base_url)) as anonymous:
+    async with local_client(base_url=str(api.base_url)) as anonymous:
         assert (await anonymous.get("/api/settings")).status_code == 401
         assert (await anonymous.post("/api/settings/llm/test")).status_code == 401
         response = await anonymous.put("/api/settings/github", json={"app_id": 1})
@@ -245,7 +246,7 @@ async def test_another_account_sees_the_app_but_cannot_change_it(
     api: httpx.AsyncClient, mcc: MccServer, app_key: tuple[str, str]
 ):
     await api.put("/api/settings/github", json={"app_id": APP_ID, "private_key": app_key[0]})
-    async with httpx.AsyncClient(base_url=str(api.base_url)) as other:
+    async with local_client(base_url=str(api.base_url)) as other:
         await login_new_user(other, mcc, f"other-{uuid.uuid4().hex[:6]}@example.com")
         theirs = await other.get("/api/settings")
         assert theirs.json()["github"]["editable"] is False

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from api.server import MccServer
+from tests.support.http import local_client
 from tests.support.settings import local_settings
 
 BUNDLE = b"export const answer = 42;\n" * 400
@@ -63,7 +64,7 @@ class Raw:
 
 
 async def _get(url: str, **headers: str) -> Raw:
-    async with httpx.AsyncClient() as client:
+    async with local_client() as client:
         request = client.build_request("GET", url, headers=headers)
         response = await client.send(request, stream=True)
         content = b"".join([chunk async for chunk in response.aiter_raw()])
@@ -107,7 +108,7 @@ async def test_index_is_revalidated_on_every_load_for_every_client_route(site: s
 
 
 async def test_a_head_request_is_answered_like_a_get_without_the_body(site: str) -> None:
-    async with httpx.AsyncClient() as client:
+    async with local_client() as client:
         for path in ("/", "/projects/3"):
             page = await client.head(site + path)
             assert (page.status_code, page.content) == (200, b"")

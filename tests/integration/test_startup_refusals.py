@@ -27,6 +27,7 @@ from mcc.devserver import DevServer, port_open
 from mcc.errors import InvalidInput, ServiceUnavailable
 from mcc.models.project import Project
 from tests.conftest import free_port
+from tests.support.http import local_client
 from tests.support.processes import MCC, start_mcc
 from tests.support.services import postgres_admin_dsn
 from tests.support.waiting import eventually
@@ -206,7 +207,7 @@ async def test_an_api_says_at_start_what_it_joins_and_what_it_lacks(tmp_path: Pa
     try:
 
         async def serving() -> bool:
-            async with httpx.AsyncClient() as client:
+            async with local_client() as client:
                 with contextlib.suppress(httpx.HTTPError):
                     await client.get(f"http://127.0.0.1:{env['MCC_PORT']}/api/health")
                     return True

@@ -14,6 +14,7 @@ from mcc.config import Settings
 from tests.conftest import free_port, login_new_user
 from tests.fakes.llm_server import ScriptedLLMServer
 from tests.fakes.telegram_server import FakeTelegram, telegram_server
+from tests.support.http import local_client
 from tests.support.settings import local_settings
 from tests.support.waiting import eventually
 
@@ -78,7 +79,7 @@ async def test_a_token_is_not_saved_while_telegram_cannot_be_reached(settings, t
     server = MccServer(settings.model_copy(update={"telegram_api_url": nowhere}), worker=False)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}") as client:
             await login_new_user(client, server, "owner@example.com")
 
             unreachable = await client.post(TOKEN, json={"token": telegram.token})

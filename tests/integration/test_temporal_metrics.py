@@ -9,11 +9,10 @@ import socket
 import subprocess
 from pathlib import Path
 
-import httpx
-
 from api.server import MccServer
 from mcc.db.migrate import upgrade
 from tests.conftest import free_port
+from tests.support.http import local_client
 from tests.support.processes import MCC
 from tests.support.waiting import eventually
 
@@ -23,7 +22,7 @@ async def test_a_worker_serves_its_temporal_metrics(settings) -> None:
     server = MccServer(settings.model_copy(update={"temporal_metrics_address": address}))
     await server.start()
     try:
-        async with httpx.AsyncClient() as client:
+        async with local_client() as client:
 
             async def polling() -> str | None:
                 text = (await client.get(f"http://{address}/metrics")).text

@@ -4,13 +4,13 @@ connects, so issue runs start there as on the embedded one."""
 
 from __future__ import annotations
 
-import httpx
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.testing import WorkflowEnvironment
 
 from api.server import MccServer
 from mcc.devserver import temporal_binary
 from tests.conftest import login_new_user
+from tests.support.http import local_client
 from tests.support.repos import make_repo
 from tests.support.waiting import wait_for_stored_phase
 from workflows.search_attributes import ALL
@@ -28,7 +28,7 @@ async def test_runs_start_on_a_temporal_without_mccs_search_attributes(settings,
     server = MccServer(settings.model_copy(update={"temporal_address": address}))
     try:
         await server.start()
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as api:
+        async with local_client(base_url=f"http://127.0.0.1:{server.port}") as api:
             await login_new_user(api, server, "ops@example.com")
             repo = make_repo(tmp_path / "src")
             project = (

@@ -10,6 +10,7 @@ import httpx
 
 from mcc.sandbox.errors import INSTALL_HINT
 from tests.conftest import free_port
+from tests.support.http import local_client
 from tests.support.processes import mcc_env, start_mcc, stop
 from tests.support.waiting import eventually
 
@@ -22,7 +23,7 @@ NO_SHARED_EVENTS = (
 
 async def _health(url: str) -> dict | None:
     try:
-        async with httpx.AsyncClient(timeout=5) as client:
+        async with local_client(timeout=5) as client:
             response = await client.get(f"{url}/api/health")
     except httpx.HTTPError:
         return None

@@ -8,13 +8,13 @@ import asyncio
 import threading
 import uuid
 
-import httpx
 from sqlalchemy import func, select
 
 from api.server import MccServer
 from mcc.config import Settings
 from mcc.models.token_usage import TokenUsage
 from tests.conftest import PASSWORD, login_new_user
+from tests.support.http import local_client
 from tests.support.repos import make_repo
 from tests.support.waiting import eventually, wait_for_phase
 
@@ -28,7 +28,7 @@ async def test_a_stopping_worker_lets_the_llm_call_under_way_finish_and_pays_it_
     architect = company.held["architect"] = threading.Event()
     first = MccServer(settings)
     await first.start()
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{first.port}") as api:
+    async with local_client(base_url=f"http://127.0.0.1:{first.port}") as api:
         await login_new_user(api, first, "owner@example.com")
         repo = make_repo(tmp_path / "src")
         name = f"Grace {uuid.uuid4().hex[:6]}"
@@ -49,7 +49,7 @@ async def test_a_stopping_worker_lets_the_llm_call_under_way_finish_and_pays_it_
     second = MccServer(settings)
     await second.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{second.port}") as api:
+        async with local_client(base_url=f"http://127.0.0.1:{second.port}") as api:
             login = await api.post(
                 "/api/auth/login", json={"email": "owner@example.com", "password": PASSWORD}
             )
