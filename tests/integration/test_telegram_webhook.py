@@ -14,9 +14,11 @@ import pytest
 
 from api.server import MccServer
 from mcc.config import Settings
+from mcc.notifications.telegram import webhook
 from tests.conftest import free_port
 from tests.fakes.llm_server import ScriptedLLMServer
 from tests.fakes.telegram_server import FakeTelegram, telegram_server
+from tests.support.http import local_client
 from tests.support.repos import make_repo
 from tests.support.settings import local_settings
 from tests.support.waiting import eventually, wait_for_phase
@@ -122,7 +124,7 @@ async def test_the_webhook_refuses_a_wrong_secret_ignores_a_redelivery_and_is_no
         secret = server.runtime.keys.telegram_webhook_secret
         header = "X-Telegram-Bot-Api-Secret-Token"
         update = {"update_id": 7, "message": {"chat": {"id": CHAT}, "text": "hello"}}
-        async with httpx.AsyncClient(timeout=10) as client:
+        async with local_client(timeout=10) as client:
             wrong = secret[:-1] + ("1" if secret.endswith("0") else "0")
             forged = await client.post(hook, json=update, headers={header: wrong})
             unsigned = await client.post(hook, json=update)
@@ -147,10 +149,14 @@ async def test_the_webhook_refuses_a_wrong_secret_ignores_a_redelivery_and_is_no
 
 
 async def test_updates_telegram_cannot_deliver_are_named_in_health_until_they_arrive(
-    api: httpx.AsyncClient, mcc: MccServer, telegram: FakeTelegram
+    api: httpx.AsyncClient, mcc: MccServer, telegram: FakeTelegram, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Only Telegram sees its POSTs to the webhook fail: the worker asks it (getWebhookInfo)
     and health says so while updates wait there, until they are delivered."""
+    # Asked every 30 s while it delivers and every 5 s while not, the test waited 45 s
+    # for the pace; what it checks is what three failed checks say and undo.
+    monkeypatch.setattr(webhook, "ASK_EVERY_S", 1.0)
+    monkeypatch.setattr(webhook, "CHECK_S", 0.2)
 
     async def registered() -> tuple[str, str] | None:
         return telegram.webhook
@@ -163,7 +169,6 @@ async def test_updates_telegram_cannot_deliver_are_named_in_health_until_they_ar
         problems = (await api.get("/api/health")).json()["problems"]
         return next((p for p in problems if p.startswith("Telegram")), None)
 
-    # Telegram is asked every 30 s while it delivers, then every 5 s: 3 failed checks.
     problem = await eventually(telegram_problem, 90, "health to name the undelivered update")
     assert problem == (
         "Telegram: the bot's webhook failed its last 3 checks (Telegram holds 1 undelivered"
