@@ -19,6 +19,7 @@ from mcc.runtime import Runtime
 from workflows.agent_run import AgentRunWorkflow
 from workflows.issue import IssueWorkflow
 from workflows.orchestrator import OrchestratorWorkflow
+from workflows.validated_once import SandboxValidatedOnce
 
 WORKFLOWS: Sequence[type] = (IssueWorkflow, AgentRunWorkflow, OrchestratorWorkflow)
 
@@ -70,6 +71,7 @@ def build_workers(
             client,
             task_queue=runtime.settings.temporal_task_queue,
             workflows=list(WORKFLOWS),
+            workflow_runner=SandboxValidatedOnce(),
             activities=activities,
             max_concurrent_activities=share,
             interceptors=interceptors,
