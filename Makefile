@@ -79,10 +79,11 @@ lint: install-dev $(FRONTEND)/node_modules/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy mcc api workflows activities
 
-# Two test processes: much of the suite waits (Temporal's timers, processes killed
-# and restarted, browsers), which one process leaves the cores idle for (figures in
-# bench/README.md). Each process has its own Redis database (tests/support/services.py).
-PYTEST_WORKERS ?= 2
+# Three test processes on two cores: much of the suite waits (Temporal's timers,
+# processes killed and restarted, browsers), which fewer processes leave the cores idle
+# for (figures in bench/README.md). Each process has its own Redis database
+# (tests/support/services.py).
+PYTEST_WORKERS ?= 3
 pytest: install-dev bytecode
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
