@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Playwright, async_playwright
 
 from tests.conftest import ROOT
 from tests.support.migrated import MigratedTemplates
@@ -44,15 +44,29 @@ def chromium_path() -> str:
     return path
 
 
+@pytest.fixture(scope="session")
+async def playwright() -> AsyncIterator[Playwright]:
+    async with async_playwright() as driver:
+        yield driver
+
+
+_chromium: list[Browser] = []  # this test process's, launched by its first browser test
+
+
 @pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
+async def browser(playwright: Playwright) -> AsyncIterator[Browser]:
+    """The test process's Chromium (a launch costs ~2 s of CPU, once per test it was
+    minutes of the suite), launched again if a test lost it; every context and page a
+    test opens is closed after it, so no test sees another's cookies or storage."""
     if not (ROOT / "frontend" / "dist" / "index.html").is_file():
         raise RuntimeError("the front end is not built: run `make frontend` (make test does)")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            await browser.close()
+    if not (_chromium and _chromium[0].is_connected()):
+        _chromium[:] = [
+            await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        ]
+    chromium = _chromium[0]
+    try:
+        yield chromium
+    finally:
+        for context in chromium.contexts:
+            await context.close()
