@@ -10,11 +10,10 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 class SandboxValidatedOnce(SandboxedWorkflowRunner):
     """Building a Worker validates each of its workflows by importing the workflow's
-    module into a fresh sandbox (~15 ms a workflow here, 136 ms for MCC's three): a
-    process of three workers did it three times over at start, and the test suite, which
-    starts MCC hundreds of times in one process, spent minutes on it. The verdict cannot
-    change for a class already imported in this process, so it is reached once; every run
-    still gets its own sandbox."""
+    module into a fresh sandbox: a process of three workers does it three times over,
+    and a test process that starts MCC hundreds of times does it at every start
+    (figures in bench/README.md). The verdict cannot change for a class already imported
+    in this process, so it is reached once; every run still gets its own sandbox."""
 
     _validated: ClassVar[set[type]] = set()
 

@@ -55,9 +55,9 @@ _chromium: list[Browser] = []  # this test process's, launched by its first brow
 
 @pytest.fixture
 async def browser(playwright: Playwright) -> AsyncIterator[Browser]:
-    """The test process's Chromium (a launch costs ~2 s of CPU, once per test it was
-    minutes of the suite), launched again if a test lost it; every context and page a
-    test opens is closed after it, so no test sees another's cookies or storage."""
+    """The test process's Chromium, launched once (a launch costs more CPU than most
+    browser tests, bench/README.md) and again if a test lost it; every context and page
+    a test opens is closed after it, so no test sees another's cookies or storage."""
     if not (ROOT / "frontend" / "dist" / "index.html").is_file():
         raise RuntimeError("the front end is not built: run `make frontend` (make test does)")
     if not (_chromium and _chromium[0].is_connected()):

@@ -198,9 +198,9 @@ async def test_an_answer_that_arrives_while_the_database_is_down_is_kept_not_ask
 async def test_a_price_list_fetched_while_the_database_is_down_is_used_not_refused(
     relayed, tmp_path
 ):
-    """Found by bench/chaos.py: the list the provider gave could not be cached, the error
-    left the process with none, and every call for minutes was refused as unpriced
-    (needs_attention, non-retryable) instead of priced from the list in hand."""
+    """The list the provider gave cannot be cached: the process must price from the list
+    in hand, or every call until the next refresh is refused as unpriced (needs_attention,
+    not retried)."""
     url, relay = relayed
     database = Database(url)
     try:

@@ -82,8 +82,8 @@ async def test_the_embedded_temporal_hands_out_the_next_workflow_task_without_wa
     finally:
         await asyncio.to_thread(server.stop)
     assert len(waits) == STEPS + 1
-    # Temporal's default makes the median ~38 ms here (a rate limit, whatever the load):
-    # the bound rules that out, not a busy machine (figures in bench/README.md).
+    # Temporal's default polling is a rate limit whatever the load: the bound rules out
+    # its median, not a busy machine's tuned one (figures in bench/README.md).
     assert statistics.median(waits) < 25, sorted(waits)
 
 

@@ -153,8 +153,8 @@ async def test_updates_telegram_cannot_deliver_are_named_in_health_until_they_ar
 ) -> None:
     """Only Telegram sees its POSTs to the webhook fail: the worker asks it (getWebhookInfo)
     and health says so while updates wait there, until they are delivered."""
-    # Asked every 30 s while it delivers and every 5 s while not, the test waited 45 s
-    # for the pace; what it checks is what three failed checks say and undo.
+    # The checks' pace is not what this tests (at the product's it is most of the
+    # test's time): what three failed checks say and undo is.
     monkeypatch.setattr(webhook, "ASK_EVERY_S", 1.0)
     monkeypatch.setattr(webhook, "CHECK_S", 0.2)
 

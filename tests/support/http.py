@@ -9,6 +9,6 @@ import httpx
 
 def local_client(**options: Any) -> httpx.AsyncClient:
     """A client that builds no TLS context: httpx loads its certificate bundle for every
-    client, even one that never speaks TLS (~60 ms of CPU, more than most requests a
-    test makes), and tests that poll a starting process make one every 0.1 s."""
+    client, even one that never speaks TLS, at more CPU than most requests a test makes
+    (bench/README.md), and tests that poll a starting process make one per poll."""
     return httpx.AsyncClient(verify=False, **options)
