@@ -1,4 +1,5 @@
-"""python-socketio's Redis fan-out on a channel of MCC's own Redis database.
+"""python-socketio's Redis fan-out on a channel of MCC's own Redis database,
+listened to from the start.
 
 Redis's pub/sub channels belong to the server, not to a database, and
 python-socketio publishes on "socketio" unless told otherwise: two MCC
@@ -7,10 +8,19 @@ share a Redis) delivered each other's events to their sockets, whose rooms
 ("project:1", "conversation:3") have the same names in both. The channel is
 named after the database, so the processes of one installation (all given the
 same `MCC_REDIS_URL`) share it and nothing else does.
+
+python-socketio subscribes to the channel when the first socket connects. A tab
+that reconnects to a restarted API process joins its rooms and is caught up from
+the log at once; what a worker published between that catch-up and the
+subscription reached neither, and nothing told the tab (it finds a gap only at
+the room's next event, and the last message of a run has none). So an API
+process subscribes before it serves.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from urllib.parse import parse_qs, urlsplit
 
 import socketio
@@ -26,3 +36,40 @@ def redis_manager(redis_url: str, *, write_only: bool = False) -> socketio.Async
     return socketio.AsyncRedisManager(
         redis_url, channel=fanout_channel(redis_url), write_only=write_only
     )
+
+
+async def listen_before_serving(sio: socketio.AsyncServer, wait_s: float = 5.0) -> bool:
+    """Start the server's fan-out listener now and wait until it has subscribed.
+
+    False when Redis did not take the subscription within `wait_s`: the listener goes
+    on trying in the background, as it does when Redis goes away later.
+    """
+    manager = sio.manager
+    if not sio.manager_initialized:  # what python-socketio does at the first connection
+        sio.manager_initialized = True
+        manager.initialize()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    # `subscribed` once SUBSCRIBE is on the wire: Redis handles a connection's commands in
+    # order, so every PUBLISH it receives after that reaches this process.
+    while manager.pubsub is None or not manager.pubsub.subscribed:
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(0.01)
+    return True
+
+
+async def stop_listening(sio: socketio.AsyncServer) -> None:
+    """End the fan-out listener and its connections (python-socketio never does): a
+    stopped server must not stay subscribed in a process that goes on."""
+    manager = sio.manager
+    thread = getattr(manager, "thread", None)
+    if isinstance(thread, asyncio.Task):
+        thread.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await thread
+    if isinstance(manager, socketio.AsyncRedisManager):
+        if manager.pubsub is not None:
+            await manager.pubsub.aclose()
+        if manager.redis is not None:
+            await manager.redis.aclose()

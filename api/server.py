@@ -22,7 +22,7 @@ from api import runs
 from api.agent_runs import notify_user_message
 from api.app import create_app, with_socketio
 from api.realtime import SocketEvents, create_socket_server, on_the_wire, stamped
-from api.redis_fanout import redis_manager
+from api.redis_fanout import listen_before_serving, redis_manager, stop_listening
 from api.runs import keep_starting_queued_runs, start_queued_runs
 from api.telegram import background_tasks
 from api.temporal_link import TemporalLink, temporal_error
@@ -169,8 +169,9 @@ class MccServer:
 
     async def start(self) -> None:
         use_pidfd_child_watcher()
+        redis_answers = False
         if self.settings.redis_url:
-            await _warn_if_redis_does_not_answer(self.settings.redis_url)
+            redis_answers = await _redis_answers(self.settings.redis_url)
         # Said before anything is written there: the directory may predate MCC's 0700.
         warning = exposure_warning(self.settings.resolved_data_dir)
         if warning is not None:
@@ -220,6 +221,11 @@ class MccServer:
                 await self.temporal.prepare_namespace(client)
                 await self._resend_decisions(client)
         if self.http is not None:
+            if self.sio is not None and redis_answers and not await listen_before_serving(self.sio):
+                log.warning(
+                    "Redis answers but took no subscription to its fan-out in 5 s: until it"
+                    " does, the dashboards connected here miss what the workers send"
+                )
             self._tasks.append(asyncio.create_task(self.http.serve(), name="http"))
             while not self.http.started:
                 if self._tasks[-1].done():
@@ -260,13 +266,16 @@ class MccServer:
             # A worker stopped is gone from health at once (a killed one after two minutes).
             with contextlib.suppress(Exception):
                 await forget(self.runtime.db, self.reported_as)
+        if self.sio is not None and self.settings.redis_url:
+            await stop_listening(self.sio)
         if isinstance(self.event_log, RedisEventLog):
             await self.event_log.aclose()
         await self.runtime.close()
 
 
-async def _warn_if_redis_does_not_answer(url: str) -> None:
-    """One line at start-up naming the variable, rather than a traceback per request later.
+async def _redis_answers(url: str) -> bool:
+    """Whether Redis answers; if not, one line at start-up naming the variable, rather
+    than a traceback per request later.
 
     Not fatal: Redis may come up after MCC (each process serves, and health says 503,
     until it does)."""
@@ -278,6 +287,7 @@ async def _warn_if_redis_does_not_answer(url: str) -> None:
             display_redis_url(url),
             problem.rstrip("."),
         )
+    return problem is None
 
 
 async def serve(

@@ -7,7 +7,9 @@ import asyncio
 import uuid
 
 import httpx
+import redis.asyncio as aioredis
 
+from api.redis_fanout import fanout_channel
 from api.server import MccServer
 from mcc.db.migrate import upgrade
 from tests.conftest import free_port
@@ -174,6 +176,25 @@ async def test_a_tab_reconnecting_to_the_other_api_process_gets_what_it_missed_f
     assert flaky.seqs(room) == [1, 2, 3, 4, 5]
     assert flaky.applied == steady.applied
     assert flaky.resyncs == []
+
+
+async def test_a_scaled_api_process_listens_to_the_fan_out_before_its_first_tab(
+    settings, redis_url
+):
+    """A restarted API process is subscribed to Redis's fan-out when it starts serving.
+
+    python-socketio subscribes when the first socket connects. A reconnecting tab joins
+    its rooms and is caught up from the log at once: what a worker published between that
+    catch-up and the subscription reached the tab neither way, and nothing told it."""
+    server = MccServer(settings.model_copy(update={"redis_url": redis_url}), worker=False)
+    redis = aioredis.Redis.from_url(redis_url)
+    await server.start()
+    try:
+        [(_, listeners)] = await redis.pubsub_numsub(fanout_channel(redis_url))
+        assert listeners == 1  # no socket has connected yet
+    finally:
+        await redis.aclose()
+        await server.stop()
 
 
 async def _now(value: bool) -> bool:
