@@ -134,6 +134,40 @@ describe("the socket's sequence check", () => {
     expect(seen).toEqual([1, 2, 3]);
   });
 
+  it("a gap that shows while the room's sync is under way is asked for again once it answers", () => {
+    const emit = vi.spyOn(socket, "emit").mockImplementation(() => socket);
+    const seen: number[] = [];
+    stops.push(onServerEvent("task_progress", (event) => seen.push(event.percent)));
+    const room = "project:104";
+    type Ack = (error: Error | null, response: unknown) => void;
+    const answer = (seqs: number[]) => ({
+      ok: true,
+      rooms: [
+        {
+          room,
+          epoch: EPOCH,
+          seq: seqs.at(-1),
+          resync: false,
+          events: seqs.map((seq) => ({ event: "task_progress", data: progress(room, seq) })),
+        },
+      ],
+    });
+
+    receiveServerEvent("task_progress", progress(room, 1));
+    receiveServerEvent("task_progress", progress(room, 3)); // 2 missing: sync from 1
+    receiveServerEvent("task_progress", progress(room, 5)); // while that sync is under way
+    expect(emit).toHaveBeenCalledTimes(1);
+    // The server read the log before 4 and 5 were in it; nothing else comes to the room.
+    (emit.mock.calls[0]![2] as unknown as Ack)(null, answer([2, 3]));
+    expect(seen).toEqual([1, 2, 3]);
+
+    expect(emit).toHaveBeenCalledTimes(2);
+    expect(emit.mock.calls[1]![1]).toEqual({ rooms: [{ room, epoch: EPOCH, seq: 3 }] });
+    (emit.mock.calls[1]![2] as unknown as Ack)(null, answer([4, 5]));
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    expect(emit).toHaveBeenCalledTimes(2); // caught up: nothing more to ask
+  });
+
   it("on resync, tell the app which room to refetch and carry on from the server's head", () => {
     const resyncs: { kind: string; id: number }[] = [];
     const seen: number[] = [];

@@ -114,6 +114,8 @@ const eventListeners = new Map<string, Set<(data: never) => void>>();
 type ResyncListener = (room: { kind: string; id: number }) => void;
 const resyncListeners = new Set<ResyncListener>();
 const syncing = new Set<string>();
+/** Rooms that showed a gap while their sync was under way: asked again once it answers. */
+const behind = new Set<string>();
 
 /**
  * Listen to a server event after the sequence check (instead of `socket.on`): each numbered
@@ -160,7 +162,12 @@ export function receiveServerEvent(name: string, data: unknown): void {
   }
   const arrival = positions.arrive(data);
   if (arrival === "apply") dispatch(name, data);
-  else if (arrival === "gap") emitSync([{ room: data.room, ...(positions.get(data.room) ?? { epoch: "", seq: 0 }) }]);
+  else if (arrival === "gap") emitSync([positionIn(data.room)]);
+}
+
+/** Where this tab stands in `room`, to name in a sync (number 0: nothing seen). */
+function positionIn(room: string): { room: string } & RoomPosition {
+  return { room, ...(positions.get(room) ?? { epoch: "", seq: 0 }) };
 }
 
 /** Apply the server's catch-up for one room (exported for tests). */
@@ -169,14 +176,23 @@ export function applyCatchUp(answer: RoomCatchUp): void {
   if (answer.resync) for (const listener of resyncListeners) listener(parseRoom(answer.room));
 }
 
-/** Ask the server what this socket missed in these rooms (one request per room at a time). */
+/**
+ * Ask the server what this socket missed in these rooms (one request per room at a time; none
+ * named: the heads of the rooms the socket is in). A gap that shows while a room's request is
+ * under way may be past what that answer holds, and no later event may come to show it again
+ * (a run's last message): that room is asked again from where the answer leaves it.
+ */
 function emitSync(rooms: ({ room: string } & RoomPosition)[]): void {
   const asked = rooms.filter(({ room }) => !syncing.has(room));
+  for (const { room } of rooms) if (syncing.has(room)) behind.add(room);
+  if (rooms.length > 0 && asked.length === 0) return;
   for (const { room } of asked) syncing.add(room);
   socket.timeout(ACK_TIMEOUT_MS).emit("sync", { rooms: asked }, (error, response) => {
     for (const { room } of asked) syncing.delete(room);
-    if (error || !response.ok) return; // the next gap or reconnect asks again
-    for (const answer of response.rooms ?? []) applyCatchUp(answer);
+    if (!error && response.ok) for (const answer of response.rooms ?? []) applyCatchUp(answer);
+    // Otherwise the next gap or reconnect asks again.
+    const again = asked.filter(({ room }) => behind.delete(room));
+    if (again.length > 0) emitSync(again.map(({ room }) => positionIn(room)));
   });
 }
 
@@ -298,6 +314,7 @@ export function startRealtime(): void {
         joinedProjects.clear(); // the next user joins the rooms of the pages they open
         joinedConversations.clear();
         positions.clear();
+        behind.clear();
       }
       return;
     }
