@@ -106,7 +106,11 @@ async def expect_conversation_as_on_server(
         if shown == [m["id"] for m in messages] or time.monotonic() > deadline:
             break
         await page.wait_for_timeout(250)
-    assert shown == [m["id"] for m in messages]
+    stored = [m["id"] for m in messages]
+    assert shown == stored, (
+        f"the page shows messages {shown}, the server has {stored}: missing"
+        f" {[(m['id'], m['role'], m['author'], m['timestamp']) for m in messages if m['id'] not in shown]}"
+    )
     conversation = (await client.get(f"/api/conversations/{conversation_id}")).json()
     # The chat's own header (the first one; each message has its own below it).
     header = page.get_by_role("region", name="Conversation").locator("header").first
