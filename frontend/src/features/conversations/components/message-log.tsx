@@ -65,7 +65,9 @@ export function MessageLog({ messages, typing, me, agentRoles }: MessageLogProps
     following.current = true;
     setAtBottom(true);
     setUnseen(0);
-    scroller.current?.scrollTo({ top: scroller.current.scrollHeight, behavior: "smooth" });
+    // Glides down, unless the system asks for less motion (a script's "smooth" ignores the CSS).
+    const still = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+    scroller.current?.scrollTo({ top: scroller.current.scrollHeight, behavior: still ? "instant" : "smooth" });
   };
 
   return (
