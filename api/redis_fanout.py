@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from urllib.parse import parse_qs, urlsplit
 
 import socketio
+
+log = logging.getLogger(__name__)
 
 
 def fanout_channel(redis_url: str) -> str:
@@ -33,8 +36,11 @@ def fanout_channel(redis_url: str) -> str:
 
 
 def redis_manager(redis_url: str, *, write_only: bool = False) -> socketio.AsyncRedisManager:
+    channel = fanout_channel(redis_url)
+    # Named in Redis's CLIENT LIST after its channel: an operator sees whose connections these are.
+    options = {"client_name": channel}
     return socketio.AsyncRedisManager(
-        redis_url, channel=fanout_channel(redis_url), write_only=write_only
+        redis_url, channel=channel, write_only=write_only, redis_options=options
     )
 
 
@@ -57,6 +63,34 @@ async def listen_before_serving(sio: socketio.AsyncServer, wait_s: float = 5.0) 
             return False
         await asyncio.sleep(0.01)
     return True
+
+
+async def keep_tabs_caught_up(sio: socketio.AsyncServer, check_s: float = 0.5) -> None:
+    """Tell this process's sockets to catch up each time the fan-out listener subscribes again.
+
+    The listener loses its connection when Redis restarts or the network drops it, and
+    python-socketio subscribes again after a backoff (1 s, doubling): what the workers
+    published meanwhile reached no socket here, and a room whose last event that was
+    (a run waiting for its approval) would show nothing more. The tabs answer `catch_up`
+    with a `sync` naming where they stand in each room: the log replays what they missed,
+    or says resync when Redis lost it.
+
+    python-socketio subscribes again on a new `pubsub` and drops the old one unclosed,
+    which redis-py has meanwhile reconnected and subscribed again itself: an unread
+    connection Redis fills until its buffer limit, one more per cut. It is closed here.
+    """
+    manager = sio.manager
+    listening = manager.pubsub
+    while True:
+        await asyncio.sleep(check_s)
+        current = manager.pubsub
+        if current is listening or current is None or not current.subscribed:
+            continue
+        dropped, listening = listening, current
+        if dropped is not None:
+            await dropped.aclose()
+        log.info("subscribed to Redis's fan-out again: the tabs here catch up")
+        await sio.emit("catch_up", {}, ignore_queue=True)  # this process's sockets only
 
 
 async def stop_listening(sio: socketio.AsyncServer) -> None:

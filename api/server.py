@@ -22,7 +22,12 @@ from api import runs
 from api.agent_runs import notify_user_message
 from api.app import create_app, with_socketio
 from api.realtime import SocketEvents, create_socket_server, on_the_wire, stamped
-from api.redis_fanout import listen_before_serving, redis_manager, stop_listening
+from api.redis_fanout import (
+    keep_tabs_caught_up,
+    listen_before_serving,
+    redis_manager,
+    stop_listening,
+)
 from api.runs import keep_starting_queued_runs, start_queued_runs
 from api.telegram import background_tasks
 from api.temporal_link import TemporalLink, temporal_error
@@ -221,11 +226,16 @@ class MccServer:
                 await self.temporal.prepare_namespace(client)
                 await self._resend_decisions(client)
         if self.http is not None:
-            if self.sio is not None and redis_answers and not await listen_before_serving(self.sio):
-                log.warning(
-                    "Redis answers but took no subscription to its fan-out in 5 s: until it"
-                    " does, the dashboards connected here miss what the workers send"
-                )
+            if self.sio is not None and self.settings.redis_url:
+                # Waited for only when Redis answers (else the listener keeps trying).
+                listening = await listen_before_serving(self.sio, 5.0 if redis_answers else 0.0)
+                if redis_answers and not listening:
+                    log.warning(
+                        "Redis answers but took no subscription to its fan-out in 5 s: until"
+                        " it does, the dashboards connected here miss what the workers send"
+                    )
+                caught_up = keep_tabs_caught_up(self.sio)
+                self._background.append(asyncio.create_task(caught_up, name="fanout-catch-up"))
             self._tasks.append(asyncio.create_task(self.http.serve(), name="http"))
             while not self.http.started:
                 if self._tasks[-1].done():

@@ -10,7 +10,7 @@ import httpx
 import redis.asyncio as aioredis
 
 from api.redis_fanout import fanout_channel
-from api.server import MccServer
+from api.server import MccServer, RedisEvents
 from mcc.db.migrate import upgrade
 from tests.conftest import free_port
 from tests.integration.test_scaled_mode import EMAIL, _healthy, _login
@@ -195,6 +195,62 @@ async def test_a_scaled_api_process_listens_to_the_fan_out_before_its_first_tab(
     finally:
         await redis.aclose()
         await server.stop()
+
+
+async def test_a_tab_gets_what_a_worker_sent_while_its_api_process_had_lost_redis(
+    settings, redis_url
+):
+    """The API process's fan-out connection is cut (a Redis restart, a network drop) and
+    python-socketio subscribes again a second later: an event a worker sent meanwhile
+    reached no socket there. The process tells its tabs to catch up, and the log has it."""
+    server = MccServer(settings.model_copy(update={"redis_url": redis_url}), worker=False)
+    worker = RedisEvents(redis_url)  # what `mcc worker` sends through
+    redis = aioredis.Redis.from_url(redis_url)
+    await server.start()
+    tab: Tab | None = None
+    try:
+        url = f"http://127.0.0.1:{server.port}"
+        async with local_client(base_url=url) as api:
+            from tests.conftest import login_new_user
+
+            user = await login_new_user(api, server, "cut@example.com")
+            room = f"user:{user['id']}"
+            tab = Tab(_token(api))
+            await tab.connect(url)
+            await worker.emit(
+                "system_state", {"paused": False, "since": None, "reason": None}, room
+            )
+            await eventually(lambda: _now(len(tab.applied) == 1), 10, "the live event")
+
+            [cut] = await _fanout_listeners(redis, redis_url)
+            await redis.client_kill_filter(_id=cut)
+            await worker.emit(
+                "system_state", {"paused": True, "since": None, "reason": "cut"}, room
+            )
+            await eventually(lambda: _now(len(tab.applied) == 2), 10, "the event sent meanwhile")
+
+            # Subscribed once again: the connection redis-py revived for python-socketio's
+            # dropped listener is closed, not left to fill with unread events.
+            async def one_listener() -> bool:
+                return len(await _fanout_listeners(redis, redis_url)) == 1
+
+            await eventually(one_listener, 10, "one listener")
+    finally:
+        if tab is not None and tab.client is not None:
+            await tab.drop()
+        await worker.manager.redis.aclose()
+        await worker.log.aclose()
+        await redis.aclose()
+        await server.stop()
+    assert [data["paused"] for _, data in tab.applied] == [False, True]
+    assert tab.seqs(room) == [1, 2]
+    assert tab.catch_ups == 1
+
+
+async def _fanout_listeners(redis: aioredis.Redis, redis_url: str) -> list[str]:
+    """The ids of this database's fan-out listeners (its API processes' pubsub connections)."""
+    clients = await redis.client_list(_type="pubsub")
+    return [c["id"] for c in clients if c["name"] == fanout_channel(redis_url)]
 
 
 async def _now(value: bool) -> bool:

@@ -31,6 +31,7 @@ class Tab:
         self.applied: list[tuple[str, dict[str, Any]]] = []  # what the page shows, in order
         self.last: dict[str, tuple[str, int]] = {}  # room -> (epoch, seq)
         self.resyncs: list[str] = []
+        self.catch_ups = 0  # the server's `catch_up` calls (its fan-out was cut and is back)
         self.joined: dict[str, dict[str, Any]] = {}  # the join events, to repeat on reconnect
         self.client: socketio.AsyncClient | None = None
 
@@ -46,17 +47,27 @@ class Tab:
         client = socketio.AsyncClient(reconnection=False)
         for name in ROOM_EVENTS:
             client.on(name, lambda data, name=name: self._apply(name, data))
+        client.on("catch_up", self._catch_up)
         await client.connect(url, transports=["websocket"], auth={"token": self.token})
         self.client = client
         for event, payload in self.joined.items():
             await self._join(event, payload)
-        answer = await client.call(
+        await self._sync()
+
+    async def _sync(self) -> None:
+        """Name where the tab stands in each room; apply what the server says it missed."""
+        assert self.client is not None
+        answer = await self.client.call(
             "sync",
             {"rooms": [{"room": r, "epoch": e, "seq": s} for r, (e, s) in self.last.items()]},
         )
         assert answer["ok"] is True, answer
         for room in answer["rooms"]:
             self._caught_up(room)
+
+    async def _catch_up(self, data: object = None) -> None:
+        self.catch_ups += 1
+        await self._sync()
 
     async def _join(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
         assert self.client is not None

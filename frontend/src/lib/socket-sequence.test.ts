@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { RoomPositions } from "@/lib/room-positions";
-import { applyCatchUp, onResync, onServerEvent, receiveServerEvent, socket } from "@/lib/socket";
+import { applyCatchUp, catchUpEveryRoom, onResync, onServerEvent, receiveServerEvent, socket } from "@/lib/socket";
 
 const EPOCH = "e1";
 const progress = (room: string, seq: number, status = `phase-${seq}`, epoch = EPOCH) => ({
@@ -166,6 +166,24 @@ describe("the socket's sequence check", () => {
     (emit.mock.calls[1]![2] as unknown as Ack)(null, answer([4, 5]));
     expect(seen).toEqual([1, 2, 3, 4, 5]);
     expect(emit).toHaveBeenCalledTimes(2); // caught up: nothing more to ask
+  });
+
+  it("when the server says its fan-out was cut, name where the tab stands in every room", () => {
+    const emit = vi.spyOn(socket, "emit").mockImplementation(() => socket);
+    receiveServerEvent("task_progress", progress("project:105", 1));
+    receiveServerEvent("task_progress", progress("project:105", 2));
+    receiveServerEvent("task_progress", progress("project:106", 1));
+
+    catchUpEveryRoom();
+
+    const [name, payload] = emit.mock.calls[0] as unknown as [string, { rooms: { room: string }[] }];
+    expect(name).toBe("sync");
+    expect(payload.rooms).toEqual(
+      expect.arrayContaining([
+        { room: "project:105", epoch: EPOCH, seq: 2 },
+        { room: "project:106", epoch: EPOCH, seq: 1 },
+      ]),
+    );
   });
 
   it("on resync, tell the app which room to refetch and carry on from the server's head", () => {

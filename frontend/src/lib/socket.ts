@@ -74,6 +74,8 @@ interface ServerToClientEvents {
   system_state: (event: SystemStateEvent) => void;
   notification: (event: NotificationEvent) => void;
   notifications_read: (event: NotificationsReadEvent) => void;
+  /** The server's fan-out was cut and is back: what came meanwhile may not have reached this tab. */
+  catch_up: () => void;
 }
 
 type Since = Partial<RoomPosition>;
@@ -163,6 +165,11 @@ export function receiveServerEvent(name: string, data: unknown): void {
   const arrival = positions.arrive(data);
   if (arrival === "apply") dispatch(name, data);
   else if (arrival === "gap") emitSync([positionIn(data.room)]);
+}
+
+/** Ask for what this tab missed in every room it has a position in (exported for tests). */
+export function catchUpEveryRoom(): void {
+  emitSync(positions.all());
 }
 
 /** Where this tab stands in `room`, to name in a sync (number 0: nothing seen). */
@@ -300,6 +307,7 @@ export function startRealtime(): void {
     emitSync(positions.all().filter(({ room }) => parseRoom(room).kind === "user"));
   });
   for (const name of SERVER_EVENTS) socket.on(name, (data: unknown) => receiveServerEvent(name, data));
+  socket.on("catch_up", catchUpEveryRoom);
   socket.on("disconnect", (reason) => setStatus(socket.active ? "connecting" : "offline", reason));
   socket.on("connect_error", (error) => {
     // `active`: a transport problem, socket.io retries with backoff. Otherwise the server said no.
