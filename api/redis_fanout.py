@@ -88,7 +88,8 @@ async def keep_tabs_caught_up(sio: socketio.AsyncServer, check_s: float = 0.5) -
             continue
         dropped, listening = listening, current
         if dropped is not None:
-            await dropped.aclose()
+            with contextlib.suppress(Exception):  # a dead connection's close may fail: go on
+                await dropped.aclose()
         log.info("subscribed to Redis's fan-out again: the tabs here catch up")
         await sio.emit("catch_up", {}, ignore_queue=True)  # this process's sockets only
 
