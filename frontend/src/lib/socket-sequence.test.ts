@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { RoomPositions } from "@/lib/room-positions";
-import { applyCatchUp, catchUpEveryRoom, onResync, onServerEvent, receiveServerEvent, socket } from "@/lib/socket";
+import { applyCatchUp, onResync, onServerEvent, receiveServerEvent, socket, startRealtime } from "@/lib/socket";
 
 const EPOCH = "e1";
 const progress = (room: string, seq: number, status = `phase-${seq}`, epoch = EPOCH) => ({
@@ -168,13 +168,14 @@ describe("the socket's sequence check", () => {
     expect(emit).toHaveBeenCalledTimes(2); // caught up: nothing more to ask
   });
 
-  it("when the server says its fan-out was cut, name where the tab stands in every room", () => {
+  it("when the server says its fan-out was cut (catch_up), name where the tab stands in every room", () => {
     const emit = vi.spyOn(socket, "emit").mockImplementation(() => socket);
     receiveServerEvent("task_progress", progress("project:105", 1));
     receiveServerEvent("task_progress", progress("project:105", 2));
     receiveServerEvent("task_progress", progress("project:106", 1));
 
-    catchUpEveryRoom();
+    startRealtime(); // the app's listeners on the socket (logged out: it does not connect)
+    for (const listener of socket.listeners("catch_up")) listener();
 
     const [name, payload] = emit.mock.calls[0] as unknown as [string, { rooms: { room: string }[] }];
     expect(name).toBe("sync");

@@ -167,8 +167,8 @@ export function receiveServerEvent(name: string, data: unknown): void {
   else if (arrival === "gap") emitSync([positionIn(data.room)]);
 }
 
-/** Ask for what this tab missed in every room it has a position in (exported for tests). */
-export function catchUpEveryRoom(): void {
+/** Ask for what this tab missed in every room it has a position in. */
+function catchUpEveryRoom(): void {
   emitSync(positions.all());
 }
 
