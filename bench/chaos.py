@@ -2,15 +2,17 @@
 
     .venv/bin/python bench/chaos.py [N] [CHAOS_SECONDS]
 
-PostgreSQL (a throwaway database, reached through a TCP relay), Redis, the Temporal dev
-server (`mcc temporal`, its state in a file so that it survives its own death), two
-`mcc api` and two `mcc worker` processes, and the scripted company (zero latency). N
-issues are filed at once and approved as soon as they wait. For CHAOS_SECONDS (default
-60) a random process (a worker, an API process, the Temporal server or PostgreSQL) is
-killed with SIGKILL every 2-6 s and started again a second later; then the run goes on
-undisturbed until every issue is done or 10 minutes have passed. PostgreSQL is the
-machine's server, so its "kill" is its relay's: every connection cut at once and new
-ones refused for that second, which is what MCC sees of a killed and restarted server.
+PostgreSQL (a throwaway database) and Redis, each reached through a TCP relay, the
+Temporal dev server (`mcc temporal`, its state in a file so that it survives its own
+death), two `mcc api` and two `mcc worker` processes, and the scripted company (zero
+latency). N issues are filed at once and approved as soon as they wait. For
+CHAOS_SECONDS (default 60) a random process (a worker, an API process, the Temporal
+server, PostgreSQL or Redis) is killed with SIGKILL every 2-6 s and started again a
+second later; then the run goes on undisturbed until every issue is done or 10 minutes
+have passed. PostgreSQL and Redis are the machine's servers, so their "kill" is their
+relay's: every connection cut at once and new ones refused for that second, which is
+what MCC sees of a killed and restarted server (Redis keeps its data, as one that saves
+it does).
 The line before the last counts the kills of each process; the last:
 
     issues=<N> finished=<n> kills=<k> repeated_llm_steps=<r> duplicate_prs=<d> ledger_mismatch_usd=<x>
@@ -39,6 +41,7 @@ import time
 import uuid
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import func, select
@@ -58,7 +61,7 @@ from tests.support.processes import MCC, mcc_env, start_mcc, stop
 from tests.support.repos import make_repo
 from tests.support.services import find_redis
 from tests.support.settings import local_settings
-from tests.support.tcp_relay import TcpRelay, relayed_database
+from tests.support.tcp_relay import TcpRelay, relayed_database, tcp_relay
 
 EMAIL = "chaos@example.com"
 ISSUES = 20
@@ -76,18 +79,18 @@ class Fleet:
     """The processes of the scaled mode, each startable again after a kill."""
 
     def __init__(
-        self, root: Path, env: dict[str, str], api_ports: list[int], database: TcpRelay
+        self, root: Path, env: dict[str, str], api_ports: list[int], relays: dict[str, TcpRelay]
     ) -> None:
         self.root = root
         self.env = env
-        self.database = database
+        self.relays = relays  # the servers of the machine, "killed" at their relay
         self.commands: dict[str, tuple[str, dict[str, str]]] = {"temporal": ("temporal", env)}
         for n, port in enumerate(api_ports):
             self.commands[f"api{n}"] = ("api", {**env, "MCC_PORT": str(port)})
         for n in range(2):
             self.commands[f"worker{n}"] = ("worker", env)
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
-        self.kills: dict[str, int] = dict.fromkeys([*self.commands, "postgres"], 0)
+        self.kills: dict[str, int] = dict.fromkeys([*self.commands, *relays], 0)
         self.killed_at: list[tuple[float, str]] = []  # (time.time(), name)
 
     def start(self, name: str) -> None:
@@ -97,8 +100,8 @@ class Fleet:
     async def restart(self, name: str) -> None:
         """Kill `name` (SIGKILL to a process's whole group: `mcc temporal` and its dev server
         die together) and start it again a second later."""
-        if name == "postgres":
-            await self.database.down()
+        if name in self.relays:
+            await self.relays[name].down()
         else:
             process = self.processes[name]
             with contextlib.suppress(ProcessLookupError):
@@ -107,8 +110,8 @@ class Fleet:
         self.kills[name] += 1
         self.killed_at.append((time.time(), name))
         await asyncio.sleep(1)
-        if name == "postgres":
-            await self.database.listen()
+        if name in self.relays:
+            await self.relays[name].listen()
         else:
             self.start(name)
 
@@ -215,6 +218,7 @@ async def main(n: int, chaos_seconds: float) -> None:
         async with (
             temporary_database() as real_database_url,
             relayed_database(real_database_url) as (database_url, database),
+            tcp_relay(urlsplit(find_redis()).port or 6379) as redis,
             scripted_llm_server() as llm,
         ):
             answer_forever(llm, Company(), 1_000_000)
@@ -225,7 +229,7 @@ async def main(n: int, chaos_seconds: float) -> None:
             )
             env = mcc_env(
                 settings,
-                MCC_REDIS_URL=f"{find_redis()}/12",
+                MCC_REDIS_URL=f"redis://127.0.0.1:{redis.port}/12",
                 MCC_SECRET_KEY=uuid.uuid4().hex * 2,
                 MCC_HOST="127.0.0.1",
                 MCC_TEMPORAL_UI_PORT=str(free_port()),
@@ -244,7 +248,7 @@ async def main(n: int, chaos_seconds: float) -> None:
             assert created.returncode == 0, created.stderr
             ports = [free_port(), free_port()]
             urls = [f"http://127.0.0.1:{port}" for port in ports]
-            fleet = Fleet(root, env, ports, database)
+            fleet = Fleet(root, env, ports, {"postgres": database, "redis": redis})
             try:
                 for name in fleet.commands:
                     fleet.start(name)
