@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import statistics
 import subprocess
 import sys
 import time
@@ -60,7 +59,10 @@ async def test_wrong_password_and_unknown_user_answer_the_same_in_about_the_same
     assert bodies == {
         '{"error":{"code":"invalid_credentials","message":"wrong email or password"}}'
     }
-    ratio = statistics.median(timings["wrong"]) / statistics.median(timings["unknown"])
+    # The fastest of each: load only adds time (beside the CI's suite the medians of five
+    # differed 2.2x at random, their minima 1.3x). Skipping the hash for an unknown user
+    # makes its answer tens of times faster.
+    ratio = min(timings["wrong"]) / min(timings["unknown"])
     assert 0.5 < ratio < 2.0, timings
 
 
