@@ -44,7 +44,7 @@ def redis_manager(redis_url: str, *, write_only: bool = False) -> socketio.Async
     )
 
 
-async def listen_before_serving(sio: socketio.AsyncServer, wait_s: float = 5.0) -> bool:
+async def listen_before_serving(sio: socketio.AsyncServer, wait_s: float) -> bool:
     """Start the server's fan-out listener now and wait until it has subscribed.
 
     False when Redis did not take the subscription within `wait_s`: the listener goes

@@ -47,6 +47,9 @@ from workflows.worker import build_workers
 
 log = logging.getLogger(__name__)
 
+# How long an API process waits at start for its subscription to Redis's fan-out.
+SUBSCRIBE_WAIT_S = 5.0
+
 
 class RedisEvents:
     """Events from a worker process, numbered in the shared log, fanned out by Redis to
@@ -228,11 +231,12 @@ class MccServer:
         if self.http is not None:
             if self.sio is not None and self.settings.redis_url:
                 # Waited for only when Redis answers (else the listener keeps trying).
-                listening = await listen_before_serving(self.sio, 5.0 if redis_answers else 0.0)
-                if redis_answers and not listening:
+                wait_s = SUBSCRIBE_WAIT_S if redis_answers else 0.0
+                if not await listen_before_serving(self.sio, wait_s) and redis_answers:
                     log.warning(
-                        "Redis answers but took no subscription to its fan-out in 5 s: until"
-                        " it does, the dashboards connected here miss what the workers send"
+                        "Redis answers but took no subscription to its fan-out in %.0f s: until"
+                        " it does, the dashboards connected here miss what the workers send",
+                        wait_s,
                     )
                 caught_up = keep_tabs_caught_up(self.sio)
                 self._background.append(asyncio.create_task(caught_up, name="fanout-catch-up"))

@@ -59,9 +59,8 @@ async def test_wrong_password_and_unknown_user_answer_the_same_in_about_the_same
     assert bodies == {
         '{"error":{"code":"invalid_credentials","message":"wrong email or password"}}'
     }
-    # The fastest of each: load only adds time (beside the CI's suite the medians of five
-    # differed 2.2x at random, their minima 1.3x). Skipping the hash for an unknown user
-    # makes its answer tens of times faster.
+    # The fastest of each: load only adds time, and skipping the hash for an unknown user
+    # would make even its slowest answer faster than the others' fastest (bench/README.md).
     ratio = min(timings["wrong"]) / min(timings["unknown"])
     assert 0.5 < ratio < 2.0, timings
 

@@ -196,8 +196,8 @@ function emitSync(rooms: ({ room: string } & RoomPosition)[]): void {
   for (const { room } of asked) syncing.add(room);
   socket.timeout(ACK_TIMEOUT_MS).emit("sync", { rooms: asked }, (error, response) => {
     for (const { room } of asked) syncing.delete(room);
+    // Unanswered, a room is asked again at its next gap or at the reconnect.
     if (!error && response.ok) for (const answer of response.rooms ?? []) applyCatchUp(answer);
-    // Otherwise the next gap or reconnect asks again.
     const again = asked.filter(({ room }) => behind.delete(room));
     if (again.length > 0) emitSync(again.map(({ room }) => positionIn(room)));
   });
